@@ -1,0 +1,62 @@
+# The PSF Policies site: `make help` lists every target.
+#
+# The first target that needs Python creates .venv from requirements.txt;
+# nothing else is installed by hand.
+
+PYTHON      ?= python3
+VENVDIR     ?= .venv
+BUILDDIR    ?= _build
+SOURCEDIR   := source
+SPHINXOPTS  ?=
+# Strict: warnings are errors, all of them reported, every reference checked.
+STRICT      := -W --keep-going -n
+SPHINXBUILD := $(VENVDIR)/bin/sphinx-build
+SPHINXFLAGS := -c . $(STRICT) $(SPHINXOPTS)
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show this list of targets
+	@echo "Usage: make <target>   (other names are passed to sphinx-build -M, e.g. make linkcheck)"
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
+
+$(VENVDIR)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENVDIR)
+	$(VENVDIR)/bin/python -m pip install --quiet --upgrade pip
+	$(VENVDIR)/bin/python -m pip install --quiet --requirement requirements.txt
+	touch $@
+
+.PHONY: venv
+venv: $(VENVDIR)/.installed ## Create the virtual environment from requirements.txt
+
+.PHONY: html
+html: venv ## Build the site into _build/html (URLs as on the live site)
+	$(SPHINXBUILD) -b dirhtml $(SPHINXFLAGS) $(SOURCEDIR) $(BUILDDIR)/html
+
+.PHONY: test
+test: venv ## Run the test suite
+	$(VENVDIR)/bin/python -m pytest
+
+.PHONY: lock
+lock: ## Re-pin requirements.txt from requirements.in, in a scratch environment
+	rm -rf $(BUILDDIR)/lock-venv
+	$(PYTHON) -m venv $(BUILDDIR)/lock-venv
+	$(BUILDDIR)/lock-venv/bin/python -m pip install --quiet --requirement requirements.in
+	$(BUILDDIR)/lock-venv/bin/python -m pip freeze --exclude-editable > requirements.txt
+	rm -rf $(BUILDDIR)/lock-venv
+
+.PHONY: clean
+clean: ## Remove the build output
+	rm -rf $(BUILDDIR)
+
+.PHONY: clean-venv
+clean-venv: ## Remove the virtual environment
+	rm -rf $(VENVDIR)
+
+# Files make might try to remake through the catch-all below: they are sources.
+Makefile requirements.txt requirements.in: ;
+
+# Any other target is a Sphinx builder (dirhtml, linkcheck, text, ...).
+%: venv
+	$(SPHINXBUILD) -M $@ $(SOURCEDIR) $(BUILDDIR) $(SPHINXFLAGS)

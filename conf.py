@@ -1,0 +1,43 @@
+"""Sphinx configuration of the PSF Policies site. Logic lives in policy_sphinx_extensions/."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+project = "Python Software Foundation Policies"
+author = "Python Software Foundation"
+copyright = "Python Software Foundation"
+language = "en"
+
+extensions = [
+    "myst_parser",
+    "policy_sphinx_extensions.dates",
+    "policy_sphinx_extensions.navigation",
+]
+
+root_doc = "index"
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_data"]
+templates_path = [str(Path(__file__).parent / "_templates")]
+
+# Strict references: every cross-reference must resolve.
+nitpicky = True
+
+# MyST: GitHub-style heading ids (#1-information-we-collect), the addresses the
+# live site has always published, beside Sphinx's own.
+myst_heading_anchors = 3
+myst_enable_extensions = []
+
+# Documents that are site pages, not notices (notices need a date).
+policy_site_pages = ["index"]
+
+html_theme = "furo"
+html_title = "Python Software Foundation Policies"
+html_static_path = [str(Path(__file__).parent / "_static")]
+html_css_files = ["policies.css"]
+html_baseurl = "https://policies.python.org/"
+html_copy_source = False
+html_show_sourcelink = False
+html_show_sphinx = False
+html_last_updated_fmt = None

@@ -1,0 +1,5 @@
+"""Sphinx extensions of the PSF Policies site, one concern each.
+
+dates       effective date and change history from each notice's front matter
+navigation  sidebar and home-page site map from source/_data/navigation.yaml
+"""

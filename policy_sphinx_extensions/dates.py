@@ -1,0 +1,189 @@
+"""Each notice's effective date and change history, read from its front matter.
+
+A notice's front matter holds ``date`` (the effective date, an ISO date) and
+``changes``, newest first, each with ``date``, ``kind`` (``material``: the
+legal content changed; ``editorial``: wording fixed without changing meaning)
+and a one-line ``summary``. The date is written once, there; the page shows it
+as "Last updated October 4, 2024" under the title and at the end of the notice,
+followed by a "Changes to this notice" section.
+
+Rules, each failing the build with the file and line:
+
+* ``date`` is a valid ISO date, and every change has one;
+* changes are listed newest first;
+* ``date`` is the date of the latest material change, so an editorial fix
+  never moves it and a material change cannot be made without moving it.
+
+Every document is a notice except those listed in ``policy_site_pages``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from . import yamldata
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("material", "editorial")
+CHANGES_SECTION_ID = "changes-to-this-notice"
+
+
+@dataclass(frozen=True)
+class Change:
+    date: datetime.date
+    kind: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class NoticeDates:
+    date: datetime.date
+    changes: tuple[Change, ...]
+
+    @property
+    def last_updated(self) -> str:
+        return format_date(self.date)
+
+
+def format_date(date: datetime.date) -> str:
+    """``October 4, 2024``: the form every notice has always used."""
+    return f"{date:%B} {date.day}, {date.year}"
+
+
+def _iso_date(value, path: Path, line: int, field: str) -> datetime.date:
+    # YAML reads an unquoted ISO date as a date; anything else is a mistake,
+    # including a datetime (a time of day has no meaning for a notice).
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if value is None:
+        raise yamldata.DataError(path, line, f"'{field}' is missing: write it as YYYY-MM-DD")
+    raise yamldata.DataError(path, line, f"'{field}' must be an ISO date (YYYY-MM-DD), not {value!r}")
+
+
+def read_notice_dates(path: Path) -> NoticeDates:
+    """Parse and check the date and change history in *path*'s front matter."""
+    front = yamldata.front_matter(path)
+    if front is None or "date" not in front:
+        line = front.line if front is not None else 1
+        raise yamldata.DataError(path, line, "the notice has no 'date' in its front matter")
+    date = _iso_date(front["date"], path, front.line_of("date"), "date")
+
+    raw_changes = front.get("changes")
+    if not isinstance(raw_changes, list) or not raw_changes:
+        raise yamldata.DataError(
+            path, front.line_of("changes"), "'changes' must list at least the notice's first version"
+        )
+    changes = []
+    for raw in raw_changes:
+        if not isinstance(raw, yamldata.Mapping):
+            raise yamldata.DataError(path, front.line_of("changes"), "each change is a mapping")
+        change_date = _iso_date(raw.get("date"), path, raw.line_of("date"), "date")
+        kind = raw.get("kind")
+        if kind not in KINDS:
+            raise yamldata.DataError(
+                path, raw.line_of("kind"), f"'kind' must be one of {', '.join(KINDS)}, not {kind!r}"
+            )
+        summary = raw.get("summary")
+        if not isinstance(summary, str) or not summary.strip():
+            raise yamldata.DataError(path, raw.line_of("summary"), "a change needs a 'summary'")
+        if changes and change_date > changes[-1].date:
+            raise yamldata.DataError(
+                path, raw.line_of("date"), "changes must be listed newest first"
+            )
+        changes.append(Change(change_date, kind, " ".join(summary.split())))
+
+    material = [change.date for change in changes if change.kind == "material"]
+    if not material:
+        raise yamldata.DataError(
+            path, front.line_of("changes"), "'changes' has no material entry for the notice's date"
+        )
+    if date != material[0]:
+        raise yamldata.DataError(
+            path,
+            front.line_of("date"),
+            f"'date' is {date.isoformat()} but the latest material change is dated "
+            f"{material[0].isoformat()}: the date moves with material changes only",
+        )
+    return NoticeDates(date, tuple(changes))
+
+
+def _last_updated(dates: NoticeDates) -> nodes.paragraph:
+    paragraph = nodes.paragraph(classes=["last-updated"])
+    paragraph += nodes.Text("Last updated ")
+    paragraph += nodes.strong("", dates.last_updated)
+    return paragraph
+
+
+def _change_history(dates: NoticeDates) -> nodes.section:
+    section = nodes.section(ids=[CHANGES_SECTION_ID], names=["changes to this notice"])
+    section += nodes.title("", "Changes to this notice")
+    entries = nodes.bullet_list(classes=["change-history"])
+    for change in dates.changes:
+        item = nodes.paragraph()
+        item += nodes.strong("", format_date(change.date))
+        item += nodes.Text(f" ({change.kind}): {change.summary}")
+        entries += nodes.list_item("", item)
+    section += entries
+    return section
+
+
+def _read(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    if env.docname in app.config.policy_site_pages:
+        return
+    try:
+        dates = read_notice_dates(Path(env.doc2path(env.docname)))
+    except yamldata.DataError as error:
+        env.policy_date_errors[env.docname] = (error.line, error.message)
+        return
+    env.policy_notice_dates[env.docname] = dates
+
+    top = next(iter(doctree.findall(nodes.section)), None)
+    if top is None:
+        env.policy_date_errors[env.docname] = (1, "the notice has no title heading")
+        return
+    top.insert(1, _last_updated(dates))
+    top += nodes.paragraph("", dates.last_updated, classes=["notice-date"])
+    top += _change_history(dates)
+
+
+def _check(app: Sphinx, env) -> None:
+    # Runs in the main process after every read, so cached errors still count.
+    for docname, (line, message) in sorted(env.policy_date_errors.items()):
+        logger.error(message, location=(docname, line), type="policy", subtype="date")
+        app.statuscode = 1
+
+
+def _init(app: Sphinx) -> None:
+    env = app.env
+    for attribute in ("policy_notice_dates", "policy_date_errors"):
+        if not hasattr(env, attribute):
+            setattr(env, attribute, {})
+
+
+def _purge(app: Sphinx, env, docname: str) -> None:
+    env.policy_notice_dates.pop(docname, None)
+    env.policy_date_errors.pop(docname, None)
+
+
+def _merge(app: Sphinx, env, docnames, other) -> None:
+    for attribute in ("policy_notice_dates", "policy_date_errors"):
+        mine, theirs = getattr(env, attribute), getattr(other, attribute)
+        mine.update({docname: theirs[docname] for docname in docnames if docname in theirs})
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("policy_site_pages", ["index"], "env", types=[list])
+    app.connect("builder-inited", _init)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("doctree-read", _read)
+    app.connect("env-check-consistency", _check)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,285 @@
+"""Site navigation from one data file: the sidebar, the home page's site map.
+
+``source/_data/navigation.yaml`` lists every page of the site in reading
+order, grouped as the live site groups them. A page whose source is in this
+project is linked as a Sphinx document (a missing one fails the build); any
+other page links to its address on the live site and is marked so. Adding a
+notice's source therefore turns its link into a page with nothing else to edit.
+
+Registers:
+
+* the ``site-map`` directive: the navigation as nested lists, plus a hidden
+  toctree of the project's own pages so Sphinx knows their order;
+* an ``html-page-context`` handler that renders furo's sidebar tree from the
+  same data, marking the current page.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.errors import ConfigError
+from sphinx.util.docutils import SphinxDirective
+
+from . import yamldata
+
+LIVE_SITE_NOTE = "on the current site"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A page (``path`` set) or a group of entries (``children`` set)."""
+
+    title: str
+    path: str | None = None
+    children: tuple[Entry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Navigation:
+    live_site: str
+    entries: tuple[Entry, ...]
+
+    def pages(self, entries: tuple[Entry, ...] | None = None):
+        for entry in self.entries if entries is None else entries:
+            if entry.path is not None:
+                yield entry
+            yield from self.pages(entry.children)
+
+    def live_url(self, entry: Entry) -> str:
+        return f"{self.live_site}{entry.path}/"
+
+
+def load_navigation(path: Path) -> Navigation:
+    """Read and validate the navigation file; raise DataError naming the line."""
+    data = yamldata.load_file(path)
+    if not isinstance(data, yamldata.Mapping):
+        raise yamldata.DataError(path, 1, "expected the fields 'live_site' and 'nav'")
+    live_site = data.get("live_site")
+    if not isinstance(live_site, str) or not (
+        live_site.startswith("https://") and live_site.endswith("/")
+    ):
+        raise yamldata.DataError(
+            path, data.line_of("live_site"), "'live_site' must be an https:// URL ending in '/'"
+        )
+    entries = _entries(data.get("nav"), path, data.line_of("nav"))
+    navigation = Navigation(live_site, entries)
+    seen: set[str] = set()
+    for page in navigation.pages():
+        if page.path in seen:
+            raise yamldata.DataError(path, data.line_of("nav"), f"page {page.path!r} is listed twice")
+        seen.add(page.path)
+    return navigation
+
+
+def _entries(items, path: Path, line: int) -> tuple[Entry, ...]:
+    if not isinstance(items, list) or not items:
+        raise yamldata.DataError(path, line, "expected a non-empty list of entries")
+    return tuple(_entry(item, path, line) for item in items)
+
+
+def _entry(item, path: Path, parent_line: int) -> Entry:
+    if not isinstance(item, yamldata.Mapping):
+        raise yamldata.DataError(path, parent_line, "each entry must be a mapping with a 'title'")
+    unknown = set(item) - {"title", "path", "children"}
+    if unknown:
+        raise yamldata.DataError(
+            path, item.line_of(sorted(unknown)[0]), f"unknown field {sorted(unknown)[0]!r}"
+        )
+    title = item.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise yamldata.DataError(path, item.line, "an entry needs a non-empty 'title'")
+    if ("path" in item) == ("children" in item):
+        raise yamldata.DataError(
+            path, item.line, f"entry {title!r} needs exactly one of 'path' or 'children'"
+        )
+    if "children" in item:
+        return Entry(title, children=_entries(item["children"], path, item.line_of("children")))
+    page_path = item["path"]
+    if (
+        not isinstance(page_path, str)
+        or not page_path
+        or page_path.startswith("/")
+        or page_path.endswith("/")
+        or any(c.isspace() for c in page_path)
+    ):
+        raise yamldata.DataError(
+            path,
+            item.line_of("path"),
+            f"entry {title!r}: 'path' must be a URL path without spaces or slashes at either end",
+        )
+    return Entry(title, path=page_path)
+
+
+def docname_for(entry: Entry, found_docs) -> str | None:
+    """The document that builds *entry*'s page here, or None if it is external."""
+    for candidate in (entry.path, f"{entry.path}/index"):
+        if candidate in found_docs:
+            return candidate
+    return None
+
+
+class SiteMap(SphinxDirective):
+    """The whole navigation as nested lists, for the home page."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        navigation: Navigation = self.env.app.policy_navigation
+        self.env.note_dependency(self.env.app.policy_navigation_file)
+        self.env.policy_site_map_docs.add(self.env.docname)
+        site_map = self._list(navigation, navigation.entries)
+        site_map["classes"].append("site-map")
+
+        own_pages = [
+            docname
+            for page in navigation.pages()
+            if (docname := docname_for(page, self.env.found_docs))
+        ]
+        toctree = addnodes.toctree()
+        toctree["parent"] = self.env.docname
+        toctree["entries"] = [(None, docname) for docname in own_pages]
+        toctree["includefiles"] = own_pages
+        toctree["maxdepth"] = -1
+        toctree["caption"] = None
+        toctree["glob"] = False
+        toctree["hidden"] = True
+        toctree["includehidden"] = False
+        toctree["numbered"] = 0
+        toctree["titlesonly"] = True
+        self.set_source_info(toctree)
+        wrapper = nodes.compound(classes=["toctree-wrapper"])
+        wrapper += toctree
+        return [site_map, wrapper]
+
+    def _list(self, navigation: Navigation, entries: tuple[Entry, ...]) -> nodes.bullet_list:
+        bullets = nodes.bullet_list()
+        for entry in entries:
+            item = nodes.list_item()
+            paragraph = nodes.paragraph()
+            item += paragraph
+            if entry.children:
+                paragraph += nodes.Text(entry.title)
+                item += self._list(navigation, entry.children)
+            elif docname := docname_for(entry, self.env.found_docs):
+                xref = addnodes.pending_xref(
+                    "",
+                    nodes.inline("", entry.title),
+                    refdomain="std",
+                    reftype="doc",
+                    reftarget=f"/{docname}",
+                    refexplicit=True,
+                    refwarn=True,
+                )
+                self.set_source_info(xref)
+                paragraph += xref
+            else:
+                paragraph += nodes.reference(
+                    "", entry.title, refuri=navigation.live_url(entry), classes=["live-site"]
+                )
+                paragraph += nodes.inline(
+                    "", f" ({LIVE_SITE_NOTE})", classes=["live-site-note"]
+                )
+            bullets += item
+        return bullets
+
+
+def render_sidebar(app: Sphinx, pagename: str) -> str:
+    """The sidebar tree in furo's markup, with *pagename* marked current."""
+    navigation: Navigation = app.policy_navigation
+    found_docs = app.env.found_docs
+    checkbox_ids = iter(range(1, 10_000))
+
+    def render(entries: tuple[Entry, ...], level: int) -> tuple[str, bool]:
+        items, holds_current = [], False
+        for entry in entries:
+            classes = [f"toctree-l{level}"]
+            if entry.children:
+                inner, current = render(entry.children, level + 1)
+                number = next(checkbox_ids)
+                classes.append("has-children")
+                if current:
+                    classes.append("current")
+                title = html.escape(entry.title)
+                items.append(
+                    f'<li class="{" ".join(classes)}">'
+                    f'<span class="reference nav-group">{title}</span>'
+                    f'<input class="toctree-checkbox" id="toctree-checkbox-{number}" '
+                    f'name="toctree-checkbox-{number}" role="switch" type="checkbox" '
+                    f'aria-label="Toggle navigation of {title}"{" checked" if current else ""}>'
+                    f'<label for="toctree-checkbox-{number}"><span class="icon"><svg>'
+                    f'<use href="#svg-arrow-right"></use></svg></span></label>'
+                    f"{inner}</li>"
+                )
+                holds_current = holds_current or current
+                continue
+            docname = docname_for(entry, found_docs)
+            title = html.escape(entry.title)
+            if docname is None:
+                link = (
+                    f'<a class="reference external live-site" href="{navigation.live_url(entry)}">'
+                    f'{title}<span class="visually-hidden"> ({LIVE_SITE_NOTE})</span>'
+                    f'<span class="live-site-icon" aria-hidden="true"> ↗</span></a>'
+                )
+            else:
+                current = docname == pagename
+                href = app.builder.get_relative_uri(pagename, docname)
+                if current:
+                    classes += ["current", "current-page"]
+                    holds_current = True
+                marker = ' current" aria-current="page' if current else ""
+                link = (
+                    f'<a class="reference internal{marker}" href="{html.escape(href)}">{title}</a>'
+                )
+            items.append(f'<li class="{" ".join(classes)}">{link}</li>')
+        return f"<ul>{''.join(items)}</ul>", holds_current
+
+    return render(navigation.entries, 1)[0]
+
+
+def _load(app: Sphinx) -> None:
+    path = Path(app.srcdir, app.config.policy_navigation_file)
+    try:
+        app.policy_navigation = load_navigation(path)
+    except (OSError, yamldata.DataError) as error:
+        raise ConfigError(str(error)) from None
+    app.policy_navigation_file = str(path)
+    if not hasattr(app.env, "policy_site_map_docs"):
+        app.env.policy_site_map_docs = set()
+
+
+def _purge(app: Sphinx, env, docname: str) -> None:
+    env.policy_site_map_docs.discard(docname)
+
+
+def _merge(app: Sphinx, env, docnames, other) -> None:
+    env.policy_site_map_docs |= other.policy_site_map_docs & set(docnames)
+
+
+def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    # A page added or removed changes which nav entries are internal links.
+    if added or removed:
+        return sorted(env.policy_site_map_docs - set(removed))
+    return []
+
+
+def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if "furo_navigation_tree" in context:
+        context["furo_navigation_tree"] = render_sidebar(app, pagename)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("policy_navigation_file", "_data/navigation.yaml", "env")
+    app.add_directive("site-map", SiteMap)
+    app.connect("builder-inited", _load)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-get-outdated", _outdated)
+    # After furo's own handler (priority 500), whose tree this replaces.
+    app.connect("html-page-context", _page_context, priority=600)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,97 @@
+"""YAML loading that remembers line numbers, for error messages that name them.
+
+Front matter and the data files under ``source/_data/`` are YAML. A mistake in
+them must be reported with the file *and line*, so mappings are loaded as
+:class:`Mapping` objects that know where they and each of their keys start.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+
+class DataError(Exception):
+    """A data file or front matter block that does not fit its schema."""
+
+    def __init__(self, path: Path | str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = str(path)
+        self.line = line
+        self.message = message
+
+
+class Mapping(dict):
+    """A YAML mapping with the 1-based line of itself and of each key."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 1
+        self.key_lines: dict[str, int] = {}
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node, deep=False):
+        mapping = Mapping(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {
+            key_node.value: key_node.start_mark.line + 1 for key_node, _ in node.value
+        }
+        return mapping
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
+)
+
+
+def load(text: str, path: Path | str, first_line: int = 1):
+    """Parse YAML *text* from *path*; lines are counted from *first_line*."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        raise DataError(path, line, f"invalid YAML: {error.problem}") from None
+    if first_line != 1:
+        _shift_lines(data, first_line - 1)
+    return data
+
+
+def load_file(path: Path):
+    return load(path.read_text(encoding="utf-8"), path)
+
+
+def _shift_lines(data, offset: int) -> None:
+    if isinstance(data, Mapping):
+        data.line += offset
+        data.key_lines = {key: line + offset for key, line in data.key_lines.items()}
+        values = data.values()
+    elif isinstance(data, list):
+        values = data
+    else:
+        return
+    for value in values:
+        _shift_lines(value, offset)
+
+
+def front_matter(path: Path) -> Mapping | None:
+    """The front matter of a MyST file (with file line numbers), or None."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None
+    for end, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            break
+    else:
+        raise DataError(path, 1, "front matter is not closed by a '---' line")
+    data = load("\n".join(lines[1:end]), path, first_line=2)
+    if data is None:
+        return Mapping()
+    if not isinstance(data, Mapping):
+        raise DataError(path, 2, "front matter must be a mapping of fields")
+    return data

@@ -1,0 +1,80 @@
+"""Shared fixtures: the real site built once per session, and tiny projects.
+
+Every build runs ``sphinx-build`` in a subprocess with the project's own
+``conf.py`` and the same strict options as ``make html``, so a test sees what
+a reader (or the Makefile) would.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "source"
+STRICT = ["-W", "--keep-going", "-n"]
+
+MINIMAL_NAVIGATION = """\
+live_site: https://policies.python.org/
+nav:
+  - title: Example Notice
+    path: example/Notice
+"""
+
+
+@dataclass
+class Build:
+    """The outcome of one sphinx-build run."""
+
+    returncode: int
+    output: str
+    outdir: Path
+
+    def page(self, path: str) -> str:
+        """The HTML of the page at URL *path* (``""`` is the home page)."""
+        return (self.outdir / path / "index.html").read_text(encoding="utf-8")
+
+
+def sphinx_build(srcdir: Path, outdir: Path, builder: str = "dirhtml", *extra: str) -> Build:
+    process = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT), *STRICT, *extra,
+         str(srcdir), str(outdir)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return Build(process.returncode, process.stdout + process.stderr, outdir)
+
+
+def write_project(root: Path, files: dict[str, str]) -> Path:
+    """A source tree under *root* holding *files* (dedented), plus a minimal navigation."""
+    files = {"_data/navigation.yaml": MINIMAL_NAVIGATION, **files}
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Build:
+    """The real site, built once for the whole test session."""
+    build = sphinx_build(SOURCE, tmp_path_factory.mktemp("site") / "html")
+    assert build.returncode == 0, build.output
+    return build
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Build a tiny project: ``project({"index.md": ..., ...})`` returns a Build."""
+
+    def build(files: dict[str, str], builder: str = "dirhtml", *extra: str) -> Build:
+        srcdir = write_project(tmp_path / "source", files)
+        return sphinx_build(srcdir, tmp_path / "out", builder, *extra)
+
+    return build
