@@ -228,7 +228,7 @@ def render_sidebar(app: Sphinx, pagename: str) -> str:
                 )
             else:
                 current = docname == pagename
-                href = app.builder.get_relative_uri(pagename, docname)
+                href = "#" if current else app.builder.get_relative_uri(pagename, docname)
                 if current:
                     classes += ["current", "current-page"]
                     holds_current = True
