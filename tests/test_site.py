@@ -45,7 +45,7 @@ def links(html: str, selector: str) -> list[tuple[str, str]]:
     soup = BeautifulSoup(html, "html.parser")
     result = []
     for a in soup.select(f"{selector} a"):
-        for hidden in a.select(".visually-hidden, .live-site-icon"):
+        for hidden in a.select(".visually-hidden"):
             hidden.decompose()
         result.append((" ".join(a.get_text().split()), a["href"]))
     return result
@@ -90,9 +90,9 @@ def test_live_site_pages_are_marked(site):
     marked = soup.select(".site-map a.live-site")
     assert len(marked) == len(PAGES) - len(BUILT_HERE)
     for a in marked:
-        assert "on the current site" in a.parent.get_text()
+        assert "(hosted on the current site)" in a.parent.get_text()
     for a in soup.select(".sidebar-tree a.live-site"):
-        assert a.select_one(".visually-hidden").get_text() == " (on the current site)"
+        assert a.select_one(".visually-hidden").get_text() == " (hosted on the current site)"
 
 
 def test_home_page(site):
