@@ -10,12 +10,20 @@ Registers:
 
 * the ``site-map`` directive: the navigation as nested lists, plus a hidden
   toctree of the project's own pages so Sphinx knows their order;
-* an ``html-page-context`` handler that renders furo's sidebar tree from the
-  same data, marking the current page.
+* ``html-page-context`` handlers that render furo's sidebar tree from the
+  same data, marking the current page. The tree is rendered once per build and
+  only the current page's marks and the relative links are filled in per page;
+  furo's own toctree rendering, which this replaces, is skipped (its cost grows
+  with pages x pages). ``policy_sidebar_once_per_build = False`` turns both off,
+  as the reference the output is tested against;
+* ``env-before-read-docs`` and ``env-updated`` handlers that reload an edited
+  navigation file (for a build process that stays up between builds) and
+  rewrite every page when it changed, since every page carries the sidebar.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +37,8 @@ from sphinx.util.docutils import SphinxDirective
 from . import yamldata
 
 LIVE_SITE_NOTE = "hosted on the current site"
+# Where furo's toctree function waits while furo's handler runs.
+HIDDEN_TOCTREE = "policy_hidden_toctree"
 
 
 @dataclass(frozen=True)
@@ -189,70 +199,149 @@ class SiteMap(SphinxDirective):
         return bullets
 
 
-def render_sidebar(app: Sphinx, pagename: str) -> str:
-    """The sidebar tree in furo's markup, with *pagename* marked current."""
-    navigation: Navigation = app.policy_navigation
-    found_docs = app.env.found_docs
-    checkbox_ids = iter(range(1, 10_000))
+@dataclass(frozen=True)
+class SidebarTemplate:
+    """The sidebar in furo's markup, rendered once per build.
 
-    def render(entries: tuple[Entry, ...], level: int) -> tuple[str, bool]:
-        items, holds_current = [], False
+    Joined as they are, ``parts`` are the sidebar with no page current. What
+    differs from page to page is filled in per page: every internal link's
+    relative address (``links``: part index, docname), then the marks of the
+    current page (its link becomes ``#``) and of each group holding it
+    (``current``: docname to part index and text). The rest (markup, escaping, checkbox numbers) is the same
+    on every page, so it is not redone per page.
+    """
+
+    parts: tuple[str, ...]
+    links: tuple[tuple[int, str], ...]
+    current: dict[str, tuple[tuple[int, str], ...]]
+
+    def render(self, builder, pagename: str) -> str:
+        """The sidebar as seen from *pagename*, which is marked current."""
+        parts = list(self.parts)
+        for index, docname in self.links:
+            parts[index] = html.escape(builder.get_relative_uri(pagename, docname))
+        for index, text in self.current.get(pagename, ()):
+            parts[index] = text
+        return "".join(parts)
+
+
+def sidebar_template(navigation: Navigation, found_docs) -> SidebarTemplate:
+    """Render *navigation* as a :class:`SidebarTemplate`."""
+    parts: list[str] = []
+    links: list[tuple[int, str]] = []
+    current: dict[str, list[tuple[int, str]]] = {}
+    checkbox_count = 0
+
+    def slot(text: str = "") -> int:
+        parts.append(text)
+        return len(parts) - 1
+
+    def render(entries: tuple[Entry, ...], level: int) -> list[str]:
+        """Append the list of *entries*; return the docnames it links to."""
+        nonlocal checkbox_count
+        parts.append("<ul>")
+        linked: list[str] = []
         for entry in entries:
-            classes = [f"toctree-l{level}"]
+            title = html.escape(entry.title)
+            parts.append(f'<li class="toctree-l{level}')
             if entry.children:
-                number = next(checkbox_ids)
-                inner, current = render(entry.children, level + 1)
-                classes.append("has-children")
-                if current:
-                    classes.append("current")
-                title = html.escape(entry.title)
-                items.append(
-                    f'<li class="{" ".join(classes)}">'
+                checkbox_count += 1
+                number = checkbox_count
+                parts.append(" has-children")
+                group_class = slot()
+                parts.append(
+                    '">'
                     # The group's name toggles it too, not only the arrow.
                     f'<label class="reference nav-group" for="toctree-checkbox-{number}">'
                     f"{title}</label>"
                     f'<input class="toctree-checkbox" id="toctree-checkbox-{number}" '
                     f'name="toctree-checkbox-{number}" role="switch" type="checkbox" '
-                    f'aria-label="Toggle navigation of {title}"{" checked" if current else ""}>'
-                    f'<label for="toctree-checkbox-{number}"><span class="icon"><svg>'
-                    f'<use href="#svg-arrow-right"></use></svg></span></label>'
-                    f"{inner}</li>"
+                    f'aria-label="Toggle navigation of {title}"'
                 )
-                holds_current = holds_current or current
+                checked = slot()
+                parts.append(
+                    f'><label for="toctree-checkbox-{number}"><span class="icon"><svg>'
+                    f'<use href="#svg-arrow-right"></use></svg></span></label>'
+                )
+                inside = render(entry.children, level + 1)
+                parts.append("</li>")
+                for docname in inside:
+                    current[docname] += [(group_class, " current"), (checked, " checked")]
+                linked += inside
                 continue
             docname = docname_for(entry, found_docs)
-            title = html.escape(entry.title)
             if docname is None:
-                link = (
-                    f'<a class="reference external live-site" href="{navigation.live_url(entry)}">'
+                parts.append(
+                    f'"><a class="reference external live-site" '
+                    f'href="{navigation.live_url(entry)}">'
                     # furo's stylesheet adds the external-link icon.
-                    f'{title}<span class="visually-hidden"> ({LIVE_SITE_NOTE})</span></a>'
+                    f'{title}<span class="visually-hidden"> ({LIVE_SITE_NOTE})</span></a></li>'
                 )
-            else:
-                current = docname == pagename
-                href = "#" if current else app.builder.get_relative_uri(pagename, docname)
-                if current:
-                    classes += ["current", "current-page"]
-                    holds_current = True
-                marker = ' current" aria-current="page' if current else ""
-                link = (
-                    f'<a class="reference internal{marker}" href="{html.escape(href)}">{title}</a>'
-                )
-            items.append(f'<li class="{" ".join(classes)}">{link}</li>')
-        return f"<ul>{''.join(items)}</ul>", holds_current
+                continue
+            page_class = slot()
+            parts.append('"><a class="reference internal')
+            marker = slot()
+            parts.append('" href="')
+            href = slot()
+            links.append((href, docname))
+            parts.append(f'">{title}</a></li>')
+            current.setdefault(docname, []).extend([
+                (page_class, " current current-page"),
+                (marker, ' current" aria-current="page'),
+                (href, "#"),
+            ])
+            linked.append(docname)
+        parts.append("</ul>")
+        return linked
 
-    return render(navigation.entries, 1)[0]
+    render(navigation.entries, 1)
+    return SidebarTemplate(
+        tuple(parts), tuple(links), {docname: tuple(marks) for docname, marks in current.items()}
+    )
+
+
+def render_sidebar(app: Sphinx, pagename: str) -> str:
+    """The sidebar tree in furo's markup, with *pagename* marked current.
+
+    With ``policy_sidebar_once_per_build`` (the default) the tree is rendered
+    once per build and reused; without it, from scratch for this page.
+    """
+    if not app.config.policy_sidebar_once_per_build:
+        return sidebar_template(app.policy_navigation, app.env.found_docs).render(
+            app.builder, pagename
+        )
+    if app.policy_sidebar_template is None:
+        app.policy_sidebar_template = sidebar_template(app.policy_navigation, app.env.found_docs)
+    return app.policy_sidebar_template.render(app.builder, pagename)
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _load(app: Sphinx) -> None:
     path = Path(app.srcdir, app.config.policy_navigation_file)
     try:
         app.policy_navigation = load_navigation(path)
+        app.policy_navigation_digest = _file_digest(path)
     except (OSError, yamldata.DataError) as error:
         raise ConfigError(str(error)) from None
     app.policy_navigation_file = str(path)
+    app.policy_sidebar_template = None
     if not hasattr(app.env, "policy_site_map_docs"):
         app.env.policy_site_map_docs = set()
+
+
+def _reload(app: Sphinx, env, docnames) -> None:
+    # A build after the first in the same process (``make serve``) must see an
+    # edited navigation file; the first build has just loaded it.
+    try:
+        unchanged = _file_digest(Path(app.policy_navigation_file)) == app.policy_navigation_digest
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        _load(app)
+    app.policy_sidebar_template = None
 
 
 def _purge(app: Sphinx, env, docname: str) -> None:
@@ -270,18 +359,44 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     return []
 
 
+def _rewrite_on_navigation_change(app: Sphinx, env) -> list[str]:
+    # Every page carries the sidebar: when the navigation file changed since
+    # the last build, every page is rewritten, not only the re-read ones.
+    if getattr(env, "policy_navigation_digest", None) == app.policy_navigation_digest:
+        return []
+    env.policy_navigation_digest = app.policy_navigation_digest
+    return sorted(env.found_docs)
+
+
+def _hide_toctree_from_furo(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    # furo's handler (priority 500) resolves the whole site's toctree for every
+    # page, a cost growing with pages x pages, only for _page_context to
+    # replace the result. Without a toctree in the context it renders nothing;
+    # _page_context puts the toctree back for the templates.
+    if app.config.policy_sidebar_once_per_build and "toctree" in context:
+        context[HIDDEN_TOCTREE] = context.pop("toctree")
+
+
 def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if HIDDEN_TOCTREE in context:
+        context["toctree"] = context.pop(HIDDEN_TOCTREE)
     if "furo_navigation_tree" in context:
         context["furo_navigation_tree"] = render_sidebar(app, pagename)
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("policy_navigation_file", "_data/navigation.yaml", "env")
+    # False renders the sidebar from scratch per page and leaves furo's own
+    # handler to do its work: the reference the fast path is tested against.
+    app.add_config_value("policy_sidebar_once_per_build", True, "html", types=[bool])
     app.add_directive("site-map", SiteMap)
     app.connect("builder-inited", _load)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _outdated)
-    # After furo's own handler (priority 500), whose tree this replaces.
+    app.connect("env-before-read-docs", _reload)
+    app.connect("env-updated", _rewrite_on_navigation_change)
+    # Around furo's own handler (priority 500), whose tree this replaces.
+    app.connect("html-page-context", _hide_toctree_from_furo, priority=400)
     app.connect("html-page-context", _page_context, priority=600)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
