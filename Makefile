@@ -11,7 +11,11 @@ SPHINXOPTS  ?=
 # Strict: warnings are errors, all of them reported, every reference checked.
 STRICT      := -W --keep-going -n
 SPHINXBUILD := $(VENVDIR)/bin/sphinx-build
-SPHINXFLAGS := -c . $(STRICT) $(SPHINXOPTS)
+# Parallel reading and writing; `make html SPHINXJOBS=1` builds in one process.
+SPHINXJOBS  ?= auto
+SPHINXFLAGS := -c . $(STRICT) -j $(SPHINXJOBS) $(SPHINXOPTS)
+PORT        ?= 8000
+BENCHFLAGS  ?=
 
 .DEFAULT_GOAL := help
 
@@ -33,6 +37,14 @@ venv: $(VENVDIR)/.installed ## Create the virtual environment from requirements.
 .PHONY: html
 html: venv ## Build the site into _build/html (URLs as on the live site)
 	$(SPHINXBUILD) -b dirhtml $(SPHINXFLAGS) $(SOURCEDIR) $(BUILDDIR)/html
+
+.PHONY: serve
+serve: venv ## Preview on 127.0.0.1 (PORT=8000), rebuilding on save and reloading the browser
+	$(VENVDIR)/bin/python tools/serve.py --port $(PORT) $(SOURCEDIR) $(BUILDDIR)/html
+
+.PHONY: bench
+bench: venv ## Benchmark build speed and the rest against the stock setup (BENCHFLAGS=--help)
+	$(VENVDIR)/bin/python -m benchmarks.run $(BENCHFLAGS)
 
 .PHONY: test
 test: venv ## Run the test suite

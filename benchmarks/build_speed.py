@@ -1,0 +1,227 @@
+"""Build speed as the site grows: full build, rebuilds, live preview, and MkDocs.
+
+For each size N, a synthetic site of N notices (benchmarks/synthetic.py) is
+built several times, alternating our build and the stock one so both see the
+same machine load:
+
+* ours: ``sphinx-build -j auto`` with the site's configuration, as ``make html``;
+* stock: the same Sphinx, furo and extensions unmodified: one process, the
+  sidebar rendered from scratch for every page with furo's own toctree work
+  left in (``policy_sidebar_once_per_build = False``), and the pure-Python
+  stemmer (PyStemmer hidden from the import system).
+
+Measures: full build (also in one process, to separate parallelism from the
+rest), no-op rebuild, rebuild after editing one notice, rebuild after changing
+the navigation, the full build beside MkDocs Material on the same pages, and
+edit-to-reload in the live preview (``make serve``, against sphinx-autobuild,
+which starts a new build process per save).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+from websockets.sync.client import connect
+
+from benchmarks import synthetic
+from benchmarks.measure import (
+    PYTHON, ROOT, Figure, Run, Sample, Settings, format_table, main_for_area, timed,
+)
+
+AREA = "build"
+STRICT = ["-W", "--keep-going", "-n"]
+# Sphinx as it comes: snowballstemmer falls back to its pure-Python stemmers.
+STOCK_SPHINX = (
+    "import sys; sys.modules['Stemmer'] = None; "
+    "from sphinx.cmd.build import main; raise SystemExit(main(sys.argv[1:]))"
+)
+STOCK_OPTIONS = ["-D", "policy_sidebar_once_per_build=0"]
+MKDOCS_REQUIREMENTS = ROOT / "benchmarks" / "requirements.txt"
+
+
+def sphinx_command(
+    srcdir: Path, outdir: Path, *, stock: bool = False, jobs: str = "auto", builder: str = "dirhtml"
+) -> list[str]:
+    """The sphinx-build command line of our build or of the stock one."""
+    common = ["-b", builder, "-c", str(ROOT), *STRICT, str(srcdir), str(outdir)]
+    if stock:
+        return [PYTHON, "-c", STOCK_SPHINX, *STOCK_OPTIONS, *common]
+    return [PYTHON, "-m", "sphinx", "-j", jobs, *common]
+
+
+def mkdocs_python(workdir: Path) -> Path | None:
+    """A scratch virtual environment with MkDocs Material, from its pinned list."""
+    venv = workdir / "mkdocs-venv"
+    python = venv / "bin" / "python"
+    marker = venv / ".installed"
+    if marker.exists() and marker.read_text() == MKDOCS_REQUIREMENTS.read_text():
+        return python
+    shutil.rmtree(venv, ignore_errors=True)
+    try:
+        subprocess.run([PYTHON, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "-r", str(MKDOCS_REQUIREMENTS)],
+            check=True,
+        )
+    except subprocess.CalledProcessError as error:
+        print(f"MkDocs Material could not be installed ({error}): skipping the comparison")
+        return None
+    marker.write_text(MKDOCS_REQUIREMENTS.read_text())
+    return python
+
+
+def _fresh(outdir: Path, command: list[str]) -> Run:
+    shutil.rmtree(outdir, ignore_errors=True)
+    return timed(command)
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(text)
+
+
+def reload_latency(command: list[str], port: int, notice: Path, page_url: str, repeats: int) -> Sample:
+    """Seconds from saving *notice* to the server telling the browser to reload.
+
+    Each save adds a line; the page served afterwards must hold it, so the
+    figure is the time to a reload that shows the edit.
+    """
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        socket_url = f"ws://127.0.0.1:{port}/websocket-reload"
+        deadline = time.monotonic() + 600
+        while True:
+            try:
+                connect(socket_url, open_timeout=2).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{command[0]} did not start serving on port {port}")
+                time.sleep(0.2)
+        runs = []
+        for repeat in range(repeats):
+            marker = f"Preview edit {time.time_ns()}."
+            with connect(socket_url) as socket:
+                time.sleep(0.5)  # let the watcher settle after the last build
+                started = time.perf_counter()
+                _append(notice, f"\n{marker}\n")
+                socket.recv(timeout=120)
+                seconds = time.perf_counter() - started
+            page = urllib.request.urlopen(page_url, timeout=30).read().decode()
+            if marker not in page:
+                raise RuntimeError(f"the reloaded page does not show the edit {marker!r}")
+            runs.append(Run(seconds, 0.0))
+        return Sample(tuple(runs))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _free_port() -> int:
+    from sphinx_autobuild.utils import find_free_port
+
+    return find_free_port()
+
+
+def run(settings: Settings) -> list[Figure]:
+    figures: list[Figure] = []
+    mkdocs = mkdocs_python(settings.workdir)
+    for size in settings.sizes:
+        measured = _measure_size(settings, size, mkdocs)
+        # Shown as soon as they are known: the largest size takes longest.
+        print(format_table(measured), flush=True)
+        figures += measured
+    return figures
+
+
+def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Figure]:
+    work = settings.workdir / f"n{size}"
+    srcdir = synthetic.make_sphinx_source(work / "source", size)
+    ours_out, serial_out, stock_out = work / "ours", work / "serial", work / "stock"
+    ours = sphinx_command(srcdir, ours_out)
+    serial = sphinx_command(srcdir, serial_out, jobs="1")
+    stock = sphinx_command(srcdir, stock_out, stock=True)
+    print(f"{size} notices: full builds", flush=True)
+
+    runs: dict[str, list[Run]] = {name: [] for name in ("ours", "serial", "stock", "mkdocs")}
+    if mkdocs:
+        project = synthetic.make_mkdocs_project(work / "mkdocs", size)
+        mkdocs_command = [str(mkdocs), "-m", "mkdocs", "build", "--quiet", "-f",
+                          str(project / "mkdocs.yml"), "-d", str(work / "mkdocs-site")]
+    for _ in range(settings.repeats):
+        runs["ours"].append(_fresh(ours_out, ours))
+        runs["serial"].append(_fresh(serial_out, serial))
+        runs["stock"].append(_fresh(stock_out, stock))
+        if mkdocs:
+            runs["mkdocs"].append(_fresh(work / "mkdocs-site", mkdocs_command))
+    full = {name: Sample(tuple(sample)) for name, sample in runs.items() if sample}
+    figures = [
+        _figure("full HTML build", size, full["ours"], full["stock"]),
+        _figure("full HTML build, one process (-j 1)", size, full["serial"], full["stock"]),
+    ]
+    if mkdocs:
+        figures.append(
+            _figure("full HTML build", size, full["ours"], full["mkdocs"], "MkDocs Material")
+        )
+
+    print(f"{size} notices: rebuilds", flush=True)
+    notice = srcdir / f"{synthetic.notice_path(1)}.md"
+    navigation = srcdir / "_data" / "navigation.yaml"
+    edits = {
+        "no-op rebuild": lambda repeat: None,
+        "rebuild after editing one notice": lambda repeat: _append(
+            notice, f"\nEdited in run {repeat}.\n"
+        ),
+        "rebuild after changing the navigation": lambda repeat: navigation.write_text(
+            navigation.read_text(encoding="utf-8").replace(
+                "title: Synthetic Notice 1\n", f"title: Synthetic Notice 1 ({repeat})\n"
+            ).replace(f"title: Synthetic Notice 1 ({repeat - 1})\n",
+                      f"title: Synthetic Notice 1 ({repeat})\n"),
+            encoding="utf-8",
+        ),
+    }
+    for measure, edit in edits.items():
+        ours_runs, stock_runs = [], []
+        for repeat in range(settings.repeats):
+            edit(repeat)
+            ours_runs.append(timed(ours))
+            stock_runs.append(timed(stock))
+        figures.append(
+            _figure(measure, size, Sample(tuple(ours_runs)), Sample(tuple(stock_runs)))
+        )
+
+    print(f"{size} notices: live preview", flush=True)
+    page = synthetic.notice_path(1)
+    preview = {}
+    for name, outdir, command in (
+        ("ours", work / "serve", [PYTHON, str(ROOT / "tools" / "serve.py"), "--port", "{port}",
+                                  str(srcdir), str(work / "serve")]),
+        ("stock", work / "autobuild", [PYTHON, "-m", "sphinx_autobuild", "--port", "{port}",
+                                       "-b", "dirhtml", "-c", str(ROOT), "--keep-going", "-n",
+                                       str(srcdir), str(work / "autobuild")]),
+    ):
+        port = _free_port()
+        shutil.rmtree(outdir, ignore_errors=True)
+        preview[name] = reload_latency(
+            [part.replace("{port}", str(port)) for part in command],
+            port, notice, f"http://127.0.0.1:{port}/{page}/", settings.repeats,
+        )
+    figures.append(
+        Figure(AREA, "edit to reload, make serve", size, preview["ours"].seconds,
+               stock=preview["stock"].seconds, stock_label="sphinx-autobuild")
+    )
+    return figures
+
+
+def _figure(measure: str, size: int, ours: Sample, theirs: Sample, label: str = "stock") -> Figure:
+    return Figure(AREA, measure, size, ours.seconds, stock=theirs.seconds, stock_label=label,
+                  peak_mb=ours.peak_mb, stock_peak_mb=theirs.peak_mb,
+                  cpu_seconds=ours.cpu_seconds, stock_cpu_seconds=theirs.cpu_seconds)
+
+
+if __name__ == "__main__":
+    main_for_area(run, __doc__.split("\n\n")[0])

@@ -1,0 +1,49 @@
+"""Run every benchmark area and print one table (``make bench``).
+
+Each area is a module of this package with ``run(settings) -> list[Figure]``
+(see benchmarks/README.md). An area whose module is not there is skipped with
+a message, so areas can be added one at a time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+
+from benchmarks.measure import format_growth, format_table, machine_load, parse_settings
+
+# Module names under benchmarks/, in the order the table lists them.
+AREAS = ("build_speed", "pdf", "linkcheck", "page_weight")
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = parse_settings(argv, __doc__.split("\n\n")[0])
+    settings.workdir.mkdir(parents=True, exist_ok=True)
+    print(f"Machine at start: {machine_load()}", flush=True)
+    started = time.monotonic()
+    figures, skipped = [], []
+    for area in AREAS:
+        try:
+            module = importlib.import_module(f"benchmarks.{area}")
+        except ModuleNotFoundError as error:
+            if error.name != f"benchmarks.{area}":
+                raise
+            skipped.append(area)
+            print(f"Skipping area {area!r}: benchmarks/{area}.py is not there yet", flush=True)
+            continue
+        print(f"Area {area!r}", flush=True)
+        figures += module.run(settings)
+    print(f"\nMachine at end: {machine_load()}; {time.monotonic() - started:.0f} s in all")
+    print(f"Sizes {', '.join(map(str, settings.sizes))} notices; median of {settings.repeats} runs\n")
+    print(format_table(figures))
+    growth = format_growth(figures)
+    if growth:
+        print("\nHow each cost grows with the number of notices:\n" + growth)
+    if skipped:
+        print(f"\nSkipped (module not present): {', '.join(skipped)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
