@@ -96,8 +96,8 @@ def reload_latency(command: list[str], port: int, notice: Path, page_url: str, r
         deadline = time.monotonic() + 600
         while True:
             try:
-                connect(socket_url, open_timeout=2).close()
-                break
+                with connect(socket_url, open_timeout=2):
+                    break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{command[0]} did not start serving on port {port}")

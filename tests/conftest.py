@@ -17,6 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source"
+# The benchmarks' site generator and build commands are tested and reused here.
+sys.path.insert(0, str(ROOT))
 STRICT = ["-W", "--keep-going", "-n"]
 
 MINIMAL_NAVIGATION = """\

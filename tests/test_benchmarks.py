@@ -1,0 +1,60 @@
+"""The benchmark runner's parts: timing, growth, the table, skipping absent areas.
+
+The figures themselves are never asserted: they depend on the machine.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+from benchmarks import measure, run
+
+
+def test_growth_names_linear_and_quadratic_costs():
+    def figure(notices, seconds):
+        return measure.Figure("build", "full", notices, seconds)
+
+    assert "exponent 1.00" in measure.growth(figure(100, 2.0), figure(300, 6.0))
+    assert "exponent 2.00" in measure.growth(figure(100, 1.0), figure(300, 9.0))
+
+
+def test_timed_reports_time_and_memory_and_fails_loudly():
+    done = measure.timed([sys.executable, "-c", "x = bytearray(50_000_000)"])
+    assert done.seconds > 0
+    assert done.peak_mb >= 50
+    with pytest.raises(RuntimeError, match="(?s)failed \\(3\\).*broken build"):
+        measure.timed([sys.executable, "-c", "print('broken build'); raise SystemExit(3)"])
+
+
+def test_table_shows_the_ratio_to_the_stock_figure():
+    table = measure.format_table([
+        measure.Figure("build", "full HTML build", 100, 2.0, stock=8.0, peak_mb=80, stock_peak_mb=90)
+    ])
+    row = table.splitlines()[-1]
+    assert "| 2.00 s |" in row and "| 8.00 s |" in row and row.endswith("| 0.25 |")
+
+
+def test_runner_skips_an_absent_area_with_a_message(monkeypatch, capsys, tmp_path):
+    present = types.ModuleType("benchmarks.present")
+    present.run = lambda settings: [measure.Figure("present", "size", None, 5.0, unit="bytes")]
+    monkeypatch.setitem(sys.modules, "benchmarks.present", present)
+    monkeypatch.setattr(run, "AREAS", ("present", "not_written_yet"))
+    assert run.main(["--sizes", "10", "--repeats", "1", "--workdir", str(tmp_path)]) == 0
+    output = capsys.readouterr().out
+    assert "Skipping area 'not_written_yet': benchmarks/not_written_yet.py is not there yet" in output
+    assert "| present | size |" in output
+
+
+def test_runner_does_not_hide_an_area_that_fails_to_import(monkeypatch, tmp_path):
+    # An area present but broken (here: importing a module that does not exist)
+    # is an error, not a skipped area.
+    broken = tmp_path / "benchmarks_broken_area.py"
+    broken.write_text("import no_such_module_anywhere\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(run, "AREAS", ("broken_area",))
+    monkeypatch.setattr(run.importlib, "import_module",
+                        lambda name: __import__(name.replace("benchmarks.", "benchmarks_")))
+    with pytest.raises(ModuleNotFoundError, match="no_such_module_anywhere"):
+        run.main(["--sizes", "10", "--repeats", "1", "--workdir", str(tmp_path)])

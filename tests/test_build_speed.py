@@ -1,0 +1,119 @@
+"""The fast build writes exactly what the stock build writes.
+
+"Stock" is Sphinx, furo and the extensions unmodified (the benchmarks'
+definition): one process, the sidebar rendered from scratch for every page
+with furo's own toctree work left in, and the pure-Python stemmer. Every file
+of the built site is compared byte for byte, except the build cache
+(``.doctrees``) and ``.buildinfo``, which records a hash of the configuration
+and so differs by definition.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks import synthetic
+from benchmarks.build_speed import sphinx_command
+from conftest import ROOT, SOURCE
+
+NOT_OUTPUT = {".doctrees", ".buildinfo"}
+
+
+def differences(ours: Path, theirs: Path) -> list[str]:
+    """Relative paths of output files that differ or exist on one side only."""
+    found = []
+
+    def walk(comparison: filecmp.dircmp, prefix: str) -> None:
+        for name in comparison.left_only + comparison.right_only + comparison.funny_files:
+            found.append(prefix + name)
+        _, mismatch, errors = filecmp.cmpfiles(
+            comparison.left, comparison.right, comparison.common_files, shallow=False
+        )
+        found.extend(prefix + name for name in mismatch + errors)
+        for name, sub in comparison.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(ours, theirs, ignore=list(NOT_OUTPUT)), "")
+    return sorted(found)
+
+
+def output_files(outdir: Path) -> list[str]:
+    return sorted(
+        str(path.relative_to(outdir))
+        for path in outdir.rglob("*")
+        if path.is_file() and not NOT_OUTPUT & set(path.relative_to(outdir).parts)
+    )
+
+
+def build(command: list[str]) -> None:
+    process = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert process.returncode == 0, process.stdout + process.stderr
+
+
+def test_real_site_is_identical_to_the_stock_build(site, tmp_path):
+    stock = tmp_path / "stock"
+    build(sphinx_command(SOURCE, stock, stock=True))
+    files = output_files(site.outdir)
+    assert "python.org/Privacy-Notice/index.html" in files
+    assert "searchindex.js" in files
+    assert differences(site.outdir, stock) == []
+
+
+def test_synthetic_site_in_parallel_is_identical_to_the_stock_build(tmp_path):
+    srcdir = synthetic.make_sphinx_source(tmp_path / "source", 12)
+    build(sphinx_command(srcdir, tmp_path / "ours", jobs="2"))
+    build(sphinx_command(srcdir, tmp_path / "stock", stock=True))
+    files = output_files(tmp_path / "ours")
+    assert f"{synthetic.notice_path(12)}/index.html" in files
+    assert differences(tmp_path / "ours", tmp_path / "stock") == []
+
+
+def test_the_comparison_sees_a_changed_byte_and_a_missing_file(tmp_path):
+    for side in ("ours", "theirs"):
+        (tmp_path / side / "page").mkdir(parents=True)
+        (tmp_path / side / "page" / "index.html").write_text("<p>same</p>")
+        (tmp_path / side / ".buildinfo").write_text(side)
+    assert differences(tmp_path / "ours", tmp_path / "theirs") == []
+    (tmp_path / "theirs" / "page" / "index.html").write_text("<p>sane</p>")
+    (tmp_path / "ours" / "extra.html").write_text("")
+    assert differences(tmp_path / "ours", tmp_path / "theirs") == ["extra.html", "page/index.html"]
+
+
+# Counts how often Sphinx resolves the site-wide toctree (what furo's sidebar
+# needs), then builds.
+COUNTING_BUILD = """
+import sys
+from sphinx.environment.adapters import toctree
+calls = []
+original = toctree.global_toctree_for_doc
+def counting(*args, **kwargs):
+    calls.append(args[1])
+    return original(*args, **kwargs)
+toctree.global_toctree_for_doc = counting
+from sphinx.cmd.build import main
+status = main(sys.argv[1:])
+print("TOCTREE CALLS", len(calls))
+raise SystemExit(status)
+"""
+
+
+def counted_build(srcdir: Path, outdir: Path, once_per_build: bool) -> int:
+    process = subprocess.run(
+        [sys.executable, "-c", COUNTING_BUILD, "-b", "dirhtml", "-c", str(ROOT), "-q",
+         "-D", f"policy_sidebar_once_per_build={int(once_per_build)}", str(srcdir), str(outdir)],
+        capture_output=True, text=True, check=False,
+    )
+    assert process.returncode == 0, process.stderr
+    return int(process.stdout.split("TOCTREE CALLS")[1])
+
+
+def test_furo_sidebar_toctree_is_computed_for_no_page(tmp_path):
+    srcdir = synthetic.make_sphinx_source(tmp_path / "source", 3)
+    assert counted_build(srcdir, tmp_path / "fast", once_per_build=True) == 0
+    # The stock path resolves it once per HTML page (notices, home, search, index).
+    pages = len(list((tmp_path / "fast").rglob("*.html")))
+    assert pages >= 6
+    assert counted_build(srcdir, tmp_path / "stock", once_per_build=False) == pages
