@@ -12,7 +12,8 @@ from conftest import ROOT, write_project
 from sphinx_autobuild.utils import find_free_port
 from websockets.sync.client import connect
 
-from test_sidebar import INDEX, NAVIGATION, NOTICE
+from test_sidebar import NAVIGATION, notice
+from test_strict_build import HOME
 
 TIMEOUT = 120
 
@@ -21,10 +22,10 @@ TIMEOUT = 120
 def preview(tmp_path):
     """tools/serve.py on a tiny project; yields (source dir, base URL, output log)."""
     srcdir = write_project(tmp_path / "source", {
-        "index.md": INDEX,
+        "index.md": HOME,
         "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
-        "example/First.md": NOTICE.format(title="First Notice"),
-        "example/Second.md": NOTICE.format(title="Second Notice"),
+        "example/First.md": notice("First Notice"),
+        "example/Second.md": notice("Second Notice"),
     })
     port = find_free_port()
     log = tmp_path / "serve.log"

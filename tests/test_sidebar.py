@@ -1,25 +1,17 @@
-"""The sidebar, rendered once per build: current-page marks, and pages kept in
-step with the navigation file on incremental builds."""
+"""The sidebar, rendered once per build: links relative to each page, and every
+page kept in step with the navigation file on incremental builds."""
 
 from __future__ import annotations
 
 import re
 
 from conftest import sphinx_build, write_project
+from test_strict_build import FRONT, HOME
 
-NOTICE = """\
----
-date: 2024-10-04
-changes:
-  - date: 2024-10-04
-    kind: material
-    summary: First version.
----
 
-# {title}
+def notice(title: str) -> str:
+    return f"{FRONT}\n# {title}\n\nText of the notice.\n"
 
-Text of the notice.
-"""
 
 NAVIGATION = """\
 live_site: https://policies.python.org/
@@ -34,31 +26,9 @@ nav:
     path: elsewhere/Page
 """
 
-INDEX = """\
-# Home
-
-```{site-map}
-```
-"""
-
 
 def sidebar(page: str) -> str:
     return re.search(r'<div class="sidebar-tree">(.*?)</div>', page, re.S).group(1)
-
-
-def test_current_page_and_its_group_are_marked(site):
-    tree = sidebar(site.page("python.org/Privacy-Notice"))
-    assert tree.count('aria-current="page"') == 1
-    assert re.search(
-        r'<li class="toctree-l2 current current-page"><a class="reference internal current" '
-        r'aria-current="page" href="">Privacy Notice</a></li>',
-        tree,
-    )
-    # Its group is open and marked; the other groups are closed.
-    assert re.search(r'<li class="toctree-l1 has-children current">'
-                     r'<span class="reference nav-group">python.org</span>', tree)
-    assert len(re.findall(r"aria-label=\"Toggle navigation of [^\"]*\" checked>", tree)) == 1
-    assert 'aria-label="Toggle navigation of python.org" checked>' in tree
 
 
 def test_home_page_marks_nothing_and_links_relatively(site):
@@ -76,9 +46,9 @@ def test_every_page_follows_an_edited_navigation_without_a_full_build(tmp_path):
         })
 
     write_project(tmp_path / "source", {
-        "index.md": INDEX,
-        "example/First.md": NOTICE.format(title="First Notice"),
-        "example/Second.md": NOTICE.format(title="Second Notice"),
+        "index.md": HOME,
+        "example/First.md": notice("First Notice"),
+        "example/Second.md": notice("Second Notice"),
     })
     write("First Notice")
     first = sphinx_build(tmp_path / "source", tmp_path / "out")
@@ -99,10 +69,10 @@ def test_every_page_follows_an_edited_navigation_without_a_full_build(tmp_path):
 
 def test_unchanged_navigation_rewrites_nothing(tmp_path):
     write_project(tmp_path / "source", {
-        "index.md": INDEX,
+        "index.md": HOME,
         "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
-        "example/First.md": NOTICE.format(title="First Notice"),
-        "example/Second.md": NOTICE.format(title="Second Notice"),
+        "example/First.md": notice("First Notice"),
+        "example/Second.md": notice("Second Notice"),
     })
     assert sphinx_build(tmp_path / "source", tmp_path / "out").returncode == 0
     again = sphinx_build(tmp_path / "source", tmp_path / "out")
