@@ -57,8 +57,8 @@ class WarmBuilder:
         self.url = url
         self.app: Sphinx | None = None
 
-    def __call__(self, *, changed_paths=()) -> bool:
-        """Build what changed; return whether the build succeeded."""
+    def __call__(self, *, changed_paths=()) -> None:
+        """Build what changed since the last build."""
         if any(_within(path, [EXTENSIONS]) for path in changed_paths):
             print("Extension code changed: restarting.", flush=True)
             os.execv(sys.executable, [sys.executable, *sys.argv])
@@ -79,10 +79,9 @@ class WarmBuilder:
             # The application may be half-updated: the next build starts afresh.
             self.app = None
             print(f"Build failed: {error}", file=sys.stderr, flush=True)
-            return False
+            return
         seconds = time.perf_counter() - started
         print(f"Built in {seconds:.2f} s. Serving on {self.url}", flush=True)
-        return self.app.statuscode == 0
 
 
 class InProcessRebuildServer(RebuildServer):
