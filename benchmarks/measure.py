@@ -147,18 +147,22 @@ def format_growth(figures: list[Figure]) -> str:
         series.sort(key=lambda figure: figure.notices)
         if len(series) < 2:
             continue
-        steps = [growth(a, b) for a, b in zip(series, series[1:])]
-        stock = [
-            growth(*(Figure(a.area, a.measure, a.notices, a.stock),
-                     Figure(b.area, b.measure, b.notices, b.stock)))
-            for a, b in zip(series, series[1:])
-            if a.stock and b.stock
-        ]
         sizes = " -> ".join(str(figure.notices) for figure in series)
-        line = f"- {area}, {measure} ({sizes}): ours {'; '.join(steps)}"
-        if stock:
-            line += f"; {series[0].stock_label} {'; '.join(stock)}"
-        lines.append(line)
+        lines.append(f"- {area}, {measure} ({sizes}):")
+        for label, value in (
+            ("ours, wall", lambda f: f.value),
+            ("ours, CPU", lambda f: f.cpu_seconds),
+            (f"{series[0].stock_label}, wall", lambda f: f.stock),
+            (f"{series[0].stock_label}, CPU", lambda f: f.stock_cpu_seconds),
+        ):
+            steps = [
+                growth(Figure(area, measure, a.notices, value(a)),
+                       Figure(area, measure, b.notices, value(b)))
+                for a, b in zip(series, series[1:])
+                if value(a) and value(b)
+            ]
+            if steps:
+                lines.append(f"  - {label}: {'; '.join(steps)}")
     return "\n".join(lines)
 
 
