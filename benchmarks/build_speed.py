@@ -4,14 +4,15 @@ For each size N, a synthetic site of N notices (benchmarks/synthetic.py) is
 built several times, alternating our build and the stock one so both see the
 same machine load:
 
-* ours: ``sphinx-build -j auto`` with the site's configuration, as ``make html``;
+* ours: ``sphinx-build -j auto`` with the site's configuration (``make html
+  SPHINXJOBS=auto``), and the same in one process (``-j 1``, what ``make html``
+  runs);
 * stock: the same Sphinx, furo and extensions unmodified: one process, the
   sidebar rendered from scratch for every page with furo's own toctree work
   left in (``policy_sidebar_once_per_build = False``), and the pure-Python
   stemmer (PyStemmer hidden from the import system).
 
-Measures: full build (also in one process, to separate parallelism from the
-rest), no-op rebuild, rebuild after editing one notice, rebuild after changing
+Measures: full build (parallel, and in one process), no-op rebuild, rebuild after editing one notice, rebuild after changing
 the navigation, the full build beside MkDocs Material on the same pages, and
 edit-to-reload in the live preview (``make serve``, against sphinx-autobuild,
 which starts a new build process per save).
