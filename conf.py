@@ -14,6 +14,7 @@ extensions = [
     "myst_parser",
     "policy_sphinx_extensions.dates",
     "policy_sphinx_extensions.navigation",
+    "policy_sphinx_extensions.pdf",
 ]
 
 root_doc = "index"
@@ -35,9 +36,13 @@ policy_site_pages = ["index"]
 html_theme = "furo"
 html_title = "Python Software Foundation Policies"
 html_static_path = [str(Path(__file__).parent / "_static")]
-html_css_files = ["policies.css"]
+html_css_files = ["policies.css", ("print.css", {"media": "print"})]
 html_baseurl = "https://policies.python.org/"
 html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False
 html_last_updated_fmt = None
+
+# PDFs of the notices (make pdf; the HTML build publishes them under pdf/).
+policy_pdf_paper = "letter"
+policy_pdf_stylesheets = ["_static/print.css", "_static/pdf.css"]
