@@ -46,3 +46,5 @@ html_last_updated_fmt = None
 # PDFs of the notices (make pdf; the HTML build publishes them under pdf/).
 policy_pdf_paper = "letter"
 policy_pdf_stylesheets = ["_static/print.css", "_static/pdf.css"]
+# The fonts pdf.css sets the PDFs in, and the Debian package of each.
+policy_pdf_fonts = {"Liberation Serif": "fonts-liberation", "Liberation Sans": "fonts-liberation"}

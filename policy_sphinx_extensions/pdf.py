@@ -32,7 +32,9 @@ Registers:
   the published site carries them;
 * config values ``policy_pdf_paper`` (``letter`` or ``a4``),
   ``policy_pdf_stylesheets`` (CSS files, relative to the configuration
-  directory) and ``policy_pdf_dir``.
+  directory), ``policy_pdf_fonts`` (each font family the stylesheets use, and
+  the Debian package that installs it: the build fails if one is not used)
+  and ``policy_pdf_dir`` (the site folder of the published PDFs).
 """
 
 from __future__ import annotations
@@ -62,10 +64,6 @@ LINK_URL_CLASS = "link-url"
 PUBLISHER_CLASS = "publisher"
 # Pango renders the text; without it WeasyPrint cannot even be imported.
 SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
-# Each font family the stylesheets name, and the Debian package that has it.
-# A missing font would be replaced silently, and the PDF would differ from
-# machine to machine; the build fails instead.
-FONT_PACKAGES = {"Liberation Serif": "fonts-liberation", "Liberation Sans": "fonts-liberation"}
 
 
 def pdf_filename(docname: str) -> str:
@@ -212,12 +210,12 @@ def render_pdf(app: Sphinx, docname: str, doctree: nodes.document) -> bytes:
     paper = PAPER_SIZES[app.config.policy_pdf_paper]
     # Only local files: a PDF build never reaches the network.
     fetcher = weasyprint.URLFetcher(allowed_protocols={"file", "data"})
-    stylesheets = [
-        weasyprint.CSS(filename=str(Path(app.confdir, name)), url_fetcher=fetcher)
-        for name in app.config.policy_pdf_stylesheets
-    ]
-    stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {paper}; }}"))
     with _weasyprint_messages() as messages:
+        stylesheets = [
+            weasyprint.CSS(filename=str(Path(app.confdir, name)), url_fetcher=fetcher)
+            for name in app.config.policy_pdf_stylesheets
+        ]
+        stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {paper}; }}"))
         document = weasyprint.HTML(
             string=print_html(app, docname, doctree),
             base_url=str(app.srcdir / docname),
@@ -226,17 +224,20 @@ def render_pdf(app: Sphinx, docname: str, doctree: nodes.document) -> bytes:
         pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
     for message in messages:
         logger.warning("PDF: %s", message, location=docname, type="policy", subtype="pdf")
-    _check_fonts(document, docname)
+    _check_fonts(app, document, docname)
     return pdf
 
 
-def _check_fonts(document, docname: str) -> None:
+def _check_fonts(app: Sphinx, document, docname: str) -> None:
+    # A font that is not installed is replaced silently by another, and the
+    # PDF would then differ from machine to machine: fail instead, naming the
+    # package to install.
     used = {font.family for font in document.fonts.values()}
-    for family, package in FONT_PACKAGES.items():
+    for family, package in app.config.policy_pdf_fonts.items():
         if family not in used:
             logger.warning(
-                "PDF: the font %r is not installed (Debian package %s); "
-                "the PDF was set in %s instead",
+                "PDF: the font %r was not used (is the Debian package %s installed?); "
+                "the text was set in %s",
                 family, package, ", ".join(sorted(used)) or "no font",
                 location=docname, type="policy", subtype="pdf",
             )
@@ -328,6 +329,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.dates")
     app.add_config_value("policy_pdf_paper", "letter", "html", types=[str])
     app.add_config_value("policy_pdf_stylesheets", [], "html", types=[list])
+    app.add_config_value("policy_pdf_fonts", {}, "html", types=[dict])
     app.add_config_value("policy_pdf_dir", "pdf", "html", types=[str])
     app.add_builder(NoticePDFBuilder)
     app.connect("config-inited", _check_config)
