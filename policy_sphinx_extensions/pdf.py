@@ -197,20 +197,26 @@ def _weasyprint_messages():
     rule it ignored), to be reported as build warnings rather than lost."""
     handler = _Collect()
     weasy_logger = std_logging.getLogger("weasyprint")
+    # Its step-by-step progress is not for the build log (accessible-pygments,
+    # which furo imports, sends every INFO record to stderr).
+    progress_logger = std_logging.getLogger("weasyprint.progress")
+    progress_level = progress_logger.level
+    progress_logger.setLevel(std_logging.WARNING)
     weasy_logger.addHandler(handler)
     try:
         yield handler.messages
     finally:
         weasy_logger.removeHandler(handler)
+        progress_logger.setLevel(progress_level)
 
 
 def render_pdf(app: Sphinx, docname: str, doctree: nodes.document) -> bytes:
     """The PDF of notice *docname*, from its resolved *doctree*."""
-    weasyprint = _weasyprint()
     paper = PAPER_SIZES[app.config.policy_pdf_paper]
-    # Only local files: a PDF build never reaches the network.
-    fetcher = weasyprint.URLFetcher(allowed_protocols={"file", "data"})
     with _weasyprint_messages() as messages:
+        weasyprint = _weasyprint()
+        # Only local files: a PDF build never reaches the network.
+        fetcher = weasyprint.URLFetcher(allowed_protocols={"file", "data"})
         stylesheets = [
             weasyprint.CSS(filename=str(Path(app.confdir, name)), url_fetcher=fetcher)
             for name in app.config.policy_pdf_stylesheets
