@@ -44,7 +44,7 @@ import logging as std_logging
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -68,7 +68,7 @@ SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
 
 def pdf_filename(docname: str) -> str:
     """``python.org-Privacy-Notice.pdf``: the notice's URL path, slashes as dashes."""
-    url_path = docname.removesuffix("index").rstrip("/") or "index"
+    url_path = docname if docname == "index" else docname.removesuffix("/index")
     return f"{url_path.replace('/', '-')}.pdf"
 
 

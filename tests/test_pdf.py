@@ -44,7 +44,8 @@ changes:
 
 # Example Notice
 
-We keep your [email address](https://example.org/privacy/) safe.
+We keep your [email address](https://example.org/privacy/) safe. See the
+[list of policies](../index.md).
 
 ## 1. WHAT WE COLLECT
 
@@ -269,8 +270,10 @@ def test_notice_without_date_fails_naming_the_file(project):
     good = project({"index.md": TINY_INDEX, "example/Notice.md": TINY_NOTICE}, "pdf")
     assert good.returncode == 0, good.output
     text = pdftotext(good.outdir / "example-Notice.pdf")
-    assert "We keep your email address1 safe." in text
+    assert "We keep your email address1 safe. See the list of policies2." in words(text)
     assert "1. https://example.org/privacy/" in text
+    # A link to another page of the site becomes its address on the site.
+    assert "2. https://policies.python.org/\n" in text
     shutil.rmtree(good.outdir)
 
     undated = TINY_NOTICE.replace("date: 2024-10-04\nchanges", "changes", 1)
@@ -340,3 +343,16 @@ def test_printing_the_page_gives_the_notice_alone(site, tmp_path):
     for furniture in ("Search", "Download PDF", "Acceptable Use Policy", "Back to top"):
         assert furniture not in text
     assert "Data Processing Addendum (https://sentry.io/legal/dpa/)" in text
+
+
+@pytest.mark.parametrize(
+    ("docname", "filename"),
+    [
+        ("python.org/Privacy-Notice", "python.org-Privacy-Notice.pdf"),
+        ("pypi.org/Terms-of-Use/index", "pypi.org-Terms-of-Use.pdf"),
+        ("PSF-Privacy-Notice", "PSF-Privacy-Notice.pdf"),
+        ("Legal-index", "Legal-index.pdf"),
+    ],
+)
+def test_pdf_named_after_the_url_path(docname, filename):
+    assert pdf_extension.pdf_filename(docname) == filename
