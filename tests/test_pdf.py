@@ -242,7 +242,9 @@ def test_letter_by_default(notice_pdf):
 
 
 def test_two_builds_are_byte_identical(tmp_path, notice_pdf):
-    build = sphinx_build(SOURCE, tmp_path / "pdf", "pdf")
+    # Another build, by the other builder, of a copy in another folder.
+    source = shutil.copytree(SOURCE, tmp_path / "source")
+    build = sphinx_build(source, tmp_path / "pdf", "pdf")
     assert build.returncode == 0, build.output
     assert sorted(p.name for p in build.outdir.glob("*.pdf")) == [NOTICE_PDF]
     assert (build.outdir / NOTICE_PDF).read_bytes() == notice_pdf.read_bytes()
