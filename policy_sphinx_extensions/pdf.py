@@ -62,6 +62,8 @@ DOWNLOAD_CLASS = "pdf-download"
 DOWNLOAD_TEXT = "Download PDF"
 LINK_URL_CLASS = "link-url"
 PUBLISHER_CLASS = "publisher"
+# The builders of the site itself (not epub, singlehtml, ...) publish the PDFs.
+SITE_BUILDERS = ("html", "dirhtml")
 # Pango renders the text; without it WeasyPrint cannot even be imported.
 SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
 
@@ -292,7 +294,7 @@ class NoticePDFBuilder(DirectoryHTMLBuilder):
 
 
 def _publishes_pdfs(app: Sphinx) -> bool:
-    return app.builder.format == "html" and not isinstance(app.builder, NoticePDFBuilder)
+    return app.builder.name in SITE_BUILDERS
 
 
 def _site_pdf_uri(app: Sphinx, docname: str) -> str:
