@@ -38,6 +38,14 @@ html: venv ## Build the site into _build/html (URLs as on the live site)
 test: venv ## Run the test suite
 	$(VENVDIR)/bin/python -m pytest
 
+.PHONY: lint
+lint: venv ## Run every lint check, report all findings as path:line: rule: message
+	$(VENVDIR)/bin/python -m tools.lint --builddir $(BUILDDIR)/lint
+
+.PHONY: format
+format: venv ## Rewrite source/ to fix the Markdown lint findings that can be fixed
+	$(VENVDIR)/bin/pymarkdown --config pyproject.toml fix -r $(SOURCEDIR)
+
 .PHONY: lock
 lock: ## Re-pin requirements.txt from requirements.in, in a scratch environment
 	rm -rf $(BUILDDIR)/lock-venv

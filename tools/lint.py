@@ -89,9 +89,11 @@ def run_spelling(context: Context) -> list[Finding]:
     outdir = context.builddir / "spelling"
     _clear_spelling_reports(outdir)
     process = sphinx_build(context, "spelling", SPELLING_CONF, outdir, "-q")
-    if process.returncode != 0:
-        return [_build_failure(context, "the spelling build", process)]
     findings = []
+    # Exit status 1 is a document error, which the strict build reports; the
+    # spelling reports are written all the same. Anything else is a crash.
+    if process.returncode not in (0, 1):
+        findings.append(_build_failure(context, "the spelling build", process))
     for report in sorted(outdir.rglob("*.spelling")):
         for line in report.read_text(encoding="utf-8").splitlines():
             match = SPELLING_LINE.match(line)
@@ -101,15 +103,36 @@ def run_spelling(context: Context) -> list[Finding]:
             message = f"'{match.group('word')}' is not in the dictionary or the word list"
             if suggestions.startswith("["):
                 message += f" (did you mean {suggestions.strip('[]')}?)"
+            path = ROOT / match.group("path")
+            line_number = int(match.group("line")) if match.group("line").isdigit() else 0
             findings.append(
                 Finding(
-                    display_path(ROOT / match.group("path")),
-                    int(match.group("line")) if match.group("line").isdigit() else 0,
+                    display_path(path),
+                    word_line(path, line_number, match.group("word")),
                     "spelling",
                     message,
                 )
             )
     return findings
+
+
+def word_line(path: Path, line: int, word: str) -> int:
+    """The line of *word* in its paragraph, which starts at or before *line*.
+
+    The builder counts lines within one text node, so a word after a link or
+    inline markup gets the paragraph's line; the source says where it is.
+    """
+    if line < 1 or not path.is_file():
+        return line
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number in range(line, len(lines) + 1):
+        text = lines[number - 1]
+        if pattern.search(text):
+            return number
+        if not text.strip():
+            break
+    return line
 
 
 def _clear_spelling_reports(outdir: Path) -> None:
@@ -209,14 +232,27 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the spelling and strict builds go")
     args = parser.parse_args(argv)
     context = Context(args.source.resolve(), args.builddir.resolve())
-    findings: list[Finding] = []
-    for name in args.check or CHECKS:
-        findings.extend(CHECKS[name](context))
-    for finding in sorted(set(findings)):
+    findings = unique(
+        finding for name in args.check or CHECKS for finding in CHECKS[name](context)
+    )
+    for finding in findings:
         print(finding)
     if findings:
-        print(f"{len(set(findings))} finding(s)", file=sys.stderr)
+        print(f"{len(findings)} finding(s)", file=sys.stderr)
     return 1 if findings else 0
+
+
+def unique(findings: Iterable[Finding]) -> list[Finding]:
+    """Sorted findings, each problem once: the policy check reads the same
+    front matter as the build, so both may report one mistake in one message."""
+    seen: set[tuple[str, int, str]] = set()
+    kept = []
+    for finding in sorted(findings):
+        key = (finding.path, finding.line, re.sub(r" \[[\w.]+\]$", "", finding.message))
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 if __name__ == "__main__":

@@ -80,9 +80,9 @@ class Finding:
 
 def display_path(path: Path | str) -> str:
     """*path* relative to the working directory when it is below it."""
-    path = Path(path)
+    path = Path(path).resolve()
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

@@ -13,7 +13,12 @@ extensions = [*extensions, "sphinxcontrib.spelling"]  # noqa: F405
 spelling_lang = "en_US"
 spelling_word_list_filename = [str(Path(__file__).parent / "wordlist.txt")]
 # By name: the builder imports it (a class here would stop Sphinx caching the config).
-spelling_filters = ["tools.spelling.filters.QuotedAsWritten"]
+# A URL or address in running text is the bare-url rule's finding, not a misspelling.
+spelling_filters = [
+    "tools.spelling.filters.QuotedAsWritten",
+    "enchant.tokenize.URLFilter",
+    "enchant.tokenize.EmailFilter",
+]
 # Every accepted word is in the dictionary or the word list: no guessing
 # from module names, git authors, PyPI or CamelCase (which would pass "PyPi").
 spelling_ignore_pypi_package_names = False
