@@ -164,8 +164,14 @@ def assemble(token: Token) -> InlineText:
     """Join an inline token's children into the text a reader sees."""
     line = token.map[0] + 1
     inline = InlineText("", [0], [line])
+    link_start = 0
     for child in token.children or ():
-        if child.type in ("softbreak", "hardbreak"):
+        if child.type == "link_open":
+            link_start = len(inline.text)
+        elif child.type == "link_close" and len(inline.text) == link_start:
+            # [](#label): Sphinx fills in the target's title.
+            inline.text += SYNTAX
+        elif child.type in ("softbreak", "hardbreak"):
             inline.text += "\n"
             line += 1
             inline.offsets.append(len(inline.text))
