@@ -8,7 +8,7 @@ sys.path.insert(0, str(ROOT))
 
 from conf import *  # noqa: E402,F403 - the site's configuration, unchanged
 
-extensions = [*extensions, "sphinxcontrib.spelling"]  # noqa: F405
+extensions = [*extensions, "tools.spelling.builder"]  # noqa: F405 - sphinxcontrib-spelling
 
 spelling_lang = "en_US"
 spelling_word_list_filename = [str(Path(__file__).parent / "wordlist.txt")]
