@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -113,7 +114,8 @@ def test_spelling(tmp_path):
         context(
             tmp_path,
             {
-                "bad.md": NOTICE + "We share ther data\nasnd you may [recieve](https://a.example/) it.\n",
+                "bad.md": NOTICE
+                + "We share ther data\nasnd you may [recieve](https://a.example/) it.\n",
                 "good.md": NOTICE
                 + "The PSF, PyPI, PyCon US, Fastly, Sentry and Plausible serve python.org\n"
                 "users; see <https://example.com/privacy>.\n",
@@ -282,3 +284,34 @@ def test_pre_commit_runs_every_check_locally():
     assert [repo["repo"] for repo in config["repos"]] == ["local"]
     entries = {hook["entry"] for hook in config["repos"][0]["hooks"]}
     assert entries == {f".venv/bin/python -m tools.lint --check {name}" for name in lint.CHECKS}
+
+
+def test_pre_commit_hook_fails_on_a_broken_notice(tmp_path):
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(repo)], check=True)
+    (repo / ".venv").symlink_to(ROOT / ".venv")
+    # The working files as they are now, committed or not.
+    for path in ("tools", "policy_sphinx_extensions", "source", "conf.py",
+                 ".pre-commit-config.yaml"):
+        source = ROOT / path
+        if source.is_dir():
+            shutil.copytree(source, repo / path, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, repo / path)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+
+    def pre_commit_policy_hook() -> subprocess.CompletedProcess:
+        subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "policy", "--all-files"],
+            cwd=repo, capture_output=True, text=True, env=env,
+        )
+
+    clean = pre_commit_policy_hook()
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    notice = repo / "source" / "python.org" / "Privacy-Notice.md"
+    text = notice.read_text(encoding="utf-8")
+    notice.write_text(text.replace("- Biography", "- Biography the the"), encoding="utf-8")
+    broken = pre_commit_policy_hook()
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "Privacy-Notice.md:" in broken.stdout and ": doubled-word: " in broken.stdout

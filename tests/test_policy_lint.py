@@ -65,7 +65,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("rule_id", "body", "lines"), BAD, ids=[f"{b[0]}-{i}" for i, b in enumerate(BAD)])
+@pytest.mark.parametrize(
+    ("rule_id", "body", "lines"), BAD, ids=[f"{case[0]}-{i}" for i, case in enumerate(BAD)]
+)
 def test_bad_input_is_reported_at_its_line(tmp_path, rule_id, body, lines):
     findings = lint(tmp_path, body)
     assert found(findings, rule_id) == [FRONT_LINES + line for line in lines], findings

@@ -224,7 +224,9 @@ CHECKS: dict[str, Callable[[Context], list[Finding]]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.lint", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.lint", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--check", action="append", choices=list(CHECKS),
                         help="run only this check (repeatable; default: all)")
     parser.add_argument("--source", type=Path, default=SOURCE, help="the MyST source folder")
