@@ -168,6 +168,13 @@ def test_strict_build_and_leaked_markup(tmp_path):
     assert "x`" in page.splitlines()[leak.line - 1]
 
 
+def test_strict_build_reports_the_same_on_a_second_run(tmp_path):
+    ctx = context(tmp_path, {"example/Notice.md": NOTICE + "A [link](missing.md).\n"})
+    first = lint.run_html(ctx)
+    assert [f.rule for f in first] == ["sphinx"]
+    assert lint.run_html(ctx) == first
+
+
 def test_leaked_markup_quiet_on_clean_pages(tmp_path):
     ctx = context(tmp_path, {})
     outdir = tmp_path / "html"

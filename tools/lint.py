@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
@@ -151,6 +152,9 @@ SPHINX_WARNING = re.compile(
 def run_html(context: Context) -> list[Finding]:
     outdir = context.builddir / "html"
     warnings = context.builddir / "html-warnings.txt"
+    # From scratch: an incremental build repeats no warning of a document it
+    # does not read again, and old pages would be scanned for leaked markup.
+    shutil.rmtree(outdir, ignore_errors=True)
     outdir.parent.mkdir(parents=True, exist_ok=True)
     process = sphinx_build(context, "dirhtml", ROOT, outdir, *STRICT, "-q", "-w", str(warnings))
     findings = []
