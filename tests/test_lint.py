@@ -116,6 +116,7 @@ def test_spelling(tmp_path):
             {
                 "bad.md": NOTICE
                 + "We share ther data\nasnd you may [recieve](https://a.example/) it.\n",
+                "history.md": NOTICE.replace('Corrected "ther" to "their"', "Fixed teh title"),
                 "good.md": NOTICE
                 + "The PSF, PyPI, PyCon US, Fastly, Sentry and Plausible serve python.org\n"
                 "users; see <https://example.com/privacy>.\n",
@@ -126,6 +127,7 @@ def test_spelling(tmp_path):
     assert words == [
         ("asnd", "bad.md", NOTICE_LINES + 2),
         ("recieve", "bad.md", NOTICE_LINES + 2),
+        ("teh", "history.md", 6),
         ("ther", "bad.md", NOTICE_LINES + 1),
     ], findings
     assert {f.rule for f in findings} == {"spelling"}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from tools.policy_lint import RULES, check_file
 
@@ -192,3 +195,27 @@ def test_site_pages_need_no_front_matter_or_title(tmp_path):
 def test_every_rule_has_a_failing_case():
     tested = {case[0] for case in BAD} | {"line-ending", "front-matter"}
     assert tested == set(RULES)
+
+
+def test_command_line(tmp_path):
+    source = tmp_path / "source"
+    (source / "example").mkdir(parents=True)
+    notice = source / "example" / "Notice.md"
+    notice.write_text(FRONT + "Fine text.\n", encoding="utf-8")
+    (source / "index.md").write_text("# Home\n", encoding="utf-8")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "tools.policy_lint", "--source", str(source), *args],
+            cwd=ROOT, capture_output=True, text=True,
+        )
+
+    clean = run()
+    assert (clean.returncode, clean.stdout) == (0, "")
+    notice.write_text(FRONT + "The the text.\n", encoding="utf-8")
+    before = notice.read_bytes()
+    broken = run(str(notice))
+    assert broken.returncode == 1
+    assert broken.stdout == f"{notice}:{FRONT_LINES + 1}: doubled-word: 'The' is written twice\n"
+    assert notice.read_bytes() == before
+    assert run("--list").stdout.split() == list(RULES)

@@ -118,22 +118,26 @@ def run_spelling(context: Context) -> list[Finding]:
 
 
 def word_line(path: Path, line: int, word: str) -> int:
-    """The line of *word* in its paragraph, which starts at or before *line*.
+    """The line of *word* in the source, from the builder's *line* for it.
 
     The builder counts lines within one text node, so a word after a link or
-    inline markup gets the paragraph's line; the source says where it is.
+    inline markup gets its paragraph's first line, and text the site adds
+    from front matter (the change history) gets the line of the title. The
+    source says where the word is: in the paragraph from *line* on, or else
+    at its first use in the file.
     """
-    if line < 1 or not path.is_file():
+    if not path.is_file():
         return line
     pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
     lines = path.read_text(encoding="utf-8").splitlines()
-    for number in range(line, len(lines) + 1):
-        text = lines[number - 1]
-        if pattern.search(text):
+    for number in range(max(line, 1), len(lines) + 1):
+        if pattern.search(lines[number - 1]):
             return number
-        if not text.strip():
+        if not lines[number - 1].strip():
             break
-    return line
+    return next(
+        (number for number, text in enumerate(lines, 1) if pattern.search(text)), line
+    )
 
 
 def _clear_spelling_reports(outdir: Path) -> None:
