@@ -324,3 +324,24 @@ def test_pre_commit_hook_fails_on_a_broken_notice(tmp_path):
     broken = pre_commit_policy_hook()
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert "Privacy-Notice.md:" in broken.stdout and ": doubled-word: " in broken.stdout
+
+
+def test_the_previous_sites_defects_are_found(tmp_path):
+    """The notice as the previous site rendered it (tests/data) had words dropped,
+    typos, a stray ']' and an address that was not a link: each is reported."""
+    live = (ROOT / "tests" / "data" / "live-python.org-Privacy-Notice.md").read_text(
+        encoding="utf-8"
+    )
+    lines = live.splitlines()
+    ctx = context(tmp_path, {"live.md": live})
+    findings = lint.run_policy(ctx) + lint.run_spelling(ctx)
+
+    def reported(rule: str) -> list[str]:
+        return [lines[f.line - 1] for f in findings if f.rule == rule]
+
+    assert any("services supporting ." in line for line in reported("space-before-punctuation"))
+    assert any("the PSF and , including" in line for line in reported("space-before-punctuation"))
+    assert any(line.endswith("\\]") for line in reported("unbalanced-brackets"))
+    assert any("(https://aws.amazon.com/privacy/)" in line for line in reported("bare-url"))
+    misspelled = {f.message.split("'")[1] for f in findings if f.rule == "spelling"}
+    assert {"ther", "asnd"} <= misspelled
