@@ -38,6 +38,16 @@ html: venv ## Build the site into _build/html (URLs as on the live site)
 test: venv ## Run the test suite
 	$(VENVDIR)/bin/python -m pytest
 
+# Git revisions compared by `make redline` and `make check-addresses`.
+BASE        ?=
+HEAD        ?= HEAD
+REQUIRE_BASE = $(if $(BASE),,$(error BASE is required: make $@ BASE=<git revision> [HEAD=<revision>]))
+
+.PHONY: redline
+redline: venv ## Redline of the notices from BASE to HEAD, into _build/redline
+	$(REQUIRE_BASE)
+	$(VENVDIR)/bin/python -m tools.redline --base '$(BASE)' --head '$(HEAD)' --out $(BUILDDIR)/redline
+
 .PHONY: lock
 lock: ## Re-pin requirements.txt from requirements.in, in a scratch environment
 	rm -rf $(BUILDDIR)/lock-venv

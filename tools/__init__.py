@@ -1,0 +1,1 @@
+"""Standalone tools of the PSF Policies site (run as ``python -m tools.NAME``)."""
