@@ -48,6 +48,11 @@ redline: venv ## Redline of the notices from BASE to HEAD, into _build/redline
 	$(REQUIRE_BASE)
 	$(VENVDIR)/bin/python -m tools.redline --base '$(BASE)' --head '$(HEAD)' --out $(BUILDDIR)/redline
 
+.PHONY: check-addresses
+check-addresses: venv ## Fail if a page or #id that existed at BASE is gone at HEAD
+	$(REQUIRE_BASE)
+	$(VENVDIR)/bin/python -m tools.check_addresses --base '$(BASE)' --head '$(HEAD)'
+
 .PHONY: lock
 lock: ## Re-pin requirements.txt from requirements.in, in a scratch environment
 	rm -rf $(BUILDDIR)/lock-venv
