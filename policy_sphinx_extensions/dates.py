@@ -208,6 +208,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _init)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    app.connect("doctree-read", _read)
+    # Before Sphinx's collectors (priority 500), so the page's table of
+    # contents and the search index see the added section.
+    app.connect("doctree-read", _read, priority=400)
     app.connect("env-check-consistency", _check)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
