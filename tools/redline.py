@@ -332,10 +332,13 @@ class RenderedBlock:
 def _pair(old: list[Block], new: list[Block]):
     """Pair edited blocks in order; yield (old or None, new or None).
 
-    As many blocks before as after, of the same kinds, are the same blocks
-    edited; otherwise each new block pairs with the most similar old one.
+    As many blocks before as after, of the same kinds and places, are the
+    same blocks edited; otherwise each new block pairs with the most similar
+    old one.
     """
-    if len(old) == len(new) and all(o.tag == n.tag for o, n in zip(old, new)):
+    if len(old) == len(new) and all(
+        (o.tag, o.depth) == (n.tag, n.depth) for o, n in zip(old, new, strict=True)
+    ):
         yield from zip(old, new)
         return
     start = 0
