@@ -341,7 +341,8 @@ def _pair(old: list[Block], new: list[Block]):
     ):
         yield from zip(old, new)
         return
-    start = 0
+    # Deleted blocks come before the inserted ones that took their place.
+    start, inserted = 0, []
     for new_block in new:
         best, best_ratio = None, SIMILAR
         for index in range(start, len(old)):
@@ -354,14 +355,15 @@ def _pair(old: list[Block], new: list[Block]):
             if matcher.quick_ratio() >= best_ratio and (ratio := matcher.ratio()) >= best_ratio:
                 best, best_ratio = index, ratio
         if best is None:
-            yield None, new_block
+            inserted.append((None, new_block))
             continue
-        for index in range(start, best):
-            yield old[index], None
+        yield from ((block, None) for block in old[start:best])
+        yield from inserted
+        inserted = []
         yield old[best], new_block
         start = best + 1
-    for index in range(start, len(old)):
-        yield old[index], None
+    yield from ((block, None) for block in old[start:])
+    yield from inserted
 
 
 def diff_blocks(old: list[Block], new: list[Block]) -> tuple[list[RenderedBlock], Counts]:
