@@ -37,9 +37,10 @@ policy_site_pages = ["index", "changes"]
 # The Atom feed of every notice's changes (feed.xml).
 policy_feed_title = "Python Software Foundation Policies: changes to the notices"
 
-# A page that moves keeps its old address: old docname -> new page, relative
-# to the old page (sphinx-reredirects writes a redirect page there).
-# `make check-addresses` fails when a page disappears without one.
+# A page that moves keeps its old address: {old docname: the new page's address
+# relative to the old one}, e.g. {"python.org/Old-Name": "../New-Name/"}
+# (sphinx-reredirects writes a redirect page there). `make check-addresses`
+# fails when a page disappears without one, or redirects to no page.
 redirects = {}
 
 html_theme = "furo"
