@@ -98,6 +98,10 @@ def test_redline_marks_exactly_the_changed_words_and_link(git_project, tmp_path,
     assert row == ["Example Notice example/Notice", "changed", "3", "4", "1", "1"]
     assert index.select_one("tbody a")["href"] == "example/Notice.html"
     assert "example/Notice.html: changed" in capsys.readouterr().out
+    # The commits under review, by subject.
+    assert [item.get_text(" ", strip=True) for item in soup.select(".rl-commits li")] == [
+        f"{git_project.git('rev-parse', '--short', edited)} Edit"
+    ]
 
 
 def test_rewrap_only_commit_shows_no_difference(git_project, tmp_path, capsys):

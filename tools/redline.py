@@ -34,7 +34,14 @@ from urllib.parse import urljoin
 import jinja2
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from tools.revisions import BuiltRevision, RevisionError, build_revisions, page_file, page_path
+from tools.revisions import (
+    BuiltRevision,
+    RevisionError,
+    build_revisions,
+    commits_between,
+    page_file,
+    page_path,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -473,7 +480,9 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def write_redline(base: BuiltRevision, head: BuiltRevision, out: Path) -> list[NoticeRedline]:
+def write_redline(
+    base: BuiltRevision, head: BuiltRevision, out: Path, commits: list[str]
+) -> list[NoticeRedline]:
     """Write the redline pages and index under *out* (emptied first)."""
     base_url = head.setting("html_baseurl", "") or "https://example.invalid/"
     docnames = sorted(set(base.notices()) | set(head.notices()))
@@ -484,7 +493,7 @@ def write_redline(base: BuiltRevision, head: BuiltRevision, out: Path) -> list[N
         shutil.rmtree(out)
     out.mkdir(parents=True)
     environment = _environment()
-    common = {"base": base, "head": head}
+    common = {"base": base, "head": head, "commits": commits}
     for redline in redlines:
         target = out / redline.filename
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -520,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
         except RevisionError as error:
             print(f"redline: error: {error}", file=sys.stderr)
             return 2
-        redlines = write_redline(base, head, args.out)
+        redlines = write_redline(base, head, args.out, commits_between(args.repo, base, head))
 
     print(f"Redline of the notices, {base.label} -> {head.label}:")
     for redline in redlines:

@@ -96,6 +96,12 @@ def resolve(repo: Path, revision: str) -> str:
     return process.stdout.strip()
 
 
+def commits_between(repo: Path, base: BuiltRevision, head: BuiltRevision) -> list[str]:
+    """``<short hash> <subject>`` of each commit in HEAD and not in BASE, newest first."""
+    process = _git(repo, "log", "--format=%h %s", f"{base.commit}..{head.commit}")
+    return process.stdout.splitlines() if process.returncode == 0 else []
+
+
 def export(repo: Path, commit: str, dest: Path) -> None:
     """Write the files of *commit* into *dest*."""
     process = _git(repo, "archive", "--format=tar", commit, binary=True)
