@@ -172,7 +172,8 @@ def test_relative_links_compare_as_addresses():
 
 def test_deleted_and_inserted_blocks_and_sections():
     old = "<h1>T</h1><p>Intro.</p><h2>A</h2><p>Kept.</p><h2>B</h2><p>Gone entirely now.</p>"
-    new = "<h1>T</h1><p>Intro.</p><h2>A</h2><p>Kept.</p><h2>B</h2><ul><li><p>New item.</p></li></ul>"
+    new = ("<h1>T</h1><p>Intro.</p><h2>A</h2><p>Kept.</p><h2>B</h2>"
+           "<ul><li><p>New item.</p></li></ul>")
     blocks, counts = diff(old, new)
     assert [(b.status, b.block.text) for b in blocks[-2:]] == [
         ("deleted", "Gone entirely now."), ("inserted", "New item."),

@@ -59,7 +59,9 @@ def url_path(relative_file: Path) -> str:
 
 def read_page(text: str, path: str) -> Page:
     soup = BeautifulSoup(text, "html.parser")
-    refresh = soup.find("meta", attrs={"http-equiv": lambda value: value and value.lower() == "refresh"})
+    refresh = soup.find(
+        "meta", attrs={"http-equiv": lambda value: value and value.lower() == "refresh"}
+    )
     if refresh is not None:
         _, _, target = refresh.get("content", "").partition("=")
         return Page(frozenset(), urljoin(SITE_ROOT + path, target.strip().strip("'\"")))
@@ -93,7 +95,9 @@ def load_removed_ids(text: str, shown_path: str) -> dict[str, dict[str, str]]:
     for entry in entries:
         if not isinstance(entry, yamldata.Mapping):
             raise yamldata.DataError(
-                shown_path, data.line_of("removed"), "each removed id is a mapping of page, id, reason"
+                shown_path,
+                data.line_of("removed"),
+                "each removed id is a mapping of page, id, reason",
             )
         for name in REMOVED_ID_FIELDS:
             value = entry.get(name)

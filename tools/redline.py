@@ -295,7 +295,8 @@ def diff_words(old: tuple[Word, ...], new: tuple[Word, ...]) -> tuple[str, Count
             counts.inserted(new[j1:j2])
         old_links, new_links = _unique_links(old[i1:i2]), _unique_links(new[j1:j2])
         if old_links and new_links and old_links != new_links:
-            for old_link, new_link in zip(old_links, new_links):
+            # Paired in order; a link with no counterpart shows as inserted or deleted.
+            for old_link, new_link in zip(old_links, new_links, strict=False):
                 if old_link != new_link:
                     parts.append(" " + _link_note(old_link, new_link))
                     counts.links.append((old_link, new_link))
@@ -346,7 +347,7 @@ def _pair(old: list[Block], new: list[Block]):
     if len(old) == len(new) and all(
         (o.tag, o.depth) == (n.tag, n.depth) for o, n in zip(old, new, strict=True)
     ):
-        yield from zip(old, new)
+        yield from zip(old, new, strict=True)
         return
     # Deleted blocks come before the inserted ones that took their place.
     start, inserted = 0, []
