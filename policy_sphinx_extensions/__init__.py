@@ -2,4 +2,5 @@
 
 dates       effective date and change history from each notice's front matter
 navigation  sidebar and home-page site map from source/_data/navigation.yaml
+feed        change history page and Atom feed of every notice's changes
 """
