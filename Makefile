@@ -44,6 +44,29 @@ pdf: venv ## Build a PDF of every notice into _build/pdf (PAPER=a4 for A4)
 test: venv ## Run the test suite
 	$(VENVDIR)/bin/python -m pytest
 
+.PHONY: lint
+lint: venv ## Run every lint check, report all findings as path:line: rule: message
+	$(VENVDIR)/bin/python -m tools.lint --builddir $(BUILDDIR)/lint
+
+.PHONY: format
+format: venv ## Rewrite source/ to fix the Markdown lint findings that can be fixed
+	@# pymarkdown exits 3 when it fixed a file, which is what was asked.
+	$(VENVDIR)/bin/pymarkdown --config pyproject.toml fix -r $(SOURCEDIR) || [ $$? -eq 3 ]
+# Git revisions compared by `make redline` and `make check-addresses`.
+BASE        ?=
+HEAD        ?= HEAD
+REQUIRE_BASE = $(if $(BASE),,$(error BASE is required: make $@ BASE=<git revision> [HEAD=<revision>]))
+
+.PHONY: redline
+redline: venv ## Redline of the notices from BASE to HEAD, into _build/redline
+	$(REQUIRE_BASE)
+	$(VENVDIR)/bin/python -m tools.redline --base '$(BASE)' --head '$(HEAD)' --out $(BUILDDIR)/redline
+
+.PHONY: check-addresses
+check-addresses: venv ## Fail if a page or #id that existed at BASE is gone at HEAD
+	$(REQUIRE_BASE)
+	$(VENVDIR)/bin/python -m tools.check_addresses --base '$(BASE)' --head '$(HEAD)'
+
 .PHONY: lock
 lock: ## Re-pin requirements.txt from requirements.in, in a scratch environment
 	rm -rf $(BUILDDIR)/lock-venv

@@ -14,6 +14,8 @@ extensions = [
     "myst_parser",
     "policy_sphinx_extensions.dates",
     "policy_sphinx_extensions.navigation",
+    "policy_sphinx_extensions.feed",
+    "sphinx_reredirects",
     "policy_sphinx_extensions.pdf",
 ]
 
@@ -31,7 +33,16 @@ myst_heading_anchors = 3
 myst_enable_extensions = []
 
 # Documents that are site pages, not notices (notices need a date).
-policy_site_pages = ["index"]
+policy_site_pages = ["index", "changes"]
+
+# The Atom feed of every notice's changes (feed.xml).
+policy_feed_title = "Python Software Foundation Policies: changes to the notices"
+
+# A page that moves keeps its old address: {old docname: the new page's address
+# relative to the old one}, e.g. {"python.org/Old-Name": "../New-Name/"}
+# (sphinx-reredirects writes a redirect page there). `make check-addresses`
+# fails when a page disappears without one, or redirects to no page.
+redirects = {}
 
 html_theme = "furo"
 html_title = "Python Software Foundation Policies"
