@@ -56,6 +56,8 @@ html_last_updated_fmt = None
 
 # PDFs of the notices (make pdf; the HTML build publishes them under pdf/).
 policy_pdf_paper = "letter"
-policy_pdf_stylesheets = ["_static/print.css", "_static/pdf.css"]
+policy_pdf_stylesheets = [
+    str(Path(__file__).parent / "_static" / name) for name in ("print.css", "pdf.css")
+]
 # The fonts pdf.css sets the PDFs in, and the Debian package of each.
 policy_pdf_fonts = {"Liberation Serif": "fonts-liberation", "Liberation Sans": "fonts-liberation"}

@@ -31,8 +31,8 @@ Registers:
   updated" line, and the PDF itself in ``<outdir>/<policy_pdf_dir>/``, so
   the published site carries them;
 * config values ``policy_pdf_paper`` (``letter`` or ``a4``),
-  ``policy_pdf_stylesheets`` (CSS files, relative to the configuration
-  directory), ``policy_pdf_fonts`` (each font family the stylesheets use, and
+  ``policy_pdf_stylesheets`` (CSS files; a relative path is relative to
+  the configuration directory), ``policy_pdf_fonts`` (each font family the stylesheets use, and
   the Debian package that installs it: the build fails if one is not used)
   and ``policy_pdf_dir`` (the site folder of the published PDFs).
 """
@@ -117,9 +117,16 @@ def _prepare_for_paper(app: Sphinx, docname: str, doctree: nodes.document) -> no
     )
 
     page_url = _page_url(app, docname)
+    ids = {id_ for node in doctree.findall(nodes.Element) for id_ in node["ids"]}
     for reference in list(doctree.findall(nodes.reference)):
-        refuri = reference.get("refuri")
-        if not refuri or refuri.startswith("#"):
+        refuri = reference.get("refuri", "")
+        if "refid" in reference or refuri.startswith("#"):
+            if reference.get("refid", refuri[1:]) not in ids:
+                # A reference Sphinx could not resolve: the build has reported
+                # it already; on paper it is text, not a link to nowhere.
+                reference.replace_self(reference.children)
+            continue
+        if not refuri:
             continue
         address = urljoin(page_url, refuri)
         reference["refuri"] = address
@@ -230,7 +237,7 @@ def render_pdf(app: Sphinx, docname: str, doctree: nodes.document) -> bytes:
             url_fetcher=fetcher,
         ).render(stylesheets=stylesheets)
         pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
-    for message in messages:
+    for message in dict.fromkeys(messages):  # each once, in order
         logger.warning("PDF: %s", message, location=docname, type="policy", subtype="pdf")
     _check_fonts(app, document, docname)
     return pdf
@@ -265,7 +272,9 @@ class NoticePDFBuilder(DirectoryHTMLBuilder):
     """Writes one PDF per notice into the output directory, and nothing else."""
 
     name = "pdf"
-    format = "html"  # it renders through the HTML translator
+    # It renders through the HTML translator, but what it writes is no web
+    # page: extensions that add to HTML output (a feed, redirects) skip it.
+    format = "pdf"
     epilog = "The PDFs are in %(outdir)s."
     search = False
     copysource = False

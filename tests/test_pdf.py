@@ -45,7 +45,7 @@ changes:
 # Example Notice
 
 We keep your [email address](https://example.org/privacy/) safe. See the
-[list of policies](../index.md).
+[list of policies](../index.md) and [what we collect](#1-what-we-collect).
 
 ## 1. WHAT WE COLLECT
 
@@ -272,10 +272,18 @@ def test_notice_without_date_fails_naming_the_file(project):
     good = project({"index.md": TINY_INDEX, "example/Notice.md": TINY_NOTICE}, "pdf")
     assert good.returncode == 0, good.output
     text = pdftotext(good.outdir / "example-Notice.pdf")
-    assert "We keep your email address1 safe. See the list of policies2." in words(text)
+    assert (
+        "We keep your email address1 safe. See the list of policies2 and what we collect."
+        in words(text)
+    )
     assert "1. https://example.org/privacy/" in text
-    # A link to another page of the site becomes its address on the site.
+    # A link to another page of the site becomes its address on the site;
+    # one within the notice stays a link in the PDF, with nothing printed.
     assert "2. https://policies.python.org/\n" in text
+    assert "3. " not in text
+    reader = PdfReader(good.outdir / "example-Notice.pdf")
+    annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+    assert sum("/Dest" in a or "/GoTo" in str(a.get("/A")) for a in annotations) == 1
     shutil.rmtree(good.outdir)
 
     undated = TINY_NOTICE.replace("date: 2024-10-04\nchanges", "changes", 1)
@@ -358,3 +366,12 @@ def test_printing_the_page_gives_the_notice_alone(site, tmp_path):
 )
 def test_pdf_named_after_the_url_path(docname, filename):
     assert pdf_extension.pdf_filename(docname) == filename
+
+
+def test_a_broken_link_is_reported_once_and_printed_as_text(project):
+    broken = TINY_NOTICE + "\nA [link](missing.md) to nowhere.\n"
+    build = project({"index.md": TINY_INDEX, "example/Notice.md": broken}, "pdf")
+    assert build.returncode != 0
+    assert "cross-reference target not found: 'missing.md'" in build.output
+    assert "PDF:" not in build.output  # the PDF adds no second report of it
+    assert "A link to nowhere." in pdftotext(build.outdir / "example-Notice.pdf")
