@@ -14,6 +14,7 @@ extensions = [
     "myst_parser",
     "policy_sphinx_extensions.dates",
     "policy_sphinx_extensions.navigation",
+    "policy_sphinx_extensions.processors",
 ]
 
 root_doc = "index"
@@ -30,7 +31,7 @@ myst_heading_anchors = 3
 myst_enable_extensions = []
 
 # Documents that are site pages, not notices (notices need a date).
-policy_site_pages = ["index"]
+policy_site_pages = ["index", "Third-Party-Processors"]
 
 html_theme = "furo"
 html_title = "Python Software Foundation Policies"
