@@ -143,6 +143,10 @@ def _link(item: yamldata.Mapping, field: str, path: Path, processor_id: str) -> 
             item.line_of(field),
             f"processor {processor_id!r}: '{field}' is missing: give its 'label' and 'url'",
         )
+    def line_of(key: str) -> int:
+        # A missing key is reported on the line that names the link.
+        return value.key_lines.get(key, item.line_of(field))
+
     unknown = sorted(set(value) - LINK_FIELDS)
     if unknown:
         raise yamldata.DataError(
@@ -151,12 +155,12 @@ def _link(item: yamldata.Mapping, field: str, path: Path, processor_id: str) -> 
     label = value.get("label")
     if not isinstance(label, str) or not label.strip():
         raise yamldata.DataError(
-            path, value.line_of("label"), f"processor {processor_id!r}: '{field}' needs a 'label'"
+            path, line_of("label"), f"processor {processor_id!r}: '{field}' needs a 'label'"
         )
     url = value.get("url")
     if not isinstance(url, str) or not url.strip():
         raise yamldata.DataError(
-            path, value.line_of("url"), f"processor {processor_id!r}: '{field}' needs a 'url'"
+            path, line_of("url"), f"processor {processor_id!r}: '{field}' needs a 'url'"
         )
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in url):
@@ -396,7 +400,8 @@ def _write_json(app: Sphinx, exception: Exception | None) -> None:
 def _load(app: Sphinx) -> None:
     path = Path(app.srcdir, app.config.policy_processors_file)
     try:
-        app.policy_processors = load_registry(path)
+        # A project without a registry has no processors: citing one is an error.
+        app.policy_processors = load_registry(path) if path.exists() else {}
     except (OSError, yamldata.DataError) as error:
         raise ConfigError(str(error)) from None
     app.policy_processors_file = str(path)
