@@ -93,7 +93,9 @@ def build_site(source: Path, html_dir: Path, timeout: float) -> None:
 
 # -- 2. Sphinx's linkcheck builder -------------------------------------------------------------
 
-def run_sphinx_linkcheck(source: Path, outdir: Path, policy: Policy, timeout: float) -> dict:
+def run_sphinx_linkcheck(
+    source: Path, outdir: Path, policy: Policy, ignore: list[str], timeout: float
+) -> dict:
     """Run the builder; return {"finished": bool, "results": [output.json rows]}."""
     command = [
         sys.executable, "-m", "sphinx", "-b", "linkcheck", "-c", str(ROOT), "-q",
@@ -101,6 +103,7 @@ def run_sphinx_linkcheck(source: Path, outdir: Path, policy: Policy, timeout: fl
         "-D", f"linkcheck_retries={policy.retries + 1}",
         "-D", f"linkcheck_rate_limit_timeout={int(policy.retry_after_cap)}",
         "-D", f"linkcheck_workers={min(policy.workers, 16)}",
+        *(["-D", f"linkcheck_ignore={','.join(ignore)}"] if ignore else []),
         str(source), str(outdir),
     ]
     finished = True
@@ -171,7 +174,8 @@ def canonical_urls(html_dir: Path) -> list[str]:
 
 
 def linkchecker_config(
-    policy: Policy, max_seconds: float, ca_bundle: str | None, ignore: list[str]
+    policy: Policy, max_seconds: float, ca_bundle: str | None, canonical: list[str],
+    ignore: list[str],
 ) -> str:
     """LinkChecker's settings, from the same policy as the other checks."""
     return "\n".join([
@@ -186,7 +190,8 @@ def linkchecker_config(
         # mailto: links are checked for syntax only, never resolved.
         "ignore=",
         "  ^mailto:",
-        *(f"  ^{re.escape(url)}$" for url in ignore),
+        *(f"  ^{re.escape(url)}$" for url in canonical),
+        *(f"  {pattern}" for pattern in ignore),
         "[csv]",
         "parts=urlname,parentname,result,warningstring,infostring,valid,url",
         "[AnchorCheck]",
@@ -270,9 +275,10 @@ def merge(site_url: str, sphinx: dict, linkchecker: dict, registry: list, proces
             entry.see("sphinx", seen)
             entry.found(f"{item['filename']}:{item['lineno']}")
     for item in linkchecker["results"]:
-        if item.get("result") == "filtered":  # syntax-only by our config: mailto:, canonical
-            continue
         url = item.get("url") or item.get("urlname", "")
+        # Syntax-only by our config (mailto:, canonical addresses), or inline data.
+        if item.get("result") == "filtered" or url.startswith("data:"):
+            continue
         entry = row(url)
         entry.see("linkchecker", linkchecker_seen(item))
         parent = item.get("parentname", "")
@@ -321,8 +327,9 @@ def write_reports(outdir: Path, rows: list[Row], meta: dict) -> tuple[Path, Path
     lines.append("")
     for r in rows:
         checkers = ", ".join(f"{name}: {seen.status}" for name, seen in r.checks.items())
-        lines.append(f"{r.status.upper():<13} {r.url}")
-        lines.append(f"{'':<13} {r.detail}  [{checkers}]")
+        lines.append(f"{r.status.upper():<13} {r.url}  [{checkers}]")
+        if r.status != "ok":
+            lines.append(f"{'':<13} {r.detail}")
         if r.processor:
             lines.append(f"{'':<13} {_processor_line(r.processor)}")
         if r.found_on and r.status != "ok":
@@ -343,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds per request attempt (default %(default)s)")
     parser.add_argument("--retries", type=int, default=defaults.retries)
     parser.add_argument("--ca-bundle", help="CA certificates to trust (for a local test server)")
+    parser.add_argument("--ignore", action="append", default=[], metavar="REGEX",
+                        help="check only the syntax of URLs matching REGEX (repeatable)")
     args = parser.parse_args(argv)
 
     started, clock = time.monotonic(), time.time()
@@ -362,13 +371,17 @@ def main(argv: list[str] | None = None) -> int:
 
     # Each checker gets a share of what is left, so none can starve the rest.
     policy = Policy(timeout=args.timeout, retries=args.retries)
-    sphinx = run_sphinx_linkcheck(args.source, outdir / "sphinx", policy, remaining() * 0.45)
+    sphinx = run_sphinx_linkcheck(
+        args.source, outdir / "sphinx", policy, args.ignore, remaining() * 0.45
+    )
     policy = dataclasses.replace(policy, run_cap=remaining() * 0.4)
-    registry = Checker(policy).check_all(processors)
+    registry = Checker(policy).check_all(
+        url for url in processors if not any(re.search(p, url) for p in args.ignore)
+    )
     config = outdir / "linkcheckerrc"
     config.write_text(
         linkchecker_config(policy, remaining() - 5, os.environ.get("REQUESTS_CA_BUNDLE"),
-                           canonical_urls(html_dir)),
+                           canonical_urls(html_dir), args.ignore),
         encoding="utf-8",
     )
     with SiteServer(html_dir) as site_url:
