@@ -8,6 +8,8 @@ VENVDIR     ?= .venv
 BUILDDIR    ?= _build
 SOURCEDIR   := source
 SPHINXOPTS  ?=
+# Options for tools/linkcheck.py, e.g. LINKCHECKOPTS="--max-seconds 300".
+LINKCHECKOPTS ?=
 # Strict: warnings are errors, all of them reported, every reference checked.
 STRICT      := -W --keep-going -n
 SPHINXBUILD := $(VENVDIR)/bin/sphinx-build
@@ -17,7 +19,7 @@ SPHINXFLAGS := -c . $(STRICT) $(SPHINXOPTS)
 
 .PHONY: help
 help: ## Show this list of targets
-	@echo "Usage: make <target>   (other names are passed to sphinx-build -M, e.g. make linkcheck)"
+	@echo "Usage: make <target>   (other names are passed to sphinx-build -M, e.g. make text)"
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
@@ -37,6 +39,10 @@ html: venv ## Build the site into _build/html (URLs as on the live site)
 .PHONY: test
 test: venv ## Run the test suite
 	$(VENVDIR)/bin/python -m pytest
+
+.PHONY: linkcheck
+linkcheck: venv ## Check every link and processor URL (network); report in _build/linkcheck/
+	$(VENVDIR)/bin/python tools/linkcheck.py --builddir $(BUILDDIR) $(LINKCHECKOPTS)
 
 .PHONY: lock
 lock: ## Re-pin requirements.txt from requirements.in, in a scratch environment

@@ -144,6 +144,10 @@ def test_a_processor_url_gone_404_turns_the_check_red_then_fixed_green(
     assert {row["status"] for url, row in rows.items() if url != privacy_url} == {"ok"}
     assert any(url.startswith("/example/Notice/") for url in rows)
 
+    issue = (builddir / "linkcheck/issue.md").read_text(encoding="utf-8")
+    assert f"| Example (`example`) | Privacy Policy | {privacy_url} | 404 NOT FOUND" in issue
+    assert "Example Notice (`example/Notice/#2-use-of-third-party-services`)" in issue
+
     tls_server.clear()
     tls_server.expect_request("/dpa").respond_with_data("the terms")
     tls_server.expect_request("/privacy").respond_with_data("our policy")
@@ -152,6 +156,7 @@ def test_a_processor_url_gone_404_turns_the_check_red_then_fixed_green(
     report = json.loads((builddir / "linkcheck/report.json").read_text(encoding="utf-8"))
     assert report["broken_processor_urls"] == []
     assert report["counts"]["broken"] == 0
+    assert not (builddir / "linkcheck/issue.md").exists()
 
 
 def test_linkchecker_finds_a_broken_anchor_on_the_served_site(readable_tmp, tmp_path):

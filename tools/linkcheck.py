@@ -14,7 +14,8 @@ Steps, all within one hard cap (``--max-seconds``):
 5. the results merged per URL into ``BUILDDIR/linkcheck/report.txt`` and
    ``report.json``: each URL, its status (ok / redirected / soft-failure /
    broken / timeout), which checker saw what, and for a processor URL the
-   notices that cite it.
+   notices that cite it; while a processor URL is broken, also ``issue.md``,
+   the body of the issue the scheduled CI job opens.
 
 Exit status: 1 when a link is broken (a processor URL or any other), else 0.
 Timeouts and soft failures are printed as warnings naming the URL.
@@ -44,6 +45,7 @@ from urlcheck import STATUS_ORDER, Checker, Policy, short_reason  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 STRICT = ["-W", "--keep-going", "-n"]
+ISSUE_NAME = "issue.md"  # written only while a processor URL is broken
 LINKCHECKER_REDIRECT = re.compile(r"Redirected to `(?P<url>[^']*)' status: (?P<code>\d+)")
 
 
@@ -336,7 +338,35 @@ def write_reports(outdir: Path, rows: list[Row], meta: dict) -> tuple[Path, Path
             lines.append(f"{'':<13} found on {', '.join(r.found_on[:5])}")
     text_path = outdir / "report.txt"
     text_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    issue_path = outdir / ISSUE_NAME
+    if broken_processors:
+        issue_path.write_text(issue_body(broken_processors, meta), encoding="utf-8")
+    else:
+        issue_path.unlink(missing_ok=True)
     return text_path, json_path
+
+
+def issue_body(broken: list[dict], meta: dict) -> str:
+    """The issue the scheduled check opens or updates: what broke, who cites it."""
+    lines = [
+        f"The scheduled link check of {meta['finished_at']} found processor URLs that no "
+        "longer answer. A notice promises these pages: find where each one moved, update "
+        "`source/_data/processors.yaml` and record an editorial change in each notice "
+        "that cites it.",
+        "",
+        "| processor | link | URL | result | cited by |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for item in broken:
+        processor = item["processor"]
+        notices = ", ".join(f"{n['title']} (`{n['url']}`)" for n in processor["cited_by"])
+        lines.append(
+            f"| {processor['name']} (`{processor['id']}`) | {processor['label']} | {item['url']} "
+            f"| {item['detail']} | {notices or 'no notice'} |"
+        )
+    lines += ["", "The full report is attached to the workflow run as `linkcheck-report`.", ""]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
