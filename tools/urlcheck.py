@@ -65,7 +65,7 @@ class Policy:
     retry_after_cap: float = 60.0  # longest 429 Retry-After honoured, in seconds
     host_interval: float = 0.1  # seconds between requests to one host (10 a second)
     max_redirects: int = 10
-    workers: int = 32
+    workers: int = 64  # threads; most of a check is waiting on the network
     run_cap: float = 300.0  # hard cap on the whole run, in seconds
 
 
