@@ -81,7 +81,9 @@ def load_registry(path: Path) -> dict[str, Processor]:
     """Read and validate the registry; raise DataError naming the line."""
     data = yamldata.load_file(path)
     if not isinstance(data, yamldata.Mapping) or set(data) != {"processors"}:
-        raise yamldata.DataError(path, 1, "expected one field, 'processors', listing each processor")
+        raise yamldata.DataError(
+            path, 1, "expected one field, 'processors', listing each processor"
+        )
     items = data["processors"]
     if not isinstance(items, list) or not items:
         raise yamldata.DataError(
@@ -150,7 +152,9 @@ def _link(item: yamldata.Mapping, field: str, path: Path, processor_id: str) -> 
     unknown = sorted(set(value) - LINK_FIELDS)
     if unknown:
         raise yamldata.DataError(
-            path, value.line_of(unknown[0]), f"processor {processor_id!r}: unknown field {unknown[0]!r}"
+            path,
+            value.line_of(unknown[0]),
+            f"processor {processor_id!r}: unknown field {unknown[0]!r}",
         )
     label = value.get("label")
     if not isinstance(label, str) or not label.strip():
@@ -240,7 +244,7 @@ class ProcessorTable(SphinxDirective):
     has_content = False
 
     def run(self):
-        _registry(self.env)
+        _registry(self.env)  # the table shows the registry: rebuild when it changes
         self.env.policy_processor_tables.add(self.env.docname)
         node = processor_table()
         self.set_source_info(node)
@@ -287,21 +291,23 @@ def _check(app: Sphinx, env) -> None:
         app.statuscode = 1
 
 
-def cited_by(env, builder) -> dict[str, list[dict[str, str]]]:
-    """For each processor id, the notices citing it: docname, title, page URL."""
-    result: dict[str, list[dict[str, str]]] = {}
+def _citing(env) -> dict[str, list[tuple[str, str | None]]]:
+    """For each processor id, the notices citing it: (docname, section id), once each."""
+    result: dict[str, list[tuple[str, str | None]]] = {}
     for docname in sorted(env.policy_processor_citations):
         for processor_id, section_id in env.policy_processor_citations[docname]:
-            url = builder.get_target_uri(docname) + (f"#{section_id}" if section_id else "")
-            entry = {"notice": docname, "title": env.titles[docname].astext(), "url": url}
-            if entry not in result.setdefault(processor_id, []):
-                result[processor_id].append(entry)
+            if (docname, section_id) not in result.setdefault(processor_id, []):
+                result[processor_id].append((docname, section_id))
     return result
+
+
+def _with_anchor(uri: str, section_id: str | None) -> str:
+    return f"{uri}#{section_id}" if section_id else uri
 
 
 def _table(app: Sphinx, fromdocname: str) -> nodes.table:
     registry: dict[str, Processor] = app.policy_processors
-    citations = cited_by(app.env, app.builder)
+    citations = _citing(app.env)
     headers = ("Processor", "Data-processing terms", "Privacy policy", "Cited by")
     table = nodes.table(classes=["processor-table"])
     group = nodes.tgroup(cols=len(headers))
@@ -321,20 +327,21 @@ def _table(app: Sphinx, fromdocname: str) -> nodes.table:
         if processor.notes:
             name_cell += nodes.paragraph("", processor.notes, classes=["processor-notes"])
         notices = nodes.paragraph()
-        for index, notice in enumerate(citations.get(processor.id, [])):
+        for index, (docname, section_id) in enumerate(citations.get(processor.id, [])):
             if index:
                 notices += nodes.Text(", ")
-            uri = app.builder.get_relative_uri(fromdocname, notice["notice"])
-            section = notice["url"].partition("#")[2]
+            uri = app.builder.get_relative_uri(fromdocname, docname)
             notices += nodes.reference(
-                "", notice["title"], internal=True, refuri=uri + (f"#{section}" if section else "")
+                "", app.env.titles[docname].astext(), internal=True,
+                refuri=_with_anchor(uri, section_id),
             )
         if not notices.children:
             notices += nodes.Text("no notice yet")
         row = nodes.row(ids=[processor.anchor])
         row += name_cell
         for link in (processor.terms, processor.privacy):
-            row += nodes.entry("", nodes.paragraph("", "", nodes.reference("", link.label, refuri=link.url)))
+            link_node = nodes.reference("", link.label, refuri=link.url)
+            row += nodes.entry("", nodes.paragraph("", "", link_node))
         row += nodes.entry("", notices)
         body += row
     return table
@@ -370,7 +377,7 @@ def _resolve(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
 
 def registry_json(app: Sphinx) -> dict:
     """processors.json: each processor, its URLs and the notices that cite it."""
-    citations = cited_by(app.env, app.builder)
+    citations = _citing(app.env)
     tables = sorted(app.env.policy_processor_tables)
     processors = []
     for processor in app.policy_processors.values():
@@ -382,9 +389,17 @@ def registry_json(app: Sphinx) -> dict:
             "privacy": {"label": processor.privacy.label, "url": processor.privacy.url},
             "notes": processor.notes,
             "page": (
-                f"{app.builder.get_target_uri(tables[0])}#{processor.anchor}" if tables else None
+                _with_anchor(app.builder.get_target_uri(tables[0]), processor.anchor)
+                if tables else None
             ),
-            "cited_by": citations.get(processor.id, []),
+            "cited_by": [
+                {
+                    "notice": docname,
+                    "title": app.env.titles[docname].astext(),
+                    "url": _with_anchor(app.builder.get_target_uri(docname), section_id),
+                }
+                for docname, section_id in citations.get(processor.id, [])
+            ],
         }
         processors.append(entry)
     return {"processors": processors}

@@ -147,7 +147,7 @@ def test_redirect_loop_is_broken(httpserver):
 
 
 def test_mailto_is_never_resolved():
-    result, seconds = check("mailto:psf@python.org")
+    result, _ = check("mailto:psf@python.org")
     assert result.status == "ok"
     assert result.attempts == 0
     assert "not resolved" in result.detail

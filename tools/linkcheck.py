@@ -263,7 +263,9 @@ def processor_urls(processors_json: Path) -> dict[str, dict]:
 
 # -- 5. the report ----------------------------------------------------------------------------
 
-def merge(site_url: str, sphinx: dict, linkchecker: dict, registry: list, processors: dict) -> list[Row]:
+def merge(
+    site_url: str, sphinx: dict, linkchecker: dict, registry: list, processors: dict
+) -> list[Row]:
     rows: dict[str, Row] = {}
 
     def row(url: str) -> Row:
@@ -386,7 +388,10 @@ def main(argv: list[str] | None = None) -> int:
 
     started, clock = time.monotonic(), time.time()
     deadline = started + args.max_seconds
-    remaining = lambda: max(1.0, deadline - time.monotonic())  # noqa: E731
+
+    def remaining() -> float:
+        return max(1.0, deadline - time.monotonic())
+
     html_dir, outdir = args.builddir / "html", args.builddir / "linkcheck"
     outdir.mkdir(parents=True, exist_ok=True)
     if args.ca_bundle:
@@ -420,7 +425,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = merge(site_url, sphinx, linkchecker, registry, processors)
     meta = {
         "source": str(args.source),
-        "finished_at": datetime.datetime.fromtimestamp(clock, datetime.UTC).isoformat(timespec="seconds"),
+        "finished_at": datetime.datetime.fromtimestamp(clock, datetime.UTC).isoformat(
+            timespec="seconds"
+        ),
         "seconds": round(time.monotonic() - started, 1),
         "cap_seconds": args.max_seconds,
         "policy": asdict(policy),

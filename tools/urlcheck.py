@@ -42,7 +42,9 @@ import requests
 
 USER_AGENT = "psf-policies-linkcheck/1.0 (+https://policies.python.org/)"
 PERMANENT_REDIRECTS = {301, 308}
-LOGIN_PATH = re.compile(r"(^|/)(login|log-in|signin|sign-in|sso|auth|account/login)(/|$|\?)", re.I)
+LOGIN_PATH = re.compile(
+    r"(^|/)(login|log-in|signin|sign-in|sso|auth|account/login)(/|$|\?)", re.IGNORECASE
+)
 # What a failed connection comes down to, as requests words it deep in its message.
 KNOWN_REASONS = (
     "Connection refused",
@@ -140,7 +142,9 @@ def _soft_failure(url: str, final_url: str) -> str | None:
 class _Attempt(Exception):
     """One attempt that may succeed if tried again."""
 
-    def __init__(self, status: str, detail: str, code: int | None = None, wait: float | None = None):
+    def __init__(
+        self, status: str, detail: str, code: int | None = None, wait: float | None = None
+    ) -> None:
         super().__init__(detail)
         self.status, self.detail, self.code, self.wait = status, detail, code, wait
 
