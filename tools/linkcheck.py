@@ -40,10 +40,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from urlcheck import STATUS_ORDER, Checker, Policy, short_reason  # noqa: E402
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: `python tools/linkcheck.py`
+from tools.urlcheck import STATUS_ORDER, Checker, Policy, short_reason  # noqa: E402
+
 STRICT = ["-W", "--keep-going", "-n"]
 ISSUE_NAME = "issue.md"  # written only while a processor URL is broken
 LINKCHECKER_REDIRECT = re.compile(r"Redirected to `(?P<url>[^']*)' status: (?P<code>\d+)")
