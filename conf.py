@@ -16,6 +16,7 @@ extensions = [
     "policy_sphinx_extensions.navigation",
     "policy_sphinx_extensions.feed",
     "sphinx_reredirects",
+    "policy_sphinx_extensions.processors",
     "policy_sphinx_extensions.pdf",
 ]
 
@@ -33,7 +34,7 @@ myst_heading_anchors = 3
 myst_enable_extensions = []
 
 # Documents that are site pages, not notices (notices need a date).
-policy_site_pages = ["index", "changes"]
+policy_site_pages = ["index", "changes", "Third-Party-Processors"]
 
 # The Atom feed of every notice's changes (feed.xml).
 policy_feed_title = "Python Software Foundation Policies: changes to the notices"
