@@ -8,6 +8,8 @@ VENVDIR     ?= .venv
 BUILDDIR    ?= _build
 SOURCEDIR   := source
 SPHINXOPTS  ?=
+# Options for tools/linkcheck.py, e.g. LINKCHECKOPTS="--max-seconds 300".
+LINKCHECKOPTS ?=
 # Strict: warnings are errors, all of them reported, every reference checked.
 STRICT      := -W --keep-going -n
 SPHINXBUILD := $(VENVDIR)/bin/sphinx-build
@@ -18,12 +20,14 @@ SPHINXJOBS  ?= 1
 SPHINXFLAGS := -c . $(STRICT) -j $(SPHINXJOBS) $(SPHINXOPTS)
 PORT        ?= 8000
 BENCHFLAGS  ?=
+# Paper size of the PDFs: letter or a4.
+PAPER       ?= letter
 
 .DEFAULT_GOAL := help
 
 .PHONY: help
 help: ## Show this list of targets
-	@echo "Usage: make <target>   (other names are passed to sphinx-build -M, e.g. make linkcheck)"
+	@echo "Usage: make <target>   (other names are passed to sphinx-build -M, e.g. make text)"
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
@@ -40,6 +44,10 @@ venv: $(VENVDIR)/.installed ## Create the virtual environment from requirements.
 html: venv ## Build the site into _build/html (URLs as on the live site)
 	$(SPHINXBUILD) -b dirhtml $(SPHINXFLAGS) $(SOURCEDIR) $(BUILDDIR)/html
 
+.PHONY: pdf
+pdf: venv ## Build a PDF of every notice into _build/pdf (PAPER=a4 for A4)
+	$(SPHINXBUILD) -b pdf $(SPHINXFLAGS) -D policy_pdf_paper=$(PAPER) $(SOURCEDIR) $(BUILDDIR)/pdf
+
 .PHONY: serve
 serve: venv ## Preview on 127.0.0.1 (PORT=8000), rebuilding on save and reloading the browser
 	$(VENVDIR)/bin/python tools/serve.py --port $(PORT) $(SOURCEDIR) $(BUILDDIR)/html
@@ -51,6 +59,34 @@ bench: venv ## Benchmark build speed and the rest against the stock setup (BENCH
 .PHONY: test
 test: venv ## Run the test suite
 	$(VENVDIR)/bin/python -m pytest
+
+.PHONY: lint
+lint: venv ## Run every lint check, report all findings as path:line: rule: message
+	$(VENVDIR)/bin/python -m tools.lint --builddir $(BUILDDIR)/lint
+
+.PHONY: format
+format: venv ## Rewrite source/ to fix the Markdown lint findings that can be fixed
+	@# pymarkdown exits 3 when it fixed a file, which is what was asked.
+	$(VENVDIR)/bin/pymarkdown --config pyproject.toml fix -r $(SOURCEDIR) || [ $$? -eq 3 ]
+
+# Git revisions compared by `make redline` and `make check-addresses`.
+BASE        ?=
+HEAD        ?= HEAD
+REQUIRE_BASE = $(if $(BASE),,$(error BASE is required: make $@ BASE=<git revision> [HEAD=<revision>]))
+
+.PHONY: redline
+redline: venv ## Redline of the notices from BASE to HEAD, into _build/redline
+	$(REQUIRE_BASE)
+	$(VENVDIR)/bin/python -m tools.redline --base '$(BASE)' --head '$(HEAD)' --out $(BUILDDIR)/redline
+
+.PHONY: check-addresses
+check-addresses: venv ## Fail if a page or #id that existed at BASE is gone at HEAD
+	$(REQUIRE_BASE)
+	$(VENVDIR)/bin/python -m tools.check_addresses --base '$(BASE)' --head '$(HEAD)'
+
+.PHONY: linkcheck
+linkcheck: venv ## Check every link and processor URL (network); report in _build/linkcheck/
+	$(VENVDIR)/bin/python tools/linkcheck.py --builddir $(BUILDDIR) $(LINKCHECKOPTS)
 
 .PHONY: lock
 lock: ## Re-pin requirements.txt from requirements.in, in a scratch environment

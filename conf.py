@@ -14,6 +14,10 @@ extensions = [
     "myst_parser",
     "policy_sphinx_extensions.dates",
     "policy_sphinx_extensions.navigation",
+    "policy_sphinx_extensions.feed",
+    "sphinx_reredirects",
+    "policy_sphinx_extensions.processors",
+    "policy_sphinx_extensions.pdf",
 ]
 
 root_doc = "index"
@@ -30,14 +34,31 @@ myst_heading_anchors = 3
 myst_enable_extensions = []
 
 # Documents that are site pages, not notices (notices need a date).
-policy_site_pages = ["index"]
+policy_site_pages = ["index", "changes", "Third-Party-Processors"]
+
+# The Atom feed of every notice's changes (feed.xml).
+policy_feed_title = "Python Software Foundation Policies: changes to the notices"
+
+# A page that moves keeps its old address: {old docname: the new page's address
+# relative to the old one}, e.g. {"python.org/Old-Name": "../New-Name/"}
+# (sphinx-reredirects writes a redirect page there). `make check-addresses`
+# fails when a page disappears without one, or redirects to no page.
+redirects = {}
 
 html_theme = "furo"
 html_title = "Python Software Foundation Policies"
 html_static_path = [str(Path(__file__).parent / "_static")]
-html_css_files = ["policies.css"]
+html_css_files = ["policies.css", ("print.css", {"media": "print"})]
 html_baseurl = "https://policies.python.org/"
 html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False
 html_last_updated_fmt = None
+
+# PDFs of the notices (make pdf; the HTML build publishes them under pdf/).
+policy_pdf_paper = "letter"
+policy_pdf_stylesheets = [
+    str(Path(__file__).parent / "_static" / name) for name in ("print.css", "pdf.css")
+]
+# The fonts pdf.css sets the PDFs in, and the Debian package of each.
+policy_pdf_fonts = {"Liberation Serif": "fonts-liberation", "Liberation Sans": "fonts-liberation"}

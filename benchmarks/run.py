@@ -1,20 +1,23 @@
 """Run every benchmark area and print one table (``make bench``).
 
 Each area is a module of this package with ``run(settings) -> list[Figure]``
-(see benchmarks/README.md). An area whose module is not there is skipped with
-a message, so areas can be added one at a time.
+(see benchmarks/README.md), whose figures join the table; a module without
+that entry point is run as the standalone program it is, and prints its own
+report. An area whose module is not there is skipped with a message, so areas
+can be added one at a time.
 """
 
 from __future__ import annotations
 
 import importlib
+import subprocess
 import sys
 import time
 
-from benchmarks.measure import format_growth, format_table, machine_load, parse_settings
+from benchmarks.measure import ROOT, format_growth, format_table, machine_load, parse_settings
 
 # Module names under benchmarks/, in the order the table lists them.
-AREAS = ("build_speed", "pdf", "linkcheck", "page_weight")
+AREAS = ("build_speed", "pdf", "linkcheck", "page_weight", "lint_speed", "review_tools")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +36,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Skipping area {area!r}: benchmarks/{area}.py is not there yet", flush=True)
             continue
         print(f"Area {area!r}", flush=True)
-        figures += module.run(settings)
+        if hasattr(module, "run"):
+            figures += module.run(settings)
+        else:
+            # A standalone benchmark with its own options and report.
+            subprocess.run([sys.executable, str(ROOT / "benchmarks" / f"{area}.py")], check=True)
     print(f"\nMachine at end: {machine_load()}; {time.monotonic() - started:.0f} s in all")
     print(f"Sizes {', '.join(map(str, settings.sizes))} notices; median of {settings.repeats} runs\n")
     print(format_table(figures))

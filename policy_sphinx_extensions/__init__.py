@@ -2,4 +2,8 @@
 
 dates       effective date and change history from each notice's front matter
 navigation  sidebar and home-page site map from source/_data/navigation.yaml
+feed        change history page and Atom feed of every notice's changes
+processors  third-party processors from source/_data/processors.yaml: the notices'
+            standard sentence, the processors page, processors.json
+pdf         a tagged PDF of every notice (the pdf builder; published by the HTML build)
 """

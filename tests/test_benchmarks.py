@@ -47,6 +47,19 @@ def test_runner_skips_an_absent_area_with_a_message(monkeypatch, capsys, tmp_pat
     assert "| present | size |" in output
 
 
+def test_runner_runs_an_area_without_the_entry_point_as_a_program(monkeypatch, capfd, tmp_path):
+    standalone = types.ModuleType("benchmarks.standalone")
+    monkeypatch.setitem(sys.modules, "benchmarks.standalone", standalone)
+    monkeypatch.setattr(run, "AREAS", ("standalone",))
+    script = run.ROOT / "benchmarks" / "standalone.py"
+    monkeypatch.setattr(run, "ROOT", tmp_path)
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "standalone.py").write_text("print('own report: 3 s')\n")
+    assert not script.exists()
+    assert run.main(["--sizes", "10", "--repeats", "1", "--workdir", str(tmp_path)]) == 0
+    assert "own report: 3 s" in capfd.readouterr().out
+
+
 def test_runner_does_not_hide_an_area_that_fails_to_import(monkeypatch, tmp_path):
     # An area present but broken (here: importing a module that does not exist)
     # is an error, not a skipped area.

@@ -1,0 +1,8 @@
+"""Standalone tools of the PSF Policies site (run as ``python -m tools.NAME``).
+
+lint             every lint check, one report (make lint)
+policy_lint      the policy rules for notices
+spelling         configuration of the spelling check
+redline          rendered word-level redline between two revisions (make redline)
+check_addresses  fail when a page or #id of BASE is gone (make check-addresses)
+"""
