@@ -303,7 +303,7 @@ class NoticePDFBuilder(DirectoryHTMLBuilder):
 
 
 def _publishes_pdfs(app: Sphinx) -> bool:
-    return app.builder.name in SITE_BUILDERS
+    return app.builder.name in SITE_BUILDERS and app.config.policy_pdf_publish
 
 
 def _site_pdf_uri(app: Sphinx, docname: str) -> str:
@@ -348,6 +348,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("policy_pdf_stylesheets", [], "html", types=[list])
     app.add_config_value("policy_pdf_fonts", {}, "html", types=[dict])
     app.add_config_value("policy_pdf_dir", "pdf", "html", types=[str])
+    # The live preview turns this off: a PDF per save would double its latency.
+    app.add_config_value("policy_pdf_publish", True, "html", types=[bool])
     app.add_builder(NoticePDFBuilder)
     app.connect("config-inited", _check_config)
     app.connect("doctree-resolved", _add_download_link)

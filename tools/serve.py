@@ -72,6 +72,8 @@ class WarmBuilder:
             if self.app is None:
                 self.app = Sphinx(
                     self.srcdir, ROOT, self.outdir, self.outdir / ".doctrees", "dirhtml",
+                    # Pages only: `make pdf` renders the PDFs.
+                    confoverrides={"policy_pdf_publish": False},
                     keep_going=True,
                 )
             self.app.build()
