@@ -14,6 +14,10 @@ extensions = [
     "myst_parser",
     "policy_sphinx_extensions.dates",
     "policy_sphinx_extensions.navigation",
+    "policy_sphinx_extensions.page_head",
+    "policy_sphinx_extensions.page_weight",
+    "notfound.extension",
+    "sphinx_sitemap",
 ]
 
 root_doc = "index"
@@ -30,7 +34,7 @@ myst_heading_anchors = 3
 myst_enable_extensions = []
 
 # Documents that are site pages, not notices (notices need a date).
-policy_site_pages = ["index"]
+policy_site_pages = ["index", "404"]
 
 html_theme = "furo"
 html_title = "Python Software Foundation Policies"
@@ -41,3 +45,23 @@ html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False
 html_last_updated_fmt = None
+
+# The site has no index entries: no empty "Index" page.
+html_use_index = False
+
+# Every page's <link rel="privacy-policy"> (RFC 6903): the notice that covers
+# this site, a path from source/_data/navigation.yaml.
+policy_privacy_notice = "python.org/Privacy-Notice"
+
+# <meta name="description"> of pages built without a source file; every
+# other page has a `description` in its front matter.
+policy_generated_page_descriptions = {
+    "search": "Search the policies and notices of the Python Software Foundation.",
+}
+
+# The 404 page (source/404.md) is served at any depth: its links are absolute.
+notfound_urls_prefix = "/"
+
+# sitemap.xml lists the reading pages at their live addresses (html_baseurl).
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search/", "404/"]

@@ -189,8 +189,12 @@ class SiteMap(SphinxDirective):
         return bullets
 
 
-def render_sidebar(app: Sphinx, pagename: str) -> str:
-    """The sidebar tree in furo's markup, with *pagename* marked current."""
+def render_sidebar(app: Sphinx, pagename: str, pathto) -> str:
+    """The sidebar tree in furo's markup, with *pagename* marked current.
+
+    *pathto* is the page's template helper: its links are absolute on the 404
+    page (served at any address) and relative everywhere else.
+    """
     navigation: Navigation = app.policy_navigation
     found_docs = app.env.found_docs
     checkbox_ids = iter(range(1, 10_000))
@@ -228,7 +232,7 @@ def render_sidebar(app: Sphinx, pagename: str) -> str:
                 )
             else:
                 current = docname == pagename
-                href = app.builder.get_relative_uri(pagename, docname)
+                href = pathto(docname)
                 if current:
                     classes += ["current", "current-page"]
                     holds_current = True
@@ -270,7 +274,7 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
 
 def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if "furo_navigation_tree" in context:
-        context["furo_navigation_tree"] = render_sidebar(app, pagename)
+        context["furo_navigation_tree"] = render_sidebar(app, pagename, context["pathto"])
 
 
 def setup(app: Sphinx) -> dict:

@@ -1,0 +1,129 @@
+"""What each page's ``<head>`` tells browsers and search engines about it.
+
+* ``<meta name="description">``: every page with a source carries a
+  ``description`` field in its front matter, one plain sentence saying what
+  the page is; pages Sphinx generates (search) take theirs from
+  ``policy_generated_page_descriptions``. A page without one fails the build,
+  naming the file and line (or the page, for a generated one).
+* ``<link rel="privacy-policy">`` (RFC 6903) on every page, pointing to the
+  notice named by ``policy_privacy_notice``: a page path from the navigation
+  file, linked here when its source is in this project and on the live site
+  otherwise.
+
+The page language (``<html lang="en">``) comes from Sphinx's ``language``.
+
+Registers the config values ``policy_privacy_notice`` and
+``policy_generated_page_descriptions``, and handlers that read the
+descriptions (``doctree-read``), report missing ones (``env-check-consistency``)
+and add both tags to each page (``html-page-context``).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+from . import yamldata
+from .navigation import docname_for
+
+logger = logging.getLogger(__name__)
+
+
+def read_description(path: Path) -> str:
+    """The ``description`` in *path*'s front matter; DataError naming the line if unusable."""
+    front = yamldata.front_matter(path)
+    if front is None:
+        raise yamldata.DataError(path, 1, "the page has no front matter with a 'description'")
+    if "description" not in front:
+        raise yamldata.DataError(path, front.line, "the front matter has no 'description'")
+    description = front["description"]
+    if not isinstance(description, str) or not description.strip():
+        raise yamldata.DataError(
+            path, front.line_of("description"), "'description' must be a non-empty sentence"
+        )
+    return " ".join(description.split())
+
+
+def _read(app: Sphinx, doctree) -> None:
+    env = app.env
+    try:
+        env.policy_descriptions[env.docname] = read_description(Path(env.doc2path(env.docname)))
+    except yamldata.DataError as error:
+        env.policy_description_errors[env.docname] = (error.line, error.message)
+
+
+def _check(app: Sphinx, env) -> None:
+    # Runs in the main process after every read, so cached errors still count.
+    for docname, (line, message) in sorted(env.policy_description_errors.items()):
+        logger.error(message, location=(docname, line), type="policy", subtype="description")
+        app.statuscode = 1
+
+
+def _privacy_notice_entry(app: Sphinx):
+    wanted = app.config.policy_privacy_notice
+    for entry in app.policy_navigation.pages():
+        if entry.path == wanted:
+            return entry
+    raise ConfigError(
+        f"policy_privacy_notice: {wanted!r} is not a page in {app.config.policy_navigation_file}"
+    )
+
+
+def _init(app: Sphinx) -> None:
+    env = app.env
+    for attribute in ("policy_descriptions", "policy_description_errors"):
+        if not hasattr(env, attribute):
+            setattr(env, attribute, {})
+    # Fail at once, not on the first page, when the notice is not in the navigation.
+    _privacy_notice_entry(app)
+
+
+def _purge(app: Sphinx, env, docname: str) -> None:
+    env.policy_descriptions.pop(docname, None)
+    env.policy_description_errors.pop(docname, None)
+
+
+def _merge(app: Sphinx, env, docnames, other) -> None:
+    for attribute in ("policy_descriptions", "policy_description_errors"):
+        mine, theirs = getattr(env, attribute), getattr(other, attribute)
+        mine.update({docname: theirs[docname] for docname in docnames if docname in theirs})
+
+
+def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    tags = []
+    description = app.env.policy_descriptions.get(
+        pagename, app.config.policy_generated_page_descriptions.get(pagename)
+    )
+    if description is not None:
+        tags.append(f'<meta name="description" content="{html.escape(description)}">')
+    elif pagename not in app.env.policy_description_errors:  # else reported with its line
+        logger.error(
+            "page %r has no description: add it to policy_generated_page_descriptions",
+            pagename,
+            type="policy",
+            subtype="description",
+        )
+        app.statuscode = 1
+    entry = _privacy_notice_entry(app)
+    docname = docname_for(entry, app.env.found_docs)
+    # context["pathto"] gives absolute links on the 404 page, relative ones elsewhere.
+    href = context["pathto"](docname) if docname else app.policy_navigation.live_url(entry)
+    tags.append(f'<link rel="privacy-policy" href="{html.escape(href)}">')
+    context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("policy_privacy_notice", "", "html", types=[str])
+    app.add_config_value("policy_generated_page_descriptions", {}, "html", types=[dict])
+    app.connect("builder-inited", _init)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("doctree-read", _read)
+    app.connect("env-check-consistency", _check)
+    # After sphinx-notfound-page (priority 400) has made the 404 page's links absolute.
+    app.connect("html-page-context", _page_context, priority=600)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
