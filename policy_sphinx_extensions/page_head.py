@@ -6,16 +6,19 @@
   ``policy_generated_page_descriptions``. A page without one fails the build,
   naming the file and line (or the page, for a generated one).
 * ``<link rel="privacy-policy">`` (RFC 6903) on every page, pointing to the
-  notice named by ``policy_privacy_notice``: a page path from the navigation
-  file, linked here when its source is in this project and on the live site
-  otherwise.
+  notice at the page path ``policy_privacy_notice``: linked here when its
+  source is in this project, and on the live site otherwise.
 
 The page language (``<html lang="en">``) comes from Sphinx's ``language``.
 
-Registers the config values ``policy_privacy_notice`` and
-``policy_generated_page_descriptions``, and handlers that read the
-descriptions (``doctree-read``), report missing ones (``env-check-consistency``)
-and add both tags to each page (``html-page-context``).
+``policy_descriptions_required = False`` lets a project do without
+descriptions (the test suite's tiny projects, which test other things).
+
+Registers the config values ``policy_privacy_notice``,
+``policy_generated_page_descriptions`` and ``policy_descriptions_required``,
+and handlers that read the descriptions (``doctree-read``), report missing
+ones (``env-check-consistency``) and add both tags to each page
+(``html-page-context``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from . import yamldata
-from .navigation import docname_for
+from .navigation import Entry, docname_for
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +56,8 @@ def _read(app: Sphinx, doctree) -> None:
     try:
         env.policy_descriptions[env.docname] = read_description(Path(env.doc2path(env.docname)))
     except yamldata.DataError as error:
-        env.policy_description_errors[env.docname] = (error.line, error.message)
+        if app.config.policy_descriptions_required:
+            env.policy_description_errors[env.docname] = (error.line, error.message)
 
 
 def _check(app: Sphinx, env) -> None:
@@ -63,23 +67,17 @@ def _check(app: Sphinx, env) -> None:
         app.statuscode = 1
 
 
-def _privacy_notice_entry(app: Sphinx):
-    wanted = app.config.policy_privacy_notice
-    for entry in app.policy_navigation.pages():
-        if entry.path == wanted:
-            return entry
-    raise ConfigError(
-        f"policy_privacy_notice: {wanted!r} is not a page in {app.config.policy_navigation_file}"
-    )
-
-
 def _init(app: Sphinx) -> None:
     env = app.env
     for attribute in ("policy_descriptions", "policy_description_errors"):
         if not hasattr(env, attribute):
             setattr(env, attribute, {})
-    # Fail at once, not on the first page, when the notice is not in the navigation.
-    _privacy_notice_entry(app)
+    path = app.config.policy_privacy_notice
+    if not path or path.startswith("/") or path.endswith("/"):
+        raise ConfigError(
+            f"policy_privacy_notice must be a page path without slashes at either end, "
+            f"not {path!r}"
+        )
 
 
 def _purge(app: Sphinx, env, docname: str) -> None:
@@ -100,7 +98,9 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
     )
     if description is not None:
         tags.append(f'<meta name="description" content="{html.escape(description)}">')
-    elif pagename not in app.env.policy_description_errors:  # else reported with its line
+    elif app.config.policy_descriptions_required and (
+        pagename not in app.env.policy_description_errors  # else reported with its line
+    ):
         logger.error(
             "page %r has no description: add it to policy_generated_page_descriptions",
             pagename,
@@ -108,7 +108,7 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
             subtype="description",
         )
         app.statuscode = 1
-    entry = _privacy_notice_entry(app)
+    entry = Entry("privacy notice", path=app.config.policy_privacy_notice)
     docname = docname_for(entry, app.env.found_docs)
     # context["pathto"] gives absolute links on the 404 page, relative ones elsewhere.
     href = context["pathto"](docname) if docname else app.policy_navigation.live_url(entry)
@@ -119,6 +119,7 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
 def setup(app: Sphinx) -> dict:
     app.add_config_value("policy_privacy_notice", "", "html", types=[str])
     app.add_config_value("policy_generated_page_descriptions", {}, "html", types=[dict])
+    app.add_config_value("policy_descriptions_required", True, "env", types=[bool])
     app.connect("builder-inited", _init)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urlsplit, urlunsplit
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # axe-core rule sets: WCAG 2.0 and 2.1, levels A and AA, and Deque's best
 # practices. No rule is switched off.
@@ -36,10 +37,15 @@ _DESCRIBE = """
 # Whether the focused element is in sight and draws a focus indicator: an
 # outline or box shadow on itself or, when it is drawn invisibly (a styled
 # checkbox), on one of its labels.
+# The element's description and whether it was focused before are part of
+# the answer, so a Tab stop costs one round trip.
 _FOCUS_STATE = """
 () => {
   const element = document.activeElement;
   if (!element || element === document.body) return null;
+  window.__focusStops = window.__focusStops || new WeakSet();
+  const again = window.__focusStops.has(element);
+  window.__focusStops.add(element);
   const rect = element.getBoundingClientRect();
   const inSight = rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0
     && rect.top < innerHeight && rect.left < innerWidth;
@@ -59,12 +65,14 @@ _FOCUS_STATE = """
     const r = label.getBoundingClientRect();
     return r.width > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
   });
-  return {inSight: drawn ? inSight : labelInSight, indicated};
+  const name = (%s)(element);
+  return {name, again, inSight: drawn ? inSight : labelInSight, indicated};
 }
-"""
+""" % _DESCRIBE
 
-# Elements that start inside the viewport and run past its right edge, unless
-# a scrolling or clipping box of their own holds them (that box is checked).
+# Elements that start inside the viewport and run past its right edge (cut
+# off or scrolled to), unless a box of their own that scrolls sideways holds
+# them (a wide table may scroll; that box is checked itself).
 _OVERFLOW = """
 () => {
   const width = document.documentElement.clientWidth;
@@ -75,7 +83,7 @@ _OVERFLOW = """
   const contained = (element) => {
     for (let node = element.parentElement; node && node !== document.body;
          node = node.parentElement) {
-      if (getComputedStyle(node).overflowX !== "visible") return true;
+      if (["auto", "scroll"].includes(getComputedStyle(node).overflowX)) return true;
     }
     return false;
   };
@@ -143,36 +151,36 @@ def horizontal_overflow(page) -> list[str]:
     return page.evaluate(_OVERFLOW)
 
 
-def _wait_until_focus_settles(page) -> dict | None:
+def _focus_state(page) -> dict | None:
+    state = page.evaluate(_FOCUS_STATE)
+    if state is None or state["inSight"]:
+        return state
     # Drawers slide in and the page scrolls smoothly: give motion time to end.
     try:
         page.wait_for_function(
-            f"(() => {{ const s = ({_FOCUS_STATE})(); return !s || s.inSight; }})()",
+            "() => { const e = document.activeElement, r = e.getBoundingClientRect();"
+            " return r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth }",
             timeout=1000,
         )
-    except Exception:  # noqa: BLE001 - Playwright's timeout: judged below
-        pass
-    return page.evaluate(_FOCUS_STATE)
+    except PlaywrightTimeoutError:
+        pass  # judged by the second look
+    return {**page.evaluate(_FOCUS_STATE), "again": state["again"]}
 
 
 def focus_problems(page) -> list[str]:
     """Tab through the page: every stop must be in sight and visibly focused."""
-    problems, seen = [], []
+    problems, stops = [], 0
     for _ in range(MAX_TAB_STOPS):
         page.keyboard.press("Tab")
-        handle = page.evaluate_handle("document.activeElement")
-        name = page.evaluate(_DESCRIBE, handle)
-        if name is None or (seen and handle.evaluate("(e, first) => e === first", seen[0])):
+        state = _focus_state(page)
+        if state is None or state["again"]:
             break  # focus left the page or came round again
-        seen.append(handle)
-        state = _wait_until_focus_settles(page)
-        if state is None:
-            break
+        stops += 1
         if not state["inSight"]:
-            problems.append(f"{name} takes focus out of sight")
+            problems.append(f"{state['name']} takes focus out of sight")
         elif not state["indicated"]:
-            problems.append(f"{name} shows no focus indicator")
-    if not seen:
+            problems.append(f"{state['name']} shows no focus indicator")
+    if not stops:
         problems.append("no element takes keyboard focus")
     return problems
 
@@ -184,9 +192,10 @@ def skip_link_problems(page) -> list[str]:
     text = link.evaluate("(e) => e.textContent.trim()")
     href = link.evaluate("(e) => e.getAttribute('href') || ''")
     if not text.lower().startswith("skip to") or not href.startswith("#"):
-        return [f"the first Tab stop is {page.evaluate(_DESCRIBE, link)}, not a skip link"]
+        name = link.evaluate(_DESCRIBE)
+        return [f"the first Tab stop is {name}, not a skip link"]
     problems = []
-    state = _wait_until_focus_settles(page)
+    state = _focus_state(page)
     if not (state and state["inSight"] and state["indicated"]):
         problems.append("the skip link is not visible when focused")
     target = page.evaluate("(id) => document.getElementById(id) !== null", href[1:])

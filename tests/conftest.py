@@ -1,4 +1,4 @@
-"""Shared fixtures: the real site built once per session, and tiny projects.
+"""Shared fixtures: the real site built once per session, tiny projects, a browser.
 
 Every build runs ``sphinx-build`` in a subprocess with the project's own
 ``conf.py`` and the same strict options as ``make html``, so a test sees what
@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
+
+from tools.site_browser import launch_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source"
@@ -75,6 +78,19 @@ def project(tmp_path):
 
     def build(files: dict[str, str], builder: str = "dirhtml", *extra: str) -> Build:
         srcdir = write_project(tmp_path / "source", files)
-        return sphinx_build(srcdir, tmp_path / "out", builder, *extra)
+        # Tiny pages need no description; a test of that rule passes
+        # "-D", "policy_descriptions_required=1" in *extra*, which comes later and wins.
+        return sphinx_build(
+            srcdir, tmp_path / "out", builder, "-D", "policy_descriptions_required=0", *extra
+        )
 
     return build
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium, one for the whole session (tests open their own contexts)."""
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import furo
 import pytest
-from playwright.sync_api import sync_playwright
 
 import browser_checks as checks
-from tools.site_browser import VARIANTS, keep_on_site, launch_chromium, page_paths, serve
+from tools.site_browser import VARIANTS, keep_on_site, page_paths, serve
 
 NOTICE = "python.org/Privacy-Notice/"
 # An address with no page, some folders deep: the host answers with the 404 page.
@@ -49,14 +48,6 @@ class Visit:
 def base_url(site):
     with serve(site.outdir) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def _visit(context, refused: list[str], base_url: str, path: str) -> Visit:
@@ -194,3 +185,13 @@ def test_trimmed_stylesheet_draws_every_page_as_the_full_one(browser, base_url, 
 
     trimmed, untrimmed = screenshots(False), screenshots(True)
     assert [path for path in trimmed if trimmed[path] != untrimmed[path]] == []
+
+
+def test_search_for_words_in_no_notice_finds_nothing(browser, base_url):
+    context = browser.new_context()
+    keep_on_site(context, base_url)
+    page = context.new_page()
+    page.goto(base_url)
+    results = checks.search_results(page, "xylophone zeppelin")
+    context.close()
+    assert results == []

@@ -1,0 +1,135 @@
+"""Each page's head: its language, its description, its privacy-policy link."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup
+
+from tools.site_browser import page_paths
+
+NOTICE = "python.org/Privacy-Notice/"
+REQUIRED = ("-D", "policy_descriptions_required=1")
+
+NOTICE_SOURCE = """\
+---
+description: An example notice for the tests.
+date: 2024-10-04
+changes:
+  - date: 2024-10-04
+    kind: material
+    summary: First version.
+---
+
+# Example Notice
+
+Text.
+"""
+# With descriptions required, the 404 page needs its own too.
+NOT_FOUND = {"404.md": "---\norphan: true\ndescription: No page here.\n---\n\n# Not found\n"}
+SITE_MAP_INDEX = """\
+---
+description: The home page of the tests.
+---
+
+# Home
+
+```{site-map}
+```
+"""
+
+
+def head_of(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_every_page_has_language_description_and_privacy_link(site):
+    paths = page_paths(site.outdir)
+    assert {"", NOTICE, "search/", "404/"} <= set(paths)
+    for path in paths:
+        soup = head_of(site.page(path.removesuffix("index.html")))
+        assert soup.html["lang"] == "en", path
+        descriptions = soup.select('head meta[name="description"]')
+        assert len(descriptions) == 1, path
+        assert len(descriptions[0]["content"]) > 40, path
+        links = soup.select('head link[rel="privacy-policy"]')
+        assert len(links) == 1, path
+        page_url = "https://policies.python.org/" + path
+        assert urljoin(page_url, links[0]["href"]) == "https://policies.python.org/" + NOTICE
+
+
+def test_description_comes_from_the_front_matter(site):
+    soup = head_of(site.page(NOTICE))
+    assert soup.select_one('meta[name="description"]')["content"] == (
+        "What personal information the Python Software Foundation collects from "
+        "python.org users, when and how it is shared, and why."
+    )
+
+
+def test_page_without_description_fails_naming_file_and_line(project):
+    build = project({"index.md": "---\ntitle: Home\n---\n\n# Home\n"}, "dirhtml", *REQUIRED)
+    assert build.returncode != 0
+    assert "index.md:2: ERROR: the front matter has no 'description'" in build.output
+
+
+def test_page_without_front_matter_fails_naming_file_and_line(project):
+    build = project({"index.md": "# Home\n"}, "dirhtml", *REQUIRED)
+    assert build.returncode != 0
+    assert "index.md:1: ERROR: the page has no front matter with a 'description'" in build.output
+
+
+def test_empty_description_fails_naming_its_line(project):
+    build = project(
+        {"index.md": "---\ntitle: Home\ndescription: ''\n---\n\n# Home\n"}, "dirhtml", *REQUIRED
+    )
+    assert build.returncode != 0
+    assert "index.md:3: ERROR: 'description' must be a non-empty sentence" in build.output
+
+
+def test_generated_page_without_description_fails(project):
+    # The index of terms is generated and has no entry in
+    # policy_generated_page_descriptions.
+    files = {"index.md": "---\ndescription: The home page.\n---\n\n# Home\n", **NOT_FOUND}
+    build = project(files, "dirhtml", *REQUIRED, "-D", "html_use_index=1")
+    assert build.returncode != 0
+    assert "page 'genindex' has no description" in build.output
+
+
+def test_page_with_description_builds(project):
+    build = project(
+        {"index.md": "---\ndescription: The home page.\n---\n\n# Home\n", **NOT_FOUND},
+        "dirhtml",
+        *REQUIRED,
+    )
+    assert build.returncode == 0, build.output
+    soup = head_of(build.page(""))
+    assert soup.select_one('meta[name="description"]')["content"] == "The home page."
+
+
+def test_privacy_link_points_to_the_notice_built_here(project):
+    build = project(
+        {"index.md": SITE_MAP_INDEX, "example/Notice.md": NOTICE_SOURCE},
+        "dirhtml",
+        "-D",
+        "policy_privacy_notice=example/Notice",
+    )
+    assert build.returncode == 0, build.output
+    assert head_of(build.page("")).select_one('link[rel="privacy-policy"]')["href"] == (
+        "example/Notice/"
+    )
+
+
+def test_privacy_link_points_to_the_live_site_when_not_built_here(project):
+    build = project({"index.md": SITE_MAP_INDEX}, "dirhtml", "-D",
+                    "policy_privacy_notice=example/Notice")
+    assert build.returncode == 0, build.output
+    assert head_of(build.page("")).select_one('link[rel="privacy-policy"]')["href"] == (
+        "https://policies.python.org/example/Notice/"
+    )
+
+
+def test_privacy_notice_path_with_slashes_is_refused(project):
+    build = project({"index.md": SITE_MAP_INDEX}, "dirhtml", "-D",
+                    "policy_privacy_notice=/example/Notice/")
+    assert build.returncode != 0
+    assert "policy_privacy_notice must be a page path" in build.output
