@@ -17,6 +17,7 @@ extensions = [
     "policy_sphinx_extensions.page_head",
     "policy_sphinx_extensions.page_weight",
     "notfound.extension",
+    "policy_sphinx_extensions.not_found_page",
     "sphinx_sitemap",
 ]
 
