@@ -38,6 +38,10 @@ html: venv ## Build the site into _build/html (URLs as on the live site)
 test: venv ## Run the test suite
 	$(VENVDIR)/bin/python -m pytest
 
+.PHONY: screenshots
+screenshots: html ## PNGs of every page (desktop/phone, light/dark) in _build/screenshots
+	$(VENVDIR)/bin/python -m tools.screenshots $(BUILDDIR)/html $(BUILDDIR)/screenshots
+
 .PHONY: lock
 lock: ## Re-pin requirements.txt from requirements.in, in a scratch environment
 	rm -rf $(BUILDDIR)/lock-venv
