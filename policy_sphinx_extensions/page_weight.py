@@ -15,6 +15,11 @@ is left out (``benchmarks/page_weight.py`` measures the result):
   (search results, the theme toggle). Dropping only what cannot match keeps
   every page looking as the full stylesheet draws it.
 
+The trimmed file keeps the address furo gives it (``furo.css?v=<hash of
+furo's file>``): a page that starts using more of furo changes the file but
+not its address, so a browser may keep the shorter copy until its cache
+expires.
+
 No maintained Python library trims CSS against pages (PurgeCSS is a Node
 tool); the trimming is glue between tinycss2, which parses the stylesheet,
 and soupsieve, which matches selectors against the built pages.

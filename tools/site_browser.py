@@ -71,7 +71,7 @@ def page_paths(outdir: Path) -> list[str]:
             paths.append(relative.removesuffix("index.html"))
         else:
             paths.append(relative)
-    return paths
+    return sorted(paths)
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):
