@@ -40,7 +40,7 @@ def take_screenshots(build: Path, outdir: Path) -> list[Path]:
                     page.wait_for_selector("#search-results ul.search li", timeout=10_000)
                 target = outdir / variant.name / f"{screenshot_name(path)}.png"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=target, full_page=True)
+                page.screenshot(path=target, full_page=True, animations="disabled")
                 written.append(target)
             context.close()
             if refused:
