@@ -8,6 +8,8 @@ VENVDIR     ?= .venv
 BUILDDIR    ?= _build
 SOURCEDIR   := source
 SPHINXOPTS  ?=
+# Options for tools/linkcheck.py, e.g. LINKCHECKOPTS="--max-seconds 300".
+LINKCHECKOPTS ?=
 # Strict: warnings are errors, all of them reported, every reference checked.
 STRICT      := -W --keep-going -n
 SPHINXBUILD := $(VENVDIR)/bin/sphinx-build
@@ -17,7 +19,7 @@ SPHINXFLAGS := -c . $(STRICT) $(SPHINXOPTS)
 
 .PHONY: help
 help: ## Show this list of targets
-	@echo "Usage: make <target>   (other names are passed to sphinx-build -M, e.g. make linkcheck)"
+	@echo "Usage: make <target>   (other names are passed to sphinx-build -M, e.g. make text)"
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
@@ -37,6 +39,34 @@ html: venv ## Build the site into _build/html (URLs as on the live site)
 .PHONY: test
 test: venv ## Run the test suite
 	$(VENVDIR)/bin/python -m pytest
+
+.PHONY: lint
+lint: venv ## Run every lint check, report all findings as path:line: rule: message
+	$(VENVDIR)/bin/python -m tools.lint --builddir $(BUILDDIR)/lint
+
+.PHONY: format
+format: venv ## Rewrite source/ to fix the Markdown lint findings that can be fixed
+	@# pymarkdown exits 3 when it fixed a file, which is what was asked.
+	$(VENVDIR)/bin/pymarkdown --config pyproject.toml fix -r $(SOURCEDIR) || [ $$? -eq 3 ]
+
+# Git revisions compared by `make redline` and `make check-addresses`.
+BASE        ?=
+HEAD        ?= HEAD
+REQUIRE_BASE = $(if $(BASE),,$(error BASE is required: make $@ BASE=<git revision> [HEAD=<revision>]))
+
+.PHONY: redline
+redline: venv ## Redline of the notices from BASE to HEAD, into _build/redline
+	$(REQUIRE_BASE)
+	$(VENVDIR)/bin/python -m tools.redline --base '$(BASE)' --head '$(HEAD)' --out $(BUILDDIR)/redline
+
+.PHONY: check-addresses
+check-addresses: venv ## Fail if a page or #id that existed at BASE is gone at HEAD
+	$(REQUIRE_BASE)
+	$(VENVDIR)/bin/python -m tools.check_addresses --base '$(BASE)' --head '$(HEAD)'
+
+.PHONY: linkcheck
+linkcheck: venv ## Check every link and processor URL (network); report in _build/linkcheck/
+	$(VENVDIR)/bin/python tools/linkcheck.py --builddir $(BUILDDIR) $(LINKCHECKOPTS)
 
 .PHONY: screenshots
 screenshots: html ## PNGs of every page (desktop/phone, light/dark) in _build/screenshots

@@ -14,6 +14,9 @@ extensions = [
     "myst_parser",
     "policy_sphinx_extensions.dates",
     "policy_sphinx_extensions.navigation",
+    "policy_sphinx_extensions.feed",
+    "sphinx_reredirects",
+    "policy_sphinx_extensions.processors",
     "policy_sphinx_extensions.page_head",
     "policy_sphinx_extensions.page_weight",
     "notfound.extension",
@@ -35,7 +38,16 @@ myst_heading_anchors = 3
 myst_enable_extensions = []
 
 # Documents that are site pages, not notices (notices need a date).
-policy_site_pages = ["index", "404"]
+policy_site_pages = ["index", "changes", "Third-Party-Processors", "404"]
+
+# The Atom feed of every notice's changes (feed.xml).
+policy_feed_title = "Python Software Foundation Policies: changes to the notices"
+
+# A page that moves keeps its old address: {old docname: the new page's address
+# relative to the old one}, e.g. {"python.org/Old-Name": "../New-Name/"}
+# (sphinx-reredirects writes a redirect page there). `make check-addresses`
+# fails when a page disappears without one, or redirects to no page.
+redirects = {}
 
 html_theme = "furo"
 html_title = "Python Software Foundation Policies"

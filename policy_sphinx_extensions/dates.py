@@ -12,7 +12,11 @@ Rules, each failing the build with the file and line:
 * ``date`` is a valid ISO date, and every change has one;
 * changes are listed newest first;
 * ``date`` is the date of the latest material change, so an editorial fix
-  never moves it and a material change cannot be made without moving it.
+  never moves it and a material change cannot be made without moving it;
+* a change has only the fields ``date``, ``kind`` and ``summary``.
+
+Each entry of the history has its own id (``change-2024-10-04``), the address
+the change history page and the Atom feed link to.
 
 Every document is a notice except those listed in ``policy_site_pages``.
 """
@@ -32,6 +36,7 @@ from . import yamldata
 logger = logging.getLogger(__name__)
 
 KINDS = ("material", "editorial")
+CHANGE_FIELDS = ("date", "kind", "summary")
 CHANGES_SECTION_ID = "changes-to-this-notice"
 
 
@@ -50,6 +55,17 @@ class NoticeDates:
     @property
     def last_updated(self) -> str:
         return format_date(self.date)
+
+    def change_ids(self) -> list[str]:
+        """The id of each change, in order: ``change-<date>``, numbered from
+        the oldest when one date has several changes, so that adding a change
+        never renames an existing id."""
+        ids, seen = [], {}
+        for change in reversed(self.changes):
+            stem = f"change-{change.date.isoformat()}"
+            seen[stem] = seen.get(stem, 0) + 1
+            ids.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
+        return ids[::-1]
 
 
 def format_date(date: datetime.date) -> str:
@@ -84,6 +100,14 @@ def read_notice_dates(path: Path) -> NoticeDates:
     for raw in raw_changes:
         if not isinstance(raw, yamldata.Mapping):
             raise yamldata.DataError(path, front.line_of("changes"), "each change is a mapping")
+        unknown = sorted(set(raw) - set(CHANGE_FIELDS))
+        if unknown:
+            raise yamldata.DataError(
+                path,
+                raw.line_of(unknown[0]),
+                f"unknown field {unknown[0]!r} in a change: the fields are "
+                f"{', '.join(CHANGE_FIELDS)}",
+            )
         change_date = _iso_date(raw.get("date"), path, raw.line_of("date"), "date")
         kind = raw.get("kind")
         if kind not in KINDS:
@@ -125,11 +149,11 @@ def _change_history(dates: NoticeDates) -> nodes.section:
     section = nodes.section(ids=[CHANGES_SECTION_ID], names=["changes to this notice"])
     section += nodes.title("", "Changes to this notice")
     entries = nodes.bullet_list(classes=["change-history"])
-    for change in dates.changes:
+    for change, change_id in zip(dates.changes, dates.change_ids(), strict=True):
         item = nodes.paragraph()
         item += nodes.strong("", format_date(change.date))
         item += nodes.Text(f" ({change.kind}): {change.summary}")
-        entries += nodes.list_item("", item)
+        entries += nodes.list_item("", item, ids=[change_id])
     section += entries
     return section
 
@@ -184,6 +208,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _init)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    app.connect("doctree-read", _read)
+    # Before Sphinx's collectors (priority 500), so the page's table of
+    # contents and the search index see the added section.
+    app.connect("doctree-read", _read, priority=400)
     app.connect("env-check-consistency", _check)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

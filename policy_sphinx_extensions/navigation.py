@@ -28,7 +28,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import yamldata
 
-LIVE_SITE_NOTE = "on the current site"
+LIVE_SITE_NOTE = "hosted on the current site"
 
 
 @dataclass(frozen=True)
@@ -204,15 +204,17 @@ def render_sidebar(app: Sphinx, pagename: str, pathto) -> str:
         for entry in entries:
             classes = [f"toctree-l{level}"]
             if entry.children:
-                inner, current = render(entry.children, level + 1)
                 number = next(checkbox_ids)
+                inner, current = render(entry.children, level + 1)
                 classes.append("has-children")
                 if current:
                     classes.append("current")
                 title = html.escape(entry.title)
                 items.append(
                     f'<li class="{" ".join(classes)}">'
-                    f'<span class="reference nav-group">{title}</span>'
+                    # The group's name toggles it too, not only the arrow.
+                    f'<label class="reference nav-group" for="toctree-checkbox-{number}">'
+                    f"{title}</label>"
                     f'<input class="toctree-checkbox" id="toctree-checkbox-{number}" '
                     f'name="toctree-checkbox-{number}" role="switch" type="checkbox" '
                     f'aria-label="Toggle navigation of {title}"{" checked" if current else ""}>'
@@ -227,12 +229,12 @@ def render_sidebar(app: Sphinx, pagename: str, pathto) -> str:
             if docname is None:
                 link = (
                     f'<a class="reference external live-site" href="{navigation.live_url(entry)}">'
-                    f'{title}<span class="visually-hidden"> ({LIVE_SITE_NOTE})</span>'
-                    f'<span class="live-site-icon" aria-hidden="true"> ↗</span></a>'
+                    # furo's stylesheet adds the external-link icon.
+                    f'{title}<span class="visually-hidden"> ({LIVE_SITE_NOTE})</span></a>'
                 )
             else:
                 current = docname == pagename
-                href = pathto(docname)
+                href = "#" if current else pathto(docname)
                 if current:
                     classes += ["current", "current-page"]
                     holds_current = True

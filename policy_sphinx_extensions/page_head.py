@@ -1,24 +1,22 @@
 """What each page's ``<head>`` tells browsers and search engines about it.
 
-* ``<meta name="description">``: every page with a source carries a
-  ``description`` field in its front matter, one plain sentence saying what
-  the page is; pages Sphinx generates (search) take theirs from
-  ``policy_generated_page_descriptions``. A page without one fails the build,
-  naming the file and line (or the page, for a generated one).
+* ``<meta name="description">``: a page's ``description`` front-matter field,
+  one plain sentence saying what the page is; pages Sphinx generates (search)
+  take theirs from ``policy_generated_page_descriptions``. A description that
+  is not a non-empty string fails the build, naming the file and line. A page
+  without one gets no tag: earlier revisions of the site and the test suite's
+  tiny projects still build, and ``tests/test_page_head.py`` requires one on
+  every page of the real site.
 * ``<link rel="privacy-policy">`` (RFC 6903) on every page, pointing to the
   notice at the page path ``policy_privacy_notice``: linked here when its
   source is in this project, and on the live site otherwise.
 
 The page language (``<html lang="en">``) comes from Sphinx's ``language``.
 
-``policy_descriptions_required = False`` lets a project do without
-descriptions (the test suite's tiny projects, which test other things).
-
-Registers the config values ``policy_privacy_notice``,
-``policy_generated_page_descriptions`` and ``policy_descriptions_required``,
-and handlers that read the descriptions (``doctree-read``), report missing
-ones (``env-check-consistency``) and add both tags to each page
-(``html-page-context``).
+Registers the config values ``policy_privacy_notice`` and
+``policy_generated_page_descriptions``, and handlers that read the
+descriptions (``doctree-read``), report bad ones (``env-check-consistency``)
+and add both tags to each page (``html-page-context``).
 """
 
 from __future__ import annotations
@@ -36,13 +34,14 @@ from .navigation import Entry, docname_for
 logger = logging.getLogger(__name__)
 
 
-def read_description(path: Path) -> str:
-    """The ``description`` in *path*'s front matter; DataError naming the line if unusable."""
+def read_description(path: Path) -> str | None:
+    """The ``description`` in *path*'s front matter, None if it has none.
+
+    Raises DataError naming the line when it is there but not a sentence.
+    """
     front = yamldata.front_matter(path)
-    if front is None:
-        raise yamldata.DataError(path, 1, "the page has no front matter with a 'description'")
-    if "description" not in front:
-        raise yamldata.DataError(path, front.line, "the front matter has no 'description'")
+    if front is None or "description" not in front:
+        return None
     description = front["description"]
     if not isinstance(description, str) or not description.strip():
         raise yamldata.DataError(
@@ -54,10 +53,12 @@ def read_description(path: Path) -> str:
 def _read(app: Sphinx, doctree) -> None:
     env = app.env
     try:
-        env.policy_descriptions[env.docname] = read_description(Path(env.doc2path(env.docname)))
+        description = read_description(Path(env.doc2path(env.docname)))
     except yamldata.DataError as error:
-        if app.config.policy_descriptions_required:
-            env.policy_description_errors[env.docname] = (error.line, error.message)
+        env.policy_description_errors[env.docname] = (error.line, error.message)
+        return
+    if description is not None:
+        env.policy_descriptions[env.docname] = description
 
 
 def _check(app: Sphinx, env) -> None:
@@ -98,16 +99,6 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
     )
     if description is not None:
         tags.append(f'<meta name="description" content="{html.escape(description)}">')
-    elif app.config.policy_descriptions_required and (
-        pagename not in app.env.policy_description_errors  # else reported with its line
-    ):
-        logger.error(
-            "page %r has no description: add it to policy_generated_page_descriptions",
-            pagename,
-            type="policy",
-            subtype="description",
-        )
-        app.statuscode = 1
     entry = Entry("privacy notice", path=app.config.policy_privacy_notice)
     docname = docname_for(entry, app.env.found_docs)
     # context["pathto"] gives absolute links on the 404 page, relative ones elsewhere.
@@ -119,7 +110,6 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
 def setup(app: Sphinx) -> dict:
     app.add_config_value("policy_privacy_notice", "", "html", types=[str])
     app.add_config_value("policy_generated_page_descriptions", {}, "html", types=[dict])
-    app.add_config_value("policy_descriptions_required", True, "env", types=[bool])
     app.connect("builder-inited", _init)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

@@ -44,9 +44,21 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
+    def construct_yaml_timestamp(self, node):
+        # An impossible date such as 2024-13-45 otherwise escapes as a bare
+        # ValueError with no position.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"invalid date {node.value!r}: {error}", node.start_mark
+            ) from None
+
+
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
 )
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
 
 
 def load(text: str, path: Path | str, first_line: int = 1):
@@ -56,6 +68,8 @@ def load(text: str, path: Path | str, first_line: int = 1):
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
+        if isinstance(error, yaml.constructor.ConstructorError):
+            raise DataError(path, line, error.problem) from None
         raise DataError(path, line, f"invalid YAML: {error.problem}") from None
     if first_line != 1:
         _shift_lines(data, first_line - 1)

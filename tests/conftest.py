@@ -7,6 +7,7 @@ a reader (or the Makefile) would.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -78,13 +79,59 @@ def project(tmp_path):
 
     def build(files: dict[str, str], builder: str = "dirhtml", *extra: str) -> Build:
         srcdir = write_project(tmp_path / "source", files)
-        # Tiny pages need no description; a test of that rule passes
-        # "-D", "policy_descriptions_required=1" in *extra*, which comes later and wins.
-        return sphinx_build(
-            srcdir, tmp_path / "out", builder, "-D", "policy_descriptions_required=0", *extra
-        )
+        return sphinx_build(srcdir, tmp_path / "out", builder, *extra)
 
     return build
+
+
+# Files of the project a tiny git repository needs to build its own site.
+PROJECT_FILES = ["conf.py", "policy_sphinx_extensions", "_templates", "_static"]
+
+
+class GitProject:
+    """A git repository holding this project's configuration and a tiny source tree."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True)
+        for name in PROJECT_FILES:
+            if (ROOT / name).is_dir():
+                shutil.copytree(ROOT / name, root / name,
+                                ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(ROOT / name, root / name)
+        self.git("init", "--quiet", "--initial-branch=main")
+
+    def git(self, *args: str) -> str:
+        process = subprocess.run(
+            ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
+             "-C", str(self.root), *args],
+            capture_output=True, text=True, check=True,
+        )
+        return process.stdout.strip()
+
+    def commit(self, files: dict[str, str | None], message: str = "Change") -> str:
+        """Write (or, for None, delete) source *files*, commit all; return the commit."""
+        for name, text in files.items():
+            path = self.root / "source" / name
+            if text is None:
+                path.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        navigation = self.root / "source" / "_data" / "navigation.yaml"
+        if not navigation.exists():
+            navigation.parent.mkdir(parents=True, exist_ok=True)
+            navigation.write_text(MINIMAL_NAVIGATION, encoding="utf-8")
+        self.git("add", "--all")
+        self.git("commit", "--quiet", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+
+@pytest.fixture
+def git_project(tmp_path) -> GitProject:
+    """An empty git repository with the project's conf.py and extensions: commit to it."""
+    return GitProject(tmp_path / "repo")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,217 @@
+"""Every notice's changes in one place: a change history page and an Atom feed.
+
+The changes come from each notice's front matter, as read by the ``dates``
+extension; nothing is written twice. A reader can subscribe to the feed
+instead of re-reading the notices.
+
+Registers:
+
+* the ``change-history`` directive: every change of every notice, newest
+  first, each linking to its entry in the notice's "Changes to this notice"
+  section, after a link to the feed;
+* a ``build-finished`` handler that writes ``feed.xml`` (Atom, made with
+  feedgen) into the HTML output: one entry per change, linking to the notice
+  and the change's fragment, with its kind (``material`` or ``editorial``) as
+  the entry's category. Every date in it comes from the data, none from the
+  clock, so two builds of the same sources write the same bytes;
+* an ``html-page-context`` handler that gives templates ``policy_feed_url``
+  (the feed's address relative to the page) and ``policy_feed_title``, for
+  the ``<link rel="alternate" type="application/atom+xml">`` in every page's
+  head (``_templates/base.html``).
+
+Config: ``policy_feed_title``. The feed's links are absolute, so an HTML
+build needs ``html_baseurl``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+from docutils import nodes
+from feedgen.feed import FeedGenerator
+from sphinx.application import Sphinx
+from sphinx.errors import ConfigError
+from sphinx.util.docutils import SphinxDirective
+
+from .dates import Change, NoticeDates, format_date
+
+FEED_FILE = "feed.xml"
+ATOM_TYPE = "application/atom+xml"
+
+
+@dataclass(frozen=True)
+class NoticeChange:
+    """One entry of one notice's change history."""
+
+    docname: str
+    title: str
+    change: Change
+    change_id: str
+
+
+def all_changes(env) -> list[NoticeChange]:
+    """Every change of every notice, newest first; same-day changes by notice title."""
+    found = []
+    for docname, dates in env.policy_notice_dates.items():
+        dates: NoticeDates
+        title = env.titles[docname].astext() if docname in env.titles else docname
+        for change, change_id in zip(dates.changes, dates.change_ids(), strict=True):
+            found.append(NoticeChange(docname, title, change, change_id))
+    # Within a notice, the front matter's order (newest first) is kept.
+    found.sort(key=lambda entry: entry.title)
+    found.sort(key=lambda entry: entry.change.date, reverse=True)
+    return found
+
+
+def _feed_uri(builder, docname: str) -> str:
+    """The feed's address relative to *docname*'s page."""
+    page_dir = posixpath.dirname(builder.get_target_uri(docname))
+    return posixpath.relpath(FEED_FILE, page_dir or ".")
+
+
+class change_history(nodes.General, nodes.Element):
+    """Where the change history goes; filled in once every notice is read."""
+
+
+class ChangeHistory(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.policy_change_history_docs.add(self.env.docname)
+        return [change_history()]
+
+
+def _history_nodes(app: Sphinx, docname: str) -> list[nodes.Node]:
+    builder = app.builder
+    subscribe = nodes.paragraph(classes=["feed-subscribe"])
+    subscribe += nodes.Text("Follow these changes in a feed reader: ")
+    subscribe += nodes.reference(
+        "", "Atom feed", refuri=_feed_uri(builder, docname), classes=["feed-link"]
+    )
+    subscribe += nodes.Text(".")
+
+    entries = nodes.bullet_list(classes=["site-change-history"])
+    for entry in all_changes(app.env):
+        item = nodes.paragraph()
+        item += nodes.strong("", format_date(entry.change.date))
+        item += nodes.Text(" — ")
+        uri = builder.get_relative_uri(docname, entry.docname)
+        item += nodes.reference(
+            "", entry.title, refuri=f"{uri}#{entry.change_id}", internal=True
+        )
+        item += nodes.Text(" ")
+        item += nodes.inline(
+            "", entry.change.kind, classes=["change-kind", f"change-kind-{entry.change.kind}"]
+        )
+        item += nodes.Text(f": {entry.change.summary}")
+        entries += nodes.list_item("", item)
+    return [subscribe, entries]
+
+
+def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for placeholder in list(doctree.findall(change_history)):
+        placeholder.replace_self(_history_nodes(app, docname))
+
+
+def _base_url(app: Sphinx) -> str:
+    base = app.config.html_baseurl
+    return base if base.endswith("/") else f"{base}/"
+
+
+def _as_datetime(date: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(date, datetime.time(), tzinfo=datetime.UTC)
+
+
+def build_feed(app: Sphinx) -> bytes:
+    """The Atom feed of every change, newest first."""
+    base = _base_url(app)
+    changes = all_changes(app.env)
+    feed = FeedGenerator()
+    feed.id(f"{base}{FEED_FILE}")
+    feed.title(app.config.policy_feed_title)
+    feed.author({"name": app.config.author})
+    feed.link(href=base, rel="alternate", type="text/html")
+    feed.link(href=f"{base}{FEED_FILE}", rel="self", type=ATOM_TYPE)
+    feed.language(app.config.language or "en")
+    if changes:
+        feed.updated(_as_datetime(changes[0].change.date))
+    else:
+        # An empty feed still needs an <updated>: the configured project
+        # has no changes yet, so the epoch keeps builds reproducible.
+        feed.updated(_as_datetime(datetime.date(1970, 1, 1)))
+    for entry in changes:
+        url = f"{base}{app.builder.get_target_uri(entry.docname)}#{entry.change_id}"
+        when = _as_datetime(entry.change.date)
+        item = feed.add_entry(order="append")
+        item.id(url)
+        item.title(f"{entry.title}: {entry.change.kind} change, {format_date(entry.change.date)}")
+        item.link(href=url, rel="alternate", type="text/html")
+        item.published(when)
+        item.updated(when)
+        item.category(term=entry.change.kind, label=f"{entry.change.kind} change")
+        item.summary(entry.change.summary)
+    return feed.atom_str(pretty=True)
+
+
+def _writes_feed(app: Sphinx) -> bool:
+    return app.builder.format == "html" and not app.builder.embedded
+
+
+def _check_config(app: Sphinx) -> None:
+    if _writes_feed(app) and not app.config.html_baseurl:
+        raise ConfigError(
+            "html_baseurl is not set: the Atom feed (feed.xml) needs the site's address "
+            "for its absolute links"
+        )
+
+
+def _write_feed(app: Sphinx, exception) -> None:
+    if exception is None and _writes_feed(app):
+        Path(app.outdir, FEED_FILE).write_bytes(build_feed(app))
+
+
+def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if _writes_feed(app):
+        context["policy_feed_url"] = context["pathto"](FEED_FILE, resource=True)
+        context["policy_feed_title"] = app.config.policy_feed_title
+
+
+def _init(app: Sphinx) -> None:
+    if not hasattr(app.env, "policy_change_history_docs"):
+        app.env.policy_change_history_docs = set()
+
+
+def _purge(app: Sphinx, env, docname: str) -> None:
+    env.policy_change_history_docs.discard(docname)
+
+
+def _merge(app: Sphinx, env, docnames, other) -> None:
+    env.policy_change_history_docs |= other.policy_change_history_docs & set(docnames)
+
+
+def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    # Any notice read again may have a new change: the history pages follow.
+    if added or changed or removed:
+        return sorted(env.policy_change_history_docs - set(removed))
+    return []
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("policy_sphinx_extensions.dates")
+    app.add_config_value(
+        "policy_feed_title", "Python Software Foundation Policies: changes", "html", types=[str]
+    )
+    app.add_node(change_history)
+    app.add_directive("change-history", ChangeHistory)
+    app.connect("builder-inited", _init)
+    app.connect("builder-inited", _check_config)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("doctree-resolved", _resolve)
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _write_feed)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,150 @@
+"""The change history page and the Atom feed (policy_sphinx_extensions.feed)."""
+
+from __future__ import annotations
+
+import datetime
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+from bs4 import BeautifulSoup
+from conftest import SOURCE
+
+from policy_sphinx_extensions.dates import read_notice_dates
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+BASE_URL = "https://policies.python.org/"
+HOME = "# Home\n\n```{site-map}\n```\n"
+NAVIGATION = """\
+live_site: https://policies.python.org/
+nav:
+  - title: First
+    path: example/First
+  - title: Second
+    path: example/Second
+  - title: Changes
+    path: changes
+"""
+
+
+def notice(title: str, front: str) -> str:
+    return f"---\n{front}---\n\n# {title}\n\nText.\n"
+
+
+TWO_NOTICES = {
+    "index.md": HOME,
+    "changes.md": "# Changes to the notices\n\n```{change-history}\n```\n",
+    "_data/navigation.yaml": NAVIGATION,
+    "example/First.md": notice("First Notice", """\
+date: 2025-01-10
+changes:
+  - date: 2025-03-01
+    kind: editorial
+    summary: Fixed a typo.
+  - date: 2025-01-10
+    kind: material
+    summary: First version.
+"""),
+    "example/Second.md": notice("Second Notice", """\
+date: 2025-02-01
+changes:
+  - date: 2025-02-01
+    kind: material
+    summary: Second notice's first version.
+"""),
+}
+
+
+def test_feed_is_valid_atom_with_an_entry_per_change(site):
+    notice_dates = read_notice_dates(SOURCE / "python.org" / "Privacy-Notice.md")
+    feed_bytes = (site.outdir / "feed.xml").read_bytes()
+
+    parsed = feedparser.parse(feed_bytes)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+
+    # RFC 4287: feed and entries each carry id, title and updated; ids are unique.
+    root = ET.fromstring(feed_bytes)
+    assert root.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated", "author"):
+        assert root.find(f"{ATOM}{required}") is not None, required
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == len(notice_dates.changes)
+    assert len({entry.findtext(f"{ATOM}id") for entry in entries}) == len(entries)
+
+    page = BeautifulSoup(site.page("python.org/Privacy-Notice"), "html.parser")
+    for entry, change, change_id in zip(
+        parsed.entries, notice_dates.changes, notice_dates.change_ids(), strict=True
+    ):
+        assert entry.link == f"{BASE_URL}python.org/Privacy-Notice/#{change_id}"
+        assert page.find(id=change_id) is not None, change_id
+        assert entry.updated == f"{change.date.isoformat()}T00:00:00+00:00"
+        assert [tag.term for tag in entry.tags] == [change.kind]
+        assert entry.summary == change.summary
+    # The feed is as new as the newest change: its date comes from the data.
+    newest = max(change.date for change in notice_dates.changes)
+    assert parsed.feed.updated == f"{newest.isoformat()}T00:00:00+00:00"
+
+
+def test_every_page_links_to_the_feed(site):
+    pages = sorted(site.outdir.rglob("*.html"))
+    assert len(pages) >= 4
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        links = soup.find_all("link", rel="alternate", type="application/atom+xml")
+        assert len(links) == 1, page
+        target = urlsplit(urljoin(page.as_uri(), links[0]["href"])).path
+        assert Path(target) == site.outdir / "feed.xml", page
+
+
+def test_history_page_and_feed_list_every_notice_newest_first(project, tmp_path):
+    build = project(TWO_NOTICES)
+    assert build.returncode == 0, build.output
+
+    page = BeautifulSoup(build.page("changes"), "html.parser")
+    items = page.select("ul.site-change-history > li")
+    assert [item.get_text(" ", strip=True) for item in items] == [
+        "March 1, 2025 — First Notice editorial : Fixed a typo.",
+        "February 1, 2025 — Second Notice material : Second notice's first version.",
+        "January 10, 2025 — First Notice material : First version.",
+    ]
+    assert [item.a["href"] for item in items] == [
+        "../example/First/#change-2025-03-01",
+        "../example/Second/#change-2025-02-01",
+        "../example/First/#change-2025-01-10",
+    ]
+    assert page.select_one("a.feed-link")["href"] == "../feed.xml"
+
+    parsed = feedparser.parse((build.outdir / "feed.xml").read_bytes())
+    assert [(entry.link, entry.tags[0].term) for entry in parsed.entries] == [
+        (f"{BASE_URL}example/First/#change-2025-03-01", "editorial"),
+        (f"{BASE_URL}example/Second/#change-2025-02-01", "material"),
+        (f"{BASE_URL}example/First/#change-2025-01-10", "material"),
+    ]
+
+
+def test_feed_is_identical_across_builds(project, tmp_path):
+    first = project(TWO_NOTICES)
+    assert first.returncode == 0, first.output
+    feed = (first.outdir / "feed.xml").read_bytes()
+    (first.outdir).rename(tmp_path / "first")
+    second = project(TWO_NOTICES, "dirhtml", "-E")
+    assert second.returncode == 0, second.output
+    assert (second.outdir / "feed.xml").read_bytes() == feed
+    # Nothing from the clock: the only dates are the changes' own.
+    dates = {
+        datetime.date.fromisoformat(element.text[:10])
+        for element in ET.fromstring(feed).iter()
+        if element.tag in (f"{ATOM}updated", f"{ATOM}published")
+    }
+    assert dates == {datetime.date(2025, 3, 1), datetime.date(2025, 2, 1),
+                     datetime.date(2025, 1, 10)}
+
+
+def test_feed_without_site_address_fails(project):
+    build = project(TWO_NOTICES, "dirhtml", "-D", "html_baseurl=")
+    assert build.returncode != 0
+    assert "html_baseurl is not set: the Atom feed (feed.xml) needs the site's address" in (
+        build.output
+    )

@@ -1,0 +1,347 @@
+"""tools/lint.py: each tool reports bad input at its file and line, passes good input;
+`make lint` passes the real tree and names every defect in a broken copy of the notice."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from conftest import ROOT, SOURCE, write_project
+
+from tools import lint
+from tools.policy_lint import Finding
+
+NOTICE = """\
+---
+date: 2024-10-04
+changes:
+  - date: 2024-10-04
+    kind: material
+    summary: Corrected "ther" to "their".
+---
+
+# Example Notice
+
+"""
+NOTICE_LINES = NOTICE.count("\n")
+
+
+HOME = "# Home\n\n```{site-map}\n```\n"
+
+
+def context(tmp_path: Path, files: dict[str, str]) -> lint.Context:
+    """A tiny project (with a home page, which Sphinx needs) to lint."""
+    return lint.Context(
+        write_project(tmp_path / "source", {"index.md": HOME, **files}), tmp_path / "build"
+    )
+
+
+def by_rule(findings: list[Finding]) -> dict[str, list[tuple[str, int]]]:
+    rules: dict[str, list[tuple[str, int]]] = {}
+    for finding in findings:
+        rules.setdefault(finding.rule, []).append((Path(finding.path).name, finding.line))
+    return rules
+
+
+# --- Markdown lint (pymarkdown) ----------------------------------------------
+
+MARKDOWN_BAD = NOTICE + (
+    "Trailing space \n"  # 11 md009
+    "\n"
+    "Tab\there\n"  # 13 md010
+    "\n"
+    "Setext heading\n"  # 15 md003
+    "--------------\n"
+    "\n"
+    "##### Skipped levels\n"  # 18 md001
+    "\n"
+    "* star marker\n"  # 20 md004
+    "\n"
+    "No final newline"  # 22 md047
+)
+
+MARKDOWN_GOOD = NOTICE + """\
+(label)=
+## 1. Section with a [reference](#label) and {ref}`a role <label>`
+
+```{note}
+:class: tip
+A directive.
+```
+
+- dash list
+- second item
+"""
+
+
+def test_markdown_lint_reports_each_rule_at_its_line(tmp_path):
+    rules = by_rule(lint.run_markdown(context(tmp_path, {"bad.md": MARKDOWN_BAD})))
+    assert rules == {
+        "md009": [("bad.md", 11)],
+        "md010": [("bad.md", 13)],
+        "md003": [("bad.md", 15)],
+        "md001": [("bad.md", 18)],
+        "md004": [("bad.md", 20)],
+        "md047": [("bad.md", 22)],
+    }
+
+
+def test_markdown_lint_accepts_myst(tmp_path):
+    assert lint.run_markdown(context(tmp_path, {"good.md": MARKDOWN_GOOD})) == []
+
+
+def test_make_format_fixes_what_lint_reports(tmp_path):
+    source = write_project(tmp_path / "source", {"x.md": NOTICE + "* star\n* list\n"})
+    before = lint.run_markdown(lint.Context(source, tmp_path))
+    assert [finding.rule for finding in before] == ["md004"]
+    subprocess.run(
+        ["make", "-s", "format", f"SOURCEDIR={source}"], cwd=ROOT, check=True, capture_output=True
+    )
+    assert (source / "x.md").read_text(encoding="utf-8").endswith("- star\n- list\n")
+    assert lint.run_markdown(lint.Context(source, tmp_path)) == []
+
+
+# --- spelling (sphinxcontrib-spelling) ----------------------------------------
+
+
+def test_spelling(tmp_path):
+    findings = lint.run_spelling(
+        context(
+            tmp_path,
+            {
+                "bad.md": NOTICE
+                + "We share ther data\nasnd you may [recieve](https://a.example/) it.\n",
+                "history.md": NOTICE.replace('Corrected "ther" to "their"', "Fixed teh title"),
+                "good.md": NOTICE
+                + "The PSF, PyPI, PyCon US, Fastly, Sentry and Plausible serve python.org\n"
+                "users; see <https://example.com/privacy>.\n",
+            },
+        )
+    )
+    words = sorted((f.message.split("'")[1], Path(f.path).name, f.line) for f in findings)
+    assert words == [
+        ("asnd", "bad.md", NOTICE_LINES + 2),
+        ("recieve", "bad.md", NOTICE_LINES + 2),
+        ("teh", "history.md", 6),
+        ("ther", "bad.md", NOTICE_LINES + 1),
+    ], findings
+    assert {f.rule for f in findings} == {"spelling"}
+    assert "did you mean" in findings[0].message
+
+
+def test_spelling_reports_do_not_outlive_the_fix(tmp_path):
+    ctx = context(tmp_path, {"x.md": NOTICE + "ther\n"})
+    assert len(lint.run_spelling(ctx)) == 1
+    (ctx.source / "x.md").write_text(NOTICE + "there\n", encoding="utf-8")
+    assert lint.run_spelling(ctx) == []
+
+
+def test_spelling_build_that_cannot_run_is_a_finding(tmp_path):
+    source = write_project(tmp_path / "source", {"x.md": NOTICE})  # no home page
+    (finding,) = lint.run_spelling(lint.Context(source, tmp_path / "build"))
+    assert (finding.rule, finding.line) == ("build", 0)
+    assert "spelling build failed" in finding.message
+
+
+# --- strict build and leaked markup (Sphinx, sphinx-lint) ---------------------
+
+
+def test_strict_build_and_leaked_markup(tmp_path):
+    ctx = context(
+        tmp_path,
+        {
+            "example/Notice.md": NOTICE
+            + "An unclosed role {ref}`broken and `x` text.\n\nA [link](missing.md).\n",
+        },
+    )
+    findings = lint.run_html(ctx)
+    rules = by_rule(findings)
+    assert ("Notice.md", NOTICE_LINES + 1) in rules["sphinx"]
+    assert ("Notice.md", NOTICE_LINES + 3) in rules["sphinx"]
+    (leak,) = [f for f in findings if f.rule == "leaked-markup"]
+    assert leak.path.endswith("html/example/Notice/index.html")
+    assert "example/Notice.md" in leak.message and "x`" in leak.message
+    page = (ctx.builddir / "html/example/Notice/index.html").read_text(encoding="utf-8")
+    assert "x`" in page.splitlines()[leak.line - 1]
+
+
+def test_strict_build_reports_the_same_on_a_second_run(tmp_path):
+    ctx = context(tmp_path, {"example/Notice.md": NOTICE + "A [link](missing.md).\n"})
+    first = lint.run_html(ctx)
+    assert [f.rule for f in first] == ["sphinx"]
+    assert lint.run_html(ctx) == first
+
+
+def test_leaked_markup_quiet_on_clean_pages(tmp_path):
+    ctx = context(tmp_path, {})
+    outdir = tmp_path / "html"
+    (outdir / "example").mkdir(parents=True)
+    (outdir / "index.html").write_text("<p>Plain text.</p>\n", encoding="utf-8")
+    (outdir / "example" / "index.html").write_text("<p>a\n`leaked</p>\n", encoding="utf-8")
+    assert [(Path(f.path).parent.name, f.line) for f in lint.leaked_markup(outdir, ctx.source)] == [
+        ("example", 2)
+    ]
+
+
+# --- Python files (sphinx-lint) -----------------------------------------------
+
+
+def test_python_files(tmp_path):
+    (tmp_path / "good.py").write_text('"""Fine."""\n\nVALUE = 1\n', encoding="utf-8")
+    (tmp_path / "bad.py").write_text("x = 1 \ny =\t2\ndef (:\n", encoding="utf-8")
+    (tmp_path / "tail.py").write_text("x = 1", encoding="utf-8")
+    rules = by_rule(lint.check_python([tmp_path]))
+    assert rules == {
+        "trailing-whitespace": [("bad.py", 1)],
+        "horizontal-tab": [("bad.py", 2)],
+        "python-syntax": [("bad.py", 3)],
+        "missing-final-newline": [("tail.py", 1)],
+    }
+
+
+# --- the whole run ------------------------------------------------------------
+
+
+def test_unique_reports_one_problem_once():
+    findings = [
+        Finding("a.md", 2, "sphinx", "'date' is wrong [policy.date]"),
+        Finding("a.md", 2, "front-matter", "'date' is wrong"),
+        Finding("a.md", 3, "sphinx", "'date' is wrong [policy.date]"),
+    ]
+    assert lint.unique(findings) == [findings[1], findings[2]]
+
+
+def test_make_lint_passes_the_real_tree(tmp_path):
+    process = subprocess.run(
+        ["make", "-s", "lint", f"BUILDDIR={tmp_path}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert process.returncode == 0, process.stdout + process.stderr
+    assert process.stdout == ""
+
+
+BREAKAGES = [
+    # (old text, new text, rule, the new text's line is the old text's line + this)
+    ("collects from python.org users", "collects from <python.org> users", "angle-domain", 0),
+    ("how we share that", "how we share ther", "spelling", 0),
+    ("- Full name", "- Full name asnd the the recieve", "doubled-word", 0),
+    ("- Biography", "- Biography]", "unbalanced-brackets", 0),
+    ("- Company, firm", "- Company , firm", "space-before-punctuation", 0),
+    ("  [Privacy Notice](https://aws.amazon.com/privacy/).",
+     "  Privacy Notice https://aws.amazon.com/privacy/.", "bare-url", 0),
+    ("(https://sentry.io/privacy/)", "(http://sentry.io/privacy/)", "link-scheme", 0),
+    ("[Privacy Policy](https://plausible.io/privacy)", "[](https://plausible.io/privacy)",
+     "empty-link-text", 0),
+    ("## 3. HOW", "## 2. HOW", "section-numbering", 0),
+    ("- To prevent and detect fraud", '<b onclick="x">To prevent</b>', "raw-html", 0),
+    ("- To protect and enforce our legal rights",
+     "- To protect and enforce our legal rights\t", "md010", 0),
+    ("  - date: 2024-10-04\n    kind: material",
+     "  - date: 2024-10-04\n    kind: substantive", "front-matter", 1),
+    ("- Email addresses", "- Email {ref}`addresses", "leaked-markup", 0),
+]
+
+
+def test_make_lint_names_each_defect_in_a_broken_notice(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(SOURCE, source)
+    notice = source / "python.org" / "Privacy-Notice.md"
+    text = notice.read_text(encoding="utf-8")
+    expected = set()
+    for old, new, rule, offset in BREAKAGES:
+        assert text.count(old) == 1, old
+        line = text[: text.index(old)].count("\n") + 1 + offset
+        text = text.replace(old, new)
+        expected.add((rule, line))
+    notice.write_text(text, encoding="utf-8")
+    before = hashlib.sha256(notice.read_bytes()).hexdigest()
+
+    process = subprocess.run(
+        [sys.executable, "-m", "tools.lint", "--source", str(source), "--builddir",
+         str(tmp_path / "build")],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert process.returncode == 1
+    reported, leaks = set(), []
+    for row in process.stdout.splitlines():
+        path, line, rule, message = row.split(":", 3)
+        assert message.startswith(" ") and rule.startswith(" "), row
+        if path.endswith(".html"):
+            leaks.append(message)
+        else:
+            assert path.endswith("Privacy-Notice.md"), row
+            reported.add((rule.strip(), int(line)))
+    expected_in_source = {(rule, line) for rule, line in expected if rule != "leaked-markup"}
+    assert expected_in_source <= reported, sorted(expected_in_source - reported)
+    assert any("`addresses" in leak and "Privacy-Notice.md" in leak for leak in leaks), leaks
+    assert hashlib.sha256(notice.read_bytes()).hexdigest() == before, "lint rewrote a file"
+
+
+# --- pre-commit -----------------------------------------------------------------
+
+
+def test_pre_commit_runs_every_check_locally():
+    config_file = ROOT / ".pre-commit-config.yaml"
+    subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", str(config_file)], check=True
+    )
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    entries = {hook["entry"] for hook in config["repos"][0]["hooks"]}
+    assert entries == {f".venv/bin/python -m tools.lint --check {name}" for name in lint.CHECKS}
+
+
+def test_pre_commit_hook_fails_on_a_broken_notice(tmp_path):
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(repo)], check=True)
+    (repo / ".venv").symlink_to(ROOT / ".venv")
+    # The working files as they are now, committed or not.
+    for path in ("tools", "policy_sphinx_extensions", "source", "conf.py",
+                 ".pre-commit-config.yaml"):
+        source = ROOT / path
+        if source.is_dir():
+            shutil.copytree(source, repo / path, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, repo / path)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+
+    def pre_commit_policy_hook() -> subprocess.CompletedProcess:
+        subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "policy", "--all-files"],
+            cwd=repo, capture_output=True, text=True, env=env,
+        )
+
+    clean = pre_commit_policy_hook()
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    notice = repo / "source" / "python.org" / "Privacy-Notice.md"
+    text = notice.read_text(encoding="utf-8")
+    notice.write_text(text.replace("- Biography", "- Biography the the"), encoding="utf-8")
+    broken = pre_commit_policy_hook()
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "Privacy-Notice.md:" in broken.stdout and ": doubled-word: " in broken.stdout
+
+
+def test_the_previous_sites_defects_are_found(tmp_path):
+    """The notice as the previous site rendered it (tests/data) had words dropped,
+    typos, a stray ']' and an address that was not a link: each is reported."""
+    live = (ROOT / "tests" / "data" / "live-python.org-Privacy-Notice.md").read_text(
+        encoding="utf-8"
+    )
+    lines = live.splitlines()
+    ctx = context(tmp_path, {"live.md": live})
+    findings = lint.run_policy(ctx) + lint.run_spelling(ctx)
+
+    def reported(rule: str) -> list[str]:
+        return [lines[f.line - 1] for f in findings if f.rule == rule]
+
+    assert any("services supporting ." in line for line in reported("space-before-punctuation"))
+    assert any("the PSF and , including" in line for line in reported("space-before-punctuation"))
+    assert any(line.endswith("\\]") for line in reported("unbalanced-brackets"))
+    assert any("(https://aws.amazon.com/privacy/)" in line for line in reported("bare-url"))
+    misspelled = {f.message.split("'")[1] for f in findings if f.rule == "spelling"}
+    assert {"ther", "asnd"} <= misspelled

@@ -1,0 +1,221 @@
+"""tools/policy_lint.py: every rule reports a bad input at its line, passes a good one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from tools.policy_lint import RULES, check_file
+
+FRONT = """\
+---
+date: 2024-10-04
+changes:
+  - date: 2024-10-04
+    kind: material
+    summary: Version in effect from October 4, 2024.
+---
+
+# Example Notice
+
+"""
+
+FRONT_LINES = FRONT.count("\n")
+
+
+def lint(tmp_path: Path, body: str, *, front: str = FRONT, name: str = "example/Notice.md"):
+    """Findings for a notice made of *front* and *body* (dedented)."""
+    path = tmp_path / "source" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = front + textwrap.dedent(body)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return check_file(path, tmp_path / "source", pages={"index"})
+
+
+def found(findings, rule_id: str) -> list[int]:
+    return [finding.line for finding in findings if finding.rule == rule_id]
+
+
+# (rule, body, lines of the body where the rule must report)
+BAD = [
+    ("angle-domain", "Collected from <python.org> users.\n", [1]),
+    ("angle-domain", "Text\nsee <docs.python.org/3/> there.\n", [2]),
+    ("raw-html", "<script>alert(1)</script>\n", [1]),
+    ("raw-html", "Text\n\n<table><tr><td>x</td></tr></table>\n", [3]),
+    ("raw-html", 'Click <b onclick="steal()">here</b>.\n', [1]),
+    ("link-scheme", "See [the terms](http://example.com/terms).\n", [1]),
+    ("link-scheme", "See\n[FTP](ftp://example.com/).\n", [2]),
+    ("bare-url", "Their AWS Privacy Notice https://aws.amazon.com/privacy/ applies.\n", [1]),
+    ("bare-url", "- item\n- see www.example.com for more\n", [2]),
+    ("space-before-punctuation", "Collected from users , when and why .\n", [1, 1]),
+    ("space-before-punctuation", "This notice\n; applies.\n", [2]),
+    ("empty-link-text", "Subject to the [](https://aws.amazon.com/privacy/).\n", [1]),
+    ("doubled-word", "This is the the notice.\n", [1]),
+    ("doubled-word", "We use the\nThe data.\n", [2]),
+    ("unbalanced-brackets", "Subject to the Privacy Notice].\n", [1]),
+    ("unbalanced-brackets", "Our service (hosted by AWS\nand others.\n", [1]),
+    ("unbalanced-brackets", 'The so-called "services.\n', [1]),
+    ("unbalanced-brackets", "The “PSF collects.\n", [1]),
+    ("section-numbering", "## 1. A\n\n## 3. C\n", [3]),
+    ("section-numbering", "## 1. A\n\n## 2. B\n\n## 2. B again\n", [5]),
+    ("section-numbering", "## 2. B first\n", [1]),
+    ("title", "## 1. A\n\n# A second title\n", [3]),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "body", "lines"), BAD, ids=[f"{case[0]}-{i}" for i, case in enumerate(BAD)]
+)
+def test_bad_input_is_reported_at_its_line(tmp_path, rule_id, body, lines):
+    findings = lint(tmp_path, body)
+    assert found(findings, rule_id) == [FRONT_LINES + line for line in lines], findings
+    for finding in findings:
+        assert str(finding).startswith(f"{finding.path}:{finding.line}: {finding.rule}: ")
+        assert finding.path.endswith("example/Notice.md")
+
+
+GOOD = """\
+This notice (the “Notice”) applies to python.org, PyPI and PyCon US users.
+See the [PSF Privacy Notice](https://policies.python.org/PSF-Privacy-Notice/),
+<https://www.python.org/>, [write to us](mailto:psf@python.org), [](#use),
+the [next page](../Other.md) and {ref}`the processors <processors>`.
+Values: 1.5, 2.0; a U.S. company. It said “yes” and "no", that is, that one.
+Code such as `foo ] (bar "` or {abbr}`PSF (Python Software Foundation` is syntax.
+Angle brackets in code: `<python.org>`; plain comparisons: 1 < 2 and 3 > 2.
+
+(use)=
+## 1. Information we collect
+
+```{note}
+:class: tip
+A note with [a link](https://example.com/) (and brackets).
+```
+
+```{processors}
+:data: processors
+- name: AWS
+  url: https://aws.amazon.com/privacy/ [raw data (not text
+```
+
+```text
+https://example.com/ in a code block ] <b>
+```
+
+### 1. Sub-section
+
+### 2. Sub-section
+
+## 2. How we use it
+
+### 1. Numbering restarts under a new parent
+
+## 3. Upcoming changes
+"""
+
+
+def test_good_notice_passes_every_rule(tmp_path):
+    assert lint(tmp_path, GOOD) == []
+
+
+def test_markdown_directive_bodies_are_checked(tmp_path):
+    body = "```{note}\n:class: tip\nSee https://example.com/ here.\n```\n"
+    assert found(lint(tmp_path, body), "bare-url") == [FRONT_LINES + 3]
+
+
+def test_line_endings(tmp_path):
+    findings = lint(tmp_path, "", front=FRONT.replace("\n", "\r\n"))
+    assert found(findings, "line-ending") == [1]
+    assert f"{FRONT_LINES} line(s)" in findings[0].message
+    assert found(lint(tmp_path, ""), "line-ending") == []
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "source" / "example" / "Notice.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(FRONT.encode() + "caf\u00e9\n".encode("latin-1"))
+    (finding,) = check_file(path, tmp_path / "source", pages=set())
+    assert (finding.line, finding.rule) == (FRONT_LINES + 1, "encoding")
+
+
+def test_title_must_come_first(tmp_path):
+    front = FRONT.replace("# Example Notice\n", "Intro text.\n\n## 1. A\n")
+    assert found(lint(tmp_path, "", front=front), "title") == [FRONT_LINES + 1]
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "message"),
+    [
+        ("---\nchanges: []\n---\n\n# T\n", 2, "no 'date'"),
+        ("---\ndate: October 4, 2024\nchanges: []\n---\n\n# T\n", 2, "ISO date"),
+        ("# T\n", 1, "no 'date'"),
+        ("---\ndate: [unclosed\n---\n\n# T\n", 2, "invalid YAML"),
+        (
+            "---\ndate: 2999-01-01\nchanges:\n  - date: 2999-01-01\n    kind: material\n"
+            "    summary: Takes effect in 2999.\n---\n\n# T\n",
+            2,
+            "in the future",
+        ),
+        (
+            "---\nupcoming: true\ndate: 2024-01-01\nchanges:\n  - date: 2024-01-01\n"
+            "    kind: material\n    summary: First.\n---\n\n# T\n",
+            2,
+            "marked upcoming",
+        ),
+        (
+            "---\nupcoming: soon\ndate: 2024-01-01\nchanges:\n  - date: 2024-01-01\n"
+            "    kind: material\n    summary: First.\n---\n\n# T\n",
+            2,
+            "true or false",
+        ),
+    ],
+)
+def test_front_matter_bad(tmp_path, front, line, message):
+    findings = [f for f in lint(tmp_path, "", front=front) if f.rule == "front-matter"]
+    assert findings and findings[0].line == line and message in findings[0].message, findings
+
+
+def test_front_matter_upcoming_notice_passes(tmp_path):
+    front = (
+        "---\nupcoming: true\ndate: 2999-01-01\nchanges:\n  - date: 2999-01-01\n"
+        "    kind: material\n    summary: Takes effect in 2999.\n---\n\n# T\n"
+    )
+    assert lint(tmp_path, "", front=front) == []
+
+
+def test_site_pages_need_no_front_matter_or_title(tmp_path):
+    assert lint(tmp_path, "Welcome.\n", front="", name="index.md") == []
+    assert found(lint(tmp_path, "Welcome.\n", front="", name="other.md"), "front-matter") == [1]
+
+
+def test_every_rule_has_a_failing_case():
+    tested = {case[0] for case in BAD} | {"line-ending", "front-matter"}
+    assert tested == set(RULES)
+
+
+def test_command_line(tmp_path):
+    source = tmp_path / "source"
+    (source / "example").mkdir(parents=True)
+    notice = source / "example" / "Notice.md"
+    notice.write_text(FRONT + "Fine text.\n", encoding="utf-8")
+    (source / "index.md").write_text("# Home\n", encoding="utf-8")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "tools.policy_lint", "--source", str(source), *args],
+            cwd=ROOT, capture_output=True, text=True,
+        )
+
+    clean = run()
+    assert (clean.returncode, clean.stdout) == (0, "")
+    notice.write_text(FRONT + "The the text.\n", encoding="utf-8")
+    before = notice.read_bytes()
+    broken = run(str(notice))
+    assert broken.returncode == 1
+    assert broken.stdout == f"{notice}:{FRONT_LINES + 1}: doubled-word: 'The' is written twice\n"
+    assert notice.read_bytes() == before
+    assert run("--list").stdout.split() == list(RULES)

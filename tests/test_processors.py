@@ -1,0 +1,289 @@
+"""The processor registry: the standard sentence, its errors, the processors
+page and processors.json, on tiny projects and on the real site."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from policy_sphinx_extensions import yamldata
+from policy_sphinx_extensions.processors import load_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+
+NAVIGATION = """\
+live_site: https://policies.python.org/
+nav:
+  - title: Example Notice
+    path: example/Notice
+  - title: Third-party processors
+    path: Third-Party-Processors
+"""
+
+REGISTRY = """\
+processors:
+  - id: fastly
+    name: Fastly
+    terms:
+      label: Data Processing Terms
+      url: https://www.fastly.com/data-processing
+    privacy:
+      label: Privacy Policy
+      url: https://www.fastly.com/privacy/
+  - id: google
+    name: Google
+    service: Google Analytics
+    terms:
+      label: Google Ads Data Processing Terms
+      url: https://privacy.google.com/businesses/processorterms/
+    privacy:
+      label: Privacy Policy
+      url: https://policies.google.com/privacy
+"""
+
+NOTICE = """\
+---
+date: 2024-10-04
+changes:
+  - date: 2024-10-04
+    kind: material
+    summary: First version.
+---
+
+# Example Notice
+
+## 2. USE OF THIRD PARTY SERVICES
+
+- {processor}`Fastly <fastly>` to host the website. Your information transits
+  their servers. {processor-terms}`fastly`
+"""
+
+PROCESSORS_PAGE = """\
+# Third-party processors
+
+```{processor-table}
+```
+"""
+
+INDEX = """\
+# Home
+
+```{site-map}
+```
+"""
+
+
+def files(overrides: dict[str, str] | None = None) -> dict[str, str]:
+    base = {
+        "_data/navigation.yaml": NAVIGATION,
+        "_data/processors.yaml": REGISTRY,
+        "index.md": INDEX,
+        "example/Notice.md": NOTICE,
+        "Third-Party-Processors.md": PROCESSORS_PAGE,
+    }
+    base.update(overrides or {})
+    return base
+
+
+def section_two(html: str) -> BeautifulSoup:
+    anchor = BeautifulSoup(html, "html.parser").find(id="2-use-of-third-party-services")
+    return anchor if anchor.name == "section" else anchor.find_parent("section")
+
+
+def test_the_notice_renders_the_standard_sentence_with_both_links(project):
+    build = project(files())
+    assert build.returncode == 0, build.output
+    section = section_two(build.page("example/Notice"))
+    text = " ".join(section.find("li").get_text().split())
+    assert text == (
+        "Fastly to host the website. Your information transits their servers. Their use of "
+        "this information is subject to the Data Processing Terms between Fastly and PSF "
+        "and the Fastly Privacy Policy."
+    )
+    links = [(a.get_text(), a["href"]) for a in section.find("li").find_all("a")]
+    assert links == [
+        ("Fastly", "../../Third-Party-Processors/#processor-fastly"),
+        ("Data Processing Terms", "https://www.fastly.com/data-processing"),
+        ("Privacy Policy", "https://www.fastly.com/privacy/"),
+    ]
+
+
+def test_the_processors_page_lists_every_processor_and_who_cites_it(project):
+    build = project(files())
+    assert build.returncode == 0, build.output
+    page = BeautifulSoup(build.page("Third-Party-Processors"), "html.parser")
+    fastly, google = page.find(id="processor-fastly"), page.find(id="processor-google")
+    assert fastly.name == google.name == "tr"
+    assert "Google (Google Analytics)" in " ".join(google.get_text().split())
+    cited = fastly.find("a", string="Example Notice")
+    assert cited["href"] == "../example/Notice/#2-use-of-third-party-services"
+    assert "no notice yet" in google.get_text()
+    assert page.find("a", string="processors.json")["href"] == "../processors.json"
+
+
+def test_processors_json_matches_the_registry(project):
+    build = project(files())
+    assert build.returncode == 0, build.output
+    exported = json.loads((build.outdir / "processors.json").read_text(encoding="utf-8"))
+    registry = yaml.safe_load(REGISTRY)["processors"]
+    assert [p["id"] for p in exported["processors"]] == [p["id"] for p in registry]
+    for entry, source in zip(exported["processors"], registry):
+        assert entry["name"] == source["name"]
+        assert entry["terms"] == source["terms"]
+        assert entry["privacy"] == source["privacy"]
+        assert entry["service"] == source.get("service")
+        assert entry["page"] == f"Third-Party-Processors/#processor-{source['id']}"
+    assert exported["processors"][0]["cited_by"] == [{
+        "notice": "example/Notice",
+        "title": "Example Notice",
+        "url": "example/Notice/#2-use-of-third-party-services",
+    }]
+    assert exported["processors"][1]["cited_by"] == []
+
+
+def registry_error(project, registry: str) -> str:
+    build = project(files({"_data/processors.yaml": registry}))
+    assert build.returncode != 0, build.output
+    return build.output
+
+
+def test_an_entry_without_a_dpa_url_fails_the_build_with_file_and_line(project):
+    broken = REGISTRY.replace("      url: https://www.fastly.com/data-processing\n", "")
+    output = registry_error(project, broken)
+    assert re.search(r"processors\.yaml:4: processor 'fastly': 'terms' needs a 'url'", output)
+
+
+def schema_error(tmp_path, registry: str) -> str:
+    path = tmp_path / "processors.yaml"
+    path.write_text(registry, encoding="utf-8")
+    with pytest.raises(yamldata.DataError) as error:
+        load_registry(path)
+    return str(error.value)
+
+
+def test_the_registry_as_written_loads(tmp_path):
+    path = tmp_path / "processors.yaml"
+    path.write_text(REGISTRY, encoding="utf-8")
+    assert list(load_registry(path)) == ["fastly", "google"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("    terms:\n      label: Data Processing Terms\n"
+          "      url: https://www.fastly.com/data-processing\n", ""),
+         r"processors\.yaml:2: processor 'fastly': 'terms' is missing"),
+        (("      label: Privacy Policy\n      url: https://www.fastly.com/privacy/\n",
+          "      url: https://www.fastly.com/privacy/\n"),
+         r"processors\.yaml:7: processor 'fastly': 'privacy' needs a 'label'"),
+        (("https://www.fastly.com/privacy/", "ftp://www.fastly.com/privacy/"),
+         r"processors\.yaml:9: processor 'fastly': 'privacy' URL must be https://"),
+        (("https://www.fastly.com/privacy/", "https:///privacy"),
+         r"processors\.yaml:9: processor 'fastly': 'privacy' URL must be https:// with a host"),
+        (("  - id: google", "  - id: fastly"),
+         r"processors\.yaml:10: processor id 'fastly' is listed twice"),
+        (("    name: Google\n", "    name: Google\n    owner: Alphabet\n"),
+         r"processors\.yaml:12: unknown field 'owner'"),
+        (("  - id: google", "  - id: Google Inc"), r"processors\.yaml:10: 'id' must be lowercase"),
+        (("    name: Google\n", ""), r"processors\.yaml:10: processor 'google': 'name' must be"),
+        (("processors:", "processor:"), r"processors\.yaml:1: expected one field, 'processors'"),
+    ],
+)
+def test_schema_errors_name_the_line(tmp_path, change, message):
+    assert change[0] in REGISTRY
+    assert re.search(message, schema_error(tmp_path, REGISTRY.replace(*change)))
+
+
+def test_citing_an_unknown_processor_fails_with_the_notice_file_and_line(project):
+    notice = NOTICE.replace("{processor-terms}`fastly`", "{processor-terms}`fastlyy`")
+    build = project(files({"example/Notice.md": notice}))
+    assert build.returncode != 0
+    assert re.search(r"example/Notice\.md:13: ERROR: unknown processor 'fastlyy'", build.output), (
+        build.output
+    )
+
+
+def test_linking_an_unknown_processor_name_fails_too(project):
+    notice = NOTICE.replace("{processor}`Fastly <fastly>`", "{processor}`Fastly <fastli>`")
+    build = project(files({"example/Notice.md": notice}))
+    assert build.returncode != 0
+    assert re.search(r"example/Notice\.md:13: ERROR: unknown processor 'fastli'", build.output)
+
+
+def test_processor_names_need_the_processors_page(project):
+    project_files = files()
+    del project_files["Third-Party-Processors.md"]
+    project_files["_data/navigation.yaml"] = NAVIGATION.split("  - title: Third-party")[0]
+    build = project(project_files)
+    assert build.returncode != 0
+    assert "exactly one page must hold the processor-table directive, found 0" in build.output
+
+
+def test_a_project_without_a_registry_builds(project):
+    build = project({"index.md": "# Home\n\n```{site-map}\n```\n",
+                     "example/Notice.md": NOTICE.split("## 2.")[0]})
+    assert build.returncode == 0, build.output
+
+
+# -- the real site --------------------------------------------------------------------------
+
+# Section 2 of the python.org Privacy Notice as the live site publishes it
+# (the crawl in the seed), with the known corrections the notice records:
+# "python.org" restored, the stray "]" removed, the AWS Privacy Notice linked.
+SECTION_TWO = [
+    ("Amazon Web Services (AWS) to host the PyCon US website. We store your registration "
+     "information on AWS servers. Their use of this information is subject to the Data "
+     "Processing Addendum between AWS and PSF and the AWS Privacy Notice.",
+     [("Data Processing Addendum",
+       "https://aws.amazon.com/blogs/security/aws-gdpr-data-processing-addendum/"),
+      ("Privacy Notice", "https://aws.amazon.com/privacy/")]),
+    ("Fastly to host the python.org website and services. Your information transits their "
+     "servers. Their use of this information is subject to the Data Processing Terms between "
+     "Fastly and PSF and the Fastly Privacy Policy.",
+     [("Data Processing Terms", "https://www.fastly.com/data-processing"),
+      ("Privacy Policy", "https://www.fastly.com/privacy/")]),
+    ("Sentry to aggregate error information from the python.org website and services. Some "
+     "personal information may be stored on their servers. Their use of this information is "
+     "subject to the Data Processing Addendum between Sentry and PSF and the Sentry Privacy "
+     "Policy.",
+     [("Data Processing Addendum", "https://sentry.io/legal/dpa/"),
+      ("Privacy Policy", "https://sentry.io/privacy/")]),
+    ("Google Analytics to aggregate traffic analytics. Some personal information may be "
+     "transited to their servers. Their use of this information is subject to the Google Ads "
+     "Data Processing Terms between Google and PSF and the Google Privacy Policy.",
+     [("Google Ads Data Processing Terms",
+       "https://privacy.google.com/businesses/processorterms/"),
+      ("Privacy Policy", "https://policies.google.com/privacy")]),
+    ("Plausible to aggregate traffic analytics. Some personal information may be stored on "
+     "their servers. Their use of this information is subject to the Plausible Analytics Data "
+     "Processing Agreement between Plausible and PSF and the Plausible Privacy Policy.",
+     [("Plausible Analytics Data Processing Agreement", "https://plausible.io/dpa"),
+      ("Privacy Policy", "https://plausible.io/privacy")]),
+]
+
+
+def test_the_real_notice_reads_word_for_word_as_published(site):
+    items = section_two(site.page("python.org/Privacy-Notice")).find_all("li")
+    assert len(items) == len(SECTION_TWO)
+    for item, (text, external_links) in zip(items, SECTION_TWO):
+        assert " ".join(item.get_text().split()) == text
+        links = item.find_all("a")
+        assert links[0]["href"].startswith("../../Third-Party-Processors/#processor-")
+        assert [(a.get_text(), a["href"]) for a in links[1:]] == external_links
+
+
+def test_the_real_processors_json_matches_the_registry(site):
+    exported = json.loads((site.outdir / "processors.json").read_text(encoding="utf-8"))
+    registry = yaml.safe_load((ROOT / "source/_data/processors.yaml").read_text())["processors"]
+    assert [(p["id"], p["terms"], p["privacy"]) for p in exported["processors"]] == [
+        (p["id"], p["terms"], p["privacy"]) for p in registry
+    ]
+    assert {p["id"] for p in exported["processors"]} == {
+        "aws", "fastly", "sentry", "google", "plausible"}
+    for processor in exported["processors"]:
+        assert [c["notice"] for c in processor["cited_by"]] == ["python.org/Privacy-Notice"]

@@ -1,0 +1,92 @@
+"""Bad input fails the build with a message naming the file (and line)."""
+
+from __future__ import annotations
+
+import pytest
+
+FRONT = """\
+---
+date: 2024-10-04
+changes:
+  - date: 2024-10-04
+    kind: material
+    summary: First version.
+---
+"""
+HOME = "# Home\n\n```{site-map}\n```\n"
+
+
+def notice(body: str, front: str = FRONT) -> dict[str, str]:
+    return {"index.md": HOME, "example/Notice.md": front + "\n# Example Notice\n\n" + body}
+
+
+def test_good_project_builds(project):
+    build = project(notice("## 1. First\n\nSee [the first section](#1-first).\n"))
+    assert build.returncode == 0, build.output
+    assert "Last updated <strong>October 4, 2024</strong>" in build.page("example/Notice")
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("See [a section](#no-such-section).\n", "no-such-section"),
+        ("See {ref}`no-such-label`.\n", "no-such-label"),
+        ("See [another page](missing.md).\n", "missing.md"),
+        ("See {doc}`/missing`.\n", "missing"),
+        ("```{no-such-directive}\ntext\n```\n", "no-such-directive"),
+    ],
+    ids=["dangling-fragment", "dangling-ref", "missing-page-link", "missing-doc", "unknown-directive"],
+)
+def test_bad_reference_or_markup_fails(project, body, message):
+    build = project(notice("Text.\n\n" + body))
+    assert build.returncode != 0
+    lines = [line for line in build.output.splitlines() if message in line]
+    assert lines, build.output
+    assert any("example/Notice.md:" in line for line in lines), build.output
+
+
+@pytest.mark.parametrize(
+    "front, line, message",
+    [
+        ("---\nchanges: []\n---\n", 2, "has no 'date'"),
+        ("", 1, "has no 'date'"),
+        (FRONT.replace("date: 2024-10-04\nchanges", "date: 2024-13-45\nchanges"), 2,
+         "invalid date '2024-13-45'"),
+        (FRONT.replace("date: 2024-10-04\nchanges", "date: October 4, 2024\nchanges"), 2,
+         "must be an ISO date"),
+    ],
+    ids=["no-date", "no-front-matter", "impossible-date", "not-iso"],
+)
+def test_notice_without_valid_date_fails(project, front, line, message):
+    build = project(notice("Text.\n", front=front))
+    assert build.returncode != 0
+    assert f"example/Notice.md:{line}: ERROR: " in build.output, build.output
+    assert message in build.output
+
+
+def test_date_error_fails_without_warnings_as_errors(tmp_path):
+    """A missing date is an error even in a lenient build (no -W)."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT, write_project
+
+    srcdir = write_project(tmp_path / "src", notice("Text.\n", front=""))
+    process = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), str(srcdir),
+         str(tmp_path / "out")], capture_output=True, text=True, check=False)
+    assert process.returncode != 0
+    assert "has no 'date'" in process.stderr
+
+
+def test_dangling_site_map_entry_fails(project):
+    files = notice("Text.\n")
+    files["_data/navigation.yaml"] = (
+        "live_site: https://policies.python.org/\n"
+        "nav:\n"
+        "  - title: Example\n"
+        "    path: /example/Notice/\n"
+    )
+    build = project(files)
+    assert build.returncode != 0
+    assert "navigation.yaml:4: entry 'Example': 'path' must be a URL path" in build.output

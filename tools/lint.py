@@ -1,0 +1,269 @@
+"""Every lint check of the project, with one report: ``path:line: rule: message``.
+
+    python -m tools.lint [--check NAME ...] [--source DIR] [--builddir DIR]
+
+runs each check (all by default), prints every finding of every check, sorted,
+and exits 1 if there is any. One failing check never hides another. Nothing
+is rewritten (``make format`` does that).
+
+Checks:
+
+* ``policy``    tools/policy_lint.py: the defects notices shipped with;
+* ``markdown``  pymarkdown over the MyST sources (configured in pyproject.toml);
+* ``spelling``  Sphinx's spelling builder (sphinxcontrib-spelling, Enchant
+  with Hunspell's en_US dictionary and tools/spelling/wordlist.txt);
+* ``html``      the strict Sphinx build (references, directives, MyST syntax),
+  then sphinx-lint's ``leaked-markup`` over the pages it built: MyST markup
+  that reached readers as text;
+* ``python``    sphinx-lint over the project's Python files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
+from sphinxlint.checkers import all_checkers
+from sphinxlint.sphinxlint import check_text
+
+from tools.policy_lint import ROOT, SOURCE, Finding, check_paths, display_path
+
+SPELLING_CONF = ROOT / "tools" / "spelling"
+PYTHON_PATHS = ("conf.py", "policy_sphinx_extensions", "tools", "tests")
+# The same strict options as `make html`.
+STRICT = ["-W", "--keep-going", "-n"]
+
+
+@dataclass(frozen=True)
+class Context:
+    source: Path
+    builddir: Path
+
+
+def run_policy(context: Context) -> list[Finding]:
+    return check_paths([context.source], context.source)
+
+
+def run_markdown(context: Context) -> list[Finding]:
+    api = PyMarkdownApi().configuration_file_path(str(ROOT / "pyproject.toml"))
+    try:
+        result = api.scan_path(str(context.source), recurse_if_directory=True)
+    except PyMarkdownApiException as error:
+        return [Finding(display_path(ROOT / "pyproject.toml"), 1, "markdown", str(error))]
+    return [
+        Finding(
+            display_path(failure.scan_file),
+            failure.line_number,
+            failure.rule_id.lower(),
+            f"{failure.rule_description}{failure.extra_error_information or ''}"
+            f" ({failure.rule_name})",
+        )
+        for failure in result.scan_failures
+    ]
+
+
+def sphinx_build(context: Context, builder: str, confdir: Path, outdir: Path, *options: str):
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(confdir), *options,
+         str(context.source), str(outdir)],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )
+
+
+def _build_failure(context: Context, what: str, process) -> Finding:
+    tail = " | ".join(process.stderr.strip().splitlines()[-3:])
+    return Finding(display_path(context.source), 0, "build", f"{what} failed: {tail}")
+
+
+# `source/x.md:12: (ther) ["the", "their"] context`, as the builder writes it
+SPELLING_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+|None): \((?P<word>[^)]*)\) (?P<rest>.*)$")
+
+
+def run_spelling(context: Context) -> list[Finding]:
+    outdir = context.builddir / "spelling"
+    _clear_spelling_reports(outdir)
+    process = sphinx_build(context, "spelling", SPELLING_CONF, outdir, "-q")
+    findings = []
+    # Exit status 1 is a document error, which the strict build reports; the
+    # spelling reports are written all the same. Anything else is a crash.
+    if process.returncode not in (0, 1):
+        findings.append(_build_failure(context, "the spelling build", process))
+    for report in sorted(outdir.rglob("*.spelling")):
+        for line in report.read_text(encoding="utf-8").splitlines():
+            match = SPELLING_LINE.match(line)
+            if not match:
+                continue
+            suggestions, _, context_text = match.group("rest").partition("] ")
+            message = f"'{match.group('word')}' is not in the dictionary or the word list"
+            if suggestions.startswith("["):
+                message += f" (did you mean {suggestions.strip('[]')}?)"
+            path = ROOT / match.group("path")
+            line_number = int(match.group("line")) if match.group("line").isdigit() else 0
+            findings.append(
+                Finding(
+                    display_path(path),
+                    word_line(path, line_number, match.group("word")),
+                    "spelling",
+                    message,
+                )
+            )
+    return findings
+
+
+def word_line(path: Path, line: int, word: str) -> int:
+    """The line of *word* in the source, from the builder's *line* for it.
+
+    The builder counts lines within one text node, so a word after a link or
+    inline markup gets its paragraph's first line, and text the site adds
+    from front matter (the change history) gets the line of the title. The
+    source says where the word is: in the paragraph from *line* on, or else
+    at its first use in the file.
+    """
+    if not path.is_file():
+        return line
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number in range(max(line, 1), len(lines) + 1):
+        if pattern.search(lines[number - 1]):
+            return number
+        if not lines[number - 1].strip():
+            break
+    return next(
+        (number for number, text in enumerate(lines, 1) if pattern.search(text)), line
+    )
+
+
+def _clear_spelling_reports(outdir: Path) -> None:
+    # The builder only writes reports for documents with findings: an old
+    # report must not outlive its fix.
+    for report in outdir.rglob("*.spelling"):
+        report.unlink()
+
+
+# `path:line: WARNING: message [type.subtype]` (line may be missing)
+SPHINX_WARNING = re.compile(
+    r"^(?:(?P<path>.+?):(?P<line>\d+)?:? )?(?:WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.*)$"
+)
+
+
+def run_html(context: Context) -> list[Finding]:
+    outdir = context.builddir / "html"
+    warnings = context.builddir / "html-warnings.txt"
+    # From scratch: an incremental build repeats no warning of a document it
+    # does not read again, and old pages would be scanned for leaked markup.
+    shutil.rmtree(outdir, ignore_errors=True)
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    process = sphinx_build(context, "dirhtml", ROOT, outdir, *STRICT, "-q", "-w", str(warnings))
+    findings = []
+    for text in warnings.read_text(encoding="utf-8").splitlines() if warnings.exists() else ():
+        match = SPHINX_WARNING.match(text)
+        if match:
+            findings.append(
+                Finding(
+                    display_path(match.group("path") or context.source),
+                    int(match.group("line") or 0),
+                    "sphinx",
+                    match.group("message"),
+                )
+            )
+    if process.returncode != 0 and not findings:
+        findings.append(_build_failure(context, "the strict build", process))
+    return findings + leaked_markup(outdir, context.source)
+
+
+def leaked_markup(outdir: Path, source: Path) -> list[Finding]:
+    """sphinx-lint's leaked-markup check over the built pages."""
+    findings = []
+    for page in sorted(outdir.rglob("*.html")):
+        docname = page.parent.relative_to(outdir).as_posix()
+        origin = source / f"{'index' if docname == '.' else docname + '/index'}.md"
+        if not origin.exists():
+            origin = source / f"{docname}.md"
+        for error in check_text(
+            str(page), page.read_text(encoding="utf-8"), [all_checkers["leaked-markup"]]
+        ):
+            findings.append(
+                Finding(
+                    display_path(page),
+                    error.line_no,
+                    "leaked-markup",
+                    f"markup reached the page as text (from {display_path(origin)}): "
+                    f"{error.msg.removeprefix('possibly leaked markup: ').strip()[:160]}",
+                )
+            )
+    return findings
+
+
+def python_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
+    return files
+
+
+def check_python(paths: Iterable[Path]) -> list[Finding]:
+    """sphinx-lint's default checks that apply to Python files."""
+    checkers = [checker for checker in all_checkers.values() if checker.enabled]
+    return [
+        Finding(display_path(error.filename), error.line_no, error.checker_name, error.msg)
+        for path in python_files(paths)
+        for error in check_text(str(path), path.read_text(encoding="utf-8"), checkers)
+    ]
+
+
+def run_python(context: Context) -> list[Finding]:
+    return check_python(ROOT / path for path in PYTHON_PATHS)
+
+
+CHECKS: dict[str, Callable[[Context], list[Finding]]] = {
+    "policy": run_policy,
+    "markdown": run_markdown,
+    "spelling": run_spelling,
+    "html": run_html,
+    "python": run_python,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.lint", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--check", action="append", choices=list(CHECKS),
+                        help="run only this check (repeatable; default: all)")
+    parser.add_argument("--source", type=Path, default=SOURCE, help="the MyST source folder")
+    parser.add_argument("--builddir", type=Path, default=ROOT / "_build" / "lint",
+                        help="where the spelling and strict builds go")
+    args = parser.parse_args(argv)
+    context = Context(args.source.resolve(), args.builddir.resolve())
+    findings = unique(
+        finding for name in args.check or CHECKS for finding in CHECKS[name](context)
+    )
+    for finding in findings:
+        print(finding)
+    if findings:
+        print(f"{len(findings)} finding(s)", file=sys.stderr)
+    return 1 if findings else 0
+
+
+def unique(findings: Iterable[Finding]) -> list[Finding]:
+    """Sorted findings, each problem once: the policy check reads the same
+    front matter as the build, so both may report one mistake in one message."""
+    seen: set[tuple[str, int, str]] = set()
+    kept = []
+    for finding in sorted(findings):
+        key = (finding.path, finding.line, re.sub(r" \[[\w.]+\]$", "", finding.message))
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
+
+
+if __name__ == "__main__":
+    sys.exit(main())

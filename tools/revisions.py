@@ -1,0 +1,143 @@
+"""Build the site as it is at git revisions, for the tools that compare two.
+
+A revision's files are exported with ``git archive`` into a temporary folder
+(the working tree is never touched) and built there with that revision's own
+``conf.py`` and extensions, by the Sphinx of the running environment, the way
+``make html`` builds (``dirhtml``). Several revisions build at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import runpy
+import subprocess
+import sys
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+SOURCE_DIR = "source"
+
+
+class RevisionError(Exception):
+    """A revision that cannot be resolved, exported or built."""
+
+
+@dataclass(frozen=True)
+class BuiltRevision:
+    """One revision, exported to *tree* and built into *html*."""
+
+    name: str
+    commit: str
+    tree: Path
+    html: Path
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.commit[:12]})"
+
+    @functools.cached_property
+    def _config(self) -> dict:
+        # conf.py is configuration only: running it defines names, nothing else.
+        return runpy.run_path(str(self.tree / "conf.py"))
+
+    def setting(self, name: str, default=None):
+        """A value set in this revision's conf.py."""
+        return self._config.get(name, default)
+
+    def site_pages(self) -> list[str]:
+        """The documents this revision's conf.py declares as site pages, not notices."""
+        return list(self.setting("policy_site_pages", ["index"]))
+
+    def docnames(self) -> list[str]:
+        """Every MyST document of the revision (folders starting with ``_`` hold data)."""
+        source = self.tree / SOURCE_DIR
+        return sorted(
+            path.relative_to(source).with_suffix("").as_posix()
+            for path in source.rglob("*.md")
+            if not any(part.startswith("_") for part in path.relative_to(source).parts)
+        )
+
+    def notices(self) -> list[str]:
+        site_pages = set(self.site_pages())
+        return [docname for docname in self.docnames() if docname not in site_pages]
+
+
+def page_path(docname: str) -> str:
+    """The URL path of *docname* in a ``dirhtml`` build (``""`` is the home page)."""
+    if docname == "index":
+        return ""
+    if docname.endswith("/index"):
+        return docname[: -len("index")]
+    return f"{docname}/"
+
+
+def page_file(html: Path, url_path: str) -> Path:
+    return html / url_path / "index.html"
+
+
+def _git(repo: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=not binary, check=False
+    )
+
+
+def resolve(repo: Path, revision: str) -> str:
+    """The commit *revision* names, or RevisionError saying why not."""
+    if not revision or revision.startswith("-"):
+        raise RevisionError(f"{revision!r} is not a git revision")
+    process = _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    if process.returncode != 0:
+        raise RevisionError(
+            f"{revision!r} is not a commit in the git repository at {repo} "
+            "(try a branch, a tag or a commit hash: git log --oneline)"
+        )
+    return process.stdout.strip()
+
+
+def commits_between(repo: Path, base: BuiltRevision, head: BuiltRevision) -> list[str]:
+    """``<short hash> <subject>`` of each commit in HEAD and not in BASE, newest first."""
+    process = _git(repo, "log", "--format=%h %s", f"{base.commit}..{head.commit}")
+    return process.stdout.splitlines() if process.returncode == 0 else []
+
+
+def export(repo: Path, commit: str, dest: Path) -> None:
+    """Write the files of *commit* into *dest*."""
+    process = _git(repo, "archive", "--format=tar", commit, binary=True)
+    if process.returncode != 0:
+        raise RevisionError(f"git archive {commit} failed: {process.stderr.decode().strip()}")
+    with tarfile.open(fileobj=io.BytesIO(process.stdout)) as archive:
+        archive.extractall(dest, filter="data")
+
+
+def build_revisions(repo: Path, revisions: dict[str, str], workdir: Path) -> list[BuiltRevision]:
+    """Export and build each of *revisions* (name -> revision) under *workdir*, at once.
+
+    Raises RevisionError naming the revision whose build failed, with its output.
+    """
+    repo = repo.resolve()
+    # Every revision is checked before anything is built.
+    commits = {name: resolve(repo, revision) for name, revision in revisions.items()}
+    pending = []
+    for name, revision in revisions.items():
+        commit = commits[name]
+        tree = workdir / name
+        export(repo, commit, tree)
+        built = BuiltRevision(revision, commit, tree, tree / "_build" / "html")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-q", "--keep-going",
+             "-c", str(tree), str(tree / SOURCE_DIR), str(built.html)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        pending.append((built, process))
+    failures = []
+    for built, process in pending:
+        output, _ = process.communicate()
+        if process.returncode != 0:
+            failures.append(f"the site at {built.label} does not build:\n{output.strip()}")
+    if failures:
+        raise RevisionError("\n\n".join(failures))
+    return [built for built, _ in pending]

@@ -1,0 +1,25 @@
+"""Word filters for the spelling check."""
+
+from __future__ import annotations
+
+import re
+
+from enchant.tokenize import Filter
+
+# One word in straight double quotes: "ther".
+QUOTED_WORD = re.compile(r'"([^"\s]+)"')
+
+
+class QuotedAsWritten(Filter):
+    """Skip a single word in straight double quotes: it is quoted exactly as written.
+
+    A change summary names the misspelling it corrected ('corrected "ther" to
+    "their"'); that quotation is not a misspelling of the notice. Notices set
+    their own quotations in curly quotes, which are checked as usual.
+    """
+
+    def __call__(self, text, *args, **kwargs):
+        quoted = [match.span(1) for match in QUOTED_WORD.finditer(text)]
+        for word, position in super().__call__(text, *args, **kwargs):
+            if not any(start <= position < end for start, end in quoted):
+                yield word, position
