@@ -47,8 +47,8 @@ def test_screenshot_names():
     assert screenshot_name("search/?q=Data+Processing+Addendum") == "search"
 
 
-def test_screenshots_of_every_page_in_every_variant(tiny_site, tmp_path):
-    written = take_screenshots(tiny_site, tmp_path / "shots")
+def test_screenshots_of_every_page_in_every_variant(browser, tiny_site, tmp_path):
+    written = take_screenshots(browser, tiny_site, tmp_path / "shots")
     assert len(written) == len(VARIANTS) * 2
     for variant in VARIANTS:
         for name in ("home", "about"):

@@ -25,11 +25,11 @@ def screenshot_name(path: str) -> str:
     return name or "home"
 
 
-def take_screenshots(build: Path, outdir: Path) -> list[Path]:
+def take_screenshots(browser, build: Path, outdir: Path) -> list[Path]:
+    """Write the PNGs with *browser* (Playwright's); return their paths."""
     paths = [SEARCH_EXAMPLE if path == "search/" else path for path in page_paths(build)]
     written = []
-    with serve(build) as base_url, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+    with serve(build) as base_url:
         for variant in VARIANTS:
             context = browser.new_context(**variant.context_options())
             refused = keep_on_site(context, base_url)
@@ -45,7 +45,6 @@ def take_screenshots(build: Path, outdir: Path) -> list[Path]:
             context.close()
             if refused:
                 raise SystemExit(f"pages asked for other hosts: {sorted(set(refused))}")
-        browser.close()
     return written
 
 
@@ -55,7 +54,11 @@ def main(argv: list[str]) -> int:
     if not (build / "index.html").is_file():
         print(f"{build}: no built site here (run make html)", file=sys.stderr)
         return 2
-    for path in take_screenshots(build, outdir):
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        written = take_screenshots(browser, build, outdir)
+        browser.close()
+    for path in written:
         print(path)
     return 0
 
