@@ -14,6 +14,8 @@ LINKCHECKOPTS ?=
 STRICT      := -W --keep-going -n
 SPHINXBUILD := $(VENVDIR)/bin/sphinx-build
 SPHINXFLAGS := -c . $(STRICT) $(SPHINXOPTS)
+# Paper size of the PDFs: letter or a4.
+PAPER       ?= letter
 
 .DEFAULT_GOAL := help
 
@@ -35,6 +37,10 @@ venv: $(VENVDIR)/.installed ## Create the virtual environment from requirements.
 .PHONY: html
 html: venv ## Build the site into _build/html (URLs as on the live site)
 	$(SPHINXBUILD) -b dirhtml $(SPHINXFLAGS) $(SOURCEDIR) $(BUILDDIR)/html
+
+.PHONY: pdf
+pdf: venv ## Build a PDF of every notice into _build/pdf (PAPER=a4 for A4)
+	$(SPHINXBUILD) -b pdf $(SPHINXFLAGS) -D policy_pdf_paper=$(PAPER) $(SOURCEDIR) $(BUILDDIR)/pdf
 
 .PHONY: test
 test: venv ## Run the test suite

@@ -17,6 +17,7 @@ extensions = [
     "policy_sphinx_extensions.feed",
     "sphinx_reredirects",
     "policy_sphinx_extensions.processors",
+    "policy_sphinx_extensions.pdf",
     "policy_sphinx_extensions.page_head",
     "policy_sphinx_extensions.page_weight",
     "notfound.extension",
@@ -52,7 +53,7 @@ redirects = {}
 html_theme = "furo"
 html_title = "Python Software Foundation Policies"
 html_static_path = [str(Path(__file__).parent / "_static")]
-html_css_files = ["policies.css"]
+html_css_files = ["policies.css", ("print.css", {"media": "print"})]
 html_baseurl = "https://policies.python.org/"
 html_copy_source = False
 html_show_sourcelink = False
@@ -78,3 +79,11 @@ notfound_urls_prefix = "/"
 # sitemap.xml lists the reading pages at their live addresses (html_baseurl).
 sitemap_url_scheme = "{link}"
 sitemap_excludes = ["search/", "404/"]
+
+# PDFs of the notices (make pdf; the HTML build publishes them under pdf/).
+policy_pdf_paper = "letter"
+policy_pdf_stylesheets = [
+    str(Path(__file__).parent / "_static" / name) for name in ("print.css", "pdf.css")
+]
+# The fonts pdf.css sets the PDFs in, and the Debian package of each.
+policy_pdf_fonts = {"Liberation Serif": "fonts-liberation", "Liberation Sans": "fonts-liberation"}

@@ -353,7 +353,10 @@ def _resolve(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
         json_uri = posixpath.relpath(JSON_NAME, page_dir or ".")
         published = nodes.paragraph(classes=["processors-json"])
         published += nodes.Text("The same list, for tools: ")
-        published += nodes.reference("", JSON_NAME, internal=True, refuri=json_uri)
+        # A file name, set as code: it is not a word of the page's prose.
+        published += nodes.reference(
+            "", "", nodes.literal("", JSON_NAME), internal=True, refuri=json_uri
+        )
         published += nodes.Text(".")
         node.replace_self([_table(app, fromdocname), published])
     tables = sorted(app.env.policy_processor_tables)

@@ -38,8 +38,9 @@ PAGES = [
      "us.pycon.org/code-of-conduct/Procedures-for-Reporting-Incidents"),
 ]
 # Pages of this site that the live site does not have, after its own.
-NEW_PAGES = [("Changes to the notices", "changes")]
-BUILT_HERE = {"python.org/Privacy-Notice", "changes"}
+NEW_PAGES = [("Changes to the notices", "changes"),
+             ("Third-party processors", "Third-Party-Processors")]
+BUILT_HERE = {"python.org/Privacy-Notice", "changes", "Third-Party-Processors"}
 GROUPS = ["pypi.org", "python.org", "Code of Conduct", "us.pycon.org", "Code of Conduct"]
 
 
