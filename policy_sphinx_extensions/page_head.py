@@ -8,8 +8,9 @@
   tiny projects still build, and ``tests/test_page_head.py`` requires one on
   every page of the real site.
 * ``<link rel="privacy-policy">`` (RFC 6903) on every page, pointing to the
-  notice at the page path ``policy_privacy_notice``: linked here when its
-  source is in this project, and on the live site otherwise.
+  notice at the page path ``policy_privacy_notice``, when the build has that
+  notice (a tiny test project may not: it gets no tag, rather than a link
+  off the machine).
 
 The page language (``<html lang="en">``) comes from Sphinx's ``language``.
 
@@ -99,11 +100,13 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
     )
     if description is not None:
         tags.append(f'<meta name="description" content="{html.escape(description)}">')
-    entry = Entry("privacy notice", path=app.config.policy_privacy_notice)
-    docname = docname_for(entry, app.env.found_docs)
-    # context["pathto"] gives absolute links on the 404 page, relative ones elsewhere.
-    href = context["pathto"](docname) if docname else app.policy_navigation.live_url(entry)
-    tags.append(f'<link rel="privacy-policy" href="{html.escape(href)}">')
+    docname = docname_for(
+        Entry("privacy notice", path=app.config.policy_privacy_notice), app.env.found_docs
+    )
+    if docname is not None:
+        # context["pathto"] gives absolute links on the 404 page, relative ones elsewhere.
+        href = context["pathto"](docname)
+        tags.append(f'<link rel="privacy-policy" href="{html.escape(href)}">')
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
 
 

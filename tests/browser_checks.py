@@ -263,14 +263,19 @@ def search_results(page, phrase: str) -> list[str]:
 
 
 # Every element's computed style, and its ::before and ::after, as one line
-# per element: two pages whose lines are equal are drawn alike.
+# per element: two pages whose lines are equal are drawn alike. Custom
+# properties (--name) are left out: what they hold shows in the properties
+# that use them, and their own text depends on how the stylesheet was written
+# ('…' or "…"), not on what is drawn.
 _COMPUTED_STYLES = """
 () => [...document.querySelectorAll("*")].map((element, index) => {
   const parts = [];
   for (const pseudo of [null, "::before", "::after"]) {
     const style = getComputedStyle(element, pseudo);
     for (let i = 0; i < style.length; i++) {
-      parts.push(style[i] + ":" + style.getPropertyValue(style[i]));
+      if (!style[i].startsWith("--")) {
+        parts.push(style[i] + ":" + style.getPropertyValue(style[i]));
+      }
     }
   }
   const classes = [...element.classList].map((c) => "." + c).join("");
