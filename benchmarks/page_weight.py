@@ -44,6 +44,8 @@ project = "Python Software Foundation Policies"
 extensions = ["myst_parser"]
 html_theme = "furo"
 myst_heading_anchors = 3
+# The notice uses this site's roles; stock Sphinx shows them as plain text.
+suppress_warnings = ["myst.role_unknown"]
 """
 STOCK_INDEX = """\
 # Python Software Foundation Policies

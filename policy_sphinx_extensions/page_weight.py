@@ -8,6 +8,8 @@ is left out (``benchmarks/page_weight.py`` measures the result):
   ``sphinx_highlight.js``) only on the search page, which runs them;
 * ``furo-extensions.css`` (styles for third-party Sphinx extensions this site
   does not use) on no page;
+* the site's own stylesheets (``html_static_path``) written without their
+  comments and runs of whitespace, which are for their authors, not readers;
 * ``furo.css`` trimmed, once the site is written, to the rules that can apply
   to it: a rule stays when one of its selectors, stripped of pseudo-classes
   and attribute tests (states a page enters while read), matches an element
@@ -26,7 +28,7 @@ and soupsieve, which matches selectors against the built pages.
 
 Registers an ``html-page-context`` handler that filters each page's
 ``css_files`` and ``script_files``, and a ``build-finished`` handler that
-trims ``furo.css``.
+trims ``furo.css`` and writes the site's stylesheets compactly.
 """
 
 from __future__ import annotations
@@ -119,10 +121,54 @@ def trim_stylesheet(css: str, pages: list[BeautifulSoup], script_words: set[str]
     return "".join(keep(rules))
 
 
+# Whitespace next to these means nothing (it does around + and - in calc(),
+# and between selectors, so only these).
+_TIGHT = {":", ";", ","}
+
+
+def _squeeze(nodes_) -> list:
+    """Comments dropped, whitespace one space or none, nested blocks included."""
+    kept = [node for node in nodes_ if node.type != "comment"]
+    squeezed = []
+    for index, node in enumerate(kept):
+        if node.type == "whitespace":
+            before = kept[index - 1] if index else None
+            after = kept[index + 1] if index + 1 < len(kept) else None
+            if before is None or after is None or any(
+                neighbour.type == "literal" and neighbour.value in _TIGHT
+                for neighbour in (before, after)
+            ):
+                continue
+            node.value = " "
+        for attribute in ("prelude", "content", "arguments"):
+            value = getattr(node, attribute, None)
+            if isinstance(value, list):
+                setattr(node, attribute, _squeeze(value))
+        squeezed.append(node)
+    return squeezed
+
+
+def compact_stylesheet(css: str) -> str:
+    """*css* without comments or runs of whitespace; strings and values unchanged."""
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return "".join(tinycss2.serialize(_squeeze([rule])) for rule in rules)
+
+
+def _compact_own_stylesheets(app: Sphinx, outdir: Path) -> None:
+    for static_dir in app.config.html_static_path:
+        source = Path(app.confdir, static_dir)
+        for path in sorted(source.rglob("*.css")):
+            target = outdir / "_static" / path.relative_to(source)
+            if target.is_file():
+                target.write_text(compact_stylesheet(path.read_text(encoding="utf-8")),
+                                  encoding="utf-8")
+
+
 def _trim(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
+    _compact_own_stylesheets(app, outdir)
     # Trim the theme's own copy: the one in outdir may be last build's trimmed one.
     original = next(
         (

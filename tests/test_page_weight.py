@@ -9,7 +9,11 @@ from __future__ import annotations
 import furo
 from bs4 import BeautifulSoup
 
-from policy_sphinx_extensions.page_weight import selector_can_apply, trim_stylesheet
+from policy_sphinx_extensions.page_weight import (
+    compact_stylesheet,
+    selector_can_apply,
+    trim_stylesheet,
+)
 
 FULL_STYLESHEET = furo.__file__.removesuffix("__init__.py") + "theme/furo/static/styles/furo.css"
 
@@ -102,3 +106,19 @@ def test_code_styles_only_on_pages_with_code(project):
     assert build.returncode == 0, build.output
     assert "pygments.css" in stylesheets(build.page("code/"))
     assert "pygments.css" not in stylesheets(build.page(""))
+
+
+def test_compact_stylesheet_drops_comments_and_spare_whitespace():
+    css = (
+        "/* why */\n.a  .b ,\n.c {\n  width: calc(1px + 2em);\n"
+        "  content: \"  two  spaces \";\n}\n@media (max-width: 10em) {\n  .a { margin: 0 1px; }\n}\n"
+    )
+    assert compact_stylesheet(css) == (
+        '.a .b,.c{width:calc(1px + 2em);content:"  two  spaces ";}'
+        "@media(max-width:10em){.a {margin:0 1px;}}"
+    )
+
+
+def test_site_stylesheets_are_written_compactly(site):
+    policies = (site.outdir / "_static" / "policies.css").read_text(encoding="utf-8")
+    assert "/*" not in policies and "\n" not in policies
