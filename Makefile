@@ -88,6 +88,10 @@ check-addresses: venv ## Fail if a page or #id that existed at BASE is gone at H
 linkcheck: venv ## Check every link and processor URL (network); report in _build/linkcheck/
 	$(VENVDIR)/bin/python tools/linkcheck.py --builddir $(BUILDDIR) $(LINKCHECKOPTS)
 
+.PHONY: screenshots
+screenshots: html ## PNGs of every page (desktop/phone, light/dark) in _build/screenshots
+	$(VENVDIR)/bin/python -m tools.screenshots $(BUILDDIR)/html $(BUILDDIR)/screenshots
+
 .PHONY: lock
 lock: ## Re-pin requirements.txt from requirements.in, in a scratch environment
 	rm -rf $(BUILDDIR)/lock-venv

@@ -18,6 +18,11 @@ extensions = [
     "sphinx_reredirects",
     "policy_sphinx_extensions.processors",
     "policy_sphinx_extensions.pdf",
+    "policy_sphinx_extensions.page_head",
+    "policy_sphinx_extensions.page_weight",
+    "notfound.extension",
+    "policy_sphinx_extensions.not_found_page",
+    "sphinx_sitemap",
 ]
 
 root_doc = "index"
@@ -34,7 +39,7 @@ myst_heading_anchors = 3
 myst_enable_extensions = []
 
 # Documents that are site pages, not notices (notices need a date).
-policy_site_pages = ["index", "changes", "Third-Party-Processors"]
+policy_site_pages = ["index", "changes", "Third-Party-Processors", "404"]
 
 # The Atom feed of every notice's changes (feed.xml).
 policy_feed_title = "Python Software Foundation Policies: changes to the notices"
@@ -54,6 +59,26 @@ html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False
 html_last_updated_fmt = None
+
+# The site has no index entries: no empty "Index" page.
+html_use_index = False
+
+# Every page's <link rel="privacy-policy"> (RFC 6903): the notice that covers
+# this site, a path from source/_data/navigation.yaml.
+policy_privacy_notice = "python.org/Privacy-Notice"
+
+# <meta name="description"> of pages built without a source file; every
+# other page has a `description` in its front matter.
+policy_generated_page_descriptions = {
+    "search": "Search the policies and notices of the Python Software Foundation.",
+}
+
+# The 404 page (source/404.md) is served at any depth: its links are absolute.
+notfound_urls_prefix = "/"
+
+# sitemap.xml lists the reading pages at their live addresses (html_baseurl).
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search/", "404/"]
 
 # PDFs of the notices (make pdf; the HTML build publishes them under pdf/).
 policy_pdf_paper = "letter"

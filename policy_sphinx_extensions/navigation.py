@@ -215,11 +215,15 @@ class SidebarTemplate:
     links: tuple[tuple[int, str], ...]
     current: dict[str, tuple[tuple[int, str], ...]]
 
-    def render(self, builder, pagename: str) -> str:
-        """The sidebar as seen from *pagename*, which is marked current."""
+    def render(self, pagename: str, pathto) -> str:
+        """The sidebar as seen from *pagename*, which is marked current.
+
+        *pathto* is the page's template helper: its links are absolute on the
+        404 page (served at any address) and relative everywhere else.
+        """
         parts = list(self.parts)
         for index, docname in self.links:
-            parts[index] = html.escape(builder.get_relative_uri(pagename, docname))
+            parts[index] = html.escape(pathto(docname))
         for index, text in self.current.get(pagename, ()):
             parts[index] = text
         return "".join(parts)
@@ -300,7 +304,7 @@ def sidebar_template(navigation: Navigation, found_docs) -> SidebarTemplate:
     )
 
 
-def render_sidebar(app: Sphinx, pagename: str) -> str:
+def render_sidebar(app: Sphinx, pagename: str, pathto) -> str:
     """The sidebar tree in furo's markup, with *pagename* marked current.
 
     With ``policy_sidebar_once_per_build`` (the default) the tree is rendered
@@ -308,11 +312,11 @@ def render_sidebar(app: Sphinx, pagename: str) -> str:
     """
     if not app.config.policy_sidebar_once_per_build:
         return sidebar_template(app.policy_navigation, app.env.found_docs).render(
-            app.builder, pagename
+            pagename, pathto
         )
     if app.policy_sidebar_template is None:
         app.policy_sidebar_template = sidebar_template(app.policy_navigation, app.env.found_docs)
-    return app.policy_sidebar_template.render(app.builder, pagename)
+    return app.policy_sidebar_template.render(pagename, pathto)
 
 
 def _file_digest(path: Path) -> str:
@@ -381,7 +385,7 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
     if HIDDEN_TOCTREE in context:
         context["toctree"] = context.pop(HIDDEN_TOCTREE)
     if "furo_navigation_tree" in context:
-        context["furo_navigation_tree"] = render_sidebar(app, pagename)
+        context["furo_navigation_tree"] = render_sidebar(app, pagename, context["pathto"])
 
 
 def setup(app: Sphinx) -> dict:

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real site built once per session, and tiny projects.
+"""Shared fixtures: the real site built once per session, tiny projects, a browser.
 
 Every build runs ``sphinx-build`` in a subprocess with the project's own
 ``conf.py`` and the same strict options as ``make html``, so a test sees what
@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
+
+from tools.site_browser import launch_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source"
@@ -131,3 +134,12 @@ class GitProject:
 def git_project(tmp_path) -> GitProject:
     """An empty git repository with the project's conf.py and extensions: commit to it."""
     return GitProject(tmp_path / "repo")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium, one for the whole session (tests open their own contexts)."""
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

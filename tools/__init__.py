@@ -5,4 +5,6 @@ policy_lint      the policy rules for notices
 spelling         configuration of the spelling check
 redline          rendered word-level redline between two revisions (make redline)
 check_addresses  fail when a page or #id of BASE is gone (make check-addresses)
+site_browser     serve a build on 127.0.0.1 and open it in headless Chromium
+screenshots      PNGs of every page at desktop and phone width, light and dark (make screenshots)
 """
