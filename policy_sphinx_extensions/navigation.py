@@ -401,6 +401,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-before-read-docs", _reload)
     app.connect("env-updated", _rewrite_on_navigation_change)
     # Around furo's own handler (priority 500), whose tree this replaces.
-    app.connect("html-page-context", _hide_toctree_from_furo, priority=400)
+    # Just before furo's handler (500), after any other that sets the toctree
+    # (sphinx-notfound-page sets its own at 400).
+    app.connect("html-page-context", _hide_toctree_from_furo, priority=499)
     app.connect("html-page-context", _page_context, priority=600)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
