@@ -25,6 +25,19 @@ SOURCE = ROOT / "source"
 sys.path.insert(0, str(ROOT))
 STRICT = ["-W", "--keep-going", "-n"]
 
+# A notice's front matter at its first version, and a home page with the site
+# map: the smallest valid tiny project, with MINIMAL_NAVIGATION.
+NOTICE_FRONT_MATTER = """\
+---
+date: 2024-10-04
+changes:
+  - date: 2024-10-04
+    kind: material
+    summary: First version.
+---
+"""
+HOME_PAGE = "# Home\n\n```{site-map}\n```\n"
+
 MINIMAL_NAVIGATION = """\
 live_site: https://policies.python.org/
 nav:

@@ -7,17 +7,9 @@ import pytest
 from policy_sphinx_extensions import yamldata
 from tools import check_addresses
 from tools.check_addresses import Page
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER
 
-HOME = "# Home\n\n```{site-map}\n```\n"
-NOTICE = """\
----
-date: 2024-10-04
-changes:
-  - date: 2024-10-04
-    kind: material
-    summary: First version.
----
-
+NOTICE = NOTICE_FRONT_MATTER + """
 # Example Notice
 
 Text.
@@ -56,7 +48,7 @@ def run(git_project, base: str, capsys) -> tuple[int, str, str]:
 
 @pytest.fixture
 def base(git_project) -> str:
-    return git_project.commit({"index.md": HOME, "example/Notice.md": NOTICE}, "First")
+    return git_project.commit({"index.md": HOME_PAGE, "example/Notice.md": NOTICE}, "First")
 
 
 def test_unchanged_addresses_pass(git_project, base, capsys):

@@ -4,14 +4,13 @@ build naming the file and line; a good one is shown on the page."""
 from __future__ import annotations
 
 import pytest
-from conftest import Build, sphinx_build, write_project
+from conftest import Build, HOME_PAGE, sphinx_build, write_project
 
-HOME = "# Home\n\n```{site-map}\n```\n"
 BODY = "\n# Example Notice\n\nText.\n"
 
 
 def notice(front: str) -> dict[str, str]:
-    return {"index.md": HOME, "example/Notice.md": f"---\n{front}---\n{BODY}"}
+    return {"index.md": HOME_PAGE, "example/Notice.md": f"---\n{front}---\n{BODY}"}
 
 
 GOOD = """\
@@ -75,7 +74,7 @@ BAD_HISTORIES = {
 @pytest.fixture(scope="module")
 def bad_build(tmp_path_factory) -> Build:
     """One project holding every bad notice: each must be reported on its own."""
-    files = {"index.md": HOME}
+    files = {"index.md": HOME_PAGE}
     for name, (front, _, _) in BAD_HISTORIES.items():
         files[f"bad/{name}.md"] = f"---\n{front}---\n{BODY}"
     root = tmp_path_factory.mktemp("bad-histories")

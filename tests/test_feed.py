@@ -9,13 +9,12 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from bs4 import BeautifulSoup
-from conftest import SOURCE
+from conftest import HOME_PAGE, SOURCE
 
 from policy_sphinx_extensions.dates import read_notice_dates
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE_URL = "https://policies.python.org/"
-HOME = "# Home\n\n```{site-map}\n```\n"
 NAVIGATION = """\
 live_site: https://policies.python.org/
 nav:
@@ -33,7 +32,7 @@ def notice(title: str, front: str) -> str:
 
 
 TWO_NOTICES = {
-    "index.md": HOME,
+    "index.md": HOME_PAGE,
     "changes.md": "# Changes to the notices\n\n```{change-history}\n```\n",
     "_data/navigation.yaml": NAVIGATION,
     "example/First.md": notice("First Notice", """\

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import trustme
-from conftest import write_project
+from conftest import NOTICE_FRONT_MATTER, write_project
 from pytest_httpserver import HTTPServer
 
 from tools import linkcheck
@@ -33,15 +33,7 @@ nav:
     path: Third-Party-Processors
 """
 
-NOTICE = """\
----
-date: 2024-10-04
-changes:
-  - date: 2024-10-04
-    kind: material
-    summary: First version.
----
-
+NOTICE = NOTICE_FRONT_MATTER + """
 # Example Notice
 
 ## 2. USE OF THIRD PARTY SERVICES

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from conftest import ROOT, SOURCE, write_project
+from conftest import HOME_PAGE, ROOT, SOURCE, write_project
 
 from tools import lint
 from tools.policy_lint import Finding
@@ -31,13 +31,12 @@ changes:
 NOTICE_LINES = NOTICE.count("\n")
 
 
-HOME = "# Home\n\n```{site-map}\n```\n"
 
 
 def context(tmp_path: Path, files: dict[str, str]) -> lint.Context:
     """A tiny project (with a home page, which Sphinx needs) to lint."""
     return lint.Context(
-        write_project(tmp_path / "source", {"index.md": HOME, **files}), tmp_path / "build"
+        write_project(tmp_path / "source", {"index.md": HOME_PAGE, **files}), tmp_path / "build"
     )
 
 

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from policy_sphinx_extensions.navigation import load_navigation
 from policy_sphinx_extensions.yamldata import DataError
-from test_strict_build import HOME, notice
+from test_strict_build import notice
 
 GOOD = """\
 live_site: https://policies.python.org/

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from policy_sphinx_extensions import yamldata
 from policy_sphinx_extensions.processors import load_registry
+from conftest import NOTICE_FRONT_MATTER
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,15 +47,7 @@ processors:
       url: https://policies.google.com/privacy
 """
 
-NOTICE = """\
----
-date: 2024-10-04
-changes:
-  - date: 2024-10-04
-    kind: material
-    summary: First version.
----
-
+NOTICE = NOTICE_FRONT_MATTER + """
 # Example Notice
 
 ## 2. USE OF THIRD PARTY SERVICES

@@ -5,18 +5,9 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from tools import redline
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER
 
-HOME = "# Home\n\n```{site-map}\n```\n"
-FRONT = """\
----
-date: 2024-10-04
-changes:
-  - date: 2024-10-04
-    kind: material
-    summary: First version.
----
-"""
-BASE_NOTICE = FRONT + """
+BASE_NOTICE = NOTICE_FRONT_MATTER + """
 # Example Notice
 
 We may share your information with the
@@ -59,7 +50,7 @@ def body_marks(soup: BeautifulSoup, tag: str) -> list[str]:
 
 
 def test_redline_marks_exactly_the_changed_words_and_link(git_project, tmp_path, capsys):
-    base = git_project.commit({"index.md": HOME, "example/Notice.md": BASE_NOTICE}, "First")
+    base = git_project.commit({"index.md": HOME_PAGE, "example/Notice.md": BASE_NOTICE}, "First")
     edited = git_project.commit({"example/Notice.md": EDITED_NOTICE}, "Edit")
     out = tmp_path / "redline"
 
@@ -105,7 +96,7 @@ def test_redline_marks_exactly_the_changed_words_and_link(git_project, tmp_path,
 
 
 def test_rewrap_only_commit_shows_no_difference(git_project, tmp_path, capsys):
-    git_project.commit({"index.md": HOME, "example/Notice.md": EDITED_NOTICE}, "First")
+    git_project.commit({"index.md": HOME_PAGE, "example/Notice.md": EDITED_NOTICE}, "First")
     rewrapped = git_project.commit({"example/Notice.md": REWRAPPED_NOTICE}, "Re-wrap")
     assert git_project.git("diff", "--stat", "HEAD~1", rewrapped)  # the Markdown did change
     out = tmp_path / "redline"
@@ -120,7 +111,7 @@ def test_rewrap_only_commit_shows_no_difference(git_project, tmp_path, capsys):
 
 
 def test_bad_revision_is_a_clear_error(git_project, tmp_path, capsys):
-    git_project.commit({"index.md": HOME, "example/Notice.md": BASE_NOTICE}, "First")
+    git_project.commit({"index.md": HOME_PAGE, "example/Notice.md": BASE_NOTICE}, "First")
     out = tmp_path / "redline"
 
     status = redline.main(["--repo", str(git_project.root), "--base", "no-such-branch",

@@ -13,7 +13,7 @@ from sphinx_autobuild.utils import find_free_port
 from websockets.sync.client import connect
 
 from test_sidebar import NAVIGATION, notice
-from test_strict_build import HOME
+from conftest import HOME_PAGE
 
 TIMEOUT = 120
 
@@ -22,7 +22,7 @@ TIMEOUT = 120
 def preview(tmp_path):
     """tools/serve.py on a tiny project; yields (source dir, base URL, output log)."""
     srcdir = write_project(tmp_path / "source", {
-        "index.md": HOME,
+        "index.md": HOME_PAGE,
         "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
         "example/First.md": notice("First Notice"),
         "example/Second.md": notice("Second Notice"),

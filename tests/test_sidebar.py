@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from conftest import sphinx_build, write_project
-from test_strict_build import FRONT, HOME
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER
 
 
 def notice(title: str) -> str:
-    return f"{FRONT}\n# {title}\n\nText of the notice.\n"
+    return f"{NOTICE_FRONT_MATTER}\n# {title}\n\nText of the notice.\n"
 
 
 NAVIGATION = """\
@@ -46,7 +46,7 @@ def test_every_page_follows_an_edited_navigation_without_a_full_build(tmp_path):
         })
 
     write_project(tmp_path / "source", {
-        "index.md": HOME,
+        "index.md": HOME_PAGE,
         "example/First.md": notice("First Notice"),
         "example/Second.md": notice("Second Notice"),
     })
@@ -69,7 +69,7 @@ def test_every_page_follows_an_edited_navigation_without_a_full_build(tmp_path):
 
 def test_unchanged_navigation_rewrites_nothing(tmp_path):
     write_project(tmp_path / "source", {
-        "index.md": HOME,
+        "index.md": HOME_PAGE,
         "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
         "example/First.md": notice("First Notice"),
         "example/Second.md": notice("Second Notice"),

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-FRONT = """\
----
-date: 2024-10-04
-changes:
-  - date: 2024-10-04
-    kind: material
-    summary: First version.
----
-"""
-HOME = "# Home\n\n```{site-map}\n```\n"
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER
 
 
-def notice(body: str, front: str = FRONT) -> dict[str, str]:
-    return {"index.md": HOME, "example/Notice.md": front + "\n# Example Notice\n\n" + body}
+
+def notice(body: str, front: str = NOTICE_FRONT_MATTER) -> dict[str, str]:
+    return {"index.md": HOME_PAGE, "example/Notice.md": front + "\n# Example Notice\n\n" + body}
 
 
 def test_good_project_builds(project):
@@ -50,9 +41,9 @@ def test_bad_reference_or_markup_fails(project, body, message):
     [
         ("---\nchanges: []\n---\n", 2, "has no 'date'"),
         ("", 1, "has no 'date'"),
-        (FRONT.replace("date: 2024-10-04\nchanges", "date: 2024-13-45\nchanges"), 2,
+        (NOTICE_FRONT_MATTER.replace("date: 2024-10-04\nchanges", "date: 2024-13-45\nchanges"), 2,
          "invalid date '2024-13-45'"),
-        (FRONT.replace("date: 2024-10-04\nchanges", "date: October 4, 2024\nchanges"), 2,
+        (NOTICE_FRONT_MATTER.replace("date: 2024-10-04\nchanges", "date: October 4, 2024\nchanges"), 2,
          "must be an ISO date"),
     ],
     ids=["no-date", "no-front-matter", "impossible-date", "not-iso"],
