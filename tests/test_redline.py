@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
+from pypdf import PdfReader
 
 from tools import redline
 from conftest import HOME_PAGE, NOTICE_FRONT_MATTER
@@ -86,9 +87,16 @@ def test_redline_marks_exactly_the_changed_words_and_link(git_project, tmp_path,
 
     index = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
     row = [cell.get_text(" ", strip=True) for cell in index.select("tbody tr td")]
-    assert row == ["Example Notice example/Notice", "changed", "3", "4", "1", "1"]
-    assert index.select_one("tbody a")["href"] == "example/Notice.html"
+    assert row == ["Example Notice ( PDF ) example/Notice", "changed", "3", "4", "1", "1"]
+    assert [a["href"] for a in index.select("tbody a")] == ["example/Notice.html",
+                                                             "example/Notice.pdf"]
     assert "example/Notice.html: changed" in capsys.readouterr().out
+    # The same page as a PDF, to attach to an approval.
+    pages = PdfReader(out / "example/Notice.pdf").pages
+    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in pages)
+    assert "Redline: Example Notice" in pdf_text
+    assert "We share nothing with anyone advertisers." in pdf_text
+    assert "https://partner.example/terms/ → https://partner.example/terms/v2/" in pdf_text
     # The commits under review, by subject.
     assert [item.get_text(" ", strip=True) for item in soup.select(".rl-commits li")] == [
         f"{git_project.git('rev-parse', '--short', edited)} Edit"
@@ -105,7 +113,7 @@ def test_rewrap_only_commit_shows_no_difference(git_project, tmp_path, capsys):
                            "--out", str(out)])
 
     assert status == 0
-    assert sorted(path.name for path in out.rglob("*.html")) == ["index.html"]
+    assert sorted(path.name for path in out.rglob("*.*")) == ["index.html"]
     assert "No notice reads differently" in (out / "index.html").read_text(encoding="utf-8")
     assert "no notice reads differently" in capsys.readouterr().out
 

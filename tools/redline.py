@@ -443,6 +443,10 @@ class NoticeRedline:
     counts: Counts
 
     @property
+    def pdf_filename(self) -> str:
+        return f"{self.docname}.pdf"
+
+    @property
     def filename(self) -> str:
         return f"{self.docname}.html"
 
@@ -505,6 +509,7 @@ def write_redline(
             ),
             encoding="utf-8",
         )
+        write_redline_pdf(target)
     (out / "index.html").write_text(
         environment.get_template("redline-index.html").render(
             redlines=redlines, unchanged=unchanged, **common
@@ -512,6 +517,16 @@ def write_redline(
         encoding="utf-8",
     )
     return redlines
+
+
+def write_redline_pdf(page: Path) -> Path:
+    """The redline *page* as a PDF beside it, to attach to an approval."""
+    # Imported here: WeasyPrint's start-up is only paid when a redline is written.
+    import weasyprint
+
+    pdf = page.with_suffix(".pdf")
+    weasyprint.HTML(filename=str(page)).write_pdf(pdf)
+    return pdf
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -538,7 +553,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  {args.out / redline.filename}: {redline.status}, "
             f"{len(redline.touched)} section(s) touched, +{counts.words_in} / "
-            f"-{counts.words_out} words, {len(counts.links)} link(s) changed"
+            f"-{counts.words_out} words, {len(counts.links)} link(s) changed; "
+            f"PDF: {args.out / redline.pdf_filename}"
         )
     if not redlines:
         print("  no notice reads differently")
