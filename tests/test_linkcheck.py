@@ -19,19 +19,12 @@ import pytest
 import trustme
 from conftest import NOTICE_FRONT_MATTER, write_project
 from pytest_httpserver import HTTPServer
+from test_processors import NAVIGATION
 
 from tools import linkcheck
 
 ROOT = Path(__file__).resolve().parents[1]
 
-NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: Example Notice
-    path: example/Notice
-  - title: Third-party processors
-    path: Third-Party-Processors
-"""
 
 NOTICE = NOTICE_FRONT_MATTER + """
 # Example Notice

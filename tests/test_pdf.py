@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from sphinx.errors import ExtensionError
 
-from conftest import ROOT, SOURCE, sphinx_build
+from conftest import NOTICE_FRONT_MATTER, ROOT, SOURCE, sphinx_build
 from policy_sphinx_extensions import pdf as pdf_extension
 from policy_sphinx_extensions.dates import format_date, read_notice_dates
 
@@ -33,15 +33,7 @@ FOOTNOTE = re.compile(r"^\d+\. (https?://|mailto:)\S+$")
 # A footnote call: digits glued to the end of a word ("Notice1,").
 FOOTNOTE_CALL = re.compile(r"(?<=[^\s\d])\d{1,2}(?=[\s,.;:)]|$)")
 
-TINY_NOTICE = """\
----
-date: 2024-10-04
-changes:
-  - date: 2024-10-04
-    kind: material
-    summary: First version.
----
-
+TINY_NOTICE = NOTICE_FRONT_MATTER + """
 # Example Notice
 
 We keep your [email address](https://example.org/privacy/) safe. See the
