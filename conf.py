@@ -38,6 +38,11 @@ nitpicky = True
 myst_heading_anchors = 3
 myst_enable_extensions = []
 
+# Pages show the characters their sources hold: typographic quotes and
+# apostrophes are written as such (“PSF”, processor’s), never guessed from
+# straight ones.
+smartquotes = False
+
 # Documents that are site pages, not notices (notices need a date).
 policy_site_pages = ["index", "changes", "Third-Party-Processors", "404"]
 

@@ -24,7 +24,7 @@ expires.
 
 No maintained Python library trims CSS against pages (PurgeCSS is a Node
 tool); the trimming is glue between tinycss2, which parses the stylesheet,
-and soupsieve, which matches selectors against the built pages.
+and cssselect with lxml, which match selectors against the built pages.
 
 Registers an ``html-page-context`` handler that filters each page's
 ``css_files`` and ``script_files``, and a ``build-finished`` handler that
@@ -35,11 +35,12 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-import soupsieve
+import cssselect
 import tinycss2
-from bs4 import BeautifulSoup
+from lxml import etree
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -80,29 +81,159 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
         ]
 
 
-def selector_can_apply(selector: str, pages: list[BeautifulSoup], script_words: set[str]) -> bool:
-    """Whether *selector* matches some page or names a class or id a script uses."""
+def selector_structure(selector: str, script_words: set[str]) -> str | None:
+    """The part of *selector* to match against pages, or None if it is always kept.
+
+    Always kept: a selector naming a class or id a script uses, one made only
+    of states (":root", "::selection"), and one we cannot read.
+    """
     if any(name in script_words for name in _NAMES.findall(selector)):
-        return True
+        return None
     structure = _STATES.sub("", selector).strip()
     if not structure or structure[-1] in ">+~":
-        return True  # only states (":root", "::selection"): applies everywhere
+        return None
     try:
-        compiled = soupsieve.compile(structure)
-    except soupsieve.SelectorSyntaxError:
-        return True  # what we cannot read, we keep
-    return any(compiled.select_one(page) is not None for page in pages)
+        cssselect.parse(structure)
+    except cssselect.SelectorError:
+        return None
+    return structure
 
 
-def trim_stylesheet(css: str, pages: list[BeautifulSoup], script_words: set[str]) -> str:
-    """*css* without the style rules that can apply to none of *pages*."""
+def _required_names(tree) -> set[str]:
+    """Tags ("p"), classes (".note") and ids ("#top") a parsed selector needs."""
+    names = set()
+    while tree is not None:
+        if isinstance(tree, cssselect.parser.CombinedSelector):
+            names |= _required_names(tree.subselector)
+            tree = tree.selector
+        elif isinstance(tree, cssselect.parser.Class):
+            names.add(f".{tree.class_name}")
+            tree = tree.selector
+        elif isinstance(tree, cssselect.parser.Hash):
+            names.add(f"#{tree.id}")
+            tree = tree.selector
+        elif isinstance(tree, cssselect.parser.Element):
+            if tree.element:
+                names.add(tree.element.lower())
+            tree = None
+        else:  # anything else (functions, negations) narrows nothing we can name
+            tree = getattr(tree, "selector", None)
+    return names
+
+
+class _Selector:
+    """A structure compiled once: the names it needs and its XPath test."""
+
+    _translator = cssselect.HTMLTranslator()
+
+    def __init__(self, structure: str):
+        parsed = cssselect.parse(structure)
+        self.names = [frozenset(_required_names(part.parsed_tree)) for part in parsed]
+        self.test = etree.XPath(f"boolean({self._translator.css_to_xpath(structure)})")
+
+    def could_match(self, page_names: frozenset[str]) -> bool:
+        return any(names <= page_names for names in self.names)
+
+
+@dataclass
+class _Page:
+    key: tuple[int, int]  # (mtime_ns, size): the page is unchanged while this is
+    names: frozenset[str]
+    generation: int  # the update in which this version of the page was first seen
+
+
+class BuiltPages:
+    """Which selectors match some built page, remembered from one build to the next.
+
+    A full build parses every page once, one at a time, and tries on it only the
+    selectors not yet matched whose tags, classes and ids all occur in it. Later
+    builds (``make serve``, incremental ``make html``) parse only what changed:
+    a selector keeps its verdict while the page that matched it (its witness) is
+    unchanged, and one that matched nothing is tried on the changed pages only.
+    """
+
+    def __init__(self) -> None:
+        self._pages: dict[Path, _Page] = {}
+        self._selectors: dict[str, _Selector] = {}
+        # structure -> (witness page or None, generation of the verdict)
+        self._verdicts: dict[str, tuple[Path | None, int]] = {}
+        self._generation = 0
+
+    def matching(self, outdir: Path, structures: set[str]) -> set[str]:
+        """Those of *structures* that match an element of some page under *outdir*."""
+        self._generation += 1
+        current = {path: path.stat() for path in sorted(outdir.rglob("*.html"))}
+        for path in set(self._pages) - set(current):
+            del self._pages[path]
+        changed = {
+            path for path, stat in current.items()
+            if path not in self._pages or self._pages[path].key != (stat.st_mtime_ns, stat.st_size)
+        }
+        # Pages to try each open selector on: all pages when it has no verdict
+        # or lost its witness, else only pages changed since its verdict.
+        open_since: dict[str, int] = {}
+        for structure in structures:
+            witness, generation = self._verdicts.get(structure, (None, 0))
+            if witness is not None and witness in current and witness not in changed:
+                continue
+            open_since[structure] = 0 if witness is not None else generation
+        for path in sorted(changed):
+            stat = current[path]
+            self._pages[path] = _Page((stat.st_mtime_ns, stat.st_size), frozenset(), 0)
+        for path, page in self._pages.items():
+            is_changed = path in changed
+            candidates = [
+                structure for structure, since in open_since.items()
+                if is_changed
+                or (page.generation > since and self._selector(structure).could_match(page.names))
+            ]
+            if not (candidates or is_changed):
+                continue
+            tree = etree.parse(str(path), _HTML_PARSER).getroot()
+            if is_changed:  # every changed page is read, to know its names from now on
+                page.names = _page_names(tree)
+                page.generation = self._generation
+            for structure in candidates:
+                selector = self._selector(structure)
+                if selector.could_match(page.names) and selector.test(tree):
+                    self._verdicts[structure] = (path, self._generation)
+                    del open_since[structure]
+        for structure in open_since:
+            self._verdicts[structure] = (None, self._generation)
+        return {s for s in structures if self._verdicts[s][0] is not None}
+
+    def _selector(self, structure: str) -> _Selector:
+        if structure not in self._selectors:
+            self._selectors[structure] = _Selector(structure)
+        return self._selectors[structure]
+
+
+# Plain elements: lxml.html's element classes make reading every tag slower.
+_HTML_PARSER = etree.HTMLParser()
+
+
+def _page_names(tree) -> frozenset[str]:
+    names = {element.tag.lower() for element in tree.iter(etree.Element)}
+    names.update(f".{name}" for value in tree.xpath("//@class") for name in value.split())
+    names.update(f"#{value}" for value in tree.xpath("//@id"))
+    return frozenset(names)
+
+
+def parse_rules(css: str) -> list:
+    """*css*'s top-level rules (tinycss2 nodes), without comments or whitespace."""
+    return tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+
+
+def trim_stylesheet(css: str | list, applies) -> str:
+    """*css* (text or parsed rules) without the style rules none of whose
+    selectors *applies* to."""
 
     def keep(rules) -> list[str]:
         kept = []
         for rule in rules:
             if rule.type == "qualified-rule":
                 selectors = tinycss2.serialize(rule.prelude).split(",")
-                if any(selector_can_apply(s, pages, script_words) for s in selectors):
+                if any(applies(selector) for selector in selectors):
                     kept.append(tinycss2.serialize([rule]))
             elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports"):
                 inner = keep(
@@ -117,8 +248,14 @@ def trim_stylesheet(css: str, pages: list[BeautifulSoup], script_words: set[str]
                 kept.append(tinycss2.serialize([rule]))
         return kept
 
-    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    return "".join(keep(rules))
+    return "".join(keep(parse_rules(css) if isinstance(css, str) else css))
+
+
+def stylesheet_selectors(css: str | list) -> set[str]:
+    """Every selector of *css*'s style rules (text or parsed), in @media and @supports too."""
+    selectors = set()
+    trim_stylesheet(css, lambda selector: selectors.add(selector))  # falsy: sees them all
+    return selectors
 
 
 # Whitespace next to these means nothing (it does around + and - in calc(),
@@ -164,40 +301,54 @@ def _compact_own_stylesheets(app: Sphinx, outdir: Path) -> None:
                                   encoding="utf-8")
 
 
-def _trim(app: Sphinx, exception) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    outdir = Path(app.outdir)
-    _compact_own_stylesheets(app, outdir)
-    # Trim the theme's own copy: the one in outdir may be last build's trimmed one.
-    original = next(
-        (
-            candidate
-            for theme_dir in app.builder.theme.get_theme_dirs()
-            if (candidate := Path(theme_dir, "static", *TRIMMED_STYLESHEET.parts[1:])).is_file()
-        ),
-        None,
-    )
-    if original is None:
-        return
-    pages = [
-        BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        for path in sorted(outdir.rglob("*.html"))
-    ]
-    script_words = {
-        word
-        for path in (outdir / "_static").rglob("*.js")
-        for word in _WORDS.findall(path.read_text(encoding="utf-8"))
-    }
-    css = original.read_text(encoding="utf-8")
-    trimmed = trim_stylesheet(css, pages, script_words)
-    (outdir / TRIMMED_STYLESHEET).write_text(trimmed, encoding="utf-8")
-    logger.info("page_weight: %s trimmed from %d to %d bytes", TRIMMED_STYLESHEET, len(css),
-                len(trimmed))
+class _StylesheetTrimmer:
+    """The build-finished step. Its parsed stylesheet and BuiltPages outlive a
+    build in a warm application (``make serve``)."""
+
+    def __init__(self) -> None:
+        self.pages = BuiltPages()
+        self._stylesheet: tuple[str, list, set[str]] = ("", [], set())
+
+    def __call__(self, app: Sphinx, exception) -> None:
+        if exception is not None or app.builder.format != "html":
+            return
+        outdir = Path(app.outdir)
+        _compact_own_stylesheets(app, outdir)
+        # Trim the theme's own copy: the one in outdir may be last build's trimmed one.
+        original = next(
+            (
+                candidate
+                for theme_dir in app.builder.theme.get_theme_dirs()
+                if (candidate := Path(theme_dir, "static", *TRIMMED_STYLESHEET.parts[1:])).is_file()
+            ),
+            None,
+        )
+        if original is None:
+            return
+        script_words = {
+            word
+            for path in (outdir / "_static").rglob("*.js")
+            for word in _WORDS.findall(path.read_text(encoding="utf-8"))
+        }
+        css = original.read_text(encoding="utf-8")
+        if self._stylesheet[0] != css:
+            rules = parse_rules(css)
+            self._stylesheet = (css, rules, stylesheet_selectors(rules))
+        _, rules, selectors = self._stylesheet
+        structures = {selector: selector_structure(selector, script_words) for selector in selectors}
+        matching = self.pages.matching(
+            outdir, {structure for structure in structures.values() if structure}
+        )
+        trimmed = trim_stylesheet(
+            rules, lambda selector: structures[selector] is None or structures[selector] in matching
+        )
+        (outdir / TRIMMED_STYLESHEET).write_text(trimmed, encoding="utf-8")
+        logger.info("page_weight: %s trimmed from %d to %d bytes", TRIMMED_STYLESHEET, len(css),
+                    len(trimmed))
 
 
 def setup(app: Sphinx) -> dict:
     # After the theme and every extension have added their files.
     app.connect("html-page-context", _page_context, priority=900)
-    app.connect("build-finished", _trim)
+    app.connect("build-finished", _StylesheetTrimmer())
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

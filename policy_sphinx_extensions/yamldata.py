@@ -7,6 +7,7 @@ them must be reported with the file *and line*, so mappings are loaded as
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -34,7 +35,12 @@ class Mapping(dict):
         return self.key_lines.get(key, self.line)
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (its wheels do): the same documents and
+# marks, read several times faster than by the pure-Python one.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):
     def construct_mapping(self, node, deep=False):
         mapping = Mapping(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
@@ -94,7 +100,17 @@ def _shift_lines(data, offset: int) -> None:
 
 
 def front_matter(path: Path) -> Mapping | None:
-    """The front matter of a MyST file (with file line numbers), or None."""
+    """The front matter of a MyST file (with file line numbers), or None.
+
+    Several extensions read it while the page is read: it is parsed once per
+    version of the file.
+    """
+    stat = path.stat()
+    return _front_matter(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _front_matter(path: Path, mtime_ns: int, size: int) -> Mapping | None:
     lines = path.read_text(encoding="utf-8").splitlines()
     if not lines or lines[0].strip() != "---":
         return None

@@ -10,17 +10,18 @@ import furo
 from bs4 import BeautifulSoup
 
 from policy_sphinx_extensions.page_weight import (
+    BuiltPages,
     compact_stylesheet,
-    selector_can_apply,
+    selector_structure,
+    stylesheet_selectors,
     trim_stylesheet,
 )
 
 FULL_STYLESHEET = furo.__file__.removesuffix("__init__.py") + "theme/furo/static/styles/furo.css"
 
-PAGE = BeautifulSoup(
-    '<body><div class="note"><p>Text <a href="#">link</a></p></div>'
-    '<input type="checkbox" id="toggle"><nav class="menu"></nav></body>',
-    "html.parser",
+PAGE = (
+    '<html><body><div class="note"><p>Text <a href="#">link</a></p></div>'
+    '<input type="checkbox" id="toggle"><nav class="menu"></nav></body></html>'
 )
 
 
@@ -35,25 +36,61 @@ def scripts(html: str) -> list[str]:
     return [script["src"].split("?")[0].split("/")[-1] for script in soup.select("script[src]")]
 
 
-def test_selector_matching_an_element_applies():
-    assert selector_can_apply(".note p a", [PAGE], set())
-    assert selector_can_apply("#toggle:checked ~ .menu", [PAGE], set())
-    assert selector_can_apply("body:not([data-theme=light]) .note::before", [PAGE], set())
+def site_of(tmp_path, pages: dict[str, str]):
+    for name, html in pages.items():
+        (tmp_path / name).write_text(html, encoding="utf-8")
+    return tmp_path
 
 
-def test_selector_matching_nothing_does_not_apply():
-    assert not selector_can_apply(".sig-name", [PAGE], set())
-    assert not selector_can_apply("table.docutils td:hover", [PAGE], set())
+def matching(tmp_path, selectors: list[str], pages=None, built=None) -> set[str]:
+    """The *selectors* that match some page, as the trimmer decides it."""
+    outdir = site_of(tmp_path, pages if pages is not None else {"index.html": PAGE})
+    structures = {selector: selector_structure(selector, set()) for selector in selectors}
+    found = (built or BuiltPages()).matching(outdir, set(structures.values()))
+    return {selector for selector, structure in structures.items() if structure in found}
 
 
-def test_selector_naming_a_class_a_script_uses_applies():
+def test_selector_matching_an_element_applies(tmp_path):
+    selectors = [".note p a", "#toggle:checked ~ .menu", "body:not([data-theme=light]) .note::before"]
+    assert matching(tmp_path, selectors) == set(selectors)
+
+
+def test_selector_matching_nothing_does_not_apply(tmp_path):
+    # .note and nav both occur, but not one inside the other.
+    selectors = [".sig-name", "table.docutils td:hover", ".note nav", "section"]
+    assert matching(tmp_path, selectors) == set()
+
+
+def test_selector_is_matched_against_every_page(tmp_path):
+    pages = {"a.html": PAGE, "b.html": '<html><body><table class="docutils"><tr><td>1</td>'
+             "</tr></table></body></html>"}
+    assert matching(tmp_path, ["table.docutils td", ".note a", ".note td"], pages) == {
+        "table.docutils td", ".note a"
+    }
+
+
+def test_verdicts_follow_pages_that_change_appear_and_go(tmp_path):
+    built = BuiltPages()
+    selectors = [".note a", "table td"]
+    assert matching(tmp_path, selectors, {"a.html": PAGE}, built) == {".note a"}
+    # The only page with .note loses it; a new page brings a table.
+    table = "<html><body><table><tr><td>1</td></tr></table></body></html>"
+    assert matching(tmp_path, selectors, {"a.html": "<html><body></body></html>", "b.html": table},
+                    built) == {"table td"}
+    (tmp_path / "b.html").unlink()
+    assert matching(tmp_path, selectors, {"c.html": PAGE}, built) == {".note a"}
+
+
+def test_selector_naming_a_class_a_script_uses_is_always_kept():
     # Search results are made by a script: no built page holds them.
-    assert selector_can_apply("ul.search li p.context", [PAGE], {"search", "context"})
+    assert selector_structure("ul.search li p.context", {"search", "context"}) is None
+    assert selector_structure("ul.search li p.context", set()) == "ul.search li p.context"
 
 
-def test_states_only_selectors_apply():
-    assert selector_can_apply(":root", [PAGE], set())
-    assert selector_can_apply("::selection", [PAGE], set())
+def test_states_only_selectors_are_always_kept():
+    assert selector_structure(":root", set()) is None
+    assert selector_structure("::selection", set()) is None
+    assert selector_structure("#toggle:checked ~ .menu", set()) == "#toggle ~ .menu"
 
 
 def test_trim_keeps_used_rules_and_drops_the_rest():
@@ -64,7 +101,8 @@ def test_trim_keeps_used_rules_and_drops_the_rest():
         "@font-face{font-family:x;src:url(x.woff2)}"
         ".menu,.unused{padding:0}"
     )
-    assert trim_stylesheet(css, [PAGE], set()) == (
+    assert stylesheet_selectors(css) == {".note", ".sig", ".menu", ".unused"}
+    assert trim_stylesheet(css, lambda selector: selector in {".note", ".menu"}) == (
         ".note{color:red}"
         "@media (max-width:10em){.note{margin:0}}"
         "@font-face{font-family:x;src:url(x.woff2)}"
