@@ -8,7 +8,9 @@ Registers:
 
 * the ``change-history`` directive: every change of every notice, newest
   first, each linking to its entry in the notice's "Changes to this notice"
-  section, after a link to the feed;
+  section, after a link to the feed. The page is filled in as it is
+  written, so it is rewritten (not re-read) when a change or a notice's title
+  changes (:mod:`.dependents`);
 * a ``build-finished`` handler that writes ``feed.xml`` (Atom, made with
   feedgen) into the HTML output: one entry per change, linking to the notice
   and the change's fragment, with its kind (``material`` or ``editorial``) as
@@ -36,6 +38,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 from sphinx.util.docutils import SphinxDirective
 
+from . import dependents
 from .dates import Change, NoticeDates, format_date
 
 FEED_FILE = "feed.xml"
@@ -192,13 +195,6 @@ def _merge(app: Sphinx, env, docnames, other) -> None:
     env.policy_change_history_docs |= other.policy_change_history_docs & set(docnames)
 
 
-def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
-    # Any notice read again may have a new change: the history pages follow.
-    if added or changed or removed:
-        return sorted(env.policy_change_history_docs - set(removed))
-    return []
-
-
 def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.dates")
     app.add_config_value(
@@ -210,7 +206,10 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _check_config)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    app.connect("env-get-outdated", _outdated)
+    # A history page shows every notice's changes and title.
+    dependents.rewrite_when_changed(
+        app, all_changes, lambda env: env.policy_change_history_docs
+    )
     app.connect("doctree-resolved", _resolve)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _write_feed)

@@ -33,6 +33,7 @@ trims ``furo.css`` and writes the site's stylesheets compactly.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -89,6 +90,11 @@ def selector_structure(selector: str, script_words: set[str]) -> str | None:
     """
     if any(name in script_words for name in _NAMES.findall(selector)):
         return None
+    return _structure(selector)
+
+
+@functools.lru_cache(maxsize=4096)
+def _structure(selector: str) -> str | None:
     structure = _STATES.sub("", selector).strip()
     if not structure or structure[-1] in ">+~":
         return None
@@ -291,29 +297,33 @@ def compact_stylesheet(css: str) -> str:
     return "".join(tinycss2.serialize(_squeeze([rule])) for rule in rules)
 
 
-def _compact_own_stylesheets(app: Sphinx, outdir: Path) -> None:
-    for static_dir in app.config.html_static_path:
-        source = Path(app.confdir, static_dir)
-        for path in sorted(source.rglob("*.css")):
-            target = outdir / "_static" / path.relative_to(source)
-            if target.is_file():
-                target.write_text(compact_stylesheet(path.read_text(encoding="utf-8")),
-                                  encoding="utf-8")
-
-
 class _StylesheetTrimmer:
-    """The build-finished step. Its parsed stylesheet and BuiltPages outlive a
-    build in a warm application (``make serve``)."""
+    """The build-finished step. What it parsed and decided outlives a build in
+    a warm application (``make serve``), where each build copies the theme's
+    and the site's stylesheets over the last ones again."""
 
     def __init__(self) -> None:
         self.pages = BuiltPages()
         self._stylesheet: tuple[str, list, set[str]] = ("", [], set())
+        self._trimmed: tuple[str, frozenset[str], str] = ("", frozenset(), "")
+        self._compacted: dict[str, str] = {}
+
+    def _compact_own_stylesheets(self, app: Sphinx, outdir: Path) -> None:
+        for static_dir in app.config.html_static_path:
+            source = Path(app.confdir, static_dir)
+            for path in sorted(source.rglob("*.css")):
+                target = outdir / "_static" / path.relative_to(source)
+                if target.is_file():
+                    css = path.read_text(encoding="utf-8")
+                    if css not in self._compacted:
+                        self._compacted[css] = compact_stylesheet(css)
+                    target.write_text(self._compacted[css], encoding="utf-8")
 
     def __call__(self, app: Sphinx, exception) -> None:
         if exception is not None or app.builder.format != "html":
             return
         outdir = Path(app.outdir)
-        _compact_own_stylesheets(app, outdir)
+        self._compact_own_stylesheets(app, outdir)
         # Trim the theme's own copy: the one in outdir may be last build's trimmed one.
         original = next(
             (
@@ -339,9 +349,13 @@ class _StylesheetTrimmer:
         matching = self.pages.matching(
             outdir, {structure for structure in structures.values() if structure}
         )
-        trimmed = trim_stylesheet(
-            rules, lambda selector: structures[selector] is None or structures[selector] in matching
+        kept = frozenset(
+            selector for selector, structure in structures.items()
+            if structure is None or structure in matching
         )
+        if self._trimmed[:2] != (css, kept):
+            self._trimmed = (css, kept, trim_stylesheet(rules, kept.__contains__))
+        trimmed = self._trimmed[2]
         (outdir / TRIMMED_STYLESHEET).write_text(trimmed, encoding="utf-8")
         logger.info("page_weight: %s trimmed from %d to %d bytes", TRIMMED_STYLESHEET, len(css),
                     len(trimmed))

@@ -26,7 +26,9 @@ Registers:
   row on the processors page;
 * the ``processor-terms`` role: the standard sentence with both links;
 * the ``processor-table`` directive: the processors page's table, each
-  processor with its links and the notices that cite it;
+  processor with its links and the notices that cite it, filled in as the
+  page is written and rewritten when the citations or the citing notices'
+  titles change (:mod:`.dependents`);
 * a ``build-finished`` handler writing ``processors.json`` beside the HTML:
   each processor, its URLs and the notices that cite it.
 """
@@ -46,7 +48,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import ReferenceRole, SphinxDirective, SphinxRole
 
-from . import yamldata
+from . import dependents, yamldata
 
 logger = logging.getLogger(__name__)
 
@@ -450,11 +452,16 @@ def _merge(app: Sphinx, env, docnames, other) -> None:
         mine |= theirs & set(docnames)
 
 
-def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
-    # The table lists the notices citing each processor: any change may alter it.
-    if added or changed or removed:
-        return sorted(env.policy_processor_tables - set(removed))
-    return []
+def _table_contents(env) -> tuple:
+    """What the processor table shows of the notices: who cites what, under which title."""
+    citing = _citing(env)
+    titles = {
+        docname: env.titles[docname].astext()
+        for entries in citing.values()
+        for docname, _ in entries
+        if docname in env.titles
+    }
+    return citing, titles
 
 
 def setup(app: Sphinx) -> dict:
@@ -465,7 +472,9 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _load)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    app.connect("env-get-outdated", _outdated)
+    dependents.rewrite_when_changed(
+        app, _table_contents, lambda env: env.policy_processor_tables
+    )
     app.connect("doctree-read", _read)
     app.connect("env-check-consistency", _check)
     app.connect("doctree-resolved", _resolve)

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, SOURCE
+from conftest import HOME_PAGE, SOURCE, sphinx_build
 
 from policy_sphinx_extensions.dates import read_notice_dates
 
@@ -152,3 +152,30 @@ def test_feed_without_site_address_fails(project):
     assert "html_baseurl is not set: the Atom feed (feed.xml) needs the site's address" in (
         build.output
     )
+
+
+def test_history_page_is_rewritten_only_when_the_changes_or_titles_change(project):
+    first = project(TWO_NOTICES)
+    assert first.returncode == 0, first.output
+    srcdir = first.outdir.parent / "source"
+    history = first.outdir / "changes" / "index.html"
+    written = history.stat().st_mtime_ns
+
+    def rebuild(name: str, old: str, new: str):
+        path = srcdir / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        build = sphinx_build(srcdir, first.outdir)
+        assert build.returncode == 0, build.output
+        return build
+
+    # New wording, same history: the notice is rebuilt, the history page is not.
+    build = rebuild("example/First.md", "Text.", "Text, reworded.")
+    assert "Text, reworded." in build.page("example/First")
+    assert history.stat().st_mtime_ns == written
+
+    # A new title, and then a new change: the history page shows each.
+    build = rebuild("example/Second.md", "# Second Notice", "# Second Notice, Renamed")
+    assert "Second Notice, Renamed" in build.page("changes")
+    build = rebuild("example/First.md", "changes:\n", "changes:\n  - date: 2025-04-01\n"
+                    "    kind: editorial\n    summary: Reworded a sentence.\n")
+    assert "Reworded a sentence." in build.page("changes")

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from policy_sphinx_extensions import yamldata
 from policy_sphinx_extensions.processors import load_registry
-from conftest import NOTICE_FRONT_MATTER
+from conftest import NOTICE_FRONT_MATTER, sphinx_build
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -280,3 +280,34 @@ def test_the_real_processors_json_matches_the_registry(site):
         "aws", "fastly", "sentry", "google", "plausible"}
     for processor in exported["processors"]:
         assert [c["notice"] for c in processor["cited_by"]] == ["python.org/Privacy-Notice"]
+
+
+def test_processors_page_is_rewritten_only_when_citations_or_titles_change(project):
+    first = project(files())
+    assert first.returncode == 0, first.output
+    notice = first.outdir.parent / "source" / "example" / "Notice.md"
+    page = first.outdir / "Third-Party-Processors" / "index.html"
+    written = page.stat().st_mtime_ns
+
+    def rebuild(text: str):
+        notice.write_text(text, encoding="utf-8")
+        build = sphinx_build(notice.parents[1], first.outdir)
+        assert build.returncode == 0, build.output
+        return build
+
+    # New wording, same citations: the processors page is not written again.
+    build = rebuild(NOTICE + "\nMore text.\n")
+    assert "More text." in build.page("example/Notice")
+    assert page.stat().st_mtime_ns == written
+
+    # A new citation, then a new title of the citing notice: the table shows each.
+    citing_google = NOTICE + (
+        "- {processor}`Google Analytics <google>` to count visits. {processor-terms}`google`\n"
+    )
+    build = rebuild(citing_google)
+    row = BeautifulSoup(build.page("Third-Party-Processors"), "html.parser").find(
+        id=re.compile("google")
+    )
+    assert "Example Notice" in row.get_text(), row
+    build = rebuild(citing_google.replace("# Example Notice", "# Example Notice, Renamed"))
+    assert "Example Notice, Renamed" in build.page("Third-Party-Processors")
