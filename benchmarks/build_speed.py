@@ -12,10 +12,15 @@ same machine load:
   left in (``policy_sidebar_once_per_build = False``), and the pure-Python
   stemmer (PyStemmer hidden from the import system).
 
-Measures: full build (parallel, and in one process), no-op rebuild, rebuild after editing one notice, rebuild after changing
-the navigation, the full build beside MkDocs Material on the same pages, and
-edit-to-reload in the live preview (``make serve``, against sphinx-autobuild,
-which starts a new build process per save).
+Measures: full build (parallel, and in one process), no-op rebuild, rebuild
+after editing one notice, rebuild after changing the navigation, the full build
+beside MkDocs Material on the same pages (and, beside it too, Sphinx and MyST
+alone: the floor of any site built with them), the full build with the PDFs
+``make html`` also publishes, and edit-to-reload in the live preview (``make
+serve``, against sphinx-autobuild, which starts a new build process per save).
+
+All HTML builds but the one so labelled leave the PDFs out
+(``policy_pdf_publish = False``), as the MkDocs build has none.
 """
 
 from __future__ import annotations
@@ -41,17 +46,30 @@ STOCK_SPHINX = (
     "from sphinx.cmd.build import main; raise SystemExit(main(sys.argv[1:]))"
 )
 STOCK_OPTIONS = ["-D", "policy_sidebar_once_per_build=0"]
+# The pages alone, as MkDocs makes them; the PDFs the HTML build also publishes
+# are measured on their own (row "with a PDF per notice", and benchmarks/pdf.py).
+PAGES_ONLY = ["-D", "policy_pdf_publish=0"]
+# A PDF per notice costs about half a second: that row is measured up to here.
+PDF_SIZES_MAX = 100
 MKDOCS_REQUIREMENTS = ROOT / "benchmarks" / "requirements.txt"
 
 
 def sphinx_command(
-    srcdir: Path, outdir: Path, *, stock: bool = False, jobs: str = "auto", builder: str = "dirhtml"
+    srcdir: Path, outdir: Path, *, stock: bool = False, jobs: str = "auto",
+    builder: str = "dirhtml", pdfs: bool = False,
 ) -> list[str]:
     """The sphinx-build command line of our build or of the stock one."""
-    common = ["-b", builder, "-c", str(ROOT), *STRICT, str(srcdir), str(outdir)]
+    common = ["-b", builder, "-c", str(ROOT), *STRICT, *([] if pdfs else PAGES_ONLY),
+              str(srcdir), str(outdir)]
     if stock:
         return [PYTHON, "-c", STOCK_SPHINX, *STOCK_OPTIONS, *common]
     return [PYTHON, "-m", "sphinx", "-j", jobs, *common]
+
+
+def floor_command(project: Path, outdir: Path) -> list[str]:
+    """Sphinx and MyST alone on the same pages (benchmarks.synthetic.make_floor_project)."""
+    return [PYTHON, "-m", "sphinx", "-j", "1", "-b", "dirhtml", "-W", "-q", str(project),
+            str(outdir)]
 
 
 def mkdocs_python(workdir: Path) -> Path | None:
@@ -146,9 +164,12 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
     ours = sphinx_command(srcdir, ours_out)
     serial = sphinx_command(srcdir, serial_out, jobs="1")
     stock = sphinx_command(srcdir, stock_out, stock=True)
+    floor = floor_command(synthetic.make_floor_project(work / "floor", size), work / "floor-out")
     print(f"{size} notices: full builds", flush=True)
 
-    runs: dict[str, list[Run]] = {name: [] for name in ("ours", "serial", "stock", "mkdocs")}
+    runs: dict[str, list[Run]] = {
+        name: [] for name in ("ours", "serial", "stock", "floor", "mkdocs")
+    }
     if mkdocs:
         project = synthetic.make_mkdocs_project(work / "mkdocs", size)
         mkdocs_command = [str(mkdocs), "-m", "mkdocs", "build", "--quiet", "-f",
@@ -157,6 +178,7 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
         runs["ours"].append(_fresh(ours_out, ours))
         runs["serial"].append(_fresh(serial_out, serial))
         runs["stock"].append(_fresh(stock_out, stock))
+        runs["floor"].append(_fresh(work / "floor-out", floor))
         if mkdocs:
             runs["mkdocs"].append(_fresh(work / "mkdocs-site", mkdocs_command))
     full = {name: Sample(tuple(sample)) for name, sample in runs.items() if sample}
@@ -165,9 +187,19 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
         _figure("full HTML build, one process (-j 1)", size, full["serial"], full["stock"]),
     ]
     if mkdocs:
-        figures.append(
-            _figure("full HTML build", size, full["ours"], full["mkdocs"], "MkDocs Material")
-        )
+        figures += [
+            _figure("full HTML build", size, full["ours"], full["mkdocs"], "MkDocs Material"),
+            _figure("full HTML build, one process (-j 1)", size, full["serial"], full["mkdocs"],
+                    "MkDocs Material"),
+            _figure("Sphinx + MyST alone: basic theme, no extension, -j 1", size, full["floor"],
+                    full["mkdocs"], "MkDocs Material"),
+        ]
+    if size <= PDF_SIZES_MAX:
+        with_pdfs = sphinx_command(srcdir, work / "with-pdfs", jobs="1", pdfs=True)
+        sample = Sample(tuple(_fresh(work / "with-pdfs", with_pdfs)
+                              for _ in range(settings.repeats)))
+        figures.append(_figure("make html: the pages and a PDF per notice (-j 1)", size, sample,
+                               full["serial"], "the pages alone"))
 
     print(f"{size} notices: rebuilds", flush=True)
     notice = srcdir / f"{synthetic.notice_path(1)}.md"
@@ -202,7 +234,7 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
         ("ours", work / "serve", [PYTHON, str(ROOT / "tools" / "serve.py"), "--port", "{port}",
                                   str(srcdir), str(work / "serve")]),
         ("stock", work / "autobuild", [PYTHON, "-m", "sphinx_autobuild", "--port", "{port}",
-                                       "-b", "dirhtml", "-c", str(ROOT), "--keep-going", "-n",
+                                       "-b", "dirhtml", "-c", str(ROOT), "--keep-going", "-n", *PAGES_ONLY,
                                        str(srcdir), str(work / "autobuild")]),
     ):
         port = _free_port()

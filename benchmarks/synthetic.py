@@ -51,6 +51,37 @@ def make_sphinx_source(dest: Path, count: int) -> Path:
     return dest
 
 
+# The site's own roles, written as the text they show: {processor}`Fastly <fastly>`.
+_SITE_ROLES = re.compile(r"\{processor(?:-terms)?\}`([^`<]*?)(?: <[^>]*>)?`")
+
+
+def make_floor_project(dest: Path, count: int) -> Path:
+    """The same *count* notices as a bare Sphinx + MyST project: its own conf.py
+    (no extension but MyST, Sphinx's plain ``basic`` theme) and a home page
+    whose toctree lists them. The site's roles become the text they show."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    pages = ["python.org/Privacy-Notice", *(notice_path(n) for n in range(1, count + 1))]
+    texts = [SEED_NOTICE.read_text(encoding="utf-8"), *(notice_text(n) for n in range(1, count + 1))]
+    for page, text in zip(pages, texts, strict=True):
+        path = dest / f"{page}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_SITE_ROLES.sub(r"\1", text), encoding="utf-8")
+    (dest / "index.md").write_text(
+        "# Python Software Foundation Policies\n\n```{toctree}\n" + "\n".join(pages) + "\n```\n",
+        encoding="utf-8",
+    )
+    (dest / "conf.py").write_text(
+        'project = "Python Software Foundation Policies"\n'
+        'extensions = ["myst_parser"]\n'
+        'source_suffix = {".md": "markdown"}\n'
+        'html_theme = "basic"\n',
+        encoding="utf-8",
+    )
+    return dest
+
+
 def make_mkdocs_project(dest: Path, count: int) -> Path:
     """The same *count* notices (and home page) as a MkDocs Material project."""
     if dest.exists():

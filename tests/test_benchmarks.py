@@ -5,11 +5,12 @@ The figures themselves are never asserted: they depend on the machine.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import types
 
 import pytest
-from benchmarks import measure, run
+from benchmarks import build_speed, measure, run, synthetic
 
 
 def test_growth_names_linear_and_quadratic_costs():
@@ -71,3 +72,16 @@ def test_runner_does_not_hide_an_area_that_fails_to_import(monkeypatch, tmp_path
                         lambda name: __import__(name.replace("benchmarks.", "benchmarks_")))
     with pytest.raises(ModuleNotFoundError, match="no_such_module_anywhere"):
         run.main(["--sizes", "10", "--repeats", "1", "--workdir", str(tmp_path)])
+
+
+def test_floor_project_builds_the_same_pages_with_sphinx_and_myst_alone(tmp_path):
+    project = synthetic.make_floor_project(tmp_path / "floor", 2)
+    conf = (project / "conf.py").read_text(encoding="utf-8")
+    assert 'extensions = ["myst_parser"]' in conf and 'html_theme = "basic"' in conf
+    command = build_speed.floor_command(project, tmp_path / "out")
+    process = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert process.returncode == 0, process.stdout + process.stderr
+    for page in ("python.org/Privacy-Notice", synthetic.notice_path(2)):
+        html = (tmp_path / "out" / page / "index.html").read_text(encoding="utf-8")
+        # The site's roles are written as the words they show.
+        assert "Fastly" in html and "{processor" not in html, page
