@@ -3,6 +3,8 @@ build naming the file and line; a good one is shown on the page."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from conftest import Build, HOME_PAGE, sphinx_build, write_project
 
@@ -103,3 +105,17 @@ def test_same_day_changes_get_distinct_stable_ids(project):
     page = build.page("example/Notice")
     # The oldest keeps the plain id, so adding a change never renames one.
     assert page.index('id="change-2024-10-04-2"') < page.index('id="change-2024-10-04"')
+
+
+def test_front_matter_is_read_anew_when_the_file_changes(tmp_path):
+    from policy_sphinx_extensions import yamldata
+
+    path = tmp_path / "Notice.md"
+    path.write_text("---\ndate: 2025-01-10\n---\n\n# Notice\n", encoding="utf-8")
+    assert str(yamldata.front_matter(path)["date"]) == "2025-01-10"
+    # Same size, new content: parsed once per version of the file, not once per path.
+    first = path.stat().st_mtime_ns
+    path.write_text("---\ndate: 2025-02-10\n---\n\n# Notice\n", encoding="utf-8")
+    os.utime(path, ns=(first + 10**9, first + 10**9))  # a save a second later
+    assert str(yamldata.front_matter(path)["date"]) == "2025-02-10"
+    assert yamldata.front_matter(path).line_of("date") == 2
