@@ -57,8 +57,9 @@ _SITE_ROLES = re.compile(r"\{processor(?:-terms)?\}`([^`<]*?)(?: <[^>]*>)?`")
 
 def make_floor_project(dest: Path, count: int) -> Path:
     """The same *count* notices as a bare Sphinx + MyST project: its own conf.py
-    (no extension but MyST, Sphinx's plain ``basic`` theme) and a home page
-    whose toctree lists them. The site's roles become the text they show."""
+    (no extension but MyST, Sphinx's plain ``basic`` theme; no smart quotes and
+    heading ids, as the site) and a home page whose toctree lists them. The
+    site's roles become the text they show."""
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
@@ -76,7 +77,9 @@ def make_floor_project(dest: Path, count: int) -> Path:
         'project = "Python Software Foundation Policies"\n'
         'extensions = ["myst_parser"]\n'
         'source_suffix = {".md": "markdown"}\n'
-        'html_theme = "basic"\n',
+        'html_theme = "basic"\n'
+        "smartquotes = False\n"
+        "myst_heading_anchors = 3\n",
         encoding="utf-8",
     )
     return dest
