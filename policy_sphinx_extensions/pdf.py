@@ -23,6 +23,20 @@ as creation and modification dates. It holds no build time stamp, so two
 builds of the same source are byte-identical. Rendering never fetches
 anything from the network.
 
+A rebuild renders a PDF only if it would come out different. Sphinx
+rewrites every page when the navigation changes, but no PDF has a sidebar.
+Each PDF rendered is recorded under ``<doctreedir>/pdf-records/<builder>/``:
+digests of its print HTML and base URL, of the settings (the stylesheets'
+contents, paper size, fonts setting, and the versions of WeasyPrint, pydyf
+and this module), of the PDF itself, and of every local file WeasyPrint read
+for it (an ``@import``-ed stylesheet, an image). When a page is written and
+all of them still match, the PDF in the output is kept as it is. A notice
+whose PDF no longer matches (a stylesheet edited, the PDF deleted) has its
+page written again, though its source is unchanged. A PDF whose rendering
+was warned about gets no record, so the next build renders it and warns
+again. The installed fonts and Pango are not recorded: after upgrading
+them, delete the PDFs (or the whole build).
+
 Registers:
 
 * the ``pdf`` builder: ``sphinx-build -b pdf`` writes only the PDFs (what
@@ -30,6 +44,8 @@ Registers:
 * for the HTML builders, a "Download PDF" link under each notice's "Last
   updated" line, and the PDF itself in ``<outdir>/<policy_pdf_dir>/``, so
   the published site carries them;
+* for both, an ``env-updated`` handler that has the notices whose PDF is
+  missing or stale written again;
 * config values ``policy_pdf_paper`` (``letter`` or ``a4``),
   ``policy_pdf_stylesheets`` (CSS files; a relative path is relative to
   the configuration directory), ``policy_pdf_fonts`` (each font family the stylesheets use, and
@@ -39,12 +55,18 @@ Registers:
 
 from __future__ import annotations
 
+import hashlib
 import html
+import importlib.metadata
+import json
 import logging as std_logging
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
+from urllib.request import url2pathname
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -62,6 +84,8 @@ DOWNLOAD_CLASS = "pdf-download"
 DOWNLOAD_TEXT = "Download PDF"
 LINK_URL_CLASS = "link-url"
 PUBLISHER_CLASS = "publisher"
+# Under the doctree folder: what each PDF was rendered from (see write_pdf).
+RECORDS_DIR = "pdf-records"
 # The builders of the site itself (not epub, singlehtml, ...) publish the PDFs.
 SITE_BUILDERS = ("html", "dirhtml")
 # Pango renders the text; without it WeasyPrint cannot even be imported.
@@ -219,50 +243,177 @@ def _weasyprint_messages():
         progress_logger.setLevel(progress_level)
 
 
-def render_pdf(app: Sphinx, docname: str, doctree: nodes.document) -> bytes:
-    """The PDF of notice *docname*, from its resolved *doctree*."""
+def _local_file_fetcher(weasyprint, files_read: set[str]):
+    """WeasyPrint's fetcher of local files, noting each file it reads (an
+    image, an ``@import``-ed stylesheet) in *files_read*."""
+
+    class LocalFileFetcher(weasyprint.URLFetcher):
+        def fetch(self, url, headers=None):
+            response = super().fetch(url, headers)
+            if url.startswith("file:"):
+                files_read.add(str(Path(url2pathname(urlsplit(url).path))))
+            return response
+
+    # Only local files: a PDF build never reaches the network.
+    return LocalFileFetcher(allowed_protocols={"file", "data"})
+
+
+@dataclass
+class RenderedPDF:
+    """A PDF, the local files WeasyPrint read for it, and whether it warned."""
+
+    data: bytes
+    files_read: set[str]
+    # A PDF whose rendering was warned about is never taken as up to date.
+    warned: bool
+
+
+def render_pdf(app: Sphinx, docname: str, html: str) -> RenderedPDF:
+    """The PDF of notice *docname*, from its print HTML (:func:`print_html`)."""
     paper = PAPER_SIZES[app.config.policy_pdf_paper]
+    files_read: set[str] = set()
     with _weasyprint_messages() as messages:
         weasyprint = _weasyprint()
-        # Only local files: a PDF build never reaches the network.
-        fetcher = weasyprint.URLFetcher(allowed_protocols={"file", "data"})
+        fetcher = _local_file_fetcher(weasyprint, files_read)
         stylesheets = [
             weasyprint.CSS(filename=str(Path(app.confdir, name)), url_fetcher=fetcher)
             for name in app.config.policy_pdf_stylesheets
         ]
         stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {paper}; }}"))
         document = weasyprint.HTML(
-            string=print_html(app, docname, doctree),
-            base_url=str(app.srcdir / docname),
-            url_fetcher=fetcher,
+            string=html, base_url=_base_url(app, docname), url_fetcher=fetcher
         ).render(stylesheets=stylesheets)
         pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
-    for message in dict.fromkeys(messages):  # each once, in order
-        logger.warning("PDF: %s", message, location=docname, type="policy", subtype="pdf")
-    _check_fonts(app, document, docname)
-    return pdf
+    # WeasyPrint's messages each once, in order.
+    problems = [*dict.fromkeys(messages), *_missing_fonts(app, document)]
+    for problem in problems:
+        logger.warning("PDF: %s", problem, location=docname, type="policy", subtype="pdf")
+    return RenderedPDF(pdf, files_read, warned=bool(problems))
 
 
-def _check_fonts(app: Sphinx, document, docname: str) -> None:
+def _missing_fonts(app: Sphinx, document) -> list[str]:
     # A font that is not installed is replaced silently by another, and the
     # PDF would then differ from machine to machine: fail instead, naming the
     # package to install.
     used = {font.family for font in document.fonts.values()}
-    for family, package in app.config.policy_pdf_fonts.items():
-        if family not in used:
-            logger.warning(
-                "PDF: the font %r was not used (is the Debian package %s installed?); "
-                "the text was set in %s",
-                family, package, ", ".join(sorted(used)) or "no font",
-                location=docname, type="policy", subtype="pdf",
-            )
+    return [
+        f"the font {family!r} was not used (is the Debian package {package} installed?); "
+        f"the text was set in {', '.join(sorted(used)) or 'no font'}"
+        for family, package in app.config.policy_pdf_fonts.items()
+        if family not in used
+    ]
 
 
-def write_pdf(app: Sphinx, docname: str, doctree: nodes.document, path: Path) -> None:
+def _base_url(app: Sphinx, docname: str) -> str:
+    return str(app.srcdir / docname)
+
+
+# -- Rendering only the PDFs that would come out different ------------------------
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_digest(path: str | Path) -> str | None:
+    try:
+        return _digest(Path(path).read_bytes())
+    except OSError:
+        return None
+
+
+@cache
+def _renderer_versions() -> dict[str, str]:
+    return {
+        "weasyprint": importlib.metadata.version("weasyprint"),
+        "pydyf": importlib.metadata.version("pydyf"),  # WeasyPrint's PDF writer
+        "pdf.py": _digest(Path(__file__).read_bytes()),  # how it calls WeasyPrint
+    }
+
+
+def _settings_digest(app: Sphinx) -> str:
+    """What every PDF depends on besides its own HTML: the stylesheets'
+    contents, the paper size, the fonts setting and the renderer."""
+    settings = {
+        "stylesheets": [
+            (name, _file_digest(Path(app.confdir, name)))
+            for name in app.config.policy_pdf_stylesheets
+        ],
+        "paper": app.config.policy_pdf_paper,
+        "fonts": app.config.policy_pdf_fonts,
+        **_renderer_versions(),
+    }
+    return _digest(json.dumps(settings, sort_keys=True).encode())
+
+
+def _html_digest(app: Sphinx, docname: str, html: str) -> str:
+    return _digest(f"{_base_url(app, docname)}\n{html}".encode())
+
+
+def _record_file(app: Sphinx, docname: str) -> Path:
+    # Beside the doctrees: kept between builds of the same output, never
+    # published; one file per PDF, as parallel writers render PDFs at once.
+    return Path(app.doctreedir, RECORDS_DIR, app.builder.name, f"{pdf_filename(docname)}.json")
+
+
+def _kept_record(app: Sphinx, docname: str, settings: str) -> dict | None:
+    """The record of the PDF in the output, if it was rendered with
+    *settings*, the PDF is still the one rendered, and every local file
+    WeasyPrint read for it is unchanged; otherwise None."""
+    try:
+        record = json.loads(_record_file(app, docname).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet, or cut short by an interrupted build
+        return None
+    kept = (
+        record["settings"] == settings
+        and record["pdf"] == _file_digest(_pdf_path(app, docname))
+        and all(_file_digest(name) == digest for name, digest in record["files_read"].items())
+    )
+    return record if kept else None
+
+
+def write_pdf(app: Sphinx, docname: str, doctree: nodes.document) -> None:
+    """Write the PDF of *docname*, unless the one in the output already is
+    what rendering would give."""
     if docname not in app.env.policy_notice_dates:
         return  # dates.py has already failed the build for this notice
+    html = print_html(app, docname, doctree)
+    settings = _settings_digest(app)
+    html_digest = _html_digest(app, docname, html)
+    path = _pdf_path(app, docname)
+    record = _kept_record(app, docname, settings)
+    if record is not None and record["html"] == html_digest:
+        logger.verbose("PDF unchanged: %s", path)
+        return
+    record_file = _record_file(app, docname)
+    record_file.unlink(missing_ok=True)
+    rendered = render_pdf(app, docname, html)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(render_pdf(app, docname, doctree))
+    path.write_bytes(rendered.data)
+    if rendered.warned:
+        return  # so the next build renders it, and warns, again
+    record = {
+        "settings": settings,
+        "html": html_digest,
+        "pdf": _digest(rendered.data),
+        "files_read": {name: _file_digest(name) for name in sorted(rendered.files_read)},
+    }
+    record_file.parent.mkdir(parents=True, exist_ok=True)
+    record_file.write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+def _rewrite_stale_pdfs(app: Sphinx, env) -> list[str]:
+    # Sphinx writes again only the pages whose source changed: a PDF
+    # stylesheet edited, a PDF deleted or warned about, must have its
+    # notice written again too, so that write_pdf renders it.
+    if not _writes_pdfs(app):
+        return []
+    settings = _settings_digest(app)
+    return sorted(
+        docname
+        for docname in env.found_docs
+        if is_notice(app, docname) and _kept_record(app, docname, settings) is None
+    )
 
 
 # -- The PDF-only builder and the site's HTML builders -----------------------------
@@ -295,7 +446,7 @@ class NoticePDFBuilder(DirectoryHTMLBuilder):
 
     def write_doc(self, docname: str, doctree: nodes.document) -> None:
         if is_notice(self._app, docname):
-            write_pdf(self._app, docname, doctree, self.get_output_path(docname))
+            write_pdf(self._app, docname, doctree)
 
     def finish(self) -> None:
         # Remembers the configuration (paper size), so changing it rebuilds.
@@ -306,8 +457,18 @@ def _publishes_pdfs(app: Sphinx) -> bool:
     return app.builder.name in SITE_BUILDERS and app.config.policy_pdf_publish
 
 
+def _writes_pdfs(app: Sphinx) -> bool:
+    return isinstance(app.builder, NoticePDFBuilder) or _publishes_pdfs(app)
+
+
 def _site_pdf_uri(app: Sphinx, docname: str) -> str:
     return f"{app.config.policy_pdf_dir}/{pdf_filename(docname)}"
+
+
+def _pdf_path(app: Sphinx, docname: str) -> Path:
+    if isinstance(app.builder, NoticePDFBuilder):
+        return app.builder.get_output_path(docname)
+    return Path(app.builder.outdir, _site_pdf_uri(app, docname))
 
 
 def _add_download_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -327,8 +488,7 @@ def _add_download_link(app: Sphinx, doctree: nodes.document, docname: str) -> No
 def _publish_pdf(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if doctree is None or not _publishes_pdfs(app) or not is_notice(app, pagename):
         return
-    path = Path(app.builder.outdir, _site_pdf_uri(app, pagename))
-    write_pdf(app, pagename, doctree, path)
+    write_pdf(app, pagename, doctree)
 
 
 def _check_config(app: Sphinx, config) -> None:
@@ -353,5 +513,6 @@ def setup(app: Sphinx) -> dict:
     app.add_builder(NoticePDFBuilder)
     app.connect("config-inited", _check_config)
     app.connect("doctree-resolved", _add_download_link)
+    app.connect("env-updated", _rewrite_stale_pdfs)
     app.connect("html-page-context", _publish_pdf)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

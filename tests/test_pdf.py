@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from sphinx.errors import ExtensionError
 
-from conftest import NOTICE_FRONT_MATTER, ROOT, SOURCE, sphinx_build
+from conftest import MINIMAL_NAVIGATION, NOTICE_FRONT_MATTER, ROOT, SOURCE, sphinx_build
 from policy_sphinx_extensions import pdf as pdf_extension
 from policy_sphinx_extensions.dates import format_date, read_notice_dates
 
@@ -367,3 +367,107 @@ def test_a_broken_link_is_reported_once_and_printed_as_text(project):
     assert "cross-reference target not found: 'missing.md'" in build.output
     assert "PDF:" not in build.output  # the PDF adds no second report of it
     assert "A link to nowhere." in pdftotext(build.outdir / "example-Notice.pdf")
+
+
+# -- Rebuilds render only the PDFs that would come out different -------------------
+
+TINY_PROJECT = {"index.md": TINY_INDEX, "example/Notice.md": TINY_NOTICE}
+TINY_PDF = "pdf/example-Notice.pdf"
+
+
+def written(path: Path) -> tuple[int, int]:
+    """Which file is at *path*, and when it was last written."""
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns
+
+
+def stylesheets(*extra: Path) -> str:
+    """The setting of the project's own PDF stylesheets and *extra* after them."""
+    default = [ROOT / "_static" / name for name in ("print.css", "pdf.css")]
+    return "policy_pdf_stylesheets=" + ",".join(map(str, [*default, *extra]))
+
+
+def pdf_text(path: Path) -> str:
+    return words(" ".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+def test_a_navigation_change_keeps_the_pdf_as_it_is(project):
+    first = project(TINY_PROJECT)
+    assert first.returncode == 0, first.output
+    pdf = first.outdir / TINY_PDF
+    before, data = written(pdf), pdf.read_bytes()
+
+    renamed = MINIMAL_NAVIGATION.replace("title: Example Notice", "title: Renamed Notice")
+    second = project({"_data/navigation.yaml": renamed})
+    assert second.returncode == 0, second.output
+    assert "Renamed Notice" in second.page("example/Notice")  # the page was written again
+    assert written(pdf) == before
+    assert pdf.read_bytes() == data
+
+
+def test_a_changed_notice_renders_its_pdf_again(project):
+    first = project(TINY_PROJECT)
+    assert first.returncode == 0, first.output
+    pdf = first.outdir / TINY_PDF
+    data = pdf.read_bytes()
+
+    changed = TINY_NOTICE.replace("- Your name", "- Your postal address")
+    second = project({"example/Notice.md": changed})
+    assert second.returncode == 0, second.output
+    assert pdf.read_bytes() != data
+    assert "Your postal address" in pdf_text(pdf)
+    assert "Your name" not in pdf_text(pdf)
+
+
+def test_a_changed_stylesheet_renders_the_pdf_again(project, tmp_path):
+    css = tmp_path / "extra.css"
+    css.write_text('h1::after { content: " (draft)"; }\n', encoding="utf-8")
+    first = project(TINY_PROJECT, "dirhtml", "-D", stylesheets(css))
+    assert first.returncode == 0, first.output
+    pdf = first.outdir / TINY_PDF
+    assert "Example Notice (draft)" in pdf_text(pdf)
+
+    # Only the stylesheet changes: no source file, no setting.
+    css.write_text('h1::after { content: " (final)"; }\n', encoding="utf-8")
+    second = project({}, "dirhtml", "-D", stylesheets(css))
+    assert second.returncode == 0, second.output
+    assert "Example Notice (final)" in pdf_text(pdf)
+
+
+def test_a_changed_imported_stylesheet_renders_the_pdf_again(project, tmp_path):
+    imported = tmp_path / "imported.css"
+    imported.write_text('h1::after { content: " (draft)"; }\n', encoding="utf-8")
+    css = tmp_path / "extra.css"
+    css.write_text('@import url("imported.css");\n', encoding="utf-8")
+    first = project(TINY_PROJECT, "dirhtml", "-D", stylesheets(css))
+    assert first.returncode == 0, first.output
+    pdf = first.outdir / TINY_PDF
+    assert "Example Notice (draft)" in pdf_text(pdf)
+
+    imported.write_text('h1::after { content: " (final)"; }\n', encoding="utf-8")
+    second = project({}, "dirhtml", "-D", stylesheets(css))
+    assert second.returncode == 0, second.output
+    assert "Example Notice (final)" in pdf_text(pdf)
+
+
+def test_a_deleted_pdf_is_rendered_again(project):
+    first = project(TINY_PROJECT)
+    assert first.returncode == 0, first.output
+    pdf = first.outdir / TINY_PDF
+    data = pdf.read_bytes()
+    pdf.unlink()
+
+    second = project({})
+    assert second.returncode == 0, second.output
+    assert pdf.read_bytes() == data
+
+
+def test_a_pdf_that_warned_is_rendered_and_warns_again(project, tmp_path):
+    css = tmp_path / "bad.css"
+    css.write_text("p { colour: red; }\n", encoding="utf-8")
+    warning = re.compile(r"example/Notice\.md: WARNING: PDF: Ignored `colour: red`")
+    for build in range(2):
+        # Nothing changes between the builds: the warning alone must bring it back.
+        result = project(TINY_PROJECT if build == 0 else {}, "dirhtml", "-D", stylesheets(css))
+        assert result.returncode != 0
+        assert warning.search(result.output), f"build {build + 1}:\n{result.output}"
