@@ -35,12 +35,9 @@ class Mapping(dict):
         return self.key_lines.get(key, self.line)
 
 
-# libyaml's parser when PyYAML has it (its wheels do): the same documents and
-# marks, read several times faster than by the pure-Python one.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _LineNumbers:
+    """Constructors of a loader whose mappings know their lines."""
 
-
-class _LineLoader(_SafeLoader):
     def construct_mapping(self, node, deep=False):
         mapping = Mapping(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
@@ -48,7 +45,6 @@ class _LineLoader(_SafeLoader):
             key_node.value: key_node.start_mark.line + 1 for key_node, _ in node.value
         }
         return mapping
-
 
     def construct_yaml_timestamp(self, node):
         # An impossible date such as 2024-13-45 otherwise escapes as a bare
@@ -61,25 +57,45 @@ class _LineLoader(_SafeLoader):
             ) from None
 
 
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
-)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
+class _LineLoader(_LineNumbers, yaml.SafeLoader):
+    """PyYAML's own parser: it names the line of a syntax error exactly."""
+
+
+class _FastLineLoader(_LineNumbers, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml's parser, when PyYAML has it (its wheels do): the same documents,
+    read several times faster. Its syntax errors point where it gave up (an
+    unclosed "[" at the end of the text), so a text it rejects is read again by
+    _LineLoader for the message."""
+
+
+for _loader in (_LineLoader, _FastLineLoader):
+    _loader.add_constructor(
+        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineNumbers.construct_mapping
+    )
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _LineNumbers.construct_yaml_timestamp)
 
 
 def load(text: str, path: Path | str, first_line: int = 1):
     """Parse YAML *text* from *path*; lines are counted from *first_line*."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_FastLineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError:
+        data = _load_for_message(text, path, first_line)
+    if first_line != 1:
+        _shift_lines(data, first_line - 1)
+    return data
+
+
+def _load_for_message(text: str, path: Path | str, first_line: int):
+    """*text* read by the pure-Python parser: its error as a DataError naming the line."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
         if isinstance(error, yaml.constructor.ConstructorError):
             raise DataError(path, line, error.problem) from None
         raise DataError(path, line, f"invalid YAML: {error.problem}") from None
-    if first_line != 1:
-        _shift_lines(data, first_line - 1)
-    return data
 
 
 def load_file(path: Path):
