@@ -419,32 +419,20 @@ def test_a_changed_notice_renders_its_pdf_again(project):
     assert "Your name" not in pdf_text(pdf)
 
 
-def test_a_changed_stylesheet_renders_the_pdf_again(project, tmp_path):
+@pytest.mark.parametrize("edited", ["the stylesheet", "a stylesheet it imports"])
+def test_a_changed_stylesheet_renders_the_pdf_again(project, tmp_path, edited):
     css = tmp_path / "extra.css"
-    css.write_text('h1::after { content: " (draft)"; }\n', encoding="utf-8")
+    rules = css if edited == "the stylesheet" else tmp_path / "imported.css"
+    if rules != css:
+        css.write_text(f'@import url("{rules.name}");\n', encoding="utf-8")
+    rules.write_text('h1::after { content: " (draft)"; }\n', encoding="utf-8")
     first = project(TINY_PROJECT, "dirhtml", "-D", stylesheets(css))
     assert first.returncode == 0, first.output
     pdf = first.outdir / TINY_PDF
     assert "Example Notice (draft)" in pdf_text(pdf)
 
     # Only the stylesheet changes: no source file, no setting.
-    css.write_text('h1::after { content: " (final)"; }\n', encoding="utf-8")
-    second = project({}, "dirhtml", "-D", stylesheets(css))
-    assert second.returncode == 0, second.output
-    assert "Example Notice (final)" in pdf_text(pdf)
-
-
-def test_a_changed_imported_stylesheet_renders_the_pdf_again(project, tmp_path):
-    imported = tmp_path / "imported.css"
-    imported.write_text('h1::after { content: " (draft)"; }\n', encoding="utf-8")
-    css = tmp_path / "extra.css"
-    css.write_text('@import url("imported.css");\n', encoding="utf-8")
-    first = project(TINY_PROJECT, "dirhtml", "-D", stylesheets(css))
-    assert first.returncode == 0, first.output
-    pdf = first.outdir / TINY_PDF
-    assert "Example Notice (draft)" in pdf_text(pdf)
-
-    imported.write_text('h1::after { content: " (final)"; }\n', encoding="utf-8")
+    rules.write_text('h1::after { content: " (final)"; }\n', encoding="utf-8")
     second = project({}, "dirhtml", "-D", stylesheets(css))
     assert second.returncode == 0, second.output
     assert "Example Notice (final)" in pdf_text(pdf)
