@@ -28,13 +28,16 @@ and cssselect with lxml, which match selectors against the built pages.
 
 Registers an ``html-page-context`` handler that filters each page's
 ``css_files`` and ``script_files``, and a ``build-finished`` handler that
-trims ``furo.css`` and writes the site's stylesheets compactly.
+trims ``furo.css`` and writes the site's stylesheets compactly. That handler
+reads only the pages written since the last build: what it found in the
+others is kept in ``<doctreedir>/page-weight.pickle``.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +55,8 @@ SEARCH_PAGE_SCRIPTS = {"documentation_options.js", "doctools.js", "sphinx_highli
 UNUSED_STYLESHEETS = {"styles/furo-extensions.css"}
 CODE_STYLESHEET = "pygments.css"
 TRIMMED_STYLESHEET = Path("_static", "styles", "furo.css")
+# Under the doctree folder: what the last build read of the pages (never published).
+STATE_FILE = "page-weight.pickle"
 
 # Pseudo-classes and -elements, with their arguments (:not(.a), ::before,
 # :nth-child(2n+1)), and attribute tests ([data-theme="dark"]): removed from a
@@ -156,6 +161,7 @@ class BuiltPages:
     builds (``make serve``, incremental ``make html``) parse only what changed:
     a selector keeps its verdict while the page that matched it (its witness) is
     unchanged, and one that matched nothing is tried on the changed pages only.
+    It pickles without its compiled selectors, to be kept between processes.
     """
 
     def __init__(self) -> None:
@@ -164,6 +170,10 @@ class BuiltPages:
         # structure -> (witness page or None, generation of the verdict)
         self._verdicts: dict[str, tuple[Path | None, int]] = {}
         self._generation = 0
+        self.pages_read = 0  # by the last call of matching()
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_selectors": {}}
 
     def matching(self, outdir: Path, structures: set[str]) -> set[str]:
         """Those of *structures* that match an element of some page under *outdir*."""
@@ -186,6 +196,7 @@ class BuiltPages:
         for path in sorted(changed):
             stat = current[path]
             self._pages[path] = _Page((stat.st_mtime_ns, stat.st_size), frozenset(), 0)
+        self.pages_read = 0
         for path, page in self._pages.items():
             is_changed = path in changed
             candidates = [
@@ -196,6 +207,7 @@ class BuiltPages:
             if not (candidates or is_changed):
                 continue
             tree = etree.parse(str(path), _HTML_PARSER).getroot()
+            self.pages_read += 1
             if is_changed:  # every changed page is read, to know its names from now on
                 page.names = _page_names(tree)
                 page.generation = self._generation
@@ -225,14 +237,8 @@ def _page_names(tree) -> frozenset[str]:
     return frozenset(names)
 
 
-def parse_rules(css: str) -> list:
-    """*css*'s top-level rules (tinycss2 nodes), without comments or whitespace."""
-    return tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-
-
-def trim_stylesheet(css: str | list, applies) -> str:
-    """*css* (text or parsed rules) without the style rules none of whose
-    selectors *applies* to."""
+def trim_stylesheet(css: str, applies) -> str:
+    """*css* without the style rules none of whose selectors *applies* to."""
 
     def keep(rules) -> list[str]:
         kept = []
@@ -254,11 +260,12 @@ def trim_stylesheet(css: str | list, applies) -> str:
                 kept.append(tinycss2.serialize([rule]))
         return kept
 
-    return "".join(keep(parse_rules(css) if isinstance(css, str) else css))
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return "".join(keep(rules))
 
 
-def stylesheet_selectors(css: str | list) -> set[str]:
-    """Every selector of *css*'s style rules (text or parsed), in @media and @supports too."""
+def stylesheet_selectors(css: str) -> set[str]:
+    """Every selector of *css*'s style rules, in @media and @supports too."""
     selectors = set()
     trim_stylesheet(css, lambda selector: selectors.add(selector))  # falsy: sees them all
     return selectors
@@ -298,15 +305,17 @@ def compact_stylesheet(css: str) -> str:
 
 
 class _StylesheetTrimmer:
-    """The build-finished step. What it parsed and decided outlives a build in
-    a warm application (``make serve``), where each build copies the theme's
-    and the site's stylesheets over the last ones again."""
+    """The build-finished step. What it read and decided is kept for the next
+    build: in memory in a warm application (``make serve``), where each build
+    copies the theme's and the site's stylesheets over the last ones again, and
+    in ``<doctreedir>/page-weight.pickle`` for the next ``sphinx-build``."""
 
     def __init__(self) -> None:
         self.pages = BuiltPages()
-        self._stylesheet: tuple[str, list, set[str]] = ("", [], set())
+        self._selectors: tuple[str, set[str]] = ("", set())  # furo.css, its selectors
         self._trimmed: tuple[str, frozenset[str], str] = ("", frozenset(), "")
         self._compacted: dict[str, str] = {}
+        self._loaded = False
 
     def _compact_own_stylesheets(self, app: Sphinx, outdir: Path) -> None:
         for static_dir in app.config.html_static_path:
@@ -319,9 +328,25 @@ class _StylesheetTrimmer:
                         self._compacted[css] = compact_stylesheet(css)
                     target.write_text(self._compacted[css], encoding="utf-8")
 
+    def _load(self, app: Sphinx) -> None:
+        self._loaded = True
+        try:
+            with Path(app.doctreedir, STATE_FILE).open("rb") as stream:
+                self.pages, self._selectors, self._trimmed = pickle.load(stream)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            pass  # none yet, or from another version of this module: start afresh
+
+    def _save(self, app: Sphinx) -> None:
+        path = Path(app.doctreedir, STATE_FILE)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as stream:
+            pickle.dump((self.pages, self._selectors, self._trimmed), stream)
+
     def __call__(self, app: Sphinx, exception) -> None:
         if exception is not None or app.builder.format != "html":
             return
+        if not self._loaded:
+            self._load(app)
         outdir = Path(app.outdir)
         self._compact_own_stylesheets(app, outdir)
         # Trim the theme's own copy: the one in outdir may be last build's trimmed one.
@@ -341,11 +366,11 @@ class _StylesheetTrimmer:
             for word in _WORDS.findall(path.read_text(encoding="utf-8"))
         }
         css = original.read_text(encoding="utf-8")
-        if self._stylesheet[0] != css:
-            rules = parse_rules(css)
-            self._stylesheet = (css, rules, stylesheet_selectors(rules))
-        _, rules, selectors = self._stylesheet
-        structures = {selector: selector_structure(selector, script_words) for selector in selectors}
+        if self._selectors[0] != css:
+            self._selectors = (css, stylesheet_selectors(css))
+        structures = {
+            selector: selector_structure(selector, script_words) for selector in self._selectors[1]
+        }
         matching = self.pages.matching(
             outdir, {structure for structure in structures.values() if structure}
         )
@@ -354,11 +379,13 @@ class _StylesheetTrimmer:
             if structure is None or structure in matching
         )
         if self._trimmed[:2] != (css, kept):
-            self._trimmed = (css, kept, trim_stylesheet(rules, kept.__contains__))
+            self._trimmed = (css, kept, trim_stylesheet(css, kept.__contains__))
         trimmed = self._trimmed[2]
         (outdir / TRIMMED_STYLESHEET).write_text(trimmed, encoding="utf-8")
+        self._save(app)
         logger.info("page_weight: %s trimmed from %d to %d bytes", TRIMMED_STYLESHEET, len(css),
                     len(trimmed))
+        logger.verbose("page_weight: %d built pages read", self.pages.pages_read)
 
 
 def setup(app: Sphinx) -> dict:

@@ -6,8 +6,11 @@ checked in a browser, in ``test_browser.py``.)
 
 from __future__ import annotations
 
+import re
+
 import furo
 from bs4 import BeautifulSoup
+from conftest import sphinx_build
 
 from policy_sphinx_extensions.page_weight import (
     BuiltPages,
@@ -160,3 +163,34 @@ def test_compact_stylesheet_drops_comments_and_spare_whitespace():
 def test_site_stylesheets_are_written_compactly(site):
     policies = (site.outdir / "_static" / "policies.css").read_text(encoding="utf-8")
     assert "/*" not in policies and "\n" not in policies
+
+
+def pages_read(build) -> int:
+    return int(re.search(r"page_weight: (\d+) built pages read", build.output)[1])
+
+
+def test_the_next_build_reads_only_the_pages_that_changed(project, tmp_path):
+    files = {
+        "index.md": "# Home\n\n```{toctree}\n:hidden:\nother\n```\n",
+        "other.md": "# Other\n\nText.\n",
+    }
+    options = ("dirhtml", "-v", "-D", "policy_site_pages=index,other")
+    first = project(files, *options)
+    assert first.returncode == 0, first.output
+    trimmed = first.outdir / "_static" / "styles" / "furo.css"
+    css = trimmed.read_text(encoding="utf-8")
+    every_page = len(list(first.outdir.rglob("*.html")))
+    assert pages_read(first) == every_page
+
+    # Nothing changed: only the pages Sphinx writes on every build (search, 404).
+    again = sphinx_build(tmp_path / "source", first.outdir, *options)
+    assert again.returncode == 0, again.output
+    assert pages_read(again) <= 2 < every_page
+    assert trimmed.read_text(encoding="utf-8") == css
+
+    # A lost or unreadable record: every page is read again, to the same result.
+    (first.outdir / ".doctrees" / "page-weight.pickle").write_bytes(b"not a pickle")
+    fresh = sphinx_build(tmp_path / "source", first.outdir, *options)
+    assert fresh.returncode == 0, fresh.output
+    assert pages_read(fresh) == every_page
+    assert trimmed.read_text(encoding="utf-8") == css
