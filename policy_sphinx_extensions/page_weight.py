@@ -304,6 +304,12 @@ def compact_stylesheet(css: str) -> str:
     return "".join(tinycss2.serialize(_squeeze([rule])) for rule in rules)
 
 
+@functools.lru_cache(maxsize=64)
+def _script_words(script: str) -> frozenset[str]:
+    # The scripts are copied anew by every build, unchanged: read once per text.
+    return frozenset(_WORDS.findall(script))
+
+
 class _StylesheetTrimmer:
     """The build-finished step. What it read and decided is kept for the next
     build: in memory in a warm application (``make serve``), where each build
@@ -360,11 +366,10 @@ class _StylesheetTrimmer:
         )
         if original is None:
             return
-        script_words = {
-            word
-            for path in (outdir / "_static").rglob("*.js")
-            for word in _WORDS.findall(path.read_text(encoding="utf-8"))
-        }
+        script_words = set().union(
+            *(_script_words(path.read_text(encoding="utf-8"))
+              for path in (outdir / "_static").rglob("*.js"))
+        )
         css = original.read_text(encoding="utf-8")
         if self._selectors[0] != css:
             self._selectors = (css, stylesheet_selectors(css))
