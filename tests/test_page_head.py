@@ -5,25 +5,16 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
+from conftest import NOTICE_FRONT_MATTER
 
 from tools.site_browser import page_paths
 
 NOTICE = "python.org/Privacy-Notice/"
 
-NOTICE_SOURCE = """\
----
-description: An example notice for the tests.
-date: 2024-10-04
-changes:
-  - date: 2024-10-04
-    kind: material
-    summary: First version.
----
-
-# Example Notice
-
-Text.
-"""
+NOTICE_SOURCE = (
+    NOTICE_FRONT_MATTER.replace("---\n", "---\ndescription: An example notice for the tests.\n", 1)
+    + "\n# Example Notice\n\nText.\n"
+)
 SITE_MAP_INDEX = """\
 ---
 description: The home page of the tests.
