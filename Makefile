@@ -84,6 +84,15 @@ check-addresses: venv ## Fail if a page or #id that existed at BASE is gone at H
 	$(REQUIRE_BASE)
 	$(VENVDIR)/bin/python -m tools.check_addresses --base '$(BASE)' --head '$(HEAD)'
 
+# A checkout of the MkDocs site that `make import` brings over.
+SRC         ?=
+export SRC
+
+.PHONY: import
+import: venv ## Import an MkDocs site's pages into source/ (SRC=<checkout>); report in _build/import
+	$(if $(value SRC),,$(error SRC is required: make import SRC=<checkout of an MkDocs site>))
+	$(VENVDIR)/bin/python -m tools.mkdocs_import "$$SRC" --report-dir $(BUILDDIR)/import
+
 .PHONY: linkcheck
 linkcheck: venv ## Check every link and processor URL (network); report in _build/linkcheck/
 	$(VENVDIR)/bin/python tools/linkcheck.py --builddir $(BUILDDIR) $(LINKCHECKOPTS)

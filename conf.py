@@ -22,6 +22,8 @@ extensions = [
     "policy_sphinx_extensions.page_weight",
     "notfound.extension",
     "policy_sphinx_extensions.not_found_page",
+    "policy_sphinx_extensions.heading_ids",
+    "policy_sphinx_extensions.linked_files",
     "sphinx_sitemap",
 ]
 
@@ -33,9 +35,10 @@ templates_path = [str(Path(__file__).parent / "_templates")]
 # Strict references: every cross-reference must resolve.
 nitpicky = True
 
-# MyST: GitHub-style heading ids (#1-information-we-collect), the addresses the
-# live site has always published, beside Sphinx's own.
-myst_heading_anchors = 3
+# MyST: every heading level gets the id the live site (MkDocs) has always
+# published (#1-information-we-collect), beside Sphinx's own.
+myst_heading_anchors = 6
+myst_heading_slug_func = "policy_sphinx_extensions.heading_ids.live_site_slug"
 myst_enable_extensions = []
 
 # Pages show the characters their sources hold: typographic quotes and

@@ -1,0 +1,208 @@
+"""One MkDocs page's Markdown as this site's MyST, with a note of every conversion.
+
+Each conversion keeps the words readers see and the addresses they use:
+
+* ``!!! note "Title"`` admonitions (and ``???`` collapsible ones) become MyST
+  admonition directives with the same type, title and body;
+* a heading whose id on the old site (its ``{#id}`` attribute, or the
+  ``_1`` Python-Markdown adds to a repeated title) is not the id MyST gives it
+  gets a MyST target above it, which keeps that id as written
+  (``policy_sphinx_extensions.heading_ids``); attribute lists themselves are
+  dropped, as no reader sees them;
+* ``*[ABBR]: Full`` abbreviations become the ``{abbr}`` role where the word is used;
+* a line holding a template placeholder (``{{ git_revision_date_localized }}``)
+  is removed: the date it would show goes to the front matter;
+* headings that skip levels (H2 then H4) take the level of their depth, keeping
+  their ids (the ids come from the text);
+* a page without an H1 gets one, the title the navigation (or the file name) gives it;
+* a line break made of trailing spaces becomes MyST's visible ``\\`` break;
+* a remote image becomes a link to it (the site makes no third-party requests);
+* an angle-bracketed domain, ``<python.org>``, which Python-Markdown took for an
+  HTML tag and readers never saw, becomes the word ``python.org``.
+
+Fenced code is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from myst_parser.slugs import unique_slug
+
+from policy_sphinx_extensions.heading_ids import live_site_slug
+
+FENCE = re.compile(r"^\s*(```+|~~~+)")
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+HEADING_ATTRS = re.compile(r"\s*\{\s*:?\s*([^}]*)\}\s*$")
+BLOCK_ATTRS = re.compile(r"^\s*\{:?\s*[#.][^}]*\}\s*$")
+ADMONITION = re.compile(r'^(!!!|\?\?\?\+?)\s+([\w-]+)(?:\s+"([^"]*)")?\s*$')
+ABBREVIATION = re.compile(r"^\*\[([^\]]+)\]:\s*(.+?)\s*$")
+PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\((https?://[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+ROLE = re.compile(r"\{[a-z-]+\}`[^`]*`")
+ANGLE_DOMAIN = re.compile(r"<((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})>")
+# Inline code, link targets and roles: the parts of a line abbreviations never touch.
+PROTECTED = re.compile(r"`[^`]*`|\]\([^)]*\)|\{[a-z-]+\}`[^`]*`|<[^>]*>")
+# Admonition types docutils knows, each with its own directive and title.
+DOCUTILS_ADMONITIONS = {
+    "attention", "caution", "danger", "error", "hint", "important", "note", "tip", "warning",
+}
+
+
+@dataclass
+class Converted:
+    text: str
+    title: str
+    conversions: list[tuple[int, str]] = field(default_factory=list)
+    # Text of lines removed on purpose, for the fidelity check to leave out.
+    removed_lines: list[str] = field(default_factory=list)
+    uses_git_date: bool = False
+
+
+def convert(
+    markdown: str, fallback_title: str, heading_ids: Sequence[str] = (), *, page: bool = True
+) -> Converted:
+    """*markdown* as MyST; *heading_ids* are the old site's ids of its headings, in order.
+
+    *page* is false for a part of a page (an admonition's body), which needs no title.
+    """
+    lines = markdown.replace("\r\n", "\n").split("\n")
+    result = Converted("", fallback_title)
+    abbreviations = _abbreviations(lines, result)
+    out: list[str] = []
+    in_fence = None
+    # The levels of the headings the current one is under (an added H1 counts).
+    open_levels = [] if re.search(r"^# ", markdown, re.MULTILINE) else [1]
+    has_h1 = False
+    old_ids = iter(heading_ids)
+    myst_ids: set[str] = set()
+    index = 0
+    while index < len(lines):
+        line, number = lines[index], index + 1
+        index += 1
+        fence = FENCE.match(line)
+        if in_fence:
+            out.append(line)
+            if fence and fence.group(1)[0] == in_fence[0] and len(fence.group(1)) >= len(in_fence):
+                in_fence = None
+            continue
+        if fence:
+            in_fence = fence.group(1)
+            out.append(line)
+            continue
+        if ABBREVIATION.match(line):
+            continue
+        if PLACEHOLDER.search(line):
+            result.removed_lines.append(line)
+            result.uses_git_date |= "git_revision_date" in line
+            result.conversions.append((number, f"template placeholder line removed: {line.strip()}"))
+            continue
+        if BLOCK_ATTRS.match(line):
+            result.conversions.append((number, f"attribute list dropped: {line.strip()}"))
+            continue
+        admonition = ADMONITION.match(line)
+        if admonition:
+            body, index = _indented_block(lines, index)
+            out.extend(_admonition(admonition, convert(body, fallback_title, page=False).text))
+            result.conversions.append((number, f"admonition '{admonition.group(2)}' → directive"))
+            continue
+        heading = HEADING.match(line)
+        if heading:
+            level, text = len(heading.group(1)), heading.group(2)
+            attrs = HEADING_ATTRS.search(text)
+            if attrs:
+                text = text[: attrs.start()]
+                result.conversions.append((number, f"heading attributes {{{attrs.group(1)}}} dropped"))
+            title, text = _plain(text), _inline(text, abbreviations, number, result)
+            myst_id = unique_slug(live_site_slug(ROLE.sub("", text)), myst_ids)
+            myst_ids.add(myst_id)
+            old_id = next(old_ids, myst_id)
+            if old_id != myst_id:
+                out.append(f"({old_id})=")
+                result.conversions.append((number, f"id #{old_id} kept by a target (MyST's is #{myst_id})"))
+            if level == 1 and not has_h1:
+                result.title, has_h1 = title, True
+            # A heading's level is its depth among the headings above it, so
+            # H2 > H4 > H4 > H3 reads H2 > H3 > H3 > H3, siblings kept siblings.
+            while open_levels and open_levels[-1] >= level:
+                open_levels.pop()
+            open_levels.append(level)
+            if len(open_levels) != level:
+                result.conversions.append((number, f"heading level H{level} → H{len(open_levels)}"))
+            out.append(f"{'#' * len(open_levels)} {text}")
+            continue
+        if re.search(r"\S {2,}$", line) and index < len(lines) and lines[index].strip():
+            line = line.rstrip() + "\\"
+            result.conversions.append((number, "hard line break (trailing spaces) → '\\'"))
+        out.append(_inline(line, abbreviations, number, result))
+    if page and not has_h1:
+        out[:0] = [f"# {fallback_title}", ""]
+        result.conversions.append((1, f"no H1: title '{fallback_title}' added"))
+    result.text = "\n".join(out).strip("\n") + "\n"
+    return result
+
+
+def _abbreviations(lines: list[str], result: Converted) -> dict[str, str]:
+    found = {}
+    for number, line in enumerate(lines, start=1):
+        match = ABBREVIATION.match(line)
+        if match:
+            found[match.group(1)] = match.group(2)
+            result.conversions.append((number, f"abbreviation {match.group(1)} → {{abbr}} role"))
+    return found
+
+
+def _indented_block(lines: list[str], index: int) -> tuple[str, int]:
+    body = []
+    while index < len(lines) and (lines[index].startswith("    ") or not lines[index].strip()):
+        if not lines[index].strip() and (index + 1 >= len(lines) or not lines[index + 1].startswith("    ")):
+            break
+        body.append(lines[index][4:])
+        index += 1
+    return "\n".join(body), index
+
+
+def _admonition(match: re.Match, body: str) -> list[str]:
+    kind, title = match.group(2).lower(), match.group(3)
+    fence = "`" * max(3, max((len(run) for run in re.findall(r"`{3,}", body)), default=0) + 1)
+    if title is None and kind in DOCUTILS_ADMONITIONS:
+        head = [f"{fence}{{{kind}}}"]
+    else:
+        shown = title if title else kind.capitalize()
+        head = [f"{fence}{{admonition}} {shown}", f":class: {kind}"]
+    return [*head, body.rstrip("\n"), fence, ""]
+
+
+def _inline(line: str, abbreviations: dict[str, str], number: int, result: Converted) -> str:
+    def image_to_link(match: re.Match) -> str:
+        result.conversions.append((number, f"remote image → link: {match.group(2)}"))
+        return f"[{match.group(1) or 'Image'}]({match.group(2)})"
+
+    def restore_domain(match: re.Match) -> str:
+        result.conversions.append((number, f"<{match.group(1)}> → {match.group(1)}"))
+        return match.group(1)
+
+    line = REMOTE_IMAGE.sub(image_to_link, line)
+    line = ANGLE_DOMAIN.sub(restore_domain, line)
+    if not abbreviations:
+        return line
+    pattern = re.compile(r"(?<![\w`])(" + "|".join(map(re.escape, abbreviations)) + r")(?![\w`])")
+    parts, last = [], 0
+    for protected in PROTECTED.finditer(line):
+        parts.append(pattern.sub(lambda m: _abbr(m, abbreviations), line[last:protected.start()]))
+        parts.append(protected.group())
+        last = protected.end()
+    parts.append(pattern.sub(lambda m: _abbr(m, abbreviations), line[last:]))
+    return "".join(parts)
+
+
+def _abbr(match: re.Match, abbreviations: dict[str, str]) -> str:
+    word = match.group(1)
+    return f"{{abbr}}`{word} ({abbreviations[word]})`"
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[*_`]", "", text).strip()
+
