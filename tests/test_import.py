@@ -138,6 +138,8 @@ def test_the_report_lists_each_conversion_with_its_line(imported):
         "example.org/Terms-of-Service.md:9: heading level H4 → H3",
         "example.org/code-of-conduct/index.md:7: hard line break",
         "example.org/code-of-conduct/index.md:1: no H1",
+        "reference/Request-Response.md:4: no H1: title 'Request Response Letter'",
+        "reference/Request-Response.md:9: hard line break",
     ):
         assert conversion in report, conversion
 

@@ -24,7 +24,7 @@ import yaml
 
 from . import dates, fidelity, pages
 from .convert import convert
-from .site import MkDocsSite, SiteError, read_site
+from .site import MkDocsSite, SiteError, read_site, split_meta
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,12 +56,13 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date) -> tuple[
     reports, old_html, titles = [], {}, {}
     shallow = dates.is_shallow(site.root)
     for page in site.pages():
-        text = (site.docs_dir / page.source).read_text(encoding="utf-8")
+        meta, text, meta_lines = split_meta((site.docs_dir / page.source).read_text(encoding="utf-8"))
         html = fidelity.render_old(text, site.extensions, site.extension_configs)
-        converted = convert(text, pages.fallback_title(page), fidelity.heading_ids(html))
-        titles[page.url_path] = page.title or converted.title
+        title = page.title or (str(meta["title"]) if meta.get("title") else pages.fallback_title(page))
+        converted = convert(text, title, fidelity.heading_ids(html), first_line=meta_lines + 1)
+        titles[page.url_path] = page.title or (str(meta["title"]) if meta.get("title") else converted.title)
         kind = pages.kind_of(page, converted.title)
-        date = dates.stated_date(text) or dates.git_date(site.root, site.docs_dir / page.source)
+        date = dates.stated_date(text, meta_lines + 1) or dates.git_date(site.root, site.docs_dir / page.source)
         written = source_dir / "index.md" if not page.url_path else pages.destination(source_dir, page)
         report = PageReport(
             source=str(page.source), written=str(written.relative_to(project)), url=f"/{page.url_path}/".replace("//", "/"),

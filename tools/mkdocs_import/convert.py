@@ -62,15 +62,21 @@ class Converted:
 
 
 def convert(
-    markdown: str, fallback_title: str, heading_ids: Sequence[str] = (), *, page: bool = True
+    markdown: str,
+    fallback_title: str,
+    heading_ids: Sequence[str] = (),
+    *,
+    page: bool = True,
+    first_line: int = 1,
 ) -> Converted:
     """*markdown* as MyST; *heading_ids* are the old site's ids of its headings, in order.
 
-    *page* is false for a part of a page (an admonition's body), which needs no title.
+    *page* is false for a part of a page (an admonition's body), which needs no
+    title; *first_line* is the line of the file *markdown* starts on.
     """
     lines = markdown.replace("\r\n", "\n").split("\n")
     result = Converted("", fallback_title)
-    abbreviations = _abbreviations(lines, result)
+    abbreviations = _abbreviations(lines, result, first_line)
     out: list[str] = []
     in_fence = None
     # The levels of the headings the current one is under (an added H1 counts).
@@ -80,7 +86,7 @@ def convert(
     myst_ids: set[str] = set()
     index = 0
     while index < len(lines):
-        line, number = lines[index], index + 1
+        line, number = lines[index], index + first_line
         index += 1
         fence = FENCE.match(line)
         if in_fence:
@@ -139,14 +145,14 @@ def convert(
         out.append(_inline(line, abbreviations, number, result))
     if page and not has_h1:
         out[:0] = [f"# {fallback_title}", ""]
-        result.conversions.append((1, f"no H1: title '{fallback_title}' added"))
+        result.conversions.append((first_line, f"no H1: title '{fallback_title}' added"))
     result.text = "\n".join(out).strip("\n") + "\n"
     return result
 
 
-def _abbreviations(lines: list[str], result: Converted) -> dict[str, str]:
+def _abbreviations(lines: list[str], result: Converted, first_line: int) -> dict[str, str]:
     found = {}
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first_line):
         match = ABBREVIATION.match(line)
         if match:
             found[match.group(1)] = match.group(2)

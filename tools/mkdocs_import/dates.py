@@ -23,9 +23,9 @@ class PageDate:
     source: str  # what the report says of it
 
 
-def stated_date(text: str) -> PageDate | None:
+def stated_date(text: str, first_line: int = 1) -> PageDate | None:
     """The date the page states ("Effective date: March 1, 2024", "Last updated 2023-01-05")."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=first_line):
         match = STATED_DATE.search(line)
         if not match:
             continue

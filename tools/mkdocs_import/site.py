@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -25,6 +26,25 @@ _MkDocsLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, 
 
 # MkDocs always enables these, whatever mkdocs.yml lists.
 MKDOCS_DEFAULT_EXTENSIONS = ("toc", "tables", "fenced_code")
+
+
+META = re.compile(r"\A---\n(.*?\n)(?:---|\.\.\.)\n", re.DOTALL)
+
+
+def split_meta(text: str) -> tuple[dict, str, int]:
+    """A page's MkDocs meta-data (YAML front matter), its Markdown, and the lines the meta-data took.
+
+    MkDocs reads the meta-data off before Python-Markdown sees the page: a
+    ``title`` there names the page, and the rest are settings of the old build.
+    """
+    match = META.match(text)
+    if not match:
+        return {}, text, 0
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}, text, 0  # not meta-data, as MkDocs too would read it
+    return (meta if isinstance(meta, dict) else {}), text[match.end():], match.group(0).count("\n")
 
 
 @dataclass(frozen=True)
