@@ -127,7 +127,7 @@ def test_bad_revision_is_a_clear_error(git_project, tmp_path, capsys):
 
     assert status == 2
     error = capsys.readouterr().err
-    assert "redline: error: 'no-such-branch' is not a commit in the git repository" in error
+    assert "redline: error: 'no-such-branch' is not a revision of the git repository" in error
     assert not out.exists()
 
 

@@ -489,7 +489,7 @@ def write_redline(
     base: BuiltRevision, head: BuiltRevision, out: Path, commits: list[str]
 ) -> list[NoticeRedline]:
     """Write the redline pages and index under *out* (emptied first)."""
-    base_url = head.setting("html_baseurl", "") or "https://example.invalid/"
+    base_url = head.config.html_baseurl or "https://example.invalid/"
     docnames = sorted(set(base.notices()) | set(head.notices()))
     redlines = [r for d in docnames if (r := redline_notice(base, head, d, base_url))]
     unchanged = [d for d in docnames if d not in {r.docname for r in redlines}]
