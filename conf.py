@@ -12,6 +12,7 @@ language = "en"
 
 extensions = [
     "myst_parser",
+    "policy_sphinx_extensions.labels",
     "policy_sphinx_extensions.dates",
     "policy_sphinx_extensions.navigation",
     "policy_sphinx_extensions.feed",
@@ -34,8 +35,8 @@ templates_path = [str(Path(__file__).parent / "_templates")]
 nitpicky = True
 
 # MyST: GitHub-style heading ids (#1-information-we-collect), the addresses the
-# live site has always published, beside Sphinx's own.
-myst_heading_anchors = 3
+# live site has always published, beside Sphinx's own, at every heading level.
+myst_heading_anchors = 6
 myst_enable_extensions = []
 
 # Pages show the characters their sources hold: typographic quotes and
