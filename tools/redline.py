@@ -7,8 +7,11 @@ is compared, not its Markdown, so re-wrapped lines or another list marker
 show no difference. For every notice that changed, a self-contained HTML
 page shows the notice with deleted words struck and inserted words marked,
 changed link targets as old -> new address, unchanged sections folded, and a
-summary: sections touched, words in and out, links changed. ``index.html``
-lists the notices with their counts.
+summary: sections touched, words in and out, links changed. The summary
+counts the notice's own text: its dates and change history are shown, after
+the text, but not counted, and the page's "Download PDF" link is no part of
+it. ``index.html`` lists the notices with their counts. Each page is also
+written as a PDF beside it, with every section in full.
 
 Written here rather than taken from an HTML diff library: the ones on PyPI
 diff markup (tags and all) or plain lines, while a reviewer needs the words
@@ -34,6 +37,7 @@ from urllib.parse import urljoin
 import jinja2
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from policy_sphinx_extensions.dates import CHANGES_SECTION_ID
 from tools.revisions import (
     BuiltRevision,
     RevisionError,
@@ -55,6 +59,12 @@ BLOCK_TAGS = HEADINGS | {
 MARKS = {"strong": "strong", "b": "strong", "em": "em", "i": "em", "code": "code",
          "kbd": "code", "sub": "sub", "sup": "sup"}
 SKIPPED = {"script", "style", "template", "button", "svg"}
+# Links of the page about the page (permalinks, its own PDF), not the notice's text.
+SKIPPED_CLASSES = {"headerlink", "pdf-download"}
+# The dates and change history policy_sphinx_extensions/dates.py adds to a
+# notice: shown in the redline, not counted as the notice's text.
+NOT_COUNTED_CLASSES = {"last-updated", "notice-date"}
+NOT_COUNTED_IDS = {CHANGES_SECTION_ID}
 # Two blocks are taken as one block edited when this much of their words match
 # (difflib's ratio: "Biography" -> "Biography and profile photo" is 0.4).
 SIMILAR = 0.3
@@ -97,6 +107,8 @@ class Block:
     depth: int
     marker: str
     words: tuple[Word, ...]
+    # False for the notice's dates and change history.
+    counted: bool = True
 
     @property
     def text(self) -> str:
@@ -128,12 +140,13 @@ class _Extractor:
         self.tag = "p"
         self.depth = 0
         self.marker = ""
+        self.counted = True
 
     def flush(self) -> None:
         words = _words(self.buffer)
         self.buffer = []
         if words:
-            self.blocks.append(Block(self.tag, self.depth, self.marker, words))
+            self.blocks.append(Block(self.tag, self.depth, self.marker, words, self.counted))
             self.marker = ""
 
     def walk(self, element: Tag, href: str | None, marks: tuple[str, ...]) -> None:
@@ -143,11 +156,14 @@ class _Extractor:
             if isinstance(child, NavigableString):
                 self.buffer.append((str(child), href, marks))
                 continue
-            if child.name in SKIPPED or "headerlink" in child.get("class", []):
+            classes = set(child.get("class", []))
+            if child.name in SKIPPED or classes & SKIPPED_CLASSES:
                 continue
             if child.name in BLOCK_TAGS:
                 self.flush()
-                saved = (self.tag, self.depth, self.marker)
+                saved = (self.tag, self.depth, self.marker, self.counted)
+                if classes & NOT_COUNTED_CLASSES or child.get("id") in NOT_COUNTED_IDS:
+                    self.counted = False
                 if child.name in HEADINGS or child.name == "pre":
                     self.tag = child.name
                 elif child.name == "li":
@@ -155,7 +171,7 @@ class _Extractor:
                     self.marker = _ordinal_marker(child)
                 self.walk(child, None, ())
                 self.flush()
-                self.tag, self.depth, self.marker = saved
+                self.tag, self.depth, self.marker, self.counted = saved
             elif child.name == "a" and child.get("href"):
                 self.walk(child, urljoin(self.page_url, child["href"]), marks)
             elif child.name == "br":
@@ -345,7 +361,8 @@ def _pair(old: list[Block], new: list[Block]):
     old one.
     """
     if len(old) == len(new) and all(
-        (o.tag, o.depth) == (n.tag, n.depth) for o, n in zip(old, new, strict=True)
+        (o.tag, o.depth, o.counted) == (n.tag, n.depth, n.counted)
+        for o, n in zip(old, new, strict=True)
     ):
         yield from zip(old, new, strict=True)
         return
@@ -354,7 +371,7 @@ def _pair(old: list[Block], new: list[Block]):
     for new_block in new:
         best, best_ratio = None, SIMILAR
         for index in range(start, len(old)):
-            if old[index].tag != new_block.tag:
+            if (old[index].tag, old[index].counted) != (new_block.tag, new_block.counted):
                 continue
             matcher = difflib.SequenceMatcher(
                 None, [w.text for w in old[index].words], [w.text for w in new_block.words],
@@ -375,11 +392,18 @@ def _pair(old: list[Block], new: list[Block]):
 
 
 def diff_blocks(old: list[Block], new: list[Block]) -> tuple[list[RenderedBlock], Counts]:
-    """Every block of the notice in reading order, with the words that changed marked."""
+    """Every block of the notice in reading order, with the words that changed marked.
+
+    The counts are those of the notice's text: the blocks not counted (dates,
+    change history) are marked but left out of them.
+    """
     counts = Counts()
     rendered: list[RenderedBlock] = []
     matcher = difflib.SequenceMatcher(
-        None, [(b.tag, b.text) for b in old], [(b.tag, b.text) for b in new], autojunk=False
+        None,
+        [(b.tag, b.counted, b.text) for b in old],
+        [(b.tag, b.counted, b.text) for b in new],
+        autojunk=False,
     )
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         pairs = (
@@ -388,17 +412,19 @@ def diff_blocks(old: list[Block], new: list[Block]) -> tuple[list[RenderedBlock]
             else _pair(old[i1:i2], new[j1:j2])
         )
         for old_block, new_block in pairs:
+            # Blocks pair only with blocks of the same kind, counted or not.
+            tally = counts if (new_block or old_block).counted else Counts()
             if new_block is None:
-                counts.deleted(old_block.words)
+                tally.deleted(old_block.words)
                 html_text = f"<del>{_render_words(old_block.words)}</del>"
                 rendered.append(RenderedBlock("deleted", old_block, html_text))
             elif old_block is None:
-                counts.inserted(new_block.words)
+                tally.inserted(new_block.words)
                 html_text = f"<ins>{_render_words(new_block.words)}</ins>"
                 rendered.append(RenderedBlock("inserted", new_block, html_text))
             else:
                 html_text, block_counts = diff_words(old_block.words, new_block.words)
-                counts.add(block_counts)
+                tally.add(block_counts)
                 status = "changed" if block_counts.changed else "equal"
                 rendered.append(RenderedBlock(status, new_block, html_text))
     return rendered, counts
@@ -409,6 +435,8 @@ class Section:
     anchor: str
     heading: RenderedBlock | None
     blocks: list[RenderedBlock]
+    # The title of a section that has no heading of its own.
+    name: str = "Introduction"
 
     @property
     def touched(self) -> bool:
@@ -418,13 +446,15 @@ class Section:
 
     @property
     def title(self) -> str:
-        return self.heading.block.text if self.heading else "Introduction"
+        return self.heading.block.text if self.heading else self.name
 
 
 def sections(blocks: list[RenderedBlock]) -> list[Section]:
-    """Cut the blocks at each top-level heading (the title and each h2)."""
+    """Cut the notice's text at each top-level heading (the title and each h2)."""
     found: list[Section] = []
     for block in blocks:
+        if not block.block.counted:
+            continue
         if block.block.tag in ("h1", "h2") or not found:
             is_heading = block.block.tag in ("h1", "h2")
             found.append(Section(f"section-{len(found) + 1}", block if is_heading else None, []))
@@ -434,13 +464,21 @@ def sections(blocks: list[RenderedBlock]) -> list[Section]:
     return found
 
 
+def history_section(blocks: list[RenderedBlock]) -> Section | None:
+    """The notice's dates and change history, in one section of their own."""
+    history = [block for block in blocks if not block.block.counted]
+    return Section("section-history", None, history, "Dates and change history") if history else None
+
+
 @dataclass
 class NoticeRedline:
     docname: str
     title: str
     status: str  # changed, added, removed
+    # The sections of the notice's text, which the summary counts.
     sections: list[Section]
     counts: Counts
+    history: Section | None = None
 
     @property
     def pdf_filename(self) -> str:
@@ -472,7 +510,9 @@ def redline_notice(base: BuiltRevision, head: BuiltRevision, docname: str, base_
     status = "added" if not old else "removed" if not new else "changed"
     title_block = next((b.block for b in rendered if b.block.tag == "h1"), None)
     title = title_block.text if title_block else docname
-    return NoticeRedline(docname, title, status, sections(rendered), counts)
+    return NoticeRedline(
+        docname, title, status, sections(rendered), counts, history_section(rendered)
+    )
 
 
 def _environment() -> jinja2.Environment:
@@ -503,13 +543,17 @@ def write_redline(
         target = out / redline.filename
         target.parent.mkdir(parents=True, exist_ok=True)
         depth = redline.filename.count("/")
+        page = environment.get_template("redline.html")
         target.write_text(
-            environment.get_template("redline.html").render(
-                redline=redline, index_url="../" * depth + "index.html", **common
-            ),
+            page.render(redline=redline, index_url="../" * depth + "index.html",
+                        for_pdf=False, **common),
             encoding="utf-8",
         )
-        write_redline_pdf(target)
+        # On paper nothing is folded and there is no other page to go to.
+        write_redline_pdf(
+            page.render(redline=redline, index_url="", for_pdf=True, **common),
+            out / redline.pdf_filename,
+        )
     (out / "index.html").write_text(
         environment.get_template("redline-index.html").render(
             redlines=redlines, unchanged=unchanged, **common
@@ -519,13 +563,13 @@ def write_redline(
     return redlines
 
 
-def write_redline_pdf(page: Path) -> Path:
-    """The redline *page* as a PDF beside it, to attach to an approval."""
+def write_redline_pdf(page_html: str, pdf: Path) -> Path:
+    """The redline page's paper version as *pdf*, to attach to an approval."""
     # Imported here: WeasyPrint's start-up is only paid when a redline is written.
     import weasyprint
 
-    pdf = page.with_suffix(".pdf")
-    weasyprint.HTML(filename=str(page)).write_pdf(pdf)
+    # The page is self-contained: nothing is fetched (no base URL to resolve against).
+    weasyprint.HTML(string=page_html).write_pdf(pdf)
     return pdf
 
 
