@@ -5,12 +5,15 @@ from __future__ import annotations
 import contextlib
 import io
 import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.errors import ConfigError
 
 from tools import redline
+from tools.revisions import read_config
 from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
 
 NAVIGATION = """\
@@ -249,3 +252,23 @@ def test_deleted_and_inserted_blocks_and_sections():
     assert blocks[-1].block.depth == 1 and blocks[-1].block.marker == "•"
     sections = redline.sections(blocks)
     assert [(s.title, s.touched) for s in sections] == [("T", False), ("A", False), ("B", True)]
+
+
+# A revision's configuration, as Sphinx reads it (tools/revisions.py).
+
+def test_read_config_reads_conf_py_as_sphinx_does(tmp_path):
+    (tmp_path / "conf.py").write_text(
+        "import sys\nsys.path.insert(0, 'extensions')\n"
+        "html_baseurl = 'https://policies.example/'\npolicy_site_pages = ['index', 'about']\n",
+        encoding="utf-8",
+    )
+    path = list(sys.path)
+    config = read_config(tmp_path, policy_site_pages=["index"], html_baseurl="", unset=3)
+    assert (config.html_baseurl, config.policy_site_pages) == (
+        "https://policies.example/", ["index", "about"]
+    )
+    assert config.unset == 3  # an added value conf.py does not set has its default
+    assert config.root_doc == "index"  # Sphinx's own default
+    assert sys.path == path  # the revision's folders are never imported from
+    with pytest.raises(ConfigError, match="doesn't contain a conf.py"):
+        read_config(tmp_path / "nowhere")
