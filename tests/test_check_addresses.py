@@ -7,11 +7,11 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
 
 from policy_sphinx_extensions import yamldata
 from tools import check_addresses
 from tools.check_addresses import Page
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
 
 NOTICE = """\
 ---

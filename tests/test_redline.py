@@ -10,11 +10,11 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
 from sphinx.errors import ConfigError
 
-from tools import redline
+from tools import redline, redline_diff, redline_text
 from tools.revisions import read_config
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
 
 NAVIGATION = """\
 live_site: https://policies.python.org/
@@ -209,9 +209,9 @@ PAGE_URL = "https://policies.python.org/example/Notice/"
 
 
 def diff(old_html: str, new_html: str):
-    old = redline.extract_blocks(f'<div role="main">{old_html}</div>', PAGE_URL)
-    new = redline.extract_blocks(f'<div role="main">{new_html}</div>', PAGE_URL)
-    return redline.diff_blocks(old, new)
+    old = redline_text.extract_blocks(f'<div role="main">{old_html}</div>', PAGE_URL)
+    new = redline_text.extract_blocks(f'<div role="main">{new_html}</div>', PAGE_URL)
+    return redline_diff.diff_blocks(old, new)
 
 
 def test_punctuation_is_its_own_token():
@@ -245,13 +245,43 @@ def test_deleted_and_inserted_blocks_and_sections():
     old = "<h1>T</h1><p>Intro.</p><h2>A</h2><p>Kept.</p><h2>B</h2><p>Gone entirely now.</p>"
     new = ("<h1>T</h1><p>Intro.</p><h2>A</h2><p>Kept.</p><h2>B</h2>"
            "<ul><li><p>New item.</p></li></ul>")
-    blocks, counts = diff(old, new)
+    blocks, _ = diff(old, new)
     assert [(b.status, b.block.text) for b in blocks[-2:]] == [
         ("deleted", "Gone entirely now."), ("inserted", "New item."),
     ]
     assert blocks[-1].block.depth == 1 and blocks[-1].block.marker == "•"
     sections = redline.sections(blocks)
     assert [(s.title, s.touched) for s in sections] == [("T", False), ("A", False), ("B", True)]
+
+
+
+def test_dates_and_history_are_marked_but_not_counted():
+    old = ('<h1>T</h1><p class="last-updated">Last updated <strong>October 4, 2024</strong></p>'
+           '<p class="pdf-download"><a href="../pdf/T.pdf">Download PDF</a></p><p>Text.</p>'
+           '<section id="changes-to-this-notice"><h2>Changes to this notice</h2><ul>'
+           '<li id="change-2024-10-04"><p>October 4, 2024 (material): First.</p></li></ul>'
+           "</section>")
+    new = (old.replace("October 4, 2024</strong>", "November 1, 2024</strong>")
+           .replace("<ul>", "<ul><li><p>November 1, 2024 (material): Six words of a summary.</p>"
+                    "</li>"))
+    blocks, counts = diff(old, new)
+    assert [(b.block.text, b.block.counted) for b in blocks] == [
+        ("T", True),
+        ("Last updated November 1, 2024", False),
+        ("Text.", True),
+        ("Changes to this notice", False),
+        ("November 1, 2024 (material): Six words of a summary.", False),
+        ("October 4, 2024 (material): First.", False),
+    ]
+    assert [b.status for b in blocks if not b.block.counted] == [
+        "changed", "equal", "inserted", "equal"
+    ]
+    assert not counts.changed
+    assert [(s.title, s.touched) for s in redline.sections(blocks)] == [("T", False)]
+    history = redline.history_section(blocks)
+    assert (history.title, history.touched, len(history.blocks)) == (
+        "Dates and change history", True, 4
+    )
 
 
 # A revision's configuration, as Sphinx reads it (tools/revisions.py).
