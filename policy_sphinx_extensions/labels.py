@@ -21,6 +21,8 @@ the build naming the label's file and line.
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes
 from docutils.transforms import Transform
 from docutils.transforms.references import PropagateTargets
@@ -65,10 +67,19 @@ class LabelIds(Transform):
                     self.rename(section, name, wanted)
 
     def rename(self, element: nodes.Element, name: str, wanted: str) -> bool:
-        """Make *wanted* the id *element* has for *name*, if no element has it yet."""
+        """Make *wanted* the id *element* has for *name*, if no element has it yet.
+
+        Only an id docutils made for the name is replaced (the name made into
+        an id, or a numbered one): one an extension set on purpose is kept.
+        """
         document = self.document
         made = document.nameids.get(name)
         if made is None or made == wanted or made not in element["ids"] or wanted in document.ids:
+            return False
+        prefix = document.settings.auto_id_prefix
+        if prefix.endswith("%"):
+            prefix = f"{prefix[:-1]}{element.tagname}-"
+        if made != nodes.make_id(name) and not re.fullmatch(re.escape(prefix) + r"\d+", made):
             return False
         element["ids"][element["ids"].index(made)] = wanted
         del document.ids[made]
