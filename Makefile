@@ -69,20 +69,25 @@ format: venv ## Rewrite source/ to fix the Markdown lint findings that can be fi
 	@# pymarkdown exits 3 when it fixed a file, which is what was asked.
 	$(VENVDIR)/bin/pymarkdown --config pyproject.toml fix -r $(SOURCEDIR) || [ $$? -eq 3 ]
 
-# Git revisions compared by `make redline` and `make check-addresses`.
-BASE        ?=
-HEAD        ?= HEAD
+# Git revisions compared by `make redline` and `make check-addresses`, taken
+# as written: a branch may be named `a';b` or hold a `$`. make expands nothing
+# in them (override ... $(value ...)), and they reach the tools only through
+# the environment, never through a recipe's text, so no value reaches a shell.
+override BASE := $(value BASE)
+override HEAD := $(or $(value HEAD),HEAD)
+redline check-addresses: export BASE := $(BASE)
+redline check-addresses: export HEAD := $(HEAD)
 REQUIRE_BASE = $(if $(BASE),,$(error BASE is required: make $@ BASE=<git revision> [HEAD=<revision>]))
 
 .PHONY: redline
 redline: venv ## Redline of the notices from BASE to HEAD, into _build/redline
 	$(REQUIRE_BASE)
-	$(VENVDIR)/bin/python -m tools.redline --base '$(BASE)' --head '$(HEAD)' --out $(BUILDDIR)/redline
+	$(VENVDIR)/bin/python -m tools.redline --base="$$BASE" --head="$$HEAD" --out $(BUILDDIR)/redline
 
 .PHONY: check-addresses
 check-addresses: venv ## Fail if a page or #id that existed at BASE is gone at HEAD
 	$(REQUIRE_BASE)
-	$(VENVDIR)/bin/python -m tools.check_addresses --base '$(BASE)' --head '$(HEAD)'
+	$(VENVDIR)/bin/python -m tools.check_addresses --base="$$BASE" --head="$$HEAD"
 
 # A checkout of the MkDocs site that `make import` brings over.
 SRC         ?=

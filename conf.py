@@ -12,6 +12,7 @@ language = "en"
 
 extensions = [
     "myst_parser",
+    "policy_sphinx_extensions.labels",
     "policy_sphinx_extensions.dates",
     "policy_sphinx_extensions.navigation",
     "policy_sphinx_extensions.feed",
@@ -22,7 +23,6 @@ extensions = [
     "policy_sphinx_extensions.page_weight",
     "notfound.extension",
     "policy_sphinx_extensions.not_found_page",
-    "policy_sphinx_extensions.heading_ids",
     "policy_sphinx_extensions.linked_files",
     "sphinx_sitemap",
 ]

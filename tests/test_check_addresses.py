@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import pytest
+from bs4 import BeautifulSoup
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
 
 from policy_sphinx_extensions import yamldata
 from tools import check_addresses
 from tools.check_addresses import Page
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER
 
-NOTICE = NOTICE_FRONT_MATTER + """
+NOTICE = """\
+---
+date: 2024-10-04
+changes:
+  - date: 2024-10-04
+    kind: material
+    summary: Second version.
+  - date: 2024-01-15
+    kind: material
+    summary: First version.
+---
+
 # Example Notice
 
 Text.
@@ -21,13 +36,41 @@ Names.
 ## 2. Sharing
 
 None.
+
+### 2.1 Partners
+
+None either.
+
+#### 2.1.1 Cookies
+
+No cookies.
 """
-RENAMED = NOTICE.replace("## 2. Sharing", "## 2. Sharing with others")
-MOVED_NAVIGATION = """\
+OTHER = NOTICE_FRONT_MATTER + "\n# Other Notice\n\nOther text.\n"
+NAVIGATION = """\
 live_site: https://policies.python.org/
 nav:
   - title: Example Notice
-    path: example/Moved
+    path: example/Notice
+  - title: Other Notice
+    path: example/{other}
+"""
+# An H2 and an H4 renamed, the oldest change-history entry dropped.
+RENAMED = (
+    NOTICE.replace("## 2. Sharing", "## 2. Sharing with others")
+    .replace("#### 2.1.1 Cookies", "#### 2.1.1 Cookies and storage")
+    .replace("  - date: 2024-01-15\n    kind: material\n    summary: First version.\n", "")
+)
+# The same, each old id kept the way the error message says.
+KEPT = (
+    RENAMED.replace("## 2. Sharing with others", "(sharing)=\n(2-sharing)=\n## 2. Sharing with others")
+    .replace("#### 2.1.1 Cookies and storage",
+             "(cookies)=\n(211-cookies)=\n#### 2.1.1 Cookies and storage")
+)
+REMOVED_CHANGE = """\
+removed:
+  - page: example/Notice
+    id: change-2024-01-15
+    reason: The first version's entry was a mistake.
 """
 REMOVED_SHARING = """\
 removed:
@@ -40,82 +83,134 @@ removed:
 """
 
 
-def run(git_project, base: str, capsys) -> tuple[int, str, str]:
-    status = check_addresses.main(["--repo", str(git_project.root), "--base", base])
+def run(repo, base: str, head: str, capsys) -> tuple[int, str, str]:
+    status = check_addresses.main(["--repo", str(repo.root), "--base", base, "--head", head])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 
 
-@pytest.fixture
-def base(git_project) -> str:
-    return git_project.commit({"index.md": HOME_PAGE, "example/Notice.md": NOTICE}, "First")
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> GitProject:
+    """Two notices at a base commit, and the changes the tests check against it (tags)."""
+    repo = GitProject(tmp_path_factory.mktemp("addresses") / "repo")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": NOTICE,
+                 "example/Other.md": OTHER, "_data/navigation.yaml": NAVIGATION.format(other="Other")},
+                "First")
+    repo.git("tag", "base")
+    moved = {"example/Other.md": None, "example/Moved.md": OTHER,
+             "_data/navigation.yaml": NAVIGATION.format(other="Moved")}
+    repo.commit({"example/Notice.md": RENAMED, **moved}, "Rename headings, move a page")
+    repo.git("tag", "broken")
+    conf = repo.root / "conf.py"
+    conf.write_text(conf.read_text() + '\nredirects = {"example/Other": "../Moved/"}\n')
+    repo.commit({"example/Notice.md": KEPT, "_data/removed-ids.yaml": REMOVED_CHANGE},
+                "Keep the old ids, redirect the moved page")
+    repo.git("tag", "kept")
+    repo.commit({"_data/removed-ids.yaml": "removed:\n  - page: example/Notice\n    id: sharing\n"},
+                "A removed id without a reason")
+    repo.git("tag", "no-reason")
+    return repo
 
 
-def test_unchanged_addresses_pass(git_project, base, capsys):
-    git_project.commit({"example/Notice.md": NOTICE.replace("Names.", "Full names.")})
-    status, out, err = run(git_project, base, capsys)
+@pytest.fixture(scope="module")
+def broken(repo):
+    """The check of the renamed headings and the moved page, without what keeps them."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = check_addresses.main(
+            ["--repo", str(repo.root), "--base", "base", "--head", "broken"]
+        )
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_renamed_headings_and_dropped_history_entry_fail_naming_the_fix(broken):
+    status, _, err = broken
+    assert status == 1, err
+    gone = {line.split(" is gone")[0].removeprefix("error: "): line.split(" is gone: ")[1]
+            for line in err.splitlines() if "#" in line}
+    # Sphinx's id and the GitHub-style id of each renamed heading, at level 2
+    # and level 4, and the dropped entry's id: nothing else.
+    assert sorted(gone) == [
+        "/example/Notice/#2-sharing", "/example/Notice/#211-cookies",
+        "/example/Notice/#change-2024-01-15", "/example/Notice/#cookies",
+        "/example/Notice/#sharing",
+    ]
+    assert gone["/example/Notice/#2-sharing"] == (
+        'it was an id of the heading "2. Sharing": keep it with the line (2-sharing)= right '
+        "above the heading that replaced it, one such line for each id (or, if it must go, "
+        "list it with a reason in source/_data/removed-ids.yaml)"
+    )
+    assert 'the heading "2.1.1 Cookies": keep it with the line (cookies)= right above' in (
+        gone["/example/Notice/#cookies"])
+    assert gone["/example/Notice/#change-2024-01-15"].startswith(
+        "it was the id of the change-history entry of January 15, 2024, made from the entry's "
+        "date in the front matter: keep the entry and its date (or, if it must go, list it "
+    )
+    assert "error: page /example/Other/ is gone: keep it, or redirect it" in err
+
+
+def test_old_ids_kept_with_labels_and_a_redirect_pass(repo, capsys):
+    status, out, err = run(repo, "base", "kept", capsys)
     assert status == 0, err
     assert "Every address still holds." in out
 
 
-def test_renamed_heading_fails(git_project, base, capsys):
-    git_project.commit({"example/Notice.md": RENAMED}, "Rename a heading")
-    status, _, err = run(git_project, base, capsys)
-    assert status == 1
-    # Sphinx's id and the GitHub-style id of the old heading, nothing else.
-    assert [line.split(" is gone")[0] for line in err.splitlines() if " is gone" in line] == [
-        "error: /example/Notice/#2-sharing",
-        "error: /example/Notice/#sharing",
-    ]
-    assert "source/_data/removed-ids.yaml" in err
-
-
-def test_renamed_heading_with_removed_ids_entry_passes(git_project, base, capsys):
-    git_project.commit(
-        {"example/Notice.md": RENAMED, "_data/removed-ids.yaml": REMOVED_SHARING},
-        "Rename a heading, on purpose",
-    )
-    status, _, err = run(git_project, base, capsys)
-    assert status == 0, err
-
-
-def test_moved_page_fails(git_project, base, capsys):
-    git_project.commit(
-        {"example/Notice.md": None, "example/Moved.md": NOTICE,
-         "_data/navigation.yaml": MOVED_NAVIGATION},
-        "Move the notice",
-    )
-    status, _, err = run(git_project, base, capsys)
-    assert status == 1
-    assert "error: page /example/Notice/ is gone: keep it, or redirect it" in err
-
-
-def test_moved_page_with_redirect_passes(git_project, base, capsys):
-    conf = git_project.root / "conf.py"
-    conf.write_text(conf.read_text() + '\nredirects = {"example/Notice": "../Moved/"}\n')
-    git_project.commit(
-        {"example/Notice.md": None, "example/Moved.md": NOTICE,
-         "_data/navigation.yaml": MOVED_NAVIGATION},
-        "Move the notice, redirected",
-    )
-    status, _, err = run(git_project, base, capsys)
-    assert status == 0, err
-
-
-def test_removed_id_without_reason_is_an_error_naming_the_line(git_project, base, capsys):
-    git_project.commit(
-        {"example/Notice.md": RENAMED,
-         "_data/removed-ids.yaml": "removed:\n  - page: example/Notice\n    id: sharing\n"},
-    )
-    status, _, err = run(git_project, base, capsys)
+def test_removed_id_without_reason_is_an_error_naming_the_line(repo, capsys):
+    status, _, err = run(repo, "base", "no-reason", capsys)
     assert status == 2
     assert "source/_data/removed-ids.yaml:2: 'reason' must be a non-empty text" in err
 
 
-def test_bad_revision_is_a_clear_error(git_project, base, capsys):
-    status, _, err = run(git_project, "v9.9", capsys)
+def test_bad_revision_is_a_clear_error(repo, capsys):
+    status, _, err = run(repo, "v9.9", "kept", capsys)
     assert status == 2
-    assert "'v9.9' is not a commit" in err
+    assert "'v9.9' is not a revision of the git repository" in err
+
+
+def heading_ids(soup: BeautifulSoup, title: str) -> set[str]:
+    """Every id a heading has: its section's, and the spans docutils writes before it."""
+    heading = next(h for h in soup.find_all("h2") if h.get_text().startswith(title))
+    section = heading.parent
+    return {section["id"], *(span["id"] for span in section.find_all("span", recursive=False))}
+
+
+def test_labels_keep_their_ids_as_written_and_a_taken_one_fails(project):
+    """The labels a heading keeps its old ids with (policy_sphinx_extensions/labels.py)."""
+    build = project({
+        "index.md": HOME_PAGE,
+        "example/Notice.md": NOTICE_FRONT_MATTER + """
+# Example Notice
+
+(information-we-collect)=
+(1-information-we-collect)=
+## 1. What we collect
+
+(2-sharing)=
+## 3. Sharing
+
+See {ref}`2-sharing`.
+
+## Partners
+
+(partners)=
+## Other partners
+""",
+    })
+    # The last label's id is the heading "Partners"'s: the build fails there.
+    assert build.returncode != 0
+    assert "Notice.md:22: WARNING: the label (partners)= cannot have the id 'partners'" in (
+        build.output)
+    soup = BeautifulSoup(build.page("example/Notice"), "html.parser")
+    # Each label's id as written, and the heading's own two ids as without labels.
+    assert heading_ids(soup, "1. What we collect") == {
+        "information-we-collect", "1-information-we-collect", "what-we-collect",
+        "1-what-we-collect",
+    }
+    # The renumbered heading: Sphinx's id is unchanged, the GitHub-style one kept.
+    assert heading_ids(soup, "3. Sharing") == {"2-sharing", "sharing", "3-sharing"}
+    assert [a["href"] for a in soup.select("article p a") if a.get_text() == "3. Sharing"] == [
+        "#2-sharing"
+    ]
 
 
 # The comparison itself, on pages already read: no build needed.

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import pytest
 from bs4 import BeautifulSoup
-from pypdf import PdfReader
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
+from sphinx.errors import ConfigError
 
-from tools import redline
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER
+from tools import redline, redline_diff, redline_text
+from tools.revisions import read_config
 
+NAVIGATION = """\
+live_site: https://policies.python.org/
+nav:
+  - title: Example Notice
+    path: example/Notice
+  - title: Other Notice
+    path: example/Other
+"""
 BASE_NOTICE = NOTICE_FRONT_MATTER + """
 # Example Notice
 
-We may share your information with the
-[partner](https://partner.example/terms/) named in this notice.
+This notice says what we collect and who we share it with.
 
 ## 1. What we collect
 
@@ -21,113 +36,170 @@ We may share your information with the
 
 ## 2. Sharing
 
-We share nothing with anyone.
+We share nothing with anyone. We may share your information with the
+[partner](https://partner.example/terms/) named in this notice.
 
 ## 3. Contact
 
 Write to us at any time.
 """
-# Words and a link target changed.
+# Six words and a link target changed, and, as for every material change, a
+# new date and an entry in the change history, which are not the notice's text.
 EDITED_NOTICE = (
     BASE_NOTICE.replace("partner.example/terms/", "partner.example/terms/v2/")
     .replace("- Email address", "- Email address and phone number")
     .replace("nothing with anyone", "nothing with advertisers")
+    .replace("date: 2024-10-04\nchanges:\n", """date: 2024-11-01
+changes:
+  - date: 2024-11-01
+    kind: material
+    summary: >-
+      We now share information with advertisers and collect phone numbers, as
+      the board decided at its meeting in October 2024.
+""")
 )
-# The same words, re-wrapped, with another list marker and emphasis syntax.
+OTHER_NOTICE = NOTICE_FRONT_MATTER + """
+# Other Notice
+
+- Full name
+- Email address
+
+We share nothing with advertisers.
+"""
+# The same words, re-wrapped, with another list marker.
 REWRAPPED_NOTICE = (
-    EDITED_NOTICE.replace("with the\n[partner]", "with\nthe [partner]")
-    .replace("- Full name\n- Email", "* Full name\n* Email")
+    OTHER_NOTICE.replace("- Full name\n- Email", "* Full name\n* Email")
     .replace("We share nothing with advertisers.", "We share nothing\nwith advertisers.")
 )
 
 
-def body_marks(soup: BeautifulSoup, tag: str) -> list[str]:
-    """The text of each <del> or <ins> in the notice body, link notes aside."""
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    """The redline of one edited notice and one only re-wrapped, written once."""
+    repo = GitProject(tmp_path_factory.mktemp("redline") / "repo")
+    base = repo.commit({"index.md": HOME_PAGE, "example/Notice.md": BASE_NOTICE,
+                        "example/Other.md": OTHER_NOTICE, "_data/navigation.yaml": NAVIGATION},
+                       "First")
+    edited = repo.commit({"example/Notice.md": EDITED_NOTICE,
+                          "example/Other.md": REWRAPPED_NOTICE}, "Edit")
+    assert repo.git("diff", "--stat", base, edited, "--", "source/example/Other.md")
+    out = repo.root.parent / "redline"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        status = redline.main(["--repo", str(repo.root), "--base", base, "--head", edited,
+                               "--out", str(out)])
+    assert status == 0, stderr.getvalue()
+    return {"repo": repo, "edited": edited, "out": out, "stdout": stdout.getvalue(),
+            "page": BeautifulSoup((out / "example/Notice.html").read_text(encoding="utf-8"),
+                                  "html.parser")}
+
+
+def notice_marks(soup: BeautifulSoup, tag: str) -> list[str]:
+    """The text of each <del> or <ins> in the notice's text, link notes aside."""
     return [
         element.get_text()
-        for element in soup.select(f"main {tag}")
+        for element in soup.select(f"main .rl-section:not(#section-history) {tag}")
         if not element.find_parent(class_="rl-link-change")
     ]
 
 
-def test_redline_marks_exactly_the_changed_words_and_link(git_project, tmp_path, capsys):
-    base = git_project.commit({"index.md": HOME_PAGE, "example/Notice.md": BASE_NOTICE}, "First")
-    edited = git_project.commit({"example/Notice.md": EDITED_NOTICE}, "Edit")
-    out = tmp_path / "redline"
-
-    status = redline.main(["--repo", str(git_project.root), "--base", base, "--head", edited,
-                           "--out", str(out)])
-
-    assert status == 0, capsys.readouterr()
-    soup = BeautifulSoup((out / "example/Notice.html").read_text(encoding="utf-8"), "html.parser")
-    assert body_marks(soup, "del") == ["anyone"]
-    assert body_marks(soup, "ins") == ["and phone number", "advertisers"]
+def test_redline_marks_exactly_the_changed_words_and_link(result):
+    soup = result["page"]
+    assert notice_marks(soup, "del") == ["anyone"]
+    assert notice_marks(soup, "ins") == ["and phone number", "advertisers"]
     notes = soup.select("main .rl-link-change")
     assert [note.get_text() for note in notes] == [
         "link: https://partner.example/terms/ → https://partner.example/terms/v2/"
     ]
     assert soup.select_one("main .rl-link-changed").get_text() == "partner"
+    # The commits under review, by subject.
+    repo, edited = result["repo"], result["edited"]
+    assert [item.get_text(" ", strip=True) for item in soup.select(".rl-commits li")] == [
+        f"{repo.git('rev-parse', '--short', edited)} Edit"
+    ]
 
+
+def test_counts_are_of_the_notice_text_alone(result):
+    soup = result["page"]
     counts = [item.get_text(" ", strip=True) for item in soup.select(".rl-counts li")]
-    # The title section (with the introduction), 1, 2, 3 and the change history.
-    assert counts == ["3 of 5 sections touched", "4 words inserted", "1 words deleted",
+    # The title section (with the introduction), 1, 2 and 3: the new date and
+    # change-history entry are not counted.
+    assert counts == ["2 of 4 sections touched", "4 words inserted", "1 words deleted",
                       "1 links changed"]
-    # Touched sections are open; the unchanged one is folded.
+    assert "+4 / -1 words" in result["stdout"]
+    # Touched sections are open, the others folded; the dates and history
+    # come last, shown with their changes.
     sections = {
         section.summary.get_text(" ", strip=True): section.has_attr("open")
         for section in soup.select("details.rl-section")
     }
     assert sections == {
-        "Example Notice": True,
+        "Example Notice unchanged": False,
         "1. What we collect": True,
         "2. Sharing": True,
         "3. Contact unchanged": False,
-        "Changes to this notice unchanged": False,
+        "Dates and change history not counted in the summary": True,
     }
+    history = soup.select_one("#section-history")
+    assert [ins.get_text() for ins in history.select("ins")][-1].startswith(
+        "November 1, 2024 (material): We now share information with advertisers"
+    )
+    # The page's link to its own PDF is no part of the notice.
+    assert "Download PDF" not in soup.get_text()
 
+
+def test_index_lists_the_changed_notice_and_not_the_rewrapped_one(result):
+    out = result["out"]
     index = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
     row = [cell.get_text(" ", strip=True) for cell in index.select("tbody tr td")]
-    assert row == ["Example Notice ( PDF ) example/Notice", "changed", "3", "4", "1", "1"]
+    assert row == ["Example Notice ( PDF ) example/Notice", "changed", "2", "4", "1", "1"]
     assert [a["href"] for a in index.select("tbody a")] == ["example/Notice.html",
                                                              "example/Notice.pdf"]
-    assert "example/Notice.html: changed" in capsys.readouterr().out
-    # The same page as a PDF, to attach to an approval.
-    pages = PdfReader(out / "example/Notice.pdf").pages
-    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in pages)
-    assert "Redline: Example Notice" in pdf_text
-    assert "We share nothing with anyone advertisers." in pdf_text
-    assert "https://partner.example/terms/ → https://partner.example/terms/v2/" in pdf_text
-    # The commits under review, by subject.
-    assert [item.get_text(" ", strip=True) for item in soup.select(".rl-commits li")] == [
-        f"{git_project.git('rev-parse', '--short', edited)} Edit"
+    # Re-wrapped lines and another list marker: nothing a reader sees.
+    assert "Unchanged for a reader: example/Other ." in index.get_text(" ", strip=True)
+    assert sorted(path.relative_to(out).as_posix() for path in out.rglob("*.*")) == [
+        "example/Notice.html", "example/Notice.pdf", "index.html"
     ]
+    assert "example/Notice.html: changed" in result["stdout"]
 
 
-def test_rewrap_only_commit_shows_no_difference(git_project, tmp_path, capsys):
-    git_project.commit({"index.md": HOME_PAGE, "example/Notice.md": EDITED_NOTICE}, "First")
-    rewrapped = git_project.commit({"example/Notice.md": REWRAPPED_NOTICE}, "Re-wrap")
-    assert git_project.git("diff", "--stat", "HEAD~1", rewrapped)  # the Markdown did change
+def test_pdf_has_every_section_and_no_screen_links(result):
+    text = subprocess.run(
+        ["pdftotext", str(result["out"] / "example/Notice.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    text = " ".join(text.split())
+    assert "Redline: Example Notice" in text
+    assert "2 of 4 sections touched" in text
+    assert "We share nothing with anyone advertisers." in text
+    assert "https://partner.example/terms/ → https://partner.example/terms/v2/" in text
+    # Nothing is folded on paper: the unchanged sections are there in full.
+    assert "Write to us at any time." in text
+    for screen_only in ("All changed notices", "Download PDF", "open one", "folded"):
+        assert screen_only not in text
+
+
+def test_index_says_when_no_notice_reads_differently():
+    revision = SimpleNamespace(label="main (0123456789ab)")
+    index = redline._environment().get_template("redline-index.html").render(
+        redlines=[], unchanged=["example/Notice"], base=revision, head=revision, commits=[]
+    )
+    text = BeautifulSoup(index, "html.parser").get_text(" ", strip=True)
+    assert "No notice reads differently" in text
+    assert "Unchanged for a reader: example/Notice ." in text
+
+
+def test_bad_revision_is_a_clear_error(tmp_path, capsys):
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": BASE_NOTICE}, "First")
     out = tmp_path / "redline"
 
-    status = redline.main(["--repo", str(git_project.root), "--base", "HEAD~1",
-                           "--out", str(out)])
-
-    assert status == 0
-    assert sorted(path.name for path in out.rglob("*.*")) == ["index.html"]
-    assert "No notice reads differently" in (out / "index.html").read_text(encoding="utf-8")
-    assert "no notice reads differently" in capsys.readouterr().out
-
-
-def test_bad_revision_is_a_clear_error(git_project, tmp_path, capsys):
-    git_project.commit({"index.md": HOME_PAGE, "example/Notice.md": BASE_NOTICE}, "First")
-    out = tmp_path / "redline"
-
-    status = redline.main(["--repo", str(git_project.root), "--base", "no-such-branch",
+    status = redline.main(["--repo", str(repo.root), "--base", "no-such-branch",
                            "--out", str(out)])
 
     assert status == 2
     error = capsys.readouterr().err
-    assert "redline: error: 'no-such-branch' is not a commit in the git repository" in error
+    assert "redline: error: 'no-such-branch' is not a revision of the git repository" in error
     assert not out.exists()
 
 
@@ -137,9 +209,9 @@ PAGE_URL = "https://policies.python.org/example/Notice/"
 
 
 def diff(old_html: str, new_html: str):
-    old = redline.extract_blocks(f'<div role="main">{old_html}</div>', PAGE_URL)
-    new = redline.extract_blocks(f'<div role="main">{new_html}</div>', PAGE_URL)
-    return redline.diff_blocks(old, new)
+    old = redline_text.extract_blocks(f'<div role="main">{old_html}</div>', PAGE_URL)
+    new = redline_text.extract_blocks(f'<div role="main">{new_html}</div>', PAGE_URL)
+    return redline_diff.diff_blocks(old, new)
 
 
 def test_punctuation_is_its_own_token():
@@ -173,10 +245,60 @@ def test_deleted_and_inserted_blocks_and_sections():
     old = "<h1>T</h1><p>Intro.</p><h2>A</h2><p>Kept.</p><h2>B</h2><p>Gone entirely now.</p>"
     new = ("<h1>T</h1><p>Intro.</p><h2>A</h2><p>Kept.</p><h2>B</h2>"
            "<ul><li><p>New item.</p></li></ul>")
-    blocks, counts = diff(old, new)
+    blocks, _ = diff(old, new)
     assert [(b.status, b.block.text) for b in blocks[-2:]] == [
         ("deleted", "Gone entirely now."), ("inserted", "New item."),
     ]
     assert blocks[-1].block.depth == 1 and blocks[-1].block.marker == "•"
     sections = redline.sections(blocks)
     assert [(s.title, s.touched) for s in sections] == [("T", False), ("A", False), ("B", True)]
+
+
+
+def test_dates_and_history_are_marked_but_not_counted():
+    old = ('<h1>T</h1><p class="last-updated">Last updated <strong>October 4, 2024</strong></p>'
+           '<p class="pdf-download"><a href="../pdf/T.pdf">Download PDF</a></p><p>Text.</p>'
+           '<section id="changes-to-this-notice"><h2>Changes to this notice</h2><ul>'
+           '<li id="change-2024-10-04"><p>October 4, 2024 (material): First.</p></li></ul>'
+           "</section>")
+    new = (old.replace("October 4, 2024</strong>", "November 1, 2024</strong>")
+           .replace("<ul>", "<ul><li><p>November 1, 2024 (material): Six words of a summary.</p>"
+                    "</li>"))
+    blocks, counts = diff(old, new)
+    assert [(b.block.text, b.block.counted) for b in blocks] == [
+        ("T", True),
+        ("Last updated November 1, 2024", False),
+        ("Text.", True),
+        ("Changes to this notice", False),
+        ("November 1, 2024 (material): Six words of a summary.", False),
+        ("October 4, 2024 (material): First.", False),
+    ]
+    assert [b.status for b in blocks if not b.block.counted] == [
+        "changed", "equal", "inserted", "equal"
+    ]
+    assert not counts.changed
+    assert [(s.title, s.touched) for s in redline.sections(blocks)] == [("T", False)]
+    history = redline.history_section(blocks)
+    assert (history.title, history.touched, len(history.blocks)) == (
+        "Dates and change history", True, 4
+    )
+
+
+# A revision's configuration, as Sphinx reads it (tools/revisions.py).
+
+def test_read_config_reads_conf_py_as_sphinx_does(tmp_path):
+    (tmp_path / "conf.py").write_text(
+        "import sys\nsys.path.insert(0, 'extensions')\n"
+        "html_baseurl = 'https://policies.example/'\npolicy_site_pages = ['index', 'about']\n",
+        encoding="utf-8",
+    )
+    path = list(sys.path)
+    config = read_config(tmp_path, policy_site_pages=["index"], html_baseurl="", unset=3)
+    assert (config.html_baseurl, config.policy_site_pages) == (
+        "https://policies.example/", ["index", "about"]
+    )
+    assert config.unset == 3  # an added value conf.py does not set has its default
+    assert config.root_doc == "index"  # Sphinx's own default
+    assert sys.path == path  # the revision's folders are never imported from
+    with pytest.raises(ConfigError, match="doesn't contain a conf.py"):
+        read_config(tmp_path / "nowhere")

@@ -14,6 +14,12 @@ content, unless
 * the id is listed, with a reason, in ``source/_data/removed-ids.yaml`` at
   HEAD.
 
+An id that is gone is named with what it was on the base page and how to
+keep it: a heading's ids (Sphinx's and the GitHub-style one, at every
+heading level) with a MyST label for each right above the heading that
+replaced it (``policy_sphinx_extensions/labels.py`` keeps a label's id as
+written); a change-history entry's id by keeping the entry and its date.
+
 Exit status: 0 when every address holds, 1 when some are gone (each named),
 2 for a revision or a removed-ids file that cannot be used.
 """
@@ -21,30 +27,39 @@ Exit status: 0 when every address holds, 1 when some are gone (each named),
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
 from policy_sphinx_extensions import yamldata
-from tools.revisions import RevisionError, build_revisions
+from tools.revisions import RevisionError, build_revisions, resolve
 
 REMOVED_IDS_FILE = "source/_data/removed-ids.yaml"
 REMOVED_ID_FIELDS = ("page", "id", "reason")
 # Addresses are compared as paths under this root; it is never fetched.
 SITE_ROOT = "https://site.invalid/"
 MAX_REDIRECTS = 10
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# What the change history's list is marked with (policy_sphinx_extensions/dates.py).
+CHANGE_HISTORY_CLASS = "change-history"
 
 
 @dataclass(frozen=True)
 class Page:
-    """A built page: the ids of its main content, or where it redirects."""
+    """A built page: the ids of its main content, or where it redirects.
+
+    *origins* says, for an id that is a heading's or a change-history
+    entry's, which: ``("heading", "2. Sharing")``, ``("change", "October 4, 2024")``.
+    """
 
     ids: frozenset[str]
     redirect: str | None = None
+    origins: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
 
 
 def url_path(relative_file: Path) -> str:
@@ -66,7 +81,55 @@ def read_page(text: str, path: str) -> Page:
         _, _, target = refresh.get("content", "").partition("=")
         return Page(frozenset(), urljoin(SITE_ROOT + path, target.strip().strip("'\"")))
     main = soup.find(attrs={"role": "main"}) or soup.body or soup
-    return Page(frozenset(element["id"] for element in main.find_all(id=True)))
+    elements = main.find_all(id=True)
+    origins = {}
+    for element in elements:
+        origin = _origin(element)
+        if origin is not None:
+            origins[element["id"]] = origin
+    return Page(frozenset(element["id"] for element in elements), origins=origins)
+
+
+def _text(element) -> str:
+    """An element's text as a reader sees it, without the heading's permalink mark."""
+    for link in element.select(".headerlink"):
+        link.extract()
+    return " ".join(element.get_text(" ").split())
+
+
+def _origin(element) -> tuple[str, str] | None:
+    """What carries an id on the page: a heading (the section, or an empty
+    ``<span>`` docutils writes before the heading for each further id), or
+    an entry of the change history."""
+    section = element if element.name == "section" else None
+    if element.name == "span" and not element.contents and element.parent.name == "section":
+        section = element.parent
+    if section is not None:
+        heading = section.find(HEADINGS, recursive=False)
+        if heading is not None:
+            return "heading", _text(heading)
+    if element.name == "li" and CHANGE_HISTORY_CLASS in element.parent.get("class", []):
+        date = element.find("strong")
+        return "change", _text(date) if date else element["id"]
+    return None
+
+
+def how_to_keep(element_id: str, origin: tuple[str, str] | None) -> str:
+    """The one way to keep *element_id*, for what it was on the base page."""
+    kind, what = origin or ("", "")
+    listed = f"or, if it must go, list it with a reason in {REMOVED_IDS_FILE}"
+    if kind == "change":
+        return (
+            f"it was the id of the change-history entry of {what}, made from the entry's "
+            f"date in the front matter: keep the entry and its date ({listed})"
+        )
+    label = f"({element_id})="
+    if kind == "heading":
+        return (
+            f"it was an id of the heading \"{what}\": keep it with the line {label} right "
+            f"above the heading that replaced it, one such line for each id ({listed})"
+        )
+    return f"keep it with the line {label} right above what should carry it ({listed})"
 
 
 def read_site(html: Path) -> dict[str, Page]:
@@ -157,10 +220,19 @@ def check(
         for element_id in sorted(base_page.ids - final_page.ids - set(allowed)):
             where = "" if final_path == path else f" (redirected to /{final_path})"
             problems.append(
-                f"{shown}#{element_id} is gone{where}: keep the id, or list it with a "
-                f"reason in {REMOVED_IDS_FILE}"
+                f"{shown}#{element_id} is gone{where}: "
+                + how_to_keep(element_id, base_page.origins.get(element_id))
             )
     return problems
+
+
+def removed_ids_text(repo: Path, commit: str) -> str:
+    """The removed-ids file at *commit*, or "" when it has none."""
+    process = subprocess.run(
+        ["git", "-C", str(repo), "show", f"{commit}:{REMOVED_IDS_FILE}"],
+        capture_output=True, text=True, check=False,
+    )
+    return process.stdout if process.returncode == 0 else ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,14 +244,12 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="check-addresses-") as workdir:
         try:
+            # The removed ids are read first: a mistake there needs no build to report.
+            removed = load_removed_ids(
+                removed_ids_text(args.repo, resolve(args.repo, args.head)), REMOVED_IDS_FILE
+            )
             base, head = build_revisions(
                 args.repo, {"base": args.base, "head": args.head}, Path(workdir)
-            )
-            removed_file = head.tree / REMOVED_IDS_FILE
-            removed = (
-                load_removed_ids(removed_file.read_text(encoding="utf-8"), REMOVED_IDS_FILE)
-                if removed_file.exists()
-                else {}
             )
         except (RevisionError, yamldata.DataError) as error:
             print(f"check-addresses: error: {error}", file=sys.stderr)

@@ -10,18 +10,45 @@ from __future__ import annotations
 
 import functools
 import io
-import runpy
 import subprocess
 import sys
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from sphinx.config import Config
+from sphinx.util.tags import Tags
 
 SOURCE_DIR = "source"
 
 
 class RevisionError(Exception):
     """A revision that cannot be resolved, exported or built."""
+
+
+# The values the tools read that a builder or an extension adds (not Sphinx's
+# core), with the defaults their setup() gives them.
+ADDED_VALUES = {"policy_site_pages": ["index"], "html_baseurl": ""}
+
+
+def read_config(confdir: Path, **extension_defaults: Any) -> Config:
+    """The configuration the ``conf.py`` in *confdir* sets, read as Sphinx reads it.
+
+    Sphinx's core values come with Sphinx's defaults. A value a builder or an
+    extension adds is named with the default its ``setup()`` gives it
+    (``read_config(root, policy_site_pages=["index"]).policy_site_pages``).
+    conf.py runs in its own folder, as in a build; the import path it extends
+    is put back afterwards, so another revision's modules are never imported.
+    """
+    saved_path = sys.path[:]
+    try:
+        config = Config.read(confdir, overrides={}, tags=Tags())
+    finally:
+        sys.path[:] = saved_path
+    for name, default in extension_defaults.items():
+        config.add(name, default, "env", ())
+    return config
 
 
 @dataclass(frozen=True)
@@ -38,17 +65,13 @@ class BuiltRevision:
         return f"{self.name} ({self.commit[:12]})"
 
     @functools.cached_property
-    def _config(self) -> dict:
-        # conf.py is configuration only: running it defines names, nothing else.
-        return runpy.run_path(str(self.tree / "conf.py"))
-
-    def setting(self, name: str, default=None):
-        """A value set in this revision's conf.py."""
-        return self._config.get(name, default)
+    def config(self) -> Config:
+        """This revision's conf.py, as its build read it."""
+        return read_config(self.tree, **ADDED_VALUES)
 
     def site_pages(self) -> list[str]:
         """The documents this revision's conf.py declares as site pages, not notices."""
-        return list(self.setting("policy_site_pages", ["index"]))
+        return list(self.config.policy_site_pages)
 
     def docnames(self) -> list[str]:
         """Every MyST document of the revision (folders starting with ``_`` hold data)."""
@@ -84,14 +107,19 @@ def _git(repo: Path, *args: str, binary: bool = False) -> subprocess.CompletedPr
 
 
 def resolve(repo: Path, revision: str) -> str:
-    """The commit *revision* names, or RevisionError saying why not."""
-    if not revision or revision.startswith("-"):
-        raise RevisionError(f"{revision!r} is not a git revision")
-    process = _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    if process.returncode != 0:
+    """The commit *revision* names, or RevisionError saying why not.
+
+    The revision is one argument of git's, after ``--end-of-options``: a
+    value such as ``--output=x`` or ``a';b`` is looked up as a name, never
+    read as an option or by a shell.
+    """
+    process = _git(
+        repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
+    )
+    if not revision or process.returncode != 0:
         raise RevisionError(
-            f"{revision!r} is not a commit in the git repository at {repo} "
-            "(try a branch, a tag or a commit hash: git log --oneline)"
+            f"{revision!r} is not a revision of the git repository at {repo}: give a branch, "
+            "a tag or a commit (list them with git branch --all, git tag, git log --oneline)"
         )
     return process.stdout.strip()
 
