@@ -9,9 +9,12 @@ pdf         a tagged PDF of every notice (the pdf builder; published by the HTML
 page_head   each page's description and privacy-policy link
 page_weight each page loads only the styles and scripts it uses
 not_found_page  the 404 page's home link, at any address
+labels      a MyST label keeps its id as written: how a renamed heading keeps its address
+linked_files  files the pages link (a form, a report), published at their own path
 
 Shared by them, not extensions themselves:
 
 yamldata    YAML with line numbers, for file:line errors
 dependents  pages made from other pages' data, rewritten only when it changes
+heading_ids the live site's heading ids (conf.py's myst_heading_slug_func)
 """

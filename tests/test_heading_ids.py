@@ -1,4 +1,4 @@
-"""Heading ids at every level, as the live site publishes them (policy_sphinx_extensions.heading_ids)."""
+"""Heading ids at every level, as the live site publishes them (heading_ids, labels)."""
 
 from __future__ import annotations
 
