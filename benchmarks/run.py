@@ -17,7 +17,9 @@ import time
 from benchmarks.measure import ROOT, format_growth, format_table, machine_load, parse_settings
 
 # Module names under benchmarks/, in the order the table lists them.
-AREAS = ("build_speed", "pdf", "linkcheck", "page_weight", "lint_speed", "review_tools")
+AREAS = (
+    "build_speed", "pdf", "linkcheck", "page_weight", "lint_speed", "review_tools", "import_speed",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -136,8 +136,10 @@ def merge_home(home: Path, converted: Converted) -> str:
     text = home.read_text(encoding="utf-8")
     title = re.match(r"\A(?:\(.*\)=\n)?(# .*)\n+", converted.text)
     body = converted.text[title.end():] if title else converted.text
-    if title:
-        body = f"({live_site_slug(title.group(1)[2:])})=\n{body}"
+    own_title = re.search(r"^# (.*)$", text, re.MULTILINE)
+    old_id = live_site_slug(title.group(1)[2:]) if title else None
+    if old_id and not (own_title and live_site_slug(own_title.group(1)) == old_id):
+        body = f"({old_id})=\n{body}"
     position = text.find(SITE_MAP)
     if position == -1:
         text = text.rstrip("\n") + f"\n\n{body}\n{SITE_MAP}\n```\n"
