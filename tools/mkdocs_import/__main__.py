@@ -59,7 +59,8 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date) -> tuple[
         meta, text, meta_lines = split_meta((site.docs_dir / page.source).read_text(encoding="utf-8"))
         html = fidelity.render_old(text, site.extensions, site.extension_configs)
         title = page.title or (str(meta["title"]) if meta.get("title") else pages.fallback_title(page))
-        converted = convert(text, title, fidelity.heading_ids(html), first_line=meta_lines + 1)
+        converted = convert(text, title, fidelity.heading_ids(html), first_line=meta_lines + 1,
+                            site_url=site.site_url or "")
         titles[page.url_path] = page.title or (str(meta["title"]) if meta.get("title") else converted.title)
         kind = pages.kind_of(page, converted.title)
         date = dates.stated_date(text, meta_lines + 1) or dates.git_date(site.root, site.docs_dir / page.source)
@@ -69,7 +70,8 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date) -> tuple[
             kind=kind, date=date.date.isoformat() if date else None,
             date_source=date.source if date else "none: the page states no date and has no git history"
             + (" (the checkout is shallow: git fetch --unshallow)" if shallow else ""),
-            conversions=[f"{page.source}:{line}: {message}" for line, message in converted.conversions],
+            conversions=[f"{page.source}:{line}: {message}{_shown_before(site, message)}"
+                         for line, message in converted.conversions],
         )
         if not page.url_path:
             removed_title = pages.merge_home(written, converted)
@@ -96,6 +98,15 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date) -> tuple[
             if entry["path"] not in imported and _has_source(source_dir, entry["path"])]
     pages.write_navigation(navigation, site, titles, kept)
     return reports, old_html
+
+
+def _shown_before(site: MkDocsSite, conversion: str) -> str:
+    """What the live site showed instead, where its Markdown did not know the construct."""
+    if conversion.startswith("admonition") and "admonition" not in site.extensions:
+        return " (the site's Markdown has no admonition extension: its page showed the text as written)"
+    if conversion.startswith("abbreviation") and "abbr" not in site.extensions:
+        return " (the site's Markdown has no abbr extension: its page showed the definition as text)"
+    return ""
 
 
 def _current_nav(navigation: Path) -> list[dict]:

@@ -16,7 +16,13 @@ Each conversion keeps the words readers see and the addresses they use:
   their ids (the ids come from the text);
 * a page without an H1 gets one, the title the navigation (or the file name) gives it;
 * a line break made of trailing spaces becomes MyST's visible ``\\`` break;
-* a remote image becomes a link to it (the site makes no third-party requests);
+* a remote image becomes a link to it (the site makes no third-party requests),
+  and one inside a link (a badge) becomes its alternative text;
+* an ``http://`` link becomes ``https://`` (the site links nothing else; the
+  link check then proves the address answers);
+* a link to a root-relative address that is no page of the site (``/psf/conduct/``,
+  from a page first written for another site) leads where it led on the live
+  site, ``site_url`` + the address;
 * an angle-bracketed domain, ``<python.org>``, which Python-Markdown took for an
   HTML tag and readers never saw, becomes the word ``python.org``.
 
@@ -40,6 +46,9 @@ BLOCK_ATTRS = re.compile(r"^\s*\{:?\s*[#.][^}]*\}\s*$")
 ADMONITION = re.compile(r'^(!!!|\?\?\?\+?)\s+([\w-]+)(?:\s+"([^"]*)")?\s*$')
 ABBREVIATION = re.compile(r"^\*\[([^\]]+)\]:\s*(.+?)\s*$")
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+IMAGE_IN_LINK = re.compile(r"\[!\[([^\]]*)\]\([^)]*\)\]\(")
+HTTP_LINK = re.compile(r"(\]\(\s*<?|<)http://")
+ROOT_RELATIVE_LINK = re.compile(r"\]\(\s*/(?!/)([^)\s]*)\)")
 REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\((https?://[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 ROLE = re.compile(r"\{[a-z-]+\}`[^`]*`")
 ANGLE_DOMAIN = re.compile(r"<((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})>")
@@ -68,11 +77,13 @@ def convert(
     *,
     page: bool = True,
     first_line: int = 1,
+    site_url: str = "",
 ) -> Converted:
     """*markdown* as MyST; *heading_ids* are the old site's ids of its headings, in order.
 
     *page* is false for a part of a page (an admonition's body), which needs no
-    title; *first_line* is the line of the file *markdown* starts on.
+    title; *first_line* is the line of the file *markdown* starts on; *site_url*
+    the live site's address, for root-relative links.
     """
     lines = markdown.replace("\r\n", "\n").split("\n")
     result = Converted("", fallback_title)
@@ -111,7 +122,7 @@ def convert(
         admonition = ADMONITION.match(line)
         if admonition:
             body, index = _indented_block(lines, index)
-            out.extend(_admonition(admonition, convert(body, fallback_title, page=False).text))
+            out.extend(_admonition(admonition, convert(body, fallback_title, page=False, site_url=site_url).text))
             result.conversions.append((number, f"admonition '{admonition.group(2)}' → directive"))
             continue
         heading = HEADING.match(line)
@@ -121,7 +132,7 @@ def convert(
             if attrs:
                 text = text[: attrs.start()]
                 result.conversions.append((number, f"heading attributes {{{attrs.group(1)}}} dropped"))
-            title, text = _plain(text), _inline(text, abbreviations, number, result)
+            title, text = _plain(text), _inline(text, abbreviations, number, result, site_url)
             myst_id = unique_slug(live_site_slug(ROLE.sub("", text)), myst_ids)
             myst_ids.add(myst_id)
             old_id = next(old_ids, myst_id)
@@ -142,7 +153,7 @@ def convert(
         if re.search(r"\S {2,}$", line) and index < len(lines) and lines[index].strip():
             line = line.rstrip() + "\\"
             result.conversions.append((number, "hard line break (trailing spaces) → '\\'"))
-        out.append(_inline(line, abbreviations, number, result))
+        out.append(_inline(line, abbreviations, number, result, site_url))
     if page and not has_h1:
         out[:0] = [f"# {fallback_title}", ""]
         result.conversions.append((first_line, f"no H1: title '{fallback_title}' added"))
@@ -156,6 +167,7 @@ def _abbreviations(lines: list[str], result: Converted, first_line: int) -> dict
         match = ABBREVIATION.match(line)
         if match:
             found[match.group(1)] = match.group(2)
+            result.removed_lines.append(line)
             result.conversions.append((number, f"abbreviation {match.group(1)} → {{abbr}} role"))
     return found
 
@@ -181,7 +193,9 @@ def _admonition(match: re.Match, body: str) -> list[str]:
     return [*head, body.rstrip("\n"), fence, ""]
 
 
-def _inline(line: str, abbreviations: dict[str, str], number: int, result: Converted) -> str:
+def _inline(
+    line: str, abbreviations: dict[str, str], number: int, result: Converted, site_url: str = ""
+) -> str:
     def image_to_link(match: re.Match) -> str:
         result.conversions.append((number, f"remote image → link: {match.group(2)}"))
         return f"[{match.group(1) or 'Image'}]({match.group(2)})"
@@ -190,7 +204,24 @@ def _inline(line: str, abbreviations: dict[str, str], number: int, result: Conve
         result.conversions.append((number, f"<{match.group(1)}> → {match.group(1)}"))
         return match.group(1)
 
+    def badge_to_text(match: re.Match) -> str:
+        result.conversions.append((number, f"image in a link → its text '{match.group(1)}'"))
+        return f"[{match.group(1) or 'Image'}]("
+
+    def https(match: re.Match) -> str:
+        result.conversions.append((number, "http:// link → https://"))
+        return f"{match.group(1)}https://"
+
+    def absolute(match: re.Match) -> str:
+        address = f"{site_url.rstrip('/')}/{match.group(1)}"
+        result.conversions.append((number, f"root-relative link /{match.group(1)} → {address}"))
+        return f"]({address})"
+
+    line = IMAGE_IN_LINK.sub(badge_to_text, line)
     line = REMOTE_IMAGE.sub(image_to_link, line)
+    line = HTTP_LINK.sub(https, line)
+    if site_url:
+        line = ROOT_RELATIVE_LINK.sub(absolute, line)
     line = ANGLE_DOMAIN.sub(restore_domain, line)
     if not abbreviations:
         return line
