@@ -185,7 +185,7 @@ def test_the_proof_names_lost_text_and_ids():
     assert fidelity.prove(old, whole, []).holds
     lossy = '<article><h2 id="scope">1. Scope</h2><p>We keep.</p><ul><li>Emails</li></ul></article>'
     proof = fidelity.prove(old, lossy, [])
-    assert proof.lost_units == ["We keep names"]
+    assert proof.lost_units == ["we keep names"]
     assert proof.lost_ids == ["1-scope"]
 
 
@@ -199,10 +199,19 @@ def test_the_proof_names_lost_text_and_ids():
     ("From <python.org> users.\n", "From python.org users."),
     ("# T\n\n## A\n\n#### B\n\n#### C\n\n### D\n", "## A\n\n### B\n\n### C\n\n### D"),
     ("Text.\n", "# Fallback\n\nText."),
+    ("See [the terms](http://example.org/terms).\n", "See [the terms](https://example.org/terms)."),
+    ("[![CC](https://img.example/cc.png)](https://creativecommons.org/)\n",
+     "[CC](https://creativecommons.org/)"),
     ("# T\n\n```\n!!! note\n<python.org>\n```\n", "```\n!!! note\n<python.org>\n```"),
 ])
 def test_each_construct_is_converted(source, expected):
     assert expected in convert(source, "Fallback").text
+
+
+def test_a_root_relative_link_leads_where_it_led_on_the_live_site():
+    converted = convert("# T\n\nSee [the procedures](/psf/conduct/enforcement).\n", "T",
+                        site_url="https://policies.example.org/")
+    assert "[the procedures](https://policies.example.org/psf/conduct/enforcement)" in converted.text
 
 
 def test_placeholder_lines_are_removed_and_reported():
