@@ -1,12 +1,15 @@
 """Shared fixtures: the real site built once per session, tiny projects, a browser.
 
-Every build runs ``sphinx-build`` in a subprocess with the project's own
-``conf.py`` and the same strict options as ``make html``, so a test sees what
-a reader (or the Makefile) would.
+Every build runs Sphinx's own command line (``sphinx.cmd.build.build_main``)
+in the test process, with the project's own ``conf.py`` and the same strict
+options as ``make html``, so a test sees what a reader (or the Makefile) would
+without paying for a new Python and a fresh import of Sphinx each time.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
@@ -16,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+from sphinx.cmd.build import build_main
 
 from tools.site_browser import launch_chromium
 
@@ -60,14 +64,13 @@ class Build:
 
 
 def sphinx_build(srcdir: Path, outdir: Path, builder: str = "dirhtml", *extra: str) -> Build:
-    process = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT), *STRICT, *extra,
-         str(srcdir), str(outdir)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return Build(process.returncode, process.stdout + process.stderr, outdir)
+    """Run ``sphinx-build`` in this process, as the Makefile runs it in its own."""
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        returncode = build_main(
+            ["-b", builder, "-c", str(ROOT), *STRICT, *extra, str(srcdir), str(outdir)]
+        )
+    return Build(returncode, output.getvalue(), outdir)
 
 
 def write_project(root: Path, files: dict[str, str]) -> Path:
