@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools import linkcheck  # noqa: E402
+from tools import linkcheck
 
 DELAY = 1.0
 HOSTS = [f"127.0.0.{n}" for n in range(1, 11)]
@@ -34,7 +34,7 @@ CAP = 5.0
 
 
 class SlowHandler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - the stdlib's name
+    def do_GET(self):
         time.sleep(DELAY)
         body = b"<html><body>ok</body></html>"
         self.send_response(200)
@@ -43,7 +43,7 @@ class SlowHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format, *args):  # noqa: A002
+    def log_message(self, format, *args):
         pass
 
 
@@ -77,7 +77,7 @@ def site_with_links(folder: Path, urls: list[str]) -> Path:
 
 def ours(urls: list[str], allow: list[str], workdir: Path) -> float:
     config = workdir / "linkcheckerrc"
-    config.write_text(linkcheck.linkchecker_config(15, 900, None, []), encoding="utf-8")
+    config.write_text(linkcheck.linkchecker_config(15, None, []), encoding="utf-8")
     site = site_with_links(workdir / "ours", urls)
     with linkcheck.SiteServer(site / "html") as site_url:
         return timed(lambda: linkcheck.run_linkchecker(site_url, config, allow, 900))

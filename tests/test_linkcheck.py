@@ -9,7 +9,6 @@ server, every other name fails, so nothing ever leaves the machine.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -28,7 +27,7 @@ from conftest import NOTICE_FRONT_MATTER, sphinx_build, write_project
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from tools import address_guard, linkcheck
+from tools import address_guard, linkcheck, linkcheck_report
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "dpa.example.com"  # the processor's host, as the notices link it
@@ -132,16 +131,37 @@ def builddir(tmp_path_factory):
     shutil.rmtree(folder)
 
 
-def run_linkcheck(builddir: Path, internet: HTTPServer, names: dict, *extra: str):
-    """`tools/linkcheck.py` over the built site, the resolver knowing only *names*."""
-    port = internet.port
-    env = resolver(builddir, {name: ("127.0.0.1", port) for name in names})
+@pytest.fixture
+def written_site():
+    """A site of hand-written pages, ``written_site({"index.html": ...})``: its build folder."""
+    folder = readable_folder()
+
+    def write(pages: dict[str, str]) -> Path:
+        for name, text in {"processors.json": '{"processors": []}', **pages}.items():
+            (folder / "html" / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / "html" / name).write_text(text, encoding="utf-8")
+        return folder
+
+    yield write
+    shutil.rmtree(folder)
+
+
+def run_tool(builddir: Path, *args: str, names: dict | None = None):
+    """`tools/linkcheck.py --no-build` over *builddir*, the resolver knowing only *names*."""
+    env = resolver(builddir, names or {})
     return subprocess.run(
         [sys.executable, str(ROOT / "tools/linkcheck.py"), "--no-build", "--builddir",
-         str(builddir), "--ca-bundle", str(internet.ca_file), "--allow", f"127.0.0.1:{port}",
-         "--timeout", "5", *IGNORE, *extra],
+         str(builddir), *args],
         capture_output=True, text=True, check=False, timeout=120, env=env,
     )
+
+
+def run_linkcheck(builddir: Path, internet: HTTPServer, names: list[str]):
+    """The check of the built tiny project, *names* leading to the test server."""
+    port = internet.port
+    return run_tool(builddir, "--ca-bundle", str(internet.ca_file), "--allow",
+                    f"127.0.0.1:{port}", "--timeout", "5", *IGNORE,
+                    names={name: ("127.0.0.1", port) for name in names})
 
 
 def serve(server: HTTPServer, answers: dict[str, Response | str]) -> None:
@@ -203,7 +223,7 @@ def test_a_redirect_to_the_home_page_or_a_login_page_is_broken(builddir, interne
     issue = (builddir / "linkcheck/issue.md").read_text(encoding="utf-8")
     assert issue.count("| Example (`example`) |") == 2
     # LinkChecker alone passes both: a redirect that ends in a 200 is valid to it.
-    rows = linkcheck.csv_rows((builddir / "linkcheck/linkchecker.csv").read_text("utf-8"))
+    rows = linkcheck_report.csv_rows((builddir / "linkcheck/linkchecker.csv").read_text("utf-8"))
     assert {row["valid"] for row in rows if row["urlname"].startswith(f"https://{NAME}/")} == {
         "True"}
 
@@ -232,33 +252,28 @@ HOSTILE = """\
 """
 
 
-def test_the_checker_never_connects_to_a_loopback_private_or_link_local_address(internet):
+def test_the_checker_never_connects_to_a_loopback_private_or_link_local_address(
+    internet, written_site
+):
     other = HTTPServer(host="127.0.0.1", port=0)  # another service on this machine
     other.start()
-    builddir = readable_folder()
+    builddir = written_site({"index.html": HOSTILE.format(name=NAME)})
+    serve(internet, {
+        "/to-loopback": redirect(f"http://127.0.0.1:{other.port}/secret"),
+        "/to-private": redirect("http://10.20.30.40/admin"),
+        "/fine": "a page",
+    })
     try:
-        (builddir / "html").mkdir()
-        (builddir / "html/index.html").write_text(
-            HOSTILE.format(name=NAME), encoding="utf-8")
-        (builddir / "html/processors.json").write_text('{"processors": []}', encoding="utf-8")
-        serve(internet, {
-            "/to-loopback": redirect(f"http://127.0.0.1:{other.port}/secret"),
-            "/to-private": redirect("http://10.20.30.40/admin"),
-            "/fine": "a page",
-        })
-        env = resolver(builddir, {NAME: ("127.0.0.1", internet.port),
-                                  "rebind.example.com": ("127.0.0.1", other.port),
-                                  "ipv6.example.com": ("::1", other.port)})
-        run = subprocess.run(
-            [sys.executable, str(ROOT / "tools/linkcheck.py"), "--no-build", "--builddir",
-             str(builddir), "--ca-bundle", str(internet.ca_file),
-             "--allow", f"127.0.0.1:{internet.port}", "--timeout", "5"],
-            capture_output=True, text=True, check=False, timeout=120, env=env,
+        run = run_tool(
+            builddir, "--ca-bundle", str(internet.ca_file), "--allow",
+            f"127.0.0.1:{internet.port}", "--timeout", "5",
+            names={NAME: ("127.0.0.1", internet.port),
+                   "rebind.example.com": ("127.0.0.1", other.port),
+                   "ipv6.example.com": ("::1", other.port)},
         )
-        text = report(builddir)
     finally:
         other.stop()
-        shutil.rmtree(builddir)
+    text = report(builddir)
     assert run.returncode == 1, run.stdout + run.stderr
     assert other.log == []  # not one request reached it
     for url, blocked in [
@@ -325,37 +340,50 @@ def test_public_addresses(address, public):
 
 # -- the hard cap ---------------------------------------------------------------------------
 
-def test_the_run_stops_at_its_cap_when_a_host_never_answers():
+def test_the_run_stops_at_its_cap_when_a_host_never_answers(written_site):
     silent = socket.socket()  # accepts connections, never says a word
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)
     port = silent.getsockname()[1]
-    builddir = readable_folder()
+    builddir = written_site({
+        "index.html": f'<a href="page.html">a page</a> <a href="http://127.0.0.1:{port}/">x</a>',
+        "page.html": "<p>here</p>",
+    })
     try:
-        (builddir / "html").mkdir()
-        (builddir / "html/index.html").write_text(
-            f'<a href="http://127.0.0.1:{port}/never">silent</a>', encoding="utf-8")
-        (builddir / "html/processors.json").write_text('{"processors": []}', encoding="utf-8")
-        run = subprocess.run(
-            [sys.executable, str(ROOT / "tools/linkcheck.py"), "--no-build", "--builddir",
-             str(builddir), "--allow", f"127.0.0.1:{port}", "--timeout", "60",
-             "--max-seconds", "4"],
-            capture_output=True, text=True, check=False, timeout=60,
-        )
-        text = report(builddir)
+        run = run_tool(builddir, "--allow", f"127.0.0.1:{port}", "--timeout", "60",
+                       "--max-seconds", "4")
     finally:
         silent.close()
-        shutil.rmtree(builddir)
+    text = report(builddir)
+    assert "OK          /page.html\n" in text, run.stdout + run.stderr  # reported before the cap
     assert "note: the run reached its cap" in text, run.stdout + run.stderr
     assert "linkcheck: warning: the run reached its cap of 4 s" in run.stderr
-    assert "never" not in text  # not checked, so not reported as working
+    assert f"127.0.0.1:{port}" not in text  # not checked, so not reported as working
+
+
+# -- the site's own links -------------------------------------------------------------------
+
+def test_a_missing_fragment_on_the_site_is_broken(written_site):
+    builddir = written_site({
+        "index.html": '<a href="page.html#there">here</a> <a href="page.html#nowhere">lost</a>'
+                      ' <a href="ftp://files.example.com/x">ftp</a>',
+        "page.html": '<p id="there">the fragment</p>',
+    })
+    run = run_tool(builddir)
+    assert run.returncode == 1, run.stdout + run.stderr
+    text = report(builddir)
+    assert "BROKEN      /page.html#nowhere\n            Anchor `nowhere'" in text, text
+    assert "OK          /page.html#there\n" in text
+    # Never opened: LinkChecker follows http and https only.
+    assert ("UNVERIFIED  ftp://files.example.com/x\n"
+            "            not checked: only http and https links are followed") in text
 
 
 # -- the real site --------------------------------------------------------------------------
 
 def test_the_processors_page_links_every_processor_url(site):
     """LinkChecker checks the processor URLs because this page links each of them."""
-    urls = linkcheck.processor_urls(site.outdir / "processors.json")
+    urls = linkcheck_report.processor_urls(site.outdir / "processors.json")
     page = BeautifulSoup(site.page("Third-Party-Processors"), "html.parser")
     links = {a["href"] for a in page.select("a[href]")}
     assert urls
@@ -403,28 +431,28 @@ PAGE = "https://example.com/legal/dpa/"
                     "self-signed certificate (_ssl.c:1006)')))", "valid": "False"},
          "broken", "TLS failed: certificate self-signed certificate"),
         ({"result": "ConnectionError: a message LinkChecker cut in the middle of a wo...",
-          "valid": "False"}, "broken", "ConnectionError: a message LinkChecker cut in the "
-                                       "middle of a …"),
+          "valid": "False"}, "broken", ("ConnectionError: a message LinkChecker cut in the "
+                                       "middle of a …")),
     ],
 )
 def test_each_answer_is_classified(item, status, detail):
-    got = linkcheck.classify(PAGE, item)
+    got = linkcheck_report.classify(PAGE, item)
     assert got[0] == status
     assert got[1].startswith(detail)
 
 
 def test_a_redirect_within_a_site_or_from_its_home_page_is_no_soft_404():
-    assert linkcheck.soft_404(PAGE, "https://example.com/legal/dpa-2024/") is None
-    assert linkcheck.soft_404("https://example.com/", "https://www.example.com/") is None
-    assert linkcheck.soft_404("https://example.com/login/", "https://example.com/auth/") is None
+    assert linkcheck_report.soft_404(PAGE, "https://example.com/legal/dpa-2024/") is None
+    assert linkcheck_report.soft_404("https://example.com/", "https://www.example.com/") is None
+    assert linkcheck_report.soft_404("https://example.com/login/", "https://example.com/auth/") is None
 
 
-def rows(*results: tuple[str, str]) -> list[linkcheck.Row]:
+def rows(*results: tuple[str, str]) -> list[linkcheck_report.Row]:
     site = "http://127.0.0.1:8000/"
     items = [{"urlname": site, "parentname": "", "result": "200 OK", "valid": "True"}]
     items += [{"urlname": url, "parentname": site, "result": result, "valid": "False"}
               for url, result in results]
-    return linkcheck.report_rows(site, items, {})
+    return linkcheck_report.report_rows(site, items, {})
 
 
 NOT_FOUND = "NameNotResolved: a.example.com: Name or service not known"
@@ -432,21 +460,21 @@ NOT_FOUND = "NameNotResolved: a.example.com: Name or service not known"
 
 def test_no_network_is_told_from_a_few_dead_links():
     refused = "ConnectionError: ... (Caused by NewConnectionError('<...>: Failed to establish"
-    assert linkcheck.no_network(rows(("https://a.example.com/", NOT_FOUND),
+    assert linkcheck_report.no_network(rows(("https://a.example.com/", NOT_FOUND),
                                      ("https://b.example.com/", refused)))
     # One host answered: the others are broken links, not a missing network.
-    assert not linkcheck.no_network(rows(("https://a.example.com/", NOT_FOUND),
+    assert not linkcheck_report.no_network(rows(("https://a.example.com/", NOT_FOUND),
                                          ("https://b.example.com/", "404 Not Found")))
     # Blocked by the guard: not a sign of the network either way.
     blocked = "AddressBlocked: 10.0.0.1, not a public address: not connected"
-    assert not linkcheck.no_network(rows(("http://10.0.0.1/", blocked)))
+    assert not linkcheck_report.no_network(rows(("http://10.0.0.1/", blocked)))
     # Nothing links off the site: nothing to tell.
-    assert not linkcheck.no_network(rows())
+    assert not linkcheck_report.no_network(rows())
 
 
 def test_a_processor_url_no_page_links_is_reported_unchecked():
     processor = {"id": "x", "name": "X", "field": "terms", "label": "Terms", "cited_by": []}
-    rows = linkcheck.report_rows(
+    rows = linkcheck_report.report_rows(
         "http://127.0.0.1:8000/",
         [{"urlname": "http://127.0.0.1:8000/", "parentname": "", "result": "200 OK",
           "valid": "True"}],

@@ -14,9 +14,10 @@
    it, ``linkchecker.csv``) and, while a processor URL is broken, ``issue.md``:
    the body of the issue the scheduled CI job opens.
 
-The whole run has a hard cap (``--max-seconds``): LinkChecker's
-``maxrunseconds`` stops it starting new links in time, and it is stopped at
-the cap whatever it is doing.
+The whole run has a hard cap (``--max-seconds``): LinkChecker is stopped at
+the cap whatever it is doing (its own ``maxrunseconds`` only stops it
+starting new links, and waits for those under way); the links it reported
+until then are kept.
 
 Exit status: 0 every link works; 1 a link is broken; 2 the site does not
 build, or LinkChecker failed; 3 no network: not one address off the site
@@ -28,47 +29,34 @@ timeout, ``robots.txt``) are warnings.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import functools
 import http.server
-import io
-import json
 import os
 import re
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: `python tools/linkcheck.py`
+from tools.linkcheck_report import (
+    csv_rows,
+    issue_body,
+    no_network,
+    processor_line,
+    processor_urls,
+    report_rows,
+    report_text,
+)
+
 STRICT = ["-W", "--keep-going", "-n"]
 ISSUE_NAME = "issue.md"  # written only while a processor URL is broken
 NO_NETWORK = 3
-STATUS_ORDER = ("ok", "redirected", "unverified", "broken")
-REDIRECT = re.compile(r"Redirected to `(?P<url>[^']*)' status: (?P<code>\d+)")
-LOGIN_PATH = re.compile(
-    r"(^|/)(login|log-in|signin|sign-in|sso|auth|account/login)(/|$)", re.IGNORECASE
-)
-# LinkChecker's result for a URL it could not connect to at all: the guard's
-# NameNotResolved, or requests' and urllib3's names for a failed connection.
-UNREACHED = re.compile(r"^(NameNotResolved|ConnectTimeout):|NewConnectionError|ConnectTimeoutError")
 CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"')
-
-
-@dataclass
-class Row:
-    """One URL of the report, wherever it is linked."""
-
-    url: str
-    status: str = "ok"
-    detail: str = ""
-    unreached: bool = False
-    processor: dict | None = None
-    found_on: list[str] = field(default_factory=list)
 
 
 # -- the site, built and served ----------------------------------------------------------------
@@ -89,7 +77,7 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("LinkChecker", "local")
         super().end_headers()
 
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+    def log_message(self, format, *args):
         pass
 
 
@@ -125,15 +113,10 @@ def canonical_urls(html_dir: Path) -> list[str]:
 
 # -- LinkChecker ----------------------------------------------------------------------------
 
-def linkchecker_config(
-    timeout: float, max_seconds: float, ca_bundle: str | None, ignore: list[str]
-) -> str:
+def linkchecker_config(timeout: float, ca_bundle: str | None, ignore: list[str]) -> str:
     return "\n".join([
         "[checking]",
         f"timeout={max(1, int(timeout))}",
-        # Stop starting new links in time for the ones under way to finish.
-        f"maxrunseconds={max(1, int(max_seconds - timeout - 10))}",
-        f"aborttimeout={max(1, int(timeout))}",
         # Only hosts sending the `LinkChecker` header (the site's own server)
         # get this rate; any other keeps LinkChecker's 0.1-0.6 s between requests.
         "maxrequestspersecond=100",
@@ -154,7 +137,7 @@ def linkchecker_config(
 
 
 def run_linkchecker(site_url: str, config: Path, allow: list[str], timeout: float) -> dict:
-    """LinkChecker's CSV rows; ``finished`` is False when the cap stopped it."""
+    """LinkChecker's CSV report; ``finished`` is False when the cap stopped it."""
     command = [
         # -P: tools/ must not shadow LinkChecker's `linkcheck` package.
         sys.executable, "-P", str(ROOT / "tools" / "address_guard.py"),
@@ -170,178 +153,8 @@ def run_linkchecker(site_url: str, config: Path, allow: list[str], timeout: floa
     except subprocess.TimeoutExpired as expired:
         output = expired.stdout or b""
         text = output.decode("utf-8", "replace") if isinstance(output, bytes) else output
-        return {"finished": False, "csv": text, "stderr": "", "returncode": None}
-    return {
-        "finished": "Interrupt after" not in process.stderr,
-        "csv": process.stdout,
-        "stderr": process.stderr,
-        "returncode": process.returncode,
-    }
-
-
-def csv_rows(text: str) -> list[dict]:
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
-    return list(csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";"))
-
-
-# -- what each answer means ------------------------------------------------------------------
-
-def soft_404(url: str, final_url: str) -> str | None:
-    """Why a redirect from *url* to *final_url* means the page is gone, if it does."""
-    start, end = urlsplit(url), urlsplit(final_url)
-    if end.path in ("", "/") and not end.query and start.path not in ("", "/"):
-        return f"redirects to the site's home page {final_url}"
-    if LOGIN_PATH.search(end.path) and not LOGIN_PATH.search(start.path):
-        return f"redirects to a login page {final_url}"
-    return None
-
-
-def _gist(result: str) -> str:
-    """LinkChecker's failure message, without requests' wrapping."""
-    errno = re.search(r"\[Errno -?\d+\] ([^'\"()]+)", result)
-    if "NewConnectionError" in result:
-        return f"could not connect{': ' + errno[1].strip() if errno else ''}"
-    if "SSLError" in result:
-        reason = re.search(r"certificate verify failed: ([^'\"(]+)", result)
-        return f"TLS failed{': certificate ' + reason[1].strip() if reason else ''}"
-    if result.endswith("..."):  # LinkChecker cuts messages at 240 characters
-        return result[:-3].rsplit(" ", 1)[0] + " …"
-    return result
-
-
-def classify(original: str, item: dict) -> tuple[str, str]:
-    """(status, detail) of one LinkChecker CSV row whose link was *original*."""
-    result, warnings = item.get("result", ""), item.get("warningstring", "")
-    code_match = re.match(r"(\d{3}) ", result)
-    code = int(code_match[1]) if code_match else None
-    if item.get("valid") != "True":
-        if result.startswith(("ReadTimeout:", "ConnectTimeout:")):
-            return "unverified", "no answer within the timeout"
-        if code in (401, 403):
-            return "unverified", f"{result}: a login wall or a bot block"
-        return "broken", _gist(result)
-    anchor = next((line for line in warnings.splitlines() if line.startswith("Anchor ")), None)
-    if anchor:
-        return "broken", anchor
-    if code == 429:
-        return "unverified", f"{result}: rate limited"
-    if "robots.txt" in item.get("infostring", ""):
-        return "unverified", "its robots.txt forbids checking it"
-    redirects = REDIRECT.findall(warnings)
-    if redirects:
-        final = item.get("url") or redirects[-1][0]
-        soft = soft_404(original, final)
-        if soft:
-            return "broken", soft
-        hops = ", ".join(
-            f"{hop} {'permanent' if hop in ('301', '308') else 'temporary'}" for _, hop in redirects
-        )
-        return "redirected", f"{hops} to {final}"
-    return "ok", result or "ok"
-
-
-def processor_urls(processors_json: Path) -> dict[str, dict]:
-    """Each processor URL with what it is and the notices that cite it."""
-    data = json.loads(processors_json.read_text(encoding="utf-8"))
-    urls: dict[str, dict] = {}
-    for processor in data["processors"]:
-        for field_name in ("terms", "privacy"):
-            urls[processor[field_name]["url"]] = {
-                "id": processor["id"],
-                "name": processor["name"],
-                "field": field_name,
-                "label": processor[field_name]["label"],
-                "cited_by": processor["cited_by"],
-            }
-    return urls
-
-
-def report_rows(site_url: str, items: list[dict], processors: dict[str, dict]) -> list[Row]:
-    """One row per URL, its worst result wherever it is linked; every processor URL."""
-    rows: dict[str, Row] = {}
-
-    def local(url: str) -> str:
-        return url.replace(site_url, "/", 1) if url.startswith(site_url) else url
-
-    for item in items:
-        parent = item.get("parentname", "")
-        original = urljoin(parent, item.get("urlname", "")) if parent else item.get("urlname", "")
-        # Checked for syntax only (mailto:, --ignore), or inline data.
-        if item.get("result") == "filtered" or original.startswith(("data:", "mailto:")):
-            continue
-        status, detail = classify(original, item)
-        unreached = bool(UNREACHED.search(item.get("result", "")))
-        row = rows.setdefault(local(original), Row(local(original), unreached=unreached))
-        if STATUS_ORDER.index(status) >= STATUS_ORDER.index(row.status):
-            row.status, row.detail = status, detail
-        row.unreached = row.unreached and unreached
-        if parent and local(parent) not in row.found_on:
-            row.found_on.append(local(parent))
-    for url, processor in processors.items():
-        row = rows.setdefault(
-            url, Row(url, "unverified", "not checked: no page links it, or the cap came first")
-        )
-        row.processor = processor
-    order = {status: index for index, status in enumerate(reversed(STATUS_ORDER))}
-    return sorted(rows.values(), key=lambda r: (order[r.status], r.processor is None, r.url))
-
-
-def no_network(rows: list[Row]) -> bool:
-    """True when links lead off the site and not one of them could be reached."""
-    outside = [r for r in rows if r.url.startswith(("http://", "https://"))
-               and not r.detail.startswith("AddressBlocked:") and r.found_on]
-    return bool(outside) and all(r.unreached for r in outside)
-
-
-# -- the report -----------------------------------------------------------------------------
-
-def _processor_line(processor: dict) -> str:
-    notices = ", ".join(f"{n['title']} ({n['url']})" for n in processor["cited_by"]) or "no notice"
-    what = "data-processing terms" if processor["field"] == "terms" else "privacy policy"
-    return f"processor {processor['id']} ({processor['name']} {what}), cited by {notices}"
-
-
-def report_text(rows: list[Row], meta: dict) -> str:
-    counts = {status: sum(r.status == status for r in rows) for status in STATUS_ORDER}
-    lines = [
-        f"Link check of {meta['site']}, {meta['finished_at']} ({meta['seconds']:.1f} s, "
-        f"cap {meta['cap_seconds']:g} s)",
-        ", ".join(f"{counts[s]} {s}" for s in reversed(STATUS_ORDER)),
-    ]
-    if not meta["finished"]:
-        lines.append("note: the run reached its cap; the links not listed were not checked")
-    lines.append("")
-    for r in rows:
-        lines.append(f"{r.status.upper():<11} {r.url}")
-        if r.status != "ok":
-            lines.append(f"{'':<11} {r.detail}")
-        if r.processor:
-            lines.append(f"{'':<11} {_processor_line(r.processor)}")
-        if r.found_on and r.status != "ok":
-            lines.append(f"{'':<11} found on {', '.join(r.found_on[:5])}")
-    return "\n".join(lines) + "\n"
-
-
-def issue_body(broken: list[Row], finished_at: str) -> str:
-    """The issue the scheduled check opens or updates: what broke, who cites it."""
-    lines = [
-        f"The scheduled link check of {finished_at} found processor URLs that no "
-        "longer answer with their page. A notice promises these pages: find where each one "
-        "moved, update `source/_data/processors.yaml` and record an editorial change in each "
-        "notice that cites it.",
-        "",
-        "| processor | link | URL | result | cited by |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for row in broken:
-        processor = row.processor
-        notices = ", ".join(f"{n['title']} (`{n['url']}`)" for n in processor["cited_by"])
-        lines.append(
-            f"| {processor['name']} (`{processor['id']}`) | {processor['label']} | {row.url} "
-            f"| {row.detail} | {notices or 'no notice'} |"
-        )
-    lines += ["", "The full report is attached to the workflow run as `linkcheck-report`.", ""]
-    return "\n".join(lines)
+        return {"finished": False, "csv": text, "stderr": ""}
+    return {"finished": True, "csv": process.stdout, "stderr": process.stderr}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -383,16 +196,16 @@ def main(argv: list[str] | None = None) -> int:
     config = outdir / "linkcheckerrc"
     ignore = [f"^{re.escape(url)}$" for url in canonical_urls(html_dir)] + args.ignore
     ca_bundle = args.ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE")
-    config.write_text(
-        linkchecker_config(args.timeout, remaining(), ca_bundle, ignore), encoding="utf-8"
-    )
+    config.write_text(linkchecker_config(args.timeout, ca_bundle, ignore), encoding="utf-8")
     with SiteServer(html_dir) as site_url:
         site_address = site_url.removeprefix("http://").rstrip("/")
+        # A second is left for the report.
         run = run_linkchecker(site_url, config, [site_address, *args.allow], remaining() - 1)
     (outdir / "linkchecker.csv").write_text(run["csv"], encoding="utf-8")
     items = csv_rows(run["csv"])
     if not items:
-        print(f"linkcheck: LinkChecker failed:\n{run['stderr']}", file=sys.stderr)
+        why = run["stderr"] if run["finished"] else "the cap came before it reported a link"
+        print(f"linkcheck: LinkChecker failed: {why}", file=sys.stderr)
         return 2
 
     rows = report_rows(site_url, items, processors)
@@ -419,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             label = "error" if r.status == "broken" else "warning"
             print(f"linkcheck: {label}: {r.status}: {r.url}: {r.detail}", file=sys.stderr)
             if r.processor:
-                print(f"  {_processor_line(r.processor)}", file=sys.stderr)
+                print(f"  {processor_line(r.processor)}", file=sys.stderr)
     if not run["finished"]:
         print(f"linkcheck: warning: the run reached its cap of {args.max_seconds:g} s",
               file=sys.stderr)
