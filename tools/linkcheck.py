@@ -191,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
             print("linkcheck: the site does not build; run `make html` to see why",
                   file=sys.stderr)
             return 2
+    if not (html_dir / "processors.json").is_file():
+        print(f"linkcheck: no built site in {html_dir}; run `make html`", file=sys.stderr)
+        return 2
     processors = processor_urls(html_dir / "processors.json")
 
     config = outdir / "linkcheckerrc"
@@ -200,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     with SiteServer(html_dir) as site_url:
         site_address = site_url.removeprefix("http://").rstrip("/")
         # A second is left for the report.
-        run = run_linkchecker(site_url, config, [site_address, *args.allow], remaining() - 1)
+        run = run_linkchecker(site_url, config, [site_address, *args.allow],
+                              max(1.0, remaining() - 1))
     (outdir / "linkchecker.csv").write_text(run["csv"], encoding="utf-8")
     items = csv_rows(run["csv"])
     if not items:

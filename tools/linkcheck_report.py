@@ -26,6 +26,7 @@ LOGIN_PATH = re.compile(
 # NameNotResolved, or requests' and urllib3's names for a failed connection.
 UNREACHED = re.compile(r"^(NameNotResolved|ConnectTimeout):|NewConnectionError|ConnectTimeoutError")
 
+
 @dataclass
 class Row:
     """One URL of the report, wherever it is linked."""
@@ -39,9 +40,9 @@ class Row:
 
 
 def csv_rows(text: str) -> list[dict]:
+    """The rows of LinkChecker's CSV output (its comment lines left out)."""
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     return list(csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";"))
-
 
 
 def soft_404(url: str, final_url: str) -> str | None:
@@ -156,6 +157,7 @@ def no_network(rows: list[Row]) -> bool:
 # -- the report -----------------------------------------------------------------------------
 
 def processor_line(processor: dict) -> str:
+    """What a processor URL is, and the notices that cite it."""
     notices = ", ".join(f"{n['title']} ({n['url']})" for n in processor["cited_by"]) or "no notice"
     what = "data-processing terms" if processor["field"] == "terms" else "privacy policy"
     return f"processor {processor['id']} ({processor['name']} {what}), cited by {notices}"
