@@ -233,10 +233,20 @@ def test_no_network_is_one_line_its_own_exit_status_and_no_issue(builddir, inter
     (builddir / "linkcheck/issue.md").write_text("from an earlier run")
     offline = run_linkcheck(builddir, internet, [])  # the resolver fails every name
     assert offline.returncode == linkcheck.NO_NETWORK == 3
-    assert offline.stderr.strip().splitlines()[-1] == "linkcheck: no network: nothing was checked"
-    assert "broken" not in offline.stderr
+    assert (offline.stdout, offline.stderr) == ("", "linkcheck: no network: nothing was checked\n")
     assert "no network: nothing was checked" in report(builddir)
     assert not (builddir / "linkcheck/issue.md").exists()
+
+
+def test_no_built_site_or_one_that_does_not_build_is_a_clear_error(tmp_path, capsys):
+    assert linkcheck.main(["--no-build", "--builddir", str(tmp_path)]) == 2
+    assert f"linkcheck: no built site in {tmp_path / 'html'}; run `make html`" in (
+        capsys.readouterr().err)
+    missing = tmp_path / "no-source"
+    assert linkcheck.main(["--source", str(missing), "--builddir", str(tmp_path)]) == 2
+    assert "linkcheck: the site does not build; run `make html` to see why" in (
+        capsys.readouterr().err)
+    assert not (tmp_path / "linkcheck/issue.md").exists()
 
 
 # -- the address guard ----------------------------------------------------------------------
