@@ -94,6 +94,8 @@ def resolver(folder: Path, names: dict[str, tuple[str, int]]) -> dict[str, str]:
 
     Addresses written as numbers resolve as usual; any other name fails.
     """
+    folder = folder / "resolver"
+    folder.mkdir(exist_ok=True)
     (folder / "sitecustomize.py").write_text(textwrap.dedent(f"""\
         import ipaddress, socket
 
