@@ -26,14 +26,20 @@ import ipaddress
 import socket
 import sys
 
-from linkcheck import LinkCheckerError
+from dns.exception import DNSException
+
+# The guard answers in the resolver's place, so its refusals are resolution
+# errors. LinkChecker reports one of dnspython's as the URL's result, whole;
+# urllib3 would bury an OSError in a long message that LinkChecker then cuts.
+# (LinkChecker's own LinkCheckerError would do too, but importing LinkChecker
+# installs `_` among the builtins of whatever process imports this module.)
 
 
-class AddressBlocked(LinkCheckerError):
+class AddressBlocked(DNSException):
     """A connection the guard refused: the name has no public address."""
 
 
-class NameNotResolved(LinkCheckerError):
+class NameNotResolved(DNSException):
     """The name has no address at all."""
 
 
