@@ -1,31 +1,56 @@
-"""`tools/linkcheck.py` end to end, offline: a tiny project whose processor
-URLs live on an HTTPS test server on 127.0.0.1.
+"""`tools/linkcheck.py` and the address guard, offline.
 
-Sphinx's linkcheck builder, LinkChecker and the registry check all run for
-real; only the internet is replaced.
+LinkChecker runs for real over a site served on 127.0.0.1. What would be the
+internet is an HTTPS test server on 127.0.0.1, reached under public-looking
+names through a stand-in resolver that the test puts in front of the checking
+process (a ``sitecustomize`` module): the names it knows lead to the test
+server, every other name fails, so nothing ever leaves the machine.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import shutil
+import socket
 import ssl
 import subprocess
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 import pytest
+import requests
 import trustme
-from conftest import NOTICE_FRONT_MATTER, write_project
+from bs4 import BeautifulSoup
+from conftest import NOTICE_FRONT_MATTER, sphinx_build, write_project
 from pytest_httpserver import HTTPServer
-from test_processors import NAVIGATION
+from werkzeug import Response
 
-from tools import linkcheck
+from tools import address_guard, linkcheck, linkcheck_report
 
 ROOT = Path(__file__).resolve().parents[1]
+NAME = "dpa.example.com"  # the processor's host, as the notices link it
 
-
+NAVIGATION = """\
+live_site: https://policies.python.org/
+nav:
+  - title: Example Notice
+    path: example/Notice
+  - title: Third-party processors
+    path: Third-Party-Processors
+"""
+REGISTRY = f"""\
+processors:
+  - id: example
+    name: Example
+    terms:
+      label: Data Processing Terms
+      url: https://{NAME}/terms
+    privacy:
+      label: Privacy Policy
+      url: https://{NAME}/privacy
+"""
 NOTICE = NOTICE_FRONT_MATTER + """
 # Example Notice
 
@@ -36,174 +61,439 @@ NOTICE = NOTICE_FRONT_MATTER + """
 
 Write to [the PSF](mailto:psf@python.org).
 """
+# Furo's footer credits its home page: a link the tests leave unchecked.
+IGNORE = ["--ignore", r"^https://github\.com/"]
 
 
-@pytest.fixture
-def readable_tmp():
-    """A folder anyone can read: LinkChecker run as root drops to `nobody`,
-    and pytest's own temporary folders are private to root."""
+def readable_folder() -> Path:
+    """A folder anyone can read: LinkChecker run as root drops to `nobody`."""
     folder = Path(tempfile.mkdtemp(prefix="linkcheck-"))
     folder.chmod(0o755)
-    yield folder
-    shutil.rmtree(folder)
+    return folder
 
 
 @pytest.fixture(scope="module")
-def tls_server():
-    """An HTTPS server on 127.0.0.1 with a certificate from a throwaway CA."""
+def internet():
+    """The HTTPS server standing in for the processors' hosts, with a throwaway CA."""
     ca = trustme.CA()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    # LinkChecker drops root to `nobody`: the CA file must be readable by anyone.
-    folder = Path(tempfile.mkdtemp(prefix="linkcheck-ca-"))
-    folder.chmod(0o755)
-    ca_file = folder / "ca.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
-    ca_file.chmod(0o644)
+    ca.issue_cert(NAME).configure_cert(context)
+    folder = readable_folder()
+    ca.cert_pem.write_to_path(str(folder / "ca.pem"))
+    (folder / "ca.pem").chmod(0o644)
     server = HTTPServer(host="127.0.0.1", port=0, ssl_context=context, threaded=True)
     server.start()
-    server.ca_file = ca_file
+    server.ca_file = folder / "ca.pem"
     yield server
     server.stop()
-    ca_file.unlink()
-    folder.rmdir()
+    shutil.rmtree(folder)
 
 
-def tiny_site(root: Path, server: HTTPServer) -> Path:
-    registry = f"""\
-processors:
-  - id: example
-    name: Example
-    terms:
-      label: Data Processing Terms
-      url: {server.url_for('/dpa')}
-    privacy:
-      label: Privacy Policy
-      url: {server.url_for('/privacy')}
-"""
-    return write_project(root, {
+def resolver(folder: Path, names: dict[str, tuple[str, int]]) -> dict[str, str]:
+    """The environment of a process whose resolver knows only *names* (name -> address, port).
+
+    Addresses written as numbers resolve as usual; any other name fails.
+    """
+    folder = folder / "resolver"
+    folder.mkdir(exist_ok=True)
+    (folder / "sitecustomize.py").write_text(textwrap.dedent(f"""\
+        import ipaddress, socket
+
+        _resolve = socket.getaddrinfo
+        NAMES = {names!r}
+
+        def getaddrinfo(host, port, *args, **kwargs):
+            if host in NAMES:
+                return _resolve(*NAMES[host], *args, **kwargs)
+            try:
+                ipaddress.ip_address(str(host).strip("[]"))
+            except ValueError:
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
+            return _resolve(host, port, *args, **kwargs)
+
+        socket.getaddrinfo = getaddrinfo
+    """), encoding="utf-8")
+    return {**os.environ, "PYTHONPATH": str(folder)}
+
+
+@pytest.fixture(scope="module")
+def builddir(tmp_path_factory):
+    """The tiny project, built once: a notice citing one processor, and the processors page."""
+    source = write_project(tmp_path_factory.mktemp("linkcheck") / "source", {
         "_data/navigation.yaml": NAVIGATION,
-        "_data/processors.yaml": registry,
+        "_data/processors.yaml": REGISTRY,
         "index.md": "# Home\n\n```{site-map}\n```\n",
         "example/Notice.md": NOTICE,
         "Third-Party-Processors.md": "# Third-party processors\n\n```{processor-table}\n```\n",
     })
+    folder = readable_folder()
+    # Without the notice's PDF: rendering it is the PDF tests' business.
+    build = sphinx_build(source, folder / "html", "dirhtml", "-D", "policy_pdf_publish=0")
+    assert build.returncode == 0, build.output
+    yield folder
+    shutil.rmtree(folder)
 
 
-def run_linkcheck(source: Path, builddir: Path, ca_file: Path) -> subprocess.CompletedProcess:
-    # Furo's footer credits its home page: the one link off this machine.
+@pytest.fixture
+def written_site():
+    """A site of hand-written pages, ``written_site({"index.html": ...})``: its build folder."""
+    folder = readable_folder()
+
+    def write(pages: dict[str, str]) -> Path:
+        for name, text in {"processors.json": '{"processors": []}', **pages}.items():
+            (folder / "html" / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / "html" / name).write_text(text, encoding="utf-8")
+        return folder
+
+    yield write
+    shutil.rmtree(folder)
+
+
+def run_tool(builddir: Path, *args: str, names: dict | None = None):
+    """`tools/linkcheck.py --no-build` over *builddir*, the resolver knowing only *names*."""
+    env = resolver(builddir, names or {})
     return subprocess.run(
-        [sys.executable, str(ROOT / "tools/linkcheck.py"), "--source", str(source),
-         "--builddir", str(builddir), "--ca-bundle", str(ca_file),
-         "--ignore", r"^https://github\.com/", "--timeout", "3", "--retries", "1",
-         "--max-seconds", "120"],
-        capture_output=True, text=True, check=False, timeout=180,
+        [sys.executable, str(ROOT / "tools/linkcheck.py"), "--no-build", "--builddir",
+         str(builddir), *args],
+        capture_output=True, text=True, check=False, timeout=120, env=env,
     )
 
 
-def test_a_processor_url_gone_404_turns_the_check_red_then_fixed_green(
-    tls_server, tmp_path, readable_tmp
-):
-    source = tiny_site(tmp_path / "source", tls_server)
-    builddir = readable_tmp
-    tls_server.expect_request("/dpa").respond_with_data("the terms")
-    tls_server.expect_request("/privacy").respond_with_data("gone", status=404)
+def run_linkcheck(builddir: Path, internet: HTTPServer, names: list[str]):
+    """The check of the built tiny project, *names* leading to the test server."""
+    port = internet.port
+    return run_tool(builddir, "--ca-bundle", str(internet.ca_file), "--allow",
+                    f"127.0.0.1:{port}", "--timeout", "5", *IGNORE,
+                    names={name: ("127.0.0.1", port) for name in names})
 
-    red = run_linkcheck(source, builddir, tls_server.ca_file)
-    privacy_url = tls_server.url_for("/privacy")
+
+def serve(server: HTTPServer, answers: dict[str, Response | str]) -> None:
+    server.clear()
+    for path, answer in answers.items():
+        if isinstance(answer, str):
+            answer = Response(answer)
+        server.expect_request(path).respond_with_response(answer)
+
+
+def redirect(location: str, status: int = 302) -> Response:
+    return Response(status=status, headers={"Location": location})
+
+
+def report(builddir: Path) -> str:
+    return (builddir / "linkcheck/report.txt").read_text(encoding="utf-8")
+
+
+# -- the whole check ------------------------------------------------------------------------
+
+def test_a_processor_url_gone_404_turns_the_check_red_then_fixed_green(builddir, internet):
+    serve(internet, {"/terms": "the terms", "/privacy": Response("gone", status=404)})
+    red = run_linkcheck(builddir, internet, [NAME])
+    privacy_url = f"https://{NAME}/privacy"
     assert red.returncode == 1, red.stdout + red.stderr
     assert f"linkcheck: error: broken: {privacy_url}: 404 NOT FOUND" in red.stderr
     assert "processor example (Example privacy policy), cited by Example Notice" in red.stderr
-
-    report = json.loads((builddir / "linkcheck/report.json").read_text(encoding="utf-8"))
-    assert [b["url"] for b in report["broken_processor_urls"]] == [privacy_url]
-    rows = {row["url"]: row for row in report["urls"]}
-    assert rows[privacy_url]["status"] == "broken"
-    # Each of the three checkers saw the processor URL.
-    assert set(rows[privacy_url]["checks"]) == {"sphinx", "linkchecker", "registry"}
-    assert rows[tls_server.url_for("/dpa")]["status"] == "ok"
-    assert not any(url.startswith("mailto:") for url in rows)  # never resolved
-    text = (builddir / "linkcheck/report.txt").read_text(encoding="utf-8")
-    all_three = "[sphinx: broken, linkchecker: broken, registry: broken]"
-    assert f"BROKEN        {privacy_url}  {all_three}" in text
-    # Everything but the processor URL is green: the site's own pages and anchors too.
-    assert {row["status"] for url, row in rows.items() if url != privacy_url} == {"ok"}
-    assert any(url.startswith("/example/Notice/") for url in rows)
-
+    text = report(builddir)
+    # LinkChecker reports a URL once, from the first page it found it on.
+    assert f"BROKEN      {privacy_url}\n            404 NOT FOUND\n" in text, text
+    assert "found on /" in text.split(privacy_url)[1].split("OK")[0]
+    assert f"OK          https://{NAME}/terms\n" in text
+    # The site's own pages and anchors are checked too, and pass.
+    assert "OK          /example/Notice/#2-use-of-third-party-services\n" in text
+    assert "mailto:" not in text  # never resolved
     issue = (builddir / "linkcheck/issue.md").read_text(encoding="utf-8")
     assert f"| Example (`example`) | Privacy Policy | {privacy_url} | 404 NOT FOUND" in issue
     assert "Example Notice (`example/Notice/#2-use-of-third-party-services`)" in issue
 
-    tls_server.clear()
-    tls_server.expect_request("/dpa").respond_with_data("the terms")
-    tls_server.expect_request("/privacy").respond_with_data("our policy")
-    green = run_linkcheck(source, builddir, tls_server.ca_file)
+    serve(internet, {"/terms": "the terms", "/privacy": "our policy"})
+    green = run_linkcheck(builddir, internet, [NAME])
     assert green.returncode == 0, green.stdout + green.stderr
-    report = json.loads((builddir / "linkcheck/report.json").read_text(encoding="utf-8"))
-    assert report["broken_processor_urls"] == []
-    assert report["counts"]["broken"] == 0
+    assert "0 broken, 0 unverified" in report(builddir)
     assert not (builddir / "linkcheck/issue.md").exists()
 
 
-def test_linkchecker_finds_a_broken_anchor_on_the_served_site(readable_tmp, tmp_path):
-    site = readable_tmp
-    (site / "index.html").write_text(
-        '<html><body><h1 id="here">Here</h1>'
-        '<a href="page.html#nowhere">missing anchor</a> <a href="page.html#there">anchor</a>'
-        "</body></html>",
-        encoding="utf-8",
-    )
-    (site / "page.html").write_text('<html><body><p id="there">x</p></body></html>', "utf-8")
-    config = tmp_path / "linkcheckerrc"
-    config.write_text(linkcheck.linkchecker_config(linkcheck.Policy(timeout=3), 30, None, [], []))
-    with linkcheck.SiteServer(site) as site_url:
-        run = linkcheck.run_linkchecker(site_url, config, timeout=60)
-    seen = {row["url"]: linkcheck.linkchecker_seen(row) for row in run["results"]}
-    assert run["finished"]
-    assert seen[f"{site_url}page.html#nowhere"].status == "broken"
-    assert "nowhere" in seen[f"{site_url}page.html#nowhere"].detail
-    assert seen[f"{site_url}page.html#there"].status == "ok"
+def test_a_redirect_to_the_home_page_or_a_login_page_is_broken(builddir, internet):
+    serve(internet, {
+        "/terms": redirect("/"),
+        "/": "welcome",
+        "/privacy": redirect("/account/login?next=/privacy"),
+        "/account/login": "sign in",
+    })
+    run = run_linkcheck(builddir, internet, [NAME])
+    assert run.returncode == 1, run.stdout + run.stderr
+    text = report(builddir)
+    assert f"BROKEN      https://{NAME}/terms\n            redirects to the site's home page" in text
+    assert f"BROKEN      https://{NAME}/privacy\n            redirects to a login page" in text
+    issue = (builddir / "linkcheck/issue.md").read_text(encoding="utf-8")
+    assert issue.count("| Example (`example`) |") == 2
+    # LinkChecker alone passes both: a redirect that ends in a 200 is valid to it.
+    rows = linkcheck_report.csv_rows((builddir / "linkcheck/linkchecker.csv").read_text("utf-8"))
+    assert {row["valid"] for row in rows if row["urlname"].startswith(f"https://{NAME}/")} == {
+        "True"}
+
+
+def test_no_network_is_one_line_its_own_exit_status_and_no_issue(builddir, internet):
+    (builddir / "linkcheck").mkdir(exist_ok=True)
+    (builddir / "linkcheck/issue.md").write_text("from an earlier run")
+    offline = run_linkcheck(builddir, internet, [])  # the resolver fails every name
+    assert offline.returncode == linkcheck.NO_NETWORK == 3
+    assert (offline.stdout, offline.stderr) == ("", "linkcheck: no network: nothing was checked\n")
+    assert "no network: nothing was checked" in report(builddir)
+    assert not (builddir / "linkcheck/issue.md").exists()
+
+
+def test_no_built_site_or_one_that_does_not_build_is_a_clear_error(tmp_path, capsys):
+    assert linkcheck.main(["--no-build", "--builddir", str(tmp_path)]) == 2
+    assert f"linkcheck: no built site in {tmp_path / 'html'}; run `make html`" in (
+        capsys.readouterr().err)
+    missing = tmp_path / "no-source"
+    assert linkcheck.main(["--source", str(missing), "--builddir", str(tmp_path)]) == 2
+    assert "linkcheck: the site does not build; run `make html` to see why" in (
+        capsys.readouterr().err)
+    assert not (tmp_path / "linkcheck/issue.md").exists()
+
+
+# -- the address guard ----------------------------------------------------------------------
+
+HOSTILE = """\
+<a href="https://{name}/to-loopback">another port of this machine</a>
+<a href="https://{name}/to-private">a private address</a>
+<a href="https://rebind.example.com/">a public name for 127.0.0.1</a>
+<a href="http://169.254.169.254/latest/meta-data/">link-local</a>
+<a href="https://ipv6.example.com/">a public name for ::1</a>
+<a href="https://{name}/fine">a public page</a>
+<a href="https://gone.example.com/">a name that does not resolve</a>
+"""
+
+
+def test_the_checker_never_connects_to_a_loopback_private_or_link_local_address(
+    internet, written_site
+):
+    other = HTTPServer(host="127.0.0.1", port=0)  # another service on this machine
+    other.start()
+    builddir = written_site({"index.html": HOSTILE.format(name=NAME)})
+    serve(internet, {
+        "/to-loopback": redirect(f"http://127.0.0.1:{other.port}/secret"),
+        "/to-private": redirect("http://10.20.30.40/admin"),
+        "/fine": "a page",
+    })
+    try:
+        run = run_tool(
+            builddir, "--ca-bundle", str(internet.ca_file), "--allow",
+            f"127.0.0.1:{internet.port}", "--timeout", "5",
+            names={NAME: ("127.0.0.1", internet.port),
+                   "rebind.example.com": ("127.0.0.1", other.port),
+                   "ipv6.example.com": ("::1", other.port)},
+        )
+    finally:
+        other.stop()
+    text = report(builddir)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert other.log == []  # not one request reached it
+    for url, blocked in [
+        (f"https://{NAME}/to-loopback", "127.0.0.1, not a public address"),
+        (f"https://{NAME}/to-private", "10.20.30.40, not a public address"),
+        ("https://rebind.example.com/", "rebind.example.com is 127.0.0.1, not a public address"),
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254, not a public address"),
+        ("https://ipv6.example.com/", "ipv6.example.com is ::1, not a public address"),
+    ]:
+        assert f"BROKEN      {url}\n            AddressBlocked: " in text, text
+        assert blocked in text.split(f"BROKEN      {url}\n", 1)[1].splitlines()[0]
+    assert f"OK          https://{NAME}/fine\n" in text
+    # One name that does not resolve is a broken link, not a missing network.
+    assert "BROKEN      https://gone.example.com/\n            NameNotResolved: gone.example.com" in text
+
+
+def fake_resolver(monkeypatch, names: dict[str, str]) -> None:
+    """This process resolves *names* (name -> address) and nothing else."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in names:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(names[host], port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def get(url: str) -> requests.Response:
+    with requests.Session() as session:
+        session.trust_env = False  # no proxy: connect as the checker does
+        return session.get(url, timeout=5)
+
+
+def test_a_public_name_resolving_to_127_0_0_1_is_not_connected_to(monkeypatch, httpserver):
+    httpserver.expect_request("/").respond_with_data("a local service")
+    fake_resolver(monkeypatch, {"public.example.com": "127.0.0.1"})
+    address_guard.install(allowed=set())
+    with pytest.raises(address_guard.AddressBlocked, match="public.example.com is 127.0.0.1"):
+        get(f"http://public.example.com:{httpserver.port}/")
+    assert httpserver.log == []
+
+
+def test_the_allowed_address_is_connected_to(monkeypatch, httpserver):
+    httpserver.expect_request("/").respond_with_data("the built site")
+    fake_resolver(monkeypatch, {"public.example.com": "127.0.0.1"})
+    address_guard.install(allowed={("127.0.0.1", httpserver.port)})
+    assert get(f"http://public.example.com:{httpserver.port}/").text == "the built site"
+    with pytest.raises(address_guard.NameNotResolved, match="elsewhere.example.com"):
+        get(f"http://elsewhere.example.com:{httpserver.port}/")
 
 
 @pytest.mark.parametrize(
-    ("item", "status"),
+    ("address", "public"),
+    [("93.184.215.14", True), ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", True),
+     ("127.0.0.1", False), ("127.1.2.3", False), ("10.0.0.1", False), ("172.16.5.4", False),
+     ("192.168.1.1", False), ("169.254.169.254", False), ("100.64.0.1", False),
+     ("0.0.0.0", False), ("::1", False), ("fe80::1%eth0", False), ("fd00::1", False),
+     ("::ffff:127.0.0.1", False), ("::ffff:93.184.215.14", True), ("224.0.0.1", False)],
+)
+def test_public_addresses(address, public):
+    assert address_guard.is_public(address) is public
+
+
+# -- the hard cap ---------------------------------------------------------------------------
+
+def test_the_run_stops_at_its_cap_when_a_host_never_answers(written_site):
+    silent = socket.socket()  # accepts connections, never says a word
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    port = silent.getsockname()[1]
+    builddir = written_site({
+        "index.html": f'<a href="page.html">a page</a> <a href="http://127.0.0.1:{port}/">x</a>',
+        "page.html": "<p>here</p>",
+    })
+    try:
+        run = run_tool(builddir, "--allow", f"127.0.0.1:{port}", "--timeout", "60",
+                       "--max-seconds", "4")
+    finally:
+        silent.close()
+    text = report(builddir)
+    assert "OK          /page.html\n" in text, run.stdout + run.stderr  # reported before the cap
+    assert "note: the run reached its cap" in text, run.stdout + run.stderr
+    assert "linkcheck: warning: the run reached its cap of 4 s" in run.stderr
+    assert f"127.0.0.1:{port}" not in text  # not checked, so not reported as working
+
+
+# -- the site's own links -------------------------------------------------------------------
+
+def test_a_missing_fragment_on_the_site_is_broken(written_site):
+    builddir = written_site({
+        "index.html": '<a href="page.html#there">here</a> <a href="page.html#nowhere">lost</a>'
+                      ' <a href="ftp://files.example.com/x">ftp</a>',
+        "page.html": '<p id="there">the fragment</p>',
+    })
+    run = run_tool(builddir)
+    assert run.returncode == 1, run.stdout + run.stderr
+    text = report(builddir)
+    assert "BROKEN      /page.html#nowhere\n            Anchor `nowhere'" in text, text
+    assert "OK          /page.html#there\n" in text
+    # Never opened: LinkChecker follows http and https only.
+    assert ("UNVERIFIED  ftp://files.example.com/x\n"
+            "            not checked: only http and https links are followed") in text
+
+
+# -- the real site --------------------------------------------------------------------------
+
+def test_the_processors_page_links_every_processor_url(site):
+    """LinkChecker checks the processor URLs because this page links each of them."""
+    urls = linkcheck_report.processor_urls(site.outdir / "processors.json")
+    page = BeautifulSoup(site.page("Third-Party-Processors"), "html.parser")
+    links = {a["href"] for a in page.select("a[href]")}
+    assert urls
+    assert set(urls) <= links
+
+
+# -- reading LinkChecker's report -----------------------------------------------------------
+
+PAGE = "https://example.com/legal/dpa/"
+
+
+@pytest.mark.parametrize(
+    ("item", "status", "detail"),
     [
-        ({"result": "404 Not Found", "valid": "False"}, "broken"),
-        ({"result": "403 Forbidden", "valid": "False"}, "soft-failure"),
-        ({"result": "ReadTimeout: read timed out", "valid": "False"}, "timeout"),
-        ({"result": "429 Too Many Requests", "valid": "True"}, "timeout"),
+        ({"result": "200 OK", "valid": "True"}, "ok", "200 OK"),
+        ({"result": "404 Not Found", "valid": "False"}, "broken", "404 Not Found"),
+        ({"result": "403 Forbidden", "valid": "False"}, "unverified", "403 Forbidden: a login"),
+        ({"result": "ReadTimeout: HTTPSConnectionPool(host='x', port=443): Read timed out.",
+          "valid": "False"}, "unverified", "no answer within the timeout"),
+        ({"result": "429 Too Many Requests", "valid": "True"}, "unverified", "429"),
+        ({"result": "syntax OK", "valid": "True",
+          "infostring": "Access denied by robots.txt, checked only syntax."},
+         "unverified", "its robots.txt forbids"),
         ({"result": "200 OK", "valid": "True",
-          "warningstring": "Redirected to `https://b.example/' status: 301 Moved Permanently."},
-         "redirected"),
-        ({"result": "200 OK", "valid": "True"}, "ok"),
+          "warningstring": "Anchor `nowhere' (decoded: `nowhere') not found."},
+         "broken", "Anchor `nowhere'"),
+        ({"result": "200 OK", "valid": "True", "url": "https://example.com/legal/terms/",
+          "warningstring": "Redirected to `https://example.com/legal/terms/' status: 301 Moved "
+                           "Permanently."},
+         "redirected", "301 permanent to https://example.com/legal/terms/"),
+        ({"result": "200 OK", "valid": "True", "url": "https://example.com/",
+          "warningstring": "Redirected to `https://example.com/' status: 302 Found."},
+         "broken", "redirects to the site's home page https://example.com/"),
+        ({"result": "200 OK", "valid": "True", "url": "https://example.com/sso/?next=x",
+          "warningstring": "Redirected to `https://example.com/sso/?next=x' status: 302 Found."},
+         "broken", "redirects to a login page"),
+        ({"result": "ConnectionError: HTTPSConnectionPool(host='x', port=443): Max retries "
+                    "exceeded with url: / (Caused by NewConnectionError('<urllib3.connection."
+                    "HTTPSConnection object at 0x7f>: Failed to establish a new connection: "
+                    "[Errno 111] Connection refused'))", "valid": "False"},
+         "broken", "could not connect: Connection refused"),
+        ({"result": "ConnectionError: HTTPSConnectionPool(host='x', port=443): Max retries "
+                    "exceeded with url: /a/long/path (Caused by SSLError(SSLCertVerificationError"
+                    "(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+                    "self-signed certificate (_ssl.c:1006)')))", "valid": "False"},
+         "broken", "TLS failed: certificate self-signed certificate"),
+        ({"result": "ConnectionError: a message LinkChecker cut in the middle of a wo...",
+          "valid": "False"}, "broken", ("ConnectionError: a message LinkChecker cut in the "
+                                       "middle of a …")),
     ],
 )
-def test_linkchecker_results_are_classified_like_the_registry_check(item, status):
-    assert linkcheck.linkchecker_seen(item).status == status
+def test_each_answer_is_classified(item, status, detail):
+    got = linkcheck_report.classify(PAGE, item)
+    assert got[0] == status
+    assert got[1].startswith(detail)
 
 
-@pytest.mark.parametrize(
-    ("item", "status"),
-    [
-        ({"status": "working", "uri": "u"}, "ok"),
-        ({"status": "redirected", "code": 308, "info": "https://b/", "uri": "u"}, "redirected"),
-        ({"status": "broken", "info": "404 Client Error: Not Found for url: u", "uri": "u"},
-         "broken"),
-        ({"status": "broken", "info": "403 Client Error: Forbidden", "uri": "u"}, "soft-failure"),
-        ({"status": "timeout", "info": "", "uri": "u"}, "timeout"),
-    ],
-)
-def test_sphinx_results_are_classified_like_the_registry_check(item, status):
-    assert linkcheck.sphinx_seen(item).status == status
+def test_a_redirect_within_a_site_or_from_its_home_page_is_no_soft_404():
+    assert linkcheck_report.soft_404(PAGE, "https://example.com/legal/dpa-2024/") is None
+    assert linkcheck_report.soft_404("https://example.com/", "https://www.example.com/") is None
+    assert linkcheck_report.soft_404("https://example.com/login/", "https://example.com/auth/") is None
 
 
-def test_sphinx_unchecked_links_are_left_out():
-    assert linkcheck.sphinx_seen({"status": "unchecked", "uri": "mailto:x@y"}) is None
+def rows(*results: tuple[str, str]) -> list[linkcheck_report.Row]:
+    site = "http://127.0.0.1:8000/"
+    items = [{"urlname": site, "parentname": "", "result": "200 OK", "valid": "True"}]
+    items += [{"urlname": url, "parentname": site, "result": result, "valid": "False"}
+              for url, result in results]
+    return linkcheck_report.report_rows(site, items, {})
 
 
-def test_the_linkchecker_config_follows_the_policy():
-    policy = linkcheck.Policy(timeout=7, host_interval=0.25, workers=4)
-    config = linkcheck.linkchecker_config(policy, 100, "/ca.pem", ["https://s/"], ["^https://x/"])
-    for line in ("timeout=7", "maxrunseconds=100", "maxrequestspersecond=4", "threads=4",
-                 "sslverify=/ca.pem", "  ^mailto:", "  ^https://s/$", "  ^https://x/"):
-        assert line in config.splitlines()
+NOT_FOUND = "NameNotResolved: a.example.com: Name or service not known"
+
+
+def test_no_network_is_told_from_a_few_dead_links():
+    refused = "ConnectionError: ... (Caused by NewConnectionError('<...>: Failed to establish"
+    assert linkcheck_report.no_network(rows(("https://a.example.com/", NOT_FOUND),
+                                     ("https://b.example.com/", refused)))
+    # One host answered: the others are broken links, not a missing network.
+    assert not linkcheck_report.no_network(rows(("https://a.example.com/", NOT_FOUND),
+                                         ("https://b.example.com/", "404 Not Found")))
+    # Blocked by the guard: not a sign of the network either way.
+    blocked = "AddressBlocked: 10.0.0.1, not a public address: not connected"
+    assert not linkcheck_report.no_network(rows(("http://10.0.0.1/", blocked)))
+    # Nothing links off the site: nothing to tell.
+    assert not linkcheck_report.no_network(rows())
+
+
+def test_a_processor_url_no_page_links_is_reported_unchecked():
+    processor = {"id": "x", "name": "X", "field": "terms", "label": "Terms", "cited_by": []}
+    rows = linkcheck_report.report_rows(
+        "http://127.0.0.1:8000/",
+        [{"urlname": "http://127.0.0.1:8000/", "parentname": "", "result": "200 OK",
+          "valid": "True"}],
+        {"https://x.example.com/terms": processor},
+    )
+    row = next(row for row in rows if row.processor)
+    assert (row.url, row.status, row.processor) == ("https://x.example.com/terms", "unverified",
+                                                   processor)
+    assert row.detail.startswith("not checked")
