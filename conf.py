@@ -43,9 +43,6 @@ myst_enable_extensions = []
 # straight ones.
 smartquotes = False
 
-# Documents that are site pages, not notices (notices need a date).
-policy_site_pages = ["index", "changes", "Third-Party-Processors", "404"]
-
 # The Atom feed of every notice's changes (feed.xml).
 policy_feed_title = "Python Software Foundation Policies: changes to the notices"
 

@@ -1,6 +1,6 @@
 """Sphinx extensions of the PSF Policies site, one concern each.
 
-dates       effective date and change history from each notice's front matter
+dates       each page's kind; a notice's effective date and change history
 navigation  sidebar and home-page site map from source/_data/navigation.yaml
 feed        change history page and Atom feed of every notice's changes
 processors  third-party processors from source/_data/processors.yaml: the notices'
@@ -12,6 +12,8 @@ not_found_page  the 404 page's home link, at any address
 
 Shared by them, not extensions themselves:
 
-yamldata    YAML with line numbers, for file:line errors
+yamldata    YAML with line numbers, for file:line errors; anchors and aliases refused
+pages       the front matter rules of a page (kind, dates, changes), without Sphinx
+docdata     per-document state in a Sphinx domain, and its errors
 dependents  pages made from other pages' data, rewritten only when it changes
 """

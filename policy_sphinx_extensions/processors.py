@@ -26,9 +26,11 @@ Registers:
   row on the processors page;
 * the ``processor-terms`` role: the standard sentence with both links;
 * the ``processor-table`` directive: the processors page's table, each
-  processor with its links and the notices that cite it, filled in as the
-  page is written and rewritten when the citations or the citing notices'
-  titles change (:mod:`.dependents`);
+  processor with its links and the notices that cite it, filled in by a
+  post-transform as the page is written, and rewritten (not re-read) when the
+  citations or the citing notices' titles change (:mod:`.dependents`);
+* a domain holding what each document cites, its errors, and the registry
+  this build read;
 * a ``build-finished`` handler writing ``processors.json`` beside the HTML:
   each processor, its URLs and the notices that cite it.
 """
@@ -45,10 +47,11 @@ from urllib.parse import urlsplit
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import ReferenceRole, SphinxDirective, SphinxRole
 
-from . import dependents, yamldata
+from . import dependents, docdata, yamldata
 
 logger = logging.getLogger(__name__)
 
@@ -200,15 +203,54 @@ class processor_table(nodes.General, nodes.Element):
     citing a processor has been read."""
 
 
+class ProcessorDomain(docdata.DocumentData):
+    """What each document cites, which holds the table, which links a name.
+
+    ``registry`` and ``registry_file`` are this build's registry, read when
+    the builder starts; they are not kept between builds.
+    """
+
+    name = "policy-processors"
+    label = "Third-party processors"
+    data_version = 1
+    # citations: docname -> [(processor id, section id)]; tables, link_docs: docname -> True
+    initial_data = {"citations": {}, "tables": {}, "link_docs": {}, "errors": {}}
+    error_subtype = "processor"
+    registry: dict[str, Processor] = {}
+    registry_file = ""
+
+    def process_doc(self, env, docname: str, document: nodes.document) -> None:
+        # Where each notice cites a processor: for the table and processors.json.
+        citations = [
+            (node["processor"], _section_id(node))
+            for node in document.findall(nodes.inline)
+            if "processor-terms" in node["classes"]
+        ]
+        if citations:
+            self.data["citations"][docname] = citations
+        if any(True for _ in document.findall(processor_link)):
+            self.data["link_docs"][docname] = True
+
+    @property
+    def tables(self) -> list[str]:
+        """The pages holding the processor table (exactly one, or an error)."""
+        return sorted(self.data["tables"])
+
+
+def _domain(env) -> ProcessorDomain:
+    return env.domains[ProcessorDomain.name]
+
+
 def _registry(env) -> dict[str, Processor]:
-    env.note_dependency(env.app.policy_processors_file)
-    return env.app.policy_processors
+    domain = _domain(env)
+    env.note_dependency(domain.registry_file)
+    return domain.registry
 
 
 def _unknown(env, processor_id: str, line: int) -> None:
-    known = ", ".join(sorted(env.app.policy_processors))
-    env.policy_processor_errors.setdefault(env.docname, []).append(
-        (line, f"unknown processor {processor_id!r}: the registry has {known}")
+    known = ", ".join(sorted(_domain(env).registry))
+    _domain(env).note_error(
+        env.docname, line, f"unknown processor {processor_id!r}: the registry has {known}"
     )
 
 
@@ -247,7 +289,7 @@ class ProcessorTable(SphinxDirective):
 
     def run(self):
         _registry(self.env)  # the table shows the registry: rebuild when it changes
-        self.env.policy_processor_tables.add(self.env.docname)
+        _domain(self.env).data["tables"][self.env.docname] = True
         node = processor_table()
         self.set_source_info(node)
         return [node]
@@ -264,29 +306,13 @@ def _section_id(node: nodes.Node) -> str | None:
     return (github_style or node["ids"])[0]
 
 
-def _read(app: Sphinx, doctree: nodes.document) -> None:
-    # Where each notice cites a processor: for the table and processors.json.
-    citations = []
-    for node in doctree.findall(nodes.inline):
-        if "processor-terms" in node["classes"]:
-            citations.append((node["processor"], _section_id(node)))
-    if citations:
-        app.env.policy_processor_citations[app.env.docname] = citations
-    if any(True for _ in doctree.findall(processor_link)):
-        app.env.policy_processor_link_docs.add(app.env.docname)
-
-
 def _check(app: Sphinx, env) -> None:
-    # Runs in the main process after every read, so errors of cached documents still count.
-    for docname, errors in sorted(env.policy_processor_errors.items()):
-        for line, message in errors:
-            logger.error(message, location=(docname, line), type="policy", subtype="processor")
-            app.statuscode = 1
-    if env.policy_processor_link_docs and len(env.policy_processor_tables) != 1:
+    domain = _domain(env)
+    if domain.data["link_docs"] and len(domain.tables) != 1:
         logger.error(
             "processor names link to the processors page: exactly one page must hold the "
             "processor-table directive, found %d",
-            len(env.policy_processor_tables),
+            len(domain.tables),
             type="policy",
             subtype="processor",
         )
@@ -296,8 +322,9 @@ def _check(app: Sphinx, env) -> None:
 def _citing(env) -> dict[str, list[tuple[str, str | None]]]:
     """For each processor id, the notices citing it: (docname, section id), once each."""
     result: dict[str, list[tuple[str, str | None]]] = {}
-    for docname in sorted(env.policy_processor_citations):
-        for processor_id, section_id in env.policy_processor_citations[docname]:
+    citations = _domain(env).data["citations"]
+    for docname in sorted(citations):
+        for processor_id, section_id in citations[docname]:
             if (docname, section_id) not in result.setdefault(processor_id, []):
                 result[processor_id].append((docname, section_id))
     return result
@@ -307,9 +334,9 @@ def _with_anchor(uri: str, section_id: str | None) -> str:
     return f"{uri}#{section_id}" if section_id else uri
 
 
-def _table(app: Sphinx, fromdocname: str) -> nodes.table:
-    registry: dict[str, Processor] = app.policy_processors
-    citations = _citing(app.env)
+def _table(env, builder, fromdocname: str) -> nodes.table:
+    registry = _domain(env).registry
+    citations = _citing(env)
     headers = ("Processor", "Data-processing terms", "Privacy policy", "Cited by")
     table = nodes.table(classes=["processor-table"])
     group = nodes.tgroup(cols=len(headers))
@@ -332,9 +359,9 @@ def _table(app: Sphinx, fromdocname: str) -> nodes.table:
         for index, (docname, section_id) in enumerate(citations.get(processor.id, [])):
             if index:
                 notices += nodes.Text(", ")
-            uri = app.builder.get_relative_uri(fromdocname, docname)
+            uri = builder.get_relative_uri(fromdocname, docname)
             notices += nodes.reference(
-                "", app.env.titles[docname].astext(), internal=True,
+                "", env.titles[docname].astext(), internal=True,
                 refuri=_with_anchor(uri, section_id),
             )
         if not notices.children:
@@ -349,9 +376,25 @@ def _table(app: Sphinx, fromdocname: str) -> nodes.table:
     return table
 
 
-def _resolve(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+class ProcessorPages(SphinxPostTransform):
+    """The processors page's table, and each processor name linked to its row,
+    from every document read, as the pages are written.
+
+    After furo wraps the tables of the pages in a scrolling container
+    (priority 500): the processor table is laid out to fit without one.
+    """
+
+    default_priority = 600
+
+    def run(self, **kwargs) -> None:
+        # The builder, as Sphinx's own ReferencesResolver reaches it.
+        _fill(self.env, self.env._app.builder, self.document, self.env.docname)
+
+
+def _fill(env, builder, doctree: nodes.document, fromdocname: str) -> None:
+    domain = _domain(env)
     for node in list(doctree.findall(processor_table)):
-        page_dir = posixpath.dirname(app.builder.get_target_uri(fromdocname).rstrip("/") + "/")
+        page_dir = posixpath.dirname(builder.get_target_uri(fromdocname).rstrip("/") + "/")
         json_uri = posixpath.relpath(JSON_NAME, page_dir or ".")
         published = nodes.paragraph(classes=["processors-json"])
         published += nodes.Text("The same list, for tools: ")
@@ -360,14 +403,14 @@ def _resolve(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
             "", "", nodes.literal("", JSON_NAME), internal=True, refuri=json_uri
         )
         published += nodes.Text(".")
-        node.replace_self([_table(app, fromdocname), published])
-    tables = sorted(app.env.policy_processor_tables)
+        node.replace_self([_table(env, builder, fromdocname), published])
+    tables = domain.tables
     for node in list(doctree.findall(processor_link)):
         if len(tables) != 1:
             node.replace_self(nodes.Text(node.astext()))  # reported by _check
             continue
-        uri = app.builder.get_relative_uri(fromdocname, tables[0])
-        processor: Processor = app.policy_processors[node["processor"]]
+        uri = builder.get_relative_uri(fromdocname, tables[0])
+        processor: Processor = domain.registry[node["processor"]]
         node.replace_self(
             nodes.reference(
                 "",
@@ -383,9 +426,9 @@ def _resolve(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
 def registry_json(app: Sphinx) -> dict:
     """processors.json: each processor, its URLs and the notices that cite it."""
     citations = _citing(app.env)
-    tables = sorted(app.env.policy_processor_tables)
+    tables = _domain(app.env).tables
     processors = []
-    for processor in app.policy_processors.values():
+    for processor in _domain(app.env).registry.values():
         entry = {
             "id": processor.id,
             "name": processor.name,
@@ -419,37 +462,13 @@ def _write_json(app: Sphinx, exception: Exception | None) -> None:
 
 def _load(app: Sphinx) -> None:
     path = Path(app.srcdir, app.config.policy_processors_file)
+    domain = _domain(app.env)
     try:
         # A project without a registry has no processors: citing one is an error.
-        app.policy_processors = load_registry(path) if path.exists() else {}
+        domain.registry = load_registry(path) if path.exists() else {}
     except (OSError, yamldata.DataError) as error:
         raise ConfigError(str(error)) from None
-    app.policy_processors_file = str(path)
-    env = app.env
-    for attribute, empty in (
-        ("policy_processor_citations", dict),
-        ("policy_processor_errors", dict),
-        ("policy_processor_tables", set),
-        ("policy_processor_link_docs", set),
-    ):
-        if not hasattr(env, attribute):
-            setattr(env, attribute, empty())
-
-
-def _purge(app: Sphinx, env, docname: str) -> None:
-    env.policy_processor_citations.pop(docname, None)
-    env.policy_processor_errors.pop(docname, None)
-    env.policy_processor_tables.discard(docname)
-    env.policy_processor_link_docs.discard(docname)
-
-
-def _merge(app: Sphinx, env, docnames, other) -> None:
-    for attribute in ("policy_processor_citations", "policy_processor_errors"):
-        mine, theirs = getattr(env, attribute), getattr(other, attribute)
-        mine.update({docname: theirs[docname] for docname in docnames if docname in theirs})
-    for attribute in ("policy_processor_tables", "policy_processor_link_docs"):
-        mine, theirs = getattr(env, attribute), getattr(other, attribute)
-        mine |= theirs & set(docnames)
+    domain.registry_file = str(path)
 
 
 def _table_contents(env) -> tuple:
@@ -469,14 +488,15 @@ def setup(app: Sphinx) -> dict:
     app.add_role("processor", ProcessorRole())
     app.add_role("processor-terms", ProcessorTermsRole())
     app.add_directive("processor-table", ProcessorTable)
+    docdata.register(app, ProcessorDomain)
+    app.add_post_transform(ProcessorPages)
     app.connect("builder-inited", _load)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
-    dependents.rewrite_when_changed(
-        app, _table_contents, lambda env: env.policy_processor_tables
-    )
-    app.connect("doctree-read", _read)
+    dependents.rewrite_when_changed(app, _table_contents, lambda env: _domain(env).tables)
     app.connect("env-check-consistency", _check)
-    app.connect("doctree-resolved", _resolve)
     app.connect("build-finished", _write_json)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "2.0",
+        "env_version": 2,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -33,7 +33,7 @@ def notice(title: str, front: str) -> str:
 
 TWO_NOTICES = {
     "index.md": HOME_PAGE,
-    "changes.md": "# Changes to the notices\n\n```{change-history}\n```\n",
+    "changes.md": "---\nkind: site\n---\n\n# Changes to the notices\n\n```{change-history}\n```\n",
     "_data/navigation.yaml": NAVIGATION,
     "example/First.md": notice("First Notice", """\
 date: 2025-01-10

@@ -57,6 +57,10 @@ NOTICE = NOTICE_FRONT_MATTER + """
 """
 
 PROCESSORS_PAGE = """\
+---
+kind: site
+---
+
 # Third-party processors
 
 ```{processor-table}
