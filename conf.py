@@ -22,7 +22,7 @@ extensions = [
     "policy_sphinx_extensions.page_weight",
     "notfound.extension",
     "policy_sphinx_extensions.not_found_page",
-    "sphinx_sitemap",
+    "policy_sphinx_extensions.sitemap",
 ]
 
 root_doc = "index"
@@ -34,8 +34,8 @@ templates_path = [str(Path(__file__).parent / "_templates")]
 nitpicky = True
 
 # MyST: GitHub-style heading ids (#1-information-we-collect), the addresses the
-# live site has always published, beside Sphinx's own.
-myst_heading_anchors = 3
+# live site has always published, beside Sphinx's own, at every heading level.
+myst_heading_anchors = 6
 myst_enable_extensions = []
 
 # Pages show the characters their sources hold: typographic quotes and
@@ -55,7 +55,13 @@ redirects = {}
 html_theme = "furo"
 html_title = "Python Software Foundation Policies"
 html_static_path = [str(Path(__file__).parent / "_static")]
-html_css_files = ["policies.css", ("print.css", {"media": "print"})]
+# Each with its priority written out: Sphinx sets a missing one (800, after
+# the theme's) inside these very dicts as the builder starts, which made every
+# build see a configuration changed since the last.
+html_css_files = [
+    ("policies.css", {"priority": 800}),
+    ("print.css", {"media": "print", "priority": 800}),
+]
 html_baseurl = "https://policies.python.org/"
 html_copy_source = False
 html_show_sourcelink = False
@@ -79,8 +85,7 @@ policy_generated_page_descriptions = {
 notfound_urls_prefix = "/"
 
 # sitemap.xml lists the reading pages at their live addresses (html_baseurl).
-sitemap_url_scheme = "{link}"
-sitemap_excludes = ["search/", "404/"]
+policy_sitemap_excludes = ["search/", "404/"]
 
 # PDFs of the notices (make pdf; the HTML build publishes them under pdf/).
 policy_pdf_paper = "letter"
