@@ -37,6 +37,7 @@ For other extensions: :func:`is_notice`, :func:`notice_dates`,
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -70,7 +71,7 @@ class PagesDomain(docdata.DocumentData):
     name = "policy-pages"
     label = "Page kinds and dates"
     data_version = 1
-    initial_data = {"pages": {}, "errors": {}}
+    initial_data: ClassVar[dict] = {"pages": {}, "errors": {}}
     error_subtype = "date"
 
     @property

@@ -49,7 +49,7 @@ class DocumentData(Domain):
         for key, table in self.data.items():
             if key != "version":
                 theirs = otherdata[key]
-                table.update({docname: theirs[docname] for docname in docnames if docname in theirs})
+                table.update({name: theirs[name] for name in docnames if name in theirs})
 
     def note_error(self, docname: str, line: int, message: str) -> None:
         self.data["errors"].setdefault(docname, []).append((line, message))

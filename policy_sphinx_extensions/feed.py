@@ -31,6 +31,7 @@ import datetime
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from docutils import nodes
 from feedgen.feed import FeedGenerator
@@ -85,7 +86,7 @@ class ChangeHistoryDomain(docdata.DocumentData):
     name = "policy-change-history"
     label = "Change history pages"
     data_version = 1
-    initial_data = {"pages": {}, "errors": {}}
+    initial_data: ClassVar[dict] = {"pages": {}, "errors": {}}
 
 
 def _history_pages(env) -> list[str]:

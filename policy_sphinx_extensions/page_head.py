@@ -28,6 +28,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from typing import ClassVar
 
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
@@ -57,7 +58,7 @@ class DescriptionDomain(docdata.DocumentData):
     name = "policy-descriptions"
     label = "Page descriptions"
     data_version = 1
-    initial_data = {"descriptions": {}, "errors": {}}
+    initial_data: ClassVar[dict] = {"descriptions": {}, "errors": {}}
     error_subtype = "description"
 
     def process_doc(self, env, docname: str, document) -> None:

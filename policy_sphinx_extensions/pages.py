@@ -99,7 +99,9 @@ def _iso_date(value, *keys: str | int) -> datetime.date:
 
 def _changes(raw_changes) -> list[Change]:
     if not isinstance(raw_changes, list) or not raw_changes:
-        raise FrontMatterError("'changes' must list at least the notice's first version", "changes")
+        raise FrontMatterError(
+            "'changes' must list at least the notice's first version", "changes"
+        )
     changes: list[Change] = []
     for index, raw in enumerate(raw_changes):
         keys = ("changes", index)
@@ -183,6 +185,13 @@ def read_page(path: Path, default_kind: str = DEFAULT_KIND) -> Page:
     except FrontMatterError as error:
         line = yamldata.line_of(front, error.keys) if front is not None else 1
         raise yamldata.DataError(path, line, error.message) from None
+
+
+def read_kind(path: Path, default_kind: str = DEFAULT_KIND) -> str:
+    """The ``kind`` in the front matter of the MyST file *path*, for tools that
+    sort pages without checking them; DataError if its YAML cannot be read."""
+    front = yamldata.front_matter(path)
+    return front.get("kind", default_kind) if front is not None else default_kind
 
 
 def read_notice_dates(path: Path) -> NoticeDates | None:

@@ -42,6 +42,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from docutils import nodes
@@ -214,7 +215,7 @@ class ProcessorDomain(docdata.DocumentData):
     label = "Third-party processors"
     data_version = 1
     # citations: docname -> [(processor id, section id)]; tables, link_docs: docname -> True
-    initial_data = {"citations": {}, "tables": {}, "link_docs": {}, "errors": {}}
+    initial_data: ClassVar[dict] = {"citations": {}, "tables": {}, "link_docs": {}, "errors": {}}
     error_subtype = "processor"
     registry: dict[str, Processor] = {}
     registry_file = ""

@@ -54,7 +54,9 @@ KINDS = {
                          "#### 1. Account controls\n\nText.\n",
     "example/Same-Day.md": f"---\n{SAME_DAY}---\n\n# Same Day\n\nText.\n",
     "example/Guide.md": "---\nkind: guide\n---\n\n# A Guide\n\nText.\n",
-    "example/Procedure.md": "---\nkind: procedure\ndate: 2023-05-02\n---\n\n# A Procedure\n\nText.\n",
+    "example/Procedure.md": (
+        "---\nkind: procedure\ndate: 2023-05-02\n---\n\n# A Procedure\n\nText.\n"
+    ),
     "example/Changes.md": "---\nkind: site\n---\n\n# Changes\n\n```{change-history}\n```\n",
 }
 

@@ -86,7 +86,9 @@ processors:
         "_data/processors.yaml": registry,
         "index.md": "# Home\n\n```{site-map}\n```\n",
         "example/Notice.md": NOTICE,
-        "Third-Party-Processors.md": "# Third-party processors\n\n```{processor-table}\n```\n",
+        "Third-Party-Processors.md": (
+            "---\nkind: site\n---\n\n# Third-party processors\n\n```{processor-table}\n```\n"
+        ),
     })
 
 

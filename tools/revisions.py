@@ -17,6 +17,9 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from policy_sphinx_extensions.pages import read_kind
+from policy_sphinx_extensions.yamldata import DataError
+
 SOURCE_DIR = "source"
 
 
@@ -47,8 +50,23 @@ class BuiltRevision:
         return self._config.get(name, default)
 
     def site_pages(self) -> list[str]:
-        """The documents this revision's conf.py declares as site pages, not notices."""
-        return list(self.setting("policy_site_pages", ["index"]))
+        """The documents of this revision that are not notices: of a front
+        matter ``kind`` other than notice, or, in a revision from before page
+        kinds, listed in its conf.py."""
+        listed = self.setting("policy_site_pages")
+        if listed is not None:
+            return list(listed)
+        source = self.tree / SOURCE_DIR
+        found = []
+        for docname in self.docnames():
+            try:
+                default = "site" if docname == "index" else "notice"
+                kind = read_kind(source / f"{docname}.md", default)
+            except DataError:
+                continue  # read as a notice: its build fails, naming the mistake
+            if kind != "notice":
+                found.append(docname)
+        return found
 
     def docnames(self) -> list[str]:
         """Every MyST document of the revision (folders starting with ``_`` hold data)."""
