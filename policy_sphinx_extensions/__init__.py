@@ -9,11 +9,14 @@ pdf         a tagged PDF of every notice (the pdf builder; published by the HTML
 page_head   each page's description and privacy-policy link
 page_weight each page loads only the styles and scripts it uses
 not_found_page  the 404 page's home link, at any address
+sitemap     sitemap.xml: every page at its live address
 
 Shared by them, not extensions themselves:
 
 yamldata    YAML with line numbers, for file:line errors; anchors and aliases refused
 pages       the front matter rules of a page (kind, dates, changes), without Sphinx
+processor_registry  the processor registry's schema (source/_data/processors.yaml)
+processor_page      the processors' citations, the processors page's table, processors.json
 docdata     per-document state in a Sphinx domain, and its errors
 dependents  pages made from other pages' data, rewritten only when it changes
 """
