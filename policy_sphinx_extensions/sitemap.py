@@ -56,4 +56,10 @@ def _write(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("policy_sitemap_excludes", [], "html", types=[list])
     app.connect("build-finished", _write)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    # Keeps nothing in the build environment; its version is declared all the same.
+    return {
+        "version": "1.0",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -259,3 +259,22 @@ def test_data_files_refuse_anchors_and_aliases(tmp_path, text, line, what):
         yamldata.load_file(path)
     assert error.value.line == line
     assert f"YAML anchors and aliases are not allowed: found {what}" in error.value.message
+
+
+def test_an_environment_of_other_extension_versions_is_read_afresh(kinds, tmp_path):
+    """Each extension declares env_version: a pickled environment written by
+    another version of one is dropped, and every document read again."""
+    import pickle
+    import shutil
+
+    outdir = tmp_path / "out"
+    shutil.copytree(kinds.outdir, outdir)
+    pickled = outdir / ".doctrees" / "environment.pickle"
+    env = pickle.loads(pickled.read_bytes())
+    assert env.version["policy_sphinx_extensions.dates"] >= 1
+    env.version = {**env.version, "policy_sphinx_extensions.dates": 0}
+    pickled.write_bytes(pickle.dumps(env))
+    build = sphinx_build(kinds.outdir.parent / "source", outdir, "dirhtml", *NO_PDFS)
+    assert build.returncode == 0, build.output
+    assert "build environment version not current" in build.output
+    assert f"targets for {len(KINDS) - 1} source files that are out of date" in build.output
