@@ -45,7 +45,7 @@ def as_sentence(value: str) -> str | None:
     field as JSON)."""
     try:
         decoded = json.loads(value)
-    except ValueError:
+    except (TypeError, ValueError):
         decoded = value
     if not isinstance(decoded, str) or not decoded.strip():
         return None
