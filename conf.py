@@ -24,7 +24,7 @@ extensions = [
     "notfound.extension",
     "policy_sphinx_extensions.not_found_page",
     "policy_sphinx_extensions.linked_files",
-    "sphinx_sitemap",
+    "policy_sphinx_extensions.sitemap",
 ]
 
 root_doc = "index"
@@ -46,9 +46,6 @@ myst_enable_extensions = []
 # straight ones.
 smartquotes = False
 
-# Documents that are site pages, not notices (notices need a date).
-policy_site_pages = ["index", "changes", "Third-Party-Processors", "404"]
-
 # The Atom feed of every notice's changes (feed.xml).
 policy_feed_title = "Python Software Foundation Policies: changes to the notices"
 
@@ -61,7 +58,13 @@ redirects = {}
 html_theme = "furo"
 html_title = "Python Software Foundation Policies"
 html_static_path = [str(Path(__file__).parent / "_static")]
-html_css_files = ["policies.css", ("print.css", {"media": "print"})]
+# Each with its priority written out: Sphinx sets a missing one (800, after
+# the theme's) inside these very dicts as the builder starts, which made every
+# build see a configuration changed since the last.
+html_css_files = [
+    ("policies.css", {"priority": 800}),
+    ("print.css", {"media": "print", "priority": 800}),
+]
 html_baseurl = "https://policies.python.org/"
 html_copy_source = False
 html_show_sourcelink = False
@@ -85,8 +88,7 @@ policy_generated_page_descriptions = {
 notfound_urls_prefix = "/"
 
 # sitemap.xml lists the reading pages at their live addresses (html_baseurl).
-sitemap_url_scheme = "{link}"
-sitemap_excludes = ["search/", "404/"]
+policy_sitemap_excludes = ["search/", "404/"]
 
 # PDFs of the notices (make pdf; the HTML build publishes them under pdf/).
 policy_pdf_paper = "letter"

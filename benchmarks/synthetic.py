@@ -79,7 +79,7 @@ def make_floor_project(dest: Path, count: int) -> Path:
         'source_suffix = {".md": "markdown"}\n'
         'html_theme = "basic"\n'
         "smartquotes = False\n"
-        "myst_heading_anchors = 3\n",
+        "myst_heading_anchors = 6\n",
         encoding="utf-8",
     )
     return dest

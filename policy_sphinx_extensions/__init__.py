@@ -1,6 +1,6 @@
 """Sphinx extensions of the PSF Policies site, one concern each.
 
-dates       effective date and change history from each notice's front matter
+dates       each page's kind; a notice's effective date and change history
 navigation  sidebar and home-page site map from source/_data/navigation.yaml
 feed        change history page and Atom feed of every notice's changes
 processors  third-party processors from source/_data/processors.yaml: the notices'
@@ -11,10 +11,15 @@ page_weight each page loads only the styles and scripts it uses
 not_found_page  the 404 page's home link, at any address
 labels      a MyST label keeps its id as written: how a renamed heading keeps its address
 linked_files  files the pages link (a form, a report), published at their own path
+sitemap     sitemap.xml: every page at its live address
 
 Shared by them, not extensions themselves:
 
-yamldata    YAML with line numbers, for file:line errors
+yamldata    YAML with line numbers, for file:line errors; anchors and aliases refused
+pages       the front matter rules of a page (kind, dates, changes), without Sphinx
+processor_registry  the processor registry's schema (source/_data/processors.yaml)
+processor_page      the processors' citations, the processors page's table, processors.json
+docdata     per-document state in a Sphinx domain, and its errors
 dependents  pages made from other pages' data, rewritten only when it changes
 heading_ids the live site's heading ids (conf.py's myst_heading_slug_func)
 """

@@ -1,147 +1,143 @@
-"""Each notice's effective date and change history, read from its front matter.
+"""The kind of each page, and a notice's effective date and change history.
 
-A notice's front matter holds ``date`` (the effective date, an ISO date) and
-``changes``, newest first, each with ``date``, ``kind`` (``material``: the
-legal content changed; ``editorial``: wording fixed without changing meaning)
-and a one-line ``summary``. The date is written once, there; the page shows it
-as "Last updated October 4, 2024" under the title and at the end of the notice,
-followed by a "Changes to this notice" section.
+Front matter says what a page is, ``kind``:
 
-Rules, each failing the build with the file and line:
+* ``notice`` (the default): a notice of record. It has ``date`` (the
+  effective date, an ISO date) and ``changes``, newest first, each with
+  ``date``, ``kind`` (``material``: the legal content changed; ``editorial``:
+  wording fixed without changing meaning) and a one-line ``summary``. The page
+  shows the date as "Last updated October 4, 2024" under the title and again
+  at the end, followed by a "Changes to this notice" section; the build also
+  makes it a PDF and lists its changes on the change history page and feed.
+* ``guide``, ``procedure``, ``report``, ``letter``: other documents. They need
+  no date and have no change history or PDF; a ``date`` they give is checked
+  like a notice's and shown as "Last updated" under the title.
+* ``site``: the site's own pages (home, change history, processors, 404).
+  The home page (``root_doc``) is one unless its front matter says otherwise.
 
-* ``date`` is a valid ISO date, and every change has one;
-* changes are listed newest first;
-* ``date`` is the date of the latest material change, so an editorial fix
-  never moves it and a material change cannot be made without moving it;
-* a change has only the fields ``date``, ``kind`` and ``summary``.
+Rules, each failing the build with the file and line: ``kind`` is one of
+these; dates are valid ISO dates, none before 2001 (the PSF's founding);
+changes are listed newest first; a notice's ``date`` is the date of its latest
+material change, so an editorial fix never moves it and a material change
+cannot be made without moving it; a change has only the fields ``date``,
+``kind`` and ``summary``; only a notice has ``changes``.
 
-Each entry of the history has its own id (``change-2024-10-04``), the address
-the change history page and the Atom feed link to.
+The values are MyST's: it parses the front matter once, into
+``env.metadata`` (lists and mappings as JSON text). The file is read again
+only to find the line of a mistake. Anchors and aliases are refused before
+MyST parses the front matter (:func:`.yamldata.refuse_anchors`).
 
-Every document is a notice except those listed in ``policy_site_pages``.
+Each entry of a history has its own id (``change-2024-10-04``), the address the
+change history page and the Atom feed link to.
+
+For other extensions: :func:`is_notice`, :func:`notice_dates`,
+:func:`all_notice_dates`, :func:`format_date`.
 """
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util import logging
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms import SphinxTransform
 
-from . import yamldata
+from . import docdata, yamldata
+from .pages import (
+    DEFAULT_KIND,
+    Change,
+    FrontMatterError,
+    NoticeDates,
+    Page,
+    format_date,
+    page_from_metadata,
+    read_notice_dates,
+    read_page,
+)
 
-logger = logging.getLogger(__name__)
+__all__ = [
+    "Change", "NoticeDates", "Page", "all_notice_dates", "format_date", "is_notice",
+    "notice_dates", "read_notice_dates", "read_page",
+]
 
-KINDS = ("material", "editorial")
-CHANGE_FIELDS = ("date", "kind", "summary")
 CHANGES_SECTION_ID = "changes-to-this-notice"
 
 
-@dataclass(frozen=True)
-class Change:
-    date: datetime.date
-    kind: str
-    summary: str
+class PagesDomain(docdata.DocumentData):
+    """Each read document's kind and dates; the mistakes of their front matter."""
 
-
-@dataclass(frozen=True)
-class NoticeDates:
-    date: datetime.date
-    changes: tuple[Change, ...]
+    name = "policy-pages"
+    label = "Page kinds and dates"
+    data_version = 1
+    initial_data: ClassVar[dict] = {"pages": {}, "errors": {}}
+    error_subtype = "date"
 
     @property
-    def last_updated(self) -> str:
-        return format_date(self.date)
-
-    def change_ids(self) -> list[str]:
-        """The id of each change, in order: ``change-<date>``, numbered from
-        the oldest when one date has several changes, so that adding a change
-        never renames an existing id."""
-        ids, seen = [], {}
-        for change in reversed(self.changes):
-            stem = f"change-{change.date.isoformat()}"
-            seen[stem] = seen.get(stem, 0) + 1
-            ids.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
-        return ids[::-1]
+    def pages(self) -> dict[str, Page]:
+        return self.data["pages"]
 
 
-def format_date(date: datetime.date) -> str:
-    """``October 4, 2024``: the form every notice has always used."""
-    return f"{date:%B} {date.day}, {date.year}"
+def _domain(env: BuildEnvironment) -> PagesDomain:
+    return env.domains[PagesDomain.name]
 
 
-def _iso_date(value, path: Path, line: int, field: str) -> datetime.date:
-    # YAML reads an unquoted ISO date as a date; anything else is a mistake,
-    # including a datetime (a time of day has no meaning for a notice).
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
-    if value is None:
-        raise yamldata.DataError(path, line, f"'{field}' is missing: write it as YYYY-MM-DD")
-    raise yamldata.DataError(path, line, f"'{field}' must be an ISO date (YYYY-MM-DD), not {value!r}")
+def is_notice(app: Sphinx, docname: str) -> bool:
+    """Whether *docname* is a notice (its front matter's ``kind``), once read."""
+    page = _domain(app.env).pages.get(docname)
+    return page is not None and page.kind == "notice"
 
 
-def read_notice_dates(path: Path) -> NoticeDates:
-    """Parse and check the date and change history in *path*'s front matter."""
-    front = yamldata.front_matter(path)
-    if front is None or "date" not in front:
-        line = front.line if front is not None else 1
-        raise yamldata.DataError(path, line, "the notice has no 'date' in its front matter")
-    date = _iso_date(front["date"], path, front.line_of("date"), "date")
-
-    raw_changes = front.get("changes")
-    if not isinstance(raw_changes, list) or not raw_changes:
-        raise yamldata.DataError(
-            path, front.line_of("changes"), "'changes' must list at least the notice's first version"
-        )
-    changes = []
-    for raw in raw_changes:
-        if not isinstance(raw, yamldata.Mapping):
-            raise yamldata.DataError(path, front.line_of("changes"), "each change is a mapping")
-        unknown = sorted(set(raw) - set(CHANGE_FIELDS))
-        if unknown:
-            raise yamldata.DataError(
-                path,
-                raw.line_of(unknown[0]),
-                f"unknown field {unknown[0]!r} in a change: the fields are "
-                f"{', '.join(CHANGE_FIELDS)}",
-            )
-        change_date = _iso_date(raw.get("date"), path, raw.line_of("date"), "date")
-        kind = raw.get("kind")
-        if kind not in KINDS:
-            raise yamldata.DataError(
-                path, raw.line_of("kind"), f"'kind' must be one of {', '.join(KINDS)}, not {kind!r}"
-            )
-        summary = raw.get("summary")
-        if not isinstance(summary, str) or not summary.strip():
-            raise yamldata.DataError(path, raw.line_of("summary"), "a change needs a 'summary'")
-        if changes and change_date > changes[-1].date:
-            raise yamldata.DataError(
-                path, raw.line_of("date"), "changes must be listed newest first"
-            )
-        changes.append(Change(change_date, kind, " ".join(summary.split())))
-
-    material = [change.date for change in changes if change.kind == "material"]
-    if not material:
-        raise yamldata.DataError(
-            path, front.line_of("changes"), "'changes' has no material entry for the notice's date"
-        )
-    if date != material[0]:
-        raise yamldata.DataError(
-            path,
-            front.line_of("date"),
-            f"'date' is {date.isoformat()} but the latest material change is dated "
-            f"{material[0].isoformat()}: the date moves with material changes only",
-        )
-    return NoticeDates(date, tuple(changes))
+def notice_dates(env: BuildEnvironment, docname: str) -> NoticeDates | None:
+    """The date and change history of the notice *docname*; None for other
+    pages and for a notice whose front matter failed the build."""
+    page = _domain(env).pages.get(docname)
+    return page.dates if page is not None and page.kind == "notice" else None
 
 
-def _last_updated(dates: NoticeDates) -> nodes.paragraph:
-    paragraph = nodes.paragraph(classes=["last-updated"])
+def all_notice_dates(env: BuildEnvironment) -> dict[str, NoticeDates]:
+    """Every notice's date and change history, by docname."""
+    return {
+        docname: page.dates
+        for docname, page in sorted(_domain(env).pages.items())
+        if page.kind == "notice"
+    }
+
+
+def _refuse_anchors(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Refuse YAML anchors and aliases in the front matter before MyST parses
+    it: the block is read as empty, and the build fails naming the line."""
+    try:
+        block = yamldata.front_matter_block(source[0])
+    except yamldata.DataError:
+        return  # not front matter to MyST either: reported once the page is read
+    if block is None:
+        return
+    try:
+        yamldata.refuse_anchors(block[0], app.env.doc2path(docname), block[1])
+    except yamldata.DataError as error:
+        _domain(app.env).note_error(docname, error.line, error.message)
+        lines = source[0].split("\n")
+        count = block[0].count("\n") + 1
+        lines[1:1 + count] = ["{}"] + [""] * (count - 1)
+        source[0] = "\n".join(lines)
+
+
+def _locate(path: Path, error: FrontMatterError) -> tuple[int, str]:
+    """The line of *error* in *path*'s front matter, or the YAML mistake that
+    kept MyST from reading it at all."""
+    try:
+        front = yamldata.front_matter(path)
+    except yamldata.DataError as yaml_error:
+        return yaml_error.line, yaml_error.message
+    return (yamldata.line_of(front, error.keys) if front is not None else 1), error.message
+
+
+def _last_updated(date, classes: list[str]) -> nodes.paragraph:
+    paragraph = nodes.paragraph(classes=classes)
     paragraph += nodes.Text("Last updated ")
-    paragraph += nodes.strong("", dates.last_updated)
+    paragraph += nodes.strong("", format_date(date))
     return paragraph
 
 
@@ -158,58 +154,49 @@ def _change_history(dates: NoticeDates) -> nodes.section:
     return section
 
 
-def _read(app: Sphinx, doctree: nodes.document) -> None:
-    env = app.env
-    if env.docname in app.config.policy_site_pages:
-        return
-    try:
-        dates = read_notice_dates(Path(env.doc2path(env.docname)))
-    except yamldata.DataError as error:
-        env.policy_date_errors[env.docname] = (error.line, error.message)
-        return
-    env.policy_notice_dates[env.docname] = dates
+class PageDates(SphinxTransform):
+    """Checks the page's kind and dates; on a notice, adds the "Last updated"
+    lines and the "Changes to this notice" section.
 
-    top = next(iter(doctree.findall(nodes.section)), None)
-    if top is None:
-        env.policy_date_errors[env.docname] = (1, "the notice has no title heading")
-        return
-    top.insert(1, _last_updated(dates))
-    top += nodes.paragraph("", dates.last_updated, classes=["notice-date"])
-    top += _change_history(dates)
+    After the front matter became docinfo (priority 340), before Sphinx
+    collects titles, tables of contents and the search index (880), so they
+    all see what is added.
+    """
 
+    default_priority = 700
 
-def _check(app: Sphinx, env) -> None:
-    # Runs in the main process after every read, so cached errors still count.
-    for docname, (line, message) in sorted(env.policy_date_errors.items()):
-        logger.error(message, location=(docname, line), type="policy", subtype="date")
-        app.statuscode = 1
-
-
-def _init(app: Sphinx) -> None:
-    env = app.env
-    for attribute in ("policy_notice_dates", "policy_date_errors"):
-        if not hasattr(env, attribute):
-            setattr(env, attribute, {})
-
-
-def _purge(app: Sphinx, env, docname: str) -> None:
-    env.policy_notice_dates.pop(docname, None)
-    env.policy_date_errors.pop(docname, None)
-
-
-def _merge(app: Sphinx, env, docnames, other) -> None:
-    for attribute in ("policy_notice_dates", "policy_date_errors"):
-        mine, theirs = getattr(env, attribute), getattr(other, attribute)
-        mine.update({docname: theirs[docname] for docname in docnames if docname in theirs})
+    def apply(self, **kwargs) -> None:
+        docname = self.env.docname
+        domain = _domain(self.env)
+        if docname in domain.data["errors"]:
+            return  # its front matter was refused before MyST read it
+        try:
+            default = "site" if docname == self.config.root_doc else DEFAULT_KIND
+            page = page_from_metadata(self.env.metadata[docname], default)
+        except FrontMatterError as error:
+            domain.note_error(docname, *_locate(Path(self.env.doc2path(docname)), error))
+            return
+        domain.pages[docname] = page
+        if page.dates is None:
+            return
+        top = next(iter(self.document.findall(nodes.section)), None)
+        if top is None:
+            domain.note_error(docname, 1, "the page has no title heading")
+            return
+        top.insert(1, _last_updated(page.dates.date, ["last-updated"]))
+        if page.kind == "notice":
+            # The notice of record ends with its date, as it always has; labelled.
+            top += _last_updated(page.dates.date, ["notice-date"])
+            top += _change_history(page.dates)
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("policy_site_pages", ["index"], "env", types=[list])
-    app.connect("builder-inited", _init)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
-    # Before Sphinx's collectors (priority 500), so the page's table of
-    # contents and the search index see the added section.
-    app.connect("doctree-read", _read, priority=400)
-    app.connect("env-check-consistency", _check)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    docdata.register(app, PagesDomain)
+    app.add_transform(PageDates)
+    app.connect("source-read", _refuse_anchors)
+    return {
+        "version": "2.0",
+        "env_version": 2,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

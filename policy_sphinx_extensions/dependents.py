@@ -1,10 +1,10 @@
 """Pages made from other pages' data: rewritten, not re-read, when that data changes.
 
 The change history page lists every notice's changes, and the processors page
-the notices citing each processor. Both are filled in as they are written
-(``doctree-resolved``), from what reading the notices left in the build
-environment, so neither needs reading again when a notice changes: at most
-writing again, and only when what it shows changed. An edit to a notice's
+the notices citing each processor. Both are filled in as they are written (by
+post-transforms), from what reading the notices left in the build
+environment's domains, so neither needs reading again when a notice changes:
+at most writing again, and only when what it shows changed. An edit to a notice's
 wording changes neither, and the live preview (``make serve``) then rebuilds
 that notice alone.
 

@@ -8,9 +8,9 @@ Registers:
 
 * the ``change-history`` directive: every change of every notice, newest
   first, each linking to its entry in the notice's "Changes to this notice"
-  section, after a link to the feed. The page is filled in as it is
-  written, so it is rewritten (not re-read) when a change or a notice's title
-  changes (:mod:`.dependents`);
+  section, after a link to the feed. A post-transform fills the page in as it
+  is written, from the notices read, so it is rewritten (not re-read) when a
+  change or a notice's title changes (:mod:`.dependents`);
 * a ``build-finished`` handler that writes ``feed.xml`` (Atom, made with
   feedgen) into the HTML output: one entry per change, linking to the notice
   and the change's fragment, with its kind (``material`` or ``editorial``) as
@@ -31,15 +31,17 @@ import datetime
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from docutils import nodes
 from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from . import dependents
-from .dates import Change, NoticeDates, format_date
+from . import dependents, docdata
+from .dates import Change, all_notice_dates, format_date
 
 FEED_FILE = "feed.xml"
 ATOM_TYPE = "application/atom+xml"
@@ -58,8 +60,7 @@ class NoticeChange:
 def all_changes(env) -> list[NoticeChange]:
     """Every change of every notice, newest first; same-day changes by notice title."""
     found = []
-    for docname, dates in env.policy_notice_dates.items():
-        dates: NoticeDates
+    for docname, dates in all_notice_dates(env).items():
         title = env.titles[docname].astext() if docname in env.titles else docname
         for change, change_id in zip(dates.changes, dates.change_ids(), strict=True):
             found.append(NoticeChange(docname, title, change, change_id))
@@ -79,16 +80,28 @@ class change_history(nodes.General, nodes.Element):
     """Where the change history goes; filled in once every notice is read."""
 
 
+class ChangeHistoryDomain(docdata.DocumentData):
+    """The pages holding the change history."""
+
+    name = "policy-change-history"
+    label = "Change history pages"
+    data_version = 1
+    initial_data: ClassVar[dict] = {"pages": {}, "errors": {}}
+
+
+def _history_pages(env) -> list[str]:
+    return sorted(env.domains[ChangeHistoryDomain.name].data["pages"])
+
+
 class ChangeHistory(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        self.env.policy_change_history_docs.add(self.env.docname)
+        self.env.domains[ChangeHistoryDomain.name].data["pages"][self.env.docname] = True
         return [change_history()]
 
 
-def _history_nodes(app: Sphinx, docname: str) -> list[nodes.Node]:
-    builder = app.builder
+def _history_nodes(env, builder, docname: str) -> list[nodes.Node]:
     subscribe = nodes.paragraph(classes=["feed-subscribe"])
     subscribe += nodes.Text("Follow these changes in a feed reader: ")
     subscribe += nodes.reference(
@@ -97,7 +110,7 @@ def _history_nodes(app: Sphinx, docname: str) -> list[nodes.Node]:
     subscribe += nodes.Text(".")
 
     entries = nodes.bullet_list(classes=["site-change-history"])
-    for entry in all_changes(app.env):
+    for entry in all_changes(env):
         item = nodes.paragraph()
         item += nodes.strong("", format_date(entry.change.date))
         item += nodes.Text(" — ")
@@ -114,9 +127,16 @@ def _history_nodes(app: Sphinx, docname: str) -> list[nodes.Node]:
     return [subscribe, entries]
 
 
-def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    for placeholder in list(doctree.findall(change_history)):
-        placeholder.replace_self(_history_nodes(app, docname))
+class FillChangeHistory(SphinxPostTransform):
+    """The change history, from every notice read, as the page is written."""
+
+    default_priority = 400
+
+    def run(self, **kwargs) -> None:
+        # The builder, as Sphinx's own ReferencesResolver reaches it.
+        builder = self.env._app.builder
+        for placeholder in list(self.document.findall(change_history)):
+            placeholder.replace_self(_history_nodes(self.env, builder, self.env.docname))
 
 
 def _base_url(app: Sphinx) -> str:
@@ -182,19 +202,6 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
         context["policy_feed_title"] = app.config.policy_feed_title
 
 
-def _init(app: Sphinx) -> None:
-    if not hasattr(app.env, "policy_change_history_docs"):
-        app.env.policy_change_history_docs = set()
-
-
-def _purge(app: Sphinx, env, docname: str) -> None:
-    env.policy_change_history_docs.discard(docname)
-
-
-def _merge(app: Sphinx, env, docnames, other) -> None:
-    env.policy_change_history_docs |= other.policy_change_history_docs & set(docnames)
-
-
 def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.dates")
     app.add_config_value(
@@ -202,15 +209,16 @@ def setup(app: Sphinx) -> dict:
     )
     app.add_node(change_history)
     app.add_directive("change-history", ChangeHistory)
-    app.connect("builder-inited", _init)
+    docdata.register(app, ChangeHistoryDomain)
+    app.add_post_transform(FillChangeHistory)
     app.connect("builder-inited", _check_config)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
     # A history page shows every notice's changes and title.
-    dependents.rewrite_when_changed(
-        app, all_changes, lambda env: env.policy_change_history_docs
-    )
-    app.connect("doctree-resolved", _resolve)
+    dependents.rewrite_when_changed(app, all_changes, _history_pages)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _write_feed)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "2.0",
+        "env_version": 2,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -14,66 +14,70 @@
 
 The page language (``<html lang="en">``) comes from Sphinx's ``language``.
 
+The description is the one MyST parsed (``env.metadata``); the file is read
+again only to find the line of a bad one.
+
 Registers the config values ``policy_privacy_notice`` and
-``policy_generated_page_descriptions``, and handlers that read the
-descriptions (``doctree-read``), report bad ones (``env-check-consistency``)
-and add both tags to each page (``html-page-context``).
+``policy_generated_page_descriptions``, a domain holding each page's
+description (checked as the page is read, reported after every read), and a
+handler adding both tags to each page (``html-page-context``).
 """
 
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
+from typing import ClassVar
 
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
-from sphinx.util import logging
 
-from . import yamldata
+from . import docdata, yamldata
 from .navigation import Entry, docname_for
 
-logger = logging.getLogger(__name__)
+NOT_A_SENTENCE = "'description' must be a non-empty sentence"
 
 
-def read_description(path: Path) -> str | None:
-    """The ``description`` in *path*'s front matter, None if it has none.
-
-    Raises DataError naming the line when it is there but not a sentence.
-    """
-    front = yamldata.front_matter(path)
-    if front is None or "description" not in front:
-        return None
-    description = front["description"]
-    if not isinstance(description, str) or not description.strip():
-        raise yamldata.DataError(
-            path, front.line_of("description"), "'description' must be a non-empty sentence"
-        )
-    return " ".join(description.split())
-
-
-def _read(app: Sphinx, doctree) -> None:
-    env = app.env
+def as_sentence(value: str) -> str | None:
+    """*value*, as MyST keeps a front matter field, with its whitespace folded;
+    None when it is empty or not text (MyST writes a list, a number or an empty
+    field as JSON)."""
     try:
-        description = read_description(Path(env.doc2path(env.docname)))
-    except yamldata.DataError as error:
-        env.policy_description_errors[env.docname] = (error.line, error.message)
-        return
-    if description is not None:
-        env.policy_descriptions[env.docname] = description
+        decoded = json.loads(value)
+    except (TypeError, ValueError):
+        decoded = value
+    if not isinstance(decoded, str) or not decoded.strip():
+        return None
+    return " ".join(value.split())
 
 
-def _check(app: Sphinx, env) -> None:
-    # Runs in the main process after every read, so cached errors still count.
-    for docname, (line, message) in sorted(env.policy_description_errors.items()):
-        logger.error(message, location=(docname, line), type="policy", subtype="description")
-        app.statuscode = 1
+class DescriptionDomain(docdata.DocumentData):
+    """Each page's description, and the pages whose description is not one."""
+
+    name = "policy-descriptions"
+    label = "Page descriptions"
+    data_version = 1
+    initial_data: ClassVar[dict] = {"descriptions": {}, "errors": {}}
+    error_subtype = "description"
+
+    def process_doc(self, env, docname: str, document) -> None:
+        if "description" not in env.metadata[docname]:
+            return
+        description = as_sentence(env.metadata[docname]["description"])
+        if description is not None:
+            self.data["descriptions"][docname] = description
+            return
+        path = Path(env.doc2path(docname))
+        try:
+            front = yamldata.front_matter(path)
+            line = front.line_of("description") if front is not None else 1
+        except yamldata.DataError as error:
+            line = error.line
+        self.note_error(docname, line, NOT_A_SENTENCE)
 
 
-def _init(app: Sphinx) -> None:
-    env = app.env
-    for attribute in ("policy_descriptions", "policy_description_errors"):
-        if not hasattr(env, attribute):
-            setattr(env, attribute, {})
+def _check_config(app: Sphinx) -> None:
     path = app.config.policy_privacy_notice
     if not path or path.startswith("/") or path.endswith("/"):
         raise ConfigError(
@@ -82,20 +86,10 @@ def _init(app: Sphinx) -> None:
         )
 
 
-def _purge(app: Sphinx, env, docname: str) -> None:
-    env.policy_descriptions.pop(docname, None)
-    env.policy_description_errors.pop(docname, None)
-
-
-def _merge(app: Sphinx, env, docnames, other) -> None:
-    for attribute in ("policy_descriptions", "policy_description_errors"):
-        mine, theirs = getattr(env, attribute), getattr(other, attribute)
-        mine.update({docname: theirs[docname] for docname in docnames if docname in theirs})
-
-
 def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     tags = []
-    description = app.env.policy_descriptions.get(
+    descriptions = app.env.domains[DescriptionDomain.name].data["descriptions"]
+    description = descriptions.get(
         pagename, app.config.policy_generated_page_descriptions.get(pagename)
     )
     if description is not None:
@@ -113,11 +107,13 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
 def setup(app: Sphinx) -> dict:
     app.add_config_value("policy_privacy_notice", "", "html", types=[str])
     app.add_config_value("policy_generated_page_descriptions", {}, "html", types=[dict])
-    app.connect("builder-inited", _init)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
-    app.connect("doctree-read", _read)
-    app.connect("env-check-consistency", _check)
+    docdata.register(app, DescriptionDomain)
+    app.connect("builder-inited", _check_config)
     # After sphinx-notfound-page (priority 400) has made the 404 page's links absolute.
     app.connect("html-page-context", _page_context, priority=600)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "2.0",
+        "env_version": 2,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,6 +1,6 @@
 """A PDF of every notice, rendered by WeasyPrint from the notice's own HTML.
 
-Each notice (every document not in ``policy_site_pages``) becomes one PDF
+Each notice (a document of front matter ``kind: notice``) becomes one PDF
 named after its URL path: ``python.org/Privacy-Notice`` is
 ``python.org-Privacy-Notice.pdf``. The PDF is rendered from the same resolved
 doctree as the notice's web page, through Sphinx's HTML translator, so
@@ -75,7 +75,7 @@ from sphinx.errors import ConfigError, ExtensionError
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from .dates import NoticeDates
+from .dates import NoticeDates, is_notice, notice_dates
 
 logger = logging.getLogger(__name__)
 
@@ -96,10 +96,6 @@ def pdf_filename(docname: str) -> str:
     """``python.org-Privacy-Notice.pdf``: the notice's URL path, slashes as dashes."""
     url_path = docname if docname == "index" else docname.removesuffix("/index")
     return f"{url_path.replace('/', '-')}.pdf"
-
-
-def is_notice(app: Sphinx, docname: str) -> bool:
-    return docname not in app.config.policy_site_pages
 
 
 def _weasyprint():
@@ -190,7 +186,7 @@ def _subject(doctree: nodes.document, skip: set[str]) -> str:
 
 def print_html(app: Sphinx, docname: str, doctree: nodes.document) -> str:
     """The print-specific HTML document of one notice."""
-    dates: NoticeDates = app.env.policy_notice_dates[docname]
+    dates: NoticeDates = notice_dates(app.env, docname)
     paper_doctree = _prepare_for_paper(app, docname, doctree)
     title = next(iter(paper_doctree.findall(nodes.title))).astext()
     subject = _subject(paper_doctree, {PUBLISHER_CLASS, "last-updated", "notice-date"})
@@ -375,7 +371,7 @@ def _kept_record(app: Sphinx, docname: str, settings: str) -> dict | None:
 def write_pdf(app: Sphinx, docname: str, doctree: nodes.document) -> None:
     """Write the PDF of *docname*, unless the one in the output already is
     what rendering would give."""
-    if docname not in app.env.policy_notice_dates:
+    if notice_dates(app.env, docname) is None:
         return  # dates.py has already failed the build for this notice
     html = print_html(app, docname, doctree)
     settings = _settings_digest(app)
@@ -472,7 +468,7 @@ def _pdf_path(app: Sphinx, docname: str) -> Path:
 
 
 def _add_download_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    if not _publishes_pdfs(app) or docname not in app.env.policy_notice_dates:
+    if not _publishes_pdfs(app) or notice_dates(app.env, docname) is None:
         return
     last_updated = next(
         (p for p in doctree.findall(nodes.paragraph) if "last-updated" in p["classes"]), None

@@ -3,14 +3,22 @@
 Front matter and the data files under ``source/_data/`` are YAML. A mistake in
 them must be reported with the file *and line*, so mappings are loaded as
 :class:`Mapping` objects that know where they and each of their keys start.
+
+Anchors (``&name``) and aliases (``*name``) are refused before anything is
+built from the text: an alias repeats a whole subtree, so a few lines of them
+can stand for billions of values (the "billion laughs"), and no notice or
+data file needs them.
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import yaml
+
+# libyaml's scanner and parser when PyYAML has them (its wheels do): the same
+# documents, read several times faster.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class DataError(Exception):
@@ -61,10 +69,9 @@ class _LineLoader(_LineNumbers, yaml.SafeLoader):
     """PyYAML's own parser: it names the line of a syntax error exactly."""
 
 
-class _FastLineLoader(_LineNumbers, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """libyaml's parser, when PyYAML has it (its wheels do): the same documents,
-    read several times faster. Its syntax errors point where it gave up (an
-    unclosed "[" at the end of the text), so a text it rejects is read again by
+class _FastLineLoader(_LineNumbers, _FAST_LOADER):
+    """libyaml's parser. Its syntax errors point where it gave up (an unclosed
+    "[" at the end of the text), so a text it rejects is read again by
     _LineLoader for the message."""
 
 
@@ -75,8 +82,30 @@ for _loader in (_LineLoader, _FastLineLoader):
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _LineNumbers.construct_yaml_timestamp)
 
 
+def refuse_anchors(text: str, path: Path | str, first_line: int = 1) -> None:
+    """Raise DataError at the first anchor or alias of *text*.
+
+    Only the scanner runs (tokens, in one pass over the text): nothing is
+    composed, so an alias is never expanded. A syntax error is left for the
+    loader, which reports it with its line.
+    """
+    try:
+        for token in yaml.scan(text, Loader=_FAST_LOADER):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                what = "an anchor" if isinstance(token, yaml.AnchorToken) else "an alias"
+                raise DataError(
+                    path,
+                    first_line + token.start_mark.line,
+                    f"YAML anchors and aliases are not allowed: found {what} "
+                    f"({'&' if what == 'an anchor' else '*'}{token.value}); write the value out",
+                )
+    except yaml.YAMLError:
+        return
+
+
 def load(text: str, path: Path | str, first_line: int = 1):
     """Parse YAML *text* from *path*; lines are counted from *first_line*."""
+    refuse_anchors(text, path, first_line)
     try:
         data = yaml.load(text, Loader=_FastLineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError:
@@ -115,29 +144,51 @@ def _shift_lines(data, offset: int) -> None:
         _shift_lines(value, offset)
 
 
-def front_matter(path: Path) -> Mapping | None:
-    """The front matter of a MyST file (with file line numbers), or None.
+def front_matter_block(text: str) -> tuple[str, int] | None:
+    """The YAML of *text*'s front matter and the file line it starts on, or None.
 
-    Several extensions read it while the page is read: it is parsed once per
-    version of the file.
+    Raises DataError when the block is opened but never closed.
     """
-    stat = path.stat()
-    return _front_matter(path, stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=64)
-def _front_matter(path: Path, mtime_ns: int, size: int) -> Mapping | None:
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         return None
     for end, line in enumerate(lines[1:], start=1):
         if line.strip() == "---":
-            break
-    else:
-        raise DataError(path, 1, "front matter is not closed by a '---' line")
-    data = load("\n".join(lines[1:end]), path, first_line=2)
+            return "\n".join(lines[1:end]), 2
+    raise DataError("", 1, "front matter is not closed by a '---' line")
+
+
+def front_matter(path: Path) -> Mapping | None:
+    """The front matter of a MyST file, with file line numbers, or None.
+
+    The build takes front matter values from what MyST parsed
+    (``env.metadata``); this reads the file again only to find the line of a
+    mistake, and for the standalone tools, which run without Sphinx.
+    """
+    try:
+        block = front_matter_block(path.read_text(encoding="utf-8"))
+    except DataError as error:
+        raise DataError(path, error.line, error.message) from None
+    if block is None:
+        return None
+    data = load(block[0], path, first_line=block[1])
     if data is None:
         return Mapping()
     if not isinstance(data, Mapping):
-        raise DataError(path, 2, "front matter must be a mapping of fields")
+        raise DataError(path, block[1], "front matter must be a mapping of fields")
     return data
+
+
+def line_of(front: Mapping, keys: tuple) -> int:
+    """The line of the value at *keys* (field names and list indexes) in
+    *front*: the deepest of them that is there."""
+    line, node = front.line, front
+    for key in keys:
+        if isinstance(node, Mapping) and key in node:
+            line, node = node.line_of(key), node[key]
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+            line = node.line if isinstance(node, Mapping) else line
+        else:
+            break
+    return line

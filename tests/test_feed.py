@@ -8,12 +8,15 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+import pytest
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, SOURCE, sphinx_build
+from conftest import HOME_PAGE, SOURCE, Build, sphinx_build, write_project
 
 from policy_sphinx_extensions.dates import read_notice_dates
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+# PDFs are the PDF tests' concern: these builds publish none.
+NO_PDFS = ("-D", "policy_pdf_publish=0")
 BASE_URL = "https://policies.python.org/"
 NAVIGATION = """\
 live_site: https://policies.python.org/
@@ -33,7 +36,7 @@ def notice(title: str, front: str) -> str:
 
 TWO_NOTICES = {
     "index.md": HOME_PAGE,
-    "changes.md": "# Changes to the notices\n\n```{change-history}\n```\n",
+    "changes.md": "---\nkind: site\n---\n\n# Changes to the notices\n\n```{change-history}\n```\n",
     "_data/navigation.yaml": NAVIGATION,
     "example/First.md": notice("First Notice", """\
 date: 2025-01-10
@@ -53,6 +56,16 @@ changes:
     summary: Second notice's first version.
 """),
 }
+
+
+@pytest.fixture(scope="module")
+def two_notices(tmp_path_factory) -> Build:
+    """TWO_NOTICES built once; the tests below only read it."""
+    root = tmp_path_factory.mktemp("two-notices")
+    build = sphinx_build(write_project(root / "source", TWO_NOTICES), root / "out", "dirhtml",
+                         *NO_PDFS)
+    assert build.returncode == 0, build.output
+    return build
 
 
 def test_feed_is_valid_atom_with_an_entry_per_change(site):
@@ -102,9 +115,8 @@ def test_every_page_links_to_the_feed(site):
         assert target == site.outdir / "feed.xml", page
 
 
-def test_history_page_and_feed_list_every_notice_newest_first(project, tmp_path):
-    build = project(TWO_NOTICES)
-    assert build.returncode == 0, build.output
+def test_history_page_and_feed_list_every_notice_newest_first(two_notices):
+    build = two_notices
 
     page = BeautifulSoup(build.page("changes"), "html.parser")
     items = page.select("ul.site-change-history > li")
@@ -128,12 +140,10 @@ def test_history_page_and_feed_list_every_notice_newest_first(project, tmp_path)
     ]
 
 
-def test_feed_is_identical_across_builds(project, tmp_path):
-    first = project(TWO_NOTICES)
-    assert first.returncode == 0, first.output
-    feed = (first.outdir / "feed.xml").read_bytes()
-    (first.outdir).rename(tmp_path / "first")
-    second = project(TWO_NOTICES, "dirhtml", "-E")
+def test_feed_is_identical_across_builds(two_notices, tmp_path):
+    feed = (two_notices.outdir / "feed.xml").read_bytes()
+    second = sphinx_build(two_notices.outdir.parent / "source", tmp_path / "out", "dirhtml",
+                          "-E", *NO_PDFS)
     assert second.returncode == 0, second.output
     assert (second.outdir / "feed.xml").read_bytes() == feed
     # Nothing from the clock: the only dates are the changes' own.
@@ -155,7 +165,7 @@ def test_feed_without_site_address_fails(project):
 
 
 def test_history_page_is_rewritten_only_when_the_changes_or_titles_change(project):
-    first = project(TWO_NOTICES)
+    first = project(TWO_NOTICES, "dirhtml", *NO_PDFS)
     assert first.returncode == 0, first.output
     srcdir = first.outdir.parent / "source"
     history = first.outdir / "changes" / "index.html"
@@ -164,7 +174,7 @@ def test_history_page_is_rewritten_only_when_the_changes_or_titles_change(projec
     def rebuild(name: str, old: str, new: str):
         path = srcdir / name
         path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-        build = sphinx_build(srcdir, first.outdir)
+        build = sphinx_build(srcdir, first.outdir, "dirhtml", *NO_PDFS)
         assert build.returncode == 0, build.output
         return build
 

@@ -124,7 +124,9 @@ def builddir(tmp_path_factory):
         "_data/processors.yaml": REGISTRY,
         "index.md": "# Home\n\n```{site-map}\n```\n",
         "example/Notice.md": NOTICE,
-        "Third-Party-Processors.md": "# Third-party processors\n\n```{processor-table}\n```\n",
+        "Third-Party-Processors.md": (
+            "---\nkind: site\n---\n\n# Third-party processors\n\n```{processor-table}\n```\n"
+        ),
     })
     folder = readable_folder()
     # Without the notice's PDF: rendering it is the PDF tests' business.

@@ -138,11 +138,10 @@ def test_code_styles_only_on_pages_with_code(project):
     build = project(
         {
             "index.md": "# Home\n\n```{toctree}\n:hidden:\ncode\n```\n",
-            "code.md": "# Code\n\n```python\nprint('hello')\n```\n",
+            # A page, not a notice: it needs no date.
+            "code.md": "---\nkind: site\n---\n\n# Code\n\n```python\nprint('hello')\n```\n",
         },
         "dirhtml",
-        "-D",
-        "policy_site_pages=index,code",  # pages, not notices: they need no date
     )
     assert build.returncode == 0, build.output
     assert "pygments.css" in stylesheets(build.page("code/"))
@@ -172,9 +171,9 @@ def pages_read(build) -> int:
 def test_the_next_build_reads_only_the_pages_that_changed(project, tmp_path):
     files = {
         "index.md": "# Home\n\n```{toctree}\n:hidden:\nother\n```\n",
-        "other.md": "# Other\n\nText.\n",
+        "other.md": "---\nkind: site\n---\n\n# Other\n\nText.\n",
     }
-    options = ("dirhtml", "-v", "-D", "policy_site_pages=index,other")
+    options = ("dirhtml", "-v")
     first = project(files, *options)
     assert first.returncode == 0, first.output
     trimmed = first.outdir / "_static" / "styles" / "furo.css"

@@ -12,10 +12,12 @@ import yaml
 from bs4 import BeautifulSoup
 
 from policy_sphinx_extensions import yamldata
-from policy_sphinx_extensions.processors import load_registry
-from conftest import NOTICE_FRONT_MATTER, sphinx_build
+from policy_sphinx_extensions.processor_registry import load_registry
+from conftest import NOTICE_FRONT_MATTER, Build, sphinx_build, write_project
 
 ROOT = Path(__file__).resolve().parents[1]
+# PDFs are the PDF tests' concern: these builds publish none.
+NO_PDFS = ("-D", "policy_pdf_publish=0")
 
 NAVIGATION = """\
 live_site: https://policies.python.org/
@@ -57,6 +59,10 @@ NOTICE = NOTICE_FRONT_MATTER + """
 """
 
 PROCESSORS_PAGE = """\
+---
+kind: site
+---
+
 # Third-party processors
 
 ```{processor-table}
@@ -83,14 +89,23 @@ def files(overrides: dict[str, str] | None = None) -> dict[str, str]:
     return base
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Build:
+    """The project of files() built once; the tests below only read it."""
+    root = tmp_path_factory.mktemp("processors")
+    build = sphinx_build(write_project(root / "source", files()), root / "out", "dirhtml",
+                         *NO_PDFS)
+    assert build.returncode == 0, build.output
+    return build
+
+
 def section_two(html: str) -> BeautifulSoup:
     anchor = BeautifulSoup(html, "html.parser").find(id="2-use-of-third-party-services")
     return anchor if anchor.name == "section" else anchor.find_parent("section")
 
 
-def test_the_notice_renders_the_standard_sentence_with_both_links(project):
-    build = project(files())
-    assert build.returncode == 0, build.output
+def test_the_notice_renders_the_standard_sentence_with_both_links(built):
+    build = built
     section = section_two(build.page("example/Notice"))
     text = " ".join(section.find("li").get_text().split())
     assert text == (
@@ -106,9 +121,8 @@ def test_the_notice_renders_the_standard_sentence_with_both_links(project):
     ]
 
 
-def test_the_processors_page_lists_every_processor_and_who_cites_it(project):
-    build = project(files())
-    assert build.returncode == 0, build.output
+def test_the_processors_page_lists_every_processor_and_who_cites_it(built):
+    build = built
     page = BeautifulSoup(build.page("Third-Party-Processors"), "html.parser")
     fastly, google = page.find(id="processor-fastly"), page.find(id="processor-google")
     assert fastly.name == google.name == "tr"
@@ -119,9 +133,8 @@ def test_the_processors_page_lists_every_processor_and_who_cites_it(project):
     assert page.find("a", string="processors.json")["href"] == "../processors.json"
 
 
-def test_processors_json_matches_the_registry(project):
-    build = project(files())
-    assert build.returncode == 0, build.output
+def test_processors_json_matches_the_registry(built):
+    build = built
     exported = json.loads((build.outdir / "processors.json").read_text(encoding="utf-8"))
     registry = yaml.safe_load(REGISTRY)["processors"]
     assert [p["id"] for p in exported["processors"]] == [p["id"] for p in registry]
@@ -140,7 +153,7 @@ def test_processors_json_matches_the_registry(project):
 
 
 def registry_error(project, registry: str) -> str:
-    build = project(files({"_data/processors.yaml": registry}))
+    build = project(files({"_data/processors.yaml": registry}), "dirhtml", *NO_PDFS)
     assert build.returncode != 0, build.output
     return build.output
 
@@ -183,6 +196,10 @@ def test_the_registry_as_written_loads(tmp_path):
         (("    name: Google\n", "    name: Google\n    owner: Alphabet\n"),
          r"processors\.yaml:12: unknown field 'owner'"),
         (("  - id: google", "  - id: Google Inc"), r"processors\.yaml:10: 'id' must be lowercase"),
+        # A processor's links written once and repeated: refused, as any alias.
+        (("    terms:\n      label: Data Processing Terms\n", "    terms: &terms\n"
+          "      label: Data Processing Terms\n"),
+         r"processors\.yaml:4: YAML anchors and aliases are not allowed: found an anchor"),
         (("    name: Google\n", ""), r"processors\.yaml:10: processor 'google': 'name' must be"),
         (("processors:", "processor:"), r"processors\.yaml:1: expected one field, 'processors'"),
     ],
@@ -194,7 +211,7 @@ def test_schema_errors_name_the_line(tmp_path, change, message):
 
 def test_citing_an_unknown_processor_fails_with_the_notice_file_and_line(project):
     notice = NOTICE.replace("{processor-terms}`fastly`", "{processor-terms}`fastlyy`")
-    build = project(files({"example/Notice.md": notice}))
+    build = project(files({"example/Notice.md": notice}), "dirhtml", *NO_PDFS)
     assert build.returncode != 0
     assert re.search(r"example/Notice\.md:13: ERROR: unknown processor 'fastlyy'", build.output), (
         build.output
@@ -203,7 +220,7 @@ def test_citing_an_unknown_processor_fails_with_the_notice_file_and_line(project
 
 def test_linking_an_unknown_processor_name_fails_too(project):
     notice = NOTICE.replace("{processor}`Fastly <fastly>`", "{processor}`Fastly <fastli>`")
-    build = project(files({"example/Notice.md": notice}))
+    build = project(files({"example/Notice.md": notice}), "dirhtml", *NO_PDFS)
     assert build.returncode != 0
     assert re.search(r"example/Notice\.md:13: ERROR: unknown processor 'fastli'", build.output)
 
@@ -212,14 +229,14 @@ def test_processor_names_need_the_processors_page(project):
     project_files = files()
     del project_files["Third-Party-Processors.md"]
     project_files["_data/navigation.yaml"] = NAVIGATION.split("  - title: Third-party")[0]
-    build = project(project_files)
+    build = project(project_files, "dirhtml", *NO_PDFS)
     assert build.returncode != 0
     assert "exactly one page must hold the processor-table directive, found 0" in build.output
 
 
 def test_a_project_without_a_registry_builds(project):
     build = project({"index.md": "# Home\n\n```{site-map}\n```\n",
-                     "example/Notice.md": NOTICE.split("## 2.")[0]})
+                     "example/Notice.md": NOTICE.split("## 2.")[0]}, "dirhtml", *NO_PDFS)
     assert build.returncode == 0, build.output
 
 
@@ -283,7 +300,7 @@ def test_the_real_processors_json_matches_the_registry(site):
 
 
 def test_processors_page_is_rewritten_only_when_citations_or_titles_change(project):
-    first = project(files())
+    first = project(files(), "dirhtml", *NO_PDFS)
     assert first.returncode == 0, first.output
     notice = first.outdir.parent / "source" / "example" / "Notice.md"
     page = first.outdir / "Third-Party-Processors" / "index.html"
@@ -291,7 +308,7 @@ def test_processors_page_is_rewritten_only_when_citations_or_titles_change(proje
 
     def rebuild(text: str):
         notice.write_text(text, encoding="utf-8")
-        build = sphinx_build(notice.parents[1], first.outdir)
+        build = sphinx_build(notice.parents[1], first.outdir, "dirhtml", *NO_PDFS)
         assert build.returncode == 0, build.output
         return build
 

@@ -1,17 +1,24 @@
-"""sitemap.xml lists the reading pages at their live addresses; the 404 page
-works at any depth (its links are absolute; a browser test follows them)."""
+"""sitemap.xml lists the reading pages at their live addresses, however much of
+the site a build rewrote; a build of an unchanged project rewrites nothing; the
+404 page works at any depth (its links are absolute; a browser test follows
+them)."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 
+import pytest
 from bs4 import BeautifulSoup
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
 
 from tools.site_browser import page_paths
 
 BASE_URL = "https://policies.python.org/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NOT_SITEMAPPED = {"search/", "404/"}
+# PDFs are the PDF tests' concern: these builds publish none.
+NO_PDFS = ("-D", "policy_pdf_publish=0")
 
 
 def test_sitemap_lists_every_reading_page_at_its_live_address(site):
@@ -32,3 +39,62 @@ def test_404_page_links_its_styles_and_pages_absolutely(site):
         a["href"] for a in soup.select(".sidebar-tree a.internal, a.sidebar-brand")
     ]
     assert internal and all(href.startswith("/") for href in internal), internal
+
+
+# -- incremental builds of a tiny project -------------------------------------------------------
+
+INCREMENTAL_NAVIGATION = """\
+live_site: https://policies.python.org/
+nav:
+  - title: First
+    path: example/First
+  - title: Second
+    path: example/Second
+"""
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory):
+    """A tiny project built, built again unchanged, then again after one notice
+    was edited: (the three builds, each page's mtime after the first)."""
+    root = tmp_path_factory.mktemp("incremental")
+    notice = NOTICE_FRONT_MATTER + "\n# {title}\n\nText.\n"
+    srcdir = write_project(root / "source", {
+        "_data/navigation.yaml": INCREMENTAL_NAVIGATION,
+        "index.md": HOME_PAGE,
+        "example/First.md": notice.format(title="First"),
+        "example/Second.md": notice.format(title="Second"),
+    })
+    outdir = root / "out"
+    builds = [sphinx_build(srcdir, outdir, "dirhtml", *NO_PDFS)]
+    assert builds[0].returncode == 0, builds[0].output
+    written = {path: path.stat().st_mtime_ns for path in outdir.rglob("index.html")}
+    builds.append(sphinx_build(srcdir, outdir, "dirhtml", *NO_PDFS))
+    rewritten = {path for path in written if path.stat().st_mtime_ns != written[path]}
+    first = srcdir / "example" / "First.md"
+    first.write_text(first.read_text(encoding="utf-8") + "\nMore text.\n", encoding="utf-8")
+    builds.append(sphinx_build(srcdir, outdir, "dirhtml", *NO_PDFS))
+    for build in builds:
+        assert build.returncode == 0, build.output
+    return builds, rewritten
+
+
+def test_a_second_build_of_an_unchanged_project_reads_and_writes_nothing(rebuilt):
+    (_, second, _), rewritten = rebuilt
+    assert "targets for 0 source files that are out of date" in second.output
+    assert "no targets are out of date." in second.output
+    # The pages made without a source (search, and the 404 page of a project
+    # without one) are written by every build; no document's page is.
+    assert {path.parent.name for path in rewritten} <= {"search", "404"}
+    # No value of the configuration changed between the builds (furo registers
+    # pygments_dark_style only as the theme loads, after Sphinx compares them).
+    changed = re.search(r"The configuration has changed \(([^)]*)\)", second.output)
+    assert changed is None or changed.group(1) == "1 option: 'pygments_dark_style'", changed
+
+
+def test_the_sitemap_keeps_every_page_after_an_incremental_build(rebuilt):
+    (_, _, edited), _ = rebuilt
+    assert "targets for 1 source files that are out of date" in edited.output
+    root = ElementTree.parse(edited.outdir / "sitemap.xml").getroot()
+    assert [loc.text for loc in root.iter(f"{SITEMAP}loc")] == [
+        BASE_URL, f"{BASE_URL}example/First/", f"{BASE_URL}example/Second/"]

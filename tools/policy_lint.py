@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 # Imported once ROOT is on the path, so that the tool also runs as a script.
 from policy_sphinx_extensions import dates, yamldata
+from policy_sphinx_extensions.pages import read_kind
 
 # Inline syntax that is not text (a role, inline code, inline HTML) stands in
 # the assembled text as this one character: words on either side stay apart,
@@ -425,16 +426,23 @@ def check_front_matter(notice: Notice) -> Report:
 # --- running ---------------------------------------------------------------
 
 
-def site_pages() -> set[str]:
-    """Documents that are site pages, not notices, as conf.py lists them."""
-    import conf
-
-    return set(conf.policy_site_pages)
+def site_pages(source: Path = SOURCE) -> set[str]:
+    """Documents that are not notices, as their front matter's ``kind`` says
+    (the home page is a site page unless it says otherwise)."""
+    found = set()
+    for path in source.rglob("*.md"):
+        docname = path.relative_to(source).with_suffix("").as_posix()
+        try:
+            if read_kind(path, "site" if docname == "index" else "notice") != "notice":
+                found.add(docname)
+        except yamldata.DataError:
+            pass  # read as a notice: the front-matter rule reports the mistake
+    return found
 
 
 def check_file(path: Path, source: Path = SOURCE, pages: set[str] | None = None) -> list[Finding]:
     """Every finding of every rule in the MyST file *path* under *source*."""
-    pages = site_pages() if pages is None else pages
+    pages = site_pages(source) if pages is None else pages
     try:
         docname = path.resolve().relative_to(source.resolve()).with_suffix("").as_posix()
     except ValueError:
@@ -461,7 +469,7 @@ def markdown_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def check_paths(paths: Iterable[Path], source: Path = SOURCE) -> list[Finding]:
-    pages = site_pages()
+    pages = site_pages(source)
     return [
         finding for path in markdown_files(paths) for finding in check_file(path, source, pages)
     ]

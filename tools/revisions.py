@@ -20,6 +20,9 @@ from typing import Any
 from sphinx.config import Config
 from sphinx.util.tags import Tags
 
+from policy_sphinx_extensions.pages import read_kind
+from policy_sphinx_extensions.yamldata import DataError
+
 SOURCE_DIR = "source"
 
 
@@ -29,7 +32,8 @@ class RevisionError(Exception):
 
 # The values the tools read that a builder or an extension adds (not Sphinx's
 # core), with the defaults their setup() gives them.
-ADDED_VALUES = {"policy_site_pages": ["index"], "html_baseurl": ""}
+# policy_site_pages: set in the conf.py of revisions from before page kinds.
+ADDED_VALUES = {"policy_site_pages": None, "html_baseurl": ""}
 
 
 def read_config(confdir: Path, **extension_defaults: Any) -> Config:
@@ -70,8 +74,23 @@ class BuiltRevision:
         return read_config(self.tree, **ADDED_VALUES)
 
     def site_pages(self) -> list[str]:
-        """The documents this revision's conf.py declares as site pages, not notices."""
-        return list(self.config.policy_site_pages)
+        """The documents of this revision that are not notices: of a front
+        matter ``kind`` other than notice, or, in a revision from before page
+        kinds, listed in its conf.py."""
+        listed = self.config.policy_site_pages
+        if listed is not None:
+            return list(listed)
+        source = self.tree / SOURCE_DIR
+        found = []
+        for docname in self.docnames():
+            try:
+                default = "site" if docname == "index" else "notice"
+                kind = read_kind(source / f"{docname}.md", default)
+            except DataError:
+                continue  # read as a notice: its build fails, naming the mistake
+            if kind != "notice":
+                found.append(docname)
+        return found
 
     def docnames(self) -> list[str]:
         """Every MyST document of the revision (folders starting with ``_`` hold data)."""

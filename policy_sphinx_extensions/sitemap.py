@@ -1,0 +1,65 @@
+"""``sitemap.xml``: every page of the site, at its live address.
+
+Written after each HTML build from the whole project: every document the
+build environment knows and the pages Sphinx generates (search, additional
+pages), at ``html_baseurl`` plus the builder's address of each, less the
+addresses ``policy_sitemap_excludes`` matches (globs, e.g. ``"404/"``).
+
+Why not sphinx-sitemap: it lists the pages written in the run at hand, so an
+incremental build (a notice edited, then ``make html``) wrote a sitemap of the
+two or three pages it rewrote. The list of pages is the environment's, which
+is the same however much of the site a build rewrites.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+from xml.etree import ElementTree
+
+from sphinx.application import Sphinx
+
+SITEMAP_FILE = "sitemap.xml"
+NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def page_addresses(app: Sphinx) -> list[str]:
+    """The address of every page the site has, relative to ``html_baseurl``,
+    less the excluded ones, sorted."""
+    builder = app.builder
+    pagenames = set(app.env.found_docs) | set(app.config.html_additional_pages)
+    if builder.search:
+        pagenames.add("search")
+    if app.config.html_use_index:
+        pagenames.add("genindex")
+    addresses = {builder.get_target_uri(pagename) for pagename in pagenames}
+    excluded = app.config.policy_sitemap_excludes
+    return sorted(
+        address for address in addresses
+        if not any(fnmatch.fnmatchcase(address, pattern) for pattern in excluded)
+    )
+
+
+def _write(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html" or app.builder.embedded:
+        return
+    base = app.config.html_baseurl.rstrip("/") + "/"
+    root = ElementTree.Element("urlset", xmlns=NAMESPACE)
+    for address in page_addresses(app):
+        url = ElementTree.SubElement(root, "url")
+        ElementTree.SubElement(url, "loc").text = base + address
+    ElementTree.ElementTree(root).write(
+        Path(app.outdir, SITEMAP_FILE), xml_declaration=True, encoding="utf-8", method="xml"
+    )
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("policy_sitemap_excludes", [], "html", types=[list])
+    app.connect("build-finished", _write)
+    # Keeps nothing in the build environment; its version is declared all the same.
+    return {
+        "version": "1.0",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
