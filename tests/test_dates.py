@@ -124,15 +124,19 @@ def test_every_heading_level_gets_the_live_sites_id(kinds):
 def test_other_extensions_ask_the_kind_of_a_page(kinds, tmp_path):
     """is_notice and notice_dates, as the PDF extension calls them."""
     from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
 
     from policy_sphinx_extensions.dates import all_notice_dates, is_notice, notice_dates
 
-    app = Sphinx(
-        kinds.outdir.parent / "source", ROOT, tmp_path / "out", tmp_path / "doctrees", "dirhtml",
-        confoverrides={"policy_pdf_publish": False}, status=io.StringIO(),
-        warning=io.StringIO(), freshenv=True,
-    )
-    app.build()
+    # In its own docutils namespace, as sphinx-build runs: the roles and
+    # directives it registers go with it, and the next build starts clean.
+    with docutils_namespace():
+        app = Sphinx(
+            kinds.outdir.parent / "source", ROOT, tmp_path / "out", tmp_path / "doctrees",
+            "dirhtml", confoverrides={"policy_pdf_publish": False}, status=io.StringIO(),
+            warning=io.StringIO(), freshenv=True,
+        )
+        app.build()
     assert [d for d in sorted(app.env.found_docs) if is_notice(app, d)] == [
         "example/Notice", "example/Same-Day"]
     assert notice_dates(app.env, "example/Guide") is None
