@@ -7,6 +7,7 @@ time): a test that edits a source restores it before it ends.
 from __future__ import annotations
 
 import http.client
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -335,6 +336,25 @@ def test_listens_on_127_0_0_1_only(preview):
     # address would answer at 127.0.0.2 too.
     with pytest.raises(ConnectionRefusedError):
         http.client.HTTPConnection("127.0.0.2", preview.port, timeout=10).connect()
+
+
+# sphinx-sitemap's use of a deprecated Sphinx API, not this project's.
+@pytest.mark.filterwarnings("ignore:'sphinx.environment.BuildEnvironment.app' is deprecated")
+def test_a_fresh_application_stops_the_helper_processes_of_the_last(tmp_path):
+    from tools.serve import CONFIGURATION, WarmBuilder, _stop_helpers
+
+    srcdir = write_project(tmp_path / "source", {"index.md": HOME_PAGE})
+    builder = WarmBuilder(srcdir, tmp_path / "out")
+    try:
+        builder()
+        helpers = multiprocessing.active_children()
+        assert helpers  # sphinx-sitemap's manager: else this test checks nothing
+        # As after saving conf.py: the application is replaced.
+        builder(changed_paths=[CONFIGURATION[0]])
+        assert not any(helper.is_alive() for helper in helpers)
+        assert len(multiprocessing.active_children()) == len(helpers)
+    finally:
+        _stop_helpers()
 
 
 def test_make_html_says_how_to_look_at_the_pages(tmp_path):

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import os
 import signal
 import sys
@@ -107,9 +108,10 @@ class WarmBuilder:
         """Build what changed since the last build."""
         if any(_within(path, [EXTENSIONS]) for path in changed_paths):
             print("Extension code changed: restarting.", flush=True)
+            _stop_helpers()
             os.execv(sys.executable, [sys.executable, *sys.argv])
         if any(_within(path, CONFIGURATION) for path in changed_paths):
-            self.app = None
+            self._drop_app()
         self._found.clear()  # the list the recorder fills
         self._read, self._written = [], 0
         started = time.perf_counter()
@@ -119,7 +121,7 @@ class WarmBuilder:
             self.app.build()
         except (SphinxError, OSError) as error:
             # The application may be half-updated: the next build starts afresh.
-            self.app = None
+            self._drop_app()
             self._found.append(Problem("", f"Build failed: {error}"))
         seconds = time.perf_counter() - started
         self.problems = list(dict.fromkeys(self._found))
@@ -127,6 +129,10 @@ class WarmBuilder:
         print(f"{names + ': ' if names else ''}{self._summary(seconds)}", flush=True)
         for problem in self.problems:
             print(f"  {problem}", flush=True)
+
+    def _drop_app(self) -> None:
+        self.app = None
+        _stop_helpers()
 
     def _new_app(self) -> Sphinx:
         app = Sphinx(
@@ -189,6 +195,17 @@ def _shown(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def _stop_helpers() -> None:
+    """End the processes the application started (sphinx-sitemap's manager).
+
+    Each application starts its own; one dropped, or replaced by ``execv``,
+    would leave its helper running.
+    """
+    for child in multiprocessing.active_children():
+        child.terminate()
+        child.join(timeout=5)
 
 
 def _exit_cleanly(signum, frame) -> None:
