@@ -61,7 +61,7 @@ EXTENSIONS = ROOT / "policy_sphinx_extensions"
 IGNORED = [r"__pycache__", r"\.pyc$", r"~$", r"\.sw[a-p]$", r"/\.#", r"\.tmp$"]
 # Pages only, whatever conf.py's default: `make pdf` renders the PDFs.
 PAGES_ONLY = {"policy_pdf_publish": False}
-# Documents named one by one in the line printed after a build; more are counted.
+# Files and documents named one by one in the line printed after a build; more are counted.
 NAMED_DOCUMENTS = 3
 
 
@@ -126,6 +126,8 @@ class WarmBuilder:
         seconds = time.perf_counter() - started
         self.problems = list(dict.fromkeys(self._found))
         names = ", ".join(_shown(path) for path in changed_paths[:NAMED_DOCUMENTS])
+        if len(changed_paths) > NAMED_DOCUMENTS:
+            names += f" and {len(changed_paths) - NAMED_DOCUMENTS} more"
         print(f"{names + ': ' if names else ''}{self._summary(seconds)}", flush=True)
         for problem in self.problems:
             print(f"  {problem}", flush=True)
@@ -150,8 +152,9 @@ class WarmBuilder:
         return app
 
     def _with_problems(self, app, env, added, changed, removed) -> list[str]:
-        paths = {problem.path for problem in self.problems}
-        return [name for path in paths if path and (name := env.path2doc(path)) in env.all_docs]
+        # Sphinx keeps those of the documents it still finds.
+        paths = {problem.path for problem in self.problems if problem.location}
+        return [name for path in paths if (name := env.path2doc(path))]
 
     def _reading(self, app, env, docnames: list[str]) -> None:
         self._read = sorted(docnames)
