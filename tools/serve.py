@@ -108,7 +108,7 @@ class WarmBuilder:
         """Build what changed since the last build."""
         if any(_within(path, [EXTENSIONS]) for path in changed_paths):
             print("Extension code changed: restarting.", flush=True)
-            _stop_helpers()
+            stop_helpers()
             os.execv(sys.executable, [sys.executable, *sys.argv])
         if any(_within(path, CONFIGURATION) for path in changed_paths):
             self._drop_app()
@@ -134,7 +134,7 @@ class WarmBuilder:
 
     def _drop_app(self) -> None:
         self.app = None
-        _stop_helpers()
+        stop_helpers()
 
     def _new_app(self) -> Sphinx:
         app = Sphinx(
@@ -200,7 +200,7 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _stop_helpers() -> None:
+def stop_helpers() -> None:
     """End the processes the application started (sphinx-sitemap's manager).
 
     Each application starts its own; one dropped, or replaced by ``execv``,
