@@ -43,6 +43,9 @@ venv: $(VENVDIR)/.installed ## Create the virtual environment from requirements.
 .PHONY: html
 html: venv ## Build the site into _build/html (URLs as on the live site)
 	$(SPHINXBUILD) -b dirhtml $(SPHINXFLAGS) $(SOURCEDIR) $(BUILDDIR)/html
+	@# The pages link to folders (/python.org/Privacy-Notice/), which a browser
+	@# opening the files shows as folder listings: they need a server.
+	@echo "To look at the pages: make serve, then open http://127.0.0.1:$(PORT)/"
 
 .PHONY: pdf
 pdf: venv ## Build a PDF of every notice into _build/pdf (PAPER=a4 for A4)

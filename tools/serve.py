@@ -10,8 +10,15 @@ builds, so a save costs only re-reading and rewriting what changed.
 
 A change to ``conf.py``, the templates or the static files starts a fresh
 application; a change to the extensions' Python code restarts this program
-(their modules cannot be re-imported in place). Warnings are printed, not
-fatal, and a failed build keeps the last good pages served.
+(their modules cannot be re-imported in place). Warnings are not fatal: each
+save prints one line, then the warnings with file and line, and every page
+served shows them in a box at its top until they are fixed. A failed build
+keeps the last good pages served.
+
+The server answers only requests addressed to itself (``Host`` is
+``127.0.0.1:PORT`` or ``localhost:PORT``, so a web page cannot reach it by DNS
+rebinding) and serves only the site: the build's hidden files (``.doctrees``,
+``.buildinfo``) and anything outside the output directory are not found.
 
 Usage: ``python tools/serve.py [--port PORT] [SOURCEDIR [OUTDIR]]``
 (``make serve``).
@@ -21,7 +28,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import multiprocessing
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -30,6 +40,7 @@ import uvicorn
 import watchfiles
 from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
+from sphinx.util.logging import WarningStreamHandler
 from sphinx_autobuild.filter import IgnoreFilter
 from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
 from sphinx_autobuild.server import RebuildServer
@@ -37,53 +48,129 @@ from sphinx_autobuild.utils import find_free_port
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: `python tools/serve.py`
+from tools.preview_http import LocalOnly, Problem, SiteFiles, WarningBanner
+
 HOST = "127.0.0.1"
 # Changes here need a fresh application, not an incremental build.
 CONFIGURATION = [ROOT / "conf.py", ROOT / "_templates", ROOT / "_static"]
 EXTENSIONS = ROOT / "policy_sphinx_extensions"
 # Editor droppings and bytecode are not edits.
 IGNORED = [r"__pycache__", r"\.pyc$", r"~$", r"\.sw[a-p]$", r"/\.#", r"\.tmp$"]
+# Pages only, whatever conf.py's default: `make pdf` renders the PDFs.
+PAGES_ONLY = {"policy_pdf_publish": False}
+# Files and documents named one by one in the line printed after a build; more are counted.
+NAMED_DOCUMENTS = 3
+
+
+class _Recorder(logging.Filter):
+    """The last filter of Sphinx's warning handler: keeps each warning, prints none.
+
+    It runs after Sphinx's own filters, so it sees what ``sphinx-build`` would
+    print (suppressed warnings are gone, locations are ``path:line``).
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__()
+        self.problems = problems
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = logging.LogRecord.getMessage(record)  # without Sphinx's location prefix
+        self.problems.append(Problem(getattr(record, "location", None) or "", message))
+        return False
 
 
 class WarmBuilder:
-    """Builds the site with one Sphinx application kept between builds."""
+    """Builds the site with one Sphinx application kept between builds.
 
-    def __init__(self, srcdir: Path, outdir: Path, url: str) -> None:
+    Sphinx warns about a document only when it reads it, so a document with a
+    warning is read again by every build: the warnings of the last build are
+    then all there are, and fixing one elsewhere (a navigation entry, a
+    processor) makes it go.
+    """
+
+    def __init__(self, srcdir: Path, outdir: Path) -> None:
         self.srcdir = srcdir
         self.outdir = outdir
-        self.url = url
         self.app: Sphinx | None = None
+        # The first application reads every document: a pickled environment
+        # from an earlier build would hide the warnings of documents not read.
+        self.fresh = True
+        self.problems: list[Problem] = []
+        self._found: list[Problem] = []
+        self._read: list[str] = []
+        self._written = 0
+        self._quiet = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - kept for the app's life
 
     def __call__(self, *, changed_paths=()) -> None:
         """Build what changed since the last build."""
         if any(_within(path, [EXTENSIONS]) for path in changed_paths):
             print("Extension code changed: restarting.", flush=True)
+            stop_helpers()
             os.execv(sys.executable, [sys.executable, *sys.argv])
         if any(_within(path, CONFIGURATION) for path in changed_paths):
-            self.app = None
-        names = ", ".join(_shown(path) for path in changed_paths[:5])
-        if names:
-            print(f"Changed: {names}", flush=True)
+            self._drop_app()
+        self._found.clear()  # the list the recorder fills
+        self._read, self._written = [], 0
         started = time.perf_counter()
         try:
             if self.app is None:
-                self.app = Sphinx(
-                    self.srcdir, ROOT, self.outdir, self.outdir / ".doctrees", "dirhtml",
-                    # Pages only: `make pdf` renders the PDFs.
-                    confoverrides={"policy_pdf_publish": False},
-                    keep_going=True,
-                )
+                self.app = self._new_app()
             self.app.build()
         except (SphinxError, OSError) as error:
             # The application may be half-updated: the next build starts afresh.
-            self.app = None
-            print(f"Build failed: {error}", file=sys.stderr, flush=True)
-            return
+            self._drop_app()
+            self._found.append(Problem("", f"Build failed: {error}"))
         seconds = time.perf_counter() - started
-        print(f"Built in {seconds:.2f} s. Serving on {self.url}", flush=True)
+        self.problems = list(dict.fromkeys(self._found))
+        names = ", ".join(_shown(path) for path in changed_paths[:NAMED_DOCUMENTS])
+        if len(changed_paths) > NAMED_DOCUMENTS:
+            names += f" and {len(changed_paths) - NAMED_DOCUMENTS} more"
+        print(f"{names + ': ' if names else ''}{self._summary(seconds)}", flush=True)
+        for problem in self.problems:
+            print(f"  {problem}", flush=True)
+
+    def _drop_app(self) -> None:
+        self.app = None
+        stop_helpers()
+
+    def _new_app(self) -> Sphinx:
+        app = Sphinx(
+            self.srcdir, ROOT, self.outdir, self.outdir / ".doctrees", "dirhtml",
+            status=self._quiet, warning=self._quiet, freshenv=self.fresh,
+            confoverrides=PAGES_ONLY, keep_going=True,
+        )
+        self.fresh = False
+        for handler in logging.getLogger("sphinx").handlers:
+            if isinstance(handler, WarningStreamHandler):
+                handler.addFilter(_Recorder(self._found))
+        app.connect("env-get-outdated", self._with_problems)
+        app.connect("env-before-read-docs", self._reading)
+        app.connect("doctree-resolved", self._writing)
+        return app
+
+    def _with_problems(self, app, env, added, changed, removed) -> list[str]:
+        # Sphinx keeps those of the documents it still finds.
+        paths = {problem.path for problem in self.problems if problem.location}
+        return [name for path in paths if (name := env.path2doc(path))]
+
+    def _reading(self, app, env, docnames: list[str]) -> None:
+        self._read = sorted(docnames)
+
+    def _writing(self, app, doctree, docname: str) -> None:
+        self._written += 1
+
+    def _summary(self, seconds: float) -> str:
+        read = self._read
+        if len(read) > NAMED_DOCUMENTS:
+            read_text = f"read {len(read)} pages"
+        else:
+            read_text = "read " + (", ".join(read) or "no page")
+        count = len(self.problems)
+        outcome = {0: "no warnings", 1: "1 warning"}.get(count, f"{count} warnings")
+        return f"built in {seconds:.2f} s ({read_text}, wrote {self._written}); {outcome}"
 
 
 class InProcessRebuildServer(RebuildServer):
@@ -113,6 +200,24 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def stop_helpers() -> None:
+    """End the processes the application started (sphinx-sitemap's manager).
+
+    Each application starts its own; one dropped, or replaced by ``execv``,
+    would leave its helper running.
+    """
+    for child in multiprocessing.active_children():
+        child.terminate()
+        child.join(timeout=5)
+
+
+def _exit_cleanly(signum, frame) -> None:
+    # uvicorn stops serving on SIGTERM, then raises the signal again: exiting
+    # through SystemExit (not the default handler) runs the exit handlers,
+    # which stop the helper processes of extensions (sphinx-sitemap's manager).
+    raise SystemExit(0)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sourcedir", nargs="?", type=Path, default=ROOT / "source")
@@ -124,8 +229,10 @@ def main(argv: list[str] | None = None) -> None:
     outdir.mkdir(parents=True, exist_ok=True)
     port = args.port or find_free_port()
     url = f"http://{HOST}:{port}/"
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)
+    signal.signal(signal.SIGTERM, _exit_cleanly)
 
-    builder = WarmBuilder(srcdir, outdir, url)
+    builder = WarmBuilder(srcdir, outdir)
     builder()
     watcher = InProcessRebuildServer(
         [srcdir, *CONFIGURATION, EXTENSIONS],
@@ -135,9 +242,13 @@ def main(argv: list[str] | None = None) -> None:
     app = Starlette(
         routes=[
             WebSocketRoute("/websocket-reload", watcher, name="reload"),
-            Mount("/", app=StaticFiles(directory=outdir, html=True), name="static"),
+            Mount("/", app=SiteFiles(directory=outdir, html=True), name="static"),
         ],
-        middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=f"{HOST}:{port}")],
+        middleware=[
+            Middleware(LocalOnly, port=port),
+            Middleware(JavascriptInjectorMiddleware, ws_url=f"{HOST}:{port}"),
+            Middleware(WarningBanner, problems=lambda: builder.problems),
+        ],
         lifespan=watcher.lifespan,
     )
     print(f"Serving on {url} (rebuilds on save; Ctrl+C stops)", flush=True)
