@@ -7,7 +7,6 @@ time): a test that edits a source restores it before it ends.
 from __future__ import annotations
 
 import http.client
-import multiprocessing
 import os
 import signal
 import subprocess
@@ -18,12 +17,9 @@ from pathlib import Path
 
 import pytest
 from conftest import HOME_PAGE, ROOT, write_project
-from sphinx.util.docutils import docutils_namespace
 from sphinx_autobuild.utils import find_free_port
 from test_sidebar import NAVIGATION, notice
 from websockets.sync.client import connect
-
-from tools.serve import CONFIGURATION, WarmBuilder, stop_helpers
 
 TIMEOUT = 120
 STOP_TIMEOUT = 20
@@ -341,26 +337,6 @@ def test_listens_on_127_0_0_1_only(preview):
     # address would answer at 127.0.0.2 too.
     with pytest.raises(ConnectionRefusedError):
         http.client.HTTPConnection("127.0.0.2", preview.port, timeout=10).connect()
-
-
-# sphinx-sitemap's use of a deprecated Sphinx API, not this project's.
-@pytest.mark.filterwarnings("ignore:'sphinx.environment.BuildEnvironment.app' is deprecated")
-def test_a_fresh_application_stops_the_helper_processes_of_the_last(tmp_path):
-    srcdir = write_project(tmp_path / "source", {"index.md": HOME_PAGE})
-    builder = WarmBuilder(srcdir, tmp_path / "out")
-    # In this process: the roles and directives the application registers
-    # with docutils are removed again for the tests that follow.
-    with docutils_namespace():
-        try:
-            builder()
-            helpers = multiprocessing.active_children()
-            assert helpers  # sphinx-sitemap's manager: else this test checks nothing
-            # As after saving conf.py: the application is replaced.
-            builder(changed_paths=[CONFIGURATION[0]])
-            assert not any(helper.is_alive() for helper in helpers)
-            assert len(multiprocessing.active_children()) == len(helpers)
-        finally:
-            stop_helpers()
 
 
 def test_make_html_says_how_to_look_at_the_pages(tmp_path):

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import multiprocessing
 import os
 import signal
 import sys
@@ -108,7 +107,6 @@ class WarmBuilder:
         """Build what changed since the last build."""
         if any(_within(path, [EXTENSIONS]) for path in changed_paths):
             print("Extension code changed: restarting.", flush=True)
-            stop_helpers()
             os.execv(sys.executable, [sys.executable, *sys.argv])
         if any(_within(path, CONFIGURATION) for path in changed_paths):
             self._drop_app()
@@ -134,7 +132,6 @@ class WarmBuilder:
 
     def _drop_app(self) -> None:
         self.app = None
-        stop_helpers()
 
     def _new_app(self) -> Sphinx:
         app = Sphinx(
@@ -200,21 +197,9 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def stop_helpers() -> None:
-    """End the processes the application started (sphinx-sitemap's manager).
-
-    Each application starts its own; one dropped, or replaced by ``execv``,
-    would leave its helper running.
-    """
-    for child in multiprocessing.active_children():
-        child.terminate()
-        child.join(timeout=5)
-
-
 def _exit_cleanly(signum, frame) -> None:
     # uvicorn stops serving on SIGTERM, then raises the signal again: exiting
-    # through SystemExit (not the default handler) runs the exit handlers,
-    # which stop the helper processes of extensions (sphinx-sitemap's manager).
+    # through SystemExit (not the default handler) runs the exit handlers.
     raise SystemExit(0)
 
 
