@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 import os
 import shutil
@@ -79,7 +80,7 @@ A directive.
 
 
 def test_markdown_lint_reports_each_rule_at_its_line(tmp_path):
-    rules = by_rule(lint.run_markdown(context(tmp_path, {"bad.md": MARKDOWN_BAD})))
+    rules = by_rule(lint.run_markdown(context(tmp_path, {"bad.md": MARKDOWN_BAD})).findings)
     assert rules == {
         "md009": [("bad.md", 11)],
         "md010": [("bad.md", 13)],
@@ -91,18 +92,18 @@ def test_markdown_lint_reports_each_rule_at_its_line(tmp_path):
 
 
 def test_markdown_lint_accepts_myst(tmp_path):
-    assert lint.run_markdown(context(tmp_path, {"good.md": MARKDOWN_GOOD})) == []
+    assert lint.run_markdown(context(tmp_path, {"good.md": MARKDOWN_GOOD})).findings == []
 
 
 def test_make_format_fixes_what_lint_reports(tmp_path):
     source = write_project(tmp_path / "source", {"x.md": NOTICE + "* star\n* list\n"})
-    before = lint.run_markdown(lint.Context(source, tmp_path))
+    before = lint.run_markdown(lint.Context(source, tmp_path)).findings
     assert [finding.rule for finding in before] == ["md004"]
     subprocess.run(
         ["make", "-s", "format", f"SOURCEDIR={source}"], cwd=ROOT, check=True, capture_output=True
     )
     assert (source / "x.md").read_text(encoding="utf-8").endswith("- star\n- list\n")
-    assert lint.run_markdown(lint.Context(source, tmp_path)) == []
+    assert lint.run_markdown(lint.Context(source, tmp_path)).findings == []
 
 
 # --- spelling (sphinxcontrib-spelling) ----------------------------------------
@@ -121,7 +122,7 @@ def test_spelling(tmp_path):
                 "users; see <https://example.com/privacy>.\n",
             },
         )
-    )
+    ).findings
     words = sorted((f.message.split("'")[1], Path(f.path).name, f.line) for f in findings)
     assert words == [
         ("asnd", "bad.md", NOTICE_LINES + 2),
@@ -135,14 +136,14 @@ def test_spelling(tmp_path):
 
 def test_spelling_reports_do_not_outlive_the_fix(tmp_path):
     ctx = context(tmp_path, {"x.md": NOTICE + "ther\n"})
-    assert len(lint.run_spelling(ctx)) == 1
+    assert len(lint.run_spelling(ctx).findings) == 1
     (ctx.source / "x.md").write_text(NOTICE + "there\n", encoding="utf-8")
-    assert lint.run_spelling(ctx) == []
+    assert lint.run_spelling(ctx).findings == []
 
 
 def test_spelling_build_that_cannot_run_is_a_finding(tmp_path):
     source = write_project(tmp_path / "source", {"x.md": NOTICE})  # no home page
-    (finding,) = lint.run_spelling(lint.Context(source, tmp_path / "build"))
+    (finding,) = lint.run_spelling(lint.Context(source, tmp_path / "build")).findings
     assert (finding.rule, finding.line) == ("build", 0)
     assert "spelling build failed" in finding.message
 
@@ -158,7 +159,7 @@ def test_strict_build_and_leaked_markup(tmp_path):
             + "An unclosed role {ref}`broken and `x` text.\n\nA [link](missing.md).\n",
         },
     )
-    findings = lint.run_html(ctx)
+    findings = lint.run_html(ctx).findings
     rules = by_rule(findings)
     assert ("Notice.md", NOTICE_LINES + 1) in rules["sphinx"]
     assert ("Notice.md", NOTICE_LINES + 3) in rules["sphinx"]
@@ -171,9 +172,9 @@ def test_strict_build_and_leaked_markup(tmp_path):
 
 def test_strict_build_reports_the_same_on_a_second_run(tmp_path):
     ctx = context(tmp_path, {"example/Notice.md": NOTICE + "A [link](missing.md).\n"})
-    first = lint.run_html(ctx)
+    first = lint.run_html(ctx).findings
     assert [f.rule for f in first] == ["sphinx"]
-    assert lint.run_html(ctx) == first
+    assert lint.run_html(ctx).findings == first
 
 
 def test_leaked_markup_quiet_on_clean_pages(tmp_path):
@@ -187,20 +188,74 @@ def test_leaked_markup_quiet_on_clean_pages(tmp_path):
     ]
 
 
-# --- Python files (sphinx-lint) -----------------------------------------------
+# --- Python files (Ruff) -----------------------------------------------------
 
 
 def test_python_files(tmp_path):
     (tmp_path / "good.py").write_text('"""Fine."""\n\nVALUE = 1\n', encoding="utf-8")
-    (tmp_path / "bad.py").write_text("x = 1 \ny =\t2\ndef (:\n", encoding="utf-8")
+    (tmp_path / "bad.py").write_text(
+        "import os \nif True:\n\tx = undefined\n", encoding="utf-8"
+    )
+    (tmp_path / "syntax.py").write_text("x = 1\ndef (:\n", encoding="utf-8")
     (tmp_path / "tail.py").write_text("x = 1", encoding="utf-8")
     rules = by_rule(lint.check_python([tmp_path]))
+    assert ("syntax.py", 2) in rules.pop("invalid-syntax")
     assert rules == {
+        "unused-import": [("bad.py", 1)],
         "trailing-whitespace": [("bad.py", 1)],
-        "horizontal-tab": [("bad.py", 2)],
-        "python-syntax": [("bad.py", 3)],
-        "missing-final-newline": [("tail.py", 1)],
+        "tab-indentation": [("bad.py", 3)],
+        "undefined-name": [("bad.py", 3)],
+        "missing-newline-at-end-of-file": [("tail.py", 1)],
     }
+    assert lint.check_python([tmp_path / "good.py"]) == []
+
+
+# --- GitHub Actions workflows (zizmor) -----------------------------------------
+
+PINNED_WORKFLOW = """\
+name: Check
+on:
+  pull_request:
+permissions:
+  contents: read
+concurrency:
+  group: check-${{ github.ref }}
+  cancel-in-progress: true
+jobs:
+  check:
+    name: Check
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1  # v7.0.1
+        with:
+          persist-credentials: false
+      - run: make lint
+"""
+
+
+def test_workflows(tmp_path):
+    good = tmp_path / "good.yml"
+    good.write_text(PINNED_WORKFLOW, encoding="utf-8")
+    assert lint.check_workflows([good]) == []
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        PINNED_WORKFLOW.replace("@3d3c42e5aac5ba805825da76410c181273ba90b1  # v7.0.1", "@v7")
+        .replace("        with:\n          persist-credentials: false\n", "")
+        .replace("permissions:\n  contents: read", "permissions: write-all")
+        .replace("      - run: make lint", "      - run: echo ${{ github.event.pull_request.title }}"),
+        encoding="utf-8",
+    )
+    rules = by_rule(lint.check_workflows([bad]))
+    assert rules["unpinned-uses"] == [("bad.yml", 13)]
+    assert rules["artipacked"] == [("bad.yml", 13)]
+    assert rules["template-injection"] == [("bad.yml", 14)]
+    assert rules["excessive-permissions"] == [("bad.yml", 4)]
+
+
+def test_the_projects_workflows_pass_zizmor():
+    result = lint.run_workflows(lint.Context(SOURCE, ROOT / "_build"))
+    assert result.findings == []
+    assert result.checked == "3 workflows"
 
 
 # --- the whole run ------------------------------------------------------------
@@ -221,6 +276,12 @@ def test_make_lint_passes_the_real_tree(tmp_path):
     )
     assert process.returncode == 0, process.stdout + process.stderr
     assert process.stdout == ""
+    # One line per check: what it read, and that it found nothing.
+    summaries = process.stderr.splitlines()
+    assert [line.split(":")[0] for line in summaries] == list(lint.CHECKS)
+    assert all(line.endswith(", no findings") for line in summaries), summaries
+    markdown = len(list(SOURCE.rglob("*.md")))
+    assert f"policy: {markdown} files, no findings" in summaries
 
 
 BREAKAGES = [
@@ -295,6 +356,29 @@ def test_pre_commit_runs_every_check_locally():
     assert entries == {f".venv/bin/python -m tools.lint --check {name}" for name in lint.CHECKS}
 
 
+def test_tox_runs_the_makefile_targets(tmp_path):
+    """tox defines no command of its own: each environment is a make target."""
+    tox = configparser.ConfigParser(interpolation=None)
+    tox.read(ROOT / "tox.ini", encoding="utf-8")
+    targets = {}
+    for section in tox.sections():
+        if section.startswith("testenv:"):
+            command = tox[section]["commands"].split()
+            assert command[:1] == ["make"] and command[2] == "VENVDIR={env_dir}", command
+            targets[section.removeprefix("testenv:")] = command[1]
+    assert targets == {name: name for name in ("test", "html", "pdf", "lint", "linkcheck")}
+    # The environment tox installed is the one the Makefile uses: make has
+    # nothing to install and runs the target's own command from it.
+    env_dir = tmp_path / "env"
+    env_dir.mkdir()
+    (env_dir / ".installed").touch()
+    dry_run = subprocess.run(
+        ["make", "-n", "lint", f"VENVDIR={env_dir}"], cwd=ROOT, capture_output=True, text=True,
+        check=True,
+    )
+    assert dry_run.stdout.strip() == f"{env_dir}/bin/python -m tools.lint --builddir _build/lint"
+
+
 def test_pre_commit_hook_fails_on_a_broken_notice(tmp_path):
     repo = tmp_path / "repo"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(repo)], check=True)
@@ -334,7 +418,7 @@ def test_the_previous_sites_defects_are_found(tmp_path):
     )
     lines = live.splitlines()
     ctx = context(tmp_path, {"live.md": live})
-    findings = lint.run_policy(ctx) + lint.run_spelling(ctx)
+    findings = lint.run_policy(ctx).findings + lint.run_spelling(ctx).findings
 
     def reported(rule: str) -> list[str]:
         return [lines[f.line - 1] for f in findings if f.rule == rule]

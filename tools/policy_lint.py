@@ -50,7 +50,7 @@ SOURCE = ROOT / "source"
 sys.path.insert(0, str(ROOT))
 
 # Imported once ROOT is on the path, so that the tool also runs as a script.
-from policy_sphinx_extensions import dates, yamldata
+from policy_sphinx_extensions import dates, yamldata  # noqa: E402
 
 # Inline syntax that is not text (a role, inline code, inline HTML) stands in
 # the assembled text as this one character: words on either side stay apart,
