@@ -26,6 +26,17 @@ Rules (``python -m tools.policy_lint --list`` prints their ids):
 * ``title``              a notice starts with its one ``#`` title heading
 * ``front-matter``       date and change history as the build requires them,
   and no date in the future unless the notice is marked ``upcoming: true``
+* ``invisible-character`` a zero-width character, a bidirectional control or
+  any other character that shows nothing (Unicode's format, control and
+  separator categories, as ``unicodedata`` knows them): it hides or reorders
+  words, anywhere in the file
+* ``straight-quote``     a straight quote or apostrophe in what readers see
+  (the text, the description and the change summaries): the notices are set
+  with typographic ones; ``make format`` fixes the certain ones
+  (tools/typography.py)
+* ``confusable-host``    a link to a host name that mixes scripts
+  (``pythοn.org`` with a Greek omicron) or is written wholly in letters that
+  look Latin: the link leads somewhere other than it reads
 """
 
 from __future__ import annotations
@@ -35,11 +46,15 @@ import bisect
 import datetime
 import re
 import sys
+import unicodedata
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import idna
+from confusable_homoglyphs import categories, confusables
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
@@ -51,6 +66,7 @@ sys.path.insert(0, str(ROOT))
 
 # Imported once ROOT is on the path, so that the tool also runs as a script.
 from policy_sphinx_extensions import dates, yamldata  # noqa: E402
+from tools import typography  # noqa: E402
 
 # Inline syntax that is not text (a role, inline code, inline HTML) stands in
 # the assembled text as this one character: words on either side stay apart,
@@ -114,7 +130,7 @@ class Notice:
 
     @cached_property
     def tokens(self) -> list[Token]:
-        return list(_parse(self.text, 0))
+        return parse_tokens(self.text)
 
     def inline_tokens(self) -> Iterator[tuple[Token, str]]:
         """Each inline token with the tag of the block holding it (p, h1, ...)."""
@@ -128,6 +144,11 @@ class Notice:
 
 
 _MD = create_md_parser(MdParserConfig(), RendererHTML)
+
+
+def parse_tokens(text: str) -> list[Token]:
+    """MyST tokens of a whole file, with the Markdown bodies of directives."""
+    return list(_parse(text, 0))
 
 
 def _parse(text: str, first_line: int) -> Iterator[Token]:
@@ -420,6 +441,115 @@ def check_front_matter(notice: Notice) -> Report:
             f"marked upcoming but its date {front['date'].isoformat()} has come: "
             "remove 'upcoming'"
         )
+
+
+# Characters that show nothing: format characters (zero-width space and
+# joiners, word joiner, byte order mark, soft hyphen, bidirectional marks,
+# embeddings, overrides and isolates), control characters and the Unicode line
+# and paragraph separators. A tab is the markdown check's (md010), CR the
+# line-ending rule's.
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zl", "Zp"})
+PLAIN_LINE = re.compile(r"[\x20-\x7e\t\r]*")
+BIDI_CLASSES = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+
+
+@rule("invisible-character")
+def check_invisible_characters(notice: Notice) -> Report:
+    for number, line in enumerate(notice.text.split("\n"), 1):
+        if PLAIN_LINE.fullmatch(line):
+            continue
+        for column, char in enumerate(line, 1):
+            if char in "\t\r" or unicodedata.category(char) not in INVISIBLE_CATEGORIES:
+                continue
+            name = unicodedata.name(char, "control character")
+            bidi = unicodedata.bidirectional(char) in BIDI_CLASSES or char in "\u200e\u200f\u061c"
+            effect = "reorders the text around it" if bidi else "is invisible"
+            yield number, (
+                f"U+{ord(char):04X} {name} at column {column} {effect}: delete it"
+            )
+
+
+def _hosts(notice: Notice) -> Iterator[tuple[int, str]]:
+    """The host of each link and of each URL written as text, with its line."""
+    for token, _ in notice.inline_tokens():
+        for child, line, in_link in _child_lines(token):
+            urls = []
+            if child.type == "link_open":
+                urls.append(str(child.attrs.get("href", "")))
+            elif child.type == "text" and not in_link:
+                urls.extend(match.group(0) for match in BARE_URL.finditer(child.content))
+            for url in urls:
+                netloc = urllib.parse.urlsplit(
+                    url if "://" in url else f"https://{url}"
+                ).netloc.rpartition("@")[2]
+                host = netloc.split(":")[0]
+                if host:
+                    yield line, host
+
+
+# Scripts one language writes together (Unicode UTS #39, "highly restrictive"):
+# Japanese, Chinese with Bopomofo, Korean; each also with Latin.
+SCRIPT_SETS = (
+    {"LATIN", "HAN", "HIRAGANA", "KATAKANA"},
+    {"LATIN", "HAN", "BOPOMOFO"},
+    {"LATIN", "HAN", "HANGUL"},
+)
+
+
+def _confusable_label(label: str) -> str | None:
+    """Why the host name label *label* misleads, or None if it does not."""
+    if label.isascii():
+        return None
+    scripts = categories.unique_aliases(label) - {"COMMON", "INHERITED"}
+    if len(scripts) > 1 and not any(scripts <= allowed for allowed in SCRIPT_SETS):
+        return f"mixes scripts ({', '.join(sorted(scripts))})"
+    lookalikes = confusables.is_confusable(label, greedy=True, preferred_aliases=["latin"])
+    letters = {char for char in label if char.isalpha()}
+    if lookalikes and {item["character"] for item in lookalikes} >= letters:
+        return f"is written in {', '.join(sorted(scripts))} letters that look Latin"
+    return None
+
+
+@rule("confusable-host")
+def check_confusable_hosts(notice: Notice) -> Report:
+    for line, host in _hosts(notice):
+        if host.isascii() and "xn--" not in host.lower():
+            continue
+        try:
+            shown = idna.decode(host) if host.isascii() else host
+        except idna.IDNAError as error:
+            yield line, f"host {host!r} is not a valid internationalized domain name: {error}"
+            continue
+        for label in shown.split("."):
+            reason = _confusable_label(label)
+            if reason:
+                odd = ", ".join(
+                    f"'{char}' U+{ord(char):04X} {unicodedata.name(char, '?')}"
+                    for char in dict.fromkeys(label)
+                    if not char.isascii()
+                )
+                yield line, (
+                    f"host {shown!r} {reason}: {odd}; write the host in the script it is "
+                    "registered in"
+                )
+
+
+@rule("straight-quote")
+def check_straight_quotes(notice: Notice) -> Report:
+    lines = notice.text.split("\n")
+    found: dict[int, list[str]] = {}
+    for block in typography.text_blocks(notice.tokens, lines):
+        for number, start, end in typography.reader_spans(lines, block):
+            found.setdefault(number, []).extend(
+                char for char in lines[number][start:end] if char in "\"'"
+            )
+    for number, chars in sorted(found.items()):
+        if chars:
+            shown = " and ".join(f"{chars.count(char)} {char}" for char in dict.fromkeys(chars))
+            yield number + 1, (
+                f"straight quotes ({shown}): write “…” and ’ as the notices do "
+                "(make format fixes an apostrophe between letters and paired double quotes)"
+            )
 
 
 # --- running ---------------------------------------------------------------

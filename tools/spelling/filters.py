@@ -6,16 +6,16 @@ import re
 
 from enchant.tokenize import Filter
 
-# One word in straight double quotes: "ther".
-QUOTED_WORD = re.compile(r'"([^"\s]+)"')
+# One word in double quotes, straight or typographic: "ther", “ther”.
+QUOTED_WORD = re.compile(r'["“]([^"“”\s]+)["”]')
 
 
 class QuotedAsWritten(Filter):
     """Skip a single word in straight double quotes: it is quoted exactly as written.
 
-    A change summary names the misspelling it corrected ('corrected "ther" to
-    "their"'); that quotation is not a misspelling of the notice. Notices set
-    their own quotations in curly quotes, which are checked as usual.
+    A change summary names the misspelling it corrected ('corrected “ther” to
+    “their”'); that quotation is not a misspelling of the notice. A quotation
+    of more than one word is checked as usual.
     """
 
     def __call__(self, text, *args, **kwargs):
