@@ -106,6 +106,71 @@ def test_make_format_fixes_what_lint_reports(tmp_path):
     assert lint.run_markdown(lint.Context(source, tmp_path)).findings == []
 
 
+# Real policy text: what must pass, each beside the mistake that must still fail.
+TUNED = [
+    # (good, bad, rule the bad one breaks)
+    ("Python Software Foundation  \n9450 SW Gemini Dr.  \nBeaverton, OR 97008\n",
+     "Python Software Foundation \n9450 SW Gemini Dr.\n", "md009"),
+    ("Signed,\\\nThe PSF\n", "Signed,   \nThe PSF\n", "md009"),
+    ("## 1. Scope\n\n### a. Users.\n", "## 1. Scope\n\n### a. Users:\n", "md026"),
+]
+
+
+def test_markdown_lint_tuned_on_policy_text(tmp_path):
+    for index, (good, bad, rule) in enumerate(TUNED):
+        ctx = context(tmp_path / str(index), {"good.md": NOTICE + good, "bad.md": NOTICE + bad})
+        rules = by_rule(lint.run_markdown(ctx).findings)
+        assert set(rules) == {rule}, (good, rules)
+        assert {name for name, _ in rules[rule]} == {"bad.md"}, (good, rules)
+
+
+def test_front_matter_title_key_is_no_heading(tmp_path):
+    titled = NOTICE.replace("---\ndate:", "---\ntitle: Example Notice\ndate:", 1)
+    ctx = context(tmp_path, {"good.md": titled + "Text.\n", "bad.md": titled + "# A second title\n"})
+    assert by_rule(lint.run_markdown(ctx).findings) == {"md025": [("bad.md", NOTICE_LINES + 2)]}
+
+
+def test_make_format_changes_only_quotes_in_the_page(tmp_path, project):
+    """Hard line breaks, code, roles, URLs and front-matter keys come out of
+    `make format` as they went in; straight quotes become typographic."""
+    page = NOTICE.replace('Corrected "ther" to "their".', 'Set the PSF\'s "name".') + (
+        "Python Software Foundation  \n"
+        "9450 SW Gemini Dr.\\\n"
+        "Beaverton, OR 97008\n\n"
+        'The processor\'s "terms" apply, see `it\'s "code"` and\n'
+        "[the \"page\"](https://example.com/?a='b') or <https://example.com/x'y>.\n\n"
+        "```text\nQuoted \"as is\" in code, don't.\n```\n\n"
+        "The users' data, an odd \" quote.\n"
+    )
+    files = {"index.md": HOME_PAGE, "example/Notice.md": page}
+    before = project(files)
+    assert before.returncode == 0, before.output
+    source = tmp_path / "source"
+    subprocess.run(["make", "-s", "format", f"SOURCEDIR={source}"], cwd=ROOT, check=True,
+                   capture_output=True)
+    formatted = (source / "example" / "Notice.md").read_text(encoding="utf-8")
+    assert "Foundation  \n" in formatted and "Dr.\\\n" in formatted
+    assert "`it's \"code\"`" in formatted and "?a='b'" in formatted and "x'y>" in formatted
+    assert 'Quoted "as is" in code, don\'t.' in formatted
+    # Ambiguous ones stay for a person, and lint still names them.
+    assert "users' data, an odd \" quote" in formatted
+    after = project({"index.md": HOME_PAGE, "example/Notice.md": formatted})
+    assert after.returncode == 0, after.output
+    expected = before.page("example/Notice/")
+    for straight, typographic in [
+        ("PSF's", "PSF’s"), ('"name"', "“name”"), ("processor's", "processor’s"),
+        ("&quot;terms&quot;", "“terms”"), ('"terms"', "“terms”"),
+        ("the &quot;page&quot;", "the “page”"), ('the "page"', "the “page”"),
+    ]:
+        expected = expected.replace(straight, typographic)
+    assert after.page("example/Notice/") == expected
+    assert after.page("example/Notice/").count("<br") == 2
+    policy = lint.run_policy(lint.Context(source, tmp_path)).findings
+    assert {f.rule for f in policy} == {"straight-quote", "unbalanced-brackets"}
+    assert {f.line for f in policy} == {formatted.split("\n").index(
+        "The users' data, an odd \" quote.") + 1}
+
+
 # --- spelling (sphinxcontrib-spelling) ----------------------------------------
 
 
@@ -132,6 +197,17 @@ def test_spelling(tmp_path):
     ], findings
     assert {f.rule for f in findings} == {"spelling"}
     assert "did you mean" in findings[0].message
+
+
+def test_spelling_accepts_us_and_british_english(tmp_path):
+    ctx = context(tmp_path, {
+        "good.md": NOTICE + "Your behaviour, our behavior; an acknowledgement, an acknowledgment.\n",
+        "bad.md": NOTICE + "Your behavour.\n",
+    })
+    findings = lint.run_spelling(ctx).findings
+    assert [(Path(f.path).name, f.message.split("'")[1]) for f in findings] == [
+        ("bad.md", "behavour")
+    ]
 
 
 def test_spelling_reports_do_not_outlive_the_fix(tmp_path):
