@@ -243,3 +243,16 @@ def test_command_line(tmp_path):
     assert broken.stdout == f"{notice}:{FRONT_LINES + 1}: doubled-word: 'The' is written twice\n"
     assert notice.read_bytes() == before
     assert run("--list").stdout.split() == list(RULES)
+
+
+def test_front_matter_is_parsed_once(tmp_path, monkeypatch):
+    """The rules read the front matter through the build's own reader
+    (yamldata.front_matter, shared with dates.py): one YAML parse per file."""
+    from policy_sphinx_extensions import yamldata
+
+    calls = []
+    load = yamldata.load
+    monkeypatch.setattr(yamldata, "load", lambda *args, **kw: calls.append(args) or load(*args, **kw))
+    yamldata._front_matter.cache_clear()
+    assert lint(tmp_path, "Text.\n") == []
+    assert len(calls) == 1
