@@ -14,6 +14,7 @@ finds (Debian's ``hunspell-en-gb`` for en_GB).
 
 import enchant
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 from sphinxcontrib.spelling.builder import SpellingBuilder
 
 
@@ -36,7 +37,12 @@ class NoticeSpellingBuilder(SpellingBuilder):
 
     def init(self) -> None:
         super().init()
-        others = [enchant.Dict(lang) for lang in self.config.spelling_also_langs]
+        try:
+            others = [enchant.Dict(lang) for lang in self.config.spelling_also_langs]
+        except enchant.errors.DictNotFoundError as error:
+            raise ExtensionError(
+                f"{error}: install its Hunspell dictionary (Debian: hunspell-en-gb for en_GB)"
+            ) from None
         self.checker.dictionary = AnyDictionary(self.checker.dictionary, others)
 
 

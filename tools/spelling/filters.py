@@ -21,5 +21,6 @@ class QuotedAsWritten(Filter):
     def __call__(self, text, *args, **kwargs):
         quoted = [match.span(1) for match in QUOTED_WORD.finditer(text)]
         for word, position in super().__call__(text, *args, **kwargs):
-            if not any(start <= position < end for start, end in quoted):
+            # The tokenizer may still hold the quotes around the word here.
+            if not any(position < end and position + len(word) > start for start, end in quoted):
                 yield word, position
