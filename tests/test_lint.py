@@ -140,7 +140,11 @@ def test_make_format_changes_only_quotes_in_the_page(tmp_path, project):
         'The processor\'s "terms" apply, see `it\'s "code"` and\n'
         "[the \"page\"](https://example.com/?a='b') or <https://example.com/x'y>.\n\n"
         "```text\nQuoted \"as is\" in code, don't.\n```\n\n"
-        "The users' data, an odd \" quote.\n"
+        "The users' data, an odd \" quote.\n\n"
+        "Setext heading\n--------------\n\n"
+        "* star\tlist\n* items\n\n"
+        "```text\ntab\tin code\n```\n\n"
+        "Three spaces   \nbreak, one space \nno break."
     )
     files = {"index.md": HOME_PAGE, "example/Notice.md": page}
     before = project(files)
@@ -150,6 +154,7 @@ def test_make_format_changes_only_quotes_in_the_page(tmp_path, project):
                    capture_output=True)
     formatted = (source / "example" / "Notice.md").read_text(encoding="utf-8")
     assert "Foundation  \n" in formatted and "Dr.\\\n" in formatted
+    assert "- star " in formatted and "star\t" not in formatted and "tab\tin code" in formatted
     assert "`it's \"code\"`" in formatted and "?a='b'" in formatted and "x'y>" in formatted
     assert 'Quoted "as is" in code, don\'t.' in formatted
     # Ambiguous ones stay for a person, and lint still names them.
@@ -164,7 +169,7 @@ def test_make_format_changes_only_quotes_in_the_page(tmp_path, project):
     ]:
         expected = expected.replace(straight, typographic)
     assert after.page("example/Notice/") == expected
-    assert after.page("example/Notice/").count("<br") == 2
+    assert after.page("example/Notice/").count("<br") == 3
     policy = lint.run_policy(lint.Context(source, tmp_path)).findings
     assert {f.rule for f in policy} == {"straight-quote", "unbalanced-brackets"}
     assert {f.line for f in policy} == {formatted.split("\n").index(
