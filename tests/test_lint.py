@@ -385,6 +385,11 @@ BREAKAGES = [
     ("  - date: 2024-10-04\n    kind: material",
      "  - date: 2024-10-04\n    kind: substantive", "front-matter", 1),
     ("- Email addresses", "- Email {ref}`addresses", "leaked-markup", 0),
+    ("This notice is an addendum", "This notice is an\u200b addendum", "invisible-character", 0),
+    ("- To enroll you for", "- To enroll you ([python.org](https://pyth\u03bfn.org/)) for",
+     "confusable-host", 0),
+    ("- To administer and improve the PSF and", "- To administer and improve the PSF's and",
+     "straight-quote", 0),
 ]
 
 

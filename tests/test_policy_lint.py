@@ -236,11 +236,13 @@ def test_command_line(tmp_path):
 
     clean = run()
     assert (clean.returncode, clean.stdout) == (0, "")
+    assert clean.stderr == "policy: 2 files, no findings\n"
     notice.write_text(FRONT + "The the text.\n", encoding="utf-8")
     before = notice.read_bytes()
     broken = run(str(notice))
     assert broken.returncode == 1
     assert broken.stdout == f"{notice}:{FRONT_LINES + 1}: doubled-word: 'The' is written twice\n"
+    assert broken.stderr == "policy: 1 file, 1 finding\n"
     assert notice.read_bytes() == before
     assert run("--list").stdout.split() == list(RULES)
 

@@ -612,9 +612,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         print("\n".join(RULES))
         return 0
-    findings = check_paths(args.paths or [args.source], args.source)
+    paths = markdown_files(args.paths or [args.source])
+    findings = check_paths(paths, args.source)
     for finding in findings:
         print(finding)
+    count = len(findings)
+    found = f"{count} finding{'s' * (count != 1)}" if count else "no findings"
+    print(f"policy: {len(paths)} file{'s' * (len(paths) != 1)}, {found}", file=sys.stderr)
     return 1 if findings else 0
 
 
