@@ -38,7 +38,16 @@ from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
 from sphinxlint.checkers import all_checkers
 from sphinxlint.sphinxlint import check_text
 
-from tools.policy_lint import ROOT, SOURCE, Finding, check_paths, display_path, markdown_files
+from tools.myst_notice import (
+    ROOT,
+    SOURCE,
+    Finding,
+    counted,
+    display_path,
+    markdown_files,
+    summary,
+)
+from tools.policy_lint import check_paths
 
 SPELLING_CONF = ROOT / "tools" / "spelling"
 PYTHON_PATHS = ("conf.py", "policy_sphinx_extensions", "tools", "tests", "benchmarks")
@@ -64,23 +73,17 @@ class Result:
     findings: list[Finding]
 
     def summary(self, name: str) -> str:
-        count = len(self.findings)
-        found = "no findings" if not count else f"{count} finding{'s' * (count != 1)}"
-        return f"{name}: {self.checked}, {found}"
-
-
-def files(count: int, kind: str = "files") -> str:
-    return f"{count} {kind if count != 1 else kind.removesuffix('s')}"
+        return summary(name, self.checked, len(self.findings))
 
 
 def run_policy(context: Context) -> Result:
     paths = markdown_files([context.source])
-    return Result(files(len(paths)), check_paths(paths, context.source))
+    return Result(counted(len(paths)), check_paths(paths, context.source))
 
 
 def run_markdown(context: Context) -> Result:
     api = PyMarkdownApi().configuration_file_path(str(ROOT / "pyproject.toml"))
-    checked = files(len(markdown_files([context.source])))
+    checked = counted(len(markdown_files([context.source])))
     try:
         result = api.scan_path(str(context.source), recurse_if_directory=True)
     except PyMarkdownApiException as error:
@@ -144,7 +147,7 @@ def run_spelling(context: Context) -> Result:
                     message,
                 )
             )
-    return Result(files(len(markdown_files([context.source])), "pages"), findings)
+    return Result(counted(len(markdown_files([context.source])), "pages"), findings)
 
 
 def word_line(path: Path, line: int, word: str) -> int:
@@ -207,7 +210,7 @@ def run_html(context: Context) -> Result:
         findings.append(_build_failure(context, "the strict build", process))
     pages = len(list(outdir.rglob("*.html")))
     return Result(
-        f"strict build, {files(pages, 'pages')} built", findings + leaked_markup(outdir, context.source)
+        f"strict build, {counted(pages, 'pages')} built", findings + leaked_markup(outdir, context.source)
     )
 
 
@@ -266,7 +269,7 @@ def check_python(paths: Iterable[Path]) -> list[Finding]:
 
 def run_python(context: Context) -> Result:
     paths = [ROOT / path for path in PYTHON_PATHS]
-    return Result(files(len(python_files(paths))), check_python(paths))
+    return Result(counted(len(python_files(paths))), check_python(paths))
 
 
 def workflow_files(folder: Path) -> list[Path]:
@@ -316,7 +319,7 @@ def check_workflows(workflows: list[Path]) -> list[Finding]:
 
 def run_workflows(context: Context) -> Result:
     workflows = workflow_files(context.workflows)
-    return Result(files(len(workflows), "workflows"), check_workflows(workflows))
+    return Result(counted(len(workflows), "workflows"), check_workflows(workflows))
 
 
 CHECKS: dict[str, Callable[[Context], Result]] = {

@@ -26,213 +26,46 @@ Rules (``python -m tools.policy_lint --list`` prints their ids):
 * ``title``              a notice starts with its one ``#`` title heading
 * ``front-matter``       date and change history as the build requires them,
   and no date in the future unless the notice is marked ``upcoming: true``
-* ``invisible-character`` a zero-width character, a bidirectional control or
+Rules of their own modules:
+
+* ``invisible-character`` (tools/unicode_rules.py) a zero-width character, a bidirectional control or
   any other character that shows nothing (Unicode's format, control and
   separator categories, as ``unicodedata`` knows them): it hides or reorders
   words, anywhere in the file
-* ``straight-quote``     a straight quote or apostrophe in what readers see
+* ``straight-quote``     (tools/typography.py) a straight quote or apostrophe in what readers see
   (the text, the description and the change summaries): the notices are set
   with typographic ones; ``make format`` fixes the certain ones
   (tools/typography.py)
-* ``confusable-host``    a link to a host name that mixes scripts
+* ``confusable-host``    (tools/unicode_rules.py) a link to a host name that mixes scripts
   (``pythοn.org`` with a Greek omicron) or is written wholly in letters that
   look Latin: the link leads somewhere other than it reads
 """
-
 from __future__ import annotations
 
 import argparse
-import bisect
 import datetime
 import re
 import sys
-import unicodedata
-import urllib.parse
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Iterable
 from pathlib import Path
 
-import idna
-from confusable_homoglyphs import categories, confusables
-from markdown_it.renderer import RendererHTML
-from markdown_it.token import Token
-from myst_parser.config.main import MdParserConfig
-from myst_parser.parsers.mdit import create_md_parser
-
-ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT / "source"
-sys.path.insert(0, str(ROOT))
-
-# Imported once ROOT is on the path, so that the tool also runs as a script.
-from policy_sphinx_extensions import dates, yamldata  # noqa: E402
-from tools import typography  # noqa: E402
-
-# Inline syntax that is not text (a role, inline code, inline HTML) stands in
-# the assembled text as this one character: words on either side stay apart,
-# and nothing inside it can look like a bracket or a doubled word.
-SYNTAX = "\ufffc"
-
-# Directives whose body MyST parses as Markdown, so their text is checked;
-# the body of any other directive is its own business (data, code, options).
-MARKDOWN_DIRECTIVES = frozenset(
-    {"admonition", "attention", "caution", "danger", "error", "hint", "important", "note",
-     "seealso", "tip", "warning"}
+from policy_sphinx_extensions import dates, yamldata
+from tools import typography, unicode_rules  # noqa: F401 - their rules register on import
+from tools.myst_notice import (
+    BARE_URL,
+    RULES,
+    SOURCE,
+    SYNTAX,
+    Finding,
+    Notice,
+    Report,
+    child_lines,
+    counted,
+    display_path,
+    markdown_files,
+    rule,
+    summary,
 )
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One defect: where it is, which rule found it, what to do."""
-
-    path: str
-    line: int
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.rule}: {self.message}"
-
-
-def display_path(path: Path | str) -> str:
-    """*path* relative to the working directory when it is below it."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-@dataclass
-class InlineText:
-    """The text of one paragraph or heading as a reader sees it, with its lines."""
-
-    text: str
-    # (offset in text, source line) at each point where the line changes
-    offsets: list[int] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
-
-    def line_at(self, offset: int) -> int:
-        return self.lines[bisect.bisect_right(self.offsets, offset) - 1]
-
-
-@dataclass
-class Notice:
-    """A MyST source file, parsed once for every rule."""
-
-    path: Path
-    raw: bytes
-    is_site_page: bool
-
-    @cached_property
-    def text(self) -> str:
-        return self.raw.decode("utf-8")
-
-    @cached_property
-    def tokens(self) -> list[Token]:
-        return parse_tokens(self.text)
-
-    def inline_tokens(self) -> Iterator[tuple[Token, str]]:
-        """Each inline token with the tag of the block holding it (p, h1, ...)."""
-        for index, token in enumerate(self.tokens):
-            if token.type == "inline" and token.map:
-                yield token, self.tokens[index - 1].tag
-
-    def inline_texts(self) -> Iterator[InlineText]:
-        for token, _ in self.inline_tokens():
-            yield assemble(token)
-
-
-_MD = create_md_parser(MdParserConfig(), RendererHTML)
-
-
-def parse_tokens(text: str) -> list[Token]:
-    """MyST tokens of a whole file, with the Markdown bodies of directives."""
-    return list(_parse(text, 0))
-
-
-def _parse(text: str, first_line: int) -> Iterator[Token]:
-    """MyST tokens of *text*, maps shifted to start at *first_line* (0-based)."""
-    for token in _MD.parse(text):
-        if token.map:
-            token.map = [token.map[0] + first_line, token.map[1] + first_line]
-        yield token
-        if token.type == "fence" and _directive_name(token) in MARKDOWN_DIRECTIVES:
-            body, offset = _directive_body(token.content)
-            yield from _parse(body, token.map[0] + 1 + offset)
-
-
-def _directive_name(token: Token) -> str | None:
-    match = re.fullmatch(r"\{([^}\s]+)\}.*", token.info.strip())
-    return match.group(1) if match else None
-
-
-def _directive_body(content: str) -> tuple[str, int]:
-    """A directive's Markdown body without its options, and the lines skipped."""
-    lines = content.splitlines(keepends=True)
-    skipped = 0
-    if lines and lines[0].strip() == "---":
-        closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
-        if closing is not None:
-            skipped = closing + 1
-    else:
-        while skipped < len(lines) and re.match(r":[\w-]+:", lines[skipped]):
-            skipped += 1
-    return "".join(lines[skipped:]), skipped
-
-
-def assemble(token: Token) -> InlineText:
-    """Join an inline token's children into the text a reader sees."""
-    line = token.map[0] + 1
-    inline = InlineText("", [0], [line])
-    link_start = 0
-    for child in token.children or ():
-        if child.type == "link_open":
-            link_start = len(inline.text)
-        elif child.type == "link_close" and len(inline.text) == link_start:
-            # [](#label): Sphinx fills in the target's title.
-            inline.text += SYNTAX
-        elif child.type in ("softbreak", "hardbreak"):
-            inline.text += "\n"
-            line += 1
-            inline.offsets.append(len(inline.text))
-            inline.lines.append(line)
-        elif child.type == "text":
-            inline.text += child.content
-        elif child.type in ("code_inline", "myst_role", "html_inline", "image"):
-            inline.text += SYNTAX
-    return inline
-
-
-def _child_lines(token: Token) -> Iterator[tuple[Token, int, bool]]:
-    """Each child of an inline token with its line and whether it is link text."""
-    line = token.map[0] + 1
-    in_link = False
-    for child in token.children or ():
-        if child.type in ("softbreak", "hardbreak"):
-            line += 1
-        elif child.type == "link_open":
-            in_link = True
-        elif child.type == "link_close":
-            in_link = False
-        yield child, line, in_link
-
-
-# --- rules -----------------------------------------------------------------
-
-Report = Iterator[tuple[int, str]]
-RULES: dict[str, Callable[[Notice], Report]] = {}
-
-
-def rule(rule_id: str):
-    """Register a rule: a function of a Notice yielding (line, message)."""
-
-    def register(function: Callable[[Notice], Report]):
-        RULES[rule_id] = function
-        return function
-
-    return register
-
 
 @rule("line-ending")
 def check_line_endings(notice: Notice) -> Report:
@@ -250,7 +83,7 @@ ANGLE_DOMAIN = re.compile(r"<(?![a-zA-Z][\w+.-]*:)([\w-]+(?:\.[\w-]+)+(?:/[^<>\s
 @rule("angle-domain")
 def check_angle_domains(notice: Notice) -> Report:
     for token, _ in notice.inline_tokens():
-        for child, line, _ in _child_lines(token):
+        for child, line, _ in child_lines(token):
             if child.type == "text":
                 for match in ANGLE_DOMAIN.finditer(child.content):
                     yield line, (
@@ -272,7 +105,7 @@ def check_raw_html(notice: Notice) -> Report:
         if token.type == "html_block":
             yield token.map[0] + 1, f"raw HTML {_first_tag(token.content)}: {advice}"
         elif token.type == "inline" and token.map:
-            for child, line, _ in _child_lines(token):
+            for child, line, _ in child_lines(token):
                 # A closing tag is reported with its opening tag.
                 if child.type == "html_inline" and not child.content.startswith("</"):
                     yield line, f"raw HTML {_first_tag(child.content)}: {advice}"
@@ -284,7 +117,7 @@ SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 @rule("link-scheme")
 def check_link_schemes(notice: Notice) -> Report:
     for token, _ in notice.inline_tokens():
-        for child, line, _ in _child_lines(token):
+        for child, line, _ in child_lines(token):
             if child.type != "link_open":
                 continue
             href = str(child.attrs.get("href", ""))
@@ -293,13 +126,10 @@ def check_link_schemes(notice: Notice) -> Report:
                 yield line, f"link to {href!r}: links must use https:// (or mailto:)"
 
 
-BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+|\bwww\.[\w-]+(?:\.[\w-]+)+[^\s<>\"]*")
-
-
 @rule("bare-url")
 def check_bare_urls(notice: Notice) -> Report:
     for token, _ in notice.inline_tokens():
-        for child, line, in_link in _child_lines(token):
+        for child, line, in_link in child_lines(token):
             if child.type == "text" and not in_link:
                 for match in BARE_URL.finditer(child.content):
                     url = match.group(0).rstrip(".,;:)]")
@@ -325,7 +155,7 @@ def check_empty_link_text(notice: Notice) -> Report:
     for token, _ in notice.inline_tokens():
         opened: tuple[str, int] | None = None
         text = ""
-        for child, line, _ in _child_lines(token):
+        for child, line, _ in child_lines(token):
             if child.type == "link_open":
                 opened, text = (str(child.attrs.get("href", "")), line), ""
             elif child.type == "link_close" and opened:
@@ -443,115 +273,6 @@ def check_front_matter(notice: Notice) -> Report:
         )
 
 
-# Characters that show nothing: format characters (zero-width space and
-# joiners, word joiner, byte order mark, soft hyphen, bidirectional marks,
-# embeddings, overrides and isolates), control characters and the Unicode line
-# and paragraph separators. A tab is the markdown check's (md010), CR the
-# line-ending rule's.
-INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zl", "Zp"})
-PLAIN_LINE = re.compile(r"[\x20-\x7e\t\r]*")
-BIDI_CLASSES = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
-
-
-@rule("invisible-character")
-def check_invisible_characters(notice: Notice) -> Report:
-    for number, line in enumerate(notice.text.split("\n"), 1):
-        if PLAIN_LINE.fullmatch(line):
-            continue
-        for column, char in enumerate(line, 1):
-            if char in "\t\r" or unicodedata.category(char) not in INVISIBLE_CATEGORIES:
-                continue
-            name = unicodedata.name(char, "control character")
-            bidi = unicodedata.bidirectional(char) in BIDI_CLASSES or char in "\u200e\u200f\u061c"
-            effect = "reorders the text around it" if bidi else "is invisible"
-            yield number, (
-                f"U+{ord(char):04X} {name} at column {column} {effect}: delete it"
-            )
-
-
-def _hosts(notice: Notice) -> Iterator[tuple[int, str]]:
-    """The host of each link and of each URL written as text, with its line."""
-    for token, _ in notice.inline_tokens():
-        for child, line, in_link in _child_lines(token):
-            urls = []
-            if child.type == "link_open":
-                urls.append(str(child.attrs.get("href", "")))
-            elif child.type == "text" and not in_link:
-                urls.extend(match.group(0) for match in BARE_URL.finditer(child.content))
-            for url in urls:
-                netloc = urllib.parse.urlsplit(
-                    url if "://" in url else f"https://{url}"
-                ).netloc.rpartition("@")[2]
-                host = netloc.split(":")[0]
-                if host:
-                    yield line, host
-
-
-# Scripts one language writes together (Unicode UTS #39, "highly restrictive"):
-# Japanese, Chinese with Bopomofo, Korean; each also with Latin.
-SCRIPT_SETS = (
-    {"LATIN", "HAN", "HIRAGANA", "KATAKANA"},
-    {"LATIN", "HAN", "BOPOMOFO"},
-    {"LATIN", "HAN", "HANGUL"},
-)
-
-
-def _confusable_label(label: str) -> str | None:
-    """Why the host name label *label* misleads, or None if it does not."""
-    if label.isascii():
-        return None
-    scripts = categories.unique_aliases(label) - {"COMMON", "INHERITED"}
-    if len(scripts) > 1 and not any(scripts <= allowed for allowed in SCRIPT_SETS):
-        return f"mixes scripts ({', '.join(sorted(scripts))})"
-    lookalikes = confusables.is_confusable(label, greedy=True, preferred_aliases=["latin"])
-    letters = {char for char in label if char.isalpha()}
-    if lookalikes and {item["character"] for item in lookalikes} >= letters:
-        return f"is written in {', '.join(sorted(scripts))} letters that look Latin"
-    return None
-
-
-@rule("confusable-host")
-def check_confusable_hosts(notice: Notice) -> Report:
-    for line, host in _hosts(notice):
-        if host.isascii() and "xn--" not in host.lower():
-            continue
-        try:
-            shown = idna.decode(host) if host.isascii() else host
-        except idna.IDNAError as error:
-            yield line, f"host {host!r} is not a valid internationalized domain name: {error}"
-            continue
-        for label in shown.split("."):
-            reason = _confusable_label(label)
-            if reason:
-                odd = ", ".join(
-                    f"'{char}' U+{ord(char):04X} {unicodedata.name(char, '?')}"
-                    for char in dict.fromkeys(label)
-                    if not char.isascii()
-                )
-                yield line, (
-                    f"host {shown!r} {reason}: {odd}; write the host in the script it is "
-                    "registered in"
-                )
-
-
-@rule("straight-quote")
-def check_straight_quotes(notice: Notice) -> Report:
-    lines = notice.text.split("\n")
-    found: dict[int, list[str]] = {}
-    for block in typography.text_blocks(notice.tokens, lines):
-        for number, start, end in typography.reader_spans(lines, block):
-            found.setdefault(number, []).extend(
-                char for char in lines[number][start:end] if char in "\"'"
-            )
-    for number, chars in sorted(found.items()):
-        if chars:
-            shown = " and ".join(f"{chars.count(char)} {char}" for char in dict.fromkeys(chars))
-            yield number + 1, (
-                f"straight quotes ({shown}): write “…” and ’ as the notices do "
-                "(make format fixes an apostrophe between letters and paired double quotes)"
-            )
-
-
 # --- running ---------------------------------------------------------------
 
 
@@ -583,13 +304,6 @@ def check_file(path: Path, source: Path = SOURCE, pages: set[str] | None = None)
     )
 
 
-def markdown_files(paths: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        files.extend(sorted(path.rglob("*.md")) if path.is_dir() else [path])
-    return files
-
-
 def check_paths(paths: Iterable[Path], source: Path = SOURCE) -> list[Finding]:
     pages = site_pages()
     return [
@@ -616,9 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     findings = check_paths(paths, args.source)
     for finding in findings:
         print(finding)
-    count = len(findings)
-    found = f"{count} finding{'s' * (count != 1)}" if count else "no findings"
-    print(f"policy: {len(paths)} file{'s' * (len(paths) != 1)}, {found}", file=sys.stderr)
+    print(summary("policy", counted(len(paths)), len(findings)), file=sys.stderr)
     return 1 if findings else 0
 
 

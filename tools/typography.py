@@ -14,8 +14,9 @@ which rewrites only the ones whose typographic form is certain:
 * straight double quotes that pair up within one paragraph, each opening one
   before a word and each closing one after it, become “…”.
 
-Anything else (a quote at the end of a word, an odd number of quotes) is left
-for a person. Nothing inside code, roles, link targets, URLs, raw HTML,
+Anything else (a quote at the end of a word, an odd number of quotes, any
+quote in a heading, whose section id would change with it) is left for a
+person. Nothing inside code, roles, link targets, URLs, raw HTML,
 directive options or front-matter keys and YAML syntax is touched.
 
 Why our own code: SmartyPants-style converters (docutils' ``smartquotes``,
@@ -32,6 +33,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from markdown_it.token import Token
+
+from tools.myst_notice import Notice, Report, display_path, markdown_files, parse_tokens, rule
 
 APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 # Spans of a line that are syntax, not text: code and roles, link targets,
@@ -116,13 +119,14 @@ def fix_lines(lines: list[str], blocks: list[Block]) -> list[str]:
     return lines
 
 
-def text_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
-    """The text of each paragraph or heading, and of each front matter
-    ``summary`` or ``description``."""
+def text_blocks(tokens: list[Token], lines: list[str], headings: bool = True) -> list[Block]:
+    """The text of each paragraph (and heading, if *headings*), and of each
+    front matter ``summary`` or ``description``."""
     blocks = [
         [(number, 0, None) for number in range(token.map[0], token.map[1])]
-        for token in tokens
+        for previous, token in zip([None, *tokens], tokens, strict=False)
         if token.type == "inline" and token.map
+        and (headings or previous is None or previous.type != "heading_open")
     ]
     front = next((token for token in tokens if token.type == "front_matter"), None)
     if front is not None and front.map:
@@ -156,18 +160,35 @@ def front_matter_texts(lines: list[str], first: int, end: int) -> list[Block]:
 
 def fix_text(text: str) -> str:
     """*text* (a MyST file) with its certain straight quotes made typographic."""
-    from tools.policy_lint import parse_tokens
-
     lines = text.split("\n")
-    return "\n".join(fix_lines(lines, text_blocks(parse_tokens(text), lines)))
+    # Headings are left to a person: docutils makes a section's id from its
+    # title, and "The PSF's role" is #the-psf-s-role where "The PSF’s role"
+    # is #the-psfs-role, an address readers may have cited.
+    return "\n".join(fix_lines(lines, text_blocks(parse_tokens(text), lines, headings=False)))
+
+
+@rule("straight-quote")
+def check_straight_quotes(notice: Notice) -> Report:
+    lines = notice.text.split("\n")
+    found: dict[int, list[str]] = {}
+    for block in text_blocks(notice.tokens, lines):
+        for number, start, end in reader_spans(lines, block):
+            found.setdefault(number, []).extend(
+                char for char in lines[number][start:end] if char in "\"'"
+            )
+    for number, chars in sorted(found.items()):
+        if chars:
+            shown = " and ".join(f"{chars.count(char)} {char}" for char in dict.fromkeys(chars))
+            yield number + 1, (
+                f"straight quotes ({shown}): write “…” and ’ as the notices do "
+                "(make format fixes an apostrophe between letters and paired double quotes)"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.typography", description=__doc__)
     parser.add_argument("paths", nargs="+", type=Path, help="MyST files or folders")
     args = parser.parse_args(argv)
-    from tools.policy_lint import display_path, markdown_files
-
     for path in markdown_files(args.paths):
         text = path.read_text(encoding="utf-8")
         fixed = fix_text(text)
