@@ -258,3 +258,24 @@ def test_front_matter_is_parsed_once(tmp_path, monkeypatch):
     yamldata._front_matter.cache_clear()
     assert lint(tmp_path, "Text.\n") == []
     assert len(calls) == 1
+
+
+def test_data_files_get_the_character_rules(tmp_path):
+    """Names and URLs in source/_data/ reach the pages as written."""
+    from tools.policy_lint import check_paths
+
+    source = tmp_path / "source"
+    data = source / "_data" / "processors.yaml"
+    data.parent.mkdir(parents=True)
+    good = "processors:\n  - id: psf\n    name: PSF\n    url: https://www.python.org/psf/\n"
+    data.write_text(good, encoding="utf-8")
+    assert check_paths([source], source) == []
+    data.write_text(
+        good.replace("name: PSF", "name: P\u200bSF").replace("www.python", "www.pyth\u03bfn"),
+        encoding="utf-8",
+    )
+    findings = check_paths([source], source)
+    assert [(f.rule, f.line) for f in findings] == [
+        ("invisible-character", 3), ("confusable-host", 4)
+    ]
+    assert all(f.path.endswith("_data/processors.yaml") for f in findings)

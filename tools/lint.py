@@ -47,7 +47,7 @@ from tools.myst_notice import (
     markdown_files,
     summary,
 )
-from tools.policy_lint import check_paths
+from tools.policy_lint import check_paths, data_files
 
 SPELLING_CONF = ROOT / "tools" / "spelling"
 PYTHON_PATHS = ("conf.py", "policy_sphinx_extensions", "tools", "tests", "benchmarks")
@@ -77,8 +77,8 @@ class Result:
 
 
 def run_policy(context: Context) -> Result:
-    paths = markdown_files([context.source])
-    return Result(counted(len(paths)), check_paths(paths, context.source))
+    checked = len(markdown_files([context.source])) + len(data_files(context.source))
+    return Result(counted(checked), check_paths([context.source], context.source))
 
 
 def run_markdown(context: Context) -> Result:

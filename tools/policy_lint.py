@@ -50,7 +50,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from policy_sphinx_extensions import dates, yamldata
-from tools import typography, unicode_rules  # noqa: F401 - their rules register on import
+from tools import typography, unicode_rules  # noqa: F401 - typography's rule registers on import
 from tools.myst_notice import (
     BARE_URL,
     RULES,
@@ -305,10 +305,34 @@ def check_file(path: Path, source: Path = SOURCE, pages: set[str] | None = None)
 
 
 def check_paths(paths: Iterable[Path], source: Path = SOURCE) -> list[Finding]:
+    """Every finding in the MyST files of *paths*, and in the data files
+    under *source*'s ``_data`` when *source* is among *paths*."""
+    paths = list(paths)
     pages = site_pages()
-    return [
+    findings = [
         finding for path in markdown_files(paths) for finding in check_file(path, source, pages)
     ]
+    if any(path.resolve() == source.resolve() for path in paths):
+        findings += [
+            finding for path in data_files(source) for finding in check_data_file(path)
+        ]
+    return findings
+
+
+def data_files(source: Path) -> list[Path]:
+    return sorted((source / "_data").glob("*.y*ml"))
+
+
+def check_data_file(path: Path) -> list[Finding]:
+    """The character rules over a YAML data file, whose text reaches the pages."""
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        return [Finding(shown, line, "encoding", "the file is not UTF-8")]
+    return sorted(Finding(shown, line, rule_id, message)
+                  for line, rule_id, message in unicode_rules.check_data(text))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -326,11 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         print("\n".join(RULES))
         return 0
-    paths = markdown_files(args.paths or [args.source])
+    paths = args.paths or [args.source]
     findings = check_paths(paths, args.source)
     for finding in findings:
         print(finding)
-    print(summary("policy", counted(len(paths)), len(findings)), file=sys.stderr)
+    checked = len(markdown_files(paths)) + (len(data_files(args.source)) if not args.paths else 0)
+    print(summary("policy", counted(checked), len(findings)), file=sys.stderr)
     return 1 if findings else 0
 
 

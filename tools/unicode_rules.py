@@ -32,9 +32,9 @@ PLAIN_LINE = re.compile(r"[\x20-\x7e\t\r]*")
 BIDI_CLASSES = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
 
 
-@rule("invisible-character")
-def check_invisible_characters(notice: Notice) -> Report:
-    for number, line in enumerate(notice.text.split("\n"), 1):
+def invisible_characters(text: str) -> Report:
+    """(line, message) for each character of *text* that shows nothing."""
+    for number, line in enumerate(text.split("\n"), 1):
         if PLAIN_LINE.fullmatch(line):
             continue
         for column, char in enumerate(line, 1):
@@ -48,6 +48,11 @@ def check_invisible_characters(notice: Notice) -> Report:
             )
 
 
+@rule("invisible-character")
+def check_invisible_characters(notice: Notice) -> Report:
+    yield from invisible_characters(notice.text)
+
+
 def _hosts(notice: Notice) -> Iterator[tuple[int, str]]:
     """The host of each link and of each URL written as text, with its line."""
     for token, _ in notice.inline_tokens():
@@ -58,12 +63,14 @@ def _hosts(notice: Notice) -> Iterator[tuple[int, str]]:
             elif child.type == "text" and not in_link:
                 urls.extend(match.group(0) for match in BARE_URL.finditer(child.content))
             for url in urls:
-                netloc = urllib.parse.urlsplit(
-                    url if "://" in url else f"https://{url}"
-                ).netloc.rpartition("@")[2]
-                host = netloc.split(":")[0]
+                host = host_of(url)
                 if host:
                     yield line, host
+
+
+def host_of(url: str) -> str:
+    netloc = urllib.parse.urlsplit(url if "://" in url else f"https://{url}").netloc
+    return netloc.rpartition("@")[2].split(":")[0]
 
 
 # Scripts one language writes together (Unicode UTS #39, "highly restrictive"):
@@ -89,25 +96,39 @@ def _confusable_label(label: str) -> str | None:
     return None
 
 
+def confusable_host(host: str) -> Iterator[str]:
+    """Why *host* misleads, for each of its labels that does."""
+    if host.isascii() and "xn--" not in host.lower():
+        return
+    try:
+        shown = idna.decode(host) if host.isascii() else host
+    except idna.IDNAError as error:
+        yield f"host {host!r} is not a valid internationalized domain name: {error}"
+        return
+    for label in shown.split("."):
+        reason = _confusable_label(label)
+        if reason:
+            odd = ", ".join(
+                f"'{char}' U+{ord(char):04X} {unicodedata.name(char, '?')}"
+                for char in dict.fromkeys(label)
+                if not char.isascii()
+            )
+            yield f"host {shown!r} {reason}: {odd}; write the host in the script it is registered in"
+
+
 @rule("confusable-host")
 def check_confusable_hosts(notice: Notice) -> Report:
     for line, host in _hosts(notice):
-        if host.isascii() and "xn--" not in host.lower():
-            continue
-        try:
-            shown = idna.decode(host) if host.isascii() else host
-        except idna.IDNAError as error:
-            yield line, f"host {host!r} is not a valid internationalized domain name: {error}"
-            continue
-        for label in shown.split("."):
-            reason = _confusable_label(label)
-            if reason:
-                odd = ", ".join(
-                    f"'{char}' U+{ord(char):04X} {unicodedata.name(char, '?')}"
-                    for char in dict.fromkeys(label)
-                    if not char.isascii()
-                )
-                yield line, (
-                    f"host {shown!r} {reason}: {odd}; write the host in the script it is "
-                    "registered in"
-                )
+        for message in confusable_host(host):
+            yield line, message
+
+
+def check_data(text: str) -> Iterator[tuple[int, str, str]]:
+    """(line, rule, message) for the data files under source/_data/: their
+    names and URLs reach the pages as they are written."""
+    for line, message in invisible_characters(text):
+        yield line, "invisible-character", message
+    for number, line in enumerate(text.split("\n"), 1):
+        for match in BARE_URL.finditer(line):
+            for message in confusable_host(host_of(match.group(0))):
+                yield number, "confusable-host", message
