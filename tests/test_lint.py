@@ -337,6 +337,24 @@ def test_workflows(tmp_path):
     assert rules["excessive-permissions"] == [("bad.yml", 4)]
 
 
+def test_a_workflow_zizmor_cannot_read_is_a_finding(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("jobs: [unclosed\n", encoding="utf-8")
+    (finding,) = lint.check_workflows([broken])
+    assert (finding.rule, finding.line) == ("zizmor", 0)
+    assert "zizmor failed" in finding.message
+
+
+def test_a_missing_tool_is_a_finding(tmp_path, monkeypatch):
+    monkeypatch.setattr(lint, "BIN", tmp_path)
+    (finding,) = lint.check_python([tmp_path])
+    assert finding.rule == "ruff" and "make venv" in finding.message
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text(PINNED_WORKFLOW, encoding="utf-8")
+    (finding,) = lint.check_workflows([workflow])
+    assert finding.rule == "zizmor" and "not installed" in finding.message
+
+
 def test_the_projects_workflows_pass_zizmor():
     result = lint.run_workflows(lint.Context(SOURCE, ROOT / "_build"))
     assert result.findings == []

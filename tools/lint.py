@@ -237,6 +237,23 @@ def leaked_markup(outdir: Path, source: Path) -> list[Finding]:
     return findings
 
 
+def run_json_tool(name: str, arguments: list[str], about: Path) -> list | Finding:
+    """The JSON report of the pinned tool *name*, or a finding at *about*
+    saying why there is none (not installed, or it failed)."""
+    try:
+        process = subprocess.run(
+            [str(BIN / name), *arguments], capture_output=True, text=True, check=False, cwd=ROOT
+        )
+    except FileNotFoundError:
+        return Finding(display_path(about), 0, name,
+                       f"{name} is not installed: `make venv` installs requirements.txt")
+    try:
+        return json.loads(process.stdout)
+    except json.JSONDecodeError:
+        tail = " | ".join(process.stderr.strip().splitlines()[-3:])
+        return Finding(display_path(about), 0, name, f"{name} failed: {tail}")
+
+
 def python_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
@@ -246,16 +263,13 @@ def python_files(paths: Iterable[Path]) -> list[Path]:
 
 def check_python(paths: Iterable[Path]) -> list[Finding]:
     """Ruff's findings in *paths*, with the rules pyproject.toml selects."""
-    process = subprocess.run(
-        [str(BIN / "ruff"), "check", "--config", str(ROOT / "pyproject.toml"), "--no-cache",
-         "--output-format", "json", "--", *map(str, paths)],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+    reported = run_json_tool(
+        "ruff", ["check", "--config", str(ROOT / "pyproject.toml"), "--no-cache",
+                 "--output-format", "json", "--", *map(str, paths)],
+        ROOT / "pyproject.toml",
     )
-    try:
-        reported = json.loads(process.stdout)
-    except json.JSONDecodeError:
-        tail = " | ".join(process.stderr.strip().splitlines()[-3:])
-        return [Finding(display_path(ROOT / "pyproject.toml"), 0, "ruff", f"ruff failed: {tail}")]
+    if isinstance(reported, Finding):
+        return [reported]
     return [
         Finding(
             display_path(item["filename"]),
@@ -286,16 +300,13 @@ def check_workflows(workflows: list[Path]) -> list[Finding]:
     """
     if not workflows:
         return []
-    process = subprocess.run(
-        [str(BIN / "zizmor"), "--offline", "--persona=pedantic", "--format", "json", "--no-progress",
-         *map(str, workflows)],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+    reported = run_json_tool(
+        "zizmor", ["--offline", "--persona=pedantic", "--format", "json", "--no-progress",
+                   *map(str, workflows)],
+        workflows[0],
     )
-    try:
-        reported = json.loads(process.stdout)
-    except json.JSONDecodeError:
-        tail = " | ".join(process.stderr.strip().splitlines()[-3:])
-        return [Finding(display_path(workflows[0]), 0, "zizmor", f"zizmor failed: {tail}")]
+    if isinstance(reported, Finding):
+        return [reported]
     findings = []
     for item in reported:
         if item.get("ignored"):
