@@ -279,3 +279,17 @@ def test_data_files_get_the_character_rules(tmp_path):
         ("invisible-character", 3), ("confusable-host", 4)
     ]
     assert all(f.path.endswith("_data/processors.yaml") for f in findings)
+
+
+def test_quote_fix_leaves_a_file_that_is_not_utf8(tmp_path, capsys):
+    from tools import typography
+
+    path = tmp_path / "Notice.md"
+    data = FRONT.encode() + "The caf\u00e9's menu.\n".encode("latin-1")
+    path.write_bytes(data)
+    assert typography.main([str(path)]) == 1
+    assert path.read_bytes() == data
+    assert f"Notice.md:{FRONT_LINES + 1}: encoding:" in capsys.readouterr().err
+    path.write_text(FRONT + "The PSF's menu.\n", encoding="utf-8")
+    assert typography.main([str(path)]) == 0
+    assert path.read_text(encoding="utf-8").endswith("The PSF’s menu.\n")

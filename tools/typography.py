@@ -189,13 +189,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.typography", description=__doc__)
     parser.add_argument("paths", nargs="+", type=Path, help="MyST files or folders")
     args = parser.parse_args(argv)
+    status = 0
     for path in markdown_files(args.paths):
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            line = path.read_bytes()[: error.start].count(b"\n") + 1
+            print(f"{display_path(path)}:{line}: encoding: the file is not UTF-8; left as it is",
+                  file=sys.stderr)
+            status = 1
+            continue
         fixed = fix_text(text)
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
             print(f"Fixed quotes: {display_path(path)}")
-    return 0
+    return status
 
 
 if __name__ == "__main__":
