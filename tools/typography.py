@@ -181,7 +181,8 @@ def check_straight_quotes(notice: Notice) -> Report:
             shown = " and ".join(f"{chars.count(char)} {char}" for char in dict.fromkeys(chars))
             yield number + 1, (
                 f"straight quotes ({shown}): write “…” and ’ as the notices do "
-                "(make format fixes an apostrophe between letters and paired double quotes, outside headings)"
+                "(make format fixes an apostrophe between letters and paired double quotes, "
+                "outside headings)"
             )
 
 
