@@ -126,7 +126,9 @@ def test_markdown_lint_tuned_on_policy_text(tmp_path):
 
 def test_front_matter_title_key_is_no_heading(tmp_path):
     titled = NOTICE.replace("---\ndate:", "---\ntitle: Example Notice\ndate:", 1)
-    ctx = context(tmp_path, {"good.md": titled + "Text.\n", "bad.md": titled + "# A second title\n"})
+    ctx = context(
+        tmp_path, {"good.md": titled + "Text.\n", "bad.md": titled + "# A second title\n"}
+    )
     assert by_rule(lint.run_markdown(ctx).findings) == {"md025": [("bad.md", NOTICE_LINES + 2)]}
 
 
@@ -322,7 +324,7 @@ def test_workflows(tmp_path):
         PINNED_WORKFLOW.replace("@3d3c42e5aac5ba805825da76410c181273ba90b1  # v7.0.1", "@v7")
         .replace("        with:\n          persist-credentials: false\n", "")
         .replace("permissions:\n  contents: read", "permissions: write-all")
-        .replace("      - run: make lint", "      - run: echo ${{ github.event.pull_request.title }}"),
+        .replace("run: make lint", "run: echo ${{ github.event.pull_request.title }}"),
         encoding="utf-8",
     )
     rules = by_rule(lint.check_workflows([bad]))

@@ -142,7 +142,8 @@ def test_straight_quotes_in_front_matter_text(tmp_path):
     # The quotes around the description are YAML's; the apostrophe is text.
     findings = [f.line for f in lint(tmp_path, "", front=front) if f.rule == "straight-quote"]
     assert findings == [2, 8, 9]
-    good = front.replace('"ther"', "“ther”").replace("PSF's", "PSF’s").replace("notice's", "notice’s")
+    good = front.replace('"ther"', "“ther”").replace("PSF's", "PSF’s")
+    good = good.replace("notice's", "notice’s")
     assert lint(tmp_path, "", front=good) == []
 
 
@@ -254,7 +255,9 @@ def test_front_matter_is_parsed_once(tmp_path, monkeypatch):
 
     calls = []
     load = yamldata.load
-    monkeypatch.setattr(yamldata, "load", lambda *args, **kw: calls.append(args) or load(*args, **kw))
+    monkeypatch.setattr(
+        yamldata, "load", lambda *args, **kw: calls.append(args) or load(*args, **kw)
+    )
     yamldata._front_matter.cache_clear()
     assert lint(tmp_path, "Text.\n") == []
     assert len(calls) == 1

@@ -210,7 +210,8 @@ def run_html(context: Context) -> Result:
         findings.append(_build_failure(context, "the strict build", process))
     pages = len(list(outdir.rglob("*.html")))
     return Result(
-        f"strict build, {counted(pages, 'pages')} built", findings + leaked_markup(outdir, context.source)
+        f"strict build, {counted(pages, 'pages')} built",
+        findings + leaked_markup(outdir, context.source),
     )
 
 

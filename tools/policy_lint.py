@@ -26,20 +26,21 @@ Rules (``python -m tools.policy_lint --list`` prints their ids):
 * ``title``              a notice starts with its one ``#`` title heading
 * ``front-matter``       date and change history as the build requires them,
   and no date in the future unless the notice is marked ``upcoming: true``
+
 Rules of their own modules:
 
-* ``invisible-character`` (tools/unicode_rules.py) a zero-width character, a bidirectional control or
-  any other character that shows nothing (Unicode's format, control and
-  separator categories, as ``unicodedata`` knows them): it hides or reorders
-  words, anywhere in the file
-* ``straight-quote``     (tools/typography.py) a straight quote or apostrophe in what readers see
-  (the text, the description and the change summaries): the notices are set
-  with typographic ones; ``make format`` fixes the certain ones
-  (tools/typography.py)
-* ``confusable-host``    (tools/unicode_rules.py) a link to a host name that mixes scripts
-  (``pythοn.org`` with a Greek omicron) or is written wholly in letters that
-  look Latin: the link leads somewhere other than it reads
+* ``invisible-character`` (tools/unicode_rules.py) a zero-width character, a
+  bidirectional control or any other character that shows nothing, anywhere
+  in the file
+* ``confusable-host``    (tools/unicode_rules.py) a link to a host name that
+  mixes scripts (``pythοn.org`` with a Greek omicron) or only looks Latin
+* ``straight-quote``     (tools/typography.py) a straight quote or apostrophe
+  in what readers see (the text, the description, the change summaries)
+
+The invisible-character and confusable-host rules also read the data files
+under ``source/_data/``.
 """
+
 from __future__ import annotations
 
 import argparse

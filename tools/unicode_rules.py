@@ -113,7 +113,10 @@ def confusable_host(host: str) -> Iterator[str]:
                 for char in dict.fromkeys(label)
                 if not char.isascii()
             )
-            yield f"host {shown!r} {reason}: {odd}; write the host in the script it is registered in"
+            yield (
+                f"host {shown!r} {reason}: {odd}; "
+                "write the host in the script it is registered in"
+            )
 
 
 @rule("confusable-host")
