@@ -69,8 +69,10 @@ lint: venv ## Run every lint check, report all findings as path:line: rule: mess
 
 .PHONY: format
 format: venv ## Rewrite source/ to fix the Markdown lint findings that can be fixed
-	@# pymarkdown exits 3 when it fixed a file, which is what was asked.
-	$(VENVDIR)/bin/pymarkdown --config pyproject.toml fix -r $(SOURCEDIR) || [ $$? -eq 3 ]
+	$(VENVDIR)/bin/python -m tools.typography $(SOURCEDIR)
+	@# pymarkdown exits 3 when it fixed a file, which is what was asked. Its
+	@# heading-level fix (md001) would change the page: a person decides that.
+	$(VENVDIR)/bin/pymarkdown --config pyproject.toml -d md001 fix -r $(SOURCEDIR) || [ $$? -eq 3 ]
 
 # Git revisions compared by `make redline` and `make check-addresses`, taken
 # as written: a branch may be named `a';b` or hold a `$`. make expands nothing

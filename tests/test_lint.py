@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 import os
 import shutil
@@ -79,7 +80,7 @@ A directive.
 
 
 def test_markdown_lint_reports_each_rule_at_its_line(tmp_path):
-    rules = by_rule(lint.run_markdown(context(tmp_path, {"bad.md": MARKDOWN_BAD})))
+    rules = by_rule(lint.run_markdown(context(tmp_path, {"bad.md": MARKDOWN_BAD})).findings)
     assert rules == {
         "md009": [("bad.md", 11)],
         "md010": [("bad.md", 13)],
@@ -91,40 +92,122 @@ def test_markdown_lint_reports_each_rule_at_its_line(tmp_path):
 
 
 def test_markdown_lint_accepts_myst(tmp_path):
-    assert lint.run_markdown(context(tmp_path, {"good.md": MARKDOWN_GOOD})) == []
+    assert lint.run_markdown(context(tmp_path, {"good.md": MARKDOWN_GOOD})).findings == []
 
 
 def test_make_format_fixes_what_lint_reports(tmp_path):
     source = write_project(tmp_path / "source", {"x.md": NOTICE + "* star\n* list\n"})
-    before = lint.run_markdown(lint.Context(source, tmp_path))
+    before = lint.run_markdown(lint.Context(source, tmp_path)).findings
     assert [finding.rule for finding in before] == ["md004"]
     subprocess.run(
         ["make", "-s", "format", f"SOURCEDIR={source}"], cwd=ROOT, check=True, capture_output=True
     )
     assert (source / "x.md").read_text(encoding="utf-8").endswith("- star\n- list\n")
-    assert lint.run_markdown(lint.Context(source, tmp_path)) == []
+    assert lint.run_markdown(lint.Context(source, tmp_path)).findings == []
+
+
+# Real policy text: what must pass, each beside the mistake that must still fail.
+TUNED = [
+    # (good, bad, rule the bad one breaks)
+    ("Python Software Foundation  \n9450 SW Gemini Dr.  \nBeaverton, OR 97008\n",
+     "Python Software Foundation \n9450 SW Gemini Dr.\n", "md009"),
+    ("Signed,\\\nThe PSF\n", "Signed,   \nThe PSF\n", "md009"),
+    ("## 1. Scope\n\n### a. Users.\n", "## 1. Scope\n\n### a. Users:\n", "md026"),
+]
+
+
+def test_markdown_lint_tuned_on_policy_text(tmp_path):
+    for index, (good, bad, rule) in enumerate(TUNED):
+        ctx = context(tmp_path / str(index), {"good.md": NOTICE + good, "bad.md": NOTICE + bad})
+        rules = by_rule(lint.run_markdown(ctx).findings)
+        assert set(rules) == {rule}, (good, rules)
+        assert {name for name, _ in rules[rule]} == {"bad.md"}, (good, rules)
+
+
+def test_front_matter_title_key_is_no_heading(tmp_path):
+    titled = NOTICE.replace("---\ndate:", "---\ntitle: Example Notice\ndate:", 1)
+    ctx = context(
+        tmp_path, {"good.md": titled + "Text.\n", "bad.md": titled + "# A second title\n"}
+    )
+    assert by_rule(lint.run_markdown(ctx).findings) == {"md025": [("bad.md", NOTICE_LINES + 2)]}
+
+
+def test_make_format_changes_only_quotes_in_the_page(tmp_path, project):
+    """Hard line breaks, code, roles, URLs and front-matter keys come out of
+    `make format` as they went in; straight quotes become typographic."""
+    page = NOTICE.replace('Corrected "ther" to "their".', 'Set the PSF\'s "name".') + (
+        "Python Software Foundation  \n"
+        "9450 SW Gemini Dr.\\\n"
+        "Beaverton, OR 97008\n\n"
+        'The processor\'s "terms" apply, see `it\'s "code"` and\n'
+        "[the \"page\"](https://example.com/?a='b') or <https://example.com/x'y>.\n\n"
+        "```text\nQuoted \"as is\" in code, don't.\n```\n\n"
+        "The users' data, an odd \" quote.\n\n"
+        "Setext heading\n--------------\n\n"
+        "## The Foundation's role\n\n"
+        "* star\tlist\n* items\n\n"
+        "```text\ntab\tin code\n```\n\n"
+        "Three spaces   \nbreak, one space \nno break."
+    )
+    files = {"index.md": HOME_PAGE, "example/Notice.md": page}
+    no_pdf = ("-D", "policy_pdf_publish=0")  # the pages alone
+    before = project(files, "dirhtml", *no_pdf)
+    assert before.returncode == 0, before.output
+    source = tmp_path / "source"
+    subprocess.run(["make", "-s", "format", f"SOURCEDIR={source}"], cwd=ROOT, check=True,
+                   capture_output=True)
+    formatted = (source / "example" / "Notice.md").read_text(encoding="utf-8")
+    assert "Foundation  \n" in formatted and "Dr.\\\n" in formatted
+    assert "- star " in formatted and "star\t" not in formatted and "tab\tin code" in formatted
+    assert "`it's \"code\"`" in formatted and "?a='b'" in formatted and "x'y>" in formatted
+    assert 'Quoted "as is" in code, don\'t.' in formatted
+    assert "## The Foundation's role\n" in formatted  # its id would change
+    # Ambiguous ones stay for a person, and lint still names them.
+    assert "users' data, an odd \" quote" in formatted
+    after = project({"index.md": HOME_PAGE, "example/Notice.md": formatted}, "dirhtml", *no_pdf)
+    assert after.returncode == 0, after.output
+    expected = before.page("example/Notice/")
+    for straight, typographic in [
+        ("PSF's", "PSF’s"), ('"name"', "“name”"), ("processor's", "processor’s"),
+        ("&quot;terms&quot;", "“terms”"), ('"terms"', "“terms”"),
+        ("the &quot;page&quot;", "the “page”"), ('the "page"', "the “page”"),
+    ]:
+        expected = expected.replace(straight, typographic)
+    assert after.page("example/Notice/") == expected
+    assert after.page("example/Notice/").count("<br") == 3
+    policy = lint.run_policy(lint.Context(source, tmp_path)).findings
+    assert {f.rule for f in policy} == {"straight-quote", "unbalanced-brackets"}
+    assert {f.line for f in policy} == {
+        formatted.split("\n").index(text) + 1
+        for text in ("The users' data, an odd \" quote.", "## The Foundation's role")
+    }
 
 
 # --- spelling (sphinxcontrib-spelling) ----------------------------------------
 
 
 def test_spelling(tmp_path):
+    """Misspellings are reported at their line; names in the word list, US and
+    British spellings, and a word quoted as written pass."""
     findings = lint.run_spelling(
         context(
             tmp_path,
             {
                 "bad.md": NOTICE
-                + "We share ther data\nasnd you may [recieve](https://a.example/) it.\n",
+                + "We share ther data\nasnd you may [recieve](https://a.example/) it.\n"
+                "Your behavour.\n",
                 "history.md": NOTICE.replace('Corrected "ther" to "their"', "Fixed teh title"),
-                "good.md": NOTICE
+                "good.md": NOTICE.replace('"ther" to "their"', "“ther” to “their”")
                 + "The PSF, PyPI, PyCon US, Fastly, Sentry and Plausible serve python.org\n"
-                "users; see <https://example.com/privacy>.\n",
+                "users; see <https://example.com/privacy>.\n"
+                "Your behaviour, our behavior; an acknowledgement, an acknowledgment.\n",
             },
         )
-    )
+    ).findings
     words = sorted((f.message.split("'")[1], Path(f.path).name, f.line) for f in findings)
     assert words == [
         ("asnd", "bad.md", NOTICE_LINES + 2),
+        ("behavour", "bad.md", NOTICE_LINES + 3),
         ("recieve", "bad.md", NOTICE_LINES + 2),
         ("teh", "history.md", 6),
         ("ther", "bad.md", NOTICE_LINES + 1),
@@ -135,14 +218,14 @@ def test_spelling(tmp_path):
 
 def test_spelling_reports_do_not_outlive_the_fix(tmp_path):
     ctx = context(tmp_path, {"x.md": NOTICE + "ther\n"})
-    assert len(lint.run_spelling(ctx)) == 1
+    assert len(lint.run_spelling(ctx).findings) == 1
     (ctx.source / "x.md").write_text(NOTICE + "there\n", encoding="utf-8")
-    assert lint.run_spelling(ctx) == []
+    assert lint.run_spelling(ctx).findings == []
 
 
 def test_spelling_build_that_cannot_run_is_a_finding(tmp_path):
     source = write_project(tmp_path / "source", {"x.md": NOTICE})  # no home page
-    (finding,) = lint.run_spelling(lint.Context(source, tmp_path / "build"))
+    (finding,) = lint.run_spelling(lint.Context(source, tmp_path / "build")).findings
     assert (finding.rule, finding.line) == ("build", 0)
     assert "spelling build failed" in finding.message
 
@@ -158,7 +241,7 @@ def test_strict_build_and_leaked_markup(tmp_path):
             + "An unclosed role {ref}`broken and `x` text.\n\nA [link](missing.md).\n",
         },
     )
-    findings = lint.run_html(ctx)
+    findings = lint.run_html(ctx).findings
     rules = by_rule(findings)
     assert ("Notice.md", NOTICE_LINES + 1) in rules["sphinx"]
     assert ("Notice.md", NOTICE_LINES + 3) in rules["sphinx"]
@@ -171,9 +254,9 @@ def test_strict_build_and_leaked_markup(tmp_path):
 
 def test_strict_build_reports_the_same_on_a_second_run(tmp_path):
     ctx = context(tmp_path, {"example/Notice.md": NOTICE + "A [link](missing.md).\n"})
-    first = lint.run_html(ctx)
+    first = lint.run_html(ctx).findings
     assert [f.rule for f in first] == ["sphinx"]
-    assert lint.run_html(ctx) == first
+    assert lint.run_html(ctx).findings == first
 
 
 def test_leaked_markup_quiet_on_clean_pages(tmp_path):
@@ -187,20 +270,92 @@ def test_leaked_markup_quiet_on_clean_pages(tmp_path):
     ]
 
 
-# --- Python files (sphinx-lint) -----------------------------------------------
+# --- Python files (Ruff) -----------------------------------------------------
 
 
 def test_python_files(tmp_path):
     (tmp_path / "good.py").write_text('"""Fine."""\n\nVALUE = 1\n', encoding="utf-8")
-    (tmp_path / "bad.py").write_text("x = 1 \ny =\t2\ndef (:\n", encoding="utf-8")
+    (tmp_path / "bad.py").write_text(
+        "import os \nif True:\n\tx = undefined\n", encoding="utf-8"
+    )
+    (tmp_path / "syntax.py").write_text("x = 1\ndef (:\n", encoding="utf-8")
     (tmp_path / "tail.py").write_text("x = 1", encoding="utf-8")
     rules = by_rule(lint.check_python([tmp_path]))
+    assert ("syntax.py", 2) in rules.pop("invalid-syntax")
     assert rules == {
+        "unused-import": [("bad.py", 1)],
         "trailing-whitespace": [("bad.py", 1)],
-        "horizontal-tab": [("bad.py", 2)],
-        "python-syntax": [("bad.py", 3)],
-        "missing-final-newline": [("tail.py", 1)],
+        "tab-indentation": [("bad.py", 3)],
+        "undefined-name": [("bad.py", 3)],
+        "missing-newline-at-end-of-file": [("tail.py", 1)],
     }
+    assert lint.check_python([tmp_path / "good.py"]) == []
+
+
+# --- GitHub Actions workflows (zizmor) -----------------------------------------
+
+PINNED_WORKFLOW = """\
+name: Check
+on:
+  pull_request:
+permissions:
+  contents: read
+concurrency:
+  group: check-${{ github.ref }}
+  cancel-in-progress: true
+jobs:
+  check:
+    name: Check
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1  # v7.0.1
+        with:
+          persist-credentials: false
+      - run: make lint
+"""
+
+
+def test_workflows(tmp_path):
+    good = tmp_path / "good.yml"
+    good.write_text(PINNED_WORKFLOW, encoding="utf-8")
+    assert lint.check_workflows([good]) == []
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        PINNED_WORKFLOW.replace("@3d3c42e5aac5ba805825da76410c181273ba90b1  # v7.0.1", "@v7")
+        .replace("        with:\n          persist-credentials: false\n", "")
+        .replace("permissions:\n  contents: read", "permissions: write-all")
+        .replace("run: make lint", "run: echo ${{ github.event.pull_request.title }}"),
+        encoding="utf-8",
+    )
+    rules = by_rule(lint.check_workflows([bad]))
+    assert rules["unpinned-uses"] == [("bad.yml", 13)]
+    assert rules["artipacked"] == [("bad.yml", 13)]
+    assert rules["template-injection"] == [("bad.yml", 14)]
+    assert rules["excessive-permissions"] == [("bad.yml", 4)]
+
+
+def test_a_workflow_zizmor_cannot_read_is_a_finding(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("jobs: [unclosed\n", encoding="utf-8")
+    (finding,) = lint.check_workflows([broken])
+    assert (finding.rule, finding.line) == ("zizmor", 0)
+    assert "zizmor failed" in finding.message
+
+
+def test_a_missing_tool_is_a_finding(tmp_path, monkeypatch):
+    monkeypatch.setattr(lint, "BIN", tmp_path)
+    (finding,) = lint.check_python([tmp_path])
+    assert finding.rule == "ruff" and "make venv" in finding.message
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text(PINNED_WORKFLOW, encoding="utf-8")
+    (finding,) = lint.check_workflows([workflow])
+    assert finding.rule == "zizmor" and "not installed" in finding.message
+
+
+def test_the_projects_workflows_pass_zizmor():
+    result = lint.run_workflows(lint.Context(SOURCE, ROOT / "_build"))
+    assert result.findings == []
+    assert result.checked == "3 workflows"
 
 
 # --- the whole run ------------------------------------------------------------
@@ -221,6 +376,12 @@ def test_make_lint_passes_the_real_tree(tmp_path):
     )
     assert process.returncode == 0, process.stdout + process.stderr
     assert process.stdout == ""
+    # One line per check: what it read, and that it found nothing.
+    summaries = process.stderr.splitlines()
+    assert [line.split(":")[0] for line in summaries] == list(lint.CHECKS)
+    assert all(line.endswith(", no findings") for line in summaries), summaries
+    read = len(list(SOURCE.rglob("*.md"))) + len(list((SOURCE / "_data").glob("*.yaml")))
+    assert f"policy: {read} files, no findings" in summaries
 
 
 BREAKAGES = [
@@ -243,6 +404,11 @@ BREAKAGES = [
     ("  - date: 2024-10-04\n    kind: material",
      "  - date: 2024-10-04\n    kind: substantive", "front-matter", 1),
     ("- Email addresses", "- Email {ref}`addresses", "leaked-markup", 0),
+    ("This notice is an addendum", "This notice is an\u200b addendum", "invisible-character", 0),
+    ("- To enroll you for", "- To enroll you ([python.org](https://pyth\u03bfn.org/)) for",
+     "confusable-host", 0),
+    ("- To administer and improve the PSF and", "- To administer and improve the PSF's and",
+     "straight-quote", 0),
 ]
 
 
@@ -295,6 +461,29 @@ def test_pre_commit_runs_every_check_locally():
     assert entries == {f".venv/bin/python -m tools.lint --check {name}" for name in lint.CHECKS}
 
 
+def test_tox_runs_the_makefile_targets(tmp_path):
+    """tox defines no command of its own: each environment is a make target."""
+    tox = configparser.ConfigParser(interpolation=None)
+    tox.read(ROOT / "tox.ini", encoding="utf-8")
+    targets = {}
+    for section in tox.sections():
+        if section.startswith("testenv:"):
+            command = tox[section]["commands"].split()
+            assert command[:1] == ["make"] and command[2] == "VENVDIR={env_dir}", command
+            targets[section.removeprefix("testenv:")] = command[1]
+    assert targets == {name: name for name in ("test", "html", "pdf", "lint", "linkcheck")}
+    # The environment tox installed is the one the Makefile uses: make has
+    # nothing to install and runs the target's own command from it.
+    env_dir = tmp_path / "env"
+    env_dir.mkdir()
+    (env_dir / ".installed").touch()
+    dry_run = subprocess.run(
+        ["make", "-n", "lint", f"VENVDIR={env_dir}"], cwd=ROOT, capture_output=True, text=True,
+        check=True,
+    )
+    assert dry_run.stdout.strip() == f"{env_dir}/bin/python -m tools.lint --builddir _build/lint"
+
+
 def test_pre_commit_hook_fails_on_a_broken_notice(tmp_path):
     repo = tmp_path / "repo"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(repo)], check=True)
@@ -334,7 +523,7 @@ def test_the_previous_sites_defects_are_found(tmp_path):
     )
     lines = live.splitlines()
     ctx = context(tmp_path, {"live.md": live})
-    findings = lint.run_policy(ctx) + lint.run_spelling(ctx)
+    findings = lint.run_policy(ctx).findings + lint.run_spelling(ctx).findings
 
     def reported(rule: str) -> list[str]:
         return [lines[f.line - 1] for f in findings if f.rule == rule]

@@ -65,6 +65,16 @@ BAD = [
     ("section-numbering", "## 1. A\n\n## 2. B\n\n## 2. B again\n", [5]),
     ("section-numbering", "## 2. B first\n", [1]),
     ("title", "## 1. A\n\n# A second title\n", [3]),
+    ("invisible-character", "A zero\u200bwidth space.\n", [1]),
+    ("invisible-character", "Text\n\n- pay \u202eeulav\u202c now\n", [3, 3]),
+    ("invisible-character", "A word\u2060joiner and a\ufeffmark.\n", [1, 1]),
+    ("invisible-character", "```text\ncode\u200d\n```\n", [2]),
+    ("confusable-host", "See [the site](https://pyth\u03bfn.org/).\n", [1]),
+    ("confusable-host", "Text\nsee <https://\u0440\u0430\u0443\u0440\u0430l.com/> there.\n", [2]),
+    ("confusable-host", "Go to https://xn--pythn-uce.org/ now.\n", [1]),
+    ("straight-quote", "The processor's terms.\n", [1]),
+    ("straight-quote", 'The so-called "services" and\nthe "data".\n', [1, 2]),
+    ("straight-quote", "- users' data\n", [1]),
 ]
 
 
@@ -84,9 +94,11 @@ This notice (the “Notice”) applies to python.org, PyPI and PyCon US users.
 See the [PSF Privacy Notice](https://policies.python.org/PSF-Privacy-Notice/),
 <https://www.python.org/>, [write to us](mailto:psf@python.org), [](#use),
 the [next page](../Other.md) and {ref}`the processors <processors>`.
-Values: 1.5, 2.0; a U.S. company. It said “yes” and "no", that is, that one.
+Values: 1.5, 2.0; a U.S. company. It said “yes” and “no”, that is, the PSF’s one.
 Code such as `foo ] (bar "` or {abbr}`PSF (Python Software Foundation` is syntax.
 Angle brackets in code: `<python.org>`; plain comparisons: 1 < 2 and 3 > 2.
+Quotes in code and targets: `it's "x"`, {ref}`"label" <use>`, [a](https://example.com/?q="a").
+Hosts in other scripts: [Bücher](https://bücher.de/), [例え](https://例え.テスト/).
 
 (use)=
 ## 1. Information we collect
@@ -120,6 +132,19 @@ https://example.com/ in a code block ] <b>
 
 def test_good_notice_passes_every_rule(tmp_path):
     assert lint(tmp_path, GOOD) == []
+
+
+def test_straight_quotes_in_front_matter_text(tmp_path):
+    front = FRONT.replace(
+        "summary: Version in effect from October 4, 2024.",
+        'summary: >-\n      Corrected "ther"\n      and the PSF\'s name.',
+    ).replace("---\ndate:", '---\ndescription: "What the notice\'s about."\ndate:', 1)
+    # The quotes around the description are YAML's; the apostrophe is text.
+    findings = [f.line for f in lint(tmp_path, "", front=front) if f.rule == "straight-quote"]
+    assert findings == [2, 8, 9]
+    good = front.replace('"ther"', "“ther”").replace("PSF's", "PSF’s")
+    good = good.replace("notice's", "notice’s")
+    assert lint(tmp_path, "", front=good) == []
 
 
 def test_markdown_directive_bodies_are_checked(tmp_path):
@@ -212,10 +237,62 @@ def test_command_line(tmp_path):
 
     clean = run()
     assert (clean.returncode, clean.stdout) == (0, "")
+    assert clean.stderr == "policy: 2 files, no findings\n"
     notice.write_text(FRONT + "The the text.\n", encoding="utf-8")
     before = notice.read_bytes()
     broken = run(str(notice))
     assert broken.returncode == 1
     assert broken.stdout == f"{notice}:{FRONT_LINES + 1}: doubled-word: 'The' is written twice\n"
+    assert broken.stderr == "policy: 1 file, 1 finding\n"
     assert notice.read_bytes() == before
     assert run("--list").stdout.split() == list(RULES)
+
+
+def test_front_matter_is_parsed_once(tmp_path, monkeypatch):
+    """The rules read the front matter through the build's own reader
+    (yamldata.front_matter, shared with dates.py): one YAML parse per file."""
+    from policy_sphinx_extensions import yamldata
+
+    calls = []
+    load = yamldata.load
+    monkeypatch.setattr(
+        yamldata, "load", lambda *args, **kw: calls.append(args) or load(*args, **kw)
+    )
+    yamldata._front_matter.cache_clear()
+    assert lint(tmp_path, "Text.\n") == []
+    assert len(calls) == 1
+
+
+def test_data_files_get_the_character_rules(tmp_path):
+    """Names and URLs in source/_data/ reach the pages as written."""
+    from tools.policy_lint import check_paths
+
+    source = tmp_path / "source"
+    data = source / "_data" / "processors.yaml"
+    data.parent.mkdir(parents=True)
+    good = "processors:\n  - id: psf\n    name: PSF\n    url: https://www.python.org/psf/\n"
+    data.write_text(good, encoding="utf-8")
+    assert check_paths([source], source) == []
+    data.write_text(
+        good.replace("name: PSF", "name: P\u200bSF").replace("www.python", "www.pyth\u03bfn"),
+        encoding="utf-8",
+    )
+    findings = check_paths([source], source)
+    assert [(f.rule, f.line) for f in findings] == [
+        ("invisible-character", 3), ("confusable-host", 4)
+    ]
+    assert all(f.path.endswith("_data/processors.yaml") for f in findings)
+
+
+def test_quote_fix_leaves_a_file_that_is_not_utf8(tmp_path, capsys):
+    from tools import typography
+
+    path = tmp_path / "Notice.md"
+    data = FRONT.encode() + "The caf\u00e9's menu.\n".encode("latin-1")
+    path.write_bytes(data)
+    assert typography.main([str(path)]) == 1
+    assert path.read_bytes() == data
+    assert f"Notice.md:{FRONT_LINES + 1}: encoding:" in capsys.readouterr().err
+    path.write_text(FRONT + "The PSF's menu.\n", encoding="utf-8")
+    assert typography.main([str(path)]) == 0
+    assert path.read_text(encoding="utf-8").endswith("The PSF’s menu.\n")

@@ -2,6 +2,9 @@
 
 lint             every lint check, one report (make lint)
 policy_lint      the policy rules for notices
+myst_notice      a MyST source as the policy rules read it, and the rule registry
+unicode_rules    policy rules for invisible characters and confusable link hosts
+typography       straight quotes: the policy rule, and the fix of make format
 spelling         configuration of the spelling check
 redline          rendered word-level redline between two revisions (make redline)
 redline_text     the text of a built page as a reader sees it, for the redline

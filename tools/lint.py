@@ -3,8 +3,10 @@
     python -m tools.lint [--check NAME ...] [--source DIR] [--builddir DIR]
 
 runs each check (all by default), prints every finding of every check, sorted,
-and exits 1 if there is any. One failing check never hides another. Nothing
-is rewritten (``make format`` does that).
+on standard output, then one line per check on standard error saying what it
+read and what it found ("policy: 6 files, no findings"), and exits 1 if there
+is any finding. One failing check never hides another. Nothing is rewritten
+(``make format`` does that).
 
 Checks:
 
@@ -15,12 +17,15 @@ Checks:
 * ``html``      the strict Sphinx build (references, directives, MyST syntax),
   then sphinx-lint's ``leaked-markup`` over the pages it built: MyST markup
   that reached readers as text;
-* ``python``    sphinx-lint over the project's Python files.
+* ``python``    Ruff over the project's Python files (rules in pyproject.toml);
+* ``workflows`` zizmor, offline, over the GitHub Actions workflows: unpinned
+  actions, persisted credentials, broad permissions, template injection.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import subprocess
@@ -33,10 +38,22 @@ from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
 from sphinxlint.checkers import all_checkers
 from sphinxlint.sphinxlint import check_text
 
-from tools.policy_lint import ROOT, SOURCE, Finding, check_paths, display_path
+from tools.myst_notice import (
+    ROOT,
+    SOURCE,
+    Finding,
+    counted,
+    display_path,
+    markdown_files,
+    summary,
+)
+from tools.policy_lint import check_paths, data_files
 
 SPELLING_CONF = ROOT / "tools" / "spelling"
-PYTHON_PATHS = ("conf.py", "policy_sphinx_extensions", "tools", "tests")
+PYTHON_PATHS = ("conf.py", "policy_sphinx_extensions", "tools", "tests", "benchmarks")
+WORKFLOWS = ROOT / ".github" / "workflows"
+# The project's environment: ruff and zizmor are installed there, pinned.
+BIN = Path(sys.executable).parent
 # The same strict options as `make html`.
 STRICT = ["-W", "--keep-going", "-n"]
 
@@ -45,19 +62,35 @@ STRICT = ["-W", "--keep-going", "-n"]
 class Context:
     source: Path
     builddir: Path
+    workflows: Path = WORKFLOWS
 
 
-def run_policy(context: Context) -> list[Finding]:
-    return check_paths([context.source], context.source)
+@dataclass
+class Result:
+    """What one check read (``6 files``) and what it found there."""
+
+    checked: str
+    findings: list[Finding]
+
+    def summary(self, name: str) -> str:
+        return summary(name, self.checked, len(self.findings))
 
 
-def run_markdown(context: Context) -> list[Finding]:
+def run_policy(context: Context) -> Result:
+    checked = len(markdown_files([context.source])) + len(data_files(context.source))
+    return Result(counted(checked), check_paths([context.source], context.source))
+
+
+def run_markdown(context: Context) -> Result:
     api = PyMarkdownApi().configuration_file_path(str(ROOT / "pyproject.toml"))
+    checked = counted(len(markdown_files([context.source])))
     try:
         result = api.scan_path(str(context.source), recurse_if_directory=True)
     except PyMarkdownApiException as error:
-        return [Finding(display_path(ROOT / "pyproject.toml"), 1, "markdown", str(error))]
-    return [
+        return Result(
+            checked, [Finding(display_path(ROOT / "pyproject.toml"), 1, "markdown", str(error))]
+        )
+    return Result(checked, [
         Finding(
             display_path(failure.scan_file),
             failure.line_number,
@@ -66,7 +99,7 @@ def run_markdown(context: Context) -> list[Finding]:
             f" ({failure.rule_name})",
         )
         for failure in result.scan_failures
-    ]
+    ])
 
 
 def sphinx_build(context: Context, builder: str, confdir: Path, outdir: Path, *options: str):
@@ -86,7 +119,7 @@ def _build_failure(context: Context, what: str, process) -> Finding:
 SPELLING_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+|None): \((?P<word>[^)]*)\) (?P<rest>.*)$")
 
 
-def run_spelling(context: Context) -> list[Finding]:
+def run_spelling(context: Context) -> Result:
     outdir = context.builddir / "spelling"
     _clear_spelling_reports(outdir)
     process = sphinx_build(context, "spelling", SPELLING_CONF, outdir, "-q")
@@ -114,7 +147,7 @@ def run_spelling(context: Context) -> list[Finding]:
                     message,
                 )
             )
-    return findings
+    return Result(counted(len(markdown_files([context.source])), "pages"), findings)
 
 
 def word_line(path: Path, line: int, word: str) -> int:
@@ -153,7 +186,7 @@ SPHINX_WARNING = re.compile(
 )
 
 
-def run_html(context: Context) -> list[Finding]:
+def run_html(context: Context) -> Result:
     outdir = context.builddir / "html"
     warnings = context.builddir / "html-warnings.txt"
     # From scratch: an incremental build repeats no warning of a document it
@@ -175,7 +208,11 @@ def run_html(context: Context) -> list[Finding]:
             )
     if process.returncode != 0 and not findings:
         findings.append(_build_failure(context, "the strict build", process))
-    return findings + leaked_markup(outdir, context.source)
+    pages = len(list(outdir.rglob("*.html")))
+    return Result(
+        f"strict build, {counted(pages, 'pages')} built",
+        findings + leaked_markup(outdir, context.source),
+    )
 
 
 def leaked_markup(outdir: Path, source: Path) -> list[Finding]:
@@ -201,33 +238,109 @@ def leaked_markup(outdir: Path, source: Path) -> list[Finding]:
     return findings
 
 
+def run_json_tool(name: str, arguments: list[str], about: Path) -> list | Finding:
+    """The JSON report of the pinned tool *name*, or a finding at *about*
+    saying why there is none (not installed, or it failed)."""
+    try:
+        process = subprocess.run(
+            [str(BIN / name), *arguments], capture_output=True, text=True, check=False, cwd=ROOT
+        )
+    except FileNotFoundError:
+        return Finding(display_path(about), 0, name,
+                       f"{name} is not installed: `make venv` installs requirements.txt")
+    try:
+        return json.loads(process.stdout)
+    except json.JSONDecodeError:
+        tail = " | ".join(process.stderr.strip().splitlines()[-3:])
+        return Finding(display_path(about), 0, name, f"{name} failed: {tail}")
+
+
 def python_files(paths: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
+    found: list[Path] = []
     for path in paths:
-        files.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
-    return files
+        found.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
+    return found
 
 
 def check_python(paths: Iterable[Path]) -> list[Finding]:
-    """sphinx-lint's default checks that apply to Python files."""
-    checkers = [checker for checker in all_checkers.values() if checker.enabled]
+    """Ruff's findings in *paths*, with the rules pyproject.toml selects."""
+    reported = run_json_tool(
+        "ruff", ["check", "--config", str(ROOT / "pyproject.toml"), "--no-cache",
+                 "--output-format", "json", "--", *map(str, paths)],
+        ROOT / "pyproject.toml",
+    )
+    if isinstance(reported, Finding):
+        return [reported]
     return [
-        Finding(display_path(error.filename), error.line_no, error.checker_name, error.msg)
-        for path in python_files(paths)
-        for error in check_text(str(path), path.read_text(encoding="utf-8"), checkers)
+        Finding(
+            display_path(item["filename"]),
+            item["location"]["row"],
+            item.get("name") or item["code"],
+            f"{item['message']} (ruff {item['code']})",
+        )
+        for item in reported
     ]
 
 
-def run_python(context: Context) -> list[Finding]:
-    return check_python(ROOT / path for path in PYTHON_PATHS)
+def run_python(context: Context) -> Result:
+    paths = [ROOT / path for path in PYTHON_PATHS]
+    return Result(counted(len(python_files(paths))), check_python(paths))
 
 
-CHECKS: dict[str, Callable[[Context], list[Finding]]] = {
+def workflow_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
+
+
+def check_workflows(workflows: list[Path]) -> list[Finding]:
+    """zizmor's findings in the *workflows* files, offline.
+
+    Offline, zizmor skips only the audits that ask GitHub about an action
+    (known vulnerable versions, impostor commits); every other audit runs.
+    The pedantic persona reports what the regular one keeps quiet about, such
+    as a write permission a pull-request build does not need.
+    """
+    if not workflows:
+        return []
+    reported = run_json_tool(
+        "zizmor", ["--offline", "--persona=pedantic", "--format", "json", "--no-progress",
+                   *map(str, workflows)],
+        workflows[0],
+    )
+    if isinstance(reported, Finding):
+        return [reported]
+    findings = []
+    for item in reported:
+        if item.get("ignored"):
+            continue
+        for location in item["locations"]:
+            if location["symbolic"]["kind"] != "Primary":
+                continue
+            path = location["symbolic"]["key"]["Local"]["verbatim_path"]
+            row = location["concrete"]["location"]["start_point"]["row"]
+            annotation = location["symbolic"].get("annotation") or ""
+            findings.append(
+                Finding(
+                    display_path(ROOT / path),
+                    row + 1,
+                    item["ident"],
+                    f"{item['desc']}: {annotation} ({item['url']})",
+                )
+            )
+    return findings
+
+
+def run_workflows(context: Context) -> Result:
+    workflows = workflow_files(context.workflows)
+    return Result(counted(len(workflows), "workflows"), check_workflows(workflows))
+
+
+CHECKS: dict[str, Callable[[Context], Result]] = {
     "policy": run_policy,
     "markdown": run_markdown,
     "spelling": run_spelling,
     "html": run_html,
     "python": run_python,
+    "workflows": run_workflows,
 }
 
 
@@ -242,13 +355,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the spelling and strict builds go")
     args = parser.parse_args(argv)
     context = Context(args.source.resolve(), args.builddir.resolve())
-    findings = unique(
-        finding for name in args.check or CHECKS for finding in CHECKS[name](context)
-    )
+    results = {name: CHECKS[name](context) for name in args.check or CHECKS}
+    findings = unique(finding for result in results.values() for finding in result.findings)
     for finding in findings:
         print(finding)
-    if findings:
-        print(f"{len(findings)} finding(s)", file=sys.stderr)
+    sys.stdout.flush()
+    for name, result in results.items():
+        print(result.summary(name), file=sys.stderr)
     return 1 if findings else 0
 
 

@@ -26,192 +26,48 @@ Rules (``python -m tools.policy_lint --list`` prints their ids):
 * ``title``              a notice starts with its one ``#`` title heading
 * ``front-matter``       date and change history as the build requires them,
   and no date in the future unless the notice is marked ``upcoming: true``
+
+Rules of their own modules:
+
+* ``invisible-character`` (tools/unicode_rules.py) a zero-width character, a
+  bidirectional control or any other character that shows nothing, anywhere
+  in the file
+* ``confusable-host``    (tools/unicode_rules.py) a link to a host name that
+  mixes scripts (``pythοn.org`` with a Greek omicron) or only looks Latin
+* ``straight-quote``     (tools/typography.py) a straight quote or apostrophe
+  in what readers see (the text, the description, the change summaries)
+
+The invisible-character and confusable-host rules also read the data files
+under ``source/_data/``.
 """
 
 from __future__ import annotations
 
 import argparse
-import bisect
 import datetime
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Iterable
 from pathlib import Path
 
-from markdown_it.renderer import RendererHTML
-from markdown_it.token import Token
-from myst_parser.config.main import MdParserConfig
-from myst_parser.parsers.mdit import create_md_parser
-
-ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT / "source"
-sys.path.insert(0, str(ROOT))
-
-# Imported once ROOT is on the path, so that the tool also runs as a script.
 from policy_sphinx_extensions import dates, yamldata
 from policy_sphinx_extensions.pages import read_kind
-
-# Inline syntax that is not text (a role, inline code, inline HTML) stands in
-# the assembled text as this one character: words on either side stay apart,
-# and nothing inside it can look like a bracket or a doubled word.
-SYNTAX = "\ufffc"
-
-# Directives whose body MyST parses as Markdown, so their text is checked;
-# the body of any other directive is its own business (data, code, options).
-MARKDOWN_DIRECTIVES = frozenset(
-    {"admonition", "attention", "caution", "danger", "error", "hint", "important", "note",
-     "seealso", "tip", "warning"}
+from tools import typography, unicode_rules  # noqa: F401 - typography's rule registers on import
+from tools.myst_notice import (
+    BARE_URL,
+    RULES,
+    SOURCE,
+    SYNTAX,
+    Finding,
+    Notice,
+    Report,
+    child_lines,
+    counted,
+    display_path,
+    markdown_files,
+    rule,
+    summary,
 )
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One defect: where it is, which rule found it, what to do."""
-
-    path: str
-    line: int
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.rule}: {self.message}"
-
-
-def display_path(path: Path | str) -> str:
-    """*path* relative to the working directory when it is below it."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-@dataclass
-class InlineText:
-    """The text of one paragraph or heading as a reader sees it, with its lines."""
-
-    text: str
-    # (offset in text, source line) at each point where the line changes
-    offsets: list[int] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
-
-    def line_at(self, offset: int) -> int:
-        return self.lines[bisect.bisect_right(self.offsets, offset) - 1]
-
-
-@dataclass
-class Notice:
-    """A MyST source file, parsed once for every rule."""
-
-    path: Path
-    raw: bytes
-    is_site_page: bool
-
-    @cached_property
-    def text(self) -> str:
-        return self.raw.decode("utf-8")
-
-    @cached_property
-    def tokens(self) -> list[Token]:
-        return list(_parse(self.text, 0))
-
-    def inline_tokens(self) -> Iterator[tuple[Token, str]]:
-        """Each inline token with the tag of the block holding it (p, h1, ...)."""
-        for index, token in enumerate(self.tokens):
-            if token.type == "inline" and token.map:
-                yield token, self.tokens[index - 1].tag
-
-    def inline_texts(self) -> Iterator[InlineText]:
-        for token, _ in self.inline_tokens():
-            yield assemble(token)
-
-
-_MD = create_md_parser(MdParserConfig(), RendererHTML)
-
-
-def _parse(text: str, first_line: int) -> Iterator[Token]:
-    """MyST tokens of *text*, maps shifted to start at *first_line* (0-based)."""
-    for token in _MD.parse(text):
-        if token.map:
-            token.map = [token.map[0] + first_line, token.map[1] + first_line]
-        yield token
-        if token.type == "fence" and _directive_name(token) in MARKDOWN_DIRECTIVES:
-            body, offset = _directive_body(token.content)
-            yield from _parse(body, token.map[0] + 1 + offset)
-
-
-def _directive_name(token: Token) -> str | None:
-    match = re.fullmatch(r"\{([^}\s]+)\}.*", token.info.strip())
-    return match.group(1) if match else None
-
-
-def _directive_body(content: str) -> tuple[str, int]:
-    """A directive's Markdown body without its options, and the lines skipped."""
-    lines = content.splitlines(keepends=True)
-    skipped = 0
-    if lines and lines[0].strip() == "---":
-        closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
-        if closing is not None:
-            skipped = closing + 1
-    else:
-        while skipped < len(lines) and re.match(r":[\w-]+:", lines[skipped]):
-            skipped += 1
-    return "".join(lines[skipped:]), skipped
-
-
-def assemble(token: Token) -> InlineText:
-    """Join an inline token's children into the text a reader sees."""
-    line = token.map[0] + 1
-    inline = InlineText("", [0], [line])
-    link_start = 0
-    for child in token.children or ():
-        if child.type == "link_open":
-            link_start = len(inline.text)
-        elif child.type == "link_close" and len(inline.text) == link_start:
-            # [](#label): Sphinx fills in the target's title.
-            inline.text += SYNTAX
-        elif child.type in ("softbreak", "hardbreak"):
-            inline.text += "\n"
-            line += 1
-            inline.offsets.append(len(inline.text))
-            inline.lines.append(line)
-        elif child.type == "text":
-            inline.text += child.content
-        elif child.type in ("code_inline", "myst_role", "html_inline", "image"):
-            inline.text += SYNTAX
-    return inline
-
-
-def _child_lines(token: Token) -> Iterator[tuple[Token, int, bool]]:
-    """Each child of an inline token with its line and whether it is link text."""
-    line = token.map[0] + 1
-    in_link = False
-    for child in token.children or ():
-        if child.type in ("softbreak", "hardbreak"):
-            line += 1
-        elif child.type == "link_open":
-            in_link = True
-        elif child.type == "link_close":
-            in_link = False
-        yield child, line, in_link
-
-
-# --- rules -----------------------------------------------------------------
-
-Report = Iterator[tuple[int, str]]
-RULES: dict[str, Callable[[Notice], Report]] = {}
-
-
-def rule(rule_id: str):
-    """Register a rule: a function of a Notice yielding (line, message)."""
-
-    def register(function: Callable[[Notice], Report]):
-        RULES[rule_id] = function
-        return function
-
-    return register
 
 
 @rule("line-ending")
@@ -230,7 +86,7 @@ ANGLE_DOMAIN = re.compile(r"<(?![a-zA-Z][\w+.-]*:)([\w-]+(?:\.[\w-]+)+(?:/[^<>\s
 @rule("angle-domain")
 def check_angle_domains(notice: Notice) -> Report:
     for token, _ in notice.inline_tokens():
-        for child, line, _ in _child_lines(token):
+        for child, line, _ in child_lines(token):
             if child.type == "text":
                 for match in ANGLE_DOMAIN.finditer(child.content):
                     yield line, (
@@ -252,7 +108,7 @@ def check_raw_html(notice: Notice) -> Report:
         if token.type == "html_block":
             yield token.map[0] + 1, f"raw HTML {_first_tag(token.content)}: {advice}"
         elif token.type == "inline" and token.map:
-            for child, line, _ in _child_lines(token):
+            for child, line, _ in child_lines(token):
                 # A closing tag is reported with its opening tag.
                 if child.type == "html_inline" and not child.content.startswith("</"):
                     yield line, f"raw HTML {_first_tag(child.content)}: {advice}"
@@ -264,7 +120,7 @@ SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 @rule("link-scheme")
 def check_link_schemes(notice: Notice) -> Report:
     for token, _ in notice.inline_tokens():
-        for child, line, _ in _child_lines(token):
+        for child, line, _ in child_lines(token):
             if child.type != "link_open":
                 continue
             href = str(child.attrs.get("href", ""))
@@ -273,13 +129,10 @@ def check_link_schemes(notice: Notice) -> Report:
                 yield line, f"link to {href!r}: links must use https:// (or mailto:)"
 
 
-BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+|\bwww\.[\w-]+(?:\.[\w-]+)+[^\s<>\"]*")
-
-
 @rule("bare-url")
 def check_bare_urls(notice: Notice) -> Report:
     for token, _ in notice.inline_tokens():
-        for child, line, in_link in _child_lines(token):
+        for child, line, in_link in child_lines(token):
             if child.type == "text" and not in_link:
                 for match in BARE_URL.finditer(child.content):
                     url = match.group(0).rstrip(".,;:)]")
@@ -305,7 +158,7 @@ def check_empty_link_text(notice: Notice) -> Report:
     for token, _ in notice.inline_tokens():
         opened: tuple[str, int] | None = None
         text = ""
-        for child, line, _ in _child_lines(token):
+        for child, line, _ in child_lines(token):
             if child.type == "link_open":
                 opened, text = (str(child.attrs.get("href", "")), line), ""
             elif child.type == "link_close" and opened:
@@ -461,18 +314,35 @@ def check_file(path: Path, source: Path = SOURCE, pages: set[str] | None = None)
     )
 
 
-def markdown_files(paths: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        files.extend(sorted(path.rglob("*.md")) if path.is_dir() else [path])
-    return files
-
-
 def check_paths(paths: Iterable[Path], source: Path = SOURCE) -> list[Finding]:
+    """Every finding in the MyST files of *paths*, and in the data files
+    under *source*'s ``_data`` when *source* is among *paths*."""
+    paths = list(paths)
     pages = site_pages(source)
-    return [
+    findings = [
         finding for path in markdown_files(paths) for finding in check_file(path, source, pages)
     ]
+    if any(path.resolve() == source.resolve() for path in paths):
+        findings += [
+            finding for path in data_files(source) for finding in check_data_file(path)
+        ]
+    return findings
+
+
+def data_files(source: Path) -> list[Path]:
+    return sorted((source / "_data").glob("*.y*ml"))
+
+
+def check_data_file(path: Path) -> list[Finding]:
+    """The character rules over a YAML data file, whose text reaches the pages."""
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        return [Finding(shown, line, "encoding", "the file is not UTF-8")]
+    return sorted(Finding(shown, line, rule_id, message)
+                  for line, rule_id, message in unicode_rules.check_data(text))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -490,9 +360,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         print("\n".join(RULES))
         return 0
-    findings = check_paths(args.paths or [args.source], args.source)
+    paths = args.paths or [args.source]
+    findings = check_paths(paths, args.source)
     for finding in findings:
         print(finding)
+    checked = len(markdown_files(paths)) + (len(data_files(args.source)) if not args.paths else 0)
+    print(summary("policy", counted(checked), len(findings)), file=sys.stderr)
     return 1 if findings else 0
 
 

@@ -11,6 +11,8 @@ from conf import *  # noqa: E402,F403 - the site's configuration, unchanged
 extensions = [*extensions, "tools.spelling.builder"]  # noqa: F405 - sphinxcontrib-spelling
 
 spelling_lang = "en_US"
+# British spellings pass too: the notices use both (builder.py).
+spelling_also_langs = ["en_GB"]
 spelling_word_list_filename = [str(Path(__file__).parent / "wordlist.txt")]
 # By name: the builder imports it (a class here would stop Sphinx caching the config).
 # A URL or address in running text is the bare-url rule's finding, not a misspelling.

@@ -6,20 +6,21 @@ import re
 
 from enchant.tokenize import Filter
 
-# One word in straight double quotes: "ther".
-QUOTED_WORD = re.compile(r'"([^"\s]+)"')
+# One word in double quotes, straight or typographic: "ther", “ther”.
+QUOTED_WORD = re.compile(r'["“]([^"“”\s]+)["”]')
 
 
 class QuotedAsWritten(Filter):
     """Skip a single word in straight double quotes: it is quoted exactly as written.
 
-    A change summary names the misspelling it corrected ('corrected "ther" to
-    "their"'); that quotation is not a misspelling of the notice. Notices set
-    their own quotations in curly quotes, which are checked as usual.
+    A change summary names the misspelling it corrected ('corrected “ther” to
+    “their”'); that quotation is not a misspelling of the notice. A quotation
+    of more than one word is checked as usual.
     """
 
     def __call__(self, text, *args, **kwargs):
         quoted = [match.span(1) for match in QUOTED_WORD.finditer(text)]
         for word, position in super().__call__(text, *args, **kwargs):
-            if not any(start <= position < end for start, end in quoted):
+            # The tokenizer may still hold the quotes around the word here.
+            if not any(position < end and position + len(word) > start for start, end in quoted):
                 yield word, position

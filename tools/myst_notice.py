@@ -1,0 +1,207 @@
+"""A MyST source as the policy rules read it: MyST's own tokens, the text a reader sees.
+
+A notice is parsed with MyST's own Markdown parser (the one Sphinx uses), so
+front matter, fenced directives, roles, ``(label)=`` targets and ``[](#id)``
+links are syntax, never text. Rules register here with :func:`rule`;
+tools/policy_lint.py runs them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.mdit import create_md_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "source"
+
+# A URL written as text, not as a link.
+BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+|\bwww\.[\w-]+(?:\.[\w-]+)+[^\s<>\"]*")
+
+# Inline syntax that is not text (a role, inline code, inline HTML) stands in
+# the assembled text as this one character: words on either side stay apart,
+# and nothing inside it can look like a bracket or a doubled word.
+SYNTAX = "\ufffc"
+
+# Directives whose body MyST parses as Markdown, so their text is checked;
+# the body of any other directive is its own business (data, code, options).
+MARKDOWN_DIRECTIVES = frozenset(
+    {"admonition", "attention", "caution", "danger", "error", "hint", "important", "note",
+     "seealso", "tip", "warning"}
+)
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One defect: where it is, which rule found it, what to do."""
+
+    path: str
+    line: int
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.rule}: {self.message}"
+
+
+def display_path(path: Path | str) -> str:
+    """*path* relative to the working directory when it is below it."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class InlineText:
+    """The text of one paragraph or heading as a reader sees it, with its lines."""
+
+    text: str
+    # (offset in text, source line) at each point where the line changes
+    offsets: list[int] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+    def line_at(self, offset: int) -> int:
+        return self.lines[bisect.bisect_right(self.offsets, offset) - 1]
+
+
+@dataclass
+class Notice:
+    """A MyST source file, parsed once for every rule."""
+
+    path: Path
+    raw: bytes
+    is_site_page: bool
+
+    @cached_property
+    def text(self) -> str:
+        return self.raw.decode("utf-8")
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return parse_tokens(self.text)
+
+    def inline_tokens(self) -> Iterator[tuple[Token, str]]:
+        """Each inline token with the tag of the block holding it (p, h1, ...)."""
+        for index, token in enumerate(self.tokens):
+            if token.type == "inline" and token.map:
+                yield token, self.tokens[index - 1].tag
+
+    def inline_texts(self) -> Iterator[InlineText]:
+        for token, _ in self.inline_tokens():
+            yield assemble(token)
+
+
+_MD = create_md_parser(MdParserConfig(), RendererHTML)
+
+
+def parse_tokens(text: str) -> list[Token]:
+    """MyST tokens of a whole file, with the Markdown bodies of directives."""
+    return list(_parse(text, 0))
+
+
+def _parse(text: str, first_line: int) -> Iterator[Token]:
+    """MyST tokens of *text*, maps shifted to start at *first_line* (0-based)."""
+    for token in _MD.parse(text):
+        if token.map:
+            token.map = [token.map[0] + first_line, token.map[1] + first_line]
+        yield token
+        if token.type == "fence" and _directive_name(token) in MARKDOWN_DIRECTIVES:
+            body, offset = _directive_body(token.content)
+            yield from _parse(body, token.map[0] + 1 + offset)
+
+
+def _directive_name(token: Token) -> str | None:
+    match = re.fullmatch(r"\{([^}\s]+)\}.*", token.info.strip())
+    return match.group(1) if match else None
+
+
+def _directive_body(content: str) -> tuple[str, int]:
+    """A directive's Markdown body without its options, and the lines skipped."""
+    lines = content.splitlines(keepends=True)
+    skipped = 0
+    if lines and lines[0].strip() == "---":
+        closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
+        if closing is not None:
+            skipped = closing + 1
+    else:
+        while skipped < len(lines) and re.match(r":[\w-]+:", lines[skipped]):
+            skipped += 1
+    return "".join(lines[skipped:]), skipped
+
+
+def assemble(token: Token) -> InlineText:
+    """Join an inline token's children into the text a reader sees."""
+    line = token.map[0] + 1
+    inline = InlineText("", [0], [line])
+    link_start = 0
+    for child in token.children or ():
+        if child.type == "link_open":
+            link_start = len(inline.text)
+        elif child.type == "link_close" and len(inline.text) == link_start:
+            # [](#label): Sphinx fills in the target's title.
+            inline.text += SYNTAX
+        elif child.type in ("softbreak", "hardbreak"):
+            inline.text += "\n"
+            line += 1
+            inline.offsets.append(len(inline.text))
+            inline.lines.append(line)
+        elif child.type == "text":
+            inline.text += child.content
+        elif child.type in ("code_inline", "myst_role", "html_inline", "image"):
+            inline.text += SYNTAX
+    return inline
+
+
+def child_lines(token: Token) -> Iterator[tuple[Token, int, bool]]:
+    """Each child of an inline token with its line and whether it is link text."""
+    line = token.map[0] + 1
+    in_link = False
+    for child in token.children or ():
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "link_open":
+            in_link = True
+        elif child.type == "link_close":
+            in_link = False
+        yield child, line, in_link
+
+
+Report = Iterator[tuple[int, str]]
+RULES: dict[str, Callable[[Notice], Report]] = {}
+
+
+def rule(rule_id: str):
+    """Register a rule: a function of a Notice yielding (line, message)."""
+
+    def register(function: Callable[[Notice], Report]):
+        RULES[rule_id] = function
+        return function
+
+    return register
+
+
+def markdown_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.rglob("*.md")) if path.is_dir() else [path])
+    return files
+
+
+def counted(number: int, kind: str = "files") -> str:
+    """``6 files``, ``1 file``."""
+    return f"{number} {kind if number != 1 else kind.removesuffix('s')}"
+
+
+def summary(name: str, checked: str, findings: int) -> str:
+    """``policy: 6 files, no findings``: what a check read and what it found."""
+    return f"{name}: {checked}, {counted(findings, 'findings') if findings else 'no findings'}"
