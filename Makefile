@@ -53,7 +53,7 @@ pdf: venv ## Build a PDF of every notice into _build/pdf (PAPER=a4 for A4)
 
 .PHONY: serve
 serve: venv ## Preview on 127.0.0.1 (PORT=8000), rebuilding on save and reloading the browser
-	$(VENVDIR)/bin/python tools/serve.py --port $(PORT) $(SOURCEDIR) $(BUILDDIR)/html
+	$(VENVDIR)/bin/python -m tools.serve --port $(PORT) $(SOURCEDIR) $(BUILDDIR)/html
 
 .PHONY: bench
 bench: venv ## Benchmark build speed and the rest against the stock setup (BENCHFLAGS=--help)
@@ -105,7 +105,7 @@ import: venv ## Import an MkDocs site's pages into source/ (SRC=<checkout>); rep
 
 .PHONY: linkcheck
 linkcheck: venv ## Check every link and processor URL (network); report in _build/linkcheck/
-	$(VENVDIR)/bin/python tools/linkcheck.py --builddir $(BUILDDIR) $(LINKCHECKOPTS)
+	$(VENVDIR)/bin/python -m tools.linkcheck --builddir $(BUILDDIR) $(LINKCHECKOPTS)
 
 .PHONY: screenshots
 screenshots: html ## PNGs of every page (desktop/phone, light/dark) in _build/screenshots

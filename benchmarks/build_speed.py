@@ -234,7 +234,7 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
     page = synthetic.notice_path(1)
     preview = {}
     for name, outdir, command in (
-        ("ours", work / "serve", [PYTHON, str(ROOT / "tools" / "serve.py"), "--port", "{port}",
+        ("ours", work / "serve", [PYTHON, "-m", "tools.serve", "--port", "{port}",
                                   str(srcdir), str(work / "serve")]),
         ("stock", work / "autobuild", [PYTHON, "-m", "sphinx_autobuild", "--port", "{port}",
                                        "-b", "dirhtml", "-c", str(ROOT), "--keep-going", "-n", *PAGES_ONLY,

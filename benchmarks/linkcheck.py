@@ -22,11 +22,10 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
 from tools import linkcheck
 from tools.linkcheck_report import csv_rows
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DELAY = 1.0
 HOSTS = [f"127.0.0.{n}" for n in range(1, 11)]
@@ -110,11 +109,11 @@ def capped(workdir: Path) -> tuple[float, str]:
     port = silent.getsockname()[1]
     site = site_with_links(workdir / "capped",
                            [f"http://127.0.0.1:{port}/{n}" for n in range(LINKS)])
-    command = [sys.executable, str(ROOT / "tools/linkcheck.py"), "--no-build", "--builddir",
+    command = [sys.executable, "-m", "tools.linkcheck", "--no-build", "--builddir",
                str(site), "--allow", f"127.0.0.1:{port}", "--timeout", "60",
                "--max-seconds", f"{CAP:g}"]
     try:
-        seconds = timed(lambda: subprocess.run(command, capture_output=True, check=False))
+        seconds = timed(lambda: subprocess.run(command, capture_output=True, check=False, cwd=ROOT))
     finally:
         silent.close()
     return seconds, (site / "linkcheck/report.txt").read_text(encoding="utf-8")

@@ -22,17 +22,19 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.domains import Domain
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
+
+from .docdata import DocumentData, register
 
 logger = logging.getLogger(__name__)
 
@@ -96,36 +98,24 @@ class ResolveLinkedFiles(SphinxPostTransform):
             node.replace_self(nodes.reference("", "", *node.children, refuri=uri))
 
 
-class LinkedFilesDomain(Domain):
+class LinkedFilesDomain(DocumentData):
     """Which files each page links: what the HTML output must carry."""
 
     name = "linked-files"
     label = "Linked files"
     data_version = 1
-    initial_data: dict = {"files": {}}
-
-    @property
-    def files(self) -> dict[str, set[str]]:
-        return self.data["files"]
-
-    def clear_doc(self, docname: str) -> None:
-        self.files.pop(docname, None)
-
-    def merge_domaindata(self, docnames, otherdata: dict) -> None:
-        for docname in docnames:
-            if docname in otherdata["files"]:
-                self.files[docname] = otherdata["files"][docname]
+    initial_data: ClassVar[dict] = {"errors": {}, "files": {}}
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         files = {node["relpath"] for node in document.findall(linked_file)}
         if files:
-            self.files[docname] = files
+            self.data["files"][docname] = files
             for relpath in files:
                 # A changed file is copied again: its page is outdated with it.
                 env.note_dependency(str(Path(env.srcdir) / relpath))
 
     def published(self) -> set[str]:
-        return set().union(*self.files.values())
+        return set().union(*self.data["files"].values())
 
 
 def _copy(app: Sphinx, exception: Exception | None) -> None:
@@ -141,7 +131,7 @@ def setup(app: Sphinx) -> dict:
     app.add_node(linked_file)
     app.add_transform(LinkFilesWhereTheyAre)
     app.add_post_transform(ResolveLinkedFiles)
-    app.add_domain(LinkedFilesDomain)
+    register(app, LinkedFilesDomain)
     app.connect("build-finished", _copy)
     return {
         "version": "1.0",

@@ -12,7 +12,6 @@ import contextlib
 import io
 import shutil
 import subprocess
-import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +24,6 @@ from tools.site_browser import launch_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source"
-# The benchmarks' site generator and build commands are tested and reused here.
-sys.path.insert(0, str(ROOT))
 STRICT = ["-W", "--keep-going", "-n"]
 
 # A notice's front matter at its first version, and a home page with the site

@@ -152,12 +152,12 @@ def written_site():
 
 
 def run_tool(builddir: Path, *args: str, names: dict | None = None):
-    """`tools/linkcheck.py --no-build` over *builddir*, the resolver knowing only *names*."""
+    """`python -m tools.linkcheck --no-build` over *builddir*, the resolver knowing only *names*."""
     env = resolver(builddir, names or {})
     return subprocess.run(
-        [sys.executable, str(ROOT / "tools/linkcheck.py"), "--no-build", "--builddir",
+        [sys.executable, "-m", "tools.linkcheck", "--no-build", "--builddir",
          str(builddir), *args],
-        capture_output=True, text=True, check=False, timeout=120, env=env,
+        capture_output=True, text=True, check=False, timeout=120, env=env, cwd=ROOT,
     )
 
 

@@ -107,9 +107,9 @@ def start_preview(root: Path, files: dict[str, str]) -> tuple[subprocess.Popen, 
     preview = Preview(srcdir, root / "out", find_free_port(), root / "serve.log")
     with preview.log.open("w") as stream:
         server = subprocess.Popen(
-            [sys.executable, str(ROOT / "tools" / "serve.py"), "--port", str(preview.port),
+            [sys.executable, "-m", "tools.serve", "--port", str(preview.port),
              str(srcdir), str(preview.outdir)],
-            stdout=stream, stderr=subprocess.STDOUT, start_new_session=True,
+            stdout=stream, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT,
         )
     GROUPS.add(server.pid)
     return server, preview

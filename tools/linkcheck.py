@@ -41,8 +41,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run as a script: `python tools/linkcheck.py`
 from tools.linkcheck_report import (
     csv_rows,
     issue_body,
@@ -52,6 +50,8 @@ from tools.linkcheck_report import (
     report_rows,
     report_text,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 STRICT = ["-W", "--keep-going", "-n"]
 ISSUE_NAME = "issue.md"  # written only while a processor URL is broken

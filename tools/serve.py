@@ -48,9 +48,9 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, WebSocketRoute
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run as a script: `python tools/serve.py`
 from tools.preview_http import LocalOnly, Problem, SiteFiles, WarningBanner
+
+ROOT = Path(__file__).resolve().parents[1]
 
 HOST = "127.0.0.1"
 # Changes here need a fresh application, not an incremental build.
