@@ -12,6 +12,7 @@ data file needs them.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -163,8 +164,15 @@ def front_matter(path: Path) -> Mapping | None:
 
     The build takes front matter values from what MyST parsed
     (``env.metadata``); this reads the file again only to find the line of a
-    mistake, and for the standalone tools, which run without Sphinx.
+    mistake, and for the standalone tools, which run without Sphinx. Their
+    rules each ask for it: it is parsed once per version of the file.
     """
+    stat = path.stat()
+    return _front_matter(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _front_matter(path: Path, mtime_ns: int, size: int) -> Mapping | None:
     try:
         block = front_matter_block(path.read_text(encoding="utf-8"))
     except DataError as error:
