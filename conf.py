@@ -23,12 +23,29 @@ extensions = [
     "notfound.extension",
     "policy_sphinx_extensions.not_found_page",
     "sphinx_sitemap",
+    "policy_sphinx_extensions.sources",
+    "policy_sphinx_extensions.source_files",
+    "policy_sphinx_extensions.page_structure",
 ]
 
 root_doc = "index"
 source_suffix = {".md": "markdown"}
 exclude_patterns = ["_data"]
 templates_path = [str(Path(__file__).parent / "_templates")]
+
+# --- What a pull request's sources can do (README: Security) ---------------
+# Sources are text: policy_sphinx_extensions/sources.py forces docutils'
+# file_insertion_enabled and raw_enabled off (no include, literalinclude,
+# :file:/:url:, raw) and fails raw HTML, <meta> and files outside source/.
+# Links: only these schemes, and links into the site; any other fails the
+# build with its file and line. MyST makes external links of these alone.
+policy_link_schemes = ["https", "mailto"]
+myst_url_schemes = ["https", "mailto"]
+# Source files (policy_sphinx_extensions/source_files.py): no symbolic links
+# under source/ or _static/, names of letters, digits and . _ - /, one source
+# per page, and at most this many bytes each.
+policy_max_source_bytes = 1_000_000
+# --- end of the safety settings ---------------------------------------------
 
 # Strict references: every cross-reference must resolve.
 nitpicky = True

@@ -1,0 +1,106 @@
+"""The files a build reads and publishes: plain files, inside the tree, with plain names.
+
+Checked before any document is read, on every build, each failure naming the
+file; the build then stops, so nothing of such a file reaches the output:
+
+* a symbolic link (or a device, a pipe) under the source directory, or under
+  ``html_static_path``, ``html_extra_path`` or ``templates_path``: Sphinx
+  follows links, so it would read or publish whatever file of the machine
+  the link names;
+* a name under the source directory outside ``SOURCE_NAME`` (letters,
+  digits, ``.``, ``_``, ``-`` and ``/``): a page's name is written into other
+  pages (furo's next and previous links, the sidebar, the search index);
+* a file over ``policy_max_source_bytes``;
+* two sources of one page: ``X.md`` and ``X/index.md`` are both ``/X/`` on
+  the site (``dirhtml``), and one would silently replace the other.
+
+Why not per document: a link under ``_static/`` is published without being
+read, and a page's name reaches every other page, so the whole tree is looked
+at once, and a failure stops the build instead of being reported beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections import defaultdict
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+SOURCE_NAME = re.compile(r"[A-Za-z0-9._\-]+(/[A-Za-z0-9._\-]+)*")
+
+
+class UnsafeSourceTree(SphinxError):
+    # Sphinx prints the category, then its crash report: say what happened first.
+    category = "Build stopped: the files named above may not be built (README: Security)"
+
+
+def _walk(root: Path):
+    """Every entry under *root*, links included and not followed."""
+    for directory, subdirectories, files in os.walk(root):
+        for name in subdirectories + files:
+            yield Path(directory, name)
+
+
+def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = None):
+    """(path, message) for each file under *root* a build may not read or publish."""
+    for path in sorted(_walk(root)):
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            yield path, f"a symbolic link (to {os.readlink(path)!r}) may not be built or published"
+            continue
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            yield path, "only plain files and folders may be built or published"
+            continue
+        relative = path.relative_to(root).as_posix()
+        if names and not SOURCE_NAME.fullmatch(relative):
+            yield path, (f"the name {relative!r} may hold only letters, digits, '.', '_', '-' "
+                         "and '/'")
+        if max_bytes is not None and stat.S_ISREG(mode) and path.stat().st_size > max_bytes:
+            yield path, (f"the file is {path.stat().st_size:,} bytes, over the limit of "
+                         f"{max_bytes:,}")
+
+
+def page_address(docname: str) -> str:
+    """The page's path on the site as ``dirhtml`` writes it."""
+    if docname == "index":
+        return ""
+    return docname[: -len("index")] if docname.endswith("/index") else docname + "/"
+
+
+def _check(app: Sphinx, env, docnames) -> None:
+    problems = list(tree_problems(Path(app.srcdir), names=True,
+                                  max_bytes=app.config.policy_max_source_bytes))
+    confdir = Path(app.confdir)
+    published = [*getattr(app.config, "html_static_path", []),
+                 *getattr(app.config, "html_extra_path", []), *app.config.templates_path]
+    for entry in published:
+        problems += tree_problems(confdir / entry)
+
+    pages = defaultdict(list)
+    for docname in sorted(env.found_docs):
+        pages[page_address(docname)].append(env.doc2path(docname))
+    for address, paths in pages.items():
+        if len(paths) > 1:
+            problems += [(paths[0], f"two sources for the page /{address}: "
+                                    + " and ".join(str(path) for path in paths))]
+
+    for path, message in problems:
+        # Line 1: the problem is the file's, and editors jump to file:line.
+        logger.error(message, location=f"{path}:1", type="policy", subtype="source-file")
+    if problems:
+        raise UnsafeSourceTree(
+            f"{len(problems)} file(s) above may not be built: nothing was read or written")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("policy_max_source_bytes", 1_000_000, "env", types=[int])
+    # Before reading, on every build (the live preview's too).
+    app.connect("env-before-read-docs", _check)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
