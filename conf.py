@@ -26,6 +26,7 @@ extensions = [
     "policy_sphinx_extensions.sources",
     "policy_sphinx_extensions.source_files",
     "policy_sphinx_extensions.page_structure",
+    "policy_sphinx_extensions.incremental",
 ]
 
 root_doc = "index"
