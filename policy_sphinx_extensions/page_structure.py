@@ -12,9 +12,11 @@ Each failing the build with the file and line (``doctree-read``):
   markdown-it, stops at its ``maxNesting`` (20 for the CommonMark preset MyST
   uses): a list takes two levels (the list and its item), a quote one, and
   whatever starts at level 20 is dropped without a word, so a tenth nested
-  list loses its items. Any list, item or quote at that level fails,
-  whatever it holds; nesting inside a directive counts too (stricter than
-  markdown-it, which starts again inside each directive). reStructuredText
+  list loses its items. A quote at level 20 leaves no node at all, so the
+  page's tree of 19 levels looks the same whether or not something was lost:
+  the 19th level fails, whatever it holds. That allows 9 nested lists, or
+  18 quotes. Nesting inside a directive counts too (stricter than
+  markdown-it, which starts again inside each directive); reStructuredText
   has no such limit, and the same rule keeps the two alike.
 """
 
@@ -30,8 +32,10 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 # The level at which markdown-it stops reading: the parser MyST builds from
-# the CommonMark preset keeps its maxNesting.
+# the CommonMark preset keeps its maxNesting. Levels from 0: the deepest
+# allowed is the one under the last level the page's tree can show in full.
 MAX_NESTING = commonmark.make()["options"]["maxNesting"]
+DEEPEST = MAX_NESTING - 3
 # Each of these is one markdown-it nesting level.
 CONTAINERS = (nodes.bullet_list, nodes.enumerated_list, nodes.list_item, nodes.block_quote)
 
@@ -81,13 +85,14 @@ def _depth(node: nodes.Node) -> int:
 
 
 def _check_nesting(doctree: nodes.document) -> None:
-    # The outermost container at the limit is reported, once per page.
+    # The outermost container too deep is reported, once per page.
     for node in doctree.findall(lambda n: isinstance(n, CONTAINERS)):
-        if _depth(node) >= MAX_NESTING - 1:
+        if _depth(node) > DEEPEST:
             logger.error(
                 f"nested too deep to be shown: Markdown drops what starts {MAX_NESTING} levels "
                 "deep without a word (a list is two levels, a quote one): nest at most "
-                f"{(MAX_NESTING - 1) // 2} lists", location=node, type="policy", subtype="nesting")
+                f"{(DEEPEST + 1) // 2} lists or {DEEPEST + 1} quotes",
+                location=node, type="policy", subtype="nesting")
             return
 
 

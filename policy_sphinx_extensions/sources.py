@@ -39,16 +39,22 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.errors import ConfigError
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 from . import yamldata
 
 logger = logging.getLogger(__name__)
 
 DOCUTILS_SETTINGS = {"file_insertion_enabled": False, "raw_enabled": False}
+META_MESSAGE = "<meta> tags are not allowed: the page head is the site's own"
+# The warning types of these checks and of docutils' disabled directives.
+GUARANTEED_WARNINGS = ("policy", "docutils")
 
-# MyST's hard line break: the only raw nodes MyST writes on its own, with no line.
-LINE_BREAKS = {("html", "<br />\n"), ("latex", "\\\\\n")}
+# MyST's hard line break: the only raw nodes MyST writes on its own, a pair
+# that no HTML in Markdown can make (it makes no LaTeX).
+LINE_BREAK = [("html", "<br />\n"), ("latex", "\\\\\n")]
 
 # Browsers drop these before reading a URL's scheme (WHATWG URL standard).
 _URL_STRIP = "".join(chr(code) for code in range(0x21))
@@ -95,10 +101,17 @@ def _file_problem(app: Sphinx, target: str, what: str) -> str | None:
     return None
 
 
+def _is_line_break(node: nodes.raw) -> bool:
+    """Whether *node* is half of MyST's hard line break."""
+    siblings = node.parent.children
+    index = siblings.index(node)
+    kinds = [(sibling.get("format"), sibling.astext()) if isinstance(sibling, nodes.raw) else None
+             for sibling in siblings[max(index - 1, 0): index + 2]]
+    return any(kinds[start: start + 2] == LINE_BREAK for start in range(len(kinds) - 1))
+
+
 def _check_raw(doctree: nodes.document) -> None:
-    for node in list(doctree.findall(nodes.raw)):
-        if node.line is None and (node.get("format"), node.astext()) in LINE_BREAKS:
-            continue
+    for node in [node for node in doctree.findall(nodes.raw) if not _is_line_break(node)]:
         _error("raw HTML is not allowed: write the text in Markdown", node, "raw")
         node.parent.remove(node)
 
@@ -143,9 +156,19 @@ def _check_files(app: Sphinx, doctree: nodes.document) -> None:
             node.replace_self(nodes.inline("", "", *node.children))
 
 
+class NoMeta(SphinxDirective):
+    """docutils' ``meta`` directive, disabled as ``raw_enabled`` disables ``raw``."""
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        raise self.error(META_MESSAGE)
+
+
 def _check_head(app: Sphinx, doctree: nodes.document) -> None:
+    # What the directive cannot make: MyST's html_meta (front matter, below).
     for node in list(doctree.findall(nodes.meta)):
-        _error("<meta> tags are not allowed: the page head is the site's own", node, "meta")
+        _error(META_MESSAGE, node, "meta")
         node.parent.remove(node)
     path = Path(app.env.doc2path(app.env.docname))
     try:
@@ -174,6 +197,15 @@ def _read(app: Sphinx, doctree: nodes.document) -> None:
     _check_head(app, doctree)
 
 
+def _check_suppressed(app: Sphinx, config) -> None:
+    # These warnings are the guarantees: a suppress_warnings entry would turn a
+    # failed build into a passing one with the payload left out or in.
+    for entry in config.suppress_warnings:
+        if entry.split(".")[0] in GUARANTEED_WARNINGS:
+            raise ConfigError(f"suppress_warnings may not hide {entry!r}: the build relies on "
+                              f"every {' and '.join(GUARANTEED_WARNINGS)} warning")
+
+
 def _settings(app: Sphinx) -> None:
     # Sphinx passes env.settings to docutils as its defaults for every document.
     app.env.settings.update(DOCUTILS_SETTINGS)
@@ -181,6 +213,8 @@ def _settings(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("policy_link_schemes", ["https", "mailto"], "env", types=[list])
+    app.add_directive("meta", NoMeta, override=True)
+    app.connect("config-inited", _check_suppressed)
     app.connect("builder-inited", _settings)
     # Before Sphinx's collectors (priority 500): an image taken out is not copied.
     app.connect("doctree-read", _read, priority=300)
