@@ -11,12 +11,14 @@ file of its output; the good project builds and shows its content.
 from __future__ import annotations
 
 import http.server
+import shutil
 import threading
 import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
+from conftest import (HOME_PAGE, NOTICE_FRONT_MATTER, PROJECT_FILES, ROOT, sphinx_build,
+                      write_project)
 
 from policy_sphinx_extensions.page_structure import has_visible_text, invisible_characters
 from policy_sphinx_extensions.sources import link_problem, url_scheme
@@ -264,3 +266,66 @@ def test_invisible_characters():
     assert [unicodedata.name(char) for char in invisible_characters("a\u200bb\u00adc")] == [
         "ZERO WIDTH SPACE", "SOFT HYPHEN"]
     assert invisible_characters("Privacy\u00a0Notice") == []
+
+
+# 3 and 4. The source tree: names, sizes, one source per page, no links.
+
+def test_unsafe_source_tree_stops_the_build(tmp_path):
+    (tmp_path / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    source = write_project(tmp_path / "source", {
+        "index.md": HOME_PAGE,
+        "example/Notice.md": notice("Text.\n"),
+        "example/Notice/index.md": notice("The same page again.\n"),
+        'example/a"><script>alert(1)</script>.md': notice("Text.\n"),
+        "_data/large.txt": "x" * 1_000_001,
+    })
+    (source / "example" / "leak.md").symlink_to(tmp_path / "secret.txt")
+    (source / "_data" / "outside").symlink_to(tmp_path, target_is_directory=True)
+    build = sphinx_build(source, tmp_path / "out")
+    assert build.returncode != 0
+    expected = [
+        ('example/a"><script>alert(1)</script>.md:1: ERROR: the name', "may hold only letters"),
+        ("_data/large.txt:1: ERROR: ", "1,000,001 bytes, over the limit of 1,000,000"),
+        ("example/leak.md:1: ERROR: ", "a symbolic link"),
+        ("_data/outside:1: ERROR: ", "a symbolic link"),
+        ("example/Notice.md:1: ERROR: ", "two sources for the page /example/Notice/: "
+         f"{source}/example/Notice.md and {source}/example/Notice/index.md"),
+    ]
+    for location, message in expected:
+        assert any(location in line and message in line for line in build.output.splitlines()), (
+            location, build.output)
+    assert "Build stopped: the files named above may not be built" in build.output
+    assert not list(build.outdir.rglob("*.html"))
+    assert built_files_holding(build.outdir, SECRET) == []
+
+
+def own_configuration(root: Path) -> Path:
+    """A copy of the project's configuration (conf.py, extensions, _static, _templates)."""
+    root.mkdir()
+    for name in PROJECT_FILES:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(ROOT / name, root / name)
+    return root
+
+
+def test_link_under_static_stops_the_build(tmp_path, good):
+    (tmp_path / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    confdir = own_configuration(tmp_path / "project")
+    (confdir / "_static" / "leak.css").symlink_to(tmp_path / "secret.txt")
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                 "example/Notice.md": notice("Text.\n")})
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir))
+    assert build.returncode != 0
+    assert f"{confdir}/_static/leak.css:1: ERROR: a symbolic link" in build.output
+    assert built_files_holding(build.outdir, SECRET) == []
+    # Beside it, the good build published the stylesheets of _static.
+    assert (good.outdir / "_static" / "policies.css").is_file()
+
+
+def test_suppress_warnings_may_not_hide_the_checks(project):
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")},
+                    "dirhtml", "-D", "suppress_warnings=policy.raw")
+    assert build.returncode != 0
+    assert "suppress_warnings may not hide 'policy.raw'" in build.output
