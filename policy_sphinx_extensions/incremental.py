@@ -14,7 +14,7 @@ changed, said "build succeeded". Here:
   wrote, or never wrote, and the environment it had already saved;
 * two builds into one output directory run one after the other: the second
   waits for the first (a lock on ``<doctrees>/build.lock``, which the system
-  releases when a build is killed).
+  releases when the build's process ends, killed or not).
 
 The record is ``<doctrees>/incremental.json``, beside the pickled environment;
 it is written before the first document is read and when the build ends.
@@ -90,11 +90,13 @@ class IncrementalBuild:
         path = Path(app.doctreedir) / LOCK
         path.parent.mkdir(parents=True, exist_ok=True)
         self.lock_file = path.open("a")
+        # A POSIX lock, not flock(): it belongs to this process alone, so a
+        # child process left behind by a killed build does not keep it.
         try:
-            fcntl.flock(self.lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(self.lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             logger.info(f"another build is writing {app.outdir}: waiting for it to finish")
-            fcntl.flock(self.lock_file, fcntl.LOCK_EX)
+            fcntl.lockf(self.lock_file, fcntl.LOCK_EX)
 
     def unlock(self) -> None:
         if self.lock_file is not None:

@@ -10,15 +10,22 @@ file of its output; the good project builds and shows its content.
 
 from __future__ import annotations
 
+import fcntl
 import http.server
+import os
+import queue
 import shutil
+import signal
+import subprocess
+import sys
 import threading
+import time
 import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import (HOME_PAGE, NOTICE_FRONT_MATTER, PROJECT_FILES, ROOT, sphinx_build,
-                      write_project)
+from conftest import (HOME_PAGE, NOTICE_FRONT_MATTER, PROJECT_FILES, ROOT, STRICT,
+                      sphinx_build, write_project)
 
 from policy_sphinx_extensions.page_structure import has_visible_text, invisible_characters
 from policy_sphinx_extensions.sources import link_problem, url_scheme
@@ -329,3 +336,118 @@ def test_suppress_warnings_may_not_hide_the_checks(project):
                     "dirhtml", "-D", "suppress_warnings=policy.raw")
     assert build.returncode != 0
     assert "suppress_warnings may not hide 'policy.raw'" in build.output
+
+
+# 7. A failed build stays failed; an interrupted one leaves nothing behind; one build at a time.
+
+def problems(output: str) -> list[str]:
+    return sorted(line for line in output.splitlines() if ": ERROR: " in line or ": WARNING: " in line)
+
+
+def published(outdir: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(outdir)): path.read_bytes() for path in outdir.rglob("*")
+            if path.is_file() and ".doctrees" not in path.parts}
+
+
+def test_failed_build_fails_again_until_fixed(tmp_path):
+    source = write_project(tmp_path / "source", {
+        "index.md": HOME_PAGE,
+        # Found while reading, and while writing (references are resolved then).
+        "example/Notice.md": notice("Text <b>bold</b>.\n\nSee [a section](#no-such-section).\n"),
+    })
+    first = sphinx_build(source, tmp_path / "out")
+    assert first.returncode != 0
+    assert any("raw HTML" in line for line in problems(first.output))
+    assert any("no-such-section" in line for line in problems(first.output))
+
+    again = sphinx_build(source, tmp_path / "out")
+    assert again.returncode != 0
+    assert problems(again.output) == problems(first.output)
+
+    (source / "example" / "Notice.md").write_text(notice("Text.\n"), encoding="utf-8")
+    fixed = sphinx_build(source, tmp_path / "out")
+    assert fixed.returncode == 0, fixed.output
+    unchanged = sphinx_build(source, tmp_path / "out")
+    assert unchanged.returncode == 0, unchanged.output
+    assert "0 added, 0 changed, 0 removed" in unchanged.output
+
+
+def sphinx_process(srcdir: Path, outdir: Path) -> subprocess.Popen:
+    """A build whose output is read line by line while it runs."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), *STRICT,
+         str(srcdir), str(outdir)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+
+
+def kill(process: subprocess.Popen) -> None:
+    """Kill the build and every process it started, as stopping a CI job does."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def read_until(process: subprocess.Popen, text: str, seconds: float = 120) -> list[str]:
+    """The lines *process* writes up to the first holding *text*; fails after *seconds*."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout],
+                     daemon=True).start()
+    seen, deadline = [], time.monotonic() + seconds
+    while not seen or text not in seen[-1]:
+        try:
+            seen.append(lines.get(timeout=max(deadline - time.monotonic(), 0)))
+        except queue.Empty:
+            kill(process)
+            pytest.fail(f"no line with {text!r} in:\n{''.join(seen)}")
+    return seen
+
+
+def interruptible_project(root: Path) -> Path:
+    files = {"index.md": HOME_PAGE,
+             # Found while reading: a build that skipped reading again would pass.
+             "example/Notice.md": notice("Text <b>bold</b>.\n")}
+    files.update({f"example/Notice-{number}.md": notice(f"Notice {number}.\n")
+                  for number in range(3)})
+    files["_data/navigation.yaml"] = navigation(sorted(name[:-3] for name in files
+                                                       if name.startswith("example/")))
+    return write_project(root, files)
+
+
+def test_interrupted_build_then_build_is_a_clean_build(tmp_path):
+    source = interruptible_project(tmp_path / "source")
+    outdir = tmp_path / "out"
+    process = sphinx_process(source, outdir)
+    try:
+        read_until(process, "writing output... [")
+    finally:
+        kill(process)
+    assert process.returncode == -signal.SIGKILL
+
+    after = sphinx_build(source, outdir)
+    after_files = published(outdir)
+    shutil.rmtree(outdir)
+    clean = sphinx_build(source, outdir)
+    assert clean.returncode != 0
+    assert (after.returncode, problems(after.output)) == (clean.returncode, problems(clean.output))
+    assert after_files == published(outdir)
+
+
+def test_second_build_in_one_tree_waits_for_the_first(tmp_path):
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                  "example/Notice.md": notice("Text.\n")})
+    outdir = tmp_path / "out"
+    (outdir / ".doctrees").mkdir(parents=True)
+    # This test is the first build: it holds the lock a build holds.
+    with (outdir / ".doctrees" / "build.lock").open("a") as lock:
+        fcntl.lockf(lock, fcntl.LOCK_EX)
+        process = sphinx_process(source, outdir)
+        try:
+            read_until(process, "another build is writing")
+            time.sleep(1)
+            assert process.poll() is None
+            assert not list(outdir.rglob("*.html"))
+        finally:
+            fcntl.lockf(lock, fcntl.LOCK_UN)
+            output, _ = process.communicate(timeout=300)
+    assert process.returncode == 0, output
+    assert (outdir / "example" / "Notice" / "index.html").is_file()
