@@ -9,6 +9,13 @@ pdf         a tagged PDF of every notice (the pdf builder; published by the HTML
 page_head   each page's description and privacy-policy link
 page_weight each page loads only the styles and scripts it uses
 not_found_page  the 404 page's home link, at any address
+sources     sources are text: no file read or URL fetched, no raw HTML, links
+            https:, mailto: or into the site (README: Security)
+source_files  the files a build reads and publishes: no links, plain names,
+            a size limit, one source per page
+page_structure  headings with visible text, nesting Markdown keeps
+incremental an incremental build says what a clean build would; one build
+            at a time per output
 
 Shared by them, not extensions themselves:
 

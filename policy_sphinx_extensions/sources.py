@@ -26,6 +26,7 @@ build with the file and line and taking the payload out of the page:
 * images and downloads that are remote or outside the source directory;
 * ``<meta>`` tags (docutils' ``meta`` directive, MyST's ``html_meta``): only
   the site's templates write the page head;
+* math: Sphinx would load MathJax from a CDN on the page;
 * a ``myst`` key in front matter: it would change MyST's settings for the
   page (its URL schemes, its extensions).
 """
@@ -181,6 +182,14 @@ def _check_head(app: Sphinx, doctree: nodes.document) -> None:
                      subtype="front-matter")
 
 
+def _check_math(doctree: nodes.document) -> None:
+    # Sphinx renders math with MathJax, loaded from a CDN on the page.
+    for node in list(doctree.findall(lambda n: isinstance(n, nodes.math | nodes.math_block))):
+        _error("math is not allowed: the page would load MathJax from another host",
+               node, "math")
+        node.replace_self(nodes.literal(node.astext(), node.astext()))
+
+
 def _check_settings(doctree: nodes.document) -> None:
     settings = doctree.settings
     for name, value in DOCUTILS_SETTINGS.items():
@@ -195,6 +204,7 @@ def _read(app: Sphinx, doctree: nodes.document) -> None:
     _check_links(app, doctree)
     _check_files(app, doctree)
     _check_head(app, doctree)
+    _check_math(doctree)
 
 
 def _check_suppressed(app: Sphinx, config) -> None:

@@ -22,15 +22,26 @@ import threading
 import time
 import unicodedata
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
-from conftest import (HOME_PAGE, NOTICE_FRONT_MATTER, PROJECT_FILES, ROOT, STRICT,
-                      sphinx_build, write_project)
+from conftest import (
+    HOME_PAGE,
+    NOTICE_FRONT_MATTER,
+    PROJECT_FILES,
+    ROOT,
+    STRICT,
+    sphinx_build,
+    write_project,
+)
 
 from policy_sphinx_extensions.page_structure import has_visible_text, invisible_characters
 from policy_sphinx_extensions.sources import link_problem, url_scheme
 
 SECRET = "SECRET-OF-THE-BUILD-MACHINE-7f3a"
+# The PDFs are rendered from the pages checked here: only the interrupted
+# build renders them, so that it is killed while it writes.
+NO_PDF = ("-D", "policy_pdf_publish=0")
 SERVER = "http://127.0.0.1:{port}"
 
 # id: (notice body, what the message says, strings that must be in no built file).
@@ -67,6 +78,7 @@ HOSTILE = {
                          "outside the source directory", [SECRET]),
     "meta": ("```{eval-rst}\n.. meta::\n   :http-equiv=refresh: 0; url=https://example.invalid/meta\n```\n",
              "<meta> tags are not allowed", ["example.invalid/meta"]),
+    "math": ("```{math}\nx^2\n```\n", "math is not allowed", ["tex-mml-chtml"]),
     # 2. Link schemes.
     "md-http": ("See [the page](http://example.invalid/payload-md-http).\n", "a link to http:",
                 ["payload-md-http"]),
@@ -96,8 +108,8 @@ HOSTILE = {
                           "a heading with no visible text", []),
     "heading-empty": ("##\n\nHidden.\n\n## 1. INFORMATION WE COLLECT\n\nText.\n",
                       "a heading with no visible text", []),
-    "heading-zero-width": ("## \u200b1. INFORMATION WE COLLECT\n\nHidden.\n\n"
-                           "## 1. INFORMATION WE COLLECT\n\nText.\n",
+    "heading-zero-width": (("## \u200b1. INFORMATION WE COLLECT\n\nHidden.\n\n"
+                            "## 1. INFORMATION WE COLLECT\n\nText.\n"),
                            "holds an invisible character (U+200B ZERO WIDTH SPACE)", []),
     # 6. No silent loss.
     "nested-list": ("".join("  " * depth + f"- item {depth}\n" for depth in range(60)),
@@ -158,9 +170,9 @@ def built_files_holding(outdir: Path, needle: str) -> list[str]:
 
 
 class Requests(http.server.BaseHTTPRequestHandler):
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
-    def do_GET(self):  # noqa: N802 (the standard library's name)
+    def do_GET(self):
         self.seen.append(self.path)
         self.send_response(200)
         self.end_headers()
@@ -191,7 +203,7 @@ def hostile(tmp_path_factory, server):
              for case, (body, _, _) in HOSTILE.items()}
     files["index.md"] = HOME_PAGE
     files["_data/navigation.yaml"] = navigation([f"cases/{case}" for case in HOSTILE])
-    build = sphinx_build(write_project(root / "source", files), root / "out")
+    build = sphinx_build(write_project(root / "source", files), root / "out", "dirhtml", *NO_PDF)
     return build, server[1]
 
 
@@ -206,7 +218,7 @@ def good(tmp_path_factory):
         "_data/large.txt": "x" * 1_000_000,
     })
     (source / "example" / "picture.png").write_bytes(PICTURE)
-    return sphinx_build(source, root / "out")
+    return sphinx_build(source, root / "out", "dirhtml", *NO_PDF)
 
 
 def test_good_sources_build_and_show_everything(good):
@@ -288,15 +300,15 @@ def test_unsafe_source_tree_stops_the_build(tmp_path):
     })
     (source / "example" / "leak.md").symlink_to(tmp_path / "secret.txt")
     (source / "_data" / "outside").symlink_to(tmp_path, target_is_directory=True)
-    build = sphinx_build(source, tmp_path / "out")
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
     assert build.returncode != 0
     expected = [
         ('example/a"><script>alert(1)</script>.md:1: ERROR: the name', "may hold only letters"),
         ("_data/large.txt:1: ERROR: ", "1,000,001 bytes, over the limit of 1,000,000"),
         ("example/leak.md:1: ERROR: ", "a symbolic link"),
         ("_data/outside:1: ERROR: ", "a symbolic link"),
-        ("example/Notice.md:1: ERROR: ", "two sources for the page /example/Notice/: "
-         f"{source}/example/Notice.md and {source}/example/Notice/index.md"),
+        ("example/Notice.md:1: ERROR: ", ("two sources for the page /example/Notice/: "
+         f"{source}/example/Notice.md and {source}/example/Notice/index.md")),
     ]
     for location, message in expected:
         assert any(location in line and message in line for line in build.output.splitlines()), (
@@ -323,7 +335,7 @@ def test_link_under_static_stops_the_build(tmp_path, good):
     (confdir / "_static" / "leak.css").symlink_to(tmp_path / "secret.txt")
     source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
                                                  "example/Notice.md": notice("Text.\n")})
-    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir))
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir), *NO_PDF)
     assert build.returncode != 0
     assert f"{confdir}/_static/leak.css:1: ERROR: a symbolic link" in build.output
     assert built_files_holding(build.outdir, SECRET) == []
@@ -333,7 +345,7 @@ def test_link_under_static_stops_the_build(tmp_path, good):
 
 def test_suppress_warnings_may_not_hide_the_checks(project):
     build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")},
-                    "dirhtml", "-D", "suppress_warnings=policy.raw")
+                    "dirhtml", "-D", "suppress_warnings=policy.raw", *NO_PDF)
     assert build.returncode != 0
     assert "suppress_warnings may not hide 'policy.raw'" in build.output
 
@@ -355,27 +367,27 @@ def test_failed_build_fails_again_until_fixed(tmp_path):
         # Found while reading, and while writing (references are resolved then).
         "example/Notice.md": notice("Text <b>bold</b>.\n\nSee [a section](#no-such-section).\n"),
     })
-    first = sphinx_build(source, tmp_path / "out")
+    first = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
     assert first.returncode != 0
     assert any("raw HTML" in line for line in problems(first.output))
     assert any("no-such-section" in line for line in problems(first.output))
 
-    again = sphinx_build(source, tmp_path / "out")
+    again = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
     assert again.returncode != 0
     assert problems(again.output) == problems(first.output)
 
     (source / "example" / "Notice.md").write_text(notice("Text.\n"), encoding="utf-8")
-    fixed = sphinx_build(source, tmp_path / "out")
+    fixed = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
     assert fixed.returncode == 0, fixed.output
-    unchanged = sphinx_build(source, tmp_path / "out")
+    unchanged = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
     assert unchanged.returncode == 0, unchanged.output
     assert "0 added, 0 changed, 0 removed" in unchanged.output
 
 
-def sphinx_process(srcdir: Path, outdir: Path) -> subprocess.Popen:
+def sphinx_process(srcdir: Path, outdir: Path, *extra: str) -> subprocess.Popen:
     """A build whose output is read line by line while it runs."""
     return subprocess.Popen(
-        [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), *STRICT,
+        [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), *STRICT, *extra,
          str(srcdir), str(outdir)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
@@ -440,7 +452,7 @@ def test_second_build_in_one_tree_waits_for_the_first(tmp_path):
     # This test is the first build: it holds the lock a build holds.
     with (outdir / ".doctrees" / "build.lock").open("a") as lock:
         fcntl.lockf(lock, fcntl.LOCK_EX)
-        process = sphinx_process(source, outdir)
+        process = sphinx_process(source, outdir, *NO_PDF)
         try:
             read_until(process, "another build is writing")
             time.sleep(1)
