@@ -42,7 +42,12 @@ class UnsafeSourceTree(SphinxError):
 
 
 def _walk(root: Path):
-    """Every entry under *root*, links included and not followed."""
+    """*root* and every entry under it, links included and not followed."""
+    if not root.exists() and not root.is_symlink():
+        return
+    yield root
+    if root.is_symlink():
+        return
     for directory, subdirectories, files in os.walk(root):
         for name in subdirectories + files:
             yield Path(directory, name)
@@ -59,7 +64,7 @@ def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = No
             yield path, "only plain files and folders may be built or published"
             continue
         relative = path.relative_to(root).as_posix()
-        if names and not SOURCE_NAME.fullmatch(relative):
+        if names and path != root and not SOURCE_NAME.fullmatch(relative):
             yield path, (f"the name {relative!r} may hold only letters, digits, '.', '_', '-' "
                          "and '/'")
         if max_bytes is not None and stat.S_ISREG(mode) and path.stat().st_size > max_bytes:

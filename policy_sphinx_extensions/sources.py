@@ -228,5 +228,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _settings)
     # Before Sphinx's collectors (priority 500): an image taken out is not copied.
     app.connect("doctree-read", _read, priority=300)
-    return {"version": "1.0", "env_version": 1,
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
