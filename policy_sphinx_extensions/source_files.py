@@ -11,6 +11,8 @@ file; the build then stops, so nothing of such a file reaches the output:
   digits, ``.``, ``_``, ``-`` and ``/``): a page's name is written into other
   pages (furo's next and previous links, the sidebar, the search index);
 * a file over ``policy_max_source_bytes``;
+* in the static folders, a file of a type other than ``PUBLISHED_SUFFIXES``
+  (stylesheets, pictures, fonts);
 * two sources of one page: ``X.md`` and ``X/index.md`` are both ``/X/`` on
   the site (``dirhtml``), and one would silently replace the other.
 
@@ -36,6 +38,14 @@ logger = logging.getLogger(__name__)
 SOURCE_NAME = re.compile(r"[A-Za-z0-9._\-]+(/[A-Za-z0-9._\-]+)*")
 
 
+# What static folders may publish. A page, an SVG or an XML file served from
+# the site's own address runs its scripts there when a browser opens it, and
+# Sphinx renders a static file named *_t or *.jinja as a template, which can
+# run Python on the build machine.
+PUBLISHED_SUFFIXES = frozenset({".css", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico",
+                                ".woff", ".woff2", ".txt"})
+
+
 class UnsafeSourceTree(SphinxError):
     # Sphinx prints the category, then its crash report: say what happened first.
     category = "Build stopped: the files named above may not be built (README: Security)"
@@ -53,7 +63,8 @@ def _walk(root: Path):
             yield Path(directory, name)
 
 
-def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = None):
+def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = None,
+                  suffixes: frozenset[str] | None = None):
     """(path, message) for each file under *root* a build may not read or publish."""
     for path in sorted(_walk(root)):
         mode = path.lstat().st_mode
@@ -67,6 +78,9 @@ def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = No
         if names and path != root and not SOURCE_NAME.fullmatch(relative):
             yield path, (f"the name {relative!r} may hold only letters, digits, '.', '_', '-' "
                          "and '/'")
+        if suffixes is not None and stat.S_ISREG(mode) and path.suffix.lower() not in suffixes:
+            yield path, (f"a {path.suffix or 'suffix-less'} file may not be published here: "
+                         f"only {', '.join(sorted(suffixes))}")
         if max_bytes is not None and stat.S_ISREG(mode) and path.stat().st_size > max_bytes:
             yield path, (f"the file is {path.stat().st_size:,} bytes, over the limit of "
                          f"{max_bytes:,}")
@@ -83,9 +97,10 @@ def _check(app: Sphinx, env, docnames) -> None:
     problems = list(tree_problems(Path(app.srcdir), names=True,
                                   max_bytes=app.config.policy_max_source_bytes))
     confdir = Path(app.confdir)
-    published = [*getattr(app.config, "html_static_path", []),
-                 *getattr(app.config, "html_extra_path", []), *app.config.templates_path]
-    for entry in published:
+    for entry in [*getattr(app.config, "html_static_path", []),
+                  *getattr(app.config, "html_extra_path", [])]:
+        problems += tree_problems(confdir / entry, suffixes=PUBLISHED_SUFFIXES)
+    for entry in app.config.templates_path:
         problems += tree_problems(confdir / entry)
 
     pages = defaultdict(list)

@@ -23,7 +23,9 @@ build with the file and line and taking the payload out of the page:
   links into the site: ``javascript:``, ``data:``, ``file:``, ``http:``,
   ``//host`` ... and MyST links with such a scheme (``myst_url_schemes``
   makes them references into the site, which name no page);
-* images and downloads that are remote or outside the source directory;
+* images and downloads that are remote, outside the source directory, or of
+  a type that runs script when opened (SVG, HTML: ``IMAGE_SUFFIXES``,
+  ``DOWNLOAD_SUFFIXES``);
 * ``<meta>`` tags (docutils' ``meta`` directive, MyST's ``html_meta``): only
   the site's templates write the page head;
 * math: Sphinx would load MathJax from a CDN on the page;
@@ -49,6 +51,10 @@ from . import yamldata
 logger = logging.getLogger(__name__)
 
 DOCUTILS_SETTINGS = {"file_insertion_enabled": False, "raw_enabled": False}
+# Pictures and downloads are served from the site's own address: an SVG or a
+# page would run its scripts there when opened.
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
+DOWNLOAD_SUFFIXES = IMAGE_SUFFIXES | {".pdf", ".csv", ".txt"}
 META_MESSAGE = "<meta> tags are not allowed: the page head is the site's own"
 # The warning types of these checks and of docutils' disabled directives.
 GUARANTEED_WARNINGS = ("policy", "docutils")
@@ -91,10 +97,12 @@ def _error(message: str, node: nodes.Node, subtype: str) -> None:
     logger.error(message, location=node, type="policy", subtype=subtype)
 
 
-def _file_problem(app: Sphinx, target: str, what: str) -> str | None:
+def _file_problem(app: Sphinx, target: str, what: str, suffixes: frozenset[str]) -> str | None:
     """Why the file *target* (an image or a download) may not be published."""
     if url_scheme(target) is not None or target.startswith("//") or "\\" in target:
         return f"{what} {target!r} is not a file of the source directory: nothing is fetched"
+    if Path(target).suffix.lower() not in suffixes:
+        return f"{what} {target!r} may not be published: only {', '.join(sorted(suffixes))}"
     _, path = app.env.relfn2path(target, app.env.docname)
     srcdir = os.path.realpath(app.srcdir)
     if os.path.commonpath([srcdir, os.path.realpath(path)]) != srcdir:
@@ -146,12 +154,13 @@ def _check_links(app: Sphinx, doctree: nodes.document) -> None:
 
 def _check_files(app: Sphinx, doctree: nodes.document) -> None:
     for node in list(doctree.findall(nodes.image)):
-        problem = _file_problem(app, node["uri"], "the image")
+        problem = _file_problem(app, node["uri"], "the image", IMAGE_SUFFIXES)
         if problem:
             _error(problem, node, "image")
             node.parent.remove(node)
     for node in list(doctree.findall(addnodes.download_reference)):
-        problem = _file_problem(app, node.get("reftarget", ""), "the download")
+        problem = _file_problem(app, node.get("reftarget", ""), "the download",
+                                DOWNLOAD_SUFFIXES)
         if problem:
             _error(problem, node, "download")
             node.replace_self(nodes.inline("", "", *node.children))

@@ -74,6 +74,9 @@ HOSTILE = {
                      "is not a file of the source directory", ["payload-image-remote"]),
     "image-data": ("![A picture](data:image/png;base64,aW1hZ2UtZGF0YQ==)\n",
                    "is not a file of the source directory", ["aW1hZ2UtZGF0YQ"]),
+    "image-svg": ("![A picture](evil.svg)\n", "may not be published: only", ["payload-svg"]),
+    "download-html": ("```{eval-rst}\n:download:`the page <evil.html>`\n```\n",
+                      "may not be published: only", ["payload-download-html"]),
     "download-outside": ("```{eval-rst}\n:download:`the file <../../secret.txt>`\n```\n",
                          "outside the source directory", [SECRET]),
     "meta": ("```{eval-rst}\n.. meta::\n   :http-equiv=refresh: 0; url=https://example.invalid/meta\n```\n",
@@ -122,7 +125,7 @@ HOSTILE = {
 # first line), when it is not the first line of the body.
 LINE_IN_BODY = {"heading-zero-width": 1, "nested-list": 10, "nested-quote": 37,
                 "meta": 2, "raw-file": 2, "raw-url": 2, "csv-file": 2, "csv-url": 2,
-                "rst-include": 2, "raw-directive": 2, "download-outside": 2,
+                "rst-include": 2, "raw-directive": 2, "download-outside": 2, "download-html": 2,
                 "rst-javascript": 2, "rst-data": 2, "rst-file": 2, "rst-http": 2,
                 "rst-other-scheme": 2}
 
@@ -203,6 +206,10 @@ def hostile(tmp_path_factory, server):
              for case, (body, _, _) in HOSTILE.items()}
     files["index.md"] = HOME_PAGE
     files["_data/navigation.yaml"] = navigation([f"cases/{case}" for case in HOSTILE])
+    # Files of the source directory that would run script on the site's address.
+    files["cases/evil.svg"] = ('<svg xmlns="http://www.w3.org/2000/svg">'
+                               "<script>alert('payload-svg')</script></svg>\n")
+    files["cases/evil.html"] = "<script>alert('payload-download-html')</script>\n"
     build = sphinx_build(write_project(root / "source", files), root / "out", "dirhtml", *NO_PDF)
     return build, server[1]
 
@@ -329,15 +336,21 @@ def own_configuration(root: Path) -> Path:
     return root
 
 
-def test_link_under_static_stops_the_build(tmp_path, good):
+def test_link_or_script_under_static_stops_the_build(tmp_path, good):
     (tmp_path / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
     confdir = own_configuration(tmp_path / "project")
     (confdir / "_static" / "leak.css").symlink_to(tmp_path / "secret.txt")
+    (confdir / "_static" / "page.html").write_text("<script>alert(1)</script>\n")
+    (confdir / "_static" / "theme.css_t").write_text("{{ config.__class__ }}\n")
     source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
                                                  "example/Notice.md": notice("Text.\n")})
     build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir), *NO_PDF)
     assert build.returncode != 0
     assert f"{confdir}/_static/leak.css:1: ERROR: a symbolic link" in build.output
+    for name, suffix in (("page.html", ".html"), ("theme.css_t", ".css_t")):
+        assert f"{confdir}/_static/{name}:1: ERROR: a {suffix} file may not be published" in (
+            build.output)
+    assert not list(build.outdir.rglob("*.html"))
     assert built_files_holding(build.outdir, SECRET) == []
     # Beside it, the good build published the stylesheets of _static.
     assert (good.outdir / "_static" / "policies.css").is_file()
