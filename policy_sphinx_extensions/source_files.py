@@ -35,7 +35,9 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-SOURCE_NAME = re.compile(r"[A-Za-z0-9._\-]+(/[A-Za-z0-9._\-]+)*")
+# No part of a path starts with "-": tools that pass it to a command would
+# read it as an option.
+SOURCE_NAME = re.compile(r"[A-Za-z0-9._][A-Za-z0-9._\-]*(/[A-Za-z0-9._][A-Za-z0-9._\-]*)*")
 
 
 # What static folders may publish. A page, an SVG or an XML file served from
@@ -77,7 +79,7 @@ def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = No
         relative = path.relative_to(root).as_posix()
         if names and path != root and not SOURCE_NAME.fullmatch(relative):
             yield path, (f"the name {relative!r} may hold only letters, digits, '.', '_', '-' "
-                         "and '/'")
+                         "and '/', and no part of it may start with '-'")
         if suffixes is not None and stat.S_ISREG(mode) and path.suffix.lower() not in suffixes:
             yield path, (f"a {path.suffix or 'suffix-less'} file may not be published here: "
                          f"only {', '.join(sorted(suffixes))}")

@@ -4,9 +4,11 @@ Every notice changes by pull request, and every pull request is built and its
 output published (the preview). So what a source holds must not reach a file
 of the build machine, fetch anything, or put markup of its own on the page.
 
-docutils' own settings do most of it, and are forced on here rather than left
-to a ``docutils.conf`` (which any ``docutils.conf`` found later, or a missing
-copy of it, would silently undo):
+docutils' own settings do most of it. They are set here, in the settings
+Sphinx hands docutils for every page, rather than in a ``docutils.conf``,
+which a copy of the project without that file would silently lose; and every
+page is checked to have them, since a ``docutils.conf`` beside ``conf.py``
+overrides what Sphinx hands docutils:
 
 * ``file_insertion_enabled = False``: ``include``, ``literalinclude``, MyST's
   ``{include}``, and the ``:file:``/``:url:`` options of ``raw`` and
@@ -199,16 +201,17 @@ def _check_math(doctree: nodes.document) -> None:
         node.replace_self(nodes.literal(node.astext(), node.astext()))
 
 
-def _check_settings(doctree: nodes.document) -> None:
-    settings = doctree.settings
+def _check_settings(app: Sphinx, doctree: nodes.document) -> None:
     for name, value in DOCUTILS_SETTINGS.items():
-        if getattr(settings, name, None) != value:
-            _error(f"docutils setting {name} is {getattr(settings, name, None)!r}, not {value!r}:"
-                   " a docutils.conf turned it back", doctree, "settings")
+        actual = getattr(doctree.settings, name, None)
+        if actual != value:
+            logger.error(f"docutils setting {name} is {actual!r}, not {value!r}: a docutils.conf "
+                         "turned it back", location=(app.env.docname, None), type="policy",
+                         subtype="settings")
 
 
 def _read(app: Sphinx, doctree: nodes.document) -> None:
-    _check_settings(doctree)
+    _check_settings(app, doctree)
     _check_raw(doctree)
     _check_links(app, doctree)
     _check_files(app, doctree)

@@ -304,6 +304,7 @@ def test_unsafe_source_tree_stops_the_build(tmp_path):
         "example/Notice/index.md": notice("The same page again.\n"),
         'example/a"><script>alert(1)</script>.md': notice("Text.\n"),
         "_data/large.txt": "x" * 1_000_001,
+        "example/-rf.md": notice("Text.\n"),
     })
     (source / "example" / "leak.md").symlink_to(tmp_path / "secret.txt")
     (source / "_data" / "outside").symlink_to(tmp_path, target_is_directory=True)
@@ -312,6 +313,7 @@ def test_unsafe_source_tree_stops_the_build(tmp_path):
     expected = [
         ('example/a"><script>alert(1)</script>.md:1: ERROR: the name', "may hold only letters"),
         ("_data/large.txt:1: ERROR: ", "1,000,001 bytes, over the limit of 1,000,000"),
+        ("example/-rf.md:1: ERROR: the name", "no part of it may start with '-'"),
         ("example/leak.md:1: ERROR: ", "a symbolic link"),
         ("_data/outside:1: ERROR: ", "a symbolic link"),
         ("example/Notice.md:1: ERROR: ", ("two sources for the page /example/Notice/: "
@@ -354,6 +356,17 @@ def test_link_or_script_under_static_stops_the_build(tmp_path, good):
     assert built_files_holding(build.outdir, SECRET) == []
     # Beside it, the good build published the stylesheets of _static.
     assert (good.outdir / "_static" / "policies.css").is_file()
+
+
+def test_docutils_conf_may_not_turn_file_insertion_back_on(tmp_path):
+    confdir = own_configuration(tmp_path / "project")
+    (confdir / "docutils.conf").write_text("[general]\nfile_insertion_enabled: true\n")
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                 "example/Notice.md": notice("Text.\n")})
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir), *NO_PDF)
+    assert build.returncode != 0
+    assert ("example/Notice.md: ERROR: docutils setting file_insertion_enabled is True"
+            in build.output)
 
 
 def test_suppress_warnings_may_not_hide_the_checks(project):
