@@ -27,6 +27,7 @@ from __future__ import annotations
 import fcntl
 import json
 import logging as stdlib_logging
+import os
 import re
 from pathlib import Path
 
@@ -40,6 +41,13 @@ logger = logging.getLogger(__name__)
 RECORD = "incremental.json"
 LOCK = "build.lock"
 _LINE = re.compile(r":\d*$")
+
+
+def _write(path: Path, record: dict) -> None:
+    # Whole or not at all, even if the build is killed while writing it.
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(record), encoding="utf-8")
+    os.replace(partial, path)
 
 
 class _WarnedDocuments(stdlib_logging.Handler):
@@ -77,6 +85,8 @@ class _WarnedDocuments(stdlib_logging.Handler):
 
 
 class IncrementalBuild:
+    """The lock and the record of one Sphinx application (the live preview builds many times)."""
+
     def __init__(self) -> None:
         self.lock_file = None
         self.warnings: _WarnedDocuments | None = None
@@ -109,9 +119,11 @@ class IncrementalBuild:
         path = self._record_path(app)
         try:
             last = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        except FileNotFoundError:  # the first build, or one without this extension
             last = {"finished": True, "documents": [], "elsewhere": False}
-        path.write_text(json.dumps({"finished": False}), encoding="utf-8")
+        except ValueError:
+            last = {"finished": False}
+        _write(path, {"finished": False})
         self.warnings = _WarnedDocuments(app)
         stdlib_logging.getLogger("sphinx").addHandler(self.warnings)
         if not last.get("finished") or last.get("elsewhere"):
@@ -124,11 +136,11 @@ class IncrementalBuild:
         if self.warnings is not None:
             stdlib_logging.getLogger("sphinx").removeHandler(self.warnings)
             if exception is None:
-                self._record_path(app).write_text(json.dumps({
+                _write(self._record_path(app), {
                     "finished": True,
                     "documents": sorted(self.warnings.documents),
                     "elsewhere": self.warnings.elsewhere,
-                }), encoding="utf-8")
+                })
             self.warnings = None
         self.unlock()
 
