@@ -37,7 +37,9 @@ templates_path = [str(Path(__file__).parent / "_templates")]
 # --- What a pull request's sources can do (README: Security) ---------------
 # Sources are text: policy_sphinx_extensions/sources.py forces docutils'
 # file_insertion_enabled and raw_enabled off (no include, literalinclude,
-# :file:/:url:, raw) and fails raw HTML, <meta> and files outside source/.
+# :file:/:url:, raw) and fails raw HTML, <meta>, math (MathJax from a CDN),
+# and images or downloads outside source/ or of a type that runs script.
+# suppress_warnings may not name the policy or docutils warnings.
 # Links: only these schemes, and links into the site; any other fails the
 # build with its file and line. MyST makes external links of these alone.
 policy_link_schemes = ["https", "mailto"]
