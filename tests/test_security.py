@@ -81,6 +81,11 @@ HOSTILE = {
                          "outside the source directory", [SECRET]),
     "meta": ("```{eval-rst}\n.. meta::\n   :http-equiv=refresh: 0; url=https://example.invalid/meta\n```\n",
              "<meta> tags are not allowed", ["example.invalid/meta"]),
+    # A whole notice: MyST's settings for the page in its front matter.
+    "front-matter-myst": (NOTICE_FRONT_MATTER[: -len("---\n")] + (
+        'myst:\n  html_meta:\n    "http-equiv=refresh": "0; url=https://example.invalid/'
+        'payload-front-matter"\n---\n\n# A Notice\n\nText.\n'),
+        "front matter may not hold 'myst'", ["payload-front-matter"]),
     "math": ("```{math}\nx^2\n```\n", "math is not allowed", ["tex-mml-chtml"]),
     # 2. Link schemes.
     "md-http": ("See [the page](http://example.invalid/payload-md-http).\n", "a link to http:",
@@ -129,6 +134,9 @@ LINE_IN_BODY = {"heading-zero-width": 1, "nested-list": 10, "nested-quote": 37,
                 "rst-javascript": 2, "rst-data": 2, "rst-file": 2, "rst-http": 2,
                 "rst-other-scheme": 2}
 
+# The same for a whole notice: the line of its front matter's `myst`.
+LINE_IN_NOTICE = {"front-matter-myst": NOTICE_FRONT_MATTER.count("\n")}
+
 # The PDF of a notice renders no images yet: the picture is on the home page.
 GOOD_HOME = HOME_PAGE + "\n![A picture](example/picture.png)\n"
 GOOD_BODY = """\
@@ -157,11 +165,14 @@ def navigation(paths: list[str]) -> str:
 
 
 def notice(body: str) -> str:
-    return NOTICE_FRONT_MATTER + "\n# A Notice\n\n" + body
+    """A notice holding *body*, or *body* itself when it is a whole notice."""
+    return body if body.startswith("---\n") else NOTICE_FRONT_MATTER + "\n# A Notice\n\n" + body
 
 
 def body_line(case: str) -> int:
-    """The line of the notice the body's first line is on, plus LINE_IN_BODY."""
+    """The line of the notice the message names: of the body's first line, plus LINE_IN_BODY."""
+    if case in LINE_IN_NOTICE:
+        return LINE_IN_NOTICE[case]
     return notice("").count("\n") + LINE_IN_BODY.get(case, 1)
 
 
