@@ -11,7 +11,8 @@ changed, said "build succeeded". Here:
 * a build that stops half-way (killed, or an exception) leaves the record
   "unfinished", and the next build reads and writes every document, as a
   clean build would: Sphinx would otherwise keep the pages the stopped build
-  wrote, or never wrote, and the environment it had already saved;
+  wrote, or never wrote, the environment it had already saved, and the
+  search index of the build before;
 * two builds into one output directory run one after the other: the second
   waits for the first (a lock on ``<doctrees>/build.lock``, which the system
   releases when the build's process ends, killed or not).
@@ -126,6 +127,13 @@ class IncrementalBuild:
         _write(path, {"finished": False})
         self.warnings = _WarnedDocuments(app)
         stdlib_logging.getLogger("sphinx").addHandler(self.warnings)
+        if not last.get("finished"):
+            # Every page is written again: the search index starts afresh too,
+            # not from the one an earlier build left (Sphinx keeps the words of
+            # changed titles in it).
+            index = getattr(app.builder, "searchindex_filename", None)
+            if index:
+                (Path(app.outdir) / index).unlink(missing_ok=True)
         if not last.get("finished") or last.get("elsewhere"):
             again = set(env.found_docs)
         else:

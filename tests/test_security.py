@@ -465,6 +465,12 @@ def interruptible_project(root: Path) -> Path:
 def test_interrupted_build_then_build_is_a_clean_build(tmp_path):
     source = interruptible_project(tmp_path / "source")
     outdir = tmp_path / "out"
+    notice_0 = source / "example" / "Notice-0.md"
+    notice_0.write_text(notice_0.read_text().replace("# A Notice", "# A Zebra Notice"))
+    assert sphinx_build(source, outdir).returncode != 0
+    # An edit that takes a word out of the search index, then a build stopped
+    # while it writes the pages.
+    notice_0.write_text(notice_0.read_text().replace("# A Zebra Notice", "# A Renamed Notice"))
     process = sphinx_process(source, outdir)
     try:
         read_until(process, "writing output... [")
