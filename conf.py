@@ -25,12 +25,32 @@ extensions = [
     "policy_sphinx_extensions.not_found_page",
     "policy_sphinx_extensions.linked_files",
     "policy_sphinx_extensions.sitemap",
+    "policy_sphinx_extensions.sources",
+    "policy_sphinx_extensions.source_files",
+    "policy_sphinx_extensions.page_structure",
+    "policy_sphinx_extensions.incremental",
 ]
 
 root_doc = "index"
 source_suffix = {".md": "markdown"}
 exclude_patterns = ["_data"]
 templates_path = [str(Path(__file__).parent / "_templates")]
+
+# --- What a pull request's sources can do (README: Security) ---------------
+# Sources are text: policy_sphinx_extensions/sources.py forces docutils'
+# file_insertion_enabled and raw_enabled off (no include, literalinclude,
+# :file:/:url:, raw) and fails raw HTML, <meta>, math (MathJax from a CDN),
+# and images or downloads outside source/ or of a type that runs script.
+# suppress_warnings may not name the policy or docutils warnings.
+# Links: only these schemes, and links into the site; any other fails the
+# build with its file and line. MyST makes external links of these alone.
+policy_link_schemes = ["https", "mailto"]
+myst_url_schemes = ["https", "mailto"]
+# Source files (policy_sphinx_extensions/source_files.py): no symbolic links
+# under source/ or _static/, names of letters, digits and . _ - /, one source
+# per page, and at most this many bytes each.
+policy_max_source_bytes = 1_000_000
+# --- end of the safety settings ---------------------------------------------
 
 # Strict references: every cross-reference must resolve.
 nitpicky = True

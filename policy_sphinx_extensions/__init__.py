@@ -12,6 +12,13 @@ not_found_page  the 404 page's home link, at any address
 labels      a MyST label keeps its id as written: how a renamed heading keeps its address
 linked_files  files the pages link (a form, a report), published at their own path
 sitemap     sitemap.xml: every page at its live address
+sources     sources are text: no file read or URL fetched, no raw HTML, links
+            https:, mailto: or into the site (README: Security)
+source_files  the files a build reads and publishes: no links, plain names,
+            a size limit, one source per page
+page_structure  headings with visible text, nesting Markdown keeps
+incremental an incremental build says what a clean build would; one build
+            at a time per output
 
 Shared by them, not extensions themselves:
 

@@ -1,0 +1,162 @@
+"""An incremental build says what a clean build would: failed stays failed.
+
+Sphinx re-reads only the documents that changed, and warns only about what
+it reads or writes: after a failed build, the same build run again, nothing
+changed, said "build succeeded". Here:
+
+* every warning of a build is traced to its document (its location); the
+  next build reads and writes those documents again, so each warning comes
+  back as it was, from the code that found it. A warning that names no
+  document (a data file, a setting) makes the next build read everything;
+* a build that stops half-way (killed, or an exception) leaves the record
+  "unfinished", and the next build reads and writes every document, as a
+  clean build would: Sphinx would otherwise keep the pages the stopped build
+  wrote, or never wrote, the environment it had already saved, and the
+  search index of the build before;
+* two builds into one output directory run one after the other: the second
+  waits for the first (a lock on ``<doctrees>/build.lock``, which the system
+  releases when the build's process ends, killed or not).
+
+The record is ``<doctrees>/incremental.json``, beside the pickled environment;
+it is written before the first document is read and when the build ends.
+Why our own: Sphinx keeps no record of warnings between builds, and its
+``-E`` (read everything) is for the person at the keyboard to choose.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging as stdlib_logging
+import os
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.logging import get_node_location, is_suppressed_warning
+
+logger = logging.getLogger(__name__)
+
+RECORD = "incremental.json"
+LOCK = "build.lock"
+_LINE = re.compile(r":\d*$")
+
+
+def _write(path: Path, record: dict) -> None:
+    # Whole or not at all, even if the build is killed while writing it.
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(record), encoding="utf-8")
+    os.replace(partial, path)
+
+
+class _WarnedDocuments(stdlib_logging.Handler):
+    """Collects the documents Sphinx's warnings name while a build runs."""
+
+    def __init__(self, app: Sphinx) -> None:
+        super().__init__(stdlib_logging.WARNING)
+        self.env = app.env
+        self.suppressed = app.config.suppress_warnings
+        self.documents: set[str] = set()
+        self.elsewhere = False
+
+    def emit(self, record: stdlib_logging.LogRecord) -> None:
+        if is_suppressed_warning(getattr(record, "type", ""), getattr(record, "subtype", ""),
+                                 self.suppressed):
+            return
+        docname = self._docname(getattr(record, "location", None))
+        if docname is None:
+            self.elsewhere = True
+        else:
+            self.documents.add(docname)
+
+    def _docname(self, location) -> str | None:
+        # Sphinx's own handlers rewrite the location in place into
+        # "path:line", so any of its forms may arrive here.
+        if isinstance(location, tuple):
+            return location[0] if location[0] in self.env.found_docs else None
+        if isinstance(location, nodes.Node):
+            location = get_node_location(location)
+        if not location:
+            return None
+        if location in self.env.found_docs:
+            return location
+        return self.env.path2doc(_LINE.sub("", location))
+
+
+class IncrementalBuild:
+    """The lock and the record of one Sphinx application (the live preview builds many times)."""
+
+    def __init__(self) -> None:
+        self.lock_file = None
+        self.warnings: _WarnedDocuments | None = None
+
+    def _record_path(self, app: Sphinx) -> Path:
+        return Path(app.doctreedir) / RECORD
+
+    def lock(self, app: Sphinx, *args) -> None:
+        if self.lock_file is not None:
+            return
+        path = Path(app.doctreedir) / LOCK
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock_file = path.open("a")
+        # A POSIX lock, not flock(): it belongs to this process alone, so a
+        # child process left behind by a killed build does not keep it.
+        try:
+            fcntl.lockf(self.lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            logger.info(f"another build is writing {app.outdir}: waiting for it to finish")
+            fcntl.lockf(self.lock_file, fcntl.LOCK_EX)
+
+    def unlock(self) -> None:
+        if self.lock_file is not None:
+            self.lock_file.close()  # closing releases the lock
+            self.lock_file = None
+
+    def outdated(self, app: Sphinx, env, added, changed, removed) -> list[str]:
+        """Documents to read again: those that warned last time, or all."""
+        self.lock(app)
+        path = self._record_path(app)
+        try:
+            last = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:  # the first build, or one without this extension
+            last = {"finished": True, "documents": [], "elsewhere": False}
+        except ValueError:
+            last = {"finished": False}
+        _write(path, {"finished": False})
+        self.warnings = _WarnedDocuments(app)
+        stdlib_logging.getLogger("sphinx").addHandler(self.warnings)
+        if not last.get("finished"):
+            # Every page is written again: the search index starts afresh too,
+            # not from the one an earlier build left (Sphinx keeps the words of
+            # changed titles in it).
+            index = getattr(app.builder, "searchindex_filename", None)
+            if index:
+                (Path(app.outdir) / index).unlink(missing_ok=True)
+        if not last.get("finished") or last.get("elsewhere"):
+            again = set(env.found_docs)
+        else:
+            again = set(last.get("documents", [])) & env.found_docs
+        return sorted(again)
+
+    def finished(self, app: Sphinx, exception: Exception | None) -> None:
+        if self.warnings is not None:
+            stdlib_logging.getLogger("sphinx").removeHandler(self.warnings)
+            if exception is None:
+                _write(self._record_path(app), {
+                    "finished": True,
+                    "documents": sorted(self.warnings.documents),
+                    "elsewhere": self.warnings.elsewhere,
+                })
+            self.warnings = None
+        self.unlock()
+
+
+def setup(app: Sphinx) -> dict:
+    build = IncrementalBuild()
+    # Before the saved environment is loaded, so no build reads it half-written.
+    app.connect("config-inited", build.lock)
+    app.connect("env-get-outdated", build.outdated)
+    app.connect("build-finished", build.finished)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,508 @@
+"""Hostile sources: the build fails naming file:line, and nothing of the payload is published.
+
+Two tiny projects are built once for the module: HOSTILE holds one hostile
+notice per case, GOOD the good input beside each. A page of the hostile
+project that includes a file outside the source directory, fetches a URL,
+writes HTML or links to ``javascript:`` must fail the build at its line, and
+the payload (the outside file's contents, the script, the URL) must be in no
+file of its output; the good project builds and shows its content.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import http.server
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import unicodedata
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from conftest import (
+    HOME_PAGE,
+    NOTICE_FRONT_MATTER,
+    PROJECT_FILES,
+    ROOT,
+    STRICT,
+    sphinx_build,
+    write_project,
+)
+
+from policy_sphinx_extensions.page_structure import has_visible_text, invisible_characters
+from policy_sphinx_extensions.sources import link_problem, url_scheme
+
+SECRET = "SECRET-OF-THE-BUILD-MACHINE-7f3a"
+# The PDFs are rendered from the pages checked here: only the interrupted
+# build renders them, so that it is killed while it writes.
+NO_PDF = ("-D", "policy_pdf_publish=0")
+SERVER = "http://127.0.0.1:{port}"
+
+# id: (notice body, what the message says, strings that must be in no built file).
+# "{server}" is a server on 127.0.0.1 that must receive no request.
+HOSTILE = {
+    # 1. Sources are text.
+    "include": ("```{include} ../../secret.txt\n```\n", 'Directive "include" disabled', [SECRET]),
+    "rst-include": ("```{eval-rst}\n.. include:: ../../secret.txt\n```\n",
+                    '"include" directive disabled', [SECRET]),
+    "literalinclude": ("```{literalinclude} ../../secret.txt\n```\n", "File insertion disabled",
+                       [SECRET]),
+    "raw-file": ("```{eval-rst}\n.. raw:: html\n   :file: ../../secret.txt\n```\n",
+                 '"raw" directive disabled', [SECRET]),
+    "raw-url": ("```{eval-rst}\n.. raw:: html\n   :url: {server}/payload-raw-url\n```\n",
+                '"raw" directive disabled', ["payload-raw-url"]),
+    "csv-file": ("```{eval-rst}\n.. csv-table:: Table\n   :file: ../../secret.txt\n```\n",
+                 "File and URL access deactivated", [SECRET]),
+    "csv-url": ("```{eval-rst}\n.. csv-table:: Table\n   :url: {server}/payload-csv-url\n```\n",
+                "File and URL access deactivated", ["payload-csv-url"]),
+    "raw-directive": ("```{eval-rst}\n.. raw:: html\n\n   <script>alert('payload-raw-directive')</script>\n```\n",
+                      '"raw" directive disabled', ["payload-raw-directive"]),
+    "html-block": ("<div onclick=\"alert('payload-html-block')\">Text</div>\n",
+                   "raw HTML is not allowed", ["payload-html-block"]),
+    "html-inline": ("Text <img src=x onerror=\"alert('payload-html-inline')\"> here.\n",
+                    "raw HTML is not allowed", ["payload-html-inline"]),
+    "html-comment": ("<!-- payload-html-comment -->\n", "raw HTML is not allowed", ["payload-html-comment"]),
+    "image-outside": ("![A picture](../../secret.png)\n", "outside the source directory",
+                      [SECRET]),
+    "image-remote": ("![A picture]({server}/payload-image-remote.png)\n",
+                     "is not a file of the source directory", ["payload-image-remote"]),
+    "image-data": ("![A picture](data:image/png;base64,aW1hZ2UtZGF0YQ==)\n",
+                   "is not a file of the source directory", ["aW1hZ2UtZGF0YQ"]),
+    "image-svg": ("![A picture](evil.svg)\n", "may not be published: only", ["payload-svg"]),
+    "download-html": ("```{eval-rst}\n:download:`the page <evil.html>`\n```\n",
+                      "may not be published: only", ["payload-download-html"]),
+    "download-outside": ("```{eval-rst}\n:download:`the file <../../secret.txt>`\n```\n",
+                         "outside the source directory", [SECRET]),
+    "meta": ("```{eval-rst}\n.. meta::\n   :http-equiv=refresh: 0; url=https://example.invalid/meta\n```\n",
+             "<meta> tags are not allowed", ["example.invalid/meta"]),
+    # A whole notice: MyST's settings for the page in its front matter.
+    "front-matter-myst": (NOTICE_FRONT_MATTER[: -len("---\n")] + (
+        'myst:\n  html_meta:\n    "http-equiv=refresh": "0; url=https://example.invalid/'
+        'payload-front-matter"\n---\n\n# A Notice\n\nText.\n'),
+        "front matter may not hold 'myst'", ["payload-front-matter"]),
+    "math": ("```{math}\nx^2\n```\n", "math is not allowed", ["tex-mml-chtml"]),
+    # 2. Link schemes.
+    "md-http": ("See [the page](http://example.invalid/payload-md-http).\n", "a link to http:",
+                ["payload-md-http"]),
+    # The address stays as the link's text, and is no link.
+    "md-autolink-http": ("See <http://example.invalid/payload-md-autolink>.\n", "a link to http:",
+                         ['href="http://example.invalid']),
+    "md-javascript": ("See [the page](javascript:alert('payload-md-js')).\n",
+                      "Markdown makes no link to javascript:", ['href="javascript:alert']),
+    "md-data": ("See [the page](data:text/html;base64,bWQtZGF0YQ==).\n",
+                "Markdown makes no link to data:", ['href="data:text/html']),
+    "md-file": ("See [the page](file:///etc/hostname).\n", "Markdown makes no link to file:",
+                ['href="file']),
+    "md-other-host": ("See [the page](//example.invalid/payload-md-other-host).\n",
+                      "a link to another host", ["payload-md-other-host"]),
+    "rst-javascript": ("```{eval-rst}\nSee `the page <javascript:alert('payload-rst-js')>`_.\n```\n",
+                       "a link to javascript:", ["payload-rst-js"]),
+    "rst-data": ("```{eval-rst}\nSee `the page <data:text/html,payload-rst-data>`_.\n```\n",
+                 "a link to data:", ["payload-rst-data"]),
+    "rst-file": ("```{eval-rst}\nSee `the page <file:///etc/hostname#payload-rst-file>`_.\n```\n",
+                 "a link to file:", ["payload-rst-file"]),
+    "rst-http": ("```{eval-rst}\nSee `the page <http://example.invalid/payload-rst-http>`_.\n```\n",
+                 "a link to http:", ["payload-rst-http"]),
+    "rst-other-scheme": ("```{eval-rst}\nSee `the page <ftp://example.invalid/payload-rst-ftp>`_.\n```\n",
+                         "a link to ftp:", ["payload-rst-ftp"]),
+    # 5. Invisible heading ids.
+    "heading-invisible": ("## \u200b\n\nHidden.\n\n## 1. INFORMATION WE COLLECT\n\nText.\n",
+                          "a heading with no visible text", []),
+    "heading-empty": ("##\n\nHidden.\n\n## 1. INFORMATION WE COLLECT\n\nText.\n",
+                      "a heading with no visible text", []),
+    "heading-zero-width": (("## \u200b1. INFORMATION WE COLLECT\n\nHidden.\n\n"
+                            "## 1. INFORMATION WE COLLECT\n\nText.\n"),
+                           "holds an invisible character (U+200B ZERO WIDTH SPACE)", []),
+    # 6. No silent loss.
+    "nested-list": ("".join("  " * depth + f"- item {depth}\n" for depth in range(60)),
+                    "nested too deep to be shown", []),
+    "nested-quote": ("".join("> " * depth + f"quote {depth}\n\n" for depth in range(1, 21)),
+                     "nested too deep to be shown", []),
+}
+
+# The line of each hostile case's notice the message names (1 is the notice's
+# first line), when it is not the first line of the body.
+LINE_IN_BODY = {"heading-zero-width": 1, "nested-list": 10, "nested-quote": 37,
+                "meta": 2, "raw-file": 2, "raw-url": 2, "csv-file": 2, "csv-url": 2,
+                "rst-include": 2, "raw-directive": 2, "download-outside": 2, "download-html": 2,
+                "rst-javascript": 2, "rst-data": 2, "rst-file": 2, "rst-http": 2,
+                "rst-other-scheme": 2}
+
+# The same for a whole notice: the line of its front matter's `myst`.
+LINE_IN_NOTICE = {"front-matter-myst": NOTICE_FRONT_MATTER.count("\n")}
+
+# The PDF of a notice renders no images yet: the picture is on the home page.
+GOOD_HOME = HOME_PAGE + "\n![A picture](example/picture.png)\n"
+GOOD_BODY = """\
+## 1. INFORMATION WE COLLECT
+
+A paragraph with a hard line break\\
+after it, [a web page](https://example.com/good-https), [an address](mailto:privacy@example.com),
+[a section](#1-information-we-collect) and [the home page](/index.md).
+
+```{eval-rst}
+See `the rst page <https://example.com/good-rst>`_ and :download:`the data <data.csv>`.
+```
+
+""" + "".join("  " * depth + f"- good item {depth}\n" for depth in range(9)) + "\n" + "".join(
+    "> " * depth + f"good quote {depth}\n\n" for depth in range(1, 19))
+
+# A 1x1 PNG.
+PICTURE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+
+
+def navigation(paths: list[str]) -> str:
+    return "live_site: https://policies.python.org/\nnav:\n" + "".join(
+        f"  - title: {path}\n    path: {path}\n" for path in paths)
+
+
+def notice(body: str) -> str:
+    """A notice holding *body*, or *body* itself when it is a whole notice."""
+    return body if body.startswith("---\n") else NOTICE_FRONT_MATTER + "\n# A Notice\n\n" + body
+
+
+def body_line(case: str) -> int:
+    """The line of the notice the message names: of the body's first line, plus LINE_IN_BODY."""
+    if case in LINE_IN_NOTICE:
+        return LINE_IN_NOTICE[case]
+    return notice("").count("\n") + LINE_IN_BODY.get(case, 1)
+
+
+def built_files_holding(outdir: Path, needle: str) -> list[str]:
+    """Every published file of *outdir* that holds *needle*."""
+    return sorted(str(path.relative_to(outdir)) for path in outdir.rglob("*")
+                  if path.is_file() and ".doctrees" not in path.parts
+                  and needle.encode() in path.read_bytes())
+
+
+class Requests(http.server.BaseHTTPRequestHandler):
+    seen: ClassVar[list[str]] = []
+
+    def do_GET(self):
+        self.seen.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"fetched-" + self.path.encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A server on 127.0.0.1 recording every request; the builds must make none."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Requests)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield SERVER.format(port=httpd.server_address[1]), Requests.seen
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory, server):
+    root = tmp_path_factory.mktemp("hostile")
+    (root / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    (root / "secret.png").write_bytes(PICTURE + SECRET.encode())
+    files = {f"cases/{case}.md": notice(body.replace("{server}", server[0]))
+             for case, (body, _, _) in HOSTILE.items()}
+    files["index.md"] = HOME_PAGE
+    files["_data/navigation.yaml"] = navigation([f"cases/{case}" for case in HOSTILE])
+    # Files of the source directory that would run script on the site's address.
+    files["cases/evil.svg"] = ('<svg xmlns="http://www.w3.org/2000/svg">'
+                               "<script>alert('payload-svg')</script></svg>\n")
+    files["cases/evil.html"] = "<script>alert('payload-download-html')</script>\n"
+    build = sphinx_build(write_project(root / "source", files), root / "out", "dirhtml", *NO_PDF)
+    return build, server[1]
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory):
+    root = tmp_path_factory.mktemp("good")
+    source = write_project(root / "source", {
+        "index.md": GOOD_HOME,
+        "example/Notice.md": notice(GOOD_BODY),
+        "example/data.csv": "a,b\n",
+        # Exactly at the size limit.
+        "_data/large.txt": "x" * 1_000_000,
+    })
+    (source / "example" / "picture.png").write_bytes(PICTURE)
+    return sphinx_build(source, root / "out", "dirhtml", *NO_PDF)
+
+
+def test_good_sources_build_and_show_everything(good):
+    assert good.returncode == 0, good.output
+    page = good.page("example/Notice")
+    assert 'id="1-information-we-collect"' in page
+    # docutils writes addresses cloaked (mailto:privacy&#37;&#52;&#48;...).
+    for href in ('href="https://example.com/good-https"', 'href="mailto:privacy',
+                 'href="#information-we-collect"', 'href="https://example.com/good-rst"'):
+        assert href in page
+    assert "hard line break<br />" in page
+    assert (good.outdir / "_images" / "picture.png").read_bytes() == PICTURE
+    assert list((good.outdir / "_downloads").rglob("data.csv"))
+    assert all(f"good item {depth}" in page for depth in range(9))
+    assert all(f"good quote {depth}" in page for depth in range(1, 19))
+
+
+def test_hostile_build_fails(hostile):
+    build, _ = hostile
+    assert build.returncode != 0
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_hostile_source_fails_at_its_line(hostile, case):
+    build, _ = hostile
+    message = HOSTILE[case][1]
+    location = f"cases/{case}.md:{body_line(case)}: "
+    lines = [line for line in build.output.splitlines() if location in line]
+    assert any(message in line for line in lines), (location, message, build.output)
+
+
+@pytest.mark.parametrize("case", [case for case in HOSTILE if HOSTILE[case][2]])
+def test_payload_reaches_no_built_file(hostile, case):
+    build, _ = hostile
+    for needle in HOSTILE[case][2]:
+        assert built_files_holding(build.outdir, needle) == []
+
+
+def test_nothing_is_fetched(hostile):
+    _, requests = hostile
+    assert requests == []
+
+
+def test_url_schemes_as_browsers_read_them():
+    assert url_scheme("https://example.com/") == "https"
+    assert url_scheme(" JaVa\tScRiPt:alert(1)") == "javascript"
+    assert url_scheme("\x01java\nscript:alert(1)") == "javascript"
+    assert url_scheme("../Privacy-Notice/#1-information") is None
+    allowed = ["https", "mailto"]
+    assert link_problem("https://example.com/", allowed) is None
+    assert link_problem("mailto:privacy@example.com", allowed) is None
+    assert link_problem("/python.org/Privacy-Notice/", allowed) is None
+    assert link_problem("#1-information-we-collect", allowed) is None
+    for bad in ("http://example.com/", "javascript:alert(1)", "vbscript:x", "data:text/html,x",
+                "file:///etc/passwd", "//example.com/", "\\\\example.com\\x", "/\\example.com"):
+        assert link_problem(bad, allowed), bad
+
+
+def test_invisible_characters():
+    assert not has_visible_text("\u200b \u2060\ufeff\u3164")
+    assert not has_visible_text("")
+    assert has_visible_text("1. INFORMATION WE COLLECT")
+    assert has_visible_text("Caf\u0065\u0301")  # an accent written as a combining mark
+    assert [unicodedata.name(char) for char in invisible_characters("a\u200bb\u00adc")] == [
+        "ZERO WIDTH SPACE", "SOFT HYPHEN"]
+    assert invisible_characters("Privacy\u00a0Notice") == []
+
+
+# 3 and 4. The source tree: names, sizes, one source per page, no links.
+
+def test_unsafe_source_tree_stops_the_build(tmp_path):
+    (tmp_path / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    source = write_project(tmp_path / "source", {
+        "index.md": HOME_PAGE,
+        "example/Notice.md": notice("Text.\n"),
+        "example/Notice/index.md": notice("The same page again.\n"),
+        'example/a"><script>alert(1)</script>.md': notice("Text.\n"),
+        "_data/large.txt": "x" * 1_000_001,
+        "example/-rf.md": notice("Text.\n"),
+    })
+    (source / "example" / "leak.md").symlink_to(tmp_path / "secret.txt")
+    (source / "_data" / "outside").symlink_to(tmp_path, target_is_directory=True)
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
+    assert build.returncode != 0
+    expected = [
+        ('example/a"><script>alert(1)</script>.md:1: ERROR: the name', "may hold only letters"),
+        ("_data/large.txt:1: ERROR: ", "1,000,001 bytes, over the limit of 1,000,000"),
+        ("example/-rf.md:1: ERROR: the name", "no part of it may start with '-'"),
+        ("example/leak.md:1: ERROR: ", "a symbolic link"),
+        ("_data/outside:1: ERROR: ", "a symbolic link"),
+        ("example/Notice.md:1: ERROR: ", ("two sources for the page /example/Notice/: "
+         f"{source}/example/Notice.md and {source}/example/Notice/index.md")),
+    ]
+    for location, message in expected:
+        assert any(location in line and message in line for line in build.output.splitlines()), (
+            location, build.output)
+    assert "Build stopped: the files named above may not be built" in build.output
+    assert not list(build.outdir.rglob("*.html"))
+    assert built_files_holding(build.outdir, SECRET) == []
+
+
+def own_configuration(root: Path) -> Path:
+    """A copy of the project's configuration (conf.py, extensions, _static, _templates)."""
+    root.mkdir()
+    for name in PROJECT_FILES:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(ROOT / name, root / name)
+    return root
+
+
+def test_link_or_script_under_static_stops_the_build(tmp_path, good):
+    (tmp_path / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    confdir = own_configuration(tmp_path / "project")
+    (confdir / "_static" / "leak.css").symlink_to(tmp_path / "secret.txt")
+    (confdir / "_static" / "page.html").write_text("<script>alert(1)</script>\n")
+    (confdir / "_static" / "theme.css_t").write_text("{{ config.__class__ }}\n")
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                 "example/Notice.md": notice("Text.\n")})
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir), *NO_PDF)
+    assert build.returncode != 0
+    assert f"{confdir}/_static/leak.css:1: ERROR: a symbolic link" in build.output
+    for name, suffix in (("page.html", ".html"), ("theme.css_t", ".css_t")):
+        assert f"{confdir}/_static/{name}:1: ERROR: a {suffix} file may not be published" in (
+            build.output)
+    assert not list(build.outdir.rglob("*.html"))
+    assert built_files_holding(build.outdir, SECRET) == []
+    # Beside it, the good build published the stylesheets of _static.
+    assert (good.outdir / "_static" / "policies.css").is_file()
+
+
+def test_docutils_conf_may_not_turn_file_insertion_back_on(tmp_path):
+    confdir = own_configuration(tmp_path / "project")
+    (confdir / "docutils.conf").write_text("[general]\nfile_insertion_enabled: true\n")
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                 "example/Notice.md": notice("Text.\n")})
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir), *NO_PDF)
+    assert build.returncode != 0
+    assert ("example/Notice.md: ERROR: docutils setting file_insertion_enabled is True"
+            in build.output)
+
+
+def test_suppress_warnings_may_not_hide_the_checks(project):
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")},
+                    "dirhtml", "-D", "suppress_warnings=policy.raw", *NO_PDF)
+    assert build.returncode != 0
+    assert "suppress_warnings may not hide 'policy.raw'" in build.output
+
+
+# 7. A failed build stays failed; an interrupted one leaves nothing behind; one build at a time.
+
+def problems(output: str) -> list[str]:
+    return sorted(line for line in output.splitlines() if ": ERROR: " in line or ": WARNING: " in line)
+
+
+def published(outdir: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(outdir)): path.read_bytes() for path in outdir.rglob("*")
+            if path.is_file() and ".doctrees" not in path.parts}
+
+
+def test_failed_build_fails_again_until_fixed(tmp_path):
+    source = write_project(tmp_path / "source", {
+        "index.md": HOME_PAGE,
+        # Found while reading, and while writing (references are resolved then).
+        "example/Notice.md": notice("Text <b>bold</b>.\n\nSee [a section](#no-such-section).\n"),
+    })
+    first = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
+    assert first.returncode != 0
+    assert any("raw HTML" in line for line in problems(first.output))
+    assert any("no-such-section" in line for line in problems(first.output))
+
+    again = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
+    assert again.returncode != 0
+    assert problems(again.output) == problems(first.output)
+
+    (source / "example" / "Notice.md").write_text(notice("Text.\n"), encoding="utf-8")
+    fixed = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
+    assert fixed.returncode == 0, fixed.output
+    unchanged = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
+    assert unchanged.returncode == 0, unchanged.output
+    assert "0 added, 0 changed, 0 removed" in unchanged.output
+
+
+def sphinx_process(srcdir: Path, outdir: Path, *extra: str) -> subprocess.Popen:
+    """A build whose output is read line by line while it runs."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), *STRICT, *extra,
+         str(srcdir), str(outdir)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+
+
+def kill(process: subprocess.Popen) -> None:
+    """Kill the build and every process it started, as stopping a CI job does."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def read_until(process: subprocess.Popen, text: str, seconds: float = 120) -> list[str]:
+    """The lines *process* writes up to the first holding *text*; fails after *seconds*."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout],
+                     daemon=True).start()
+    seen, deadline = [], time.monotonic() + seconds
+    while not seen or text not in seen[-1]:
+        try:
+            seen.append(lines.get(timeout=max(deadline - time.monotonic(), 0)))
+        except queue.Empty:
+            kill(process)
+            pytest.fail(f"no line with {text!r} in:\n{''.join(seen)}")
+    return seen
+
+
+def interruptible_project(root: Path) -> Path:
+    files = {"index.md": HOME_PAGE,
+             # Found while reading: a build that skipped reading again would pass.
+             "example/Notice.md": notice("Text <b>bold</b>.\n")}
+    files.update({f"example/Notice-{number}.md": notice(f"Notice {number}.\n")
+                  for number in range(3)})
+    files["_data/navigation.yaml"] = navigation(sorted(name[:-3] for name in files
+                                                       if name.startswith("example/")))
+    return write_project(root, files)
+
+
+def test_interrupted_build_then_build_is_a_clean_build(tmp_path):
+    source = interruptible_project(tmp_path / "source")
+    outdir = tmp_path / "out"
+    notice_0 = source / "example" / "Notice-0.md"
+    notice_0.write_text(notice_0.read_text().replace("# A Notice", "# A Zebra Notice"))
+    assert sphinx_build(source, outdir).returncode != 0
+    # An edit that takes a word out of the search index, then a build stopped
+    # while it writes the pages.
+    notice_0.write_text(notice_0.read_text().replace("# A Zebra Notice", "# A Renamed Notice"))
+    process = sphinx_process(source, outdir)
+    try:
+        read_until(process, "writing output... [")
+    finally:
+        kill(process)
+    assert process.returncode == -signal.SIGKILL
+
+    after = sphinx_build(source, outdir)
+    after_files = published(outdir)
+    shutil.rmtree(outdir)
+    clean = sphinx_build(source, outdir)
+    assert clean.returncode != 0
+    assert (after.returncode, problems(after.output)) == (clean.returncode, problems(clean.output))
+    assert after_files == published(outdir)
+
+
+def test_second_build_in_one_tree_waits_for_the_first(tmp_path):
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                  "example/Notice.md": notice("Text.\n")})
+    outdir = tmp_path / "out"
+    (outdir / ".doctrees").mkdir(parents=True)
+    # This test is the first build: it holds the lock a build holds.
+    with (outdir / ".doctrees" / "build.lock").open("a") as lock:
+        fcntl.lockf(lock, fcntl.LOCK_EX)
+        process = sphinx_process(source, outdir, *NO_PDF)
+        try:
+            read_until(process, "another build is writing")
+            time.sleep(1)
+            assert process.poll() is None
+            assert not list(outdir.rglob("*.html"))
+        finally:
+            fcntl.lockf(lock, fcntl.LOCK_UN)
+            output, _ = process.communicate(timeout=300)
+    assert process.returncode == 0, output
+    assert (outdir / "example" / "Notice" / "index.html").is_file()
