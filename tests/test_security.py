@@ -249,7 +249,8 @@ def test_good_sources_build_and_show_everything(good):
         assert href in page
     assert "hard line break<br />" in page
     assert (good.outdir / "_images" / "picture.png").read_bytes() == PICTURE
-    assert list((good.outdir / "_downloads").rglob("data.csv"))
+    # A download is published at its own path (policy_sphinx_extensions.linked_files).
+    assert (good.outdir / "example" / "data.csv").read_text() == "a,b\n"
     assert all(f"good item {depth}" in page for depth in range(9))
     assert all(f"good quote {depth}" in page for depth in range(1, 19))
 
