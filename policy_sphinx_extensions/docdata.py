@@ -8,9 +8,8 @@ found (``merge_domaindata``), as ``sphinx/ext/todo.py`` does. Every table of a
 forgetting and merging are the same for all of them and written once, here.
 
 Errors found while reading a document are kept with it and reported after
-every read (``env-check-consistency``), naming the file and line; a document
-with errors is read again by the next build, so an incremental build after a
-failed one fails again instead of passing on a cached document.
+every read (``env-check-consistency``), naming the file and line (and, like
+every warning, make the next build read the document again: :mod:`.incremental`).
 
 Not an extension: the extensions holding such data call :func:`register`.
 """
@@ -69,15 +68,10 @@ class DocumentData(Domain):
 
 
 def register(app: Sphinx, domain: type[DocumentData]) -> None:
-    """Add *domain*, report its errors after every read, re-read the documents
-    that have some."""
+    """Add *domain*, and report its errors after every read."""
     app.add_domain(domain)
 
     def report(app: Sphinx, env) -> None:
         env.domains[domain.name].report_errors(app)
 
-    def with_errors(app: Sphinx, env, added, changed, removed) -> list[str]:
-        return sorted(set(env.domains[domain.name].data["errors"]) - removed)
-
     app.connect("env-check-consistency", report)
-    app.connect("env-get-outdated", with_errors)

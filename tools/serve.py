@@ -84,10 +84,10 @@ class _Recorder(logging.Filter):
 class WarmBuilder:
     """Builds the site with one Sphinx application kept between builds.
 
-    Sphinx warns about a document only when it reads it, so a document with a
-    warning is read again by every build: the warnings of the last build are
-    then all there are, and fixing one elsewhere (a navigation entry, a
-    processor) makes it go.
+    Sphinx warns about a document only when it reads it; the site's
+    ``incremental`` extension reads a document with a warning again in every
+    build, so the warnings of the last build are all there are, and fixing one
+    elsewhere (a navigation entry, a processor) makes it go.
     """
 
     def __init__(self, srcdir: Path, outdir: Path) -> None:
@@ -143,15 +143,9 @@ class WarmBuilder:
         for handler in logging.getLogger("sphinx").handlers:
             if isinstance(handler, WarningStreamHandler):
                 handler.addFilter(_Recorder(self._found))
-        app.connect("env-get-outdated", self._with_problems)
         app.connect("env-before-read-docs", self._reading)
         app.connect("doctree-resolved", self._writing)
         return app
-
-    def _with_problems(self, app, env, added, changed, removed) -> list[str]:
-        # Sphinx keeps those of the documents it still finds.
-        paths = {problem.path for problem in self.problems if problem.location}
-        return [name for path in paths if (name := env.path2doc(path))]
 
     def _reading(self, app, env, docnames: list[str]) -> None:
         self._read = sorted(docnames)
