@@ -260,30 +260,3 @@ def search_results(page, phrase: str) -> list[str]:
     return page.eval_on_selector_all(
         "#search-results ul.search li a", "(links) => links.map((a) => a.href)"
     )
-
-
-# Every element's computed style, and its ::before and ::after, as one line
-# per element: two pages whose lines are equal are drawn alike. Custom
-# properties (--name) are left out: what they hold shows in the properties
-# that use them, and their own text depends on how the stylesheet was written
-# ('…' or "…"), not on what is drawn.
-_COMPUTED_STYLES = """
-() => [...document.querySelectorAll("*")].map((element, index) => {
-  const parts = [];
-  for (const pseudo of [null, "::before", "::after"]) {
-    const style = getComputedStyle(element, pseudo);
-    for (let i = 0; i < style.length; i++) {
-      if (!style[i].startsWith("--")) {
-        parts.push(style[i] + ":" + style.getPropertyValue(style[i]));
-      }
-    }
-  }
-  const classes = [...element.classList].map((c) => "." + c).join("");
-  return `${index} <${element.tagName.toLowerCase()}${classes}> ${parts.join(";")}`;
-})
-"""
-
-
-def computed_styles(page) -> list[str]:
-    """Each element's computed style (with ::before, ::after), one line per element."""
-    return page.evaluate(_COMPUTED_STYLES)

@@ -13,9 +13,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import furo
 import pytest
 
 import browser_checks as checks
@@ -24,8 +22,6 @@ from tools.site_browser import VARIANTS, keep_on_site, page_paths, serve
 NOTICE = "python.org/Privacy-Notice/"
 # An address with no page, some folders deep: the host answers with the 404 page.
 MISSING = "no/such/page/"
-# The theme's stylesheet as shipped, before the build trims it.
-FULL_STYLESHEET = Path(furo.__file__).parent / "theme" / "furo" / "static" / "styles" / "furo.css"
 
 
 @dataclass
@@ -161,61 +157,6 @@ def test_search_finds_the_notice_by_a_phrase_from_its_text(browser, base_url):
     results = checks.search_results(page, "Data Processing Addendum")
     context.close()
     assert any(result.startswith(base_url + NOTICE) for result in results), results
-
-
-@pytest.mark.parametrize("variant", VARIANTS, ids=lambda variant: variant.name)
-def test_trimmed_stylesheet_styles_every_element_as_the_full_one(browser, base_url, site, variant):
-    # Computed styles, not pictures: equal styles draw equal pages, and a
-    # picture can differ by a pixel's antialiasing from one run to the next.
-    full = FULL_STYLESHEET.read_bytes()
-
-    def styles(full_stylesheet: bool) -> dict[str, list[str]]:
-        context = browser.new_context(**variant.context_options())
-        keep_on_site(context, base_url)
-        if full_stylesheet:
-            context.route(
-                "**/_static/styles/furo.css*",
-                lambda route: route.fulfill(body=full, content_type="text/css"),
-            )
-        page = context.new_page()
-        found = {}
-        for path in page_paths(site.outdir):
-            page.goto(base_url + path, wait_until="load")
-            found[path] = checks.computed_styles(page)
-        context.close()
-        return found
-
-    trimmed, untrimmed = styles(False), styles(True)
-    differences = [
-        f"/{path}: {line[:120]}"
-        for path in trimmed
-        for line, other in zip(trimmed[path], untrimmed[path], strict=True)
-        if line != other
-    ]
-    assert differences == []
-
-
-def test_a_stylesheet_missing_rules_is_caught_by_computed_styles(browser, base_url):
-    def styles(stylesheet: bytes | None) -> list[str]:
-        context = browser.new_context()
-        keep_on_site(context, base_url)
-        if stylesheet is not None:
-            context.route(
-                "**/_static/styles/furo.css*",
-                lambda route: route.fulfill(body=stylesheet, content_type="text/css"),
-            )
-        page = context.new_page()
-        page.goto(base_url + NOTICE, wait_until="load")
-        found = checks.computed_styles(page)
-        context.close()
-        return found
-
-    # One rule left out (the sidebar's background) is enough to tell.
-    without_one_rule = FULL_STYLESHEET.read_bytes().replace(
-        b".sidebar-drawer{background:var(--color-sidebar-background);", b".sidebar-drawer{", 1
-    )
-    assert without_one_rule != FULL_STYLESHEET.read_bytes()
-    assert styles(None) != styles(without_one_rule)
 
 
 def test_search_for_words_in_no_notice_finds_nothing(browser, base_url):
