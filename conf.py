@@ -58,7 +58,11 @@ redirects = {}
 html_theme = "furo"
 html_title = "Python Software Foundation Policies"
 html_static_path = [str(Path(__file__).parent / "_static")]
-html_css_files = ["policies.css", ("print.css", {"media": "print"})]
+html_css_files = ["policies.css", ("print.css", {"media": "print"}), "search.css"]
+# The site's icon: linked from every page, and also at /favicon.ico, where
+# browsers and feed readers look for it unasked.
+html_favicon = str(Path(__file__).parent / "_static" / "favicon.ico")
+html_extra_path = [str(Path(__file__).parent / "_static" / "favicon.ico")]
 html_baseurl = "https://policies.python.org/"
 html_copy_source = False
 html_show_sourcelink = False

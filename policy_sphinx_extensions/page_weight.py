@@ -5,7 +5,8 @@ is left out (``benchmarks/page_weight.py`` measures the result):
 
 * ``pygments.css`` (syntax colours) only on pages with a code block;
 * Sphinx's search scripts (``documentation_options.js``, ``doctools.js``,
-  ``sphinx_highlight.js``) only on the search page, which runs them;
+  ``sphinx_highlight.js``) and the site's ``search.css`` only on the search
+  page, which uses them;
 * ``furo-extensions.css`` (styles for third-party Sphinx extensions this site
   does not use) on no page;
 * the site's own stylesheets (``html_static_path``) written without their
@@ -31,6 +32,7 @@ from sphinx.application import Sphinx
 SEARCH_PAGE_SCRIPTS = {"documentation_options.js", "doctools.js", "sphinx_highlight.js"}
 UNUSED_STYLESHEETS = {"styles/furo-extensions.css"}
 CODE_STYLESHEET = "pygments.css"
+SEARCH_PAGE_STYLESHEETS = {"search.css"}
 
 
 def _filename(asset) -> str:
@@ -45,6 +47,7 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
         for css in context.get("css_files", [])
         if _filename(css) not in UNUSED_STYLESHEETS
         and (has_code or _filename(css) != CODE_STYLESHEET)
+        and (pagename == "search" or _filename(css) not in SEARCH_PAGE_STYLESHEETS)
     ]
     if pagename != "search":
         context["script_files"] = [

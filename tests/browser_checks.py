@@ -138,7 +138,10 @@ def off_site_hints(found: PageAnchors, base_url: str) -> list[str]:
 
 def axe_violations(page) -> list[str]:
     """axe-core's violations of the WCAG 2.1 A/AA and best-practice rules."""
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    # Only violations are reported: axe then skips recording the details of
+    # every element that passed, which is most of its time on a page.
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                      "resultTypes": ["violations"]})
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
@@ -247,9 +250,9 @@ def broken_links(pages: dict[str, PageAnchors], base_url: str, status_of) -> lis
     return problems
 
 
-def search_results(page, phrase: str) -> list[str]:
-    """Type *phrase* in the sidebar search; the result links' addresses."""
-    field_ = page.locator("input.sidebar-search")
+def search_results(page, phrase: str, field: str = "input.sidebar-search") -> list[str]:
+    """Type *phrase* in the search *field* (the sidebar's); the result links' addresses."""
+    field_ = page.locator(field)
     field_.fill(phrase)
     field_.press("Enter")
     page.wait_for_function(

@@ -7,11 +7,11 @@ import textwrap
 
 import pytest
 from bs4 import BeautifulSoup
+from test_strict_build import notice
 
 from policy_sphinx_extensions.addresses import docname_at, page_path, page_url
 from policy_sphinx_extensions.navigation_file import load_navigation
 from policy_sphinx_extensions.yamldata import DataError
-from test_strict_build import notice
 
 GOOD = """\
 live_site: https://policies.python.org/

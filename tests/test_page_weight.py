@@ -28,10 +28,13 @@ def test_real_pages_load_no_unused_stylesheet(site):
         assert not {"pygments.css", "styles/furo-extensions.css"} & set(loaded), path
 
 
-def test_search_scripts_only_on_the_search_page(site):
+def test_search_scripts_and_styles_only_on_the_search_page(site):
     assert scripts(site.page("python.org/Privacy-Notice/")) == ["furo.js"]
     assert {"doctools.js", "documentation_options.js", "sphinx_highlight.js",
             "searchtools.js"} <= set(scripts(site.page("search/")))
+    assert "search.css" in stylesheets(site.page("search/"))
+    for path in ("", "python.org/Privacy-Notice/", "404/"):
+        assert "search.css" not in stylesheets(site.page(path)), path
 
 
 def test_code_styles_only_on_pages_with_code(project):

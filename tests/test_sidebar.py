@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import sphinx_build, write_project
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
 
 
 def notice(title: str) -> str:
