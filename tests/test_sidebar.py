@@ -1,5 +1,5 @@
-"""The sidebar, rendered once per build: links relative to each page, and every
-page kept in step with the navigation file on incremental builds."""
+"""The sidebar: links relative to each page, and every page kept in step with the
+navigation file, and with the pages there are, on incremental builds."""
 
 from __future__ import annotations
 
