@@ -168,15 +168,21 @@ def test_adding_a_source_turns_a_link_into_a_page(project):
     assert hrefs == ["example/Notice/", "elsewhere/Page/"]
 
 
-def test_page_missing_from_the_navigation_is_told_the_entry_to_add(project):
+@pytest.mark.parametrize("jobs", [(), ("-j", "2")], ids=["serial", "parallel"])
+def test_page_missing_from_the_navigation_is_told_the_entry_to_add(project, jobs):
     files = notice("Text.\n")
     files["stray/Page.md"] = files["example/Notice.md"].replace("Example Notice", "Stray: Page")
-    build = project(files)
+    others = ["other/Page", "more/A", "more/B", "more/C"]  # over 5 documents: read in parallel
+    for other in others:
+        files[f"{other}.md"] = files["example/Notice.md"].replace("Example Notice", "Other")
+    build = project(files, "dirhtml", *jobs)
     assert build.returncode != 0
     assert "stray/Page.md: WARNING: no entry of " in build.output
     assert "_data/navigation.yaml leads to this page: add one where readers should find it" in (
         build.output)
     assert "    - title: 'Stray: Page'\n      path: stray/Page\n" in build.output
+    for other in others:
+        assert f"{other}.md: WARNING: no entry of " in build.output
     assert GENERIC not in build.output
 
 
