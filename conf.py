@@ -84,7 +84,12 @@ html_static_path = [str(Path(__file__).parent / "_static")]
 html_css_files = [
     ("policies.css", {"priority": 800}),
     ("print.css", {"media": "print", "priority": 800}),
+    ("search.css", {"priority": 800}),
 ]
+# The site's icon: linked from every page, and also at /favicon.ico, where
+# browsers and feed readers look for it unasked.
+html_favicon = str(Path(__file__).parent / "_static" / "favicon.ico")
+html_extra_path = [str(Path(__file__).parent / "_static" / "favicon.ico")]
 html_baseurl = "https://policies.python.org/"
 html_copy_source = False
 html_show_sourcelink = False

@@ -1,7 +1,8 @@
 """Sphinx extensions of the PSF Policies site, one concern each.
 
 dates       each page's kind; a notice's effective date and change history
-navigation  sidebar and home-page site map from source/_data/navigation.yaml
+navigation  home-page site map and page checks from source/_data/navigation.yaml
+sidebar     the sidebar's data from the same file (set up by navigation)
 feed        change history page and Atom feed of every notice's changes
 processors  third-party processors from source/_data/processors.yaml: the notices'
             standard sentence, the processors page, processors.json
@@ -27,6 +28,8 @@ pages       the front matter rules of a page (kind, dates, changes), without Sph
 processor_registry  the processor registry's schema (source/_data/processors.yaml)
 processor_page      the processors' citations, the processors page's table, processors.json
 docdata     per-document state in a Sphinx domain, and its errors
+addresses   docname <-> URL path and URL (absolute or relative) of a page
+navigation_file  the navigation file's schema and checks
 dependents  pages made from other pages' data, rewritten only when it changes
 heading_ids the live site's heading ids (conf.py's myst_heading_slug_func)
 """

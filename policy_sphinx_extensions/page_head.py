@@ -34,7 +34,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 
 from . import docdata, yamldata
-from .navigation import Entry, docname_for
+from .addresses import docname_at
 
 NOT_A_SENTENCE = "'description' must be a non-empty sentence"
 
@@ -94,9 +94,7 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
     )
     if description is not None:
         tags.append(f'<meta name="description" content="{html.escape(description)}">')
-    docname = docname_for(
-        Entry("privacy notice", path=app.config.policy_privacy_notice), app.env.found_docs
-    )
+    docname = docname_at(app.config.policy_privacy_notice, app.env.found_docs)
     if docname is not None:
         # context["pathto"] gives absolute links on the 404 page, relative ones elsewhere.
         href = context["pathto"](docname)

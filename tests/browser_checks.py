@@ -138,7 +138,10 @@ def off_site_hints(found: PageAnchors, base_url: str) -> list[str]:
 
 def axe_violations(page) -> list[str]:
     """axe-core's violations of the WCAG 2.1 A/AA and best-practice rules."""
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    # Only violations are reported: axe then skips recording the details of
+    # every element that passed, which is most of its time on a page.
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                      "resultTypes": ["violations"]})
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
@@ -247,9 +250,9 @@ def broken_links(pages: dict[str, PageAnchors], base_url: str, status_of) -> lis
     return problems
 
 
-def search_results(page, phrase: str) -> list[str]:
-    """Type *phrase* in the sidebar search; the result links' addresses."""
-    field_ = page.locator("input.sidebar-search")
+def search_results(page, phrase: str, field: str = "input.sidebar-search") -> list[str]:
+    """Type *phrase* in the search *field* (the sidebar's); the result links' addresses."""
+    field_ = page.locator(field)
     field_.fill(phrase)
     field_.press("Enter")
     page.wait_for_function(
@@ -260,30 +263,3 @@ def search_results(page, phrase: str) -> list[str]:
     return page.eval_on_selector_all(
         "#search-results ul.search li a", "(links) => links.map((a) => a.href)"
     )
-
-
-# Every element's computed style, and its ::before and ::after, as one line
-# per element: two pages whose lines are equal are drawn alike. Custom
-# properties (--name) are left out: what they hold shows in the properties
-# that use them, and their own text depends on how the stylesheet was written
-# ('…' or "…"), not on what is drawn.
-_COMPUTED_STYLES = """
-() => [...document.querySelectorAll("*")].map((element, index) => {
-  const parts = [];
-  for (const pseudo of [null, "::before", "::after"]) {
-    const style = getComputedStyle(element, pseudo);
-    for (let i = 0; i < style.length; i++) {
-      if (!style[i].startsWith("--")) {
-        parts.push(style[i] + ":" + style.getPropertyValue(style[i]));
-      }
-    }
-  }
-  const classes = [...element.classList].map((c) => "." + c).join("");
-  return `${index} <${element.tagName.toLowerCase()}${classes}> ${parts.join(";")}`;
-})
-"""
-
-
-def computed_styles(page) -> list[str]:
-    """Each element's computed style (with ::before, ::after), one line per element."""
-    return page.evaluate(_COMPUTED_STYLES)

@@ -1,7 +1,8 @@
 """Every page of the real site in headless Chromium, as readers see it.
 
 The site (built once by the ``site`` fixture) is served on 127.0.0.1 and each
-page is opened at desktop and phone width, in light and dark mode. Nothing may
+page is opened once at desktop and once at phone width, in one browser, and
+checked in light and dark mode. Nothing may
 be fetched from another host; axe-core finds no violation; nothing runs off
 the side of a phone; the keyboard's focus is always visible and the skip link
 works; every link into the site reaches a page and an element; the search
@@ -13,34 +14,30 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import furo
-import pytest
 
 import browser_checks as checks
-from tools.site_browser import VARIANTS, keep_on_site, page_paths, serve
+import pytest
+
+from tools.site_browser import COLOR_SCHEMES, VIEWPORTS, keep_on_site, page_paths, serve
 
 NOTICE = "python.org/Privacy-Notice/"
 # An address with no page, some folders deep: the host answers with the 404 page.
 MISSING = "no/such/page/"
-# The theme's stylesheet as shipped, before the build trims it.
-FULL_STYLESHEET = Path(furo.__file__).parent / "theme" / "furo" / "static" / "styles" / "furo.css"
 
 
 @dataclass
 class Visit:
-    """What one page showed in one variant."""
+    """What one page showed at one width, in both colour schemes."""
 
     path: str
     status: int
     title: str
     refused: list[str]
     failed: list[str]
-    anchors: checks.PageAnchors
-    axe: list[str]
-    overflow: list[str]
-    skip_link: list[str]
+    axe: list[str] = field(default_factory=list)
+    anchors: checks.PageAnchors | None = None
+    overflow: list[str] = field(default_factory=list)
+    skip_link: list[str] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)
 
 
@@ -50,7 +47,16 @@ def base_url(site):
         yield url
 
 
-def _visit(context, refused: list[str], base_url: str, path: str) -> Visit:
+def _visit(context, refused: list[str], base_url: str, path: str, first: bool) -> Visit:
+    """Open *path* once and run on it each check in the variants it can differ in.
+
+    The colour schemes differ in colours only, which axe's contrast rules see:
+    axe runs in each scheme, switched on the open page. Layout, focus and the
+    skip link differ with the width (one context each), not with the colours.
+    Links and ids are the same at every width: they are read at the *first*.
+    The missing address shows the 404 page, which is checked at its own
+    address: here only what differs at depth (status, resources, links).
+    """
     page = context.new_page()
     failed: list[str] = []
     page.on(
@@ -61,43 +67,52 @@ def _visit(context, refused: list[str], base_url: str, path: str) -> Visit:
     )
     first_refused = len(refused)
     response = page.goto(base_url + path, wait_until="load")
-    visit = Visit(
-        path=path,
-        status=response.status,
-        title=page.title(),
-        refused=refused[first_refused:],
-        failed=failed,
-        anchors=checks.anchors(page),
-        axe=checks.axe_violations(page),
-        overflow=checks.horizontal_overflow(page),
-        skip_link=checks.skip_link_problems(page),
-    )
-    page.reload(wait_until="load")
-    visit.focus = checks.focus_problems(page)
-    visit.refused += refused[first_refused + len(visit.refused):]
+    visit = Visit(path=path, status=response.status, title=page.title(), refused=[],
+                  failed=failed)
+    if first:
+        visit.anchors = checks.anchors(page)
+    if path != MISSING:
+        for scheme in COLOR_SCHEMES:
+            page.emulate_media(color_scheme=scheme)
+            visit.axe += [f"({scheme}) {problem}" for problem in checks.axe_violations(page)]
+        page.emulate_media(color_scheme=COLOR_SCHEMES[0])
+        visit.overflow = checks.horizontal_overflow(page)
+        visit.skip_link = checks.skip_link_problems(page)
+        page.reload(wait_until="load")  # Tab from the top of the page again
+        visit.focus = checks.focus_problems(page)
+    visit.refused = refused[first_refused:]
     page.close()
     return visit
 
 
-@pytest.fixture(scope="session", params=VARIANTS, ids=lambda variant: variant.name)
-def visits(request, browser, base_url, site) -> dict[str, Visit]:
-    """Every page (and a missing address) opened in one variant, keyed by path."""
-    context = browser.new_context(**request.param.context_options())
-    refused = keep_on_site(context, base_url)
-    visited = {
-        path: _visit(context, refused, base_url, path)
-        for path in [*page_paths(site.outdir), MISSING]
-    }
-    context.close()
+@pytest.fixture(scope="session")
+def visits(browser, base_url, site) -> dict[str, dict[str, Visit]]:
+    """Every page (and a missing address) at every width: width to path to visit.
+    One browser, one context per width, each page opened once in it."""
+    paths = [*page_paths(site.outdir), MISSING]
+    visited = {}
+    for index, (width, viewport) in enumerate(VIEWPORTS.items()):
+        context = browser.new_context(viewport=viewport, color_scheme=COLOR_SCHEMES[0])
+        refused = keep_on_site(context, base_url)
+        visited[width] = {
+            path: _visit(context, refused, base_url, path, first=index == 0) for path in paths
+        }
+        context.close()
     return visited
 
 
-def _problems(visits: dict[str, Visit], attribute: str) -> list[str]:
+def _problems(visits: dict[str, dict[str, Visit]], attribute: str) -> list[str]:
     return [
-        f"/{path}: {problem}"
-        for path, visit in visits.items()
+        f"{width} /{path}: {problem}"
+        for width, pages in visits.items()
+        for path, visit in pages.items()
         for problem in getattr(visit, attribute)
     ]
+
+
+def _anchors(visits) -> dict[str, checks.PageAnchors]:
+    """Links and ids of each page, read at the first width."""
+    return {path: visit.anchors for path, visit in next(iter(visits.values())).items()}
 
 
 def test_every_page_is_visited(site):
@@ -108,8 +123,8 @@ def test_every_page_is_visited(site):
 def test_no_request_leaves_the_local_server(visits, base_url):
     problems = _problems(visits, "refused") + [
         f"/{path}: {hint}"
-        for path, visit in visits.items()
-        for hint in checks.off_site_hints(visit.anchors, base_url)
+        for path, found in _anchors(visits).items()
+        for hint in checks.off_site_hints(found, base_url)
     ]
     assert problems == []
 
@@ -143,86 +158,51 @@ def _status(url: str) -> int:
 
 
 def test_every_internal_link_and_fragment_resolves(visits, base_url):
-    pages = {base_url + path: visit.anchors for path, visit in visits.items()}
+    pages = {base_url + path: found for path, found in _anchors(visits).items()}
     assert checks.broken_links(pages, base_url, _status) == []
 
 
 def test_missing_address_shows_the_404_page(visits):
-    visit = visits[MISSING]
-    assert visit.status == 404
-    assert visit.title.startswith("Page not found")
+    for pages in visits.values():
+        assert pages[MISSING].status == 404
+        assert pages[MISSING].title.startswith("Page not found")
 
 
-def test_search_finds_the_notice_by_a_phrase_from_its_text(browser, base_url):
+def test_site_icon_is_served_at_the_root(base_url):
+    with urllib.request.urlopen(base_url + "favicon.ico", timeout=10) as response:  # noqa: S310
+        assert response.status == 200
+        assert response.read(4) == b"\x00\x00\x01\x00"  # an ICO file's signature
+
+
+@pytest.fixture(scope="module")
+def search_page(browser, base_url):
+    """One page, on the site only, for the search tests."""
     context = browser.new_context()
     keep_on_site(context, base_url)
-    page = context.new_page()
-    page.goto(base_url)
-    results = checks.search_results(page, "Data Processing Addendum")
+    yield context.new_page()
     context.close()
+
+
+def test_search_finds_the_notice_by_a_phrase_from_its_text(search_page, base_url):
+    search_page.goto(base_url)
+    results = checks.search_results(search_page, "Data Processing Addendum")
     assert any(result.startswith(base_url + NOTICE) for result in results), results
 
 
-@pytest.mark.parametrize("variant", VARIANTS, ids=lambda variant: variant.name)
-def test_trimmed_stylesheet_styles_every_element_as_the_full_one(browser, base_url, site, variant):
-    # Computed styles, not pictures: equal styles draw equal pages, and a
-    # picture can differ by a pixel's antialiasing from one run to the next.
-    full = FULL_STYLESHEET.read_bytes()
-
-    def styles(full_stylesheet: bool) -> dict[str, list[str]]:
-        context = browser.new_context(**variant.context_options())
-        keep_on_site(context, base_url)
-        if full_stylesheet:
-            context.route(
-                "**/_static/styles/furo.css*",
-                lambda route: route.fulfill(body=full, content_type="text/css"),
-            )
-        page = context.new_page()
-        found = {}
-        for path in page_paths(site.outdir):
-            page.goto(base_url + path, wait_until="load")
-            found[path] = checks.computed_styles(page)
-        context.close()
-        return found
-
-    trimmed, untrimmed = styles(False), styles(True)
-    differences = [
-        f"/{path}: {line[:120]}"
-        for path in trimmed
-        for line, other in zip(trimmed[path], untrimmed[path], strict=True)
-        if line != other
-    ]
-    assert differences == []
+def test_search_for_words_in_no_notice_finds_nothing(search_page, base_url):
+    search_page.goto(base_url)
+    assert checks.search_results(search_page, "xylophone zeppelin") == []
 
 
-def test_a_stylesheet_missing_rules_is_caught_by_computed_styles(browser, base_url):
-    def styles(stylesheet: bytes | None) -> list[str]:
-        context = browser.new_context()
-        keep_on_site(context, base_url)
-        if stylesheet is not None:
-            context.route(
-                "**/_static/styles/furo.css*",
-                lambda route: route.fulfill(body=stylesheet, content_type="text/css"),
-            )
-        page = context.new_page()
-        page.goto(base_url + NOTICE, wait_until="load")
-        found = checks.computed_styles(page)
-        context.close()
-        return found
-
-    # One rule left out (the sidebar's background) is enough to tell.
-    without_one_rule = FULL_STYLESHEET.read_bytes().replace(
-        b".sidebar-drawer{background:var(--color-sidebar-background);", b".sidebar-drawer{", 1
+def test_search_page_has_its_form_under_one_heading_and_results_under_it(search_page, base_url):
+    search_page.goto(base_url + "search/")
+    results = checks.search_results(search_page, "Data Processing Addendum",
+                                    field="#search-page-query")
+    assert any(result.startswith(base_url + NOTICE) for result in results), results
+    headings = search_page.eval_on_selector_all(
+        "article h1, article h2, article h3",
+        "(hs) => hs.map((h) => h.tagName + ' ' + h.firstChild.textContent.trim())",
     )
-    assert without_one_rule != FULL_STYLESHEET.read_bytes()
-    assert styles(None) != styles(without_one_rule)
-
-
-def test_search_for_words_in_no_notice_finds_nothing(browser, base_url):
-    context = browser.new_context()
-    keep_on_site(context, base_url)
-    page = context.new_page()
-    page.goto(base_url)
-    results = checks.search_results(page, "xylophone zeppelin")
-    context.close()
-    assert results == []
+    assert headings == ["H1 Search the policies", "H2 Search Results"]
+    # The query stays in the page's own field, ready to change.
+    assert search_page.input_value("#search-page-query") == "Data Processing Addendum"

@@ -52,6 +52,10 @@ PAGES = {
     ),
     "no-skip-link.html": GOOD.replace('<a href="#content">Skip to content</a>', ""),
     "skip-link-to-nowhere.html": GOOD.replace('href="#content"', 'href="#nowhere"'),
+    "dark-low-contrast.html": page_with(
+        "", head="<style>@media (prefers-color-scheme: dark) "
+        "{ body { background: #222; color: #333 } }</style>",
+    ),
     "broken-links.html": page_with(
         '<a href="missing.html">gone</a> <a href="#no-such-id">nowhere</a> '
         '<a href="other.html#no-such-part">no part</a>'
@@ -113,6 +117,14 @@ def test_axe_reports_violations(open_page):
     violations = " ".join(checks.axe_violations(open_page("inaccessible.html")))
     assert "html-has-lang" in violations
     assert "image-alt" in violations
+
+
+def test_axe_sees_the_colour_scheme_switched_on_an_open_page(open_page):
+    # How test_browser.py checks both schemes without loading a page twice.
+    page = open_page("dark-low-contrast.html")
+    assert checks.axe_violations(page) == []
+    page.emulate_media(color_scheme="dark")
+    assert "color-contrast" in " ".join(checks.axe_violations(page))
 
 
 @pytest.mark.parametrize("name", ["wide.html", "clipped.html"])

@@ -1,12 +1,11 @@
-"""The sidebar, rendered once per build: links relative to each page, and every
-page kept in step with the navigation file on incremental builds."""
+"""The sidebar: links relative to each page, and every page kept in step with the
+navigation file, and with the pages there are, on incremental builds."""
 
 from __future__ import annotations
 
 import re
 
-from conftest import sphinx_build, write_project
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
 
 
 def notice(title: str) -> str:
@@ -79,3 +78,25 @@ def test_unchanged_navigation_rewrites_nothing(tmp_path):
     assert again.returncode == 0, again.output
     assert "0 added, 0 changed, 0 removed" in again.output
     assert "no targets are out of date" in again.output
+
+
+def test_a_page_added_turns_its_link_into_a_page_on_every_page(tmp_path):
+    write_project(tmp_path / "source", {
+        "index.md": HOME_PAGE,
+        "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
+        "example/First.md": notice("First Notice"),
+    })
+    assert sphinx_build(tmp_path / "source", tmp_path / "out").returncode == 0
+    assert "https://policies.python.org/example/Second/" in sidebar(
+        (tmp_path / "out" / "example" / "First" / "index.html").read_text(encoding="utf-8"))
+
+    write_project(tmp_path / "source", {
+        "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
+        "example/Second.md": notice("Second Notice"),
+    })
+    again = sphinx_build(tmp_path / "source", tmp_path / "out")
+    assert again.returncode == 0, again.output
+    for page in ("", "example/First", "example/Second"):
+        tree = sidebar(again.page(page))
+        assert "https://policies.python.org/example/Second/" not in tree, page
+        assert "Second/" in tree or 'aria-current="page" href="#">Second Notice' in tree, page

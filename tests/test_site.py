@@ -103,9 +103,9 @@ def test_live_site_pages_are_marked(site):
     marked = soup.select(".site-map a.live-site")
     assert len(marked) == len(PAGES + NEW_PAGES) - len(BUILT_HERE)
     for a in marked:
-        assert "(hosted on the current site)" in a.parent.get_text()
+        assert "(on policies.python.org)" in a.parent.get_text()
     for a in soup.select(".sidebar-tree a.live-site"):
-        assert a.select_one(".visually-hidden").get_text() == " (hosted on the current site)"
+        assert a.select_one(".visually-hidden").get_text() == " (on policies.python.org)"
 
 
 def test_home_page(site):
