@@ -35,6 +35,8 @@ from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
+from .addresses import page_path
+
 logger = logging.getLogger(__name__)
 
 # No part of a path starts with "-": tools that pass it to a command would
@@ -103,13 +105,6 @@ def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = No
                          f"{max_bytes:,}")
 
 
-def page_address(docname: str) -> str:
-    """The page's path on the site as ``dirhtml`` writes it."""
-    if docname == "index":
-        return ""
-    return docname[: -len("index")] if docname.endswith("/index") else docname + "/"
-
-
 def _check(app: Sphinx, env, docnames) -> None:
     problems = list(tree_problems(Path(app.srcdir), names=True,
                                   max_bytes=app.config.policy_max_source_bytes))
@@ -122,7 +117,7 @@ def _check(app: Sphinx, env, docnames) -> None:
 
     pages = defaultdict(list)
     for docname in sorted(env.found_docs):
-        pages[page_address(docname)].append(env.doc2path(docname))
+        pages[page_path(docname)].append(env.doc2path(docname))
     for address, paths in pages.items():
         if len(paths) > 1:
             problems += [(paths[0], f"two sources for the page /{address}: "
