@@ -25,7 +25,6 @@ handler adding both tags to each page (``html-page-context``).
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 from typing import ClassVar
@@ -87,19 +86,14 @@ def _check_config(app: Sphinx) -> None:
 
 
 def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    tags = []
+    # The values reach the page through _templates/base.html, which escapes them.
     descriptions = app.env.domains[DescriptionDomain.name].data["descriptions"]
-    description = descriptions.get(
+    context["policy_description"] = descriptions.get(
         pagename, app.config.policy_generated_page_descriptions.get(pagename)
     )
-    if description is not None:
-        tags.append(f'<meta name="description" content="{html.escape(description)}">')
     docname = docname_at(app.config.policy_privacy_notice, app.env.found_docs)
-    if docname is not None:
-        # context["pathto"] gives absolute links on the 404 page, relative ones elsewhere.
-        href = context["pathto"](docname)
-        tags.append(f'<link rel="privacy-policy" href="{html.escape(href)}">')
-    context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
+    # context["pathto"] gives absolute links on the 404 page, relative ones elsewhere.
+    context["policy_privacy_url"] = context["pathto"](docname) if docname is not None else None
 
 
 def setup(app: Sphinx) -> dict:
