@@ -3,13 +3,14 @@ checked against its schema (at the top of that file).
 
 Each processor once: its id (what notices cite), name, optional service and
 notes, and the label and https URL of its data-processing terms with the PSF
-and of its privacy policy. A mistake raises :class:`.yamldata.DataError`
+and of its privacy policy, each on a public host name. A mistake raises :class:`.yamldata.DataError`
 naming the line. Used by the ``processors`` extension, which reads the
 registry when a build starts.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,11 +133,40 @@ def _link(item: yamldata.Mapping, field: str, path: Path, processor_id: str) -> 
         raise yamldata.DataError(
             path, line_of("url"), f"processor {processor_id!r}: '{field}' needs a 'url'"
         )
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in url):
+    problem = public_url_problem(url)
+    if problem:
         raise yamldata.DataError(
-            path,
-            value.line_of("url"),
-            f"processor {processor_id!r}: '{field}' URL must be https:// with a host, not {url!r}",
+            path, value.line_of("url"), f"processor {processor_id!r}: '{field}' URL {url!r} {problem}"
         )
     return Link(" ".join(label.split()), url)
+
+
+def public_url_problem(url: str) -> str | None:
+    """Why *url* is not an https address on a public host name, or None.
+
+    A processor's URL is published on every notice citing it and fetched by
+    the link check: an address inside a machine or its network (an IP
+    literal, ``localhost``, a name of one label) or credentials in the URL
+    would put on the site, or have the checker ask, what no reader can reach.
+    """
+    if any(char.isspace() for char in url):
+        return "has white space in it"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError as error:
+        return f"cannot be read: {error}"
+    if parts.scheme != "https" or not parts.hostname:
+        return "must be https:// with a host"
+    if parts.username is not None or parts.password is not None:
+        return "may not hold a user name or password"
+    host = parts.hostname.rstrip(".")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return "must name its host, not an IP address"
+    if "." not in host or host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return f"must be on a public host name, not {host!r}"
+    return None
