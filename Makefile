@@ -42,7 +42,8 @@ venv: $(VENVDIR)/.installed ## Create the virtual environment from requirements.
 
 .PHONY: html
 html: venv ## Build the site into _build/html (URLs as on the live site)
-	$(SPHINXBUILD) -b dirhtml $(SPHINXFLAGS) $(SOURCEDIR) $(BUILDDIR)/html
+	@# The published site carries a PDF of each notice (off in every other build).
+	$(SPHINXBUILD) -b dirhtml $(SPHINXFLAGS) -D policy_pdf_publish=1 $(SOURCEDIR) $(BUILDDIR)/html
 
 .PHONY: pdf
 pdf: venv ## Build a PDF of every notice into _build/pdf (PAPER=a4 for A4)
