@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -536,6 +537,21 @@ def test_the_renderer_reads_only_the_builds_own_files(tmp_path, local_server):
         assert problem.startswith("refused to read ")
     assert any((secret / "passwd").as_uri() in problem for problem in rendered.problems)
     assert rendered.files_read == {str((outdir / "own.svg").resolve())}
+
+
+def test_a_page_that_cannot_be_rendered_stops_no_other(tmp_path):
+    settings = render.Settings(stylesheets=(), paper="letter", fonts=(),
+                               readable=(str(tmp_path),))
+    page = '<html lang="en"><title>T</title><h1>Fine</h1></html>'
+    broken = render.Job("example/Broken", page, "", replace(settings, paper="legal"))
+    fine = render.Job("example/Fine", page, "", settings)
+    renderer = render.Renderer()
+    for job in (broken, fine):
+        renderer.submit(job)
+    [(first, error), (second, rendered)] = list(renderer.results())
+    assert (first, second) == (broken, fine)
+    assert isinstance(error, KeyError)
+    assert rendered.data.startswith(b"%PDF-") and rendered.problems == []
 
 
 # -- Problems of rendering fail the build, naming the page, every time -------------

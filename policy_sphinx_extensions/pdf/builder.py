@@ -1,12 +1,13 @@
-"""Which PDFs a build writes, and writing them once the pages are written.
+"""Which PDFs a build writes, rendered beside the pages and written after them.
 
-As each notice is resolved for writing, its print HTML is made
-(:mod:`.paper`) and handed to a pool of processes, one per core, where
-WeasyPrint renders it (:mod:`.render`) while the build goes on writing pages;
-a PDF still up to date is kept as it is (:mod:`.records`). When the build
-has finished, the PDFs are written and each one's problems reported, naming
-its page. Resolving runs in the main process whether pages are written in
-parallel (``-j``) or not.
+The pool of processes that renders the PDFs, one per core (:mod:`.render`),
+starts when the build starts reading notices, and gets WeasyPrint ready
+meanwhile. As each notice is resolved for writing, its print HTML is made
+(:mod:`.paper`) and handed to the pool, unless the PDF in the output is
+still what it would render (:mod:`.records`); the page is written while the
+pool renders. When the build has finished, the PDFs are written and each
+one's problems reported, naming its page. Resolving runs in the main
+process whether pages are written in parallel (``-j``) or not.
 """
 
 from __future__ import annotations

@@ -190,21 +190,23 @@ def _warm_up(settings: Settings) -> None:
 class Renderer:
     """Renders jobs in a pool of one process per core.
 
-    :meth:`start` forks the workers early (when the build starts reading the
-    notices), and each loads WeasyPrint and its fonts while the build still
-    reads and writes pages, so the PDFs render beside the pages rather than
-    after them.
+    :meth:`start` loads WeasyPrint, then forks the workers, which share it
+    (loading it once is less work than once a worker). Each renders a tiny
+    document first, so that its fonts are loaded while the build still reads
+    and writes pages, and the PDFs render beside the pages, not after them.
     """
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
-        self._warm_ups: list[Future] = []
         self._submitted: list[tuple[Job, Future]] = []
 
     def start(self, settings: Settings) -> None:
         if self._pool is None:
+            with _weasyprint_messages():  # its import logs progress too
+                weasyprint_module()
             self._pool = ProcessPoolExecutor(max_workers=_cores())
-            self._warm_ups = [self._pool.submit(_warm_up, settings) for _ in range(_cores())]
+            for _ in range(_cores()):
+                self._pool.submit(_warm_up, settings)
 
     def submit(self, job: Job) -> None:
         self.start(job.settings)
@@ -212,14 +214,9 @@ class Renderer:
 
     def results(self) -> Iterator[tuple[Job, RenderedPDF | Exception]]:
         """Each job submitted with its PDF, or the exception that stopped it,
-        in the order submitted; the pool is shut down after the last.
-
-        Raises ExtensionError if WeasyPrint cannot be loaded at all.
-        """
+        in the order submitted; the pool is shut down after the last."""
         submitted, self._submitted = self._submitted, []
         try:
-            for warm_up in self._warm_ups:
-                warm_up.result()
             for job, future in submitted:
                 try:
                     yield job, future.result()
@@ -230,7 +227,7 @@ class Renderer:
 
     def close(self) -> None:
         """Stop: jobs not started are dropped, workers end."""
-        self._submitted, self._warm_ups = [], []
+        self._submitted = []
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
