@@ -70,7 +70,6 @@ def setup(app: Sphinx) -> dict:
     app.add_builder(NoticePDFBuilder)
     pending = PendingPDFs()
     app.connect("config-inited", _check_config)
-    app.connect("env-before-read-docs", pending.start)
     # After every other handler has finished the page's doctree.
     app.connect("doctree-resolved", pending.collect, priority=900)
     app.connect("env-updated", pending.stale)

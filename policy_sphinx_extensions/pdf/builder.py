@@ -1,11 +1,9 @@
 """Which PDFs a build writes, rendered beside the pages and written after them.
 
-The pool of processes that renders the PDFs, one per core (:mod:`.render`),
-starts when the build starts reading notices, and gets WeasyPrint ready
-meanwhile. As each notice is resolved for writing, its print HTML is made
-(:mod:`.paper`) and handed to the pool, unless the PDF in the output is
-still what it would render (:mod:`.records`); the page is written while the
-pool renders. When the build has finished, the PDFs are written and each
+As each notice is resolved for writing, its print HTML is made
+(:mod:`.paper`) and handed to a pool of processes, one per core, that
+renders it (:mod:`.render`), unless the PDF in the output is still what it
+would render (:mod:`.records`); the page is written while the pool renders. When the build has finished, the PDFs are written and each
 one's problems reported, naming its page. Resolving runs in the main
 process whether pages are written in parallel (``-j``) or not.
 """
@@ -139,12 +137,6 @@ class PendingPDFs:
         # Notices with images: rendered once the images are copied, at the end.
         self.waiting: list[render.Job] = []
         self.count = 0
-
-    def start(self, app: Sphinx, env, docnames: list[str]) -> None:
-        """env-before-read-docs: notices to read are notices to render; the
-        workers get ready while the build reads them."""
-        if writes_pdfs(app) and any(is_notice(app, docname) for docname in docnames):
-            self.renderer.start(render_settings(app))
 
     def collect(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
         """doctree-resolved, after every other handler: the notice's print

@@ -179,37 +179,23 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-# Rendered by each worker as it starts: WeasyPrint loads its fonts once.
-_WARM_UP = '<!DOCTYPE html><html lang="en"><title>-</title><p>Warming up.</p></html>'
-
-
-def _warm_up(settings: Settings) -> None:
-    render_pdf(Job("", _WARM_UP, "", settings))
-
-
 class Renderer:
-    """Renders jobs in a pool of one process per core.
+    """Renders jobs in a pool of one process per core, started by the first
+    job: the PDFs render while the build goes on writing pages.
 
-    :meth:`start` loads WeasyPrint, then forks the workers, which share it
-    (loading it once is less work than once a worker). Each renders a tiny
-    document first, so that its fonts are loaded while the build still reads
-    and writes pages, and the PDFs render beside the pages, not after them.
+    WeasyPrint is loaded before the workers fork, so they share it (loading
+    it once is less work than once a worker).
     """
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._submitted: list[tuple[Job, Future]] = []
 
-    def start(self, settings: Settings) -> None:
+    def submit(self, job: Job) -> None:
         if self._pool is None:
             with _weasyprint_messages():  # its import logs progress too
                 weasyprint_module()
             self._pool = ProcessPoolExecutor(max_workers=_cores())
-            for _ in range(_cores()):
-                self._pool.submit(_warm_up, settings)
-
-    def submit(self, job: Job) -> None:
-        self.start(job.settings)
         self._submitted.append((job, self._pool.submit(render_pdf, job)))
 
     def results(self) -> Iterator[tuple[Job, RenderedPDF | Exception]]:
