@@ -151,7 +151,7 @@ def main() -> int:
         for docname in notices:
             doctree = app.env.get_and_resolve_doctree(docname, app.builder)
             # The first render in a process also loads WeasyPrint and the fonts.
-            def render_one():
+            def render_one(docname=docname, doctree=doctree):
                 paper = pdf.paper_doctree(app, docname, doctree)
                 html = pdf.print_html(app, docname, paper)
                 return render.render_pdf(render.Job(docname, html, "", settings))
@@ -160,7 +160,7 @@ def main() -> int:
             ours = best_of(args.repeat, render_one)
             page = scratch / "html" / docname / "index.html"
             stock_pdf = scratch / "stock.pdf"
-            stock = best_of(args.repeat, lambda: subprocess.run(
+            stock = best_of(args.repeat, lambda page=page, stock_pdf=stock_pdf: subprocess.run(
                 [sys.executable, "-m", "weasyprint", "-q", str(page), str(stock_pdf)],
                 check=True, capture_output=True,
             ))
