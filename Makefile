@@ -42,7 +42,8 @@ venv: $(VENVDIR)/.installed ## Create the virtual environment from requirements.
 
 .PHONY: html
 html: venv ## Build the site into _build/html (URLs as on the live site)
-	$(SPHINXBUILD) -b dirhtml $(SPHINXFLAGS) $(SOURCEDIR) $(BUILDDIR)/html
+	@# The published site carries a PDF of each notice (off in every other build).
+	$(SPHINXBUILD) -b dirhtml $(SPHINXFLAGS) -D policy_pdf_publish=1 $(SOURCEDIR) $(BUILDDIR)/html
 	@# The pages link to folders (/python.org/Privacy-Notice/), which a browser
 	@# opening the files shows as folder listings: they need a server.
 	@echo "To look at the pages: make serve, then open http://127.0.0.1:$(PORT)/"

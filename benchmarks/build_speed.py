@@ -49,6 +49,7 @@ STOCK_OPTIONS = ["-D", "policy_sidebar_once_per_build=0"]
 # The pages alone, as MkDocs makes them; the PDFs the HTML build also publishes
 # are measured on their own (row "with a PDF per notice", and benchmarks/pdf.py).
 PAGES_ONLY = ["-D", "policy_pdf_publish=0"]
+WITH_PDFS = ["-D", "policy_pdf_publish=1"]  # as make html
 # A PDF per notice costs about half a second: that row is measured up to here.
 PDF_SIZES_MAX = 100
 MKDOCS_REQUIREMENTS = ROOT / "benchmarks" / "requirements.txt"
@@ -62,7 +63,7 @@ def sphinx_command(
     builder: str = "dirhtml", pdfs: bool = False,
 ) -> list[str]:
     """The sphinx-build command line of our build or of the stock one."""
-    common = ["-b", builder, "-c", str(ROOT), *STRICT, *([] if pdfs else PAGES_ONLY),
+    common = ["-b", builder, "-c", str(ROOT), *STRICT, *(WITH_PDFS if pdfs else PAGES_ONLY),
               str(srcdir), str(outdir)]
     if stock:
         return [PYTHON, "-c", STOCK_SPHINX, *STOCK_OPTIONS, *common]

@@ -1,4 +1,4 @@
-"""How fast the link check is, and that its hard cap holds: ``python benchmarks/linkcheck.py``.
+"""How fast the link check is, and that its hard cap holds: ``python -m benchmarks.linkcheck``.
 
 100 links to local servers whose every answer takes 1 s, on ten loopback
 addresses (127.0.0.1 to 127.0.0.10), ten links each, as a site's links spread

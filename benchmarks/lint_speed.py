@@ -1,6 +1,6 @@
 """How long each lint check takes on the real tree, against the strict build alone.
 
-    .venv/bin/python benchmarks/lint_speed.py [--runs N]
+    .venv/bin/python -m benchmarks.lint_speed [--runs N]
 
 The strict build (`make html`) is what already ran before `make lint`; each
 check's median time is reported with its ratio to that build.
@@ -16,10 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from tools import lint
 
-from tools import lint  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def median_seconds(run, runs: int) -> float:

@@ -1,6 +1,6 @@
 """Page weight: the bytes a reader's browser fetches for each page, from a cold cache.
 
-    python benchmarks/page_weight.py [--keep]
+    python -m benchmarks.page_weight [--keep]
 
 Builds the site (this project's configuration) and, for comparison, the same
 notice with stock Sphinx + MyST + furo (no configuration beyond the theme),
@@ -24,12 +24,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
+
+from tools.site_browser import keep_on_site, launch_chromium, page_paths, serve
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from tools.site_browser import keep_on_site, launch_chromium, page_paths, serve  # noqa: E402
 
 NOTICE = "python.org/Privacy-Notice/"
 NOTICE_SOURCE = ROOT / "source" / "python.org" / "Privacy-Notice.md"

@@ -1,6 +1,7 @@
 """Seconds per notice PDF, against WeasyPrint run stock on the published page.
 
-    python benchmarks/pdf.py [--repeat N]
+    python -m benchmarks.pdf [--repeat N]
+    python -m benchmarks.pdf --notices 30 [--repeat N]
 
 Builds the site (dirhtml) and the PDFs (``-b pdf``) into a scratch folder,
 then times, for each notice, the best of N runs of:
@@ -14,27 +15,43 @@ then times, for each notice, the best of N runs of:
 It prints one row per notice (pages, size, seconds, ratio to stock) and the
 wall time of the whole ``sphinx-build -b pdf`` from scratch. The target is at
 most 3 s per notice.
+
+With ``--notices N``, it measures instead what the PDFs add to ``make html``
+on a synthetic site of N notices (benchmarks/synthetic.py): the build from
+scratch with its PDFs (``-D policy_pdf_publish=1``, as ``make html``) against
+the same build without them, alternated so both see the same machine load;
+the medians, the CPU seconds and their ratio (the target is at most 2.0);
+then a rebuild after a navigation change, with the PDFs' records
+(``.doctrees/pdf-records``) and without them.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from pypdf import PdfReader
+from sphinx.application import Sphinx
+
+from benchmarks import synthetic
+from benchmarks.measure import Sample, machine_load, timed
+from policy_sphinx_extensions import pdf
+from policy_sphinx_extensions.dates import is_notice
+from policy_sphinx_extensions.pdf import builder as pdf_builder
+from policy_sphinx_extensions.pdf import render
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from pypdf import PdfReader  # noqa: E402
-from sphinx.application import Sphinx  # noqa: E402
-
-from policy_sphinx_extensions import pdf  # noqa: E402
 
 TARGET_SECONDS = 3.0
+TARGET_RATIO = 2.0
+STRICT = ["-W", "--keep-going", "-n", "-j", "1"]
 
 
 def best_of(repeat: int, run) -> float:
@@ -56,10 +73,68 @@ def sphinx_build(builder: str, outdir: Path) -> float:
     return time.perf_counter() - start
 
 
+def html_with_and_without_pdfs(notices: int, repeat: int) -> int:
+    """make html on a synthetic site of *notices* notices, with and without its PDFs."""
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        # The synthetic notices and the site's own one.
+        source = synthetic.make_sphinx_source(scratch / "source", notices - 1)
+        runs: dict[bool, list] = {False: [], True: []}
+        for _ in range(repeat):
+            for with_pdfs in (False, True):
+                outdir = scratch / f"html-{with_pdfs}"
+                shutil.rmtree(outdir, ignore_errors=True)
+                runs[with_pdfs].append(timed([
+                    sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), *STRICT,
+                    "-D", f"policy_pdf_publish={int(with_pdfs)}", str(source), str(outdir),
+                ]))
+        pdfs = len(list((scratch / "html-True" / "pdf").glob("*.pdf")))
+        rebuilds = navigation_rebuilds(source, scratch / "html-True", repeat)
+    without, with_ = Sample(tuple(runs[False])), Sample(tuple(runs[True]))
+    ratio = with_.seconds / without.seconds
+    print(f"make html, {notices} notices, median of {repeat} (wall s / CPU s):")
+    print(f"  pages only:         {without.seconds:6.2f} / {without.cpu_seconds:6.2f}")
+    print(f"  pages and {pdfs} PDFs: {with_.seconds:6.2f} / {with_.cpu_seconds:6.2f}")
+    print(f"  ratio: {ratio:.2f} (target ≤ {TARGET_RATIO}): "
+          f"{'met' if ratio <= TARGET_RATIO else 'MISSED'}")
+    print("A rebuild after a navigation change (every page written again), median of "
+          f"{repeat}:")
+    print(f"  PDFs kept by their records:            {rebuilds[True].seconds:6.2f} / "
+          f"{rebuilds[True].cpu_seconds:6.2f}")
+    print(f"  records deleted (every PDF rendered):  {rebuilds[False].seconds:6.2f} / "
+          f"{rebuilds[False].cpu_seconds:6.2f}")
+    print(f"  load average at the end: {machine_load()}")
+    return 0
+
+
+def navigation_rebuilds(source: Path, outdir: Path, repeat: int) -> dict[bool, Sample]:
+    """Rebuilds of *outdir* after renaming a notice in the navigation, with
+    the PDFs' records kept and with them deleted (as if there were none)."""
+    navigation = source / "_data" / "navigation.yaml"
+    runs: dict[bool, list] = {True: [], False: []}
+    for number in range(repeat):
+        for kept in (True, False):
+            if not kept:
+                shutil.rmtree(outdir / ".doctrees" / "pdf-records")
+            text = navigation.read_text(encoding="utf-8")
+            navigation.write_text(
+                re.sub(r"title: Synthetic Notice 1\b.*", f"title: Synthetic Notice 1 ({number}"
+                       f"{kept})", text), encoding="utf-8")
+            runs[kept].append(timed([
+                sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), *STRICT,
+                "-D", "policy_pdf_publish=1", str(source), str(outdir),
+            ]))
+    return {kept: Sample(tuple(runs[kept])) for kept in runs}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best kept)")
+    parser.add_argument("--notices", type=int, help="measure make html with and without "
+                        "its PDFs on a synthetic site of this many notices")
     args = parser.parse_args()
+    if args.notices:
+        return html_with_and_without_pdfs(args.notices, args.repeat)
 
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
@@ -69,20 +144,23 @@ def main() -> int:
         app = Sphinx(str(ROOT / "source"), str(ROOT), str(scratch / "pdf"),
                      str(scratch / "pdf" / ".doctrees"), "pdf", status=None, warning=sys.stderr)
         app.builder.prepare_writing(set(app.env.found_docs))
-        notices = sorted(d for d in app.env.found_docs if pdf.is_notice(app, d))
+        notices = sorted(d for d in app.env.found_docs if is_notice(app, d))
+        settings = pdf_builder.render_settings(app)
 
         rows = []
         for docname in notices:
             doctree = app.env.get_and_resolve_doctree(docname, app.builder)
             # The first render in a process also loads WeasyPrint and the fonts.
-            def render():
-                return pdf.render_pdf(app, docname, pdf.print_html(app, docname, doctree))
+            def render_one(docname=docname, doctree=doctree):
+                paper = pdf.paper_doctree(app, docname, doctree)
+                html = pdf.print_html(app, docname, paper)
+                return render.render_pdf(render.Job(docname, html, "", settings))
 
-            first = best_of(1, render)
-            ours = best_of(args.repeat, render)
+            first = best_of(1, render_one)
+            ours = best_of(args.repeat, render_one)
             page = scratch / "html" / docname / "index.html"
             stock_pdf = scratch / "stock.pdf"
-            stock = best_of(args.repeat, lambda: subprocess.run(
+            stock = best_of(args.repeat, lambda page=page, stock_pdf=stock_pdf: subprocess.run(
                 [sys.executable, "-m", "weasyprint", "-q", str(page), str(stock_pdf)],
                 check=True, capture_output=True,
             ))

@@ -1,6 +1,6 @@
 """Time and size of the review tools against the stock build.
 
-    .venv/bin/python benchmarks/review_tools.py [BASE]
+    .venv/bin/python -m benchmarks.review_tools [BASE]
 
 Stock: one `sphinx-build -b dirhtml` of the site at HEAD (what `make html`
 does). Measured: `tools.redline` and `tools.check_addresses` from BASE

@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             figures += module.run(settings)
         else:
             # A standalone benchmark with its own options and report.
-            subprocess.run([sys.executable, str(ROOT / "benchmarks" / f"{area}.py")], check=True)
+            subprocess.run([sys.executable, "-m", f"benchmarks.{area}"], cwd=ROOT, check=True)
     print(f"\nMachine at end: {machine_load()}; {time.monotonic() - started:.0f} s in all")
     print(f"Sizes {', '.join(map(str, settings.sizes))} notices; median of {settings.repeats} runs\n")
     print(format_table(figures))

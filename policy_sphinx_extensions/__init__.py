@@ -6,7 +6,7 @@ sidebar     the sidebar's data from the same file (set up by navigation)
 feed        change history page and Atom feed of every notice's changes
 processors  third-party processors from source/_data/processors.yaml: the notices'
             standard sentence, the processors page, processors.json
-pdf         a tagged PDF of every notice (the pdf builder; published by the HTML build)
+pdf         a tagged PDF of every notice (the pdf builder; make html publishes them)
 page_head   each page's description and privacy-policy link
 page_weight each page loads only the styles and scripts it uses
 not_found_page  the 404 page's home link, at any address

@@ -1,27 +1,43 @@
 """The PDF of each notice: text, links, outline, metadata, tags, reproducibility.
 
-Most checks read the PDF that the real site build publishes (the ``site``
-fixture), against that build's own HTML page of the notice: whatever the page
-says, the PDF must say too.
+Most checks read the PDF that ``make html`` publishes for the real site (the
+``published`` build, made once for this module), against that build's own
+HTML page of the notice: whatever the page says, the PDF must say too. The
+tiny projects share their builds where they only read them, and render as
+few PDFs as the checks need.
 """
 
 from __future__ import annotations
 
 import builtins
+import http.server
 import re
 import shutil
 import subprocess
 import sys
+import threading
+from dataclasses import replace
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import (
+    MINIMAL_NAVIGATION,
+    NOTICE_FRONT_MATTER,
+    ROOT,
+    SOURCE,
+    Build,
+    sphinx_build,
+    write_project,
+)
+from docutils.core import publish_doctree
 from pypdf import PdfReader
 from sphinx.errors import ExtensionError
 
-from conftest import MINIMAL_NAVIGATION, NOTICE_FRONT_MATTER, ROOT, SOURCE, sphinx_build
-from policy_sphinx_extensions import pdf as pdf_extension
 from policy_sphinx_extensions.dates import format_date, read_notice_dates
+from policy_sphinx_extensions.pdf import paper, render
+from tools.revisions import build_revisions
 
 NOTICE = "python.org/Privacy-Notice"
 NOTICE_PDF = "python.org-Privacy-Notice.pdf"
@@ -95,15 +111,35 @@ def struct_elements(element):
             yield from struct_elements(kid)
 
 
-@pytest.fixture(scope="module")
-def notice_pdf(site) -> Path:
-    return site.outdir / "pdf" / NOTICE_PDF
+
+def make(target: str, *variables: str) -> Build:
+    """The Makefile's own recipe, with this interpreter's Sphinx (no new venv)."""
+    process = subprocess.run(
+        ["make", "-C", str(ROOT), "-o", "venv", target, *variables,
+         f"SPHINXBUILD={sys.executable} -m sphinx"],
+        capture_output=True, text=True, check=False,
+    )
+    return Build(process.returncode, process.stdout + process.stderr, ROOT)
 
 
 @pytest.fixture(scope="module")
-def article(site):
+def published(tmp_path_factory) -> Build:
+    """The real site as ``make html`` builds it: the pages and their PDFs."""
+    builddir = tmp_path_factory.mktemp("published")
+    build = make("html", f"BUILDDIR={builddir}")
+    assert build.returncode == 0, build.output
+    return Build(build.returncode, build.output, builddir / "html")
+
+
+@pytest.fixture(scope="module")
+def notice_pdf(published) -> Path:
+    return published.outdir / "pdf" / NOTICE_PDF
+
+
+@pytest.fixture(scope="module")
+def article(published):
     """The notice's text as its web page shows it."""
-    soup = BeautifulSoup(site.page(NOTICE), "html.parser")
+    soup = BeautifulSoup(published.page(NOTICE), "html.parser")
     article = soup.select_one("article")
     for furniture in article.select(".headerlink, .pdf-download"):
         furniture.decompose()
@@ -122,18 +158,18 @@ def external_links(article) -> list[str]:
 # -- The published PDF, against the page it was made from ------------------------
 
 
-def test_the_page_links_to_its_pdf(site, notice_pdf):
-    soup = BeautifulSoup(site.page(NOTICE), "html.parser")
+def test_the_page_links_to_its_pdf(published, notice_pdf):
+    soup = BeautifulSoup(published.page(NOTICE), "html.parser")
     link = soup.select_one(".pdf-download a")
     assert link.get_text() == "Download PDF"
-    target = (site.outdir / NOTICE / link["href"]).resolve()
+    target = (published.outdir / NOTICE / link["href"]).resolve()
     assert target == notice_pdf.resolve()
     assert notice_pdf.read_bytes().startswith(b"%PDF-1.7")
 
 
-def test_only_notices_get_a_pdf(site):
-    assert sorted(p.name for p in (site.outdir / "pdf").iterdir()) == [NOTICE_PDF]
-    assert "pdf-download" not in site.page("")
+def test_only_notices_get_a_pdf(published):
+    assert sorted(p.name for p in (published.outdir / "pdf").iterdir()) == [NOTICE_PDF]
+    assert "pdf-download" not in published.page("")
 
 
 def test_title_block(notice_pdf, article):
@@ -230,40 +266,78 @@ def test_letter_by_default(notice_pdf):
     assert page_size(notice_pdf) == LETTER
 
 
-# -- make pdf --------------------------------------------------------------------
+def test_printing_the_page_gives_the_notice_alone(published, tmp_path):
+    chromium = shutil.which("chromium")
+    assert chromium, "chromium is missing: .ci/run installs it"
+    printed = tmp_path / "printed.pdf"
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-pdf-header-footer", f"--print-to-pdf={printed}",
+         (published.outdir / NOTICE / "index.html").as_uri()],
+        capture_output=True, check=True, timeout=120,
+    )
+    text = words(pdftotext(printed))
+    assert text.startswith("Python.org Privacy Notice Last updated October 4, 2024")
+    for furniture in ("Search", "Download PDF", "Acceptable Use Policy", "Back to top"):
+        assert furniture not in text
+    assert "Data Processing Addendum (https://sentry.io/legal/dpa/)" in text
 
 
-def test_two_builds_are_byte_identical(tmp_path, notice_pdf):
+# -- make pdf, and who renders PDFs ----------------------------------------------
+
+
+def test_make_pdf_of_a_copy_is_byte_identical(tmp_path, notice_pdf):
     # Another build, by the other builder, of a copy in another folder.
     source = shutil.copytree(SOURCE, tmp_path / "source")
-    build = sphinx_build(source, tmp_path / "pdf", "pdf")
+    build = make("pdf", f"BUILDDIR={tmp_path}", f"SOURCEDIR={source}")
     assert build.returncode == 0, build.output
-    assert sorted(p.name for p in build.outdir.glob("*.pdf")) == [NOTICE_PDF]
-    assert (build.outdir / NOTICE_PDF).read_bytes() == notice_pdf.read_bytes()
+    assert sorted(p.name for p in (tmp_path / "pdf").glob("*.pdf")) == [NOTICE_PDF]
+    assert (tmp_path / "pdf" / NOTICE_PDF).read_bytes() == notice_pdf.read_bytes()
 
 
-def test_make_pdf_a4(tmp_path):
-    # The Makefile's own recipe, with this interpreter's Sphinx (no new venv).
-    process = subprocess.run(
-        ["make", "-C", str(ROOT), "-o", "venv", "pdf", "PAPER=a4",
-         f"BUILDDIR={tmp_path}", f"SPHINXBUILD={sys.executable} -m sphinx"],
-        capture_output=True, text=True, check=False,
-    )
-    assert process.returncode == 0, process.stdout + process.stderr
-    assert page_size(tmp_path / "pdf" / NOTICE_PDF) == A4
+def test_make_passes_the_paper_size_and_turns_publishing_on():
+    pdf = make("pdf", "-n", "PAPER=a4")
+    assert "-b pdf" in pdf.output and "-D policy_pdf_paper=a4" in pdf.output
+    html = make("html", "-n")
+    assert "-b dirhtml" in html.output and "-D policy_pdf_publish=1" in html.output
 
 
-def test_unknown_paper_fails(project):
-    build = project({"index.md": TINY_INDEX, "example/Notice.md": TINY_NOTICE}, "pdf",
-                    "-D", "policy_pdf_paper=legal")
-    assert build.returncode != 0
-    assert "policy_pdf_paper must be one of letter, a4, not 'legal'" in build.output
+TINY_PROJECT = {"index.md": TINY_INDEX, "example/Notice.md": TINY_NOTICE}
+TINY_PDF = "pdf/example-Notice.pdf"
+OTHER_NOTICE = NOTICE_FRONT_MATTER + "\n# Other Notice\n\nWe keep nothing at all.\n"
+TWO_NOTICES = {
+    **TINY_PROJECT,
+    "example/Other.md": OTHER_NOTICE,
+    "_data/navigation.yaml": MINIMAL_NAVIGATION
+    + "  - title: Other Notice\n    path: example/Other\n",
+}
+A4_PAPER = ("-D", "policy_pdf_paper=a4")
+PUBLISH = ("-D", "policy_pdf_publish=1")
 
 
-def test_notice_without_date_fails_naming_the_file(project):
-    good = project({"index.md": TINY_INDEX, "example/Notice.md": TINY_NOTICE}, "pdf")
-    assert good.returncode == 0, good.output
-    text = pdftotext(good.outdir / "example-Notice.pdf")
+@pytest.fixture(scope="module")
+def two_notices(tmp_path_factory) -> Build:
+    """Two notices by ``make pdf PAPER=a4``'s builder: rendered in the pool of processes."""
+    root = tmp_path_factory.mktemp("two-notices")
+    build = sphinx_build(write_project(root / "source", TWO_NOTICES), root / "pdf", "pdf",
+                         *A4_PAPER)
+    assert build.returncode == 0, build.output
+    return build
+
+
+def test_the_pdf_builder_writes_only_the_pdfs(two_notices):
+    written = {p.relative_to(two_notices.outdir).as_posix()
+               for p in two_notices.outdir.rglob("*") if p.is_file()}
+    assert {name for name in written if not name.startswith(".")} == {
+        "example-Notice.pdf", "example-Other.pdf"}
+    assert "rendering PDFs... [100%]" in two_notices.output
+    assert "Other Notice" in pdf_text(two_notices.outdir / "example-Other.pdf")
+    assert page_size(two_notices.outdir / "example-Other.pdf") == A4
+
+
+def test_links_become_footnotes_and_addresses(two_notices):
+    text = pdftotext(two_notices.outdir / "example-Notice.pdf")
     assert (
         "We keep your email address1 safe. See the list of policies2 and what we collect."
         in words(text)
@@ -273,42 +347,49 @@ def test_notice_without_date_fails_naming_the_file(project):
     # one within the notice stays a link in the PDF, with nothing printed.
     assert "2. https://policies.python.org/\n" in text
     assert "3. " not in text
-    reader = PdfReader(good.outdir / "example-Notice.pdf")
+    reader = PdfReader(two_notices.outdir / "example-Notice.pdf")
     annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
     assert sum("/Dest" in a or "/GoTo" in str(a.get("/A")) for a in annotations) == 1
-    shutil.rmtree(good.outdir)
-
-    undated = TINY_NOTICE.replace("date: 2024-10-04\nchanges", "changes", 1)
-    bad = project({"index.md": TINY_INDEX, "example/Notice.md": undated}, "pdf")
-    assert bad.returncode != 0
-    assert re.search(r"example/Notice\.md:\d+: ERROR: the notice has no 'date'", bad.output)
-    assert not (bad.outdir / "example-Notice.pdf").exists()
 
 
-def test_a_stylesheet_weasyprint_rejects_fails(project, tmp_path):
-    css = tmp_path / "bad.css"
-    css.write_text("p { colour: red; }\n", encoding="utf-8")
-    build = project({"index.md": TINY_INDEX, "example/Notice.md": TINY_NOTICE}, "pdf",
-                    "-D", f"policy_pdf_stylesheets={ROOT / '_static/pdf.css'},{css}")
+def test_one_notice_alone_renders_the_same_bytes(two_notices, project):
+    # Rendered in the build's own process, in another folder, with another
+    # notice beside it or not: the same PDF.
+    alone = project(TINY_PROJECT, "pdf", *A4_PAPER)
+    assert alone.returncode == 0, alone.output
+    assert (alone.outdir / "example-Notice.pdf").read_bytes() == (
+        two_notices.outdir / "example-Notice.pdf").read_bytes()
+
+
+def test_pages_only_unless_publishing_is_turned_on(project):
+    # The tests, the live preview and the review tools build with the default.
+    build = project(TINY_PROJECT)
+    assert build.returncode == 0, build.output
+    assert not (build.outdir / "pdf").exists()
+    assert "Download PDF" not in build.page("example/Notice")
+    assert "rendering PDFs" not in build.output
+
+
+def test_review_builds_render_no_pdfs(git_project, tmp_path):
+    # A revision from before PDFs were off by default publishes them in its
+    # own conf.py terms: the review tools turn them off all the same.
+    conf = git_project.root / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + "\npolicy_pdf_publish = True\n",
+                    encoding="utf-8")
+    git_project.commit(TINY_PROJECT)
+    [built] = build_revisions(git_project.root, {"head": "HEAD"}, tmp_path / "work")
+    assert (built.html / "example" / "Notice" / "index.html").is_file()
+    assert not (built.html / "pdf").exists()
+
+
+def test_unknown_paper_fails(project):
+    build = project(TINY_PROJECT, "pdf", "-D", "policy_pdf_paper=legal")
     assert build.returncode != 0
-    assert re.search(r"example/Notice\.md: WARNING: PDF: Ignored `colour: red`", build.output)
-
-
-def test_a_missing_font_fails_naming_its_package(project, tmp_path):
-    css = tmp_path / "dejavu.css"
-    css.write_text('* { font-family: "DejaVu Sans" !important; }\n', encoding="utf-8")
-    build = project({"index.md": TINY_INDEX, "example/Notice.md": TINY_NOTICE}, "pdf",
-                    "-D", f"policy_pdf_stylesheets={css}")
-    assert build.returncode != 0
-    assert (
-        "the font 'Liberation Serif' was not used (is the Debian package fonts-liberation "
-        "installed?); the text was set in DejaVu Sans"
-    ) in build.output
+    assert "policy_pdf_paper must be one of letter, a4, not 'legal'" in build.output
 
 
 def test_a_missing_stylesheet_fails(project):
-    build = project({"index.md": TINY_INDEX, "example/Notice.md": TINY_NOTICE}, "pdf",
-                    "-D", "policy_pdf_stylesheets=_static/no-such.css")
+    build = project(TINY_PROJECT, "pdf", "-D", "policy_pdf_stylesheets=_static/no-such.css")
     assert build.returncode != 0
     assert "policy_pdf_stylesheets: no file '_static/no-such.css'" in build.output
 
@@ -323,28 +404,7 @@ def test_missing_pango_names_the_packages(monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", without_pango)
     with pytest.raises(ExtensionError, match="apt-get install libpango-1.0-0 libpangoft2-1.0-0"):
-        pdf_extension._weasyprint()
-
-
-# -- Printing the web page from a browser ------------------------------------------
-
-
-def test_printing_the_page_gives_the_notice_alone(site, tmp_path):
-    chromium = shutil.which("chromium")
-    assert chromium, "chromium is missing: .ci/run installs it"
-    printed = tmp_path / "printed.pdf"
-    subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-pdf-header-footer", f"--print-to-pdf={printed}",
-         (site.outdir / NOTICE / "index.html").as_uri()],
-        capture_output=True, check=True, timeout=120,
-    )
-    text = words(pdftotext(printed))
-    assert text.startswith("Python.org Privacy Notice Last updated October 4, 2024")
-    for furniture in ("Search", "Download PDF", "Acceptable Use Policy", "Back to top"):
-        assert furniture not in text
-    assert "Data Processing Addendum (https://sentry.io/legal/dpa/)" in text
+        render.weasyprint_module()
 
 
 @pytest.mark.parametrize(
@@ -357,22 +417,144 @@ def test_printing_the_page_gives_the_notice_alone(site, tmp_path):
     ],
 )
 def test_pdf_named_after_the_url_path(docname, filename):
-    assert pdf_extension.pdf_filename(docname) == filename
+    assert paper.pdf_filename(docname) == filename
 
 
-def test_a_broken_link_is_reported_once_and_printed_as_text(project):
+# -- Bad pages: each reported with its file and line, the build goes on -----------
+
+UNTITLED_NOTICE = NOTICE_FRONT_MATTER + "\nNo title here.\n\nA second paragraph.\n"
+UNDATED_NOTICE = TINY_NOTICE.replace("date: 2024-10-04\nchanges", "changes", 1)
+BAD_PAGES_NAVIGATION = MINIMAL_NAVIGATION + "".join(
+    f"  - title: {name}\n    path: example/{name}\n" for name in ("Untitled", "Undated")
+)
+
+
+def test_bad_pages_are_each_reported_and_get_no_pdf(project):
     broken = TINY_NOTICE + "\nA [link](missing.md) to nowhere.\n"
-    build = project({"index.md": TINY_INDEX, "example/Notice.md": broken}, "pdf")
+    build = project({
+        "index.md": TINY_INDEX, "example/Notice.md": broken,
+        "example/Untitled.md": UNTITLED_NOTICE, "example/Undated.md": UNDATED_NOTICE,
+        "_data/navigation.yaml": BAD_PAGES_NAVIGATION,
+    }, "dirhtml", *PUBLISH)
     assert build.returncode != 0
+    assert re.search(r"example/Untitled\.md:1: ERROR: the notice has no title heading",
+                     build.output)
+    assert re.search(r"example/Undated\.md:\d+: ERROR: the notice has no 'date'", build.output)
     assert "cross-reference target not found: 'missing.md'" in build.output
-    assert "PDF:" not in build.output  # the PDF adds no second report of it
-    assert "A link to nowhere." in pdftotext(build.outdir / "example-Notice.pdf")
+    # Nothing crashed, and the PDF step adds no second report of any of them.
+    assert "Extension error" not in build.output and "Traceback" not in build.output
+    assert "PDF:" not in build.output
+    assert "build finished with problems" in build.output
+    assert sorted(p.name for p in (build.outdir / "pdf").iterdir()) == ["example-Notice.pdf"]
+    assert "A link to nowhere." in pdftotext(build.outdir / TINY_PDF)
+    assert "Download PDF" not in build.page("example/Untitled")
 
 
-# -- Rebuilds render only the PDFs that would come out different -------------------
+def test_a_doctree_without_a_title_is_no_paper_notice():
+    # Should the front matter check ever let one through: an error at the
+    # first line of text, never an exception from deep inside.
+    doctree = publish_doctree("\n\nNo title here.\n\nMore text.\n",
+                              settings_overrides={"doctitle_xform": False})
+    with pytest.raises(paper.PaperError, match="no title heading") as error:
+        paper._title(doctree)
+    assert error.value.line == 3
 
-TINY_PROJECT = {"index.md": TINY_INDEX, "example/Notice.md": TINY_NOTICE}
-TINY_PDF = "pdf/example-Notice.pdf"
+
+# -- What WeasyPrint may read: the build's own files, never the machine or the network
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    paths: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        type(self).paths.append(self.path)
+        self.send_response(404)
+        self.end_headers()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def local_server():
+    """A server on 127.0.0.1 that records every request it gets."""
+    _Recorder.paths = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", _Recorder.paths
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def svg(text: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="40">'
+            f'<text x="0" y="20" font-family="Liberation Sans">{text}</text></svg>')
+
+
+def test_the_renderer_reads_only_the_builds_own_files(tmp_path, local_server):
+    base, requests = local_server
+    secret = tmp_path / "machine"
+    secret.mkdir()
+    (secret / "passwd").write_text("root:x:0:0:SECRET-PASSWD\n", encoding="utf-8")
+    for name in ("image.svg", "other.svg"):
+        (secret / name).write_text(svg("SECRET-IMAGE"), encoding="utf-8")
+    outdir = tmp_path / "out"
+    (outdir / "page").mkdir(parents=True)
+    (outdir / "own.svg").write_text(svg("OWN-IMAGE"), encoding="utf-8")
+    (outdir / "link.svg").symlink_to(secret / "image.svg")
+    (outdir / ".doctrees").mkdir()
+    (outdir / ".doctrees" / "environment.svg").write_text(svg("SECRET-ENV"), encoding="utf-8")
+    data_svg = "data:image/svg+xml," + svg("DATA-IMAGE").replace('"', "'").replace("#", "%23")
+    hostile = [
+        (secret / "passwd").as_uri(), (secret / "image.svg").as_uri(), "../../machine/other.svg",
+        "../link.svg", "../.doctrees/environment.svg", f"{base}/image.svg", data_svg,
+    ]
+    html = (
+        f'<html lang="en"><body><h1>Hostile</h1>'
+        f'<a rel="attachment" href="{hostile[0]}">passwd</a>'
+        + "".join(f'<img alt="image" src="{url}">' for url in hostile[1:])
+        + '<img alt="own" src="../own.svg"></body></html>'
+    )
+    settings = render.Settings(stylesheets=(), paper="letter", fonts=(),
+                               readable=(str(outdir),), withheld=(str(outdir / ".doctrees"),))
+    job = render.Job("example/Hostile", html, (outdir / "page").as_uri() + "/", settings)
+    renderer = render.Renderer()  # in a worker process, as in a build
+    renderer.submit(job)
+    [(_, rendered)] = list(renderer.results())
+    assert isinstance(rendered, render.RenderedPDF), rendered
+
+    pdf = tmp_path / "hostile.pdf"
+    pdf.write_bytes(rendered.data)
+    text = pdftotext(pdf)
+    assert "OWN-IMAGE" in text  # the build's own files are read
+    assert "SECRET" not in text and "DATA-IMAGE" not in text
+    assert PdfReader(pdf).attachments == {}
+    assert requests == []
+    assert len(rendered.problems) == len(hostile), rendered.problems
+    for problem in rendered.problems:
+        assert problem.startswith("refused to read ")
+    assert any((secret / "passwd").as_uri() in problem for problem in rendered.problems)
+    assert rendered.files_read == {str((outdir / "own.svg").resolve())}
+
+
+def test_a_page_that_cannot_be_rendered_stops_no_other(tmp_path):
+    settings = render.Settings(stylesheets=(), paper="letter", fonts=(),
+                               readable=(str(tmp_path),))
+    page = '<html lang="en"><title>T</title><h1>Fine</h1></html>'
+    broken = render.Job("example/Broken", page, "", replace(settings, paper="legal"))
+    fine = render.Job("example/Fine", page, "", settings)
+    renderer = render.Renderer()
+    for job in (broken, fine):
+        renderer.submit(job)
+    [(first, error), (second, rendered)] = list(renderer.results())
+    assert (first, second) == (broken, fine)
+    assert isinstance(error, KeyError)
+    assert rendered.data.startswith(b"%PDF-") and rendered.problems == []
+
+
+# -- Problems of rendering fail the build, naming the page, every time -------------
 
 
 def written(path: Path) -> tuple[int, int]:
@@ -391,71 +573,79 @@ def pdf_text(path: Path) -> str:
     return words(" ".join(page.extract_text() for page in PdfReader(path).pages))
 
 
-def test_a_navigation_change_keeps_the_pdf_as_it_is(project):
-    first = project(TINY_PROJECT)
-    assert first.returncode == 0, first.output
-    pdf = first.outdir / TINY_PDF
-    before, data = written(pdf), pdf.read_bytes()
-
-    renamed = MINIMAL_NAVIGATION.replace("title: Example Notice", "title: Renamed Notice")
-    second = project({"_data/navigation.yaml": renamed})
-    assert second.returncode == 0, second.output
-    assert "Renamed Notice" in second.page("example/Notice")  # the page was written again
-    assert written(pdf) == before
-    assert pdf.read_bytes() == data
-
-
-def test_a_changed_notice_renders_its_pdf_again(project):
-    first = project(TINY_PROJECT)
-    assert first.returncode == 0, first.output
-    pdf = first.outdir / TINY_PDF
-    data = pdf.read_bytes()
-
-    changed = TINY_NOTICE.replace("- Your name", "- Your postal address")
-    second = project({"example/Notice.md": changed})
-    assert second.returncode == 0, second.output
-    assert pdf.read_bytes() != data
-    assert "Your postal address" in pdf_text(pdf)
-    assert "Your name" not in pdf_text(pdf)
-
-
-@pytest.mark.parametrize("edited", ["the stylesheet", "a stylesheet it imports"])
-def test_a_changed_stylesheet_renders_the_pdf_again(project, tmp_path, edited):
-    css = tmp_path / "extra.css"
-    rules = css if edited == "the stylesheet" else tmp_path / "imported.css"
-    if rules != css:
-        css.write_text(f'@import url("{rules.name}");\n', encoding="utf-8")
-    rules.write_text('h1::after { content: " (draft)"; }\n', encoding="utf-8")
-    first = project(TINY_PROJECT, "dirhtml", "-D", stylesheets(css))
-    assert first.returncode == 0, first.output
-    pdf = first.outdir / TINY_PDF
-    assert "Example Notice (draft)" in pdf_text(pdf)
-
-    # Only the stylesheet changes: no source file, no setting.
-    rules.write_text('h1::after { content: " (final)"; }\n', encoding="utf-8")
-    second = project({}, "dirhtml", "-D", stylesheets(css))
-    assert second.returncode == 0, second.output
-    assert "Example Notice (final)" in pdf_text(pdf)
-
-
-def test_a_deleted_pdf_is_rendered_again(project):
-    first = project(TINY_PROJECT)
-    assert first.returncode == 0, first.output
-    pdf = first.outdir / TINY_PDF
-    data = pdf.read_bytes()
-    pdf.unlink()
-
-    second = project({})
-    assert second.returncode == 0, second.output
-    assert pdf.read_bytes() == data
-
-
-def test_a_pdf_that_warned_is_rendered_and_warns_again(project, tmp_path):
-    css = tmp_path / "bad.css"
-    css.write_text("p { colour: red; }\n", encoding="utf-8")
-    warning = re.compile(r"example/Notice\.md: WARNING: PDF: Ignored `colour: red`")
+def test_rendering_problems_fail_the_build_naming_the_page_every_time(project, tmp_path):
+    outside = tmp_path / "outside.svg"
+    outside.write_text(svg("OUTSIDE"), encoding="utf-8")
+    css = tmp_path / "css" / "problems.css"
+    css.parent.mkdir()
+    css.write_text(
+        "p { colour: red; }\n"
+        f'h1 {{ background: url("{outside.as_uri()}"); }}\n'
+        '* { font-family: "DejaVu Sans" !important; }\n',
+        encoding="utf-8",
+    )
+    problems = [
+        r"PDF: Ignored `colour: red`",
+        rf"PDF: refused to read {re.escape(outside.as_uri())}: only the build's own files",
+        (r"PDF: the font 'Liberation Serif' was not used \(is the Debian package "
+         r"fonts-liberation installed\?\); the text was set in DejaVu Sans"),
+    ]
     for build in range(2):
-        # Nothing changes between the builds: the warning alone must bring it back.
-        result = project(TINY_PROJECT if build == 0 else {}, "dirhtml", "-D", stylesheets(css))
+        # Nothing changes between the builds: the problems alone bring the PDF back.
+        result = project(TINY_PROJECT if build == 0 else {}, "dirhtml", *PUBLISH,
+                         "-D", f"policy_pdf_stylesheets={css}")
         assert result.returncode != 0
-        assert warning.search(result.output), f"build {build + 1}:\n{result.output}"
+        for problem in problems:
+            assert re.search(rf"example/Notice\.md: WARNING: {problem}", result.output), (
+                f"build {build + 1}: {problem}\n{result.output}")
+
+
+# -- Rebuilds render only the PDFs that would come out different -------------------
+
+
+def test_a_rebuild_renders_exactly_the_pdfs_that_changed(project, tmp_path):
+    css = tmp_path / "extra.css"
+    imported = tmp_path / "imported.css"
+    css.write_text(f'@import url("{imported.name}");\nh1::after {{ content: " (draft)"; }}\n',
+                   encoding="utf-8")
+    imported.write_text("h1::before { content: 'v1 '; }\n", encoding="utf-8")
+    options = ("dirhtml", *PUBLISH, "-D", stylesheets(css))
+    navigation = {"_data/navigation.yaml": TWO_NOTICES["_data/navigation.yaml"]}
+
+    def rebuild(files=None) -> Path:
+        build = project({**navigation, **(files or {})}, *options)
+        assert build.returncode == 0, build.output
+        return build.outdir / TINY_PDF
+
+    pdf = rebuild(TWO_NOTICES)
+    other = pdf.with_name("example-Other.pdf")
+    assert "v1 Example Notice (draft)" in pdf_text(pdf)
+
+    # The navigation changes every page, but no PDF: both are kept as they are.
+    before, other_before, data = written(pdf), written(other), pdf.read_bytes()
+    navigation = {"_data/navigation.yaml": navigation["_data/navigation.yaml"].replace(
+        "title: Example Notice", "title: Renamed Notice")}
+    build = project(navigation, *options)
+    assert "Renamed Notice" in build.page("example/Notice")  # the page was written again
+    assert written(pdf) == before and written(other) == other_before
+    assert pdf.read_bytes() == data
+
+    # A stylesheet, or one it imports, changes: no source file, no setting.
+    css.write_text(css.read_text(encoding="utf-8").replace("draft", "final"), encoding="utf-8")
+    rebuild()
+    assert "v1 Example Notice (final)" in pdf_text(pdf)
+    imported.write_text("h1::before { content: 'v2 '; }\n", encoding="utf-8")
+    rebuild()
+    assert "v2 Example Notice (final)" in pdf_text(pdf)
+
+    # A PDF deleted is rendered again, the same; the other is kept.
+    data, other_before = pdf.read_bytes(), written(other)
+    pdf.unlink()
+    rebuild()
+    assert pdf.read_bytes() == data
+    assert written(other) == other_before
+
+    # A notice changed: its PDF alone is rendered again.
+    rebuild({"example/Notice.md": TINY_NOTICE.replace("- Your name", "- Your postal address")})
+    assert "Your postal address" in pdf_text(pdf) and "Your name" not in pdf_text(pdf)
+    assert written(other) == other_before

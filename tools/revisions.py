@@ -174,6 +174,9 @@ def build_revisions(repo: Path, revisions: dict[str, str], workdir: Path) -> lis
         built = BuiltRevision(revision, commit, tree, tree / "_build" / "html")
         process = subprocess.Popen(
             [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-q", "--keep-going",
+             # The pages alone: no tool comparing revisions reads the PDFs
+             # (a revision from before they were off by default renders them).
+             "-D", "policy_pdf_publish=0",
              "-c", str(tree), str(tree / SOURCE_DIR), str(built.html)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

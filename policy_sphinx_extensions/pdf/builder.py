@@ -1,0 +1,211 @@
+"""Which PDFs a build writes, rendered beside the pages and written after them.
+
+As each notice is resolved for writing, its print HTML is made
+(:mod:`.paper`) and handed to a pool of processes, one per core, that
+renders it (:mod:`.render`), unless the PDF in the output is still what it
+would render (:mod:`.records`); the page is written while the pool renders. When the build has finished, the PDFs are written and each
+one's problems reported, naming its page. Resolving runs in the main
+process whether pages are written in parallel (``-j``) or not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urljoin
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.dirhtml import DirectoryHTMLBuilder
+from sphinx.util import logging
+from sphinx.util.display import status_iterator
+from sphinx.util.osutil import relative_uri
+
+from ..dates import PagesDomain, is_notice, notice_dates
+from . import paper, render
+from .records import Records
+
+logger = logging.getLogger(__name__)
+
+DOWNLOAD_CLASS = "pdf-download"
+DOWNLOAD_TEXT = "Download PDF"
+# The builders of the site itself (not epub, singlehtml, ...) publish the PDFs.
+SITE_BUILDERS = ("html", "dirhtml")
+
+
+def _rejected(app: Sphinx, docname: str) -> bool:
+    """Whether the build has already reported this notice's front matter or
+    title as wrong (:mod:`..dates`): it gets no PDF, and no second report."""
+    env = app.env
+    return (notice_dates(env, docname) is None
+            or docname in env.domains[PagesDomain.name].data["errors"])
+
+
+class NoticePDFBuilder(DirectoryHTMLBuilder):
+    """Writes one PDF per notice into the output directory, and nothing else."""
+
+    name = "pdf"
+    # It renders through the HTML translator, but what it writes is no web
+    # page: extensions that add to HTML output (a feed, redirects) skip it.
+    format = "pdf"
+    epilog = "The PDFs are in %(outdir)s."
+    search = False
+    copysource = False
+
+    def get_theme_config(self) -> tuple[str, dict]:
+        # Only the body is rendered; the site's theme (and its build hooks,
+        # which write the theme's assets) has no part in a PDF.
+        return "basic", {}
+
+    def get_output_path(self, page_name: str, /) -> Path:
+        return Path(self.outdir, paper.pdf_filename(page_name))
+
+    def copy_assets(self) -> None:
+        pass  # a PDF carries its styles and fonts inside it
+
+    def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:
+        pass  # no search index
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        pass  # the PDFs are rendered when the build has finished
+
+    def finish(self) -> None:
+        # Remembers the configuration (paper size), so changing it rebuilds.
+        self.write_buildinfo()
+
+
+def publishes_pdfs(app: Sphinx) -> bool:
+    return app.builder.name in SITE_BUILDERS and app.config.policy_pdf_publish
+
+
+def writes_pdfs(app: Sphinx) -> bool:
+    return isinstance(app.builder, NoticePDFBuilder) or publishes_pdfs(app)
+
+
+def _site_pdf_uri(app: Sphinx, docname: str) -> str:
+    return f"{app.config.policy_pdf_dir}/{paper.pdf_filename(docname)}"
+
+
+def pdf_path(app: Sphinx, docname: str) -> Path:
+    if isinstance(app.builder, NoticePDFBuilder):
+        return app.builder.get_output_path(docname)
+    return Path(app.builder.outdir, _site_pdf_uri(app, docname))
+
+
+def render_settings(app: Sphinx) -> render.Settings:
+    stylesheets = tuple(str(Path(app.confdir, name)) for name in app.config.policy_pdf_stylesheets)
+    static = (str(Path(app.confdir, name)) for name in app.config.html_static_path)
+    return render.Settings(
+        stylesheets=stylesheets,
+        paper=app.config.policy_pdf_paper,
+        fonts=tuple(app.config.policy_pdf_fonts.items()),
+        # The build's own files: its output, the static files, the stylesheets;
+        # not the pickled environment and doctrees (which name the machine's paths).
+        readable=tuple(sorted({str(app.outdir), *static,
+                               *(str(Path(name).parent) for name in stylesheets)})),
+        withheld=(str(app.doctreedir),),
+    )
+
+
+def _base_url(app: Sphinx, docname: str) -> str:
+    # Where the page is in the output: a relative address in it (an image
+    # under _images/) is the build's own file.
+    return urljoin(Path(app.outdir).as_uri() + "/", app.builder.get_target_uri(docname))
+
+
+def _add_download_link(app: Sphinx, docname: str, doctree: nodes.document) -> None:
+    last_updated = next(
+        (p for p in doctree.findall(nodes.paragraph) if "last-updated" in p["classes"]), None
+    )
+    if last_updated is None:
+        return
+    href = relative_uri(app.builder.get_target_uri(docname), _site_pdf_uri(app, docname))
+    link = nodes.paragraph(classes=[DOWNLOAD_CLASS])
+    link += nodes.reference("", DOWNLOAD_TEXT, refuri=href, internal=True)
+    last_updated.parent.insert(last_updated.parent.index(last_updated) + 1, link)
+
+
+class PendingPDFs:
+    """The PDFs one application renders in a build."""
+
+    def __init__(self) -> None:
+        self.renderer = render.Renderer()
+        self.records: Records | None = None
+        # Notices with images: rendered once the images are copied, at the end.
+        self.waiting: list[render.Job] = []
+        self.count = 0
+
+    def collect(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
+        """doctree-resolved, after every other handler: the notice's print
+        HTML goes to the renderer (unless its PDF is up to date), and its page
+        gets the "Download PDF" link. The page is written meanwhile."""
+        if not writes_pdfs(app) or not is_notice(app, docname) or _rejected(app, docname):
+            return
+        try:
+            paper_doctree = paper.paper_doctree(app, docname, doctree)
+        except paper.PaperError as error:
+            logger.error("%s", error, location=(docname, error.line), type="policy",
+                         subtype="pdf")
+            return
+        if publishes_pdfs(app):
+            _add_download_link(app, docname, doctree)
+        settings = render_settings(app)
+        if self.records is None:
+            self.records = Records(app.doctreedir, app.builder.name, settings)
+        html = paper.print_html(app, docname, paper_doctree)
+        job = render.Job(docname, html, _base_url(app, docname), settings)
+        path = pdf_path(app, docname)
+        if self.records.kept(path, job):
+            logger.verbose("PDF unchanged: %s", path)
+            return
+        self.records.forget(path)
+        self.count += 1
+        if any(paper_doctree.findall(nodes.image)):
+            self.waiting.append(job)
+        else:
+            self.renderer.submit(job)
+
+    def stale(self, app: Sphinx, env) -> list[str]:
+        """env-updated: the notices to write again though their source is
+        unchanged, as their PDF is missing or stale (a stylesheet edited)."""
+        if not writes_pdfs(app):
+            return []
+        records = Records(app.doctreedir, app.builder.name, render_settings(app))
+        return sorted(
+            docname
+            for docname in env.found_docs
+            if is_notice(app, docname) and not records.kept(pdf_path(app, docname))
+        )
+
+    def finish(self, app: Sphinx, exception: Exception | None) -> None:
+        """build-finished: wait for the PDFs, write them and report on each."""
+        waiting, records, count = self.waiting, self.records, self.count
+        self.waiting, self.records, self.count = [], None, 0
+        if exception is not None or records is None:  # failed, or nothing to render
+            self.renderer.close()
+            return
+        for job in waiting:
+            self.renderer.submit(job)
+        for job, rendered in status_iterator(
+            self.renderer.results(), "rendering PDFs... ", "darkgreen", count, app.verbosity,
+            stringify_func=_name,
+        ):
+            _write(app, records, job, rendered)
+
+
+def _name(result: tuple[render.Job, object]) -> str:
+    return result[0].docname
+
+
+def _write(app: Sphinx, records: Records, job: render.Job,
+           rendered: render.RenderedPDF | Exception) -> None:
+    if isinstance(rendered, Exception):
+        logger.error("PDF: rendering failed: %s: %s", type(rendered).__name__, rendered,
+                     location=job.docname, type="policy", subtype="pdf")
+        return
+    path = pdf_path(app, job.docname)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(rendered.data)
+    for problem in rendered.problems:
+        logger.warning("PDF: %s", problem, location=job.docname, type="policy", subtype="pdf")
+    if not rendered.problems:  # else the next build renders it, and warns, again
+        records.record(path, job, rendered)

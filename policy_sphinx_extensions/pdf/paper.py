@@ -1,0 +1,140 @@
+"""A notice's doctree made fit for paper, and its print HTML.
+
+The PDF is rendered from the same resolved doctree as the notice's web page,
+through Sphinx's HTML translator, so whatever directives and roles produce on
+the page they produce on paper. The copy for paper gets:
+
+* a title block: the title, the author (``author`` in conf.py) and the "Last
+  updated" line that :mod:`..dates` writes from the front matter;
+* links to other pages as absolute addresses on ``html_baseurl``, and every
+  link that leaves the document its address printed as a footnote (unless
+  the link text already is the address), so a printed copy still names it;
+* no "Download PDF" link (the page gets it after the copy is made).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.osutil import relative_uri
+
+from ..dates import NoticeDates, notice_dates
+
+LINK_URL_CLASS = "link-url"
+PUBLISHER_CLASS = "publisher"
+
+
+class PaperError(Exception):
+    """A notice that cannot be put on paper; *line* is where in its source."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def pdf_filename(docname: str) -> str:
+    """``python.org-Privacy-Notice.pdf``: the notice's URL path, slashes as dashes."""
+    url_path = docname if docname == "index" else docname.removesuffix("/index")
+    return f"{url_path.replace('/', '-')}.pdf"
+
+
+def _title(doctree: nodes.document) -> nodes.title:
+    title = next(iter(doctree.findall(nodes.title)), None)
+    if title is None:
+        first_line = next((node.line for node in doctree.findall(nodes.Element) if node.line), 1)
+        raise PaperError("the notice has no title heading ('# Title'): no PDF", first_line)
+    return title
+
+
+def paper_doctree(app: Sphinx, docname: str, doctree: nodes.document) -> nodes.document:
+    """A copy of the resolved *doctree* of *docname*, adjusted for paper."""
+    # Copied before the page gets its "Download PDF" link.
+    doctree = doctree.deepcopy()
+
+    # A section's extra ids (MyST's GitHub-style anchors) would be written as
+    # empty <span>s, which become empty elements in the PDF's structure tree;
+    # on the heading they stay link targets without that.
+    for section in doctree.findall(nodes.section):
+        if len(section["ids"]) > 1 and isinstance(section[0], nodes.title):
+            section[0]["ids"].extend(section["ids"][1:])
+            del section["ids"][1:]
+
+    title = _title(doctree)
+    title.parent.insert(
+        title.parent.index(title) + 1,
+        nodes.paragraph("", app.config.author, classes=[PUBLISHER_CLASS]),
+    )
+
+    page_url = urljoin(app.config.html_baseurl, app.builder.get_target_uri(docname))
+    ids = {id_ for node in doctree.findall(nodes.Element) for id_ in node["ids"]}
+    for reference in list(doctree.findall(nodes.reference)):
+        refuri = reference.get("refuri", "")
+        if "refid" in reference or refuri.startswith("#"):
+            if reference.get("refid", refuri[1:]) not in ids:
+                # A reference Sphinx could not resolve: the build has reported
+                # it already; on paper it is text, not a link to nowhere.
+                reference.replace_self(reference.children)
+            continue
+        if not refuri:
+            continue
+        address = urljoin(page_url, refuri)
+        reference["refuri"] = address
+        if _shown_address(address) != reference.astext().strip():
+            url = nodes.inline("", _shown_address(address), classes=[LINK_URL_CLASS])
+            reference.parent.insert(reference.parent.index(reference) + 1, url)
+    return doctree
+
+
+def _shown_address(address: str) -> str:
+    return address.removeprefix("mailto:")
+
+
+def _render_body(builder, docname: str, doctree: nodes.document) -> str:
+    # As StandaloneHTMLBuilder.write_doc renders a page body.
+    doctree.settings = builder.docsettings
+    builder.secnumbers = builder.env.toc_secnumbers.get(docname, {})
+    builder.fignumbers = builder.env.toc_fignumbers.get(docname, {})
+    builder.imgpath = relative_uri(builder.get_target_uri(docname), "_images")
+    builder.dlpath = relative_uri(builder.get_target_uri(docname), "_downloads")
+    builder.current_docname = docname
+    visitor = builder.create_translator(doctree, builder)
+    doctree.walkabout(visitor)
+    return "".join(visitor.fragment)
+
+
+def _subject(doctree: nodes.document, skip: set[str]) -> str:
+    """The notice's opening sentence: what the notice is about."""
+    for paragraph in doctree.findall(nodes.paragraph):
+        if skip.isdisjoint(paragraph["classes"]) and not isinstance(
+            paragraph.parent, nodes.list_item
+        ):
+            text = " ".join(paragraph.astext().split())
+            return re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", text, maxsplit=1)[0]
+    return ""
+
+
+def print_html(app: Sphinx, docname: str, paper: nodes.document) -> str:
+    """The print HTML document of notice *docname*, from its *paper* doctree."""
+    dates: NoticeDates = notice_dates(app.env, docname)
+    title = _title(paper).astext()
+    subject = _subject(paper, {PUBLISHER_CLASS, "last-updated", "notice-date"})
+    body = _render_body(app.builder, docname, paper)
+    meta = {
+        "author": app.config.author,
+        "description": subject,
+        # The effective date and the newest change, not the time of the build.
+        "dcterms.created": dates.date.isoformat(),
+        "dcterms.modified": max((c.date for c in dates.changes), default=dates.date).isoformat(),
+    }
+    head = "".join(
+        f'<meta name="{name}" content="{html.escape(value)}">' for name, value in meta.items()
+    )
+    return (
+        f'<!DOCTYPE html><html lang="{html.escape(app.config.language or "en")}"><head>'
+        f'<meta charset="utf-8"><title>{html.escape(title)}</title>{head}</head>'
+        f'<body><main class="notice">{body}</main></body></html>'
+    )
