@@ -437,7 +437,7 @@ def test_bad_pages_are_each_reported_and_get_no_pdf(project):
         "_data/navigation.yaml": BAD_PAGES_NAVIGATION,
     }, "dirhtml", *PUBLISH)
     assert build.returncode != 0
-    assert re.search(r"example/Untitled\.md:1: ERROR: the notice has no title heading",
+    assert re.search(r"example/Untitled\.md:1: ERROR: the page has no title heading",
                      build.output)
     assert re.search(r"example/Undated\.md:\d+: ERROR: the notice has no 'date'", build.output)
     assert "cross-reference target not found: 'missing.md'" in build.output
