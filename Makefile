@@ -18,6 +18,12 @@ SPHINXBUILD := $(VENVDIR)/bin/sphinx-build
 # cores, `make html SPHINXJOBS=auto` reads and writes in parallel.
 SPHINXJOBS  ?= 1
 SPHINXFLAGS := -c . $(STRICT) -j $(SPHINXJOBS) $(SPHINXOPTS)
+# The build date (YYYY-MM-DD; today in UTC when empty): a notice version dated
+# after it is upcoming. Taken as written and passed through the environment,
+# never a recipe's text; conf.py's policy_today checks it.
+override TODAY := $(value TODAY)
+export TODAY
+TODAYFLAG   := $(if $(TODAY),-D "policy_today=$$TODAY")
 PORT        ?= 8000
 BENCHFLAGS  ?=
 # Paper size of the PDFs: letter or a4.
@@ -41,12 +47,12 @@ $(VENVDIR)/.installed: requirements.txt
 venv: $(VENVDIR)/.installed ## Create the virtual environment from requirements.txt
 
 .PHONY: html
-html: venv ## Build the site into _build/html (URLs as on the live site)
-	$(SPHINXBUILD) -b dirhtml $(SPHINXFLAGS) $(SOURCEDIR) $(BUILDDIR)/html
+html: venv ## Build the site into _build/html (URLs as on the live site; TODAY=YYYY-MM-DD)
+	$(SPHINXBUILD) -b dirhtml $(SPHINXFLAGS) $(TODAYFLAG) $(SOURCEDIR) $(BUILDDIR)/html
 
 .PHONY: pdf
 pdf: venv ## Build a PDF of every notice into _build/pdf (PAPER=a4 for A4)
-	$(SPHINXBUILD) -b pdf $(SPHINXFLAGS) -D policy_pdf_paper=$(PAPER) $(SOURCEDIR) $(BUILDDIR)/pdf
+	$(SPHINXBUILD) -b pdf $(SPHINXFLAGS) $(TODAYFLAG) -D policy_pdf_paper=$(PAPER) $(SOURCEDIR) $(BUILDDIR)/pdf
 
 .PHONY: serve
 serve: venv ## Preview on 127.0.0.1 (PORT=8000), rebuilding on save and reloading the browser

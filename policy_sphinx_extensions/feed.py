@@ -40,6 +40,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import dependents
 from .dates import Change, NoticeDates, format_date
+from .versions import announcements, is_version
 
 FEED_FILE = "feed.xml"
 ATOM_TYPE = "application/atom+xml"
@@ -60,9 +61,14 @@ def all_changes(env) -> list[NoticeChange]:
     found = []
     for docname, dates in env.policy_notice_dates.items():
         dates: NoticeDates
+        if is_version(env, docname):  # versions: a notice's own changes, listed once
+            continue
         title = env.titles[docname].astext() if docname in env.titles else docname
         for change, change_id in zip(dates.changes, dates.change_ids(), strict=True):
             found.append(NoticeChange(docname, title, change, change_id))
+    for docname, change, change_id in announcements(env):  # versions: upcoming, announced
+        title = env.titles[docname].astext() if docname in env.titles else docname
+        found.append(NoticeChange(docname, title, change, change_id))
     # Within a notice, the front matter's order (newest first) is kept.
     found.sort(key=lambda entry: entry.title)
     found.sort(key=lambda entry: entry.change.date, reverse=True)

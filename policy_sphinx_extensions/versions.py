@@ -51,6 +51,7 @@ from sphinx.project import Project
 from sphinx.util import logging
 
 from . import notice_history
+from .dates import Change, format_date
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +211,25 @@ def version_of(env, docname: str) -> NoticeVersion | None:
     return None
 
 
+def is_version(env, docname: str) -> bool:
+    """Whether *docname* is a notice's version (its changes are the notice's own)."""
+    return version_of(env, docname) is not None
+
+
+def announcements(env) -> list[tuple[str, Change, str]]:
+    """(version docname, change, the page's id of it) for each version committed
+    before the date it takes effect: the day the change was announced."""
+    found = []
+    for versions in getattr(env, "policy_versions", {}).values():
+        for version in versions:
+            if version.announced is None or version.announced >= version.date:
+                continue
+            summary = f"Announced: an updated version takes effect on {format_date(version.date)}."
+            change = Change(version.announced, "material", summary)
+            found.append((version.docname, change, f"change-{version.date.isoformat()}"))
+    return found
+
+
 def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     sources = {docname: str(env.doc2path(docname)) for docname in env.found_docs}
     before = getattr(env, "policy_version_sources", {})
@@ -218,6 +238,10 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     for notice, versions in env.policy_versions.items():
         if env.policy_versions_before.get(notice) != versions:
             moved |= {notice, *(version.docname for version in versions)}
+    if env.policy_versions_before != env.policy_versions:
+        # Pages listing the versions, or the changes they announce.
+        moved |= env.policy_version_history_docs
+        moved |= getattr(env, "policy_change_history_docs", set())
     return sorted(moved & env.found_docs)
 
 
@@ -284,4 +308,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _write_json)
     app.setup_extension("policy_sphinx_extensions.version_banners")
     app.setup_extension("policy_sphinx_extensions.version_redlines")
+    app.setup_extension("policy_sphinx_extensions.version_history")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
