@@ -27,10 +27,10 @@ from pathlib import Path
 import yaml
 
 SHALLOW_FIX = (
-    "the site's notices keep every version from their git history, and this clone "
-    "is shallow. Fetch the whole history: `git fetch --unshallow` (Read the Docs: "
-    "add it to build.jobs.post_checkout in .readthedocs.yaml; GitHub Actions: "
-    "actions/checkout with `fetch-depth: 0`)"
+    "this git clone is shallow: it lacks the history every earlier version of the "
+    "notices is built from, so the site would publish fewer versions. Fetch the whole "
+    "history with `git fetch --unshallow` (Read the Docs: a command before the build in "
+    "`.readthedocs.yaml`; GitHub Actions: `actions/checkout` with `fetch-depth: 0`)"
 )
 
 

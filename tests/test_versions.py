@@ -16,7 +16,8 @@ import xml.etree.ElementTree as ElementTree
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, GitProject, sphinx_build
+import yaml
+from conftest import HOME_PAGE, ROOT, GitProject, sphinx_build
 
 BASE_URL = "https://policies.python.org/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -255,3 +256,15 @@ def test_outside_git_the_notices_build_alone(project):
     assert build.returncode == 0, build.output
     assert json.loads((build.outdir / "versions.json").read_text()) == {"notices": {}}
     assert not (build.outdir / "example/Notice/2024-10-04").exists()
+
+
+def test_ci_and_read_the_docs_fetch_the_whole_history():
+    for workflow in (ROOT / ".github/workflows").glob("*.yml"):
+        steps = [step for job in yaml.safe_load(workflow.read_text())["jobs"].values()
+                 for step in job["steps"]]
+        for step in steps:
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step.get("with", {}).get("fetch-depth") == 0, workflow.name
+    commands = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())["build"]["commands"]
+    build = next(n for n, command in enumerate(commands) if command.startswith("make html"))
+    assert any("git fetch --unshallow" in command for command in commands[:build])
