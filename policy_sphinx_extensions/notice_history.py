@@ -100,11 +100,12 @@ def front_matter_date(text: str) -> datetime.date | None:
     return date if is_date else None
 
 
-def _commits(root: Path, relpath: str) -> list[tuple[str, datetime.date, str]]:
-    """(commit, commit date, path in that commit) of each commit that changed the
-    file, oldest first, following renames."""
+def _commits(root: Path, relpath: str, revision: str) -> list[tuple[str, datetime.date, str]]:
+    """(commit, commit date, path in that commit) of each commit up to *revision*
+    that changed the file, oldest first, following renames."""
     out = _git(
-        root, "log", "--follow", "--format=%x00%H %cs", "--name-only", "--", relpath
+        root, "log", "--follow", "--format=%x00%H %cs", "--name-only", "--end-of-options",
+        revision, "--", relpath,
     ).decode()
     found = []
     for record in out.split("\0")[1:]:
@@ -136,9 +137,20 @@ def _blobs(root: Path, names: list[str]) -> list[str | None]:
     return texts
 
 
-def material_versions(root: Path, files: list[Path]) -> dict[Path, list[Version]]:
-    """Every material version of each of *files* (working-tree paths), oldest first."""
-    histories = {file: _commits(root, file.relative_to(root).as_posix()) for file in files}
+def material_versions(
+    root: Path, files: list[Path], revision: str = "HEAD", tree: Path | None = None
+) -> dict[Path, list[Version]]:
+    """Every material version of each of *files*, oldest first.
+
+    The files are the newest state; their history is that of the repository
+    at *root* up to *revision*, at their paths relative to *tree* (by default
+    *root*: the files are its working tree's; another *tree* is a revision
+    exported from it).
+    """
+    tree = tree or root
+    histories = {
+        file: _commits(root, file.relative_to(tree).as_posix(), revision) for file in files
+    }
     requests = [f"{commit}:{path}" for history in histories.values() for commit, _, path in history]
     texts = iter(_blobs(root, requests))
     versions = {}

@@ -146,8 +146,14 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
     env.policy_versions_before = getattr(env, "policy_versions", {})
     env.policy_versions = {}
     project.extra = {}
-    root = notice_history.repository_root(Path(app.srcdir))
+    config = app.config
+    repository = Path(app.confdir, config.policy_versions_repository)
+    root = notice_history.repository_root(
+        repository if config.policy_versions_repository else Path(app.srcdir)
+    )
     generated = Path(app.doctreedir) / VERSIONS_DIR
+    if root is None and config.policy_versions_repository:
+        raise VersionError(f"policy_versions_repository: {repository} is not a git repository")
     if root is None:
         shutil.rmtree(generated, ignore_errors=True)
         logger.info("Notice versions: %s is not in a git repository, so the notices are "
@@ -162,7 +168,10 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
         )
         files = {docname: Path(project.doc2path(docname, absolute=True)).resolve()
                  for docname in notices}
-        histories = notice_history.material_versions(root, list(files.values()))
+        histories = notice_history.material_versions(
+            root, list(files.values()), config.policy_versions_revision,
+            Path(app.confdir).resolve() if config.policy_versions_repository else None,
+        )
     except notice_history.HistoryError as error:
         raise VersionError(str(error)) from None
 
@@ -300,6 +309,11 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.dates")
     app.setup_extension("policy_sphinx_extensions.pdf")
     app.add_config_value("policy_today", "", "", types=[str])
+    # A source exported from a revision (tools/revisions.py) has no history of
+    # its own: the repository it came from (its path relative to the
+    # configuration folder, which is the export's root) and the revision.
+    app.add_config_value("policy_versions_repository", "", "env", types=[str])
+    app.add_config_value("policy_versions_revision", "HEAD", "env", types=[str])
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated)

@@ -155,6 +155,8 @@ def build_revisions(repo: Path, revisions: dict[str, str], workdir: Path) -> lis
         built = BuiltRevision(revision, commit, tree, tree / "_build" / "html")
         process = subprocess.Popen(
             [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-q", "--keep-going",
+             # The notices' earlier versions: the export's history is the repository's.
+             "-D", f"policy_versions_repository={repo}", "-D", f"policy_versions_revision={commit}",
              "-c", str(tree), str(tree / SOURCE_DIR), str(built.html)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
