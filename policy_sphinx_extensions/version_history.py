@@ -43,7 +43,7 @@ def _links(app: Sphinx, docname: str, version) -> list[nodes.Node]:
     from .pdf import pdf_filename
 
     here = app.builder.get_target_uri(docname)
-    links = [("page", app.builder.get_relative_uri(docname, version.docname))]
+    links = [("this version", app.builder.get_relative_uri(docname, version.docname))]
     if app.config.policy_pdf_publish:
         pdf = f"{app.config.policy_pdf_dir}/{pdf_filename(version.docname)}"
         links.append(("PDF", relative_uri(here, pdf)))

@@ -62,6 +62,7 @@ def _environment() -> jinja2.Environment:
 
 def _notice_blocks(page_html: str, page_url: str):
     from tools.redline_text import extract_blocks
+
     from .version_banners import BANNER_CLASS
 
     soup = BeautifulSoup(page_html, "html.parser")

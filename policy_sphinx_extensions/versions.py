@@ -29,7 +29,7 @@ Registers:
 * ``doctree-resolved``: the banners (:mod:`.version_banners`);
 * ``html-page-context``: a version page's canonical link is its notice's
   address, the current version for search engines;
-* ``build-finished``: ``versions.json`` at the site's root.
+* ``versions.json`` at the site's root (:mod:`.versions_json`).
 
 A build outside a git repository has no history: it publishes the notices
 alone and says so. A shallow clone fails the build, naming the fix.
@@ -38,12 +38,11 @@ alone and says so. A shallow clone fails the build, naming the fix.
 from __future__ import annotations
 
 import datetime
-import json
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import ClassVar
 
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError, SphinxError
@@ -56,7 +55,6 @@ from .dates import Change, format_date
 logger = logging.getLogger(__name__)
 
 VERSIONS_DIR = "versions"
-VERSIONS_JSON = "versions.json"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -81,7 +79,7 @@ class VersionedProject(Project):
     """The source folder's documents, and the notices' versions beside them."""
 
     # docname -> the absolute path of the file it is read from.
-    extra: dict[str, Path] = {}
+    extra: ClassVar[dict[str, Path]] = {}
 
     def discover(self, exclude_paths=(), include_paths=("**",)) -> set[str]:
         docnames = super().discover(exclude_paths, include_paths)
@@ -134,7 +132,7 @@ def _statuses(notice: str, found: list[notice_history.Version], today: datetime.
     return tuple(result)
 
 
-def _write_if_changed(path: Path, text: str) -> None:
+def write_if_changed(path: Path, text: str) -> None:
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -192,7 +190,7 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
                 source = files[notice]
             else:
                 source = generated / f"{version.docname}.md"
-                _write_if_changed(source, text.text)
+                write_if_changed(source, text.text)
                 written.add(source)
             project.extra[version.docname] = source
             if version.status == "current":
@@ -260,49 +258,11 @@ def _mark_orphan(app: Sphinx, doctree) -> None:
         app.env.metadata[app.env.docname]["orphan"] = True
 
 
-def _site_path(app: Sphinx, uri: str) -> str:
-    return f"{urlsplit(app.config.html_baseurl).path.rstrip('/')}/{uri}"
-
-
 def _canonical(app: Sphinx, pagename, templatename, context, doctree) -> None:
     version = version_of(app.env, pagename)
     if version is not None and context.get("pageurl"):
         base = app.config.html_baseurl.rstrip("/")
         context["pageurl"] = f"{base}/{app.builder.get_target_uri(version.notice)}"
-
-
-def versions_table(app: Sphinx) -> dict:
-    """What ``versions.json`` holds."""
-    from .pdf import pdf_filename
-    from .version_redlines import redline_pdf_uri, redline_uri
-
-    table = {}
-    for notice, versions in sorted(app.env.policy_versions.items()):
-        entries = []
-        for version in versions:
-            entry = {
-                "date": version.date.isoformat(),
-                "status": version.status,
-                "url": _site_path(app, app.builder.get_target_uri(version.docname)),
-            }
-            if app.config.policy_pdf_publish:
-                pdf = f"{app.config.policy_pdf_dir}/{pdf_filename(version.docname)}"
-                entry["pdf"] = _site_path(app, pdf)
-            if version.previous:
-                entry["redline"] = _site_path(app, redline_uri(app, version))
-                entry["redline_pdf"] = _site_path(app, redline_pdf_uri(app, version))
-            until = version.in_effect_until
-            entry["in_effect_until"] = until.isoformat() if until else None
-            entries.append(entry)
-        key = app.builder.get_target_uri(notice).rstrip("/")
-        table[key] = entries
-    return {"notices": table}
-
-
-def _write_json(app: Sphinx, exception) -> None:
-    if exception is None and app.builder.format == "html" and not app.builder.embedded:
-        text = json.dumps(versions_table(app), indent=1, ensure_ascii=False) + "\n"
-        _write_if_changed(Path(app.outdir, VERSIONS_JSON), text)
 
 
 def setup(app: Sphinx) -> dict:
@@ -319,8 +279,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _mark_orphan, priority=600)
     app.connect("html-page-context", _canonical)
-    app.connect("build-finished", _write_json)
     app.setup_extension("policy_sphinx_extensions.version_banners")
     app.setup_extension("policy_sphinx_extensions.version_redlines")
     app.setup_extension("policy_sphinx_extensions.version_history")
+    app.setup_extension("policy_sphinx_extensions.versions_json")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
-from bs4 import BeautifulSoup
 import yaml
+from bs4 import BeautifulSoup
 from conftest import HOME_PAGE, ROOT, GitProject, sphinx_build
 
 BASE_URL = "https://policies.python.org/"
@@ -36,8 +36,20 @@ def notice(date: str, changes, body: str) -> str:
             f"# Example Notice\n\n{body}\n")
 
 
+NAVIGATION = """\
+live_site: https://policies.python.org/
+nav:
+  - title: Example Notice
+    path: example/Notice
+  - title: Changes
+    path: changes
+"""
+CHANGES = "# Changes\n\n```{change-history}\n```\n\n## Versions\n\n```{notice-versions}\n```\n"
+
+
 def history(repo: GitProject) -> GitProject:
-    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice(
+    repo.commit({"index.md": HOME_PAGE, "changes.md": CHANGES, "_data/navigation.yaml": NAVIGATION,
+                 "example/Notice.md": notice(
         "2024-10-04", FIRST, "We collect your name. See [our site](https://www.python.org/).")},
         "First version")
     repo.commit({"example/Notice.md": notice(
@@ -268,3 +280,18 @@ def test_ci_and_read_the_docs_fetch_the_whole_history():
     commands = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())["build"]["commands"]
     build = next(n for n, command in enumerate(commands) if command.startswith("make html"))
     assert any("git fetch --unshallow" in command for command in commands[:build])
+
+
+def test_changes_page_lists_every_version_with_its_addresses(before):
+    listed = soup(before, "changes").select_one("ul.notice-versions")
+    lines = [li.p for li in listed.select("ul ul > li")]
+    assert [line.get_text(" ", strip=True) for line in lines] == [
+        "January 15, 2027 (upcoming, takes effect on January 15, 2027): this version · redline",
+        "June 1, 2025 (current, in effect since June 1, 2025): this version · redline",
+        "October 4, 2024 (superseded, in effect from October 4, 2024 until June 1, 2025):"
+        " this version",
+    ]
+    assert [a["href"] for a in lines[0].find_all("a")] == [
+        "../example/Notice/2027-01-15/", "../example/Notice/2027-01-15/redline/"]
+    history = soup(before, "changes").select_one("ul.site-change-history").get_text(" ", strip=True)
+    assert "Announced: an updated version takes effect on January 15, 2027." in history
