@@ -54,13 +54,11 @@ def _paragraph(*parts) -> nodes.paragraph:
 def _redline_paragraph(app: Sphinx, docname: str, version: NoticeVersion) -> nodes.paragraph:
     here = app.builder.get_target_uri(docname)
     previous = version_of(app.env, version.previous)
-    return _paragraph(
-        f"What changed from the version of {format_date(previous.date)}: ",
-        _link("redline", relative_uri(here, redline_uri(app, version))),
-        " (",
-        _link("PDF", relative_uri(here, redline_pdf_uri(app, version))),
-        ").",
-    )
+    parts = [f"What changed from the version of {format_date(previous.date)}: ",
+             _link("redline", relative_uri(here, redline_uri(app, version)))]
+    if app.config.policy_pdf_publish:
+        parts += [" (", _link("PDF", relative_uri(here, redline_pdf_uri(app, version))), ")"]
+    return _paragraph(*parts, ".")
 
 
 def _notice_banners(app: Sphinx, docname: str) -> list[nodes.Node]:

@@ -107,7 +107,7 @@ def write_redlines(app: Sphinx) -> None:
             new_bytes = _page_file(app, new_uri).read_bytes()
             uri = redline_uri(app, version)
             page, pdf = _page_file(app, uri), Path(app.outdir, redline_pdf_uri(app, version))
-            digest = _digest(old_bytes, new_bytes)
+            digest = _digest(old_bytes, new_bytes, str(app.config.policy_pdf_publish).encode())
             kept[version.docname] = digest
             pdf_ready = pdf.is_file() or not app.config.policy_pdf_publish
             if record.get(version.docname) == digest and page.is_file() and pdf_ready:
@@ -122,7 +122,8 @@ def write_redlines(app: Sphinx) -> None:
                 "new_date": format_date(version.date),
                 "old_url": depth + old_uri,
                 "new_url": depth + new_uri,
-                "pdf_url": depth + redline_pdf_uri(app, version),
+                "pdf_url": depth + redline_pdf_uri(app, version)
+                if app.config.policy_pdf_publish else "",
                 "canonical": urljoin(base, uri) if base else "",
             }
             page.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,8 @@
 "in_effect_until": "2027-01-15"}, ...]}}``: each notice's versions oldest
 first, from the versions table of :mod:`.versions`. ``status`` is
 ``current``, ``upcoming`` or ``superseded``; addresses are site-absolute paths;
-``redline`` and ``redline_pdf`` are absent on a first version;
+``redline`` and ``redline_pdf`` are absent on a first version (``pdf`` and
+``redline_pdf`` when the build publishes no PDFs);
 ``in_effect_until`` is null while a version is current (and on the last
 upcoming one). Written after the build, only when its text changed.
 """
@@ -46,7 +47,8 @@ def versions_table(app: Sphinx) -> dict:
                 entry["pdf"] = _site_path(app, pdf)
             if version.previous:
                 entry["redline"] = _site_path(app, redline_uri(app, version))
-                entry["redline_pdf"] = _site_path(app, redline_pdf_uri(app, version))
+                if app.config.policy_pdf_publish:
+                    entry["redline_pdf"] = _site_path(app, redline_pdf_uri(app, version))
             until = version.in_effect_until
             entry["in_effect_until"] = until.isoformat() if until else None
             entries.append(entry)

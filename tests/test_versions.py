@@ -110,7 +110,7 @@ def test_before_the_date_the_notice_serves_the_version_in_effect_and_announces_t
     assert ("An updated version of this notice takes effect on January 15, 2027"
             in announcement.get_text(" ", strip=True))
     hrefs = [a["href"] for a in announcement.find_all("a")]
-    assert hrefs == ["2027-01-15/", "2027-01-15/redline/", "../../pdf/example-Notice-2027-01-15-redline.pdf"]
+    assert hrefs == ["2027-01-15/", "2027-01-15/redline/"]
     upcoming = text(before, "example/Notice/2027-01-15")
     assert "This version takes effect on January 15, 2027" in upcoming and "phone" in upcoming
 
@@ -151,13 +151,14 @@ def test_versions_json(before, on):
         {"date": "2024-10-04", "status": "superseded", "url": "/example/Notice/2024-10-04/",
          "in_effect_until": "2025-06-01"},
         {"date": "2025-06-01", "status": "current", "url": "/example/Notice/2025-06-01/",
-         "redline": "/example/Notice/2025-06-01/redline/",
-         "redline_pdf": "/pdf/example-Notice-2025-06-01-redline.pdf", "in_effect_until": None},
+         "redline": "/example/Notice/2025-06-01/redline/", "in_effect_until": None},
         {"date": "2027-01-15", "status": "upcoming", "url": "/example/Notice/2027-01-15/",
-         "redline": "/example/Notice/2027-01-15/redline/",
-         "redline_pdf": "/pdf/example-Notice-2027-01-15-redline.pdf", "in_effect_until": None},
+         "redline": "/example/Notice/2027-01-15/redline/", "in_effect_until": None},
     ]}
     after = table(on)["example/Notice"]
+    assert after[1]["redline_pdf"] == "/pdf/example-Notice-2025-06-01-redline.pdf"
+    current = banner(on, "example/Notice/2027-01-15").find_all("a")
+    assert [a["href"] for a in current][-1] == "../../../pdf/example-Notice-2027-01-15-redline.pdf"
     assert [(e["status"], e["in_effect_until"]) for e in after] == [
         ("superseded", "2025-06-01"), ("superseded", "2027-01-15"), ("current", None)]
     assert "redline" not in after[0]
