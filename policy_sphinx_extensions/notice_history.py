@@ -8,7 +8,7 @@ is the file as it last was while that date held: a superseded version shows
 the editorial fixes made to it before the next version replaced it.
 
 The working tree's file is the newest state (committed or not), so a build
-shows the edit being made. A state whose front matter has no readable ISO
+shows the edit being made. A file never committed has no versions yet. A state whose front matter has no readable ISO
 ``date`` is no version: a build of that commit failed.
 
 Not an extension: :mod:`.versions` reads the histories when a build starts.
@@ -156,6 +156,11 @@ def material_versions(
     versions = {}
     for file, history in histories.items():
         states = [(commit, day, next(texts)) for commit, day, _ in history]
+        if not states:
+            # Never committed: a draft, whose date may yet change. It is
+            # published at its own address alone until its first commit.
+            versions[file] = []
+            continue
         states.append((None, None, file.read_text(encoding="utf-8")))
         by_date: dict[datetime.date, Version] = {}
         for commit, day, text in states:

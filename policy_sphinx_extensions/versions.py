@@ -178,7 +178,9 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
     for notice in notices:
         found = histories[files[notice]]
         if not found:
-            continue  # no state with a date: dates.py names the error
+            # Never committed, or no state with a date (dates.py names the error).
+            logger.info("Notice versions: %s has no committed version yet", notice)
+            continue
         versions = _statuses(notice, found, today)
         for version, text in zip(versions, found, strict=True):
             if version.docname in project.docnames:

@@ -19,6 +19,8 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import HOME_PAGE, ROOT, GitProject, sphinx_build
 
+from policy_sphinx_extensions import notice_history
+
 BASE_URL = "https://policies.python.org/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 FIRST = [("2024-10-04", "material", "First version.")]
@@ -289,10 +291,27 @@ def test_changes_page_lists_every_version_with_its_addresses(before):
     assert [line.get_text(" ", strip=True) for line in lines] == [
         "January 15, 2027 (upcoming, takes effect on January 15, 2027): this version · redline",
         "June 1, 2025 (current, in effect since June 1, 2025): this version · redline",
-        "October 4, 2024 (superseded, in effect from October 4, 2024 until June 1, 2025):"
-        " this version",
+        ("October 4, 2024 (superseded, in effect from October 4, 2024 until June 1, 2025):"
+         " this version"),
     ]
     assert [a["href"] for a in lines[0].find_all("a")] == [
         "../example/Notice/2027-01-15/", "../example/Notice/2027-01-15/redline/"]
     history = soup(before, "changes").select_one("ul.site-change-history").get_text(" ", strip=True)
     assert "Announced: an updated version takes effect on January 15, 2027." in history
+
+
+def test_history_groups_states_by_date_and_a_draft_has_no_version(repo, tmp_path):
+    source = repo.root / "source" / "example"
+    found = notice_history.material_versions(repo.root, [source / "Notice.md"])
+    versions = found[source / "Notice.md"]
+    assert [str(v.date) for v in versions] == ["2024-10-04", "2025-06-01", "2027-01-15"]
+    # The first version as it last was: after its editorial fix.
+    assert "We collect your full name. See" in versions[0].text
+    assert versions[0].commit == repo.git("rev-parse", "HEAD~2")  # the editorial fix
+    assert versions[-1].commit is None  # the working tree's file
+    draft = source / "Draft.md"
+    draft.write_text(notice("2024-10-04", FIRST, "Draft."), encoding="utf-8")
+    try:
+        assert notice_history.material_versions(repo.root, [draft]) == {draft: []}
+    finally:
+        draft.unlink()
