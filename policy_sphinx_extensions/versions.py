@@ -254,10 +254,12 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     return sorted(moved & env.found_docs)
 
 
-def _mark_orphan(app: Sphinx, doctree) -> None:
-    # A version is reached from its notice, never from the navigation.
+def _mark_version(app: Sphinx, doctree) -> None:
+    # A version is reached from its notice, never from the navigation; the
+    # site's search finds the notice once, at its own address.
     if version_of(app.env, app.env.docname) is not None:
         app.env.metadata[app.env.docname]["orphan"] = True
+        app.env.metadata[app.env.docname]["nosearch"] = True
 
 
 def _canonical(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -279,7 +281,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated)
-    app.connect("doctree-read", _mark_orphan, priority=600)
+    app.connect("doctree-read", _mark_version, priority=600)
     app.connect("html-page-context", _canonical)
     app.setup_extension("policy_sphinx_extensions.version_banners")
     app.setup_extension("policy_sphinx_extensions.version_redlines")

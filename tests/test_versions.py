@@ -115,6 +115,9 @@ def test_before_the_date_the_notice_serves_the_version_in_effect_and_announces_t
     assert hrefs == ["2027-01-15/", "2027-01-15/redline/"]
     upcoming = text(before, "example/Notice/2027-01-15")
     assert "This version takes effect on January 15, 2027" in upcoming and "phone" in upcoming
+    # Search finds the notice at its own address, not its versions.
+    assert '"phone"' not in (before.outdir / "searchindex.js").read_text()
+    assert '"email"' in (before.outdir / "searchindex.js").read_text()
 
 
 def test_on_the_date_the_notice_serves_the_new_version(on):
@@ -315,3 +318,18 @@ def test_history_groups_states_by_date_and_a_draft_has_no_version(repo, tmp_path
         assert notice_history.material_versions(repo.root, [draft]) == {draft: []}
     finally:
         draft.unlink()
+
+
+def test_a_new_notice_dated_ahead_is_published_with_the_date_it_takes_effect(tmp_path):
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice(
+        "2027-03-01", [("2027-03-01", "material", "First.")], "New text.")})
+    build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
+                         "-D", "policy_today=2027-01-14", "-D", "policy_pdf_publish=0")
+    assert build.returncode == 0, build.output
+    shown = banner(build, "example/Notice").get_text(" ", strip=True)
+    assert "This notice takes effect on March 1, 2027" in shown
+    assert "New text." in text(build, "example/Notice")
+    table = json.loads((build.outdir / "versions.json").read_text())["notices"]
+    assert [(v["date"], v["status"]) for v in table["example/Notice"]] == [
+        ("2027-03-01", "upcoming")]
