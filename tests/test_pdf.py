@@ -8,6 +8,7 @@ says, the PDF must say too.
 from __future__ import annotations
 
 import builtins
+import json
 import re
 import shutil
 import subprocess
@@ -132,7 +133,10 @@ def test_the_page_links_to_its_pdf(site, notice_pdf):
 
 
 def test_only_notices_get_a_pdf(site):
-    assert sorted(p.name for p in (site.outdir / "pdf").iterdir()) == [NOTICE_PDF]
+    # A notice's, and each of its versions' (policy_sphinx_extensions/versions.py).
+    versions = json.loads((site.outdir / "versions.json").read_text())["notices"][NOTICE]
+    expected = [NOTICE_PDF, *(version["pdf"].rsplit("/", 1)[1] for version in versions)]
+    assert sorted(p.name for p in (site.outdir / "pdf").iterdir()) == sorted(expected)
     assert "pdf-download" not in site.page("")
 
 
