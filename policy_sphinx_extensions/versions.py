@@ -48,6 +48,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ConfigError, SphinxError
 from sphinx.project import Project
 from sphinx.util import logging
+from sphinx.util._pathlib import _StrPath
 
 from . import notice_history
 from .dates import Change, format_date
@@ -80,14 +81,25 @@ class VersionedProject(Project):
 
     # docname -> the absolute path of the file it is read from.
     extra: ClassVar[dict[str, Path]] = {}
+    # docname -> the notice's own path under the source folder, for a document
+    # read from a file written under the doctree folder: what its relative
+    # links and files resolve against (Sphinx's and MyST's relfn2path ask for
+    # the relative path), so an earlier version links what the notice links.
+    resolved_as: ClassVar[dict[str, Path]] = {}
 
     def discover(self, exclude_paths=(), include_paths=("**",)) -> set[str]:
         docnames = super().discover(exclude_paths, include_paths)
+        # Only docname -> path: a file's document stays the one it has under
+        # the source folder (a link to a notice never leads to a version).
         for docname, path in self.extra.items():
             docnames.add(docname)
             self._docname_to_path[docname] = path
-            self._path_to_docname.setdefault(path, docname)
         return docnames
+
+    def doc2path(self, docname: str, absolute: bool) -> _StrPath:
+        if not absolute and docname in self.resolved_as:
+            return _StrPath(self.resolved_as[docname])
+        return super().doc2path(docname, absolute)
 
 
 def build_date(config) -> datetime.date:
@@ -143,7 +155,7 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
     env = app.env
     env.policy_versions_before = getattr(env, "policy_versions", {})
     env.policy_versions = {}
-    project.extra = {}
+    project.extra, project.resolved_as = {}, {}
     config = app.config
     repository = Path(app.confdir, config.policy_versions_repository)
     root = notice_history.repository_root(
@@ -194,9 +206,12 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
                 source = generated / f"{version.docname}.md"
                 write_if_changed(source, text.text)
                 written.add(source)
-            project.extra[version.docname] = source
-            if version.status == "current":
-                project.extra[notice] = source
+            readers = [version.docname] + ([notice] if version.status == "current" else [])
+            for docname in readers:
+                project.extra[docname] = source
+                if source != files[notice]:
+                    project.resolved_as[docname] = files[notice].relative_to(
+                        Path(app.srcdir).resolve())
         env.policy_versions[notice] = versions
     for stale in generated.rglob("*.md") if generated.is_dir() else ():
         if stale not in written:

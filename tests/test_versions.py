@@ -333,3 +333,21 @@ def test_a_new_notice_dated_ahead_is_published_with_the_date_it_takes_effect(tmp
     table = json.loads((build.outdir / "versions.json").read_text())["notices"]
     assert [(v["date"], v["status"]) for v in table["example/Notice"]] == [
         ("2027-03-01", "upcoming")]
+
+
+def test_an_earlier_version_links_what_the_notice_links(tmp_path):
+    # Its text is read from under the doctree folder; a relative link still
+    # resolves from the notice's own folder.
+    navigation = NAVIGATION.replace("  - title: Changes\n    path: changes\n",
+                                    "  - title: Other\n    path: example/Other\n")
+    linked = "See [the other notice](Other.md)."
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "_data/navigation.yaml": navigation,
+                 "example/Other.md": notice("2024-10-04", FIRST, "Other."),
+                 "example/Notice.md": notice("2024-10-04", FIRST, linked)})
+    repo.commit({"example/Notice.md": notice("2025-06-01", SECOND, f"Changed. {linked}")})
+    build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
+                         "-D", "policy_today=2026-01-01", "-D", "policy_pdf_publish=0")
+    assert build.returncode == 0, build.output
+    link = soup(build, "example/Notice/2024-10-04").find("a", string="the other notice")
+    assert link["href"] == "../../Other/"
