@@ -13,7 +13,8 @@ labels      a MyST label keeps its id as written: how a renamed heading keeps it
 linked_files  files the pages link (a form, a report), published at their own path
 versions    every material version of every notice at its own address, from git;
             an upcoming version announced until its date; versions.json
-            (sets up version_banners, version_redlines, version_history)
+            (sets up version_banners, version_redlines, version_history,
+            versions_json; version_project is the Project it reads them through)
 
 Shared by them, not extensions themselves:
 

@@ -40,7 +40,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import dependents
 from .dates import Change, NoticeDates, format_date
-from .versions import announcements, is_version
+from .version_history import announcements
+from .versions import is_version
 
 FEED_FILE = "feed.xml"
 ATOM_TYPE = "application/atom+xml"

@@ -1,4 +1,6 @@
-"""The ``notice-versions`` directive: every version of every notice, with its addresses.
+"""Every version of every notice in the site's history: the ``notice-versions``
+directive, with their addresses, and the feed's announcement of each version
+committed before it takes effect (:func:`announcements`).
 
 One list per notice (by title): each version's date, its status, the dates
 it is in effect, and links to its page, its PDF and its redline against the
@@ -14,8 +16,23 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from .dates import format_date
+from .dates import Change, format_date
 from .version_redlines import redline_pdf_uri, redline_uri
+
+
+def announcements(env) -> list[tuple[str, Change, str]]:
+    """(version docname, change, the page's id of it) for each version committed
+    before the date it takes effect: the day the change was announced."""
+    found = []
+    for versions in getattr(env, "policy_versions", {}).values():
+        for version in versions:
+            if version.announced is None or version.announced >= version.date:
+                continue
+            summary = f"Announced: an updated version takes effect on {format_date(version.date)}."
+            change = Change(version.announced, "material", summary)
+            found.append((version.docname, change, f"change-{version.date.isoformat()}"))
+    return found
+
 
 
 class notice_versions(nodes.General, nodes.Element):

@@ -20,9 +20,9 @@ date serves the new one.
 
 Registers:
 
-* a Project that adds the version documents to those found under the
-  source folder, and points a notice with an upcoming version at the text of
-  the version in effect;
+* a Project (:mod:`.version_project`) that adds the version documents to
+  those found under the source folder, and points a notice with an upcoming
+  version at the text of the version in effect;
 * ``env-get-outdated``: a document is read again when the file it is read
   from changed, or when its notice's versions (their status, their dates)
   changed;
@@ -42,16 +42,13 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError, SphinxError
-from sphinx.project import Project
 from sphinx.util import logging
-from sphinx.util._pathlib import _StrPath
 
 from . import notice_history
-from .dates import Change, format_date
+from .version_project import VersionedProject
 
 logger = logging.getLogger(__name__)
 
@@ -74,32 +71,6 @@ class NoticeVersion:
     in_effect_until: datetime.date | None
     announced: datetime.date | None
     previous: str | None  # the docname of the version before it
-
-
-class VersionedProject(Project):
-    """The source folder's documents, and the notices' versions beside them."""
-
-    # docname -> the absolute path of the file it is read from.
-    extra: ClassVar[dict[str, Path]] = {}
-    # docname -> the notice's own path under the source folder, for a document
-    # read from a file written under the doctree folder: what its relative
-    # links and files resolve against (Sphinx's and MyST's relfn2path ask for
-    # the relative path), so an earlier version links what the notice links.
-    resolved_as: ClassVar[dict[str, Path]] = {}
-
-    def discover(self, exclude_paths=(), include_paths=("**",)) -> set[str]:
-        docnames = super().discover(exclude_paths, include_paths)
-        # Only docname -> path: a file's document stays the one it has under
-        # the source folder (a link to a notice never leads to a version).
-        for docname, path in self.extra.items():
-            docnames.add(docname)
-            self._docname_to_path[docname] = path
-        return docnames
-
-    def doc2path(self, docname: str, absolute: bool) -> _StrPath:
-        if not absolute and docname in self.resolved_as:
-            return _StrPath(self.resolved_as[docname])
-        return super().doc2path(docname, absolute)
 
 
 def build_date(config) -> datetime.date:
@@ -238,20 +209,6 @@ def version_of(env, docname: str) -> NoticeVersion | None:
 def is_version(env, docname: str) -> bool:
     """Whether *docname* is a notice's version (its changes are the notice's own)."""
     return version_of(env, docname) is not None
-
-
-def announcements(env) -> list[tuple[str, Change, str]]:
-    """(version docname, change, the page's id of it) for each version committed
-    before the date it takes effect: the day the change was announced."""
-    found = []
-    for versions in getattr(env, "policy_versions", {}).values():
-        for version in versions:
-            if version.announced is None or version.announced >= version.date:
-                continue
-            summary = f"Announced: an updated version takes effect on {format_date(version.date)}."
-            change = Change(version.announced, "material", summary)
-            found.append((version.docname, change, f"change-{version.date.isoformat()}"))
-    return found
 
 
 def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
