@@ -102,9 +102,14 @@ def front_matter_date(text: str) -> datetime.date | None:
 
 def _commits(root: Path, relpath: str, revision: str) -> list[tuple[str, datetime.date, str]]:
     """(commit, commit date, path in that commit) of each commit up to *revision*
-    that changed the file, oldest first, following renames."""
+    that changed the file, oldest first, following renames.
+
+    Along the first parents only: on the main branch, each merged pull request
+    is one state, and a date tried and changed inside it is no version.
+    """
     out = _git(
-        root, "log", "--follow", "--format=%x00%H %cs", "--name-only", "--end-of-options",
+        root, "log", "--first-parent", "--follow", "--format=%x00%H %cs", "--name-only",
+        "--end-of-options",
         revision, "--", relpath,
     ).decode()
     found = []

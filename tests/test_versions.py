@@ -351,3 +351,18 @@ def test_an_earlier_version_links_what_the_notice_links(tmp_path):
     assert build.returncode == 0, build.output
     link = soup(build, "example/Notice/2024-10-04").find("a", string="the other notice")
     assert link["href"] == "../../Other/"
+
+
+def test_a_date_changed_inside_a_merged_branch_is_no_version(tmp_path):
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "One.")})
+    repo.git("switch", "--quiet", "-c", "change")
+    tried = [("2025-05-01", "material", "Tried.")] + FIRST
+    repo.commit({"example/Notice.md": notice("2025-05-01", tried, "Two.")})
+    repo.commit({"example/Notice.md": notice("2025-06-01", SECOND, "Two.")})
+    repo.git("switch", "--quiet", "main")
+    repo.git("-c", "user.name=Test", "-c", "user.email=test@example.invalid",
+             "merge", "--quiet", "--no-ff", "-m", "Merge", "change")
+    file = repo.root / "source/example/Notice.md"
+    dates = [str(v.date) for v in notice_history.material_versions(repo.root, [file])[file]]
+    assert dates == ["2024-10-04", "2025-06-01"]
