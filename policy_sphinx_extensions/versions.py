@@ -29,10 +29,17 @@ Registers:
 * ``doctree-resolved``: the banners (:mod:`.version_banners`);
 * ``html-page-context``: a version page's canonical link is its notice's
   address, the current version for search engines;
-* ``versions.json`` at the site's root (:mod:`.versions_json`).
+* ``doctree-read``: a version is an orphan (reached from its notice, not the
+  navigation) and left out of the search index;
+* ``versions.json`` at the site's root (:mod:`.versions_json`), each version's
+  redline (:mod:`.version_redlines`), the ``notice-versions`` directive and
+  the feed's announcements (:mod:`.version_history`).
 
 A build outside a git repository has no history: it publishes the notices
-alone and says so. A shallow clone fails the build, naming the fix.
+alone and says so; a notice never committed has no version yet. A shallow
+clone fails the build, naming the fix. Config: ``policy_today``, and for a
+source exported from a revision (``tools/revisions.py``)
+``policy_versions_repository`` and ``policy_versions_revision``.
 """
 
 from __future__ import annotations
