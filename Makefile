@@ -18,6 +18,12 @@ SPHINXBUILD := $(VENVDIR)/bin/sphinx-build
 # cores, `make html SPHINXJOBS=auto` reads and writes in parallel.
 SPHINXJOBS  ?= 1
 SPHINXFLAGS := -c . $(STRICT) -j $(SPHINXJOBS) $(SPHINXOPTS)
+# The build date (YYYY-MM-DD; today in UTC when empty): a notice version dated
+# after it is upcoming. Taken as written and passed through the environment,
+# never a recipe's text; conf.py's policy_today checks it.
+override TODAY := $(value TODAY)
+export TODAY
+TODAYFLAG   := $(if $(TODAY),-D "policy_today=$$TODAY")
 PORT        ?= 8000
 BENCHFLAGS  ?=
 # Paper size of the PDFs: letter or a4.
@@ -41,16 +47,16 @@ $(VENVDIR)/.installed: requirements.txt
 venv: $(VENVDIR)/.installed ## Create the virtual environment from requirements.txt
 
 .PHONY: html
-html: venv ## Build the site into _build/html (URLs as on the live site)
+html: venv ## Build the site into _build/html (URLs as on the live site; TODAY=YYYY-MM-DD)
 	@# The published site carries a PDF of each notice (off in every other build).
-	$(SPHINXBUILD) -b dirhtml $(SPHINXFLAGS) -D policy_pdf_publish=1 $(SOURCEDIR) $(BUILDDIR)/html
+	$(SPHINXBUILD) -b dirhtml $(SPHINXFLAGS) $(TODAYFLAG) -D policy_pdf_publish=1 $(SOURCEDIR) $(BUILDDIR)/html
 	@# The pages link to folders (/python.org/Privacy-Notice/), which a browser
 	@# opening the files shows as folder listings: they need a server.
 	@echo "To look at the pages: make serve, then open http://127.0.0.1:$(PORT)/"
 
 .PHONY: pdf
 pdf: venv ## Build a PDF of every notice into _build/pdf (PAPER=a4 for A4)
-	$(SPHINXBUILD) -b pdf $(SPHINXFLAGS) -D policy_pdf_paper=$(PAPER) $(SOURCEDIR) $(BUILDDIR)/pdf
+	$(SPHINXBUILD) -b pdf $(SPHINXFLAGS) $(TODAYFLAG) -D policy_pdf_paper=$(PAPER) $(SOURCEDIR) $(BUILDDIR)/pdf
 
 .PHONY: serve
 serve: venv ## Preview on 127.0.0.1 (PORT=8000), rebuilding on save and reloading the browser

@@ -19,6 +19,7 @@ extensions = [
     "sphinx_reredirects",
     "policy_sphinx_extensions.processors",
     "policy_sphinx_extensions.pdf",
+    "policy_sphinx_extensions.versions",
     "policy_sphinx_extensions.page_head",
     "policy_sphinx_extensions.page_weight",
     "notfound.extension",

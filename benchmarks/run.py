@@ -19,6 +19,7 @@ from benchmarks.measure import ROOT, format_growth, format_table, machine_load, 
 # Module names under benchmarks/, in the order the table lists them.
 AREAS = (
     "build_speed", "pdf", "linkcheck", "page_weight", "lint_speed", "review_tools", "import_speed",
+    "versions",
 )
 
 

@@ -20,6 +20,10 @@ source_files  the files a build reads and publishes: no links, plain names,
 page_structure  headings with visible text, nesting Markdown keeps
 incremental an incremental build says what a clean build would; one build
             at a time per output
+versions    every material version of every notice at its own address, from git;
+            an upcoming version announced until its date; versions.json
+            (sets up version_banners, version_redlines, version_history,
+            versions_json; version_project is the Project it reads them through)
 
 Shared by them, not extensions themselves:
 
@@ -32,4 +36,5 @@ addresses   docname <-> URL path and URL (absolute or relative) of a page
 navigation_file  the navigation file's schema and checks
 dependents  pages made from other pages' data, rewritten only when it changes
 heading_ids the live site's heading ids (conf.py's myst_heading_slug_func)
+notice_history  the material versions of a notice, read from git
 """

@@ -42,6 +42,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import dependents, docdata
 from .dates import Change, all_notice_dates, format_date
+from .version_history import announcements
+from .versions import is_version
 
 FEED_FILE = "feed.xml"
 ATOM_TYPE = "application/atom+xml"
@@ -61,9 +63,14 @@ def all_changes(env) -> list[NoticeChange]:
     """Every change of every notice, newest first; same-day changes by notice title."""
     found = []
     for docname, dates in all_notice_dates(env).items():
+        if is_version(env, docname):  # versions: a notice's own changes, listed once
+            continue
         title = env.titles[docname].astext() if docname in env.titles else docname
         for change, change_id in zip(dates.changes, dates.change_ids(), strict=True):
             found.append(NoticeChange(docname, title, change, change_id))
+    for docname, change, change_id in announcements(env):  # versions: upcoming, announced
+        title = env.titles[docname].astext() if docname in env.titles else docname
+        found.append(NoticeChange(docname, title, change, change_id))
     # Within a notice, the front matter's order (newest first) is kept.
     found.sort(key=lambda entry: entry.title)
     found.sort(key=lambda entry: entry.change.date, reverse=True)

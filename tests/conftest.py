@@ -100,7 +100,7 @@ def project(tmp_path):
 
 
 # Files of the project a tiny git repository needs to build its own site.
-PROJECT_FILES = ["conf.py", "policy_sphinx_extensions", "_templates", "_static"]
+PROJECT_FILES = ["conf.py", "policy_sphinx_extensions", "_templates", "_static", "tools"]
 
 
 class GitProject:

@@ -71,6 +71,9 @@ removed:
   - page: example/Notice
     id: change-2024-01-15
     reason: The first version's entry was a mistake.
+  - page: example/Notice/2024-10-04
+    id: change-2024-01-15
+    reason: The first version's entry was a mistake.
 """
 REMOVED_SHARING = """\
 removed:
@@ -102,7 +105,9 @@ def repo(tmp_path_factory) -> GitProject:
     repo.commit({"example/Notice.md": RENAMED, **moved}, "Rename headings, move a page")
     repo.git("tag", "broken")
     conf = repo.root / "conf.py"
-    conf.write_text(conf.read_text() + '\nredirects = {"example/Other": "../Moved/"}\n')
+    # The moved notice's version (policy_sphinx_extensions/versions.py) moves with it.
+    conf.write_text(conf.read_text() + '\nredirects = {"example/Other": "../Moved/", '
+                    '"example/Other/2024-10-04": "../../Moved/2024-10-04/"}\n')
     repo.commit({"example/Notice.md": KEPT, "_data/removed-ids.yaml": REMOVED_CHANGE},
                 "Keep the old ids, redirect the moved page")
     repo.git("tag", "kept")
@@ -129,12 +134,11 @@ def test_renamed_headings_and_dropped_history_entry_fail_naming_the_fix(broken):
     gone = {line.split(" is gone")[0].removeprefix("error: "): line.split(" is gone: ")[1]
             for line in err.splitlines() if "#" in line}
     # Sphinx's id and the GitHub-style id of each renamed heading, at level 2
-    # and level 4, and the dropped entry's id: nothing else.
-    assert sorted(gone) == [
-        "/example/Notice/#2-sharing", "/example/Notice/#211-cookies",
-        "/example/Notice/#change-2024-01-15", "/example/Notice/#cookies",
-        "/example/Notice/#sharing",
-    ]
+    # and level 4, and the dropped entry's id: nothing else. The notice's
+    # version of 2024-10-04, at its own address, has the same text and ids.
+    ids = ["#2-sharing", "#211-cookies", "#change-2024-01-15", "#cookies", "#sharing"]
+    assert sorted(gone) == [f"/example/Notice/{i}" for i in ids] + [
+        f"/example/Notice/2024-10-04/{i}" for i in ids]
     assert gone["/example/Notice/#2-sharing"] == (
         'it was an id of the heading "2. Sharing": keep it with the line (2-sharing)= right '
         "above the heading that replaced it, one such line for each id (or, if it must go, "
@@ -147,6 +151,7 @@ def test_renamed_headings_and_dropped_history_entry_fail_naming_the_fix(broken):
         "date in the front matter: keep the entry and its date (or, if it must go, list it "
     )
     assert "error: page /example/Other/ is gone: keep it, or redirect it" in err
+    assert "error: page /example/Other/2024-10-04/ is gone: keep it, or redirect it" in err
 
 
 def test_old_ids_kept_with_labels_and_a_redirect_pass(repo, capsys):

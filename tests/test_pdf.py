@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import http.server
+import json
 import re
 import shutil
 import subprocess
@@ -168,7 +169,10 @@ def test_the_page_links_to_its_pdf(published, notice_pdf):
 
 
 def test_only_notices_get_a_pdf(published):
-    assert sorted(p.name for p in (published.outdir / "pdf").iterdir()) == [NOTICE_PDF]
+    # A notice's, and each of its versions' (policy_sphinx_extensions/versions.py).
+    versions = json.loads((published.outdir / "versions.json").read_text())["notices"][NOTICE]
+    expected = [NOTICE_PDF, *(version["pdf"].rsplit("/", 1)[1] for version in versions)]
+    assert sorted(p.name for p in (published.outdir / "pdf").iterdir()) == sorted(expected)
     assert "pdf-download" not in published.page("")
 
 

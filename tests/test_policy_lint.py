@@ -180,22 +180,17 @@ def test_title_must_come_first(tmp_path):
         ("# T\n", 1, "no 'date'"),
         ("---\ndate: [unclosed\n---\n\n# T\n", 2, "invalid YAML"),
         (
-            "---\ndate: 2999-01-01\nchanges:\n  - date: 2999-01-01\n    kind: material\n"
-            "    summary: Takes effect in 2999.\n---\n\n# T\n",
-            2,
-            "in the future",
+            "---\ndate: 2024-01-01\nchanges:\n  - date: 2999-01-01\n    kind: editorial\n"
+            "    summary: A fix dated ahead.\n  - date: 2024-01-01\n    kind: material\n"
+            "    summary: First.\n---\n\n# T\n",
+            4,
+            "editorial change dated 2999-01-01, in the future",
         ),
         (
-            "---\nupcoming: true\ndate: 2024-01-01\nchanges:\n  - date: 2024-01-01\n"
-            "    kind: material\n    summary: First.\n---\n\n# T\n",
+            "---\nupcoming: true\ndate: 2999-01-01\nchanges:\n  - date: 2999-01-01\n"
+            "    kind: material\n    summary: Takes effect in 2999.\n---\n\n# T\n",
             2,
-            "marked upcoming",
-        ),
-        (
-            "---\nupcoming: soon\ndate: 2024-01-01\nchanges:\n  - date: 2024-01-01\n"
-            "    kind: material\n    summary: First.\n---\n\n# T\n",
-            2,
-            "true or false",
+            "'upcoming' is no longer used",
         ),
     ],
 )
@@ -204,9 +199,9 @@ def test_front_matter_bad(tmp_path, front, line, message):
     assert findings and findings[0].line == line and message in findings[0].message, findings
 
 
-def test_front_matter_upcoming_notice_passes(tmp_path):
+def test_front_matter_material_change_dated_ahead_passes(tmp_path):
     front = (
-        "---\nupcoming: true\ndate: 2999-01-01\nchanges:\n  - date: 2999-01-01\n"
+        "---\ndate: 2999-01-01\nchanges:\n  - date: 2999-01-01\n"
         "    kind: material\n    summary: Takes effect in 2999.\n---\n\n# T\n"
     )
     assert lint(tmp_path, "", front=front) == []

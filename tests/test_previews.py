@@ -23,7 +23,9 @@ def test_read_the_docs_builds_the_site_with_make_html():
     assert config["version"] == 2
     assert config["build"]["tools"]["python"] == "3.11"
     commands = config["build"]["commands"]
-    assert commands[0].startswith("make html")
+    # After fetching the history the notices' versions are built from.
+    assert [command for command in commands if command.startswith("make html")] == [commands[1]]
+    assert "git fetch --unshallow" in commands[0]
     # Read the Docs publishes what is in $READTHEDOCS_OUTPUT/html.
     assert any("$READTHEDOCS_OUTPUT/html" in command for command in commands)
 

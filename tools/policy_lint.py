@@ -24,8 +24,9 @@ Rules (``python -m tools.policy_lint --list`` prints their ids):
 * ``unbalanced-brackets`` a bracket or double quote without its partner
 * ``section-numbering``  numbered headings not 1, 2, 3 ... in order
 * ``title``              a notice starts with its one ``#`` title heading
-* ``front-matter``       date and change history as the build requires them,
-  and no date in the future unless the notice is marked ``upcoming: true``
+* ``front-matter``       date and change history as the build requires them;
+  a material change may be dated in the future (it is then announced until
+  it takes effect), an editorial one may not
 
 Rules of their own modules:
 
@@ -254,26 +255,21 @@ def check_front_matter(notice: Notice) -> Report:
     except yamldata.DataError as error:
         yield error.line, error.message
         return
-    upcoming = front.get("upcoming", False)
-    if not isinstance(upcoming, bool):
-        yield front.line_of("upcoming"), "'upcoming' is true or false"
-        return
-    today = datetime.date.today()
-    dated = [("date", front["date"], front.line_of("date"))] + [
-        ("change date", change["date"], change.line_of("date")) for change in front["changes"]
-    ]
-    future = [(name, date, line) for name, date, line in dated if date > today]
-    if not upcoming:
-        for name, date, line in future:
-            yield line, (
-                f"{name} {date.isoformat()} is in the future: mark the notice 'upcoming: true' "
-                "until it takes effect"
-            )
-    elif not future:
+    if "upcoming" in front:
         yield front.line_of("upcoming"), (
-            f"marked upcoming but its date {front['date'].isoformat()} has come: "
-            "remove 'upcoming'"
+            "'upcoming' is no longer used: a 'date' after the build date is what makes "
+            "a version upcoming; remove the line"
         )
+    # A material change may take effect on a future date (the site announces
+    # it until then); an editorial change applies to the text in effect now.
+    today = datetime.date.today()
+    for change in front["changes"]:
+        if change["kind"] == "editorial" and change["date"] > today:
+            yield change.line_of("date"), (
+                f"editorial change dated {change['date'].isoformat()}, in the future: an "
+                "editorial fix takes effect at once, so date it today (a change that "
+                "takes effect later is material)"
+            )
 
 
 # --- running ---------------------------------------------------------------

@@ -177,6 +177,8 @@ def build_revisions(repo: Path, revisions: dict[str, str], workdir: Path) -> lis
              # The pages alone: no tool comparing revisions reads the PDFs
              # (a revision from before they were off by default renders them).
              "-D", "policy_pdf_publish=0",
+             # The notices' earlier versions: the export's history is the repository's.
+             "-D", f"policy_versions_repository={repo}", "-D", f"policy_versions_revision={commit}",
              "-c", str(tree), str(tree / SOURCE_DIR), str(built.html)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

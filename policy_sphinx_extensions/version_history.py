@@ -1,0 +1,125 @@
+"""Every version of every notice in the site's history: the ``notice-versions``
+directive, with their addresses, and the feed's announcement of each version
+committed before it takes effect (:func:`announcements`).
+
+One list per notice (by title): each version's date, its status, the dates
+it is in effect, and links to its page, its PDF and its redline against the
+version before it. Filled in as the page is written, from the versions table
+of :mod:`.versions`; a page holding the directive is read again whenever a
+notice's versions change.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
+
+from .dates import Change, format_date
+from .version_redlines import redline_pdf_uri, redline_uri
+
+
+def announcements(env) -> list[tuple[str, Change, str]]:
+    """(version docname, change, the page's id of it) for each version committed
+    before the date it takes effect: the day the change was announced."""
+    found = []
+    for versions in getattr(env, "policy_versions", {}).values():
+        for version in versions:
+            if version.announced is None or version.announced >= version.date:
+                continue
+            summary = f"Announced: an updated version takes effect on {format_date(version.date)}."
+            change = Change(version.announced, "material", summary)
+            found.append((version.docname, change, f"change-{version.date.isoformat()}"))
+    return found
+
+
+
+class notice_versions(nodes.General, nodes.Element):
+    """Where the list of versions goes."""
+
+
+class NoticeVersions(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.policy_version_history_docs.add(self.env.docname)
+        return [notice_versions()]
+
+
+def _status(version) -> str:
+    since = format_date(version.date)
+    if version.status == "current":
+        return f"current, in effect since {since}"
+    if version.status == "upcoming":
+        return f"upcoming, takes effect on {since}"
+    return f"superseded, in effect from {since} until {format_date(version.in_effect_until)}"
+
+
+def _links(app: Sphinx, docname: str, version) -> list[nodes.Node]:
+    from .pdf import pdf_filename
+
+    here = app.builder.get_target_uri(docname)
+    links = [("this version", app.builder.get_relative_uri(docname, version.docname))]
+    if app.config.policy_pdf_publish:
+        pdf = f"{app.config.policy_pdf_dir}/{pdf_filename(version.docname)}"
+        links.append(("PDF", relative_uri(here, pdf)))
+    if version.previous:
+        links.append(("redline", relative_uri(here, redline_uri(app, version))))
+        if app.config.policy_pdf_publish:
+            links.append(("redline PDF", relative_uri(here, redline_pdf_uri(app, version))))
+    parts: list[nodes.Node] = []
+    for text, uri in links:
+        parts += [nodes.Text(" · " if parts else ": "),
+                  nodes.reference("", text, refuri=uri, internal=True)]
+    return parts
+
+
+def _list(app: Sphinx, docname: str) -> list[nodes.Node]:
+    env = app.env
+    notices = sorted(env.policy_versions,
+                     key=lambda d: env.titles[d].astext() if d in env.titles else d)
+    result = nodes.bullet_list(classes=["notice-versions"])
+    for notice in notices:
+        title = env.titles[notice].astext() if notice in env.titles else notice
+        item = nodes.paragraph()
+        item += nodes.reference("", title, internal=True,
+                                refuri=app.builder.get_relative_uri(docname, notice))
+        versions = nodes.bullet_list()
+        for version in reversed(env.policy_versions[notice]):
+            line = nodes.paragraph()
+            line += nodes.strong("", format_date(version.date))
+            line += nodes.Text(f" ({_status(version)})")
+            line.extend(_links(app, docname, version))
+            versions += nodes.list_item("", line)
+        result += nodes.list_item("", item, versions)
+    return [result]
+
+
+def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for placeholder in list(doctree.findall(notice_versions)):
+        placeholder.replace_self(_list(app, docname) if hasattr(app.env, "policy_versions")
+                                 else [])
+
+
+def _init(app: Sphinx) -> None:
+    if not hasattr(app.env, "policy_version_history_docs"):
+        app.env.policy_version_history_docs = set()
+
+
+def _purge(app: Sphinx, env, docname: str) -> None:
+    env.policy_version_history_docs.discard(docname)
+
+
+def _merge(app: Sphinx, env, docnames, other) -> None:
+    env.policy_version_history_docs |= other.policy_version_history_docs & set(docnames)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(notice_versions)
+    app.add_directive("notice-versions", NoticeVersions)
+    app.connect("builder-inited", _init)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("doctree-resolved", _resolve)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,269 @@
+"""Every material version of every notice, each at a permanent address of its own.
+
+The versions come from the git history of each notice's source
+(:mod:`.notice_history`); an editor edits only the notice and its front
+matter. Each version is a document Sphinx reads like any other, not a second
+build: its text is written to ``<doctreedir>/versions/<notice>/<date>.md``
+(only when that text changed, so Sphinx's own check of modification times
+rebuilds a version only when its text changed) and registered as the
+document ``<notice>/<date>``, published at ``/<notice>/<date>/`` with its PDF.
+A version whose text is the working tree's file is read from that file, so a
+message about it names ``source/...``.
+
+The build date is ``policy_today`` (``YYYY-MM-DD``; ``make html TODAY=``),
+today's date in UTC by default. Relative to it each version is
+``superseded``, ``current`` (the newest version dated on or before it) or
+``upcoming`` (dated after it). While a notice has an upcoming version, the
+notice's own address serves the current version with an announcement at
+the top linking the upcoming one and its redline; a build on or after the
+date serves the new one.
+
+Registers:
+
+* a Project (:mod:`.version_project`) that adds the version documents to
+  those found under the source folder, and points a notice with an upcoming
+  version at the text of the version in effect;
+* ``env-get-outdated``: a document is read again when the file it is read
+  from changed, or when its notice's versions (their status, their dates)
+  changed;
+* ``doctree-resolved``: the banners (:mod:`.version_banners`);
+* ``html-page-context``: a version page's canonical link is its notice's
+  address, the current version for search engines;
+* ``doctree-read``: a version is an orphan (reached from its notice, not the
+  navigation) and left out of the search index;
+* ``versions.json`` at the site's root (:mod:`.versions_json`), each version's
+  redline (:mod:`.version_redlines`), the ``notice-versions`` directive and
+  the feed's announcements (:mod:`.version_history`).
+
+A build outside a git repository has no history: it publishes the notices
+alone and says so; a notice never committed has no version yet. A shallow
+clone fails the build, naming the fix. Config: ``policy_today``, and for a
+source exported from a revision (``tools/revisions.py``)
+``policy_versions_repository`` and ``policy_versions_revision``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ConfigError, SphinxError
+from sphinx.util import logging
+
+from . import notice_history
+from .version_project import VersionedProject
+
+logger = logging.getLogger(__name__)
+
+VERSIONS_DIR = "versions"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class VersionError(SphinxError):
+    category = "Notice versions"
+
+
+@dataclass(frozen=True)
+class NoticeVersion:
+    """One material version of a notice, as this build publishes it."""
+
+    notice: str
+    date: datetime.date
+    docname: str
+    status: str  # superseded, current, upcoming
+    in_effect_until: datetime.date | None
+    announced: datetime.date | None
+    previous: str | None  # the docname of the version before it
+
+
+def build_date(config) -> datetime.date:
+    return datetime.date.fromisoformat(config.policy_today)
+
+
+def _check_config(app: Sphinx, config) -> None:
+    if not config.policy_today:
+        config.policy_today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    value = config.policy_today
+    try:
+        valid = bool(ISO_DATE.fullmatch(value)) and datetime.date.fromisoformat(value)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ConfigError(
+            f"policy_today (make html TODAY=...) must be a date written YYYY-MM-DD, "
+            f"not {value!r}"
+        )
+
+
+def dated_docname(notice: str, date: datetime.date) -> str:
+    return f"{notice.removesuffix('/index')}/{date.isoformat()}"
+
+
+def _statuses(notice: str, found: list[notice_history.Version], today: datetime.date):
+    in_effect = [version for version in found if version.date <= today]
+    current = in_effect[-1].date if in_effect else None
+    result, previous = [], None
+    for index, version in enumerate(found):
+        later = found[index + 1].date if index + 1 < len(found) else None
+        status = (
+            "current" if version.date == current
+            else "superseded" if version.date <= today else "upcoming"
+        )
+        docname = dated_docname(notice, version.date)
+        until = None if status == "current" else later
+        result.append(
+            NoticeVersion(notice, version.date, docname, status, until, version.announced, previous)
+        )
+        previous = docname
+    return tuple(result)
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _read_versions(app: Sphinx, project: VersionedProject) -> None:
+    env = app.env
+    env.policy_versions_before = getattr(env, "policy_versions", {})
+    env.policy_versions = {}
+    project.extra, project.resolved_as = {}, {}
+    config = app.config
+    repository = Path(app.confdir, config.policy_versions_repository)
+    root = notice_history.repository_root(
+        repository if config.policy_versions_repository else Path(app.srcdir)
+    )
+    generated = Path(app.doctreedir) / VERSIONS_DIR
+    if root is None and config.policy_versions_repository:
+        raise VersionError(f"policy_versions_repository: {repository} is not a git repository")
+    if root is None:
+        shutil.rmtree(generated, ignore_errors=True)
+        logger.info("Notice versions: %s is not in a git repository, so the notices are "
+                    "published without their earlier versions", app.srcdir)
+        return
+    try:
+        notice_history.check_complete(root)
+        env.find_files(app.config, app.builder)  # the source folder's documents alone
+        notices = sorted(
+            docname for docname in project.docnames
+            if docname not in app.config.policy_site_pages
+        )
+        files = {docname: Path(project.doc2path(docname, absolute=True)).resolve()
+                 for docname in notices}
+        histories = notice_history.material_versions(
+            root, list(files.values()), config.policy_versions_revision,
+            Path(app.confdir).resolve() if config.policy_versions_repository else None,
+        )
+    except notice_history.HistoryError as error:
+        raise VersionError(str(error)) from None
+
+    today = build_date(app.config)
+    written = set()
+    for notice in notices:
+        found = histories[files[notice]]
+        if not found:
+            # Never committed, or no state with a date (dates.py names the error).
+            logger.info("Notice versions: %s has no committed version yet", notice)
+            continue
+        versions = _statuses(notice, found, today)
+        for version, text in zip(versions, found, strict=True):
+            if version.docname in project.docnames:
+                raise VersionError(
+                    f"{project.doc2path(version.docname, absolute=True)} has the address of "
+                    f"the version of {version.date} of {notice}: rename it"
+                )
+            if text.commit is None:
+                source = files[notice]
+            else:
+                source = generated / f"{version.docname}.md"
+                write_if_changed(source, text.text)
+                written.add(source)
+            readers = [version.docname] + ([notice] if version.status == "current" else [])
+            for docname in readers:
+                project.extra[docname] = source
+                if source != files[notice]:
+                    project.resolved_as[docname] = files[notice].relative_to(
+                        Path(app.srcdir).resolve())
+        env.policy_versions[notice] = versions
+    for stale in generated.rglob("*.md") if generated.is_dir() else ():
+        if stale not in written:
+            stale.unlink()
+
+
+def _builder_inited(app: Sphinx) -> None:
+    project = VersionedProject(app.srcdir, app.config.source_suffix)
+    project.restore(app.project)
+    app.project = app.env.project = project
+    _read_versions(app, project)
+
+
+def version_of(env, docname: str) -> NoticeVersion | None:
+    """The version *docname* is, or None for any other document."""
+    notice = docname.rsplit("/", 1)[0]
+    for candidate in (notice, f"{notice}/index"):
+        for version in getattr(env, "policy_versions", {}).get(candidate, ()):
+            if version.docname == docname:
+                return version
+    return None
+
+
+def is_version(env, docname: str) -> bool:
+    """Whether *docname* is a notice's version (its changes are the notice's own)."""
+    return version_of(env, docname) is not None
+
+
+def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    sources = {docname: str(env.doc2path(docname)) for docname in env.found_docs}
+    before = getattr(env, "policy_version_sources", {})
+    moved = {docname for docname, path in sources.items() if before.get(docname, path) != path}
+    env.policy_version_sources = sources
+    for notice, versions in env.policy_versions.items():
+        if env.policy_versions_before.get(notice) != versions:
+            moved |= {notice, *(version.docname for version in versions)}
+    if env.policy_versions_before != env.policy_versions:
+        # Pages listing the versions, or the changes they announce.
+        moved |= env.policy_version_history_docs
+        moved |= getattr(env, "policy_change_history_docs", set())
+    return sorted(moved & env.found_docs)
+
+
+def _mark_version(app: Sphinx, doctree) -> None:
+    # A version is reached from its notice, never from the navigation; the
+    # site's search finds the notice once, at its own address.
+    if version_of(app.env, app.env.docname) is not None:
+        app.env.metadata[app.env.docname]["orphan"] = True
+        app.env.metadata[app.env.docname]["nosearch"] = True
+
+
+def _canonical(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    version = version_of(app.env, pagename)
+    if version is not None and context.get("pageurl"):
+        base = app.config.html_baseurl.rstrip("/")
+        context["pageurl"] = f"{base}/{app.builder.get_target_uri(version.notice)}"
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("policy_sphinx_extensions.dates")
+    app.setup_extension("policy_sphinx_extensions.pdf")
+    app.add_config_value("policy_today", "", "", types=[str])
+    # A source exported from a revision (tools/revisions.py) has no history of
+    # its own: the repository it came from (its path relative to the
+    # configuration folder, which is the export's root) and the revision.
+    app.add_config_value("policy_versions_repository", "", "env", types=[str])
+    app.add_config_value("policy_versions_revision", "HEAD", "env", types=[str])
+    app.connect("config-inited", _check_config)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("doctree-read", _mark_version, priority=600)
+    app.connect("html-page-context", _canonical)
+    app.setup_extension("policy_sphinx_extensions.version_banners")
+    app.setup_extension("policy_sphinx_extensions.version_redlines")
+    app.setup_extension("policy_sphinx_extensions.version_history")
+    app.setup_extension("policy_sphinx_extensions.versions_json")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

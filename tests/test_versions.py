@@ -1,0 +1,368 @@
+"""Every version of a notice at its own address, and a change announced before it applies
+(policy_sphinx_extensions.versions and the modules it sets up).
+
+One git repository, made here, holds a notice committed in two material
+versions, an editorial fix of the first, and a third version dated
+2027-01-15. It is built once on the day before that date and once on it; the
+tests that only read those builds share them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from xml.etree import ElementTree
+
+import feedparser
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import HOME_PAGE, ROOT, GitProject, sphinx_build
+
+from policy_sphinx_extensions import notice_history
+
+BASE_URL = "https://policies.python.org/"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+FIRST = [("2024-10-04", "material", "First version.")]
+FIXED = [("2025-01-10", "editorial", "Full name.")] + FIRST
+SECOND = [("2025-06-01", "material", "Email too.")] + FIXED
+THIRD = [("2027-01-15", "material", "Phone too.")] + SECOND
+
+
+def notice(date: str, changes, body: str) -> str:
+    entries = "".join(
+        f"  - date: {day}\n    kind: {kind}\n    summary: {summary}\n"
+        for day, kind, summary in changes
+    )
+    return (f"---\ndescription: An example notice.\ndate: {date}\nchanges:\n{entries}---\n\n"
+            f"# Example Notice\n\n{body}\n")
+
+
+NAVIGATION = """\
+live_site: https://policies.python.org/
+nav:
+  - title: Example Notice
+    path: example/Notice
+  - title: Changes
+    path: changes
+"""
+CHANGES = "# Changes\n\n```{change-history}\n```\n\n## Versions\n\n```{notice-versions}\n```\n"
+
+
+def history(repo: GitProject) -> GitProject:
+    repo.commit({"index.md": HOME_PAGE, "changes.md": CHANGES, "_data/navigation.yaml": NAVIGATION,
+                 "example/Notice.md": notice(
+        "2024-10-04", FIRST, "We collect your name. See [our site](https://www.python.org/).")},
+        "First version")
+    repo.commit({"example/Notice.md": notice(
+        "2024-10-04", FIXED, "We collect your full name. See [our site](https://www.python.org/).")},
+        "Editorial fix")
+    repo.commit({"example/Notice.md": notice(
+        "2025-06-01", SECOND,
+        "We collect your full name and email. See [our site](https://www.python.org/psf/).")},
+        "Second version")
+    repo.commit({"example/Notice.md": notice(
+        "2027-01-15", THIRD,
+        "We collect your full name, email and phone. See [our site](https://www.python.org/psf/).")},
+        "Third version, taking effect on January 15, 2027")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> GitProject:
+    return history(GitProject(tmp_path_factory.mktemp("versions") / "repo"))
+
+
+@pytest.fixture(scope="module")
+def before(repo):
+    """The day before the third version takes effect (no PDFs: read only as pages)."""
+    build = sphinx_build(repo.root / "source", repo.root / "_build" / "before", "dirhtml",
+                         "-D", "policy_today=2027-01-14", "-D", "policy_pdf_publish=0")
+    assert build.returncode == 0, build.output
+    return build
+
+
+@pytest.fixture(scope="module")
+def on(repo):
+    """The day it takes effect, with the PDFs."""
+    build = sphinx_build(repo.root / "source", repo.root / "_build" / "on", "dirhtml",
+                         "-D", "policy_today=2027-01-15")
+    assert build.returncode == 0, build.output
+    return build
+
+
+def soup(build, path: str) -> BeautifulSoup:
+    return BeautifulSoup(build.page(path), "html.parser")
+
+
+def text(build, path: str) -> str:
+    return soup(build, path).find(attrs={"role": "main"}).get_text(" ", strip=True)
+
+
+def banner(build, path: str):
+    return soup(build, path).select_one(".version-banner")
+
+
+def test_before_the_date_the_notice_serves_the_version_in_effect_and_announces_the_next(before):
+    page = text(before, "example/Notice")
+    assert "full name and email." in page and "phone" not in page
+    assert "Last updated June 1, 2025" in page
+    announcement = banner(before, "example/Notice")
+    assert "version-announcement" in announcement["class"]
+    assert ("An updated version of this notice takes effect on January 15, 2027"
+            in announcement.get_text(" ", strip=True))
+    hrefs = [a["href"] for a in announcement.find_all("a")]
+    assert hrefs == ["2027-01-15/", "2027-01-15/redline/"]
+    upcoming = text(before, "example/Notice/2027-01-15")
+    assert "This version takes effect on January 15, 2027" in upcoming and "phone" in upcoming
+    # Search finds the notice at its own address, not its versions.
+    assert '"phone"' not in (before.outdir / "searchindex.js").read_text()
+    assert '"email"' in (before.outdir / "searchindex.js").read_text()
+
+
+def test_on_the_date_the_notice_serves_the_new_version(on):
+    page = text(on, "example/Notice")
+    assert "full name, email and phone." in page and "Last updated January 15, 2027" in page
+    assert banner(on, "example/Notice") is None
+    current = banner(on, "example/Notice/2027-01-15")
+    assert "This version is in effect since January 15, 2027" in current.get_text(" ", strip=True)
+
+
+def test_a_superseded_version_shows_its_text_as_it_last_was_in_effect(on):
+    # The editorial fix of January 10, 2025 ("full name") is in it; the
+    # second version's words are not.
+    page = text(on, "example/Notice/2024-10-04")
+    assert "We collect your full name. See our site ." in page and "email" not in page
+    shown = banner(on, "example/Notice/2024-10-04")
+    assert "version-superseded" in shown["class"]
+    assert ("This version was in effect from October 4, 2024 until June 1, 2025."
+            in shown.get_text(" ", strip=True))
+    assert shown.find("a", string="Read the current version")["href"] == "../"
+    second = banner(on, "example/Notice/2025-06-01").get_text(" ", strip=True)
+    assert "in effect from June 1, 2025 until January 15, 2027" in second
+
+
+def test_an_editorial_change_makes_no_version(on):
+    versions = json.loads((on.outdir / "versions.json").read_text())["notices"]["example/Notice"]
+    assert [entry["date"] for entry in versions] == ["2024-10-04", "2025-06-01", "2027-01-15"]
+    assert not (on.outdir / "example/Notice/2025-01-10").exists()
+
+
+def test_versions_json(before, on):
+    def table(build):
+        return json.loads((build.outdir / "versions.json").read_text())["notices"]
+
+    assert table(before) == {"example/Notice": [
+        {"date": "2024-10-04", "status": "superseded", "url": "/example/Notice/2024-10-04/",
+         "in_effect_until": "2025-06-01"},
+        {"date": "2025-06-01", "status": "current", "url": "/example/Notice/2025-06-01/",
+         "redline": "/example/Notice/2025-06-01/redline/", "in_effect_until": None},
+        {"date": "2027-01-15", "status": "upcoming", "url": "/example/Notice/2027-01-15/",
+         "redline": "/example/Notice/2027-01-15/redline/", "in_effect_until": None},
+    ]}
+    after = table(on)["example/Notice"]
+    assert after[1]["redline_pdf"] == "/pdf/example-Notice-2025-06-01-redline.pdf"
+    current = banner(on, "example/Notice/2027-01-15").find_all("a")
+    assert [a["href"] for a in current][-1] == "../../../pdf/example-Notice-2027-01-15-redline.pdf"
+    assert [(e["status"], e["in_effect_until"]) for e in after] == [
+        ("superseded", "2025-06-01"), ("superseded", "2027-01-15"), ("current", None)]
+    assert "redline" not in after[0]
+    for entry in after:
+        for key in ("url", "pdf", "redline", "redline_pdf"):
+            if key in entry:
+                path = on.outdir / entry[key].lstrip("/")
+                assert (path / "index.html" if entry[key].endswith("/") else path).is_file()
+
+
+def test_every_version_has_its_pdf(on):
+    for name in ("example-Notice-2024-10-04", "example-Notice-2025-06-01",
+                 "example-Notice-2027-01-15", "example-Notice-2027-01-15-redline"):
+        assert (on.outdir / "pdf" / f"{name}.pdf").read_bytes().startswith(b"%PDF"), name
+    pdf_text = subprocess.run(
+        ["pdftotext", str(on.outdir / "pdf/example-Notice-2024-10-04.pdf"), "-"],
+        capture_output=True, text=True, check=True).stdout
+    assert "Superseded version" in pdf_text and "until June 1, 2025" in pdf_text
+
+
+def test_redline_marks_words_and_link_targets_and_leaves_banners_out(on):
+    page = BeautifulSoup((on.outdir / "example/Notice/2027-01-15/redline/index.html")
+                         .read_text(), "html.parser")
+    words = page.select_one("main p")
+    assert [ins.get_text() for ins in words.select("ins")] == [", email", "phone"]
+    assert [del_.get_text() for del_ in words.select("del")] == ["email"]
+    assert "Superseded version" not in page.get_text() and "Current version" not in page.get_text()
+    second = BeautifulSoup((on.outdir / "example/Notice/2025-06-01/redline/index.html")
+                           .read_text(), "html.parser")
+    note = second.select_one("main .rl-link-change").get_text(" ", strip=True)
+    assert "https://www.python.org/" in note and "https://www.python.org/psf/" in note
+    words = second.select_one("main p")
+    assert [ins.get_text() for ins in words.find_all("ins", recursive=False)] == ["and email"]
+    assert words.find_all("del", recursive=False) == []
+    assert [a["href"] for a in second.select("header a")] == [
+        "../../../../example/Notice/2025-06-01/", "../../../../example/Notice/2024-10-04/",
+        "../../../../pdf/example-Notice-2025-06-01-redline.pdf"]
+
+
+def test_version_pages_name_the_current_address_canonical_and_are_in_the_sitemap(on):
+    for path in ("example/Notice/2024-10-04", "example/Notice/2027-01-15", "example/Notice"):
+        canonical = soup(on, path).find("link", rel="canonical")["href"]
+        assert canonical == BASE_URL + "example/Notice/", path
+    sitemap = ElementTree.parse(on.outdir / "sitemap.xml").getroot()
+    addresses = {loc.text for loc in sitemap.iter(f"{SITEMAP}loc")}
+    assert {BASE_URL + f"example/Notice/{day}/" for day in
+            ("2024-10-04", "2025-06-01", "2027-01-15")} <= addresses
+
+
+def test_feed_announces_the_upcoming_version_and_its_taking_effect(repo, before, on):
+    announced = repo.git("log", "-1", "--format=%cs")
+
+    def entries(build):
+        feed = feedparser.parse((build.outdir / "feed.xml").read_bytes())
+        return [(entry.link.removeprefix(BASE_URL), entry.updated[:10]) for entry in feed.entries]
+
+    announcement = ("example/Notice/2027-01-15/#change-2027-01-15", announced)
+    taking_effect = ("example/Notice/#change-2027-01-15", "2027-01-15")
+    assert announcement in entries(before) and taking_effect not in entries(before)
+    assert announcement in entries(on) and taking_effect in entries(on)
+    # Each change of the notice once, not once per version.
+    assert len(entries(on)) == len(THIRD) + 1
+
+
+def test_a_rebuild_reads_nothing_when_nothing_changed(repo, tmp_path):
+    args = (repo.root / "source", tmp_path / "html", "dirhtml",
+            "-D", "policy_today=2027-01-14", "-D", "policy_pdf_publish=0")
+    assert sphinx_build(*args).returncode == 0
+    again = sphinx_build(*args)
+    assert again.returncode == 0 and "reading sources... [" not in again.output, again.output
+    # The next day the notice and its versions change status, and are read again.
+    moved = sphinx_build(*args[:4], "policy_today=2027-01-15", *args[5:])
+    assert "phone" in moved.page("example/Notice")
+
+
+def test_a_shallow_clone_fails_naming_the_fix(repo, tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{repo.root}", str(clone)],
+                   check=True, capture_output=True)
+    build = sphinx_build(clone / "source", tmp_path / "html")
+    assert build.returncode != 0
+    assert "shallow" in build.output and "git fetch --unshallow" in build.output
+    assert "fetch-depth: 0" in build.output
+    assert not (tmp_path / "html" / "example").exists()
+
+
+def test_an_error_in_the_working_tree_names_the_source_file(tmp_path):
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice(
+        "2024-10-04", [("2024-10-04", "substantial", "First.")], "Text.")})
+    build = sphinx_build(repo.root / "source", tmp_path / "html")
+    assert build.returncode != 0
+    assert "source/example/Notice.md:6: ERROR: 'kind' must be one of" in build.output
+    assert ".doctrees" not in build.output
+
+
+@pytest.mark.parametrize("today", ["2027-1-5", "2027-02-30"])
+def test_the_build_date_must_be_an_iso_date(project, today):
+    build = project({"index.md": HOME_PAGE}, "dirhtml", "-D", f"policy_today={today}")
+    assert build.returncode != 0
+    assert f"policy_today (make html TODAY=...) must be a date written YYYY-MM-DD, not {today!r}" \
+        in build.output
+
+
+def test_outside_git_the_notices_build_alone(project):
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice(
+        "2024-10-04", FIRST, "Text.")}, "dirhtml", "-D", "policy_pdf_publish=0")
+    assert build.returncode == 0, build.output
+    assert json.loads((build.outdir / "versions.json").read_text()) == {"notices": {}}
+    assert not (build.outdir / "example/Notice/2024-10-04").exists()
+
+
+def test_ci_and_read_the_docs_fetch_the_whole_history():
+    for workflow in (ROOT / ".github/workflows").glob("*.yml"):
+        steps = [step for job in yaml.safe_load(workflow.read_text())["jobs"].values()
+                 for step in job["steps"]]
+        for step in steps:
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step.get("with", {}).get("fetch-depth") == 0, workflow.name
+    commands = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())["build"]["commands"]
+    build = next(n for n, command in enumerate(commands) if command.startswith("make html"))
+    assert any("git fetch --unshallow" in command for command in commands[:build])
+
+
+def test_changes_page_lists_every_version_with_its_addresses(before):
+    listed = soup(before, "changes").select_one("ul.notice-versions")
+    lines = [li.p for li in listed.select("ul ul > li")]
+    assert [line.get_text(" ", strip=True) for line in lines] == [
+        "January 15, 2027 (upcoming, takes effect on January 15, 2027): this version · redline",
+        "June 1, 2025 (current, in effect since June 1, 2025): this version · redline",
+        ("October 4, 2024 (superseded, in effect from October 4, 2024 until June 1, 2025):"
+         " this version"),
+    ]
+    assert [a["href"] for a in lines[0].find_all("a")] == [
+        "../example/Notice/2027-01-15/", "../example/Notice/2027-01-15/redline/"]
+    history = soup(before, "changes").select_one("ul.site-change-history").get_text(" ", strip=True)
+    assert "Announced: an updated version takes effect on January 15, 2027." in history
+
+
+def test_history_groups_states_by_date_and_a_draft_has_no_version(repo, tmp_path):
+    source = repo.root / "source" / "example"
+    found = notice_history.material_versions(repo.root, [source / "Notice.md"])
+    versions = found[source / "Notice.md"]
+    assert [str(v.date) for v in versions] == ["2024-10-04", "2025-06-01", "2027-01-15"]
+    # The first version as it last was: after its editorial fix.
+    assert "We collect your full name. See" in versions[0].text
+    assert versions[0].commit == repo.git("rev-parse", "HEAD~2")  # the editorial fix
+    assert versions[-1].commit is None  # the working tree's file
+    draft = source / "Draft.md"
+    draft.write_text(notice("2024-10-04", FIRST, "Draft."), encoding="utf-8")
+    try:
+        assert notice_history.material_versions(repo.root, [draft]) == {draft: []}
+    finally:
+        draft.unlink()
+
+
+def test_a_new_notice_dated_ahead_is_published_with_the_date_it_takes_effect(tmp_path):
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice(
+        "2027-03-01", [("2027-03-01", "material", "First.")], "New text.")})
+    build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
+                         "-D", "policy_today=2027-01-14", "-D", "policy_pdf_publish=0")
+    assert build.returncode == 0, build.output
+    shown = banner(build, "example/Notice").get_text(" ", strip=True)
+    assert "This notice takes effect on March 1, 2027" in shown
+    assert "New text." in text(build, "example/Notice")
+    table = json.loads((build.outdir / "versions.json").read_text())["notices"]
+    assert [(v["date"], v["status"]) for v in table["example/Notice"]] == [
+        ("2027-03-01", "upcoming")]
+
+
+def test_an_earlier_version_links_what_the_notice_links(tmp_path):
+    # Its text is read from under the doctree folder; a relative link still
+    # resolves from the notice's own folder.
+    navigation = NAVIGATION.replace("  - title: Changes\n    path: changes\n",
+                                    "  - title: Other\n    path: example/Other\n")
+    linked = "See [the other notice](Other.md)."
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "_data/navigation.yaml": navigation,
+                 "example/Other.md": notice("2024-10-04", FIRST, "Other."),
+                 "example/Notice.md": notice("2024-10-04", FIRST, linked)})
+    repo.commit({"example/Notice.md": notice("2025-06-01", SECOND, f"Changed. {linked}")})
+    build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
+                         "-D", "policy_today=2026-01-01", "-D", "policy_pdf_publish=0")
+    assert build.returncode == 0, build.output
+    link = soup(build, "example/Notice/2024-10-04").find("a", string="the other notice")
+    assert link["href"] == "../../Other/"
+
+
+def test_a_date_changed_inside_a_merged_branch_is_no_version(tmp_path):
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "One.")})
+    repo.git("switch", "--quiet", "-c", "change")
+    tried = [("2025-05-01", "material", "Tried.")] + FIRST
+    repo.commit({"example/Notice.md": notice("2025-05-01", tried, "Two.")})
+    repo.commit({"example/Notice.md": notice("2025-06-01", SECOND, "Two.")})
+    repo.git("switch", "--quiet", "main")
+    repo.git("-c", "user.name=Test", "-c", "user.email=test@example.invalid",
+             "merge", "--quiet", "--no-ff", "-m", "Merge", "change")
+    file = repo.root / "source/example/Notice.md"
+    dates = [str(v.date) for v in notice_history.material_versions(repo.root, [file])[file]]
+    assert dates == ["2024-10-04", "2025-06-01"]
