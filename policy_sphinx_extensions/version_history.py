@@ -57,7 +57,7 @@ def _status(version) -> str:
 
 
 def _links(app: Sphinx, docname: str, version) -> list[nodes.Node]:
-    from .pdf import pdf_filename
+    from .pdf.paper import pdf_filename
 
     here = app.builder.get_target_uri(docname)
     links = [("this version", app.builder.get_relative_uri(docname, version.docname))]

@@ -26,7 +26,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .dates import format_date
-from .pdf import _weasyprint_messages, pdf_filename
+from .pdf.paper import pdf_filename
+from .pdf.render import weasyprint_messages
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ def write_redlines(app: Sphinx) -> None:
             page.write_text(template.render(for_pdf=False, **common), encoding="utf-8")
             if app.config.policy_pdf_publish:
                 pdf.parent.mkdir(parents=True, exist_ok=True)
-                with _weasyprint_messages() as problems:
+                with weasyprint_messages() as problems:
                     write_redline_pdf(template.render(for_pdf=True, **common), pdf)
                 for problem in dict.fromkeys(problems):
                     logger.warning("redline PDF %s: %s", pdf.name, problem,

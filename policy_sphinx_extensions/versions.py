@@ -54,7 +54,8 @@ from sphinx.application import Sphinx
 from sphinx.errors import ConfigError, SphinxError
 from sphinx.util import logging
 
-from . import notice_history
+from . import notice_history, yamldata
+from .pages import read_kind
 from .version_project import VersionedProject
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,18 @@ def _statuses(notice: str, found: list[notice_history.Version], today: datetime.
     return tuple(result)
 
 
+# The change history's domain (feed.py, which imports this module).
+CHANGE_HISTORY_DOMAIN = "policy-change-history"
+
+
+def _kind(path: Path, docname: str) -> str:
+    """A page's kind as its front matter says, before Sphinx reads it."""
+    try:
+        return read_kind(path, "site" if docname == "index" else "notice")
+    except yamldata.DataError:
+        return "notice"  # read as one: its build fails, naming the mistake
+
+
 def write_if_changed(path: Path, text: str) -> None:
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
@@ -152,7 +165,7 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
         env.find_files(app.config, app.builder)  # the source folder's documents alone
         notices = sorted(
             docname for docname in project.docnames
-            if docname not in app.config.policy_site_pages
+            if _kind(Path(project.doc2path(docname, absolute=True)), docname) == "notice"
         )
         files = {docname: Path(project.doc2path(docname, absolute=True)).resolve()
                  for docname in notices}
@@ -229,7 +242,7 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     if env.policy_versions_before != env.policy_versions:
         # Pages listing the versions, or the changes they announce.
         moved |= env.policy_version_history_docs
-        moved |= getattr(env, "policy_change_history_docs", set())
+        moved |= set(env.domains[CHANGE_HISTORY_DOMAIN].data["pages"])
     return sorted(moved & env.found_docs)
 
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from sphinx.application import Sphinx
 
-from .pdf import pdf_filename
+from .pdf.paper import pdf_filename
 from .version_redlines import redline_pdf_uri, redline_uri
 from .versions import write_if_changed
 

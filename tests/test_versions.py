@@ -46,7 +46,7 @@ nav:
   - title: Changes
     path: changes
 """
-CHANGES = "# Changes\n\n```{change-history}\n```\n\n## Versions\n\n```{notice-versions}\n```\n"
+CHANGES = "---\nkind: site\n---\n\n# Changes\n\n```{change-history}\n```\n\n## Versions\n\n```{notice-versions}\n```\n"
 
 
 def history(repo: GitProject) -> GitProject:
@@ -86,7 +86,7 @@ def before(repo):
 def on(repo):
     """The day it takes effect, with the PDFs."""
     build = sphinx_build(repo.root / "source", repo.root / "_build" / "on", "dirhtml",
-                         "-D", "policy_today=2027-01-15")
+                         "-D", "policy_today=2027-01-15", "-D", "policy_pdf_publish=1")
     assert build.returncode == 0, build.output
     return build
 

@@ -86,7 +86,7 @@ class _Collect(logging.Handler):
 
 
 @contextmanager
-def _weasyprint_messages():
+def weasyprint_messages():
     """WeasyPrint's warnings and errors (a resource it could not load, a CSS
     rule it ignored), to be reported as build warnings rather than lost."""
     handler = _Collect()
@@ -140,7 +140,7 @@ def render_pdf(job: Job) -> RenderedPDF:
     settings = job.settings
     files_read: set[str] = set()
     refused: list[str] = []
-    with _weasyprint_messages() as messages:
+    with weasyprint_messages() as messages:
         weasyprint = weasyprint_module()
         fetcher = _build_files_fetcher(weasyprint, settings, files_read, refused)
         stylesheets = [
@@ -193,7 +193,7 @@ class Renderer:
 
     def submit(self, job: Job) -> None:
         if self._pool is None:
-            with _weasyprint_messages():  # its import logs progress too
+            with weasyprint_messages():  # its import logs progress too
                 weasyprint_module()
             self._pool = ProcessPoolExecutor(max_workers=_cores())
         self._submitted.append((job, self._pool.submit(render_pdf, job)))
