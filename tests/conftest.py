@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 import subprocess
 import textwrap
@@ -23,6 +24,13 @@ from sphinx.cmd.build import build_main
 from tools.site_browser import launch_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The tests read what Sphinx and make print, which must be the same whether
+# pytest runs alone, under `make test` (where a nested make names the folder
+# it enters) or in CI (where Sphinx colours its output when CI=true).
+os.environ["NO_COLOR"] = "1"
+for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
+    os.environ.pop(name, None)
 SOURCE = ROOT / "source"
 STRICT = ["-W", "--keep-going", "-n"]
 
