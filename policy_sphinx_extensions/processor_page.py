@@ -26,6 +26,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from . import docdata
 from .processor_registry import Processor
+from .versions import is_version
 
 JSON_NAME = "processors.json"
 
@@ -90,10 +91,15 @@ def _section_id(node: nodes.Node) -> str | None:
 
 
 def _citing(env) -> dict[str, list[tuple[str, str | None]]]:
-    """For each processor id, the notices citing it: (docname, section id), once each."""
+    """For each processor id, the notices citing it: (docname, section id), once each.
+
+    A notice's earlier versions cite what it cited: the notice is named, once.
+    """
     result: dict[str, list[tuple[str, str | None]]] = {}
     citations = processor_domain(env).data["citations"]
     for docname in sorted(citations):
+        if is_version(env, docname):
+            continue
         for processor_id, section_id in citations[docname]:
             if (docname, section_id) not in result.setdefault(processor_id, []):
                 result[processor_id].append((docname, section_id))

@@ -11,7 +11,8 @@ date passing a version's date) changes them without re-reading any text:
   link to the current version;
 * the current version at its dated address: that it is in effect, and a link
   to the notice's own address;
-* an upcoming version: the date it takes effect;
+* an upcoming version: the date it takes effect (and its "Last updated"
+  lines say "Takes effect");
 * every version after the first: its redline against the version before it,
   as a page and as a PDF.
 
@@ -114,6 +115,18 @@ def _add_banners(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     top = next(iter(doctree.findall(nodes.section)), None)
     if banners and top is not None:
         top[1:1] = banners
+    if version is not None and version.status == "upcoming":
+        _say_it_takes_effect(doctree)
+
+
+def _say_it_takes_effect(doctree: nodes.document) -> None:
+    """An upcoming version was not "last updated" on a date still to come:
+    its dates say when it takes effect."""
+    for paragraph in doctree.findall(nodes.paragraph):
+        if {"last-updated", "notice-date"} & set(paragraph["classes"]):
+            label = paragraph.children[0]
+            if isinstance(label, nodes.Text) and label.astext() == "Last updated ":
+                paragraph.replace(label, nodes.Text("Takes effect "))
 
 
 def setup(app: Sphinx) -> dict:

@@ -115,6 +115,8 @@ def test_before_the_date_the_notice_serves_the_version_in_effect_and_announces_t
     assert hrefs == ["2027-01-15/", "2027-01-15/redline/"]
     upcoming = text(before, "example/Notice/2027-01-15")
     assert "This version takes effect on January 15, 2027" in upcoming and "phone" in upcoming
+    # Not "last updated" on a day still to come: it takes effect then.
+    assert "Takes effect January 15, 2027" in upcoming and "Last updated" not in upcoming
     # Search finds the notice at its own address, not its versions.
     assert '"phone"' not in (before.outdir / "searchindex.js").read_text()
     assert '"email"' in (before.outdir / "searchindex.js").read_text()
