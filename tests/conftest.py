@@ -111,18 +111,24 @@ def project(tmp_path):
 PROJECT_FILES = ["conf.py", "policy_sphinx_extensions", "_templates", "_static", "tools"]
 
 
+def copy_project(target: Path, names: list[str] = PROJECT_FILES) -> Path:
+    """A copy of this project's *names* (its configuration, by default) in *target*."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(ROOT / name, target / name)
+    return target
+
+
 class GitProject:
     """A git repository holding this project's configuration and a tiny source tree."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True)
-        for name in PROJECT_FILES:
-            if (ROOT / name).is_dir():
-                shutil.copytree(ROOT / name, root / name,
-                                ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                shutil.copy2(ROOT / name, root / name)
+        copy_project(root)
         self.git("init", "--quiet", "--initial-branch=main")
 
     def git(self, *args: str) -> str:

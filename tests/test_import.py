@@ -16,24 +16,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+import conftest
 from tools.mkdocs_import import fidelity
 from tools.mkdocs_import.__main__ import main
 from tools.mkdocs_import.convert import convert
 
 MKDOCS_SITE = Path(__file__).parent / "data" / "mkdocs_site"
 GIT_DATE = "2022-06-01T12:00:00+00:00"
-PROJECT_FILES = ["conf.py", "policy_sphinx_extensions", "_templates", "_static", "source"]
 
 
 def copy_project(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for name in PROJECT_FILES:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(ROOT / name, target / name)
-    return target
+    """This project to import into: its configuration and its sources."""
+    return conftest.copy_project(target, [*conftest.PROJECT_FILES, "source"])
 
 
 def git_site(target: Path, site: Path = MKDOCS_SITE) -> Path:

@@ -29,7 +29,7 @@ import pytest
 from conftest import (
     HOME_PAGE,
     NOTICE_FRONT_MATTER,
-    PROJECT_FILES,
+    copy_project,
     ROOT,
     STRICT,
     sphinx_build,
@@ -342,13 +342,7 @@ def test_unsafe_source_tree_stops_the_build(tmp_path):
 
 def own_configuration(root: Path) -> Path:
     """A copy of the project's configuration (conf.py, extensions, _static, _templates)."""
-    root.mkdir()
-    for name in PROJECT_FILES:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(ROOT / name, root / name)
-    return root
+    return copy_project(root)
 
 
 def test_link_or_script_under_static_stops_the_build(tmp_path, good):
