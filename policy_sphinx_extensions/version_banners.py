@@ -28,7 +28,7 @@ from sphinx.util.osutil import relative_uri
 
 from .dates import format_date
 from .version_redlines import redline_pdf_uri, redline_uri
-from .versions import NoticeVersion, version_of
+from .versions import NoticeVersion, version_of, versions_table
 
 BANNER_CLASS = "version-banner"
 
@@ -64,7 +64,7 @@ def _redline_paragraph(app: Sphinx, docname: str, version: NoticeVersion) -> nod
 
 def _notice_banners(app: Sphinx, docname: str) -> list[nodes.Node]:
     banners = []
-    versions = app.env.policy_versions.get(docname, ())
+    versions = versions_table(app.env).get(docname, ())
     in_effect = any(version.status == "current" for version in versions)
     for version in versions:
         if version.status != "upcoming":
@@ -106,8 +106,6 @@ def _version_banners(app: Sphinx, docname: str, version: NoticeVersion) -> list[
 
 
 def _add_banners(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    if not hasattr(app.env, "policy_versions"):
-        return
     version = version_of(app.env, docname)
     banners = (
         _version_banners(app, docname, version) if version else _notice_banners(app, docname)
@@ -131,4 +129,5 @@ def _say_it_takes_effect(doctree: nodes.document) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", _add_banners)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True,
+            "parallel_write_safe": True}

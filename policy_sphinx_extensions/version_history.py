@@ -11,20 +11,24 @@ notice's versions change.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
+from . import docdata
 from .dates import Change, format_date
 from .version_redlines import redline_pdf_uri, redline_uri
+from .versions import VERSION_LIST_DOMAIN, versions_table
 
 
 def announcements(env) -> list[tuple[str, Change, str]]:
     """(version docname, change, the page's id of it) for each version committed
     before the date it takes effect: the day the change was announced."""
     found = []
-    for versions in getattr(env, "policy_versions", {}).values():
+    for versions in versions_table(env).values():
         for version in versions:
             if version.announced is None or version.announced >= version.date:
                 continue
@@ -35,6 +39,15 @@ def announcements(env) -> list[tuple[str, Change, str]]:
 
 
 
+class VersionListDomain(docdata.DocumentData):
+    """The pages listing every notice's versions."""
+
+    name = VERSION_LIST_DOMAIN
+    label = "Version list pages"
+    data_version = 1
+    initial_data: ClassVar[dict] = {"pages": {}, "errors": {}}
+
+
 class notice_versions(nodes.General, nodes.Element):
     """Where the list of versions goes."""
 
@@ -43,7 +56,7 @@ class NoticeVersions(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        self.env.policy_version_history_docs.add(self.env.docname)
+        self.env.domains[VersionListDomain.name].data["pages"][self.env.docname] = True
         return [notice_versions()]
 
 
@@ -77,7 +90,7 @@ def _links(app: Sphinx, docname: str, version) -> list[nodes.Node]:
 
 def _list(app: Sphinx, docname: str) -> list[nodes.Node]:
     env = app.env
-    notices = sorted(env.policy_versions,
+    notices = sorted(versions_table(env),
                      key=lambda d: env.titles[d].astext() if d in env.titles else d)
     result = nodes.bullet_list(classes=["notice-versions"])
     for notice in notices:
@@ -86,7 +99,7 @@ def _list(app: Sphinx, docname: str) -> list[nodes.Node]:
         item += nodes.reference("", title, internal=True,
                                 refuri=app.builder.get_relative_uri(docname, notice))
         versions = nodes.bullet_list()
-        for version in reversed(env.policy_versions[notice]):
+        for version in reversed(versions_table(env)[notice]):
             line = nodes.paragraph()
             line += nodes.strong("", format_date(version.date))
             line += nodes.Text(f" ({_status(version)})")
@@ -98,28 +111,17 @@ def _list(app: Sphinx, docname: str) -> list[nodes.Node]:
 
 def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for placeholder in list(doctree.findall(notice_versions)):
-        placeholder.replace_self(_list(app, docname) if hasattr(app.env, "policy_versions")
-                                 else [])
-
-
-def _init(app: Sphinx) -> None:
-    if not hasattr(app.env, "policy_version_history_docs"):
-        app.env.policy_version_history_docs = set()
-
-
-def _purge(app: Sphinx, env, docname: str) -> None:
-    env.policy_version_history_docs.discard(docname)
-
-
-def _merge(app: Sphinx, env, docnames, other) -> None:
-    env.policy_version_history_docs |= other.policy_version_history_docs & set(docnames)
+        placeholder.replace_self(_list(app, docname))
 
 
 def setup(app: Sphinx) -> dict:
     app.add_node(notice_versions)
     app.add_directive("notice-versions", NoticeVersions)
-    app.connect("builder-inited", _init)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    docdata.register(app, VersionListDomain)
     app.connect("doctree-resolved", _resolve)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1.0",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

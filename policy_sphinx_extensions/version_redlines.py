@@ -28,6 +28,7 @@ from sphinx.util import logging
 from .dates import format_date
 from .pdf.paper import pdf_filename
 from .pdf.render import weasyprint_messages
+from .versions import versions_table
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def write_redlines(app: Sphinx) -> None:
     kept = {}
     base = app.config.html_baseurl
     template = _environment().get_template("version-redline.html")
-    for versions in app.env.policy_versions.values():
+    for versions in versions_table(app.env).values():
         for version in versions:
             if not version.previous:
                 continue
@@ -141,10 +142,11 @@ def write_redlines(app: Sphinx) -> None:
 
 def _build_finished(app: Sphinx, exception) -> None:
     if (exception is None and app.builder.name in ("html", "dirhtml")
-            and getattr(app.env, "policy_versions", None)):
+            and versions_table(app.env)):
         write_redlines(app)
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _build_finished)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True,
+            "parallel_write_safe": True}

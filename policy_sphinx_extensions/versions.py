@@ -49,8 +49,10 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from sphinx.application import Sphinx
+from sphinx.domains import Domain
 from sphinx.errors import ConfigError, SphinxError
 from sphinx.util import logging
 
@@ -123,8 +125,38 @@ def _statuses(notice: str, found: list[notice_history.Version], today: datetime.
     return tuple(result)
 
 
-# The change history's domain (feed.py, which imports this module).
+# The domains of the pages that list versions or announce them (version_history.py
+# and feed.py, which import this module).
 CHANGE_HISTORY_DOMAIN = "policy-change-history"
+VERSION_LIST_DOMAIN = "policy-version-lists"
+
+
+class VersionsDomain(Domain):
+    """Every notice's versions, read from git as each build starts.
+
+    Site-wide, not per document: a document read again changes nothing in it,
+    so it is neither forgotten nor merged per document. ``before`` is the
+    table of the build before, for :func:`_outdated` to compare.
+    """
+
+    name = "policy-versions"
+    label = "Notice versions"
+    data_version = 1
+    initial_data: ClassVar[dict] = {"versions": {}, "before": {}, "sources": {}}
+
+    def clear_doc(self, docname: str) -> None:
+        pass  # the versions are read again as each build starts, for all notices
+
+    def merge_domaindata(self, docnames, otherdata: dict) -> None:
+        pass  # parallel readers receive the table; none of them changes it
+
+    def resolve_any_xref(self, env, fromdocname, builder, target, node, contnode) -> list:
+        return []  # a data domain: no cross-reference targets
+
+
+def versions_table(env) -> dict[str, tuple[NoticeVersion, ...]]:
+    """Each notice's versions, oldest first (empty outside a git repository)."""
+    return env.domains[VersionsDomain.name].data["versions"]
 
 
 def _kind(path: Path, docname: str) -> str:
@@ -144,8 +176,8 @@ def write_if_changed(path: Path, text: str) -> None:
 
 def _read_versions(app: Sphinx, project: VersionedProject) -> None:
     env = app.env
-    env.policy_versions_before = getattr(env, "policy_versions", {})
-    env.policy_versions = {}
+    data = env.domains[VersionsDomain.name].data
+    data["before"], data["versions"] = data["versions"], {}
     project.extra, project.resolved_as = {}, {}
     config = app.config
     repository = Path(app.confdir, config.policy_versions_repository)
@@ -203,7 +235,7 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
                 if source != files[notice]:
                     project.resolved_as[docname] = files[notice].relative_to(
                         Path(app.srcdir).resolve())
-        env.policy_versions[notice] = versions
+        data["versions"][notice] = versions
     for stale in generated.rglob("*.md") if generated.is_dir() else ():
         if stale not in written:
             stale.unlink()
@@ -220,7 +252,7 @@ def version_of(env, docname: str) -> NoticeVersion | None:
     """The version *docname* is, or None for any other document."""
     notice = docname.rsplit("/", 1)[0]
     for candidate in (notice, f"{notice}/index"):
-        for version in getattr(env, "policy_versions", {}).get(candidate, ()):
+        for version in versions_table(env).get(candidate, ()):
             if version.docname == docname:
                 return version
     return None
@@ -232,16 +264,17 @@ def is_version(env, docname: str) -> bool:
 
 
 def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    data = env.domains[VersionsDomain.name].data
     sources = {docname: str(env.doc2path(docname)) for docname in env.found_docs}
-    before = getattr(env, "policy_version_sources", {})
-    moved = {docname for docname, path in sources.items() if before.get(docname, path) != path}
-    env.policy_version_sources = sources
-    for notice, versions in env.policy_versions.items():
-        if env.policy_versions_before.get(notice) != versions:
+    moved = {docname for docname, path in sources.items()
+             if data["sources"].get(docname, path) != path}
+    data["sources"] = sources
+    for notice, versions in data["versions"].items():
+        if data["before"].get(notice) != versions:
             moved |= {notice, *(version.docname for version in versions)}
-    if env.policy_versions_before != env.policy_versions:
+    if data["before"] != data["versions"]:
         # Pages listing the versions, or the changes they announce.
-        moved |= env.policy_version_history_docs
+        moved |= set(env.domains[VERSION_LIST_DOMAIN].data["pages"])
         moved |= set(env.domains[CHANGE_HISTORY_DOMAIN].data["pages"])
     return sorted(moved & env.found_docs)
 
@@ -270,6 +303,7 @@ def setup(app: Sphinx) -> dict:
     # configuration folder, which is the export's root) and the revision.
     app.add_config_value("policy_versions_repository", "", "env", types=[str])
     app.add_config_value("policy_versions_revision", "HEAD", "env", types=[str])
+    app.add_domain(VersionsDomain)
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated)
@@ -279,4 +313,9 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.version_redlines")
     app.setup_extension("policy_sphinx_extensions.version_history")
     app.setup_extension("policy_sphinx_extensions.versions_json")
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1.0",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -22,7 +22,7 @@ from sphinx.application import Sphinx
 
 from .pdf.paper import pdf_filename
 from .version_redlines import redline_pdf_uri, redline_uri
-from .versions import write_if_changed
+from .versions import versions_table, write_if_changed
 
 VERSIONS_JSON = "versions.json"
 
@@ -31,10 +31,10 @@ def _site_path(app: Sphinx, uri: str) -> str:
     return f"{urlsplit(app.config.html_baseurl).path.rstrip('/')}/{uri}"
 
 
-def versions_table(app: Sphinx) -> dict:
+def versions_json(app: Sphinx) -> dict:
     """What ``versions.json`` holds."""
     table = {}
-    for notice, versions in sorted(app.env.policy_versions.items()):
+    for notice, versions in sorted(versions_table(app.env).items()):
         entries = []
         for version in versions:
             entry = {
@@ -59,10 +59,11 @@ def versions_table(app: Sphinx) -> dict:
 
 def _write_json(app: Sphinx, exception) -> None:
     if exception is None and app.builder.format == "html" and not app.builder.embedded:
-        text = json.dumps(versions_table(app), indent=1, ensure_ascii=False) + "\n"
+        text = json.dumps(versions_json(app), indent=1, ensure_ascii=False) + "\n"
         write_if_changed(Path(app.outdir, VERSIONS_JSON), text)
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _write_json)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True,
+            "parallel_write_safe": True}
