@@ -144,6 +144,42 @@ def reload_latency(command: list[str], port: int, notice: Path, page_url: str, r
         server.wait(timeout=30)
 
 
+def served_edit_latency(command: list[str], port: int, notice: Path, page_url: str,
+                        repeats: int) -> Sample:
+    """Seconds from saving *notice* to the server serving the page with the edit.
+
+    For preview servers whose reload signal differs (``mkdocs serve`` long-polls
+    where ``make serve`` pushes on a websocket): the page is asked for every
+    20 ms until it holds the line the save added.
+    """
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            try:
+                urllib.request.urlopen(page_url, timeout=2).read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{command[0]} did not start serving on port {port}")
+                time.sleep(0.2)
+        runs = []
+        for _ in range(repeats):
+            marker = f"Preview edit {time.time_ns()}."
+            time.sleep(1.0)  # let the watcher settle after the last build
+            started = time.perf_counter()
+            _append(notice, f"\n{marker}\n")
+            while marker not in urllib.request.urlopen(page_url, timeout=30).read().decode():
+                if time.perf_counter() - started > 120:
+                    raise RuntimeError(f"{page_url} never showed the edit {marker!r}")
+                time.sleep(0.02)
+            runs.append(Run(time.perf_counter() - started, 0.0))
+        return Sample(tuple(runs))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def _free_port() -> int:
     from sphinx_autobuild.utils import find_free_port
 
@@ -251,6 +287,26 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
         Figure(AREA, "edit to reload, make serve", size, preview["ours"].seconds,
                stock=preview["stock"].seconds, stock_label="sphinx-autobuild")
     )
+    if mkdocs:
+        served = {}
+        mkdocs_notice = project / "docs" / f"{synthetic.notice_path(1)}.md"
+        for name, edited, command in (
+            ("ours", notice, [PYTHON, "-m", "tools.serve", "--port", "{port}",
+                              str(srcdir), str(work / "serve")]),
+            ("mkdocs", mkdocs_notice, [str(mkdocs), "-m", "mkdocs", "serve",
+                                       "-f", str(project / "mkdocs.yml"), "-a",
+                                       "127.0.0.1:{port}"]),
+        ):
+            port = _free_port()
+            shutil.rmtree(work / "serve", ignore_errors=True)
+            served[name] = served_edit_latency(
+                [part.replace("{port}", str(port)) for part in command],
+                port, edited, f"http://127.0.0.1:{port}/{page}/", settings.repeats * SAVES_PER_RUN,
+            )
+        figures.append(
+            Figure(AREA, "edit to the page served with it", size, served["ours"].seconds,
+                   stock=served["mkdocs"].seconds, stock_label="mkdocs serve")
+        )
     return figures
 
 
