@@ -137,6 +137,6 @@ clean-venv: ## Remove the virtual environment
 # Files make might try to remake through the catch-all below: they are sources.
 Makefile requirements.txt requirements.in: ;
 
-# Any other target is a Sphinx builder (dirhtml, linkcheck, text, ...).
+# Any other target is a Sphinx builder (dirhtml, text, epub, ...).
 %: venv
 	$(SPHINXBUILD) -M $@ $(SOURCEDIR) $(BUILDDIR) $(SPHINXFLAGS)
