@@ -16,10 +16,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import HOME_PAGE, ROOT, write_project
+from sphinx.util.docutils import docutils_namespace
 from sphinx_autobuild.utils import find_free_port
-from test_sidebar import NAVIGATION, notice
 from websockets.sync.client import connect
+
+from conftest import HOME_PAGE, ROOT, write_project
+from test_sidebar import NAVIGATION, notice
+from tools.serve import WarmBuilder
 
 TIMEOUT = 120
 STOP_TIMEOUT = 20
@@ -351,3 +354,14 @@ def test_make_html_says_how_to_look_at_the_pages(tmp_path):
     assert (tmp_path / "build" / "html" / "index.html").is_file()
     last = process.stdout.strip().splitlines()[-1]
     assert last == "To look at the pages: make serve, then open http://127.0.0.1:8123/"
+
+
+def test_a_file_gone_again_is_not_named(tmp_path, capsys):
+    # An editor saving through a temporary file (sed -i, some editors'
+    # atomic saves): the watcher reports both, the terminal names the notice.
+    srcdir = write_project(tmp_path / "source", {"index.md": HOME_PAGE})
+    builder = WarmBuilder(srcdir, tmp_path / "out")
+    with docutils_namespace():  # what the application registers goes with it
+        builder(changed_paths=[srcdir / "index.md", srcdir / "sedTMP01"])
+    line = capsys.readouterr().out.splitlines()[0]
+    assert "index.md" in line and "sedTMP01" not in line

@@ -123,9 +123,11 @@ class WarmBuilder:
             self._found.append(Problem("", f"Build failed: {error}"))
         seconds = time.perf_counter() - started
         self.problems = list(dict.fromkeys(self._found))
-        names = ", ".join(_shown(path) for path in changed_paths[:NAMED_DOCUMENTS])
-        if len(changed_paths) > NAMED_DOCUMENTS:
-            names += f" and {len(changed_paths) - NAMED_DOCUMENTS} more"
+        # An editor's temporary file, written and gone again, is not news.
+        saved = [path for path in changed_paths if Path(path).exists()]
+        names = ", ".join(_shown(path) for path in saved[:NAMED_DOCUMENTS])
+        if len(saved) > NAMED_DOCUMENTS:
+            names += f" and {len(saved) - NAMED_DOCUMENTS} more"
         print(f"{names + ': ' if names else ''}{self._summary(seconds)}", flush=True)
         for problem in self.problems:
             print(f"  {problem}", flush=True)
