@@ -25,6 +25,7 @@ All HTML builds but the one so labelled leave the PDFs out
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import time
@@ -107,26 +108,42 @@ def _append(path: Path, text: str) -> None:
         stream.write(text)
 
 
+@contextlib.contextmanager
+def _serving(command: list[str], port: int, answers):
+    """*command* running until the block ends, once ``answers()`` no longer
+    raises OSError (the server is up); fails if it stops or takes 10 minutes."""
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            try:
+                answers()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{command[0]} did not start serving on port {port}")
+                time.sleep(0.2)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def reload_latency(command: list[str], port: int, notice: Path, page_url: str, repeats: int) -> Sample:
     """Seconds from saving *notice* to the server telling the browser to reload.
 
     Each save adds a line; the page served afterwards must hold it, so the
     figure is the time to a reload that shows the edit.
     """
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        socket_url = f"ws://127.0.0.1:{port}/websocket-reload"
-        deadline = time.monotonic() + 600
-        while True:
-            try:
-                with connect(socket_url, open_timeout=2):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{command[0]} did not start serving on port {port}")
-                time.sleep(0.2)
-        runs = []
-        for repeat in range(repeats):
+    socket_url = f"ws://127.0.0.1:{port}/websocket-reload"
+
+    def answers() -> None:
+        with connect(socket_url, open_timeout=2):
+            pass
+
+    runs = []
+    with _serving(command, port, answers):
+        for _ in range(repeats):
             marker = f"Preview edit {time.time_ns()}."
             with connect(socket_url) as socket:
                 time.sleep(0.5)  # let the watcher settle after the last build
@@ -138,10 +155,7 @@ def reload_latency(command: list[str], port: int, notice: Path, page_url: str, r
             if marker not in page:
                 raise RuntimeError(f"the reloaded page does not show the edit {marker!r}")
             runs.append(Run(seconds, 0.0))
-        return Sample(tuple(runs))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    return Sample(tuple(runs))
 
 
 def served_edit_latency(command: list[str], port: int, notice: Path, page_url: str,
@@ -152,18 +166,8 @@ def served_edit_latency(command: list[str], port: int, notice: Path, page_url: s
     where ``make serve`` pushes on a websocket): the page is asked for every
     20 ms until it holds the line the save added.
     """
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 600
-        while True:
-            try:
-                urllib.request.urlopen(page_url, timeout=2).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{command[0]} did not start serving on port {port}")
-                time.sleep(0.2)
-        runs = []
+    runs = []
+    with _serving(command, port, lambda: urllib.request.urlopen(page_url, timeout=2).read()):
         for _ in range(repeats):
             marker = f"Preview edit {time.time_ns()}."
             time.sleep(1.0)  # let the watcher settle after the last build
@@ -174,10 +178,7 @@ def served_edit_latency(command: list[str], port: int, notice: Path, page_url: s
                     raise RuntimeError(f"{page_url} never showed the edit {marker!r}")
                 time.sleep(0.02)
             runs.append(Run(time.perf_counter() - started, 0.0))
-        return Sample(tuple(runs))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    return Sample(tuple(runs))
 
 
 def _free_port() -> int:
