@@ -172,6 +172,20 @@ def test_a_site_that_cannot_be_read_names_the_file(tmp_path, capsys):
     assert "mkdocs.yml:2: invalid YAML" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("page", ["../outside.md", "/etc/hostname.md", "linked.md"])
+def test_a_navigation_entry_out_of_docs_dir_is_refused(tmp_path, capsys, page):
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "outside.md").write_text("# Secret\n", encoding="utf-8")
+    (site / "docs" / "linked.md").symlink_to(site / "outside.md")
+    (site / "mkdocs.yml").write_text(f"site_name: S\nnav:\n  - {page}\n", encoding="utf-8")
+    project = conftest.copy_project(tmp_path / "project", [*conftest.PROJECT_FILES, "source"])
+    before = sorted(path.relative_to(project) for path in project.rglob("*"))
+    assert main([str(site), "--project", str(project)]) == 2
+    assert f"the navigation names {page}, which is not in docs_dir" in capsys.readouterr().err
+    assert sorted(path.relative_to(project) for path in project.rglob("*")) == before
+
+
 def test_the_proof_names_lost_text_and_ids():
     old = '<h2 id="1-scope">1. Scope</h2><p>We keep names.</p><ul><li>Emails</li></ul>'
     whole = '<article><h2 id="1-scope">1. Scope<a class="headerlink">#</a></h2>' \

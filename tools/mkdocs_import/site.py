@@ -149,7 +149,10 @@ def _nav(raw, config_file: Path, docs_dir: Path) -> list[NavEntry]:
             entries.append(NavEntry(str(title), children=_nav(value, config_file, docs_dir)))
         elif isinstance(value, str) and value.endswith(".md") and "://" not in value:
             source = PurePosixPath(value)
-            if not (docs_dir / source).is_file():
+            path = docs_dir / source
+            # A page is written at its path under source/: none may lead out of docs_dir.
+            if ".." in source.parts or source.is_absolute() or path.is_symlink() \
+                    or not path.resolve().is_relative_to(docs_dir) or not path.is_file():
                 raise SiteError(f"{config_file}: the navigation names {value}, which is not in docs_dir")
             entries.append(NavEntry(title, Page(source, title)))
         elif isinstance(value, str):
