@@ -11,6 +11,7 @@ copyright = "Python Software Foundation"
 language = "en"
 
 extensions = [
+    "policy_sphinx_extensions.theme_settings",
     "myst_parser",
     "policy_sphinx_extensions.labels",
     "policy_sphinx_extensions.dates",

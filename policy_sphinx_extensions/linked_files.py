@@ -14,8 +14,8 @@ type that runs no script), checked first; which names and no links,
 Registers a ``doctree-read`` handler that turns each remaining download link
 into a link to the file's published path, a domain that keeps the files each
 page links (so a file is copied again when it changes, and no longer once no
-page links it), a post-transform giving each link its address relative to
-the page, and the copy into the HTML output.
+page links it), a ``doctree-resolved`` handler giving each link its address
+relative to the page, and the copy into the HTML output.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from urllib.parse import quote
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
 from .docdata import DocumentData, register
@@ -63,16 +62,12 @@ def _link_files_where_they_are(app: Sphinx, doctree: nodes.document) -> None:
         env.domains[LinkedFilesDomain.name].data["files"][env.docname] = files
 
 
-class ResolveLinkedFiles(SphinxPostTransform):
+def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Give each link its address relative to the page, as the builder writes pages."""
-
-    default_priority = 5
-
-    def run(self, **kwargs) -> None:
-        page = self.app.builder.get_target_uri(self.env.docname)
-        for node in list(self.document.findall(linked_file)):
-            uri = relative_uri(page, quote(node["relpath"]))
-            node.replace_self(nodes.reference("", "", *node.children, refuri=uri))
+    page = app.builder.get_target_uri(docname)
+    for node in list(doctree.findall(linked_file)):
+        uri = relative_uri(page, quote(node["relpath"]))
+        node.replace_self(nodes.reference("", "", *node.children, refuri=uri))
 
 
 def _copy(app: Sphinx, exception: Exception | None) -> None:
@@ -91,7 +86,7 @@ def setup(app: Sphinx) -> dict:
     # After sources.py has refused what may not be published (priority 300),
     # before Sphinx's collectors would copy downloads under _downloads/ (500).
     app.connect("doctree-read", _link_files_where_they_are, priority=400)
-    app.add_post_transform(ResolveLinkedFiles)
+    app.connect("doctree-resolved", _resolve)
     app.connect("build-finished", _copy)
     return {
         "version": "1.0",

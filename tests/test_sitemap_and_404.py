@@ -5,7 +5,6 @@ them)."""
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ElementTree
 
 import pytest
@@ -86,10 +85,9 @@ def test_a_second_build_of_an_unchanged_project_reads_and_writes_nothing(rebuilt
     # The pages made without a source (search, and the 404 page of a project
     # without one) are written by every build; no document's page is.
     assert {path.parent.name for path in rewritten} <= {"search", "404"}
-    # No value of the configuration changed between the builds (furo registers
-    # pygments_dark_style only as the theme loads, after Sphinx compares them).
-    changed = re.search(r"The configuration has changed \(([^)]*)\)", second.output)
-    assert changed is None or changed.group(1) == "1 option: 'pygments_dark_style'", changed
+    # No value of the configuration changed between the builds, and Sphinx
+    # says none did: the theme's own values are compared too (theme_settings.py).
+    assert "The configuration has changed" not in second.output
 
 
 def test_the_sitemap_keeps_every_page_after_an_incremental_build(rebuilt):
