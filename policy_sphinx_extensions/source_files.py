@@ -18,6 +18,10 @@ file; the build then stops, so nothing of such a file reaches the output:
 * two sources of one page: ``X.md`` and ``X/index.md`` are both ``/X/`` on
   the site (``dirhtml``), and one would silently replace the other.
 
+An editor's own files beside the pages (``EDITOR_COPY``, ``EDITOR_LOCK``) are
+passed over in the source directory: nothing of them is built or published,
+and refusing them would stop every build while a page is open in the editor.
+
 Why not per document: a link under ``_static/`` is published without being
 read, and a page's name reaches every other page, so the whole tree is looked
 at once, and a failure stops the build instead of being reported beside it.
@@ -45,6 +49,15 @@ SOURCE_NAME = re.compile(r"[A-Za-z0-9._][A-Za-z0-9._\-]*(/[A-Za-z0-9._][A-Za-z0-
 # A file the pages link (a form as PDF) keeps the name it has on the live site,
 # spaces and all: its address is written quoted, and no page is named after it.
 LINKED_FILE_NAME = re.compile(r"[A-Za-z0-9._][A-Za-z0-9 ._\-]*(?<! )")
+
+# An editor's backups (Notice.md~) and autosaves (#Notice.md#), passed over
+# when they are plain files: Sphinx reads none as a page (none ends in .md) and
+# no page can link one (sources.py allows a few suffixes only). A folder or a
+# link of such a name is checked as any other: Sphinx would read through it.
+EDITOR_COPY = re.compile(r".*~|#.*#")
+# Editors' locks (.#Notice.md, a symbolic link while a page has unsaved
+# changes): Sphinx passes over every path of this prefix itself.
+EDITOR_LOCK = ".#"
 
 
 # What static folders may publish. A page, an SVG or an XML file served from
@@ -83,10 +96,17 @@ def _plain_name(path: Path, relative: str) -> bool:
 
 
 def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = None,
-                  suffixes: frozenset[str] | None = None):
-    """(path, message) for each file under *root* a build may not read or publish."""
+                  suffixes: frozenset[str] | None = None, editor_files: bool = False):
+    """(path, message) for each file under *root* a build may not read or publish.
+
+    *editor_files*: pass over an editor's copies and locks (``EDITOR_COPY``, ``EDITOR_LOCK``).
+    """
     for path in sorted(_walk(root)):
         mode = path.lstat().st_mode
+        if editor_files and path != root and (
+                path.name.startswith(EDITOR_LOCK)
+                or (stat.S_ISREG(mode) and EDITOR_COPY.fullmatch(path.name))):
+            continue
         if stat.S_ISLNK(mode):
             yield path, f"a symbolic link (to {os.readlink(path)!r}) may not be built or published"
             continue
@@ -106,7 +126,7 @@ def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = No
 
 
 def _check(app: Sphinx, env, docnames) -> None:
-    problems = list(tree_problems(Path(app.srcdir), names=True,
+    problems = list(tree_problems(Path(app.srcdir), names=True, editor_files=True,
                                   max_bytes=app.config.policy_max_source_bytes))
     confdir = Path(app.confdir)
     for entry in [*getattr(app.config, "html_static_path", []),

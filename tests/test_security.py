@@ -340,6 +340,39 @@ def test_unsafe_source_tree_stops_the_build(tmp_path):
     assert built_files_holding(build.outdir, SECRET) == []
 
 
+def test_an_editors_backups_and_locks_are_passed_over_and_never_published(tmp_path):
+    (tmp_path / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "Leak.md").write_text(notice(SECRET + "\n"), encoding="utf-8")
+    editor_files = {"example/Notice.md~": notice(SECRET + "\n"),
+                    "example/#Notice.md#": notice(SECRET + "\n")}
+    source = write_project(tmp_path / "source", {
+        "index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n"), **editor_files})
+    # Emacs's lock: a link to "user@host.pid", dangling; here to a secret.
+    (source / "example" / ".#Notice.md").symlink_to(tmp_path / "secret.txt")
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
+    assert build.returncode == 0, build.output
+    assert built_files_holding(build.outdir, SECRET) == []
+
+    # Named as a backup but a link, or a folder Sphinx would read through.
+    (source / "example" / "Old.md~").symlink_to(tmp_path / "secret.txt")
+    (source / "example" / "old~").symlink_to(tmp_path / "outside", target_is_directory=True)
+    build = sphinx_build(source, tmp_path / "refused", "dirhtml", *NO_PDF)
+    assert build.returncode != 0
+    for name in ("Old.md~", "old~"):
+        assert f"example/{name}:1: ERROR: a symbolic link" in build.output, build.output
+    assert built_files_holding(build.outdir, SECRET) == []
+
+    # And no page may link a backup.
+    (source / "example" / "Old.md~").unlink()
+    (source / "example" / "old~").unlink()
+    (source / "example" / "Notice.md").write_text(notice("[the old text](Notice.md~)\n"))
+    build = sphinx_build(source, tmp_path / "linked", "dirhtml", *NO_PDF)
+    assert build.returncode != 0
+    assert "the download 'Notice.md~' may not be published" in build.output, build.output
+    assert built_files_holding(build.outdir, SECRET) == []
+
+
 def own_configuration(root: Path) -> Path:
     """A copy of the project's configuration (conf.py, extensions, _static, _templates)."""
     return copy_project(root)
