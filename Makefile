@@ -139,6 +139,4 @@ Makefile requirements.txt requirements.in: ;
 
 # Any other target is a Sphinx builder (dirhtml, text, epub, ...).
 %: venv
-	@# Sphinx's own theme: furo is for the site's pages and refuses other
-	@# builders (policy_sphinx_extensions/theme_settings.py).
-	$(SPHINXBUILD) -M $@ $(SOURCEDIR) $(BUILDDIR) $(SPHINXFLAGS) -D html_theme=basic
+	$(SPHINXBUILD) -M $@ $(SOURCEDIR) $(BUILDDIR) $(SPHINXFLAGS)

@@ -8,17 +8,18 @@ configuration has the value, the new one not yet, and every build printed
 "The configuration has changed (1 option: 'pygments_dark_style')" though
 nothing had.
 
-This extension sets up furo's extension as soon as ``conf.py`` has been read,
-so its values take part in the comparison. When the builder loads the theme,
-Sphinx finds the extension already set up and does not set it up again.
-
-furo's extension refuses a builder that writes no HTML, and Sphinx creates the
-builder only after the comparison. A build of this configuration with such a
-builder names another ``html_theme`` (``-D html_theme=basic``, as the spelling
-check's ``conf.py`` and the Makefile's other builders do); without it, this
-extension stops the build saying so, before furo stops it with a message that
-names neither cause nor cure.
+The saved configuration holds furo's values when the last build into the
+output folder loaded the theme, which its stylesheet in the folder shows.
+Then this extension sets up furo's extension as soon as ``conf.py`` has been
+read, so its values are on both sides of the comparison; when the builder
+loads the theme, Sphinx finds the extension set up and does not set it up
+again. A first build, and a build of another kind (the PDFs, the spelling
+check, ``make text``), saved no such values and sets up nothing early: the
+builder is named only after the comparison, and furo's extension refuses a
+builder that writes no HTML.
 """
+
+from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
@@ -26,24 +27,31 @@ from sphinx.config import Config
 from sphinx.errors import ConfigError
 
 THEME = "furo"
+# What every build with the theme writes into its output folder.
+THEME_STYLESHEET = Path("_static", "styles", "furo.css")
 
 
 def _set_up_theme_extension(app: Sphinx, config: Config) -> None:
-    if config.html_theme == THEME:
+    if config.html_theme == THEME and (Path(app.outdir) / THEME_STYLESHEET).is_file():
         app.setup_extension(THEME)
 
 
-def _check_builder_writes_html(app: Sphinx) -> None:
-    if app.config.html_theme == THEME and not isinstance(app.builder, StandaloneHTMLBuilder):
+def _check_builder_uses_theme(app: Sphinx) -> None:
+    """A builder of another kind, into a folder of the site's pages, is told to build
+    elsewhere (furo's extension, set up for it, would stop or write into it)."""
+    builder = app.builder
+    uses_theme = (isinstance(builder, StandaloneHTMLBuilder)
+                  and builder.get_theme_config()[0] == THEME)
+    if THEME in app.extensions and not uses_theme:
         raise ConfigError(
-            f"the {app.builder.name!r} builder writes no HTML pages, but html_theme is "
-            f"{THEME!r}, an HTML theme: add -D html_theme=basic to the sphinx-build command, "
-            f"as the Makefile does for every builder without a target of its own"
+            f"{app.outdir} holds the site's HTML pages: build with {builder.name!r} "
+            f"into a folder of its own"
         )
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _set_up_theme_extension)
-    # Before furo's own check of the builder (priority 500).
-    app.connect("builder-inited", _check_builder_writes_html, priority=100)
+    # Before furo's own handler (priority 500), which refuses such a builder
+    # without saying why.
+    app.connect("builder-inited", _check_builder_uses_theme, priority=100)
     return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,13 +1,10 @@
 """The theme's values are compared with the saved configuration like the rest
-(policy_sphinx_extensions/theme_settings.py), and a builder that writes no
-HTML is told how to build without the HTML theme."""
+(policy_sphinx_extensions/theme_settings.py); builders of other kinds build
+as before, and are told not to build into a folder of the site's pages."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, ROOT, sphinx_build, write_project
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
 
 import conf
 
@@ -32,26 +29,17 @@ def test_a_rebuild_says_the_configuration_changed_only_without_the_extension(tmp
         assert CHANGED not in builds[0].output
 
 
-def test_a_builder_without_html_is_told_to_leave_the_theme(tmp_path):
+def test_other_builders_build_alone_and_not_into_the_pages_folder(tmp_path):
     srcdir = write_project(tmp_path / "source", FILES)
-    refused = sphinx_build(srcdir, tmp_path / "refused", "text", *NO_PDFS)
+    for builder in ("text", "pdf"):
+        alone = sphinx_build(srcdir, tmp_path / builder, builder, *NO_PDFS)
+        assert alone.returncode == 0, alone.output
+        assert not (tmp_path / builder / "_static").exists()
+
+    pages = sphinx_build(srcdir, tmp_path / "html", "dirhtml", *NO_PDFS)
+    assert pages.returncode == 0, pages.output
+    refused = sphinx_build(srcdir, tmp_path / "html", "text", *NO_PDFS)
     assert refused.returncode != 0
-    assert ("the 'text' builder writes no HTML pages, but html_theme is 'furo', an HTML theme: "
-            "add -D html_theme=basic to the sphinx-build command") in refused.output
-    assert not list((tmp_path / "refused").glob("**/*.txt"))
-
-    built = sphinx_build(srcdir, tmp_path / "built", "text", *NO_PDFS, "-D", "html_theme=basic")
-    assert built.returncode == 0, built.output
-    assert "Text." in (tmp_path / "built" / "example" / "Notice.txt").read_text(encoding="utf-8")
-
-
-def test_make_runs_a_builder_without_a_target_of_its_own(tmp_path):
-    srcdir = write_project(tmp_path / "source", FILES)
-    process = subprocess.run(
-        ["make", "-C", str(ROOT), "-o", "venv", "text", f"SOURCEDIR={srcdir}",
-         f"BUILDDIR={tmp_path / 'build'}", f"SPHINXBUILD={sys.executable} -m sphinx",
-         "SPHINXOPTS=-D policy_pdf_publish=0"],
-        capture_output=True, text=True, check=False,
-    )
-    assert process.returncode == 0, process.stdout + process.stderr
-    assert (tmp_path / "build" / "text" / "example" / "Notice.txt").is_file()
+    assert (f"{tmp_path / 'html'} holds the site's HTML pages: build with 'text' into a folder "
+            "of its own") in refused.output
+    assert not (tmp_path / "html" / "example" / "Notice.txt").exists()

@@ -9,9 +9,6 @@ sys.path.insert(0, str(ROOT))
 from conf import *  # noqa: E402,F403 - the site's configuration, unchanged
 
 extensions = [*extensions, "tools.spelling.builder"]  # noqa: F405 - sphinxcontrib-spelling
-# The spelling builder writes no pages; furo's extension refuses such a
-# builder (policy_sphinx_extensions/theme_settings.py).
-html_theme = "basic"
 
 spelling_lang = "en_US"
 # British spellings pass too: the notices use both (builder.py).
