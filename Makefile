@@ -29,7 +29,7 @@ override PYTHON := $(or $(value PYTHON),python3)
 override VENVDIR := $(or $(value VENVDIR),.venv)
 override BUILDDIR := $(or $(value BUILDDIR),_build)
 # Only from the command line (make test SOURCEDIR=...), as ever.
-override SOURCEDIR := $(if $(filter SOURCEDIR,$(COMMAND_LINE)),$(value SOURCEDIR),source)
+override SOURCEDIR := $(or $(if $(filter SOURCEDIR,$(COMMAND_LINE)),$(value SOURCEDIR)),source)
 override SPHINXOPTS := $(value SPHINXOPTS)
 # Options for tools/linkcheck.py, e.g. LINKCHECKOPTS="--max-seconds 300".
 override LINKCHECKOPTS := $(value LINKCHECKOPTS)
@@ -37,7 +37,7 @@ override LINKCHECKOPTS := $(value LINKCHECKOPTS)
 override STRICT := -W --keep-going -n
 # A command, e.g. SPHINXBUILD="/usr/bin/python3 -m sphinx"; only from the
 # command line, as ever. The default is one word: VENVDIR holds no space.
-override SPHINXBUILD := $(if $(filter SPHINXBUILD,$(COMMAND_LINE)),$(value SPHINXBUILD),$(VENVDIR)/bin/sphinx-build)
+override SPHINXBUILD := $(or $(if $(filter SPHINXBUILD,$(COMMAND_LINE)),$(value SPHINXBUILD)),$(VENVDIR)/bin/sphinx-build)
 # One process: on this project's 2-core machines `-j auto` measured no faster,
 # and much slower when the cores are busy (make bench); on a machine with idle
 # cores, `make html SPHINXJOBS=auto` reads and writes in parallel.

@@ -147,7 +147,7 @@ def test_option_lists_are_never_globbed(recorder, tmp_path):
                      f"{tmp_path}/*"]]
 
 
-def test_sphinxbuild_is_a_command_split_into_words(recorder, values):
+def test_sphinxbuild_is_a_command_split_into_words(recorder):
     command = f"{recorder.program} --as-sphinx {hostile(recorder.marker)}"
     process, runs = recorder.make("html", f"SPHINXBUILD={command}")
     assert process.returncode == 0, process.stderr
@@ -155,6 +155,10 @@ def test_sphinxbuild_is_a_command_split_into_words(recorder, values):
     assert runs[0][len(command.split()):] == [
         "-b", "dirhtml", *STRICT, "-j", "1", "-D", "policy_pdf_publish=1", "--", "source",
         "_build/html"]
+    # Empty: the one in VENVDIR.
+    process, runs = recorder.make("html", "SPHINXBUILD=")
+    assert process.returncode == 0, process.stderr
+    assert runs[0][:3] == ["sphinx-build", "-b", "dirhtml"]
 
 
 def test_python_is_a_command_split_into_words(recorder):
