@@ -483,7 +483,7 @@ def test_tox_runs_the_makefile_targets(tmp_path):
         ["make", "-n", "lint", f"VENVDIR={env_dir}"], cwd=ROOT, capture_output=True, text=True,
         check=True,
     )
-    assert dry_run.stdout.strip() == f"{env_dir}/bin/python -m tools.lint --builddir _build/lint"
+    assert dry_run.stdout.strip() == '"$VENVDIR/bin/python" -m tools.lint --builddir "$BUILDDIR/lint"'
 
 
 def test_pre_commit_hook_fails_on_a_broken_notice(tmp_path):

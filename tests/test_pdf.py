@@ -301,8 +301,10 @@ def test_make_pdf_of_a_copy_is_byte_identical(tmp_path, notice_pdf):
 
 
 def test_make_passes_the_paper_size_and_turns_publishing_on():
+    # The value reaches the command through the environment (its arrival is
+    # checked in test_makefile_variables.py).
     pdf = make("pdf", "-n", "PAPER=a4")
-    assert "-b pdf" in pdf.output and "-D policy_pdf_paper=a4" in pdf.output
+    assert "-b pdf" in pdf.output and '-D "policy_pdf_paper=$PAPER"' in pdf.output
     html = make("html", "-n")
     assert "-b dirhtml" in html.output and "-D policy_pdf_publish=1" in html.output
 

@@ -50,7 +50,7 @@ def test_make_targets_need_a_base_and_pass_the_revisions_through_the_environment
         assert process.returncode != 0
         assert f"BASE is required: make {target} BASE=<git revision>" in process.stderr
     # The values are never written into the command the shell runs.
-    assert '-m tools.redline --base="$BASE" --head="$HEAD" --out _build/redline' in (
+    assert '-m tools.redline --base="$BASE" --head="$HEAD" --out "$BUILDDIR/redline"' in (
         make_dry_run("redline", "BASE=v1", "HEAD=v2"))
     assert '-m tools.check_addresses --base="$BASE" --head="$HEAD"' in make_dry_run(
         "check-addresses", "BASE=v1")
