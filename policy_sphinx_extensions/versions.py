@@ -33,7 +33,9 @@ Registers:
   navigation) and left out of the search index;
 * ``versions.json`` at the site's root (:mod:`.versions_json`), each version's
   redline (:mod:`.version_redlines`), the ``notice-versions`` directive and
-  the feed's announcements (:mod:`.version_history`).
+  the feed's announcements (:mod:`.version_history`);
+* a problem in the file of a notice and its current version, read as two
+  documents, reported once (:mod:`.version_warnings`).
 
 A build outside a git repository has no history: it publishes the notices
 alone and says so; a notice never committed has no version yet. A shallow
@@ -313,6 +315,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.version_redlines")
     app.setup_extension("policy_sphinx_extensions.version_history")
     app.setup_extension("policy_sphinx_extensions.versions_json")
+    app.setup_extension("policy_sphinx_extensions.version_warnings")
     return {
         "version": "1.0",
         "env_version": 1,

@@ -9,6 +9,7 @@ tests that only read those builds share them.
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 from xml.etree import ElementTree
@@ -17,6 +18,8 @@ import feedparser
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 from conftest import HOME_PAGE, ROOT, GitProject, sphinx_build
 
 from policy_sphinx_extensions import notice_history
@@ -252,14 +255,61 @@ def test_a_shallow_clone_fails_naming_the_fix(repo, tmp_path):
     assert not (tmp_path / "html" / "example").exists()
 
 
-def test_an_error_in_the_working_tree_names_the_source_file(tmp_path):
+def test_a_problem_in_the_working_tree_is_reported_once_naming_the_source_file(tmp_path):
+    # The notice and its current version's dated page are two documents read
+    # from the one file: each problem in it is reported once, with its line,
+    # whether found while reading (front matter, a role) or writing (a link).
     repo = GitProject(tmp_path / "repo")
-    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice(
-        "2024-10-04", [("2024-10-04", "substantial", "First.")], "Text.")})
-    build = sphinx_build(repo.root / "source", tmp_path / "html")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "Text.")})
+    edited = repo.root / "source/example/Notice.md"
+    edited.write_text(notice("2024-10-04", [("2024-10-04", "substantial", "First.")],
+                             "Text {bogus}`x`, [a page](Missing.md)."), encoding="utf-8")
+    args = (repo.root / "source", tmp_path / "html", "dirhtml",
+            "-D", "policy_today=2026-01-01", "-D", "policy_pdf_publish=0")
+    build = sphinx_build(*args)
     assert build.returncode != 0
-    assert "source/example/Notice.md:6: ERROR: 'kind' must be one of" in build.output
+    for message in (f"{edited}:6: ERROR: 'kind' must be one of",
+                    f'{edited}:12: WARNING: Unknown interpreted text role "bogus"',
+                    f"{edited}:12: WARNING: 'myst' cross-reference target not found: 'Missing.md'"):
+        assert build.output.count(message) == 1, build.output
+    assert "build finished with problems, 3 warnings" in build.output
     assert ".doctrees" not in build.output
+    # Fixed: both pages show the edit.
+    edited.write_text(notice("2024-10-04", FIRST, "Text, edited."), encoding="utf-8")
+    fixed = sphinx_build(*args)
+    assert fixed.returncode == 0, fixed.output
+    assert "Text, edited." in text(fixed, "example/Notice")
+    assert "Text, edited." in text(fixed, "example/Notice/2024-10-04")
+
+
+def test_the_same_problem_in_two_files_is_reported_for_each(tmp_path):
+    # Only a repeat about the same file and line is left out.
+    repo = GitProject(tmp_path / "repo")
+    broken = notice("2024-10-04", FIRST, "Text {bogus}`x`.")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": broken, "example/Other.md": broken})
+    build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
+                         "-D", "policy_today=2026-01-01", "-D", "policy_pdf_publish=0")
+    assert build.returncode != 0
+    for name in ("Notice", "Other"):
+        message = f'source/example/{name}.md:12: WARNING: Unknown interpreted text role "bogus"'
+        assert build.output.count(message) == 1, build.output
+
+
+def test_each_build_of_one_application_reports_its_problems(tmp_path):
+    # The live preview builds many times with one application; a problem left
+    # unfixed is reported by every build (the document that warned is read again).
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE,
+                 "example/Notice.md": notice("2024-10-04", FIRST, "Text {bogus}`x`.")})
+    warnings = io.StringIO()
+    with docutils_namespace():
+        app = Sphinx(repo.root / "source", ROOT, tmp_path / "html", tmp_path / "html/.doctrees",
+                     "dirhtml", status=None, warning=warnings,
+                     confoverrides={"policy_pdf_publish": False, "policy_today": "2026-01-01"})
+        app.build()
+        app.build()
+    assert warnings.getvalue().count('Unknown interpreted text role "bogus"') == 2, \
+        warnings.getvalue()
 
 
 @pytest.mark.parametrize("today", ["2027-1-5", "2027-02-30"])
