@@ -6,7 +6,9 @@ reads the words a reader sees, ``tools/redline_diff.py`` compares them):
 deleted words struck, inserted words marked, changed link targets shown as
 old -> new. The version banners are left out of the comparison. Each redline
 is a page, ``/<notice>/<date>/redline/``, and a PDF,
-``/<policy_pdf_dir>/<notice>-<date>-redline.pdf``.
+``/<policy_pdf_dir>/<notice>-<date>-redline.pdf``. A redline page tells
+search engines ``noindex`` and is not in the sitemap: a search leads to the
+notice, not to the words struck out of it.
 
 A redline is compared and written again only when one of its two pages
 changed (their digests are kept under the doctree folder), and its PDF

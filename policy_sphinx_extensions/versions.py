@@ -27,8 +27,9 @@ Registers:
   from changed, or when its notice's versions (their status, their dates)
   changed;
 * ``doctree-resolved``: the banners (:mod:`.version_banners`);
-* ``html-page-context``: a version page's canonical link is its notice's
-  address, the current version for search engines;
+* ``html-page-context`` and ``policy-canonical-page`` (:mod:`.sitemap`): a
+  version page's canonical link is its notice's address, the current version
+  for search engines, so the sitemap lists the notice and not its versions;
 * ``doctree-read``: a version is an orphan (reached from its notice, not the
   navigation) and left out of the search index;
 * ``versions.json`` at the site's root (:mod:`.versions_json`), each version's
@@ -60,6 +61,7 @@ from sphinx.util import logging
 
 from . import notice_history, yamldata
 from .pages import read_kind
+from .sitemap import CANONICAL_PAGE_EVENT, canonical_page
 from .version_project import VersionedProject
 
 logger = logging.getLogger(__name__)
@@ -289,11 +291,16 @@ def _mark_version(app: Sphinx, doctree) -> None:
         app.env.metadata[app.env.docname]["nosearch"] = True
 
 
-def _canonical(app: Sphinx, pagename, templatename, context, doctree) -> None:
+def _canonical_page(app: Sphinx, pagename: str) -> str | None:
     version = version_of(app.env, pagename)
-    if version is not None and context.get("pageurl"):
+    return version.notice if version is not None else None
+
+
+def _canonical(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    notice = canonical_page(app, pagename)
+    if notice != pagename and context.get("pageurl"):
         base = app.config.html_baseurl.rstrip("/")
-        context["pageurl"] = f"{base}/{app.builder.get_target_uri(version.notice)}"
+        context["pageurl"] = f"{base}/{app.builder.get_target_uri(notice)}"
 
 
 def setup(app: Sphinx) -> dict:
@@ -310,6 +317,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _mark_version, priority=600)
+    app.setup_extension("policy_sphinx_extensions.sitemap")
+    app.connect(CANONICAL_PAGE_EVENT, _canonical_page)
     app.connect("html-page-context", _canonical)
     app.setup_extension("policy_sphinx_extensions.version_banners")
     app.setup_extension("policy_sphinx_extensions.version_redlines")

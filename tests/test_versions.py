@@ -208,14 +208,18 @@ def test_redline_marks_words_and_link_targets_and_leaves_banners_out(on):
         "../../../../pdf/example-Notice-2025-06-01-redline.pdf"]
 
 
-def test_version_pages_name_the_current_address_canonical_and_are_in_the_sitemap(on):
+def test_the_sitemap_lists_the_notice_not_its_versions_or_redlines(on):
+    # A version page names the notice canonical, and a redline says noindex:
+    # the sitemap proposes only the addresses meant to be found.
     for path in ("example/Notice/2024-10-04", "example/Notice/2027-01-15", "example/Notice"):
         canonical = soup(on, path).find("link", rel="canonical")["href"]
         assert canonical == BASE_URL + "example/Notice/", path
+    for day in ("2025-06-01", "2027-01-15"):
+        redline = soup(on, f"example/Notice/{day}/redline")
+        assert redline.find("meta", attrs={"name": "robots"})["content"] == "noindex", day
     sitemap = ElementTree.parse(on.outdir / "sitemap.xml").getroot()
-    addresses = {loc.text for loc in sitemap.iter(f"{SITEMAP}loc")}
-    assert {BASE_URL + f"example/Notice/{day}/" for day in
-            ("2024-10-04", "2025-06-01", "2027-01-15")} <= addresses
+    addresses = sorted(loc.text for loc in sitemap.iter(f"{SITEMAP}loc"))
+    assert addresses == [BASE_URL, BASE_URL + "changes/", BASE_URL + "example/Notice/"]
 
 
 def test_feed_announces_the_upcoming_version_and_its_taking_effect(repo, before, on):
