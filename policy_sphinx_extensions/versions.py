@@ -48,7 +48,6 @@ source exported from a revision (``tools/revisions.py``)
 from __future__ import annotations
 
 import datetime
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +66,6 @@ from .version_project import VersionedProject
 logger = logging.getLogger(__name__)
 
 VERSIONS_DIR = "versions"
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class VersionError(SphinxError):
@@ -94,16 +92,12 @@ def build_date(config) -> datetime.date:
 def _check_config(app: Sphinx, config) -> None:
     if not config.policy_today:
         config.policy_today = datetime.datetime.now(datetime.UTC).date().isoformat()
-    value = config.policy_today
     try:
-        valid = bool(ISO_DATE.fullmatch(value)) and datetime.date.fromisoformat(value)
-    except ValueError:
-        valid = False
-    if not valid:
-        raise ConfigError(
-            f"policy_today (make html TODAY=...) must be a date written YYYY-MM-DD, "
-            f"not {value!r}"
-        )
+        notice_history.parse_build_date(config.policy_today)
+    except ValueError as error:
+        # Sphinx 9 prints this as a crash, with its traceback: make html and
+        # make pdf check TODAY before Sphinx starts (tools/check_build_inputs.py).
+        raise ConfigError(f"policy_today (make html TODAY=...) {error}") from None
 
 
 def dated_docname(notice: str, date: datetime.date) -> str:
@@ -197,6 +191,7 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
                     "published without their earlier versions", app.srcdir)
         return
     try:
+        # As for the build date, make html and make pdf check this first.
         notice_history.check_complete(root)
         env.find_files(app.config, app.builder)  # the source folder's documents alone
         notices = sorted(

@@ -20,9 +20,10 @@ import yaml
 from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
-from conftest import HOME_PAGE, ROOT, GitProject, sphinx_build
+from conftest import HOME_PAGE, ROOT, GitProject, sphinx_build, write_project
 
 from policy_sphinx_extensions import notice_history
+from tools import check_build_inputs
 
 BASE_URL = "https://policies.python.org/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -322,6 +323,61 @@ def test_the_build_date_must_be_an_iso_date(project, today):
     assert build.returncode != 0
     assert f"policy_today (make html TODAY=...) must be a date written YYYY-MM-DD, not {today!r}" \
         in build.output
+
+
+@pytest.mark.parametrize(("today", "problem"), [
+    ("2027-01-15", None), ("", None),
+    ("2026-13-45", "TODAY must be a date written YYYY-MM-DD, not '2026-13-45'"),
+    ("2027-1-5", "TODAY must be a date written YYYY-MM-DD, not '2027-1-5'"),
+    ("x; touch pwned", "TODAY must be a date written YYYY-MM-DD, not 'x; touch pwned'"),
+])
+def test_make_checks_the_build_date_before_sphinx_starts(tmp_path, today, problem):
+    found = check_build_inputs.problems(tmp_path, today)
+    assert found == ([] if problem is None else [
+        f"{problem}: give the day to build the site as of, such as TODAY=2027-01-15, "
+        "or leave TODAY out to build it as of today (UTC)"])
+
+
+def make_html(tmp_path, srcdir, *variables: str) -> subprocess.CompletedProcess:
+    """The Makefile's `make html` of *srcdir* into *tmp_path*/build (the shared
+    virtual environment as it is, never reinstalled)."""
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), "-o", ".venv/.installed", "html",
+         f"SOURCEDIR={srcdir}", f"BUILDDIR={tmp_path / 'build'}", *variables],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )
+
+
+def assert_message_alone(process, message: str) -> None:
+    # The editor's mistake, said once; not Sphinx's report of a crash.
+    assert process.returncode != 0
+    assert process.stdout == ""
+    assert process.stderr.splitlines()[0] == f"Error: {message}", process.stderr
+    assert process.stderr.count("Error: ") == 1
+    for crash in ("Traceback", "Sphinx version", "sphinx-doc", "Running Sphinx"):
+        assert crash not in process.stderr, process.stderr
+
+
+@pytest.mark.parametrize("today", ["2026-13-45", "x; touch pwned", "2027-01-15"])
+def test_make_html_with_a_bad_date_says_so_alone(tmp_path, today):
+    srcdir = write_project(tmp_path / "source", {"index.md": HOME_PAGE})
+    process = make_html(tmp_path, srcdir, f"TODAY={today}")
+    if today == "2027-01-15":
+        assert process.returncode == 0, process.stdout + process.stderr
+        assert (tmp_path / "build/html/index.html").is_file()
+        return
+    assert_message_alone(process, check_build_inputs.problems(srcdir, today)[0])
+    assert not (tmp_path / "build").exists()
+    assert not (tmp_path / "pwned").exists() and not (ROOT / "pwned").exists()
+
+
+def test_make_html_in_a_shallow_clone_says_so_alone(repo, tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{repo.root}", str(clone)],
+                   check=True, capture_output=True)
+    process = make_html(tmp_path, clone / "source")
+    assert_message_alone(process, f"{clone}: {notice_history.SHALLOW_FIX}")
+    assert not (tmp_path / "build").exists()
 
 
 def test_outside_git_the_notices_build_alone(project):
