@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 from xml.etree import ElementTree
 
@@ -22,7 +23,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 from conftest import HOME_PAGE, ROOT, GitProject, sphinx_build, write_project
 
-from policy_sphinx_extensions import notice_history
+from policy_sphinx_extensions import notice_history, version_redlines
 from tools import check_build_inputs
 
 BASE_URL = "https://policies.python.org/"
@@ -221,6 +222,21 @@ def test_the_sitemap_lists_the_notice_not_its_versions_or_redlines(on):
     sitemap = ElementTree.parse(on.outdir / "sitemap.xml").getroot()
     addresses = sorted(loc.text for loc in sitemap.iter(f"{SITEMAP}loc"))
     assert addresses == [BASE_URL, BASE_URL + "changes/", BASE_URL + "example/Notice/"]
+
+
+def test_a_change_of_the_redline_templates_rewrites_the_redlines(repo, tmp_path, monkeypatch):
+    args = (repo.root / "source", tmp_path / "html", "dirhtml",
+            "-D", "policy_today=2027-01-14", "-D", "policy_pdf_publish=0")
+    assert sphinx_build(*args).returncode == 0
+    templates = tmp_path / "templates"
+    for folder in version_redlines.TEMPLATES:
+        shutil.copytree(folder, templates, dirs_exist_ok=True)
+    page = templates / "version-redline.html"
+    page.write_text(page.read_text().replace("<title>", "<title>Changed: "), encoding="utf-8")
+    monkeypatch.setattr(version_redlines, "TEMPLATES", [templates])
+    again = sphinx_build(*args)
+    assert again.returncode == 0, again.output
+    assert soup(again, "example/Notice/2027-01-15/redline").title.get_text().startswith("Changed: ")
 
 
 def test_feed_announces_the_upcoming_version_and_its_taking_effect(repo, before, on):
