@@ -59,6 +59,7 @@ class RepeatedWarnings(stdlib_logging.Filter):
             location = f"{env.doc2path(docname)}:{line or ''}" if docname and env else None
         if not location:
             return None
+        location = str(location)
         if ":" not in location:  # a docname
             location = f"{env.doc2path(location)}:" if env else location
         path, _, line = location.rpartition(":")
