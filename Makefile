@@ -85,6 +85,8 @@ venv: $(VENVDIR)/.installed ## Create the virtual environment from requirements.
 
 .PHONY: html
 html: venv ## Build the site into _build/html (URLs as on the live site; TODAY=YYYY-MM-DD)
+	@# TODAY and the git clone first: Sphinx would report their mistakes as crashes.
+	@"$$VENVDIR/bin/python" -m tools.check_build_inputs -- "$$SOURCEDIR"
 	@# The published site carries a PDF of each notice (off in every other build).
 	set -f; $$SPHINXBUILD -b dirhtml $(SPHINXFLAGS) $(TODAYFLAG) -D policy_pdf_publish=1 \
 		-- "$$SOURCEDIR" "$$BUILDDIR/html"
@@ -94,6 +96,8 @@ html: venv ## Build the site into _build/html (URLs as on the live site; TODAY=Y
 
 .PHONY: pdf
 pdf: venv ## Build a PDF of every notice into _build/pdf (PAPER=a4 for A4)
+	@# TODAY and the git clone first: Sphinx would report their mistakes as crashes.
+	@"$$VENVDIR/bin/python" -m tools.check_build_inputs -- "$$SOURCEDIR"
 	set -f; $$SPHINXBUILD -b pdf $(SPHINXFLAGS) $(TODAYFLAG) -D "policy_pdf_paper=$$PAPER" \
 		-- "$$SOURCEDIR" "$$BUILDDIR/pdf"
 

@@ -11,7 +11,9 @@ The working tree's file is the newest state (committed or not), so a build
 shows the edit being made. A file never committed has no versions yet. A state whose front matter has no readable ISO
 ``date`` is no version: a build of that commit failed.
 
-Not an extension: :mod:`.versions` reads the histories when a build starts.
+Not an extension: :mod:`.versions` reads the histories when a build starts,
+and checks the build date with :func:`parse_build_date`; ``make html`` and
+``make pdf`` check both before Sphinx starts (``tools/check_build_inputs.py``).
 git runs with argument lists; a path is given after ``--`` and a blob by name
 on ``git cat-file --batch``'s input, so no file name reaches a shell or is
 read as an option.
@@ -25,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from .pages import ISO_DATE
 
 SHALLOW_FIX = (
     "this git clone is shallow: it lacks the history every earlier version of the "
@@ -98,6 +102,17 @@ def front_matter_date(text: str) -> datetime.date | None:
     date = data.get("date") if isinstance(data, dict) else None
     is_date = isinstance(date, datetime.date) and not isinstance(date, datetime.datetime)
     return date if is_date else None
+
+
+def parse_build_date(value: str) -> datetime.date:
+    """The build date written *value* (``YYYY-MM-DD``); ValueError, saying what
+    it must be, for anything else."""
+    if ISO_DATE.fullmatch(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"must be a date written YYYY-MM-DD, not {value!r}")
 
 
 def _commits(root: Path, relpath: str, revision: str) -> list[tuple[str, datetime.date, str]]:

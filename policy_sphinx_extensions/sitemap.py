@@ -3,7 +3,13 @@
 Written after each HTML build from the whole project: every document the
 build environment knows and the pages Sphinx generates (search, additional
 pages), at ``html_baseurl`` plus the builder's address of each, less the
-addresses ``policy_sitemap_excludes`` matches (globs, e.g. ``"404/"``).
+addresses ``policy_sitemap_excludes`` matches (globs, e.g. ``"404/"``) and
+the pages whose canonical link names another page. A sitemap proposes each
+address it lists as canonical, so it lists only those that are: an extension
+whose pages name another canonical page answers the ``policy-canonical-page``
+event (the versions of a notice name the notice: :mod:`.versions`). Pages
+written outside Sphinx's documents (the versions' redlines) are not in it;
+they tell search engines ``noindex``.
 
 Why not sphinx-sitemap: it lists the pages written in the run at hand, so an
 incremental build (a notice edited, then ``make html``) wrote a sitemap of the
@@ -21,6 +27,13 @@ from sphinx.application import Sphinx
 
 SITEMAP_FILE = "sitemap.xml"
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# (app, pagename) -> the docname of the page canonical for it, or None for itself.
+CANONICAL_PAGE_EVENT = "policy-canonical-page"
+
+
+def canonical_page(app: Sphinx, pagename: str) -> str:
+    """The page whose address is *pagename*'s canonical one (usually itself)."""
+    return app.emit_firstresult(CANONICAL_PAGE_EVENT, pagename) or pagename
 
 
 def page_addresses(app: Sphinx) -> list[str]:
@@ -32,7 +45,8 @@ def page_addresses(app: Sphinx) -> list[str]:
         pagenames.add("search")
     if app.config.html_use_index:
         pagenames.add("genindex")
-    addresses = {builder.get_target_uri(pagename) for pagename in pagenames}
+    addresses = {builder.get_target_uri(pagename) for pagename in pagenames
+                 if canonical_page(app, pagename) == pagename}
     excluded = app.config.policy_sitemap_excludes
     return sorted(
         address for address in addresses
@@ -55,6 +69,7 @@ def _write(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("policy_sitemap_excludes", [], "html", types=[list])
+    app.add_event(CANONICAL_PAGE_EVENT)
     app.connect("build-finished", _write)
     # Keeps nothing in the build environment; its version is declared all the same.
     return {

@@ -6,11 +6,13 @@ reads the words a reader sees, ``tools/redline_diff.py`` compares them):
 deleted words struck, inserted words marked, changed link targets shown as
 old -> new. The version banners are left out of the comparison. Each redline
 is a page, ``/<notice>/<date>/redline/``, and a PDF,
-``/<policy_pdf_dir>/<notice>-<date>-redline.pdf``.
+``/<policy_pdf_dir>/<notice>-<date>-redline.pdf``. A redline page tells
+search engines ``noindex`` and is not in the sitemap: a search leads to the
+notice, not to the words struck out of it.
 
-A redline is compared and written again only when one of its two pages
-changed (their digests are kept under the doctree folder), and its PDF
-rendered again only when the redline page's text changed.
+A redline is compared and written again only when one of its two pages or
+the templates changed (their digests are kept under the doctree folder), and
+its PDF rendered again only when the redline page's text changed.
 """
 
 from __future__ import annotations
@@ -98,6 +100,9 @@ def write_redlines(app: Sphinx) -> None:
     kept = {}
     base = app.config.html_baseurl
     template = _environment().get_template("version-redline.html")
+    # A change of the templates (a new tag in the head) rewrites every redline.
+    templates = b"\0".join(path.read_bytes() for folder in TEMPLATES
+                           for path in sorted(folder.iterdir()) if path.is_file())
     for versions in versions_table(app.env).values():
         for version in versions:
             if not version.previous:
@@ -109,7 +114,8 @@ def write_redlines(app: Sphinx) -> None:
             new_bytes = _page_file(app, new_uri).read_bytes()
             uri = redline_uri(app, version)
             page, pdf = _page_file(app, uri), Path(app.outdir, redline_pdf_uri(app, version))
-            digest = _digest(old_bytes, new_bytes, str(app.config.policy_pdf_publish).encode())
+            digest = _digest(old_bytes, new_bytes, str(app.config.policy_pdf_publish).encode(),
+                             templates)
             kept[version.docname] = digest
             pdf_ready = pdf.is_file() or not app.config.policy_pdf_publish
             if record.get(version.docname) == digest and page.is_file() and pdf_ready:

@@ -27,13 +27,16 @@ Registers:
   from changed, or when its notice's versions (their status, their dates)
   changed;
 * ``doctree-resolved``: the banners (:mod:`.version_banners`);
-* ``html-page-context``: a version page's canonical link is its notice's
-  address, the current version for search engines;
+* ``html-page-context`` and ``policy-canonical-page`` (:mod:`.sitemap`): a
+  version page's canonical link is its notice's address, the current version
+  for search engines, so the sitemap lists the notice and not its versions;
 * ``doctree-read``: a version is an orphan (reached from its notice, not the
   navigation) and left out of the search index;
 * ``versions.json`` at the site's root (:mod:`.versions_json`), each version's
   redline (:mod:`.version_redlines`), the ``notice-versions`` directive and
-  the feed's announcements (:mod:`.version_history`).
+  the feed's announcements (:mod:`.version_history`);
+* a problem in the file of a notice and its current version, read as two
+  documents, reported once (:mod:`.version_warnings`).
 
 A build outside a git repository has no history: it publishes the notices
 alone and says so; a notice never committed has no version yet. A shallow
@@ -45,7 +48,6 @@ source exported from a revision (``tools/revisions.py``)
 from __future__ import annotations
 
 import datetime
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,12 +60,12 @@ from sphinx.util import logging
 
 from . import notice_history, yamldata
 from .pages import read_kind
+from .sitemap import CANONICAL_PAGE_EVENT, canonical_page
 from .version_project import VersionedProject
 
 logger = logging.getLogger(__name__)
 
 VERSIONS_DIR = "versions"
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class VersionError(SphinxError):
@@ -90,16 +92,12 @@ def build_date(config) -> datetime.date:
 def _check_config(app: Sphinx, config) -> None:
     if not config.policy_today:
         config.policy_today = datetime.datetime.now(datetime.UTC).date().isoformat()
-    value = config.policy_today
     try:
-        valid = bool(ISO_DATE.fullmatch(value)) and datetime.date.fromisoformat(value)
-    except ValueError:
-        valid = False
-    if not valid:
-        raise ConfigError(
-            f"policy_today (make html TODAY=...) must be a date written YYYY-MM-DD, "
-            f"not {value!r}"
-        )
+        notice_history.parse_build_date(config.policy_today)
+    except ValueError as error:
+        # Sphinx 9 prints this as a crash, with its traceback: make html and
+        # make pdf check TODAY before Sphinx starts (tools/check_build_inputs.py).
+        raise ConfigError(f"policy_today (make html TODAY=...) {error}") from None
 
 
 def dated_docname(notice: str, date: datetime.date) -> str:
@@ -193,6 +191,7 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
                     "published without their earlier versions", app.srcdir)
         return
     try:
+        # As for the build date, make html and make pdf check this first.
         notice_history.check_complete(root)
         env.find_files(app.config, app.builder)  # the source folder's documents alone
         notices = sorted(
@@ -287,11 +286,16 @@ def _mark_version(app: Sphinx, doctree) -> None:
         app.env.metadata[app.env.docname]["nosearch"] = True
 
 
-def _canonical(app: Sphinx, pagename, templatename, context, doctree) -> None:
+def _canonical_page(app: Sphinx, pagename: str) -> str | None:
     version = version_of(app.env, pagename)
-    if version is not None and context.get("pageurl"):
+    return version.notice if version is not None else None
+
+
+def _canonical(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    notice = canonical_page(app, pagename)
+    if notice != pagename and context.get("pageurl"):
         base = app.config.html_baseurl.rstrip("/")
-        context["pageurl"] = f"{base}/{app.builder.get_target_uri(version.notice)}"
+        context["pageurl"] = f"{base}/{app.builder.get_target_uri(notice)}"
 
 
 def setup(app: Sphinx) -> dict:
@@ -308,11 +312,14 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _mark_version, priority=600)
+    app.setup_extension("policy_sphinx_extensions.sitemap")
+    app.connect(CANONICAL_PAGE_EVENT, _canonical_page)
     app.connect("html-page-context", _canonical)
     app.setup_extension("policy_sphinx_extensions.version_banners")
     app.setup_extension("policy_sphinx_extensions.version_redlines")
     app.setup_extension("policy_sphinx_extensions.version_history")
     app.setup_extension("policy_sphinx_extensions.versions_json")
+    app.setup_extension("policy_sphinx_extensions.version_warnings")
     return {
         "version": "1.0",
         "env_version": 1,

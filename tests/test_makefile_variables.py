@@ -104,11 +104,13 @@ def test_each_target_gets_each_value_as_one_argument(recorder, values):
     opts = values["SPHINXOPTS"].split()
     flags = [*STRICT, "-j", values["SPHINXJOBS"], *opts]
     today = ["-D", f"policy_today={values['TODAY']}"]
+    check_inputs = ["python", "-m", "tools.check_build_inputs", "--", source]
     expected = {
-        "html": [["sphinx-build", "-b", "dirhtml", *flags, *today,
-                  "-D", "policy_pdf_publish=1", "--", source, f"{build}/html"]],
-        "pdf": [["sphinx-build", "-b", "pdf", *flags, *today,
-                 "-D", f"policy_pdf_paper={values['PAPER']}", "--", source, f"{build}/pdf"]],
+        "html": [check_inputs, ["sphinx-build", "-b", "dirhtml", *flags, *today,
+                                "-D", "policy_pdf_publish=1", "--", source, f"{build}/html"]],
+        "pdf": [check_inputs, ["sphinx-build", "-b", "pdf", *flags, *today,
+                               "-D", f"policy_pdf_paper={values['PAPER']}", "--", source,
+                               f"{build}/pdf"]],
         "serve": [["python", "-m", "tools.serve", "--port", values["PORT"], "--", source,
                    f"{build}/html"]],
         "bench": [["python", "-m", "benchmarks.run", *values["BENCHFLAGS"].split()]],
@@ -150,14 +152,15 @@ def test_sphinxbuild_is_a_command_split_into_words(recorder):
     command = f"{recorder.program} --as-sphinx {hostile(recorder.marker)}"
     process, runs = recorder.make("html", f"SPHINXBUILD={command}")
     assert process.returncode == 0, process.stderr
-    assert runs[0][:len(command.split())] == ["record", *command.split()[1:]]
-    assert runs[0][len(command.split()):] == [
+    # runs[0] is the check of the build's inputs, before Sphinx.
+    assert runs[1][:len(command.split())] == ["record", *command.split()[1:]]
+    assert runs[1][len(command.split()):] == [
         "-b", "dirhtml", *STRICT, "-j", "1", "-D", "policy_pdf_publish=1", "--", "source",
         "_build/html"]
     # Empty: the one in VENVDIR.
     process, runs = recorder.make("html", "SPHINXBUILD=")
     assert process.returncode == 0, process.stderr
-    assert runs[0][:3] == ["sphinx-build", "-b", "dirhtml"]
+    assert runs[1][:3] == ["sphinx-build", "-b", "dirhtml"]
 
 
 def test_python_is_a_command_split_into_words(recorder):

@@ -9,7 +9,9 @@ tests that only read those builds share them.
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 import subprocess
 from xml.etree import ElementTree
 
@@ -17,9 +19,12 @@ import feedparser
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, ROOT, GitProject, sphinx_build
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
+from conftest import HOME_PAGE, ROOT, GitProject, sphinx_build, write_project
 
-from policy_sphinx_extensions import notice_history
+from policy_sphinx_extensions import notice_history, version_redlines
+from tools import check_build_inputs
 
 BASE_URL = "https://policies.python.org/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -205,14 +210,33 @@ def test_redline_marks_words_and_link_targets_and_leaves_banners_out(on):
         "../../../../pdf/example-Notice-2025-06-01-redline.pdf"]
 
 
-def test_version_pages_name_the_current_address_canonical_and_are_in_the_sitemap(on):
+def test_the_sitemap_lists_the_notice_not_its_versions_or_redlines(on):
+    # A version page names the notice canonical, and a redline says noindex:
+    # the sitemap proposes only the addresses meant to be found.
     for path in ("example/Notice/2024-10-04", "example/Notice/2027-01-15", "example/Notice"):
         canonical = soup(on, path).find("link", rel="canonical")["href"]
         assert canonical == BASE_URL + "example/Notice/", path
+    for day in ("2025-06-01", "2027-01-15"):
+        redline = soup(on, f"example/Notice/{day}/redline")
+        assert redline.find("meta", attrs={"name": "robots"})["content"] == "noindex", day
     sitemap = ElementTree.parse(on.outdir / "sitemap.xml").getroot()
-    addresses = {loc.text for loc in sitemap.iter(f"{SITEMAP}loc")}
-    assert {BASE_URL + f"example/Notice/{day}/" for day in
-            ("2024-10-04", "2025-06-01", "2027-01-15")} <= addresses
+    addresses = sorted(loc.text for loc in sitemap.iter(f"{SITEMAP}loc"))
+    assert addresses == [BASE_URL, BASE_URL + "changes/", BASE_URL + "example/Notice/"]
+
+
+def test_a_change_of_the_redline_templates_rewrites_the_redlines(repo, tmp_path, monkeypatch):
+    args = (repo.root / "source", tmp_path / "html", "dirhtml",
+            "-D", "policy_today=2027-01-14", "-D", "policy_pdf_publish=0")
+    assert sphinx_build(*args).returncode == 0
+    templates = tmp_path / "templates"
+    for folder in version_redlines.TEMPLATES:
+        shutil.copytree(folder, templates, dirs_exist_ok=True)
+    page = templates / "version-redline.html"
+    page.write_text(page.read_text().replace("<title>", "<title>Changed: "), encoding="utf-8")
+    monkeypatch.setattr(version_redlines, "TEMPLATES", [templates])
+    again = sphinx_build(*args)
+    assert again.returncode == 0, again.output
+    assert soup(again, "example/Notice/2027-01-15/redline").title.get_text().startswith("Changed: ")
 
 
 def test_feed_announces_the_upcoming_version_and_its_taking_effect(repo, before, on):
@@ -252,14 +276,61 @@ def test_a_shallow_clone_fails_naming_the_fix(repo, tmp_path):
     assert not (tmp_path / "html" / "example").exists()
 
 
-def test_an_error_in_the_working_tree_names_the_source_file(tmp_path):
+def test_a_problem_in_the_working_tree_is_reported_once_naming_the_source_file(tmp_path):
+    # The notice and its current version's dated page are two documents read
+    # from the one file: each problem in it is reported once, with its line,
+    # whether found while reading (front matter, a role) or writing (a link).
     repo = GitProject(tmp_path / "repo")
-    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice(
-        "2024-10-04", [("2024-10-04", "substantial", "First.")], "Text.")})
-    build = sphinx_build(repo.root / "source", tmp_path / "html")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "Text.")})
+    edited = repo.root / "source/example/Notice.md"
+    edited.write_text(notice("2024-10-04", [("2024-10-04", "substantial", "First.")],
+                             "Text {bogus}`x`, [a page](Missing.md)."), encoding="utf-8")
+    args = (repo.root / "source", tmp_path / "html", "dirhtml",
+            "-D", "policy_today=2026-01-01", "-D", "policy_pdf_publish=0")
+    build = sphinx_build(*args)
     assert build.returncode != 0
-    assert "source/example/Notice.md:6: ERROR: 'kind' must be one of" in build.output
+    for message in (f"{edited}:6: ERROR: 'kind' must be one of",
+                    f'{edited}:12: WARNING: Unknown interpreted text role "bogus"',
+                    f"{edited}:12: WARNING: 'myst' cross-reference target not found: 'Missing.md'"):
+        assert build.output.count(message) == 1, build.output
+    assert "build finished with problems, 3 warnings" in build.output
     assert ".doctrees" not in build.output
+    # Fixed: both pages show the edit.
+    edited.write_text(notice("2024-10-04", FIRST, "Text, edited."), encoding="utf-8")
+    fixed = sphinx_build(*args)
+    assert fixed.returncode == 0, fixed.output
+    assert "Text, edited." in text(fixed, "example/Notice")
+    assert "Text, edited." in text(fixed, "example/Notice/2024-10-04")
+
+
+def test_the_same_problem_in_two_files_is_reported_for_each(tmp_path):
+    # Only a repeat about the same file and line is left out.
+    repo = GitProject(tmp_path / "repo")
+    broken = notice("2024-10-04", FIRST, "Text {bogus}`x`.")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": broken, "example/Other.md": broken})
+    build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
+                         "-D", "policy_today=2026-01-01", "-D", "policy_pdf_publish=0")
+    assert build.returncode != 0
+    for name in ("Notice", "Other"):
+        message = f'source/example/{name}.md:12: WARNING: Unknown interpreted text role "bogus"'
+        assert build.output.count(message) == 1, build.output
+
+
+def test_each_build_of_one_application_reports_its_problems(tmp_path):
+    # The live preview builds many times with one application; a problem left
+    # unfixed is reported by every build (the document that warned is read again).
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE,
+                 "example/Notice.md": notice("2024-10-04", FIRST, "Text {bogus}`x`.")})
+    warnings = io.StringIO()
+    with docutils_namespace():
+        app = Sphinx(repo.root / "source", ROOT, tmp_path / "html", tmp_path / "html/.doctrees",
+                     "dirhtml", status=None, warning=warnings,
+                     confoverrides={"policy_pdf_publish": False, "policy_today": "2026-01-01"})
+        app.build()
+        app.build()
+    assert warnings.getvalue().count('Unknown interpreted text role "bogus"') == 2, \
+        warnings.getvalue()
 
 
 @pytest.mark.parametrize("today", ["2027-1-5", "2027-02-30"])
@@ -268,6 +339,61 @@ def test_the_build_date_must_be_an_iso_date(project, today):
     assert build.returncode != 0
     assert f"policy_today (make html TODAY=...) must be a date written YYYY-MM-DD, not {today!r}" \
         in build.output
+
+
+@pytest.mark.parametrize(("today", "problem"), [
+    ("2027-01-15", None), ("", None),
+    ("2026-13-45", "TODAY must be a date written YYYY-MM-DD, not '2026-13-45'"),
+    ("2027-1-5", "TODAY must be a date written YYYY-MM-DD, not '2027-1-5'"),
+    ("x; touch pwned", "TODAY must be a date written YYYY-MM-DD, not 'x; touch pwned'"),
+])
+def test_make_checks_the_build_date_before_sphinx_starts(tmp_path, today, problem):
+    found = check_build_inputs.problems(tmp_path, today)
+    assert found == ([] if problem is None else [
+        f"{problem}: give the day to build the site as of, such as TODAY=2027-01-15, "
+        "or leave TODAY out to build it as of today (UTC)"])
+
+
+def make_html(tmp_path, srcdir, *variables: str) -> subprocess.CompletedProcess:
+    """The Makefile's `make html` of *srcdir* into *tmp_path*/build (the shared
+    virtual environment as it is, never reinstalled)."""
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), "-o", ".venv/.installed", "html",
+         f"SOURCEDIR={srcdir}", f"BUILDDIR={tmp_path / 'build'}", *variables],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )
+
+
+def assert_message_alone(process, message: str) -> None:
+    # The editor's mistake, said once; not Sphinx's report of a crash.
+    assert process.returncode != 0
+    assert process.stdout == ""
+    assert process.stderr.splitlines()[0] == f"Error: {message}", process.stderr
+    assert process.stderr.count("Error: ") == 1
+    for crash in ("Traceback", "Sphinx version", "sphinx-doc", "Running Sphinx"):
+        assert crash not in process.stderr, process.stderr
+
+
+@pytest.mark.parametrize("today", ["2026-13-45", "x; touch pwned", "2027-01-15"])
+def test_make_html_with_a_bad_date_says_so_alone(tmp_path, today):
+    srcdir = write_project(tmp_path / "source", {"index.md": HOME_PAGE})
+    process = make_html(tmp_path, srcdir, f"TODAY={today}")
+    if today == "2027-01-15":
+        assert process.returncode == 0, process.stdout + process.stderr
+        assert (tmp_path / "build/html/index.html").is_file()
+        return
+    assert_message_alone(process, check_build_inputs.problems(srcdir, today)[0])
+    assert not (tmp_path / "build").exists()
+    assert not (tmp_path / "pwned").exists() and not (ROOT / "pwned").exists()
+
+
+def test_make_html_in_a_shallow_clone_says_so_alone(repo, tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{repo.root}", str(clone)],
+                   check=True, capture_output=True)
+    process = make_html(tmp_path, clone / "source")
+    assert_message_alone(process, f"{clone}: {notice_history.SHALLOW_FIX}")
+    assert not (tmp_path / "build").exists()
 
 
 def test_outside_git_the_notices_build_alone(project):

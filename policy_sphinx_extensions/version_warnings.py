@@ -1,0 +1,94 @@
+"""A problem in a notice is reported once, though two documents read its file.
+
+The current version of a notice is published twice: at the notice's address
+and at its dated one (``/<notice>/<date>/``), two documents Sphinx reads from
+the one file under ``source/``. Each message about that file (a bad date, an
+unknown role, a link that leads nowhere) would be printed twice, naming the
+same file and line, and counted as two warnings.
+
+Here the first message about a place is printed and counted; the same
+message about the same file and line again in the same build is not. It is a
+filter placed first on Sphinx's warning handler, before the filter that
+counts warnings, so the count Sphinx ends with ("1 warning") is the number of
+problems. A build still fails for every problem (``-W``): the first report of
+each is kept.
+
+Why a filter, not one document reading the file for both: the dated page
+could take the notice's doctree as read (Sphinx pickles it), which would
+silence the messages found while reading; but the messages found while a
+page is written (a reference that resolves nowhere, with ``-n``) come again
+as each document's references are resolved, and resolved doctrees are not
+shared: each page's links are relative to its own address. Sphinx keeps no
+per-document switch for warnings (``suppress_warnings`` is site-wide, and
+MyST logs through Sphinx's logger rather than docutils' reporter, whose
+``report_level`` it ignores). Sphinx's own ``once=True`` is for messages
+without a place, keyed by their text alone, and counted before it applies.
+Sphinx's warning handler is the one place that sees every message of both
+documents, in reading and in writing, serial or parallel (a parallel
+reader's messages are handled again in the main process).
+"""
+
+from __future__ import annotations
+
+import logging as stdlib_logging
+import os
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.logging import WarningStreamHandler, get_node_location
+
+Place = tuple[str, str]  # (the file, the line), as the message names them
+
+
+class RepeatedWarnings(stdlib_logging.Filter):
+    """Lets through the first of the same messages about the same place."""
+
+    def __init__(self, app: Sphinx) -> None:
+        super().__init__()
+        self.app = app
+        self.seen: set[tuple[Place, str, str, str]] = set()
+
+    def _place(self, location) -> Place | None:
+        # The location as Sphinx's own handlers receive it, before they write
+        # it as "path:line": a (docname, line) pair, a node, or a string.
+        env = self.app.env
+        if isinstance(location, nodes.Node):
+            location = get_node_location(location)
+        if isinstance(location, tuple):
+            docname, line = location
+            location = f"{env.doc2path(docname)}:{line or ''}" if docname and env else None
+        if not location:
+            return None
+        location = str(location)
+        if ":" not in location:  # a docname
+            location = f"{env.doc2path(location)}:" if env else location
+        path, _, line = location.rpartition(":")
+        # The two documents' paths to the file may differ by a symbolic link.
+        return os.path.realpath(path), line
+
+    def filter(self, record: stdlib_logging.LogRecord) -> bool:
+        place = self._place(getattr(record, "location", None))
+        if place is None:
+            return True
+        key = (place, getattr(record, "type", "") or "", getattr(record, "subtype", "") or "",
+               record.getMessage())
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def new_build(self, app: Sphinx, env, added, changed, removed) -> list[str]:
+        # One application may build many times (the live preview): each build
+        # reports its own problems.
+        self.seen.clear()
+        return []
+
+
+def setup(app: Sphinx) -> dict:
+    repeated = RepeatedWarnings(app)
+    for handler in stdlib_logging.getLogger("sphinx").handlers:
+        if isinstance(handler, WarningStreamHandler):
+            # First: Sphinx counts a warning in its first filter (WarningSuppressor).
+            handler.filters.insert(0, repeated)
+    app.connect("env-get-outdated", repeated.new_build)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
