@@ -8,7 +8,7 @@ typography       straight quotes: the policy rule, and the fix of make format
 spelling         configuration of the spelling check
 redline          rendered word-level redline between two revisions (make redline)
 redline_text     the text of a built page as a reader sees it, for the redline
-redline_diff     two versions of that text compared, as redline HTML and counts
+redline_diff     two versions of that text compared, as marked words (for the templates) and counts
 revisions        build the site at git revisions; read a revision's conf.py (read_config)
 check_addresses  fail when a page or #id of BASE is gone (make check-addresses)
 site_browser     serve a build on 127.0.0.1 and open it in headless Chromium
