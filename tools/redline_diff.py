@@ -109,9 +109,7 @@ class Counts:
         return bool(self.tokens_changed or self.links)
 
 
-def diff_words(
-    old: tuple[Word, ...], new: tuple[Word, ...]
-) -> tuple[tuple[Part, ...], Counts]:
+def diff_words(old: tuple[Word, ...], new: tuple[Word, ...]) -> tuple[tuple[Part, ...], Counts]:
     """One block's words, old against new, as marked parts and counts."""
     counts = Counts()
     parts: list[Part] = []
