@@ -33,6 +33,7 @@ from conftest import (
     write_project,
 )
 from docutils.core import publish_doctree
+from markupsafe import Markup
 from pypdf import PdfReader
 from sphinx.errors import ExtensionError
 
@@ -424,6 +425,47 @@ def test_missing_pango_names_the_packages(monkeypatch):
 )
 def test_pdf_named_after_the_url_path(docname, filename):
     assert paper.pdf_filename(docname) == filename
+
+
+# -- The print HTML WeasyPrint renders (templates/notice-print.html) --------------
+
+PRINT_META = {"author": "Python Software Foundation", "description": "What we collect.",
+              "dcterms.created": "2024-10-04", "dcterms.modified": "2024-11-01"}
+
+
+def test_print_document_is_the_notice_with_its_title_and_metadata():
+    body = Markup('<section id="s"><h1>Example &amp; Notice</h1><p>Text.</p></section>')
+    assert paper.print_document("en", "Example & Notice", PRINT_META, body) == (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Example &amp; Notice</title>"
+        '<meta name="author" content="Python Software Foundation">'
+        '<meta name="description" content="What we collect.">'
+        '<meta name="dcterms.created" content="2024-10-04">'
+        '<meta name="dcterms.modified" content="2024-11-01">'
+        '</head><body><main class="notice">'
+        '<section id="s"><h1>Example &amp; Notice</h1><p>Text.</p></section>'
+        "</main></body></html>"
+    )
+
+
+def test_print_document_escapes_every_value_but_the_notice_html():
+    # A title, an author, an opening sentence or a language holding markup, or
+    # a quote that would end an attribute, reach the print HTML (and so the
+    # PDF's metadata) as written, and run nothing.
+    script = "<script>alert(1)</script>"
+    title = f"</title>{script} Notice"
+    meta = {**PRINT_META, "author": f'PSF"><meta http-equiv="refresh" content="0">{script}',
+            "description": f'We say "hello" & {script}.'}
+    document = paper.print_document('en"><script>alert(2)</script>', title, meta,
+                                    Markup("<p>The notice.</p>"))
+    soup = BeautifulSoup(document, "html.parser")
+    assert soup.find("script") is None
+    assert soup.title.get_text() == title
+    assert soup.html["lang"] == 'en"><script>alert(2)</script>'
+    assert {tag["name"]: tag["content"] for tag in soup.find_all("meta", attrs={"name": True})} == meta
+    assert [tag.attrs for tag in soup.find_all("meta", attrs={"name": False})] == [
+        {"charset": "utf-8"}]
+    assert str(soup.main) == '<main class="notice"><p>The notice.</p></main>'
 
 
 # -- Bad pages: each reported with its file and line, the build goes on -----------

@@ -214,10 +214,16 @@ def diff(old_html: str, new_html: str):
     return redline_diff.diff_blocks(old, new)
 
 
+def marked(block: redline_diff.RenderedBlock) -> str:
+    """A block's words as the redline pages write them (redline-macros.html)."""
+    macros = redline._environment().get_template("redline-macros.html").module
+    return str(macros.parts_html(block.parts))
+
+
 def test_punctuation_is_its_own_token():
     blocks, counts = diff("<p>To prevent and detect fraud.</p>",
                           "<p>To prevent, detect and investigate fraud.</p>")
-    assert blocks[0].html == (
+    assert marked(blocks[0]) == (
         "To prevent<ins>, detect</ins> and <del>detect</del> <ins>investigate</ins> fraud."
     )
     assert (counts.words_in, counts.words_out) == (2, 1)
@@ -230,7 +236,63 @@ def test_link_added_to_unchanged_words_is_a_link_change():
     assert counts.links == [(None, "https://aws.example/privacy")]
     assert (counts.words_in, counts.words_out) == (0, 0)
     assert blocks[0].status == "changed"
-    assert "no link" in blocks[0].html
+    assert marked(blocks[0]) == (
+        'See the AWS <span class="rl-link-changed"><a href="https://aws.example/privacy">'
+        'Privacy Notice</a></span> <span class="rl-link-change">link: <del>no link</del> → '
+        '<ins>https://aws.example/privacy</ins></span>.'
+    )
+
+
+def test_marks_links_and_spaces_are_written_as_the_words_were():
+    blocks, _ = diff('<p>Ask <a href="https://a.example/">our <strong>data</strong> team</a> '
+                     "<em>now</em>.</p>",
+                     '<p>Ask <a href="https://a.example/">our <strong>data</strong> team</a> '
+                     "<em><code>today</code></em>.</p>")
+    assert marked(blocks[0]) == (
+        'Ask <a href="https://a.example/">our <strong>data</strong> team</a> '
+        "<del><em>now</em></del> <ins><code><em>today</em></code></ins>."
+    )
+
+
+# Text and link targets taken from a page reach the redline as text and
+# attribute values only: never as markup, never out of their attribute.
+SCRIPT = "<script>alert(1)</script>"
+HOSTILE_HREF = 'https://evil.example/"><script>alert(2)</script>'
+
+
+def test_hostile_words_and_link_targets_arrive_escaped():
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    old = (f"<h1>Notice {escaped}</h1><p>Keep &quot;this&quot; and "
+           f'<a href="https://good.example/">the {escaped} link</a>.</p>'
+           f"<p>Gone {escaped}.</p>")
+    new = (f"<h1>Notice {escaped}</h1><p>Keep &quot;this&quot; and "
+           f'<a href="{HOSTILE_HREF.replace(chr(34), "&quot;")}">the {escaped} link</a> '
+           f"{escaped} added.</p>")
+    blocks, counts = diff(old, new)
+    assert counts.links == [("https://good.example/", HOSTILE_HREF)]
+    changed = BeautifulSoup(marked(blocks[1]), "html.parser")
+    assert changed.select_one(".rl-link-changed a")["href"] == HOSTILE_HREF
+    assert changed.select_one(".rl-link-changed").get_text() == f"the {SCRIPT} link"
+    assert changed.select_one(".rl-link-change ins").get_text() == HOSTILE_HREF
+    assert [ins.get_text() for ins in changed.find_all("ins", recursive=False)] == [
+        f"{SCRIPT} added"
+    ]
+    assert changed.get_text().startswith('Keep "this" and ')
+    assert BeautifulSoup(marked(blocks[2]), "html.parser").get_text() == f"Gone {SCRIPT}."
+
+    # The whole page, its title and its list of changed links included.
+    revision = SimpleNamespace(label=f"main {SCRIPT}")
+    notice = redline.NoticeRedline("example/Notice", blocks[0].block.text, "changed",
+                                   redline.sections(blocks), counts)
+    page = redline._environment().get_template("redline.html").render(
+        redline=notice, index_url="index.html", for_pdf=False, base=revision, head=revision,
+        commits=[f"0123abc Edit {SCRIPT}"],
+    )
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find("script") is None
+    assert soup.title.get_text() == f"Redline: Notice {SCRIPT}"
+    assert [a["href"] for a in soup.select("main a")] == [HOSTILE_HREF]
+    assert page.count(SCRIPT) == 0 and page.count("&lt;script&gt;") >= 6
 
 
 def test_relative_links_compare_as_addresses():

@@ -16,12 +16,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from sphinx.util.docutils import docutils_namespace
 from sphinx_autobuild.utils import find_free_port
 from websockets.sync.client import connect
 
 from conftest import HOME_PAGE, ROOT, write_project
 from test_sidebar import NAVIGATION, notice
+from tools.preview_http import Problem, banner
 from tools.serve import WarmBuilder
 
 TIMEOUT = 120
@@ -223,7 +225,7 @@ def test_a_warning_is_printed_and_shown_on_every_page_until_fixed(preview):
         assert f"  {where}: unknown processor 'fastlyy'" in printed
         for page in ("example/Second/", "example/First/", ""):
             box = fetch(preview.base + page).split('<div id="preview-warnings"')[1]
-            assert f"<code>{where}</code>: unknown processor &#x27;fastlyy&#x27;" in box
+            assert f"<code>{where}</code>: unknown processor &#39;fastlyy&#39;" in box
         # Served, not built: the files on disk have no box.
         assert "preview-warnings" not in (preview.outdir / "example/Second/index.html").read_text()
 
@@ -281,6 +283,30 @@ def test_the_banner_in_a_browser_escapes_the_warning_and_goes_when_fixed(preview
     finally:
         context.close()
         preview.restore(second, good)
+
+
+def test_the_banner_writes_each_warning_as_text():
+    # No server needed: the box itself, as the preview puts it into every page.
+    assert banner([]) == b""
+    box = BeautifulSoup(banner([Problem("/nowhere/example/Notice.md:3", "unknown role 'x'"),
+                                Problem("", "a warning of no file")]), "html.parser")
+    assert box.div["id"] == "preview-warnings" and box.div["role"] == "alert"
+    assert box.strong.get_text() == "2 warnings"
+    assert [li.get_text() for li in box.select("li")] == [
+        "/nowhere/example/Notice.md:3: unknown role 'x'", "a warning of no file"]
+    assert [code.get_text() for code in box.select("li code")] == ["/nowhere/example/Notice.md:3"]
+
+    # A message or a file name holding markup, or a quote that would end an
+    # attribute, is shown as written and runs nothing.
+    script = "<script>alert(1)</script>"
+    location = f'/nowhere/"><img src=x onerror=alert(2)>{script}.md:7'
+    raw = banner([Problem(location, f'unknown processor "{script}"')]).decode()
+    box = BeautifulSoup(raw, "html.parser")
+    assert box.find("script") is None and box.find("img") is None
+    assert box.strong.get_text() == "1 warning"
+    assert box.li.get_text() == f'{location}: unknown processor "{script}"'
+    assert box.li.code.get_text() == location
+    assert script not in raw and "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
 
 
 @pytest.mark.parametrize("path", [

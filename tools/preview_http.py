@@ -13,7 +13,7 @@ one on another host.
 
 from __future__ import annotations
 
-import html
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,18 +24,15 @@ from starlette.responses import PlainTextResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from policy_sphinx_extensions import html_templates
+
 # uvicorn answers a websocket closed before it is accepted with 403 Forbidden.
 POLICY_VIOLATION = 1008
 # Request headers that would let the browser keep a page served before the
 # warnings changed: the banner is not part of the file, so its date says nothing.
 CONDITIONAL = {b"if-none-match", b"if-modified-since"}
 BODY_TAG = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
-# Inline, so that the preview adds no file to the site; readable in both colour schemes.
-BANNER_STYLE = (
-    "margin:0;padding:0.75em 1em;background:#fde8e8;color:#6b0f0f;"
-    "border-bottom:3px solid #b42318;font:15px/1.4 system-ui,sans-serif;"
-    "position:relative;z-index:1000"
-)
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -64,23 +61,18 @@ class Problem:
         return f"{self.where}: {self.message}" if self.location else self.message
 
 
+@functools.cache
+def _banner_template():
+    # Loaded once: every page served writes the box anew.
+    return html_templates.environment(TEMPLATES).get_template("preview-warnings.html")
+
+
 def banner(problems: list[Problem]) -> bytes:
-    """The box listing *problems*, every text escaped; empty when there are none."""
+    """The box listing *problems* (``templates/preview-warnings.html``, every text
+    escaped); empty when there are none."""
     if not problems:
         return b""
-    count = "1 warning" if len(problems) == 1 else f"{len(problems)} warnings"
-    items = "".join(
-        "<li>"
-        + (f"<code>{html.escape(problem.where)}</code>: " if problem.location else "")
-        + html.escape(problem.message)
-        + "</li>"
-        for problem in problems
-    )
-    return (
-        f'<div id="preview-warnings" role="alert" style="{BANNER_STYLE}">'
-        f"<strong>{count}</strong> (shown by the preview; <code>make html</code> fails on them):"
-        f'<ul style="margin:0.25em 0 0;padding-left:1.5em">{items}</ul></div>'
-    ).encode()
+    return _banner_template().render(problems=problems).encode()
 
 
 class LocalOnly:

@@ -33,6 +33,7 @@ from urllib.parse import urljoin
 
 import jinja2
 
+from policy_sphinx_extensions import html_templates
 from tools.redline_diff import Counts, RenderedBlock, diff_blocks
 from tools.redline_text import Block, extract_blocks
 from tools.revisions import (
@@ -133,13 +134,7 @@ def redline_notice(base: BuiltRevision, head: BuiltRevision, docname: str, base_
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=jinja2.select_autoescape(["html"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return html_templates.environment(TEMPLATES)
 
 
 def write_redline(

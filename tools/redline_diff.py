@@ -1,64 +1,80 @@
-"""Two versions of a notice's blocks of words compared, as redline HTML and counts.
+"""Two versions of a notice's blocks of words compared, as marked parts and counts.
 
 Blocks are paired (an edited block with the block it was), then their words
-compared with difflib: deleted words in ``<del>``, inserted ones in
-``<ins>``, a changed link target as a note of old -> new address. Part of the
-redline (``tools/redline.py``).
+compared with difflib: each block becomes parts of words kept, deleted or
+inserted, and notes of a changed link target (old -> new address). The parts
+are data: the redline's templates (``tools/templates/redline-macros.html``)
+write them as HTML, escaping every text and address. Part of the redline
+(``tools/redline.py``).
 """
 
 from __future__ import annotations
 
 import difflib
-import html
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
+from typing import NamedTuple
 
-from tools.redline_text import Block, Segment, Word
+from tools.redline_text import Block, Word
 
 # Two blocks are taken as one block edited when this much of their words match
 # (difflib's ratio: "Biography" -> "Biography and profile photo" is 0.4).
 SIMILAR = 0.3
 
 
-def _render_words(words) -> str:
-    """Words as HTML, with one <a> per run of words sharing a link target."""
-    pieces: list[tuple[str | None, str]] = []
-    previous: Segment | None = None
-    for word in words:
-        if previous is not None and word.space_before:
-            first = word.segments[0]
-            pieces.append((previous.href if previous.href == first.href else None, " "))
-        for segment in word.segments:
-            text = html.escape(segment.text)
-            for mark in segment.marks:
-                text = f"<{mark}>{text}</{mark}>"
-            pieces.append((segment.href, text))
-        previous = word.segments[-1]
-    out = []
-    for href, group in _runs(pieces):
-        text = "".join(group)
-        out.append(f'<a href="{html.escape(href)}">{text}</a>' if href else text)
-    return "".join(out)
+class Marked(NamedTuple):
+    """Text with its marks (``strong``, ``em``, ``code``...), innermost first."""
+
+    text: str
+    marks: tuple[str, ...]
 
 
-def _runs(pieces):
-    run_href, run = None, []
-    for href, text in pieces:
-        if run and href != run_href:
-            yield run_href, run
-            run = []
-        run_href = href
-        run.append(text)
-    if run:
-        yield run_href, run
+class Link(NamedTuple):
+    """Words sharing one link target (*href*, or None for no link)."""
+
+    href: str | None
+    texts: tuple[Marked, ...]
 
 
-def _link_note(old: str | None, new: str | None) -> str:
-    def shown(href):
-        return html.escape(href) if href else "no link"
+class Part(NamedTuple):
+    """A run of a block's words as the redline shows them, for its templates.
 
-    return (
-        f'<span class="rl-link-change">link: <del>{shown(old)}</del> → '
-        f"<ins>{shown(new)}</ins></span>"
+    *kind* is ``equal``, ``inserted`` or ``deleted``; ``link-changed`` for
+    unchanged words whose link target changed; ``link-change`` for the note of
+    that change (*old_href* -> *new_href*, None for no link), which has no words.
+    """
+
+    kind: str
+    links: tuple[Link, ...] = ()
+    space_before: bool = False
+    old_href: str | None = None
+    new_href: str | None = None
+
+
+_HREF, _MARKS, _TEXT = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
+def _links(words) -> tuple[Link, ...]:
+    """*words* as runs sharing a link target, the spaces between words included.
+
+    A space between two words is inside the link when both sides are.
+    Neighbouring texts with the same marks are joined: the page shows the
+    same either way, and the templates have fewer pieces to write.
+    """
+    pieces: list[tuple[str | None, tuple[str, ...], str]] = []
+    previous: str | None = None
+    for index, word in enumerate(words):
+        segments = word.segments
+        if index and word.space_before:
+            pieces.append((previous if previous == segments[0].href else None, (), " "))
+        pieces += [(segment.href, segment.marks, segment.text) for segment in segments]
+        previous = segments[-1].href
+    return tuple(
+        Link(href, tuple(
+            Marked("".join(map(_TEXT, same)), marks) for marks, same in groupby(run, _MARKS)
+        ))
+        for href, run in groupby(pieces, _HREF)
     )
 
 
@@ -93,10 +109,10 @@ class Counts:
         return bool(self.tokens_changed or self.links)
 
 
-def diff_words(old: tuple[Word, ...], new: tuple[Word, ...]) -> tuple[str, Counts]:
-    """One block's words, old against new, as redline HTML and counts."""
+def diff_words(old: tuple[Word, ...], new: tuple[Word, ...]) -> tuple[tuple[Part, ...], Counts]:
+    """One block's words, old against new, as marked parts and counts."""
     counts = Counts()
-    parts: list[str] = []
+    parts: list[Part] = []
     matcher = difflib.SequenceMatcher(
         None, [word.text for word in old], [word.text for word in new], autojunk=False
     )
@@ -105,56 +121,59 @@ def diff_words(old: tuple[Word, ...], new: tuple[Word, ...]) -> tuple[str, Count
             parts += _equal_words(old[i1:i2], new[j1:j2], counts)
             continue
         if i2 > i1:
-            parts.append(_spaced(old[i1], f"<del>{_render_words(old[i1:i2])}</del>"))
+            parts.append(Part("deleted", _links(old[i1:i2]), old[i1].space_before))
             counts.deleted(old[i1:i2])
         if j2 > j1:
             # After struck words, a space keeps the inserted ones apart.
             after_deleted = i2 > i1 and new[j1].is_word
-            first = Word(new[j1].segments, new[j1].space_before or after_deleted)
-            parts.append(_spaced(first, f"<ins>{_render_words(new[j1:j2])}</ins>"))
+            space_before = new[j1].space_before or after_deleted
+            parts.append(Part("inserted", _links(new[j1:j2]), space_before))
             counts.inserted(new[j1:j2])
         old_links, new_links = _unique_links(old[i1:i2]), _unique_links(new[j1:j2])
         if old_links and new_links and old_links != new_links:
             # Paired in order; a link with no counterpart shows as inserted or deleted.
             for old_link, new_link in zip(old_links, new_links, strict=False):
                 if old_link != new_link:
-                    parts.append(" " + _link_note(old_link, new_link))
+                    parts.append(_link_change(old_link, new_link))
                     counts.links.append((old_link, new_link))
-    return "".join(parts).strip(), counts
+    if parts and parts[0].space_before:
+        # The block starts with its first part, never with a space.
+        parts[0] = parts[0]._replace(space_before=False)
+    return tuple(parts), counts
 
 
-def _spaced(first: Word, text: str) -> str:
-    return f" {text}" if first.space_before else text
+def _link_change(old: str | None, new: str | None) -> Part:
+    return Part("link-change", space_before=True, old_href=old, new_href=new)
 
 
-def _equal_words(old, new, counts: Counts) -> list[str]:
+def _equal_words(old, new, counts: Counts) -> list[Part]:
     """Words whose text is unchanged; runs whose link target changed are flagged."""
     parts, run, run_targets = [], [], None
     for old_word, new_word in zip(old, new, strict=True):
         targets = (old_word.href, new_word.href) if old_word.href != new_word.href else None
         if run and targets != run_targets:
-            parts.append(_equal_run(run, run_targets, counts))
+            parts += _equal_run(run, run_targets, counts)
             run = []
         run_targets = targets
         run.append(new_word)
     if run:
-        parts.append(_equal_run(run, run_targets, counts))
+        parts += _equal_run(run, run_targets, counts)
     return parts
 
 
-def _equal_run(words, targets, counts: Counts) -> str:
+def _equal_run(words, targets, counts: Counts) -> list[Part]:
     if targets is None:
-        return _spaced(words[0], _render_words(words))
+        return [Part("equal", _links(words), words[0].space_before)]
     counts.links.append(targets)
-    changed = f'<span class="rl-link-changed">{_render_words(words)}</span>'
-    return _spaced(words[0], changed) + " " + _link_note(*targets)
+    return [Part("link-changed", _links(words), words[0].space_before), _link_change(*targets)]
 
 
 @dataclass
 class RenderedBlock:
     status: str  # equal, changed, inserted, deleted
     block: Block
-    html: str
+    # What the block shows, in order: see Part.
+    parts: tuple[Part, ...]
 
 
 def _pair(old: list[Block], new: list[Block]):
@@ -220,15 +239,15 @@ def diff_blocks(old: list[Block], new: list[Block]) -> tuple[list[RenderedBlock]
             tally = counts if (new_block or old_block).counted else Counts()
             if new_block is None:
                 tally.deleted(old_block.words)
-                html_text = f"<del>{_render_words(old_block.words)}</del>"
-                rendered.append(RenderedBlock("deleted", old_block, html_text))
+                parts = (Part("deleted", _links(old_block.words)),)
+                rendered.append(RenderedBlock("deleted", old_block, parts))
             elif old_block is None:
                 tally.inserted(new_block.words)
-                html_text = f"<ins>{_render_words(new_block.words)}</ins>"
-                rendered.append(RenderedBlock("inserted", new_block, html_text))
+                parts = (Part("inserted", _links(new_block.words)),)
+                rendered.append(RenderedBlock("inserted", new_block, parts))
             else:
-                html_text, block_counts = diff_words(old_block.words, new_block.words)
+                parts, block_counts = diff_words(old_block.words, new_block.words)
                 tally.add(block_counts)
                 status = "changed" if block_counts.changed else "equal"
-                rendered.append(RenderedBlock(status, new_block, html_text))
+                rendered.append(RenderedBlock(status, new_block, parts))
     return rendered, counts

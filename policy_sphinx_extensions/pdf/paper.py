@@ -14,18 +14,25 @@ the page they produce on paper. The copy for paper gets:
 
 from __future__ import annotations
 
-import html
+import functools
 import re
+from pathlib import Path
 from urllib.parse import urljoin
 
 from docutils import nodes
+from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
+from .. import html_templates
 from ..dates import NoticeDates, notice_dates
 
 LINK_URL_CLASS = "link-url"
 PUBLISHER_CLASS = "publisher"
+# The extensions' own templates, not the site's _templates/: the print page is
+# part of the PDF, not of the theme, and Sphinx's template environment, which
+# renders _templates/, does not escape values.
+TEMPLATES = Path(__file__).parents[1] / "templates"
 
 
 class PaperError(Exception):
@@ -122,7 +129,10 @@ def print_html(app: Sphinx, docname: str, paper: nodes.document) -> str:
     dates: NoticeDates = notice_dates(app.env, docname)
     title = _title(paper).astext()
     subject = _subject(paper, {PUBLISHER_CLASS, "last-updated", "notice-date"})
-    body = _render_body(app.builder, docname, paper)
+    # The one value written unescaped: HTML already, written from the paper
+    # doctree by Sphinx's HTML translator, which escapes the notice's text as
+    # it does for the web page.
+    body = Markup(_render_body(app.builder, docname, paper))
     meta = {
         "author": app.config.author,
         "description": subject,
@@ -130,11 +140,16 @@ def print_html(app: Sphinx, docname: str, paper: nodes.document) -> str:
         "dcterms.created": dates.date.isoformat(),
         "dcterms.modified": max((c.date for c in dates.changes), default=dates.date).isoformat(),
     }
-    head = "".join(
-        f'<meta name="{name}" content="{html.escape(value)}">' for name, value in meta.items()
-    )
-    return (
-        f'<!DOCTYPE html><html lang="{html.escape(app.config.language or "en")}"><head>'
-        f'<meta charset="utf-8"><title>{html.escape(title)}</title>{head}</head>'
-        f'<body><main class="notice">{body}</main></body></html>'
-    )
+    return print_document(app.config.language or "en", title, meta, body)
+
+
+@functools.cache
+def _print_template():
+    # Loaded once a process: every notice's PDF is written from it.
+    return html_templates.environment(TEMPLATES).get_template("notice-print.html")
+
+
+def print_document(language: str, title: str, meta: dict[str, str], body: Markup) -> str:
+    """The print HTML document (``templates/notice-print.html``): every value
+    escaped but *body*, the notice's HTML."""
+    return _print_template().render(language=language, title=title, meta=meta, body=body)
