@@ -22,11 +22,11 @@ import json
 from pathlib import Path
 from urllib.parse import urljoin
 
-import jinja2
 from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from . import html_templates
 from .dates import format_date
 from .pdf.paper import pdf_filename
 from .pdf.render import weasyprint_messages
@@ -52,16 +52,6 @@ def redline_pdf_uri(app: Sphinx, version) -> str:
 
 def _page_file(app: Sphinx, uri: str) -> Path:
     return Path(app.outdir, f"{uri}index.html" if uri.endswith("/") else uri)
-
-
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(path) for path in TEMPLATES]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def _notice_blocks(page_html: str, page_url: str):
@@ -99,7 +89,7 @@ def write_redlines(app: Sphinx) -> None:
     record = json.loads(record_path.read_text()) if record_path.is_file() else {}
     kept = {}
     base = app.config.html_baseurl
-    template = _environment().get_template("version-redline.html")
+    template = html_templates.environment(*TEMPLATES).get_template("version-redline.html")
     # A change of the templates (a new tag in the head) rewrites every redline.
     templates = b"\0".join(path.read_bytes() for folder in TEMPLATES
                            for path in sorted(folder.iterdir()) if path.is_file())
