@@ -4,6 +4,8 @@ Every build runs Sphinx's own command line (``sphinx.cmd.build.build_main``)
 in the test process, with the project's own ``conf.py`` and the same strict
 options as ``make html``, so a test sees what a reader (or the Makefile) would
 without paying for a new Python and a fresh import of Sphinx each time.
+No build renders PDFs unless its test asks (``-D policy_pdf_publish=1``):
+they are off in every build but ``make html``.
 """
 
 from __future__ import annotations

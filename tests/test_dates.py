@@ -14,8 +14,6 @@ from policy_sphinx_extensions import yamldata
 from policy_sphinx_extensions.pages import read_page
 
 BODY = "\n# Example Notice\n\nText.\n"
-# PDFs are the PDF tests' concern: these builds publish none.
-NO_PDFS = ("-D", "policy_pdf_publish=0")
 
 GOOD = """\
 date: 2025-03-01
@@ -65,7 +63,7 @@ KINDS = {
 def kinds(tmp_path_factory) -> Build:
     """One project with a page of each kind; the tests below only read it."""
     root = tmp_path_factory.mktemp("kinds")
-    build = sphinx_build(write_project(root / "source", KINDS), root / "out", "dirhtml", *NO_PDFS)
+    build = sphinx_build(write_project(root / "source", KINDS), root / "out", "dirhtml")
     assert build.returncode == 0, build.output
     return build
 
@@ -208,7 +206,7 @@ def bad_build(tmp_path_factory) -> Build:
     for name, (front, _, _) in BAD_FRONT_MATTER.items():
         files[f"bad/{name}.md"] = f"---\n{front}---\n{BODY}"
     root = tmp_path_factory.mktemp("bad-front-matter")
-    return sphinx_build(write_project(root / "source", files), root / "out", "dirhtml", *NO_PDFS)
+    return sphinx_build(write_project(root / "source", files), root / "out", "dirhtml")
 
 
 @pytest.mark.parametrize("name", BAD_FRONT_MATTER)
@@ -229,8 +227,7 @@ def test_nothing_of_refused_front_matter_reaches_the_page(bad_build):
 
 def test_a_rebuild_after_a_failed_build_fails_again(bad_build):
     """Errors stay with their documents, which are read again until fixed."""
-    again = sphinx_build(bad_build.outdir.parent / "source", bad_build.outdir, "dirhtml",
-                         *NO_PDFS)
+    again = sphinx_build(bad_build.outdir.parent / "source", bad_build.outdir, "dirhtml")
     assert again.returncode != 0
     for name, (_, line, _) in BAD_FRONT_MATTER.items():
         assert f"bad/{name}.md:{line + 1}: ERROR: " in again.output, name
@@ -278,7 +275,7 @@ def test_an_environment_of_other_extension_versions_is_read_afresh(kinds, tmp_pa
     assert env.version["policy_sphinx_extensions.dates"] >= 1
     env.version = {**env.version, "policy_sphinx_extensions.dates": 0}
     pickled.write_bytes(pickle.dumps(env))
-    build = sphinx_build(kinds.outdir.parent / "source", outdir, "dirhtml", *NO_PDFS)
+    build = sphinx_build(kinds.outdir.parent / "source", outdir, "dirhtml")
     assert build.returncode == 0, build.output
     assert "build environment version not current" in build.output
     assert f"targets for {len(KINDS) - 1} source files that are out of date" in build.output

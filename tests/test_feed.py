@@ -15,8 +15,6 @@ from conftest import HOME_PAGE, SOURCE, Build, sphinx_build, write_project
 from policy_sphinx_extensions.dates import read_notice_dates
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-# PDFs are the PDF tests' concern: these builds publish none.
-NO_PDFS = ("-D", "policy_pdf_publish=0")
 BASE_URL = "https://policies.python.org/"
 NAVIGATION = """\
 live_site: https://policies.python.org/
@@ -62,8 +60,7 @@ changes:
 def two_notices(tmp_path_factory) -> Build:
     """TWO_NOTICES built once; the tests below only read it."""
     root = tmp_path_factory.mktemp("two-notices")
-    build = sphinx_build(write_project(root / "source", TWO_NOTICES), root / "out", "dirhtml",
-                         *NO_PDFS)
+    build = sphinx_build(write_project(root / "source", TWO_NOTICES), root / "out", "dirhtml")
     assert build.returncode == 0, build.output
     return build
 
@@ -143,7 +140,7 @@ def test_history_page_and_feed_list_every_notice_newest_first(two_notices):
 def test_feed_is_identical_across_builds(two_notices, tmp_path):
     feed = (two_notices.outdir / "feed.xml").read_bytes()
     second = sphinx_build(two_notices.outdir.parent / "source", tmp_path / "out", "dirhtml",
-                          "-E", *NO_PDFS)
+                          "-E")
     assert second.returncode == 0, second.output
     assert (second.outdir / "feed.xml").read_bytes() == feed
     # Nothing from the clock: the only dates are the changes' own.
@@ -165,7 +162,7 @@ def test_feed_without_site_address_fails(project):
 
 
 def test_history_page_is_rewritten_only_when_the_changes_or_titles_change(project):
-    first = project(TWO_NOTICES, "dirhtml", *NO_PDFS)
+    first = project(TWO_NOTICES, "dirhtml")
     assert first.returncode == 0, first.output
     srcdir = first.outdir.parent / "source"
     history = first.outdir / "changes" / "index.html"
@@ -174,7 +171,7 @@ def test_history_page_is_rewritten_only_when_the_changes_or_titles_change(projec
     def rebuild(name: str, old: str, new: str):
         path = srcdir / name
         path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-        build = sphinx_build(srcdir, first.outdir, "dirhtml", *NO_PDFS)
+        build = sphinx_build(srcdir, first.outdir, "dirhtml")
         assert build.returncode == 0, build.output
         return build
 

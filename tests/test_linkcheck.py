@@ -130,7 +130,7 @@ def builddir(tmp_path_factory):
     })
     folder = readable_folder()
     # Without the notice's PDF: rendering it is the PDF tests' business.
-    build = sphinx_build(source, folder / "html", "dirhtml", "-D", "policy_pdf_publish=0")
+    build = sphinx_build(source, folder / "html", "dirhtml")
     assert build.returncode == 0, build.output
     yield folder
     shutil.rmtree(folder)

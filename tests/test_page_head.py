@@ -92,8 +92,6 @@ def test_privacy_link_points_to_the_notice_built_here(project):
         "dirhtml",
         "-D",
         "policy_privacy_notice=example/Notice",
-        "-D",
-        "policy_pdf_publish=0",  # PDFs are the PDF tests' concern
     )
     assert build.returncode == 0, build.output
     assert head_of(build.page("")).select_one('link[rel="privacy-policy"]')["href"] == (

@@ -16,8 +16,6 @@ from policy_sphinx_extensions.processor_registry import load_registry
 from conftest import NOTICE_FRONT_MATTER, Build, sphinx_build, write_project
 
 ROOT = Path(__file__).resolve().parents[1]
-# PDFs are the PDF tests' concern: these builds publish none.
-NO_PDFS = ("-D", "policy_pdf_publish=0")
 
 NAVIGATION = """\
 live_site: https://policies.python.org/
@@ -93,8 +91,7 @@ def files(overrides: dict[str, str] | None = None) -> dict[str, str]:
 def built(tmp_path_factory) -> Build:
     """The project of files() built once; the tests below only read it."""
     root = tmp_path_factory.mktemp("processors")
-    build = sphinx_build(write_project(root / "source", files()), root / "out", "dirhtml",
-                         *NO_PDFS)
+    build = sphinx_build(write_project(root / "source", files()), root / "out", "dirhtml")
     assert build.returncode == 0, build.output
     return build
 
@@ -153,7 +150,7 @@ def test_processors_json_matches_the_registry(built):
 
 
 def registry_error(project, registry: str) -> str:
-    build = project(files({"_data/processors.yaml": registry}), "dirhtml", *NO_PDFS)
+    build = project(files({"_data/processors.yaml": registry}), "dirhtml")
     assert build.returncode != 0, build.output
     return build.output
 
@@ -224,7 +221,7 @@ def test_schema_errors_name_the_line(tmp_path, change, message):
 
 def test_citing_an_unknown_processor_fails_with_the_notice_file_and_line(project):
     notice = NOTICE.replace("{processor-terms}`fastly`", "{processor-terms}`fastlyy`")
-    build = project(files({"example/Notice.md": notice}), "dirhtml", *NO_PDFS)
+    build = project(files({"example/Notice.md": notice}), "dirhtml")
     assert build.returncode != 0
     assert re.search(r"example/Notice\.md:13: ERROR: unknown processor 'fastlyy'", build.output), (
         build.output
@@ -233,7 +230,7 @@ def test_citing_an_unknown_processor_fails_with_the_notice_file_and_line(project
 
 def test_linking_an_unknown_processor_name_fails_too(project):
     notice = NOTICE.replace("{processor}`Fastly <fastly>`", "{processor}`Fastly <fastli>`")
-    build = project(files({"example/Notice.md": notice}), "dirhtml", *NO_PDFS)
+    build = project(files({"example/Notice.md": notice}), "dirhtml")
     assert build.returncode != 0
     assert re.search(r"example/Notice\.md:13: ERROR: unknown processor 'fastli'", build.output)
 
@@ -242,14 +239,14 @@ def test_processor_names_need_the_processors_page(project):
     project_files = files()
     del project_files["Third-Party-Processors.md"]
     project_files["_data/navigation.yaml"] = NAVIGATION.split("  - title: Third-party")[0]
-    build = project(project_files, "dirhtml", *NO_PDFS)
+    build = project(project_files, "dirhtml")
     assert build.returncode != 0
     assert "exactly one page must hold the processor-table directive, found 0" in build.output
 
 
 def test_a_project_without_a_registry_builds(project):
     build = project({"index.md": "# Home\n\n```{site-map}\n```\n",
-                     "example/Notice.md": NOTICE.split("## 2.")[0]}, "dirhtml", *NO_PDFS)
+                     "example/Notice.md": NOTICE.split("## 2.")[0]}, "dirhtml")
     assert build.returncode == 0, build.output
 
 
@@ -313,7 +310,7 @@ def test_the_real_processors_json_matches_the_registry(site):
 
 
 def test_processors_page_is_rewritten_only_when_citations_or_titles_change(project):
-    first = project(files(), "dirhtml", *NO_PDFS)
+    first = project(files(), "dirhtml")
     assert first.returncode == 0, first.output
     notice = first.outdir.parent / "source" / "example" / "Notice.md"
     page = first.outdir / "Third-Party-Processors" / "index.html"
@@ -321,7 +318,7 @@ def test_processors_page_is_rewritten_only_when_citations_or_titles_change(proje
 
     def rebuild(text: str):
         notice.write_text(text, encoding="utf-8")
-        build = sphinx_build(notice.parents[1], first.outdir, "dirhtml", *NO_PDFS)
+        build = sphinx_build(notice.parents[1], first.outdir, "dirhtml")
         assert build.returncode == 0, build.output
         return build
 

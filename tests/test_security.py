@@ -40,9 +40,6 @@ from policy_sphinx_extensions.page_structure import has_visible_text, invisible_
 from policy_sphinx_extensions.sources import link_problem, url_scheme
 
 SECRET = "SECRET-OF-THE-BUILD-MACHINE-7f3a"
-# The PDFs are rendered from the pages checked here: only the interrupted
-# build renders them, so that it is killed while it writes.
-NO_PDF = ("-D", "policy_pdf_publish=0")
 SERVER = "http://127.0.0.1:{port}"
 
 # id: (notice body, what the message says, strings that must be in no built file).
@@ -222,7 +219,7 @@ def hostile(tmp_path_factory, server):
     files["cases/evil.svg"] = ('<svg xmlns="http://www.w3.org/2000/svg">'
                                "<script>alert('payload-svg')</script></svg>\n")
     files["cases/evil.html"] = "<script>alert('payload-download-html')</script>\n"
-    build = sphinx_build(write_project(root / "source", files), root / "out", "dirhtml", *NO_PDF)
+    build = sphinx_build(write_project(root / "source", files), root / "out", "dirhtml")
     return build, server[1]
 
 
@@ -237,7 +234,7 @@ def good(tmp_path_factory):
         "_data/large.txt": "x" * 1_000_000,
     })
     (source / "example" / "picture.png").write_bytes(PICTURE)
-    return sphinx_build(source, root / "out", "dirhtml", *NO_PDF)
+    return sphinx_build(source, root / "out", "dirhtml")
 
 
 def test_good_sources_build_and_show_everything(good):
@@ -321,7 +318,7 @@ def test_unsafe_source_tree_stops_the_build(tmp_path):
     })
     (source / "example" / "leak.md").symlink_to(tmp_path / "secret.txt")
     (source / "_data" / "outside").symlink_to(tmp_path, target_is_directory=True)
-    build = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
+    build = sphinx_build(source, tmp_path / "out", "dirhtml")
     assert build.returncode != 0
     expected = [
         ('example/a"><script>alert(1)</script>.md:1: ERROR: the name', "may hold only letters"),
@@ -350,14 +347,14 @@ def test_an_editors_backups_and_locks_are_passed_over_and_never_published(tmp_pa
         "index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n"), **editor_files})
     # Emacs's lock: a link to "user@host.pid", dangling; here to a secret.
     (source / "example" / ".#Notice.md").symlink_to(tmp_path / "secret.txt")
-    build = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
+    build = sphinx_build(source, tmp_path / "out", "dirhtml")
     assert build.returncode == 0, build.output
     assert built_files_holding(build.outdir, SECRET) == []
 
     # Named as a backup but a link, or a folder Sphinx would read through.
     (source / "example" / "Old.md~").symlink_to(tmp_path / "secret.txt")
     (source / "example" / "old~").symlink_to(tmp_path / "outside", target_is_directory=True)
-    build = sphinx_build(source, tmp_path / "refused", "dirhtml", *NO_PDF)
+    build = sphinx_build(source, tmp_path / "refused", "dirhtml")
     assert build.returncode != 0
     for name in ("Old.md~", "old~"):
         assert f"example/{name}:1: ERROR: a symbolic link" in build.output, build.output
@@ -367,7 +364,7 @@ def test_an_editors_backups_and_locks_are_passed_over_and_never_published(tmp_pa
     (source / "example" / "Old.md~").unlink()
     (source / "example" / "old~").unlink()
     (source / "example" / "Notice.md").write_text(notice("[the old text](Notice.md~)\n"))
-    build = sphinx_build(source, tmp_path / "linked", "dirhtml", *NO_PDF)
+    build = sphinx_build(source, tmp_path / "linked", "dirhtml")
     assert build.returncode != 0
     assert "the download 'Notice.md~' may not be published" in build.output, build.output
     assert built_files_holding(build.outdir, SECRET) == []
@@ -386,7 +383,7 @@ def test_link_or_script_under_static_stops_the_build(tmp_path, good):
     (confdir / "_static" / "theme.css_t").write_text("{{ config.__class__ }}\n")
     source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
                                                  "example/Notice.md": notice("Text.\n")})
-    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir), *NO_PDF)
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir))
     assert build.returncode != 0
     assert f"{confdir}/_static/leak.css:1: ERROR: a symbolic link" in build.output
     for name, suffix in (("page.html", ".html"), ("theme.css_t", ".css_t")):
@@ -403,7 +400,7 @@ def test_docutils_conf_may_not_turn_file_insertion_back_on(tmp_path):
     (confdir / "docutils.conf").write_text("[general]\nfile_insertion_enabled: true\n")
     source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
                                                  "example/Notice.md": notice("Text.\n")})
-    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir), *NO_PDF)
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir))
     assert build.returncode != 0
     assert ("example/Notice.md: ERROR: docutils setting file_insertion_enabled is True"
             in build.output)
@@ -411,7 +408,7 @@ def test_docutils_conf_may_not_turn_file_insertion_back_on(tmp_path):
 
 def test_suppress_warnings_may_not_hide_the_checks(project):
     build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")},
-                    "dirhtml", "-D", "suppress_warnings=policy.raw", *NO_PDF)
+                    "dirhtml", "-D", "suppress_warnings=policy.raw")
     assert build.returncode != 0
     assert "suppress_warnings may not hide 'policy.raw'" in build.output
 
@@ -433,19 +430,19 @@ def test_failed_build_fails_again_until_fixed(tmp_path):
         # Found while reading, and while writing (references are resolved then).
         "example/Notice.md": notice("Text <b>bold</b>.\n\nSee [a section](#no-such-section).\n"),
     })
-    first = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
+    first = sphinx_build(source, tmp_path / "out", "dirhtml")
     assert first.returncode != 0
     assert any("raw HTML" in line for line in problems(first.output))
     assert any("no-such-section" in line for line in problems(first.output))
 
-    again = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
+    again = sphinx_build(source, tmp_path / "out", "dirhtml")
     assert again.returncode != 0
     assert problems(again.output) == problems(first.output)
 
     (source / "example" / "Notice.md").write_text(notice("Text.\n"), encoding="utf-8")
-    fixed = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
+    fixed = sphinx_build(source, tmp_path / "out", "dirhtml")
     assert fixed.returncode == 0, fixed.output
-    unchanged = sphinx_build(source, tmp_path / "out", "dirhtml", *NO_PDF)
+    unchanged = sphinx_build(source, tmp_path / "out", "dirhtml")
     assert unchanged.returncode == 0, unchanged.output
     assert "0 added, 0 changed, 0 removed" in unchanged.output
 
@@ -525,7 +522,7 @@ def test_second_build_in_one_tree_waits_for_the_first(tmp_path):
     # This test is the first build: it holds the lock a build holds.
     with (outdir / ".doctrees" / "build.lock").open("a") as lock:
         fcntl.lockf(lock, fcntl.LOCK_EX)
-        process = sphinx_process(source, outdir, *NO_PDF)
+        process = sphinx_process(source, outdir)
         try:
             read_until(process, "another build is writing")
             time.sleep(1)

@@ -17,8 +17,6 @@ BASE_URL = "https://policies.python.org/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 # The search page says noindex; the 404 page is served with status 404.
 NOT_SITEMAPPED = {"search/", "404/"}
-# PDFs are the PDF tests' concern: these builds publish none.
-NO_PDFS = ("-D", "policy_pdf_publish=0")
 
 
 def meant_to_be_found(outdir, path: str) -> bool:
@@ -80,14 +78,14 @@ def rebuilt(tmp_path_factory):
         "example/Second.md": notice.format(title="Second"),
     })
     outdir = root / "out"
-    builds = [sphinx_build(srcdir, outdir, "dirhtml", *NO_PDFS)]
+    builds = [sphinx_build(srcdir, outdir, "dirhtml")]
     assert builds[0].returncode == 0, builds[0].output
     written = {path: path.stat().st_mtime_ns for path in outdir.rglob("index.html")}
-    builds.append(sphinx_build(srcdir, outdir, "dirhtml", *NO_PDFS))
+    builds.append(sphinx_build(srcdir, outdir, "dirhtml"))
     rewritten = {path for path in written if path.stat().st_mtime_ns != written[path]}
     first = srcdir / "example" / "First.md"
     first.write_text(first.read_text(encoding="utf-8") + "\nMore text.\n", encoding="utf-8")
-    builds.append(sphinx_build(srcdir, outdir, "dirhtml", *NO_PDFS))
+    builds.append(sphinx_build(srcdir, outdir, "dirhtml"))
     for build in builds:
         assert build.returncode == 0, build.output
     return builds, rewritten

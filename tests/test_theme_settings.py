@@ -9,7 +9,6 @@ from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
 import conf
 
 FILES = {"index.md": HOME_PAGE, "example/Notice.md": NOTICE_FRONT_MATTER + "\n# Notice\n\nText.\n"}
-NO_PDFS = ("-D", "policy_pdf_publish=0")
 CHANGED = "The configuration has changed"
 
 
@@ -18,7 +17,7 @@ def test_a_rebuild_says_the_configuration_changed_only_without_the_extension(tmp
     without = ("-D", "extensions=" + ",".join(
         name for name in conf.extensions if name != "policy_sphinx_extensions.theme_settings"))
     for name, options in {"with": (), "without": without}.items():
-        builds = [sphinx_build(srcdir, tmp_path / name, "dirhtml", *NO_PDFS, *options)
+        builds = [sphinx_build(srcdir, tmp_path / name, "dirhtml", *options)
                   for _ in range(2)]
         for build in builds:
             assert build.returncode == 0, build.output
@@ -32,13 +31,13 @@ def test_a_rebuild_says_the_configuration_changed_only_without_the_extension(tmp
 def test_other_builders_build_alone_and_not_into_the_pages_folder(tmp_path):
     srcdir = write_project(tmp_path / "source", FILES)
     for builder in ("text", "pdf"):
-        alone = sphinx_build(srcdir, tmp_path / builder, builder, *NO_PDFS)
+        alone = sphinx_build(srcdir, tmp_path / builder, builder)
         assert alone.returncode == 0, alone.output
         assert not (tmp_path / builder / "_static").exists()
 
-    pages = sphinx_build(srcdir, tmp_path / "html", "dirhtml", *NO_PDFS)
+    pages = sphinx_build(srcdir, tmp_path / "html", "dirhtml")
     assert pages.returncode == 0, pages.output
-    refused = sphinx_build(srcdir, tmp_path / "html", "text", *NO_PDFS)
+    refused = sphinx_build(srcdir, tmp_path / "html", "text")
     assert refused.returncode != 0
     assert (f"{tmp_path / 'html'} holds the site's HTML pages: build with 'text' into a folder "
             "of its own") in refused.output

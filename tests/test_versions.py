@@ -82,7 +82,7 @@ def repo(tmp_path_factory) -> GitProject:
 def before(repo):
     """The day before the third version takes effect (no PDFs: read only as pages)."""
     build = sphinx_build(repo.root / "source", repo.root / "_build" / "before", "dirhtml",
-                         "-D", "policy_today=2027-01-14", "-D", "policy_pdf_publish=0")
+                         "-D", "policy_today=2027-01-14")
     assert build.returncode == 0, build.output
     return build
 
@@ -226,7 +226,7 @@ def test_the_sitemap_lists_the_notice_not_its_versions_or_redlines(on):
 
 def test_a_change_of_the_redline_templates_rewrites_the_redlines(repo, tmp_path, monkeypatch):
     args = (repo.root / "source", tmp_path / "html", "dirhtml",
-            "-D", "policy_today=2027-01-14", "-D", "policy_pdf_publish=0")
+            "-D", "policy_today=2027-01-14")
     assert sphinx_build(*args).returncode == 0
     templates = tmp_path / "templates"
     for folder in version_redlines.TEMPLATES:
@@ -256,7 +256,7 @@ def test_feed_announces_the_upcoming_version_and_its_taking_effect(repo, before,
 
 def test_a_rebuild_reads_nothing_when_nothing_changed(repo, tmp_path):
     args = (repo.root / "source", tmp_path / "html", "dirhtml",
-            "-D", "policy_today=2027-01-14", "-D", "policy_pdf_publish=0")
+            "-D", "policy_today=2027-01-14")
     assert sphinx_build(*args).returncode == 0
     again = sphinx_build(*args)
     assert again.returncode == 0 and "reading sources... [" not in again.output, again.output
@@ -286,7 +286,7 @@ def test_a_problem_in_the_working_tree_is_reported_once_naming_the_source_file(t
     edited.write_text(notice("2024-10-04", [("2024-10-04", "substantial", "First.")],
                              "Text {bogus}`x`, [a page](Missing.md)."), encoding="utf-8")
     args = (repo.root / "source", tmp_path / "html", "dirhtml",
-            "-D", "policy_today=2026-01-01", "-D", "policy_pdf_publish=0")
+            "-D", "policy_today=2026-01-01")
     build = sphinx_build(*args)
     assert build.returncode != 0
     for message in (f"{edited}:6: ERROR: 'kind' must be one of",
@@ -309,7 +309,7 @@ def test_the_same_problem_in_two_files_is_reported_for_each(tmp_path):
     broken = notice("2024-10-04", FIRST, "Text {bogus}`x`.")
     repo.commit({"index.md": HOME_PAGE, "example/Notice.md": broken, "example/Other.md": broken})
     build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
-                         "-D", "policy_today=2026-01-01", "-D", "policy_pdf_publish=0")
+                         "-D", "policy_today=2026-01-01")
     assert build.returncode != 0
     for name in ("Notice", "Other"):
         message = f'source/example/{name}.md:12: WARNING: Unknown interpreted text role "bogus"'
@@ -398,7 +398,7 @@ def test_make_html_in_a_shallow_clone_says_so_alone(repo, tmp_path):
 
 def test_outside_git_the_notices_build_alone(project):
     build = project({"index.md": HOME_PAGE, "example/Notice.md": notice(
-        "2024-10-04", FIRST, "Text.")}, "dirhtml", "-D", "policy_pdf_publish=0")
+        "2024-10-04", FIRST, "Text.")}, "dirhtml")
     assert build.returncode == 0, build.output
     assert json.loads((build.outdir / "versions.json").read_text()) == {"notices": {}}
     assert not (build.outdir / "example/Notice/2024-10-04").exists()
@@ -453,7 +453,7 @@ def test_a_new_notice_dated_ahead_is_published_with_the_date_it_takes_effect(tmp
     repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice(
         "2027-03-01", [("2027-03-01", "material", "First.")], "New text.")})
     build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
-                         "-D", "policy_today=2027-01-14", "-D", "policy_pdf_publish=0")
+                         "-D", "policy_today=2027-01-14")
     assert build.returncode == 0, build.output
     shown = banner(build, "example/Notice").get_text(" ", strip=True)
     assert "This notice takes effect on March 1, 2027" in shown
@@ -475,7 +475,7 @@ def test_an_earlier_version_links_what_the_notice_links(tmp_path):
                  "example/Notice.md": notice("2024-10-04", FIRST, linked)})
     repo.commit({"example/Notice.md": notice("2025-06-01", SECOND, f"Changed. {linked}")})
     build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
-                         "-D", "policy_today=2026-01-01", "-D", "policy_pdf_publish=0")
+                         "-D", "policy_today=2026-01-01")
     assert build.returncode == 0, build.output
     link = soup(build, "example/Notice/2024-10-04").find("a", string="the other notice")
     assert link["href"] == "../../Other/"
