@@ -13,6 +13,7 @@ language = "en"
 extensions = [
     "policy_sphinx_extensions.theme_settings",
     "myst_parser",
+    "policy_sphinx_extensions.page_parser",
     "policy_sphinx_extensions.labels",
     "policy_sphinx_extensions.dates",
     "policy_sphinx_extensions.navigation",

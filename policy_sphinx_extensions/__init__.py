@@ -13,6 +13,8 @@ not_found_page  the 404 page's home link, at any address
 labels      a MyST label keeps its id as written: how a renamed heading keeps its address
 linked_files  files the pages link (a form, a report), published at their own path
 sitemap     sitemap.xml: every page at its live address
+page_parser MyST reads every page with the site's settings (a page's own are
+            refused, substitutions off), within size and heading limits
 sources     sources are text: no file read or URL fetched, no raw HTML, links
             https:, mailto: or into the site (README: Security)
 source_files  the files a build reads and publishes: no links, plain names,

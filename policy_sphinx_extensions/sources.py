@@ -30,9 +30,10 @@ build with the file and line and taking the payload out of the page:
   ``DOWNLOAD_SUFFIXES``);
 * ``<meta>`` tags (docutils' ``meta`` directive, MyST's ``html_meta``): only
   the site's templates write the page head;
-* math: Sphinx would load MathJax from a CDN on the page;
-* a ``myst`` key in front matter: it would change MyST's settings for the
-  page (its URL schemes, its extensions).
+* math: Sphinx would load MathJax from a CDN on the page.
+
+A page's own MyST settings (a ``myst`` key in front matter) are refused
+before MyST reads the page (:mod:`.page_parser`).
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import yamldata
 
 logger = logging.getLogger(__name__)
 
@@ -178,19 +178,10 @@ class NoMeta(SphinxDirective):
 
 
 def _check_head(app: Sphinx, doctree: nodes.document) -> None:
-    # What the directive cannot make: MyST's html_meta (front matter, below).
+    # What the directive cannot make: a meta node of another origin.
     for node in list(doctree.findall(nodes.meta)):
         _error(META_MESSAGE, node, "meta")
         node.parent.remove(node)
-    path = Path(app.env.doc2path(app.env.docname))
-    try:
-        front = yamldata.front_matter(path) if path.suffix == ".md" else None
-    except yamldata.DataError:
-        return  # reported by the extensions that read the front matter
-    if front is not None and "myst" in front:
-        logger.error("front matter may not hold 'myst': MyST's settings are the site's",
-                     location=(app.env.docname, front.line_of("myst")), type="policy",
-                     subtype="front-matter")
 
 
 def _check_math(doctree: nodes.document) -> None:

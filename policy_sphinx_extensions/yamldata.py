@@ -16,6 +16,12 @@ import functools
 from pathlib import Path
 
 import yaml
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore, normalize
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.mdit import create_md_parser
 
 # libyaml's scanner and parser when PyYAML has them (its wheels do): the same
 # documents, read several times faster.
@@ -145,18 +151,40 @@ def _shift_lines(data, offset: int) -> None:
         _shift_lines(value, offset)
 
 
-def front_matter_block(text: str) -> tuple[str, int] | None:
+# MyST's own Markdown parser, with MyST's defaults: the site changes none of
+# the settings its front matter rule depends on (sources.py refuses
+# myst_disable_syntax). Only that one rule of it runs here.
+_MYST = create_md_parser(MdParserConfig(), RendererHTML)
+
+
+def _front_matter_rule(md: MarkdownIt):
+    return next(rule.fn for rule in md.block.ruler.__rules__ if rule.name == "front_matter")
+
+
+def front_matter_block(text: str, md: MarkdownIt | None = None) -> tuple[str, int] | None:
     """The YAML of *text*'s front matter and the file line it starts on, or None.
 
-    Raises DataError when the block is opened but never closed.
+    The block is the one MyST reads: its own front matter rule (markdown-it's
+    plugin) runs on *text*, with MyST's parser *md* (by default one with
+    MyST's defaults, as the site has). So it ends where MyST ends it, at a
+    line of at least as many ``-`` as the opening one, indented less than a
+    code block, or at ``...``; a line indented as code (``    ---``) is YAML.
+    Raises DataError when a block is opened and never closed, which MyST
+    reads as no front matter at all.
     """
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
+    md = md or _MYST
+    if not text.startswith("-"):
+        return None  # what the rule looks at first; it fails on an empty text
+    core = StateCore(text, md, {})
+    normalize(core)
+    tokens: list = []
+    state = StateBlock(core.src, md, {}, tokens)
+    rule = _front_matter_rule(md)
+    if not rule(state, 0, state.lineMax, True):
         return None
-    for end, line in enumerate(lines[1:], start=1):
-        if line.strip() == "---":
-            return "\n".join(lines[1:end]), 2
-    raise DataError("", 1, "front matter is not closed by a '---' line")
+    if not rule(state, 0, state.lineMax, False):
+        raise DataError("", 1, "front matter is not closed by a '---' line")
+    return tokens[0].content, 2
 
 
 def front_matter(path: Path) -> Mapping | None:

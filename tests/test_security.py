@@ -42,6 +42,17 @@ from policy_sphinx_extensions.sources import link_problem, url_scheme
 SECRET = "SECRET-OF-THE-BUILD-MACHINE-7f3a"
 SERVER = "http://127.0.0.1:{port}"
 
+# A notice's front matter, still open; MyST's settings turning substitutions
+# on; and a substitution that runs a command through Jinja, which would write
+# where the test looks (JINJA_MARKER) and print JINJA_RAN, which the page's
+# text does not hold.
+FRONT_MATTER_OPEN = NOTICE_FRONT_MATTER[: -len("---\n")]
+MYST_SUBSTITUTION = "myst:\n  enable_extensions: [substitution]\n"
+JINJA_MARKER = Path(os.environ.get("TMPDIR", "/tmp"), f"policies-jinja-{os.getpid()}")
+JINJA_RAN = "payload-jinja-42"
+JINJA_PAYLOAD = ("---\n\n# A Notice\n\n{{ cycler.__init__.__globals__.os.system("
+                 f"'echo payload-jinja-$((40+2)) > {JINJA_MARKER}; echo payload-jinja-$((40+2))') }}}}\n")
+
 # id: (notice body, what the message says, strings that must be in no built file).
 # "{server}" is a server on 127.0.0.1 that must receive no request.
 HOSTILE = {
@@ -84,6 +95,23 @@ HOSTILE = {
         'myst:\n  html_meta:\n    "http-equiv=refresh": "0; url=https://example.invalid/'
         'payload-front-matter"\n---\n\n# A Notice\n\nText.\n'),
         "front matter may not hold 'myst'", ["payload-front-matter"]),
+    # MyST's substitutions for the page: Jinja, which would run the command.
+    "front-matter-myst-jinja": (FRONT_MATTER_OPEN + MYST_SUBSTITUTION + JINJA_PAYLOAD,
+                                "front matter may not hold 'myst'", [JINJA_RAN]),
+    # A line indented as code does not end the front matter for MyST.
+    "front-matter-indented-end": (FRONT_MATTER_OPEN + "description: |\n    ---\n" + MYST_SUBSTITUTION
+                                  + JINJA_PAYLOAD, "front matter may not hold 'myst'",
+                                  [JINJA_RAN]),
+    # MyST's older top-level key for the page's substitutions.
+    "front-matter-substitutions": (FRONT_MATTER_OPEN + "substitutions:\n  x: payload-sub\n"
+                                   "---\n\n# A Notice\n\n{{x}}\n",
+                                   "front matter may not hold 'substitutions'",
+                                   [JINJA_RAN]),
+    # A line of spaces and '---' ends the front matter for MyST's renderer, not
+    # for its settings reader, which reads on to the 'myst' key.
+    "front-matter-two-readings": (FRONT_MATTER_OPEN + "description: |\n  ---\n" + MYST_SUBSTITUTION
+                                  + JINJA_PAYLOAD, "'myst' may not follow a line starting",
+                                  [JINJA_RAN]),
     "math": ("```{math}\nx^2\n```\n", "math is not allowed", ["tex-mml-chtml"]),
     # 2. Link schemes.
     "md-http": ("See [the page](http://example.invalid/payload-md-http).\n", "a link to http:",
@@ -133,7 +161,11 @@ LINE_IN_BODY = {"heading-zero-width": 1, "nested-list": 10, "nested-quote": 37,
                 "rst-other-scheme": 2}
 
 # The same for a whole notice: the line of its front matter's `myst`.
-LINE_IN_NOTICE = {"front-matter-myst": NOTICE_FRONT_MATTER.count("\n")}
+LINE_IN_NOTICE = {"front-matter-myst": NOTICE_FRONT_MATTER.count("\n"),
+                  "front-matter-myst-jinja": NOTICE_FRONT_MATTER.count("\n"),
+                  "front-matter-indented-end": NOTICE_FRONT_MATTER.count("\n") + 2,
+                  "front-matter-substitutions": NOTICE_FRONT_MATTER.count("\n"),
+                  "front-matter-two-readings": NOTICE_FRONT_MATTER.count("\n") + 2}
 
 # The PDF of a notice renders no images yet: the picture is on the home page.
 GOOD_HOME = HOME_PAGE + "\n![A picture](example/picture.png)\n"
@@ -272,6 +304,12 @@ def test_payload_reaches_no_built_file(hostile, case):
     build, _ = hostile
     for needle in HOSTILE[case][2]:
         assert built_files_holding(build.outdir, needle) == []
+
+
+def test_no_page_reaches_jinja(hostile):
+    """Whatever a page's front matter says, its substitution runs no command."""
+    assert not JINJA_MARKER.exists()
+    assert JINJA_RAN not in hostile[0].output
 
 
 def test_nothing_is_fetched(hostile):
