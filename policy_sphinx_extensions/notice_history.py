@@ -8,8 +8,11 @@ is the file as it last was while that date held: a superseded version shows
 the editorial fixes made to it before the next version replaced it.
 
 The working tree's file is the newest state (committed or not), so a build
-shows the edit being made. A file never committed has no versions yet. A state whose front matter has no readable ISO
-``date`` is no version: a build of that commit failed.
+shows the edit being made. A file never committed has no versions yet. Each
+state is read as the build reads the notice (:mod:`.yamldata`, :mod:`.pages`):
+a state that breaks a rule, or that changes the notice's words without an
+entry in its ``changes``, is reported naming ``file:line`` and the notice's
+versions are left out, never passed over for an older text.
 
 Not an extension: :mod:`.versions` reads the histories when a build starts,
 and checks the build date with :func:`parse_build_date`; ``make html`` and
@@ -26,9 +29,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from .pages import ISO_DATE
+from . import yamldata
+from .pages import ISO_DATE, page_from_front
 
 SHALLOW_FIX = (
     "this git clone is shallow: it lacks the history every earlier version of the "
@@ -87,23 +89,6 @@ def check_complete(root: Path) -> None:
         raise HistoryError(SHALLOW_FIX)
 
 
-def front_matter_date(text: str) -> datetime.date | None:
-    """The ``date`` of a notice's front matter, or None when it has no ISO date."""
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        return None
-    end = next((n for n, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
-    if end is None:
-        return None
-    try:
-        data = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError:
-        return None
-    date = data.get("date") if isinstance(data, dict) else None
-    is_date = isinstance(date, datetime.date) and not isinstance(date, datetime.datetime)
-    return date if is_date else None
-
-
 def parse_build_date(value: str) -> datetime.date:
     """The build date written *value* (``YYYY-MM-DD``); ValueError, saying what
     it must be, for anything else."""
@@ -157,37 +142,124 @@ def _blobs(root: Path, names: list[str]) -> list[str | None]:
     return texts
 
 
+@dataclass
+class Histories:
+    """The material versions of each notice, oldest first, and what keeps a
+    notice's versions from being read (its versions are then left out)."""
+
+    versions: dict[Path, list[Version]]
+    problems: list[yamldata.DataError]
+
+
+def _grandfathered(root: Path, checked_after: str) -> set[str]:
+    """The commits from before the rule that a change adds an entry: *checked_after*
+    and its ancestors; none when it names no commit of this repository."""
+    if not checked_after:
+        return set()
+    try:
+        out = _git(root, "rev-list", "--end-of-options", f"{checked_after}^{{commit}}")
+    except HistoryError:
+        return set()
+    return set(out.decode().split())
+
+
+# MyST's tokens that show a reader no words: the front matter (its fields are
+# compared apart), a label keeping an id, a comment.
+_NO_WORDS = frozenset({"front_matter", "myst_target", "myst_line_comment"})
+
+
+def _words(page_text: str, front: yamldata.Mapping | None) -> tuple:
+    """What a state of a notice says: its fields but its dates, and the words
+    and link targets MyST reads in its text (a line wrapped elsewhere or
+    another list marker says the same)."""
+    fields = {key: value for key, value in (front or {}).items() if key not in ("date", "changes")}
+    words: list[str] = []
+    for token in yamldata.MYST.parse(page_text):
+        if token.type in _NO_WORDS:
+            continue
+        # An inline token's content is its Markdown: its children are the words.
+        for part in (token.children or []) if token.type == "inline" else [token]:
+            words += part.info.split() + part.content.split()
+            words += [f"{name}={value}" for name, value in sorted(part.attrs.items())]
+    return repr(sorted(fields.items())), words
+
+
+def _history(file: Path, relpath: str, states, grandfathered: set[str]) -> list[Version]:
+    """The versions of one notice from its *states* (commit, day, text, path),
+    oldest first, the working tree's last; DataError for a state that breaks a rule."""
+    by_date: dict[datetime.date, Version] = {}
+    before = None  # (label, words, change entries) of the state before
+    for commit, day, text, path in states:
+        label = str(file) if commit is None else f"{commit[:12]}:{path}"
+        checked = commit is None or commit not in grandfathered
+        if text is None:
+            continue  # not a file in that commit (a submodule, a link): no state of it
+        try:
+            front = yamldata.front_matter_of_text(text, label)
+            page = page_from_front(front, label)
+        except yamldata.DataError:
+            if commit is None:
+                # The notice is then read from this file alone, and its page
+                # reports the mistake (dates.py, the same rules): no older
+                # text stands in for it.
+                return []
+            if not checked:
+                continue  # a build of that commit failed, before the rule
+            raise
+        if page.kind != "notice":
+            continue
+        entries = set(page.dates.changes)
+        said = _words(text, front)
+        if checked and before is not None and said != before[1] and entries <= before[2]:
+            what = "the working tree's file" if commit is None else f"commit {commit[:12]}"
+            raise yamldata.DataError(label, front.line_of("changes"), (
+                f"{what} changes the words of the notice {relpath} and adds no entry to its "
+                "'changes': add one (editorial, or material with a new date), so the "
+                f"version of {page.dates.date.isoformat()} never shows words it did not have"))
+        before = (label, said, entries)
+        date = page.dates.date
+        announced = by_date[date].announced if date in by_date else day
+        by_date[date] = Version(date, text, commit, announced)
+    return [by_date[date] for date in sorted(by_date)]
+
+
 def material_versions(
-    root: Path, files: list[Path], revision: str = "HEAD", tree: Path | None = None
-) -> dict[Path, list[Version]]:
+    root: Path, files: list[Path], revision: str = "HEAD", tree: Path | None = None,
+    checked_after: str = "",
+) -> Histories:
     """Every material version of each of *files*, oldest first.
 
     The files are the newest state; their history is that of the repository
     at *root* up to *revision*, at their paths relative to *tree* (by default
     *root*: the files are its working tree's; another *tree* is a revision
     exported from it).
+
+    Every state is read as the build reads a notice: front matter that does
+    not parse or a date that is no ``YYYY-MM-DD`` is a problem naming
+    ``file:line`` (``<commit>:<path>:line`` in the history), never a state
+    passed over. A state that changes what the notice says without adding an
+    entry to its ``changes`` is one too. The states of *checked_after* and its
+    ancestors are from before these rules: they are read as far as they can
+    be, and their changes are not checked.
     """
     tree = tree or root
-    histories = {
-        file: _commits(root, file.relative_to(tree).as_posix(), revision) for file in files
-    }
+    relpaths = {file: file.relative_to(tree).as_posix() for file in files}
+    histories = {file: _commits(root, relpaths[file], revision) for file in files}
     requests = [f"{commit}:{path}" for history in histories.values() for commit, _, path in history]
     texts = iter(_blobs(root, requests))
-    versions = {}
+    grandfathered = _grandfathered(root, checked_after)
+    result = Histories({}, [])
     for file, history in histories.items():
-        states = [(commit, day, next(texts)) for commit, day, _ in history]
+        states = [(commit, day, next(texts), path) for commit, day, path in history]
         if not states:
             # Never committed: a draft, whose date may yet change. It is
             # published at its own address alone until its first commit.
-            versions[file] = []
+            result.versions[file] = []
             continue
-        states.append((None, None, file.read_text(encoding="utf-8")))
-        by_date: dict[datetime.date, Version] = {}
-        for commit, day, text in states:
-            date = front_matter_date(text) if text is not None else None
-            if date is None:
-                continue
-            announced = by_date[date].announced if date in by_date else day
-            by_date[date] = Version(date, text, commit, announced)
-        versions[file] = [by_date[date] for date in sorted(by_date)]
-    return versions
+        states.append((None, None, file.read_text(encoding="utf-8"), relpaths[file]))
+        try:
+            result.versions[file] = _history(file, relpaths[file], states, grandfathered)
+        except yamldata.DataError as problem:
+            result.problems.append(problem)
+            result.versions[file] = []
+    return result

@@ -203,16 +203,23 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
         histories = notice_history.material_versions(
             root, list(files.values()), config.policy_versions_revision,
             Path(app.confdir).resolve() if config.policy_versions_repository else None,
+            config.policy_notice_changes_checked_after,
         )
     except notice_history.HistoryError as error:
         raise VersionError(str(error)) from None
+    for problem in histories.problems:
+        # The notice is published from its own file alone, and the build fails.
+        logger.error(f"{problem.message} (the notice's versions are left out until this "
+                     "is fixed)", location=f"{problem.path}:{problem.line}",
+                     type="policy", subtype="versions")
+        app.statuscode = 1
 
     today = build_date(app.config)
     written = set()
     for notice in notices:
-        found = histories[files[notice]]
+        found = histories.versions[files[notice]]
         if not found:
-            # Never committed, or no state with a date (dates.py names the error).
+            # Never committed, or a state that breaks a rule (reported above).
             logger.info("Notice versions: %s has no committed version yet", notice)
             continue
         versions = _statuses(notice, found, today)
@@ -307,6 +314,9 @@ def setup(app: Sphinx) -> dict:
     # configuration folder, which is the export's root) and the revision.
     app.add_config_value("policy_versions_repository", "", "env", types=[str])
     app.add_config_value("policy_versions_revision", "HEAD", "env", types=[str])
+    # The last commit from before the rule that a change to a notice's words
+    # adds an entry to its changes: it and its ancestors are not checked.
+    app.add_config_value("policy_notice_changes_checked_after", "", "env", types=[str])
     app.add_domain(VersionsDomain)
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", _builder_inited)

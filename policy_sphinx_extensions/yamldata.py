@@ -154,7 +154,7 @@ def _shift_lines(data, offset: int) -> None:
 # MyST's own Markdown parser, with MyST's defaults: the site changes none of
 # the settings its front matter rule depends on (sources.py refuses
 # myst_disable_syntax). Only that one rule of it runs here.
-_MYST = create_md_parser(MdParserConfig(), RendererHTML)
+MYST = create_md_parser(MdParserConfig(), RendererHTML)
 
 
 def _front_matter_rule(md: MarkdownIt):
@@ -172,7 +172,7 @@ def front_matter_block(text: str, md: MarkdownIt | None = None) -> tuple[str, in
     Raises DataError when a block is opened and never closed, which MyST
     reads as no front matter at all.
     """
-    md = md or _MYST
+    md = md or MYST
     if not text.startswith("-"):
         return None  # what the rule looks at first; it fails on an empty text
     core = StateCore(text, md, {})
@@ -201,8 +201,14 @@ def front_matter(path: Path) -> Mapping | None:
 
 @functools.lru_cache(maxsize=256)
 def _front_matter(path: Path, mtime_ns: int, size: int) -> Mapping | None:
+    return front_matter_of_text(path.read_text(encoding="utf-8"), path)
+
+
+def front_matter_of_text(text: str, path: Path | str) -> Mapping | None:
+    """The front matter of the MyST text *text*, read from *path* (named in
+    errors), with its line numbers; None when it has none."""
     try:
-        block = front_matter_block(path.read_text(encoding="utf-8"))
+        block = front_matter_block(text)
     except DataError as error:
         raise DataError(path, error.line, error.message) from None
     if block is None:

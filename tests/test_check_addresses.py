@@ -54,11 +54,14 @@ nav:
   - title: Other Notice
     path: example/{other}
 """
-# An H2 and an H4 renamed, the oldest change-history entry dropped.
+# An H2 and an H4 renamed (an editorial change, with its entry), the oldest
+# change-history entry dropped.
 RENAMED = (
     NOTICE.replace("## 2. Sharing", "## 2. Sharing with others")
     .replace("#### 2.1.1 Cookies", "#### 2.1.1 Cookies and storage")
     .replace("  - date: 2024-01-15\n    kind: material\n    summary: First version.\n", "")
+    .replace("changes:\n", "changes:\n  - date: 2024-11-01\n    kind: editorial\n"
+             "    summary: Headings say more.\n", 1)
 )
 # The same, each old id kept the way the error message says.
 KEPT = (

@@ -295,8 +295,8 @@ def test_a_problem_in_the_working_tree_is_reported_once_naming_the_source_file(t
         assert build.output.count(message) == 1, build.output
     assert "build finished with problems, 3 warnings" in build.output
     assert ".doctrees" not in build.output
-    # Fixed: both pages show the edit.
-    edited.write_text(notice("2024-10-04", FIRST, "Text, edited."), encoding="utf-8")
+    # Fixed, the edit with its entry: both pages show it.
+    edited.write_text(notice("2024-10-04", FIXED, "Text, edited."), encoding="utf-8")
     fixed = sphinx_build(*args)
     assert fixed.returncode == 0, fixed.output
     assert "Text, edited." in text(fixed, "example/Notice")
@@ -433,7 +433,7 @@ def test_changes_page_lists_every_version_with_its_addresses(before):
 
 def test_history_groups_states_by_date_and_a_draft_has_no_version(repo, tmp_path):
     source = repo.root / "source" / "example"
-    found = notice_history.material_versions(repo.root, [source / "Notice.md"])
+    found = notice_history.material_versions(repo.root, [source / "Notice.md"]).versions
     versions = found[source / "Notice.md"]
     assert [str(v.date) for v in versions] == ["2024-10-04", "2025-06-01", "2027-01-15"]
     # The first version as it last was: after its editorial fix.
@@ -443,7 +443,7 @@ def test_history_groups_states_by_date_and_a_draft_has_no_version(repo, tmp_path
     draft = source / "Draft.md"
     draft.write_text(notice("2024-10-04", FIRST, "Draft."), encoding="utf-8")
     try:
-        assert notice_history.material_versions(repo.root, [draft]) == {draft: []}
+        assert notice_history.material_versions(repo.root, [draft]).versions == {draft: []}
     finally:
         draft.unlink()
 
@@ -492,5 +492,108 @@ def test_a_date_changed_inside_a_merged_branch_is_no_version(tmp_path):
     repo.git("-c", "user.name=Test", "-c", "user.email=test@example.invalid",
              "merge", "--quiet", "--no-ff", "-m", "Merge", "change")
     file = repo.root / "source/example/Notice.md"
-    dates = [str(v.date) for v in notice_history.material_versions(repo.root, [file])[file]]
+    dates = [str(v.date) for v in notice_history.material_versions(repo.root, [file]).versions[file]]
     assert dates == ["2024-10-04", "2025-06-01"]
+
+
+# An edit is never lost: every state of a notice is read by the build's rules.
+
+NEW_SENTENCE = "We also collect your postal address."
+
+
+@pytest.mark.parametrize("front_matter, line", [
+    # A date that is no YYYY-MM-DD; front matter that does not parse.
+    ("date: 2024-10-04\n", None),
+    ("date: 2024-10-4\n", 3),
+    ("date: October 4, 2024\n", 3),
+    # A line indented as code does not end the front matter for MyST: it
+    # continues the date ("2024-10-04 ---"), or the description before it.
+    ("date: 2024-10-04\n    ---\n", 3),
+    ("    ---\ndate: 2024-10-04\n", None),
+    ("date: [2024-10-04\n", 4),
+])
+def test_an_edit_with_a_broken_front_matter_fails_and_is_never_older_text(
+        tmp_path, front_matter, line):
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "Text.")})
+    edited = repo.root / "source/example/Notice.md"
+    good = notice("2024-10-04", FIXED, f"Text. {NEW_SENTENCE}")
+    edited.write_text(good.replace("date: 2024-10-04\n", front_matter, 1), encoding="utf-8")
+    build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
+                         "-D", "policy_today=2026-01-01")
+    if line is None:  # the good one beside them
+        assert build.returncode == 0, build.output
+        assert NEW_SENTENCE in text(build, "example/Notice/2024-10-04")
+    else:
+        assert build.returncode != 0
+        assert f"{edited}:{line}: ERROR: " in build.output, build.output
+        assert not (tmp_path / "html/example/Notice/2024-10-04").exists()
+    # The page shows the editor's words, never the committed text in their place.
+    assert NEW_SENTENCE in text(build, "example/Notice")
+
+
+def test_a_committed_state_with_a_broken_date_fails_naming_its_commit(tmp_path):
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "Text.")})
+    broken = repo.commit({"example/Notice.md": notice("2024-10-04", FIXED, "Text, edited.")
+                          .replace("date: 2024-10-04\n", "date: 2024-10-4\n", 1)})
+    repo.commit({"example/Notice.md": notice("2024-10-04", FIXED, "Text, edited.")})
+    args = (repo.root / "source", tmp_path / "html", "dirhtml", "-D", "policy_today=2026-01-01")
+    build = sphinx_build(*args)
+    assert build.returncode != 0
+    assert f"{broken[:12]}:source/example/Notice.md:3: ERROR: 'date' must be an ISO date" in (
+        build.output), build.output
+    # Named as from before the rules (policy_notice_changes_checked_after), it is passed over.
+    grandfathered = sphinx_build(*args, "-D", f"policy_notice_changes_checked_after={broken}")
+    assert grandfathered.returncode == 0, grandfathered.output
+
+
+SILENT = "We collect your name and, now, your postal address."
+
+
+def test_a_commit_changing_the_words_without_a_change_entry_fails_naming_it(tmp_path):
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "Text.")})
+    silent = repo.commit({"example/Notice.md": notice("2024-10-04", FIRST, SILENT)}, "Silent")
+    args = (repo.root / "source", tmp_path / "html", "dirhtml", "-D", "policy_today=2026-01-01")
+    build = sphinx_build(*args)
+    assert build.returncode != 0
+    assert (f"{silent[:12]}:source/example/Notice.md:4: ERROR: commit {silent[:12]} changes "
+            "the words of the notice source/example/Notice.md and adds no entry to its "
+            "'changes'") in build.output, build.output
+    # The dated page of October 4, 2024 is not published with words it never had.
+    assert not (tmp_path / "html/example/Notice/2024-10-04").exists()
+    # The commits up to one named in the configuration are from before the rule.
+    grandfathered = sphinx_build(*args, "-D", f"policy_notice_changes_checked_after={silent}")
+    assert grandfathered.returncode == 0, grandfathered.output
+
+
+def test_a_change_with_its_entry_shows_under_its_date_with_the_entry(tmp_path):
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice(
+        "2024-10-04", FIRST, "Text.\n\n- One\n- Two")})
+    # Re-wrapped, with another list marker: the same words, no entry needed.
+    repo.commit({"example/Notice.md": notice("2024-10-04", FIRST, "Text.\n\n* One\n*   Two")})
+    repo.commit({"example/Notice.md": notice("2024-10-04", FIXED, f"{SILENT}\n\n* One\n* Two")})
+    build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
+                         "-D", "policy_today=2026-01-01")
+    assert build.returncode == 0, build.output
+    dated = text(build, "example/Notice/2024-10-04")
+    assert SILENT in dated and "Full name." in dated
+
+
+def test_the_working_tree_changing_the_words_without_an_entry_fails(tmp_path):
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "Text.")})
+    edited = repo.root / "source/example/Notice.md"
+    edited.write_text(notice("2024-10-04", FIRST, SILENT), encoding="utf-8")
+    args = (repo.root / "source", tmp_path / "html", "dirhtml", "-D", "policy_today=2026-01-01")
+    build = sphinx_build(*args)
+    assert build.returncode != 0
+    assert (f"{edited}:4: ERROR: the working tree's file changes the words of the notice "
+            "source/example/Notice.md") in build.output, build.output
+    edited.write_text(notice("2024-10-04", FIXED, SILENT), encoding="utf-8")
+    fixed = sphinx_build(*args)
+    assert fixed.returncode == 0, fixed.output
+    dated = text(fixed, "example/Notice/2024-10-04")
+    assert SILENT in dated and "Full name." in dated  # the editorial entry with the words
