@@ -279,3 +279,19 @@ def test_project_removed_ids_file_is_valid():
     from conftest import ROOT
 
     check_addresses.load_removed_ids((ROOT / path).read_text(encoding="utf-8"), path)
+
+
+def test_a_revision_holding_a_link_is_refused_with_a_message(repo, capsys, tmp_path):
+    linked = GitProject(tmp_path / "linked")
+    linked.commit({"index.md": HOME_PAGE, "example/Notice.md": NOTICE, "example/Other.md": OTHER,
+                   "_data/navigation.yaml": NAVIGATION.format(other="Other")}, "First")
+    (linked.root / "source/example/Leak.md").symlink_to("/etc/passwd")
+    head = linked.commit({}, "A link")
+    status, _, err = run(linked, "HEAD~1", head, capsys)
+    assert status == 2
+    assert err.splitlines() == [
+        f"check-addresses: error: {head[:12]}:source/example/Leak.md is a link (to "
+        "'/etc/passwd'): a revision is built from plain files only; remove the link in that "
+        "revision"]
+    good = run(linked, "HEAD~1", "HEAD~1", capsys)
+    assert good[0] == 0, good

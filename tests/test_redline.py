@@ -364,3 +364,24 @@ def test_read_config_reads_conf_py_as_sphinx_does(tmp_path):
     assert sys.path == path  # the revision's folders are never imported from
     with pytest.raises(ConfigError, match="doesn't contain a conf.py"):
         read_config(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../../../../etc/passwd", "Notice.md"])
+def test_a_revision_holding_a_link_is_refused_with_a_message(tmp_path, capsys, target):
+    repo = GitProject(tmp_path / "repo")
+    base = repo.commit({"index.md": HOME_PAGE, "example/Notice.md": BASE_NOTICE}, "First")
+    (repo.root / "source/example/Leak.md").symlink_to(target)
+    head = repo.commit({}, "A link")
+    out = tmp_path / "redline"
+
+    linked = redline.main(["--repo", str(repo.root), "--base", base, "--head", head,
+                           "--out", str(out)])
+    error = capsys.readouterr().err
+    assert linked == 2
+    assert error.splitlines() == [
+        f"redline: error: {head[:12]}:source/example/Leak.md is a link (to {target!r}): a "
+        "revision is built from plain files only; remove the link in that revision"]
+    assert not out.exists()
+    # The revision before it, beside: no link, a redline.
+    assert redline.main(["--repo", str(repo.root), "--base", base, "--head", base,
+                         "--out", str(out)]) == 0, capsys.readouterr().err

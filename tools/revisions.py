@@ -155,7 +155,19 @@ def export(repo: Path, commit: str, dest: Path) -> None:
     if process.returncode != 0:
         raise RevisionError(f"git archive {commit} failed: {process.stderr.decode().strip()}")
     with tarfile.open(fileobj=io.BytesIO(process.stdout)) as archive:
-        archive.extractall(dest, filter="data")
+        # No link is written: a link of a revision could name any file of the
+        # machine (/etc/passwd) for its build to read, and tarfile's own
+        # filter would stop on one with a traceback, not a message.
+        for member in archive.getmembers():
+            if member.issym() or member.islnk():
+                raise RevisionError(
+                    f"{commit[:12]}:{member.name} is a link (to {member.linkname!r}): a "
+                    "revision is built from plain files only; remove the link in that revision")
+        try:
+            archive.extractall(dest, filter="data")
+        except tarfile.FilterError as error:
+            raise RevisionError(f"{commit[:12]}: {error}: a revision is built from plain "
+                                "files only") from None
 
 
 def build_revisions(repo: Path, revisions: dict[str, str], workdir: Path) -> list[BuiltRevision]:
