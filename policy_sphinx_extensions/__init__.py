@@ -39,6 +39,7 @@ navigation_file  the navigation file's schema and checks
 dependents  pages made from other pages' data, rewritten only when it changes
 heading_ids the live site's heading ids (conf.py's myst_heading_slug_func)
 notice_history  the material versions of a notice, read from git
+refusals    stopping a build with its own message (never Sphinx's crash report)
 html_templates  the autoescaping Jinja environment of the HTML written outside
             Sphinx's pages (redlines, the PDF's print page, the preview's box)
 """

@@ -36,11 +36,11 @@ from typing import ClassVar
 from docutils import nodes
 from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
-from sphinx.errors import ConfigError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import dependents, docdata
+from .refusals import refuse
 from .dates import Change, all_notice_dates, format_date
 from .version_history import announcements
 from .versions import is_version
@@ -192,10 +192,8 @@ def _writes_feed(app: Sphinx) -> bool:
 
 def _check_config(app: Sphinx) -> None:
     if _writes_feed(app) and not app.config.html_baseurl:
-        raise ConfigError(
-            "html_baseurl is not set: the Atom feed (feed.xml) needs the site's address "
-            "for its absolute links"
-        )
+        refuse("html_baseurl is not set: the Atom feed (feed.xml) needs the site's address "
+               "for its absolute links")
 
 
 def _write_feed(app: Sphinx, exception) -> None:

@@ -32,12 +32,12 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment.collectors import EnvironmentCollector
-from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import yamldata
 from .addresses import docname_at, page_path
+from .refusals import refuse, refuse_data_error
 from .navigation_file import Entry, Navigation, load_navigation
 
 logger = logging.getLogger(__name__)
@@ -118,8 +118,10 @@ class NavigationCollector(EnvironmentCollector):
         # Loaded before anything is read: a bad file stops the build at once.
         try:
             _load(app, env)
-        except (OSError, yamldata.DataError) as error:
-            raise ConfigError(str(error)) from None
+        except yamldata.DataError as error:
+            refuse_data_error(error)
+        except OSError as error:
+            refuse(str(error))
 
     def clear_doc(self, app: Sphinx, env, docname: str) -> None:
         env.policy_site_map_docs.discard(docname)

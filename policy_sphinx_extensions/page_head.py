@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from sphinx.application import Sphinx
-from sphinx.errors import ConfigError
 
 from . import docdata, yamldata
 from .addresses import docname_at
+from .refusals import refuse
 
 NOT_A_SENTENCE = "'description' must be a non-empty sentence"
 
@@ -79,10 +79,8 @@ class DescriptionDomain(docdata.DocumentData):
 def _check_config(app: Sphinx) -> None:
     path = app.config.policy_privacy_notice
     if not path or path.startswith("/") or path.endswith("/"):
-        raise ConfigError(
-            f"policy_privacy_notice must be a page path without slashes at either end, "
-            f"not {path!r}"
-        )
+        refuse(f"policy_privacy_notice must be a page path without slashes at either end, "
+               f"not {path!r}")
 
 
 def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:

@@ -44,11 +44,11 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import ReferenceRole, SphinxDirective, SphinxRole
 
 from . import dependents, docdata, yamldata
+from .refusals import refuse, refuse_data_error
 from .processor_page import (
     ProcessorDomain,
     ProcessorPages,
@@ -148,8 +148,10 @@ def _load(app: Sphinx) -> None:
     try:
         # A project without a registry has no processors: citing one is an error.
         domain.registry = load_registry(path) if path.exists() else {}
-    except (OSError, yamldata.DataError) as error:
-        raise ConfigError(str(error)) from None
+    except yamldata.DataError as error:
+        refuse_data_error(error)
+    except OSError as error:
+        refuse(str(error))
     domain.registry_file = str(path)
 
 

@@ -36,10 +36,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from sphinx.application import Sphinx
-from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 from .addresses import page_path
+from .refusals import refuse
 
 logger = logging.getLogger(__name__)
 
@@ -66,11 +66,6 @@ EDITOR_LOCK = ".#"
 # run Python on the build machine.
 PUBLISHED_SUFFIXES = frozenset({".css", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico",
                                 ".woff", ".woff2", ".txt"})
-
-
-class UnsafeSourceTree(SphinxError):
-    # Sphinx prints the category, then its crash report: say what happened first.
-    category = "Build stopped: the files named above may not be built (README: Security)"
 
 
 def _walk(root: Path):
@@ -147,8 +142,8 @@ def _check(app: Sphinx, env, docnames) -> None:
         # Line 1: the problem is the file's, and editors jump to file:line.
         logger.error(message, location=f"{path}:1", type="policy", subtype="source-file")
     if problems:
-        raise UnsafeSourceTree(
-            f"{len(problems)} file(s) above may not be built: nothing was read or written")
+        refuse(f"Build stopped: the {len(problems)} file(s) above may not be built (README: "
+               "Security): nothing was read or written")
 
 
 def setup(app: Sphinx) -> dict:

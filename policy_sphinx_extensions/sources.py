@@ -45,9 +45,10 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+from .refusals import refuse
 
 
 logger = logging.getLogger(__name__)
@@ -210,13 +211,14 @@ def _read(app: Sphinx, doctree: nodes.document) -> None:
     _check_math(doctree)
 
 
-def _check_suppressed(app: Sphinx, config) -> None:
+def _check_suppressed(app: Sphinx) -> None:
+    config = app.config
     # These warnings are the guarantees: a suppress_warnings entry would turn a
     # failed build into a passing one with the payload left out or in.
     for entry in config.suppress_warnings:
         if entry.split(".")[0] in GUARANTEED_WARNINGS:
-            raise ConfigError(f"suppress_warnings may not hide {entry!r}: the build relies on "
-                              f"every {' and '.join(GUARANTEED_WARNINGS)} warning")
+            refuse(f"suppress_warnings may not hide {entry!r}: the build relies on "
+                   f"every {' and '.join(GUARANTEED_WARNINGS)} warning")
 
 
 def _settings(app: Sphinx) -> None:
@@ -227,7 +229,7 @@ def _settings(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("policy_link_schemes", ["https", "mailto"], "env", types=[list])
     app.add_directive("meta", NoMeta, override=True)
-    app.connect("config-inited", _check_suppressed)
+    app.connect("builder-inited", _check_suppressed)
     app.connect("builder-inited", _settings)
     # Before Sphinx's collectors (priority 500): an image taken out is not copied.
     app.connect("doctree-read", _read, priority=300)

@@ -24,7 +24,8 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
-from sphinx.errors import ConfigError
+
+from .refusals import refuse
 
 THEME = "furo"
 # What every build with the theme writes into its output folder.
@@ -43,10 +44,8 @@ def _check_builder_uses_theme(app: Sphinx) -> None:
     uses_theme = (isinstance(builder, StandaloneHTMLBuilder)
                   and builder.get_theme_config()[0] == THEME)
     if THEME in app.extensions and not uses_theme:
-        raise ConfigError(
-            f"{app.outdir} holds the site's HTML pages: build with {builder.name!r} "
-            f"into a folder of its own"
-        )
+        refuse(f"{app.outdir} holds the site's HTML pages: build with {builder.name!r} "
+               f"into a folder of its own")
 
 
 def setup(app: Sphinx) -> dict:

@@ -55,21 +55,17 @@ from typing import ClassVar
 
 from sphinx.application import Sphinx
 from sphinx.domains import Domain
-from sphinx.errors import ConfigError, SphinxError
 from sphinx.util import logging
 
 from . import notice_history, yamldata
 from .pages import read_kind
+from .refusals import refuse
 from .sitemap import CANONICAL_PAGE_EVENT, canonical_page
 from .version_project import VersionedProject
 
 logger = logging.getLogger(__name__)
 
 VERSIONS_DIR = "versions"
-
-
-class VersionError(SphinxError):
-    category = "Notice versions"
 
 
 @dataclass(frozen=True)
@@ -89,15 +85,17 @@ def build_date(config) -> datetime.date:
     return datetime.date.fromisoformat(config.policy_today)
 
 
-def _check_config(app: Sphinx, config) -> None:
+def _default_today(app: Sphinx, config) -> None:
     if not config.policy_today:
         config.policy_today = datetime.datetime.now(datetime.UTC).date().isoformat()
+
+
+def _check_today(app: Sphinx) -> None:
+    # Once the builder is set up: Sphinx logs no message before then.
     try:
-        notice_history.parse_build_date(config.policy_today)
+        notice_history.parse_build_date(app.config.policy_today)
     except ValueError as error:
-        # Sphinx 9 prints this as a crash, with its traceback: make html and
-        # make pdf check TODAY before Sphinx starts (tools/check_build_inputs.py).
-        raise ConfigError(f"policy_today (make html TODAY=...) {error}") from None
+        refuse(f"policy_today (make html TODAY=...) {error}")
 
 
 def dated_docname(notice: str, date: datetime.date) -> str:
@@ -184,7 +182,7 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
     )
     generated = Path(app.doctreedir) / VERSIONS_DIR
     if root is None and config.policy_versions_repository:
-        raise VersionError(f"policy_versions_repository: {repository} is not a git repository")
+        refuse(f"policy_versions_repository: {repository} is not a git repository")
     if root is None:
         shutil.rmtree(generated, ignore_errors=True)
         logger.info("Notice versions: %s is not in a git repository, so the notices are "
@@ -206,7 +204,7 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
             config.policy_notice_changes_checked_after,
         )
     except notice_history.HistoryError as error:
-        raise VersionError(str(error)) from None
+        refuse(str(error))
     for problem in histories.problems:
         # The notice is published from its own file alone, and the build fails.
         logger.error(f"{problem.message} (the notice's versions are left out until this "
@@ -225,10 +223,9 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
         versions = _statuses(notice, found, today)
         for version, text in zip(versions, found, strict=True):
             if version.docname in project.docnames:
-                raise VersionError(
-                    f"{project.doc2path(version.docname, absolute=True)} has the address of "
-                    f"the version of {version.date} of {notice}: rename it"
-                )
+                refuse(f"the file has the address of the version of {version.date} of "
+                       f"{notice}: rename it",
+                       f"{project.doc2path(version.docname, absolute=True)}:1")
             if text.commit is None:
                 source = files[notice]
             else:
@@ -248,6 +245,7 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
 
 
 def _builder_inited(app: Sphinx) -> None:
+    _check_today(app)
     project = VersionedProject(app.srcdir, app.config.source_suffix)
     project.restore(app.project)
     app.project = app.env.project = project
@@ -318,7 +316,7 @@ def setup(app: Sphinx) -> dict:
     # adds an entry to its changes: it and its ancestors are not checked.
     app.add_config_value("policy_notice_changes_checked_after", "", "env", types=[str])
     app.add_domain(VersionsDomain)
-    app.connect("config-inited", _check_config)
+    app.connect("config-inited", _default_today)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _mark_version, priority=600)

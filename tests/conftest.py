@@ -74,9 +74,12 @@ def sphinx_build(srcdir: Path, outdir: Path, builder: str = "dirhtml", *extra: s
     """Run ``sphinx-build`` in this process, as the Makefile runs it in its own."""
     output = io.StringIO()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
-        returncode = build_main(
-            ["-b", builder, "-c", str(ROOT), *STRICT, *extra, str(srcdir), str(outdir)]
-        )
+        try:
+            returncode = build_main(
+                ["-b", builder, "-c", str(ROOT), *STRICT, *extra, str(srcdir), str(outdir)]
+            )
+        except SystemExit as refused:  # a build refused (policy_sphinx_extensions.refusals)
+            returncode = refused.code
     return Build(returncode, output.getvalue(), outdir)
 
 

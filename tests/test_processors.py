@@ -158,7 +158,7 @@ def registry_error(project, registry: str) -> str:
 def test_an_entry_without_a_dpa_url_fails_the_build_with_file_and_line(project):
     broken = REGISTRY.replace("      url: https://www.fastly.com/data-processing\n", "")
     output = registry_error(project, broken)
-    assert re.search(r"processors\.yaml:4: processor 'fastly': 'terms' needs a 'url'", output)
+    assert re.search(r"processors\.yaml:4: ERROR: processor 'fastly': 'terms' needs a 'url'", output)
 
 
 def schema_error(tmp_path, registry: str) -> str:

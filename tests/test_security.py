@@ -370,9 +370,32 @@ def test_unsafe_source_tree_stops_the_build(tmp_path):
     for location, message in expected:
         assert any(location in line and message in line for line in build.output.splitlines()), (
             location, build.output)
-    assert "Build stopped: the files named above may not be built" in build.output
+    assert "ERROR: Build stopped: the 7 file(s) above may not be built" in build.output
+    assert_refused_alone(build)
     assert not list(build.outdir.rglob("*.html"))
     assert built_files_holding(build.outdir, SECRET) == []
+
+
+def assert_refused_alone(build) -> None:
+    """A refused build ends with its own messages: no crash report, no traceback."""
+    assert build.returncode == 2, build.output
+    last = build.output.strip().splitlines()[-1]
+    assert "ERROR: " in last, build.output
+    for crash in ("Traceback", "Sphinx version", "sphinx-doc", "error!"):
+        assert crash not in build.output, build.output
+
+
+@pytest.mark.parametrize("name", ['example/a"><b>x', "example/Notice"])
+def test_a_page_name_with_markup_in_the_navigation_is_refused_alone(tmp_path, name):
+    build = sphinx_build(write_project(tmp_path / "source", {
+        "index.md": HOME_PAGE, f"{name}.md": notice("Text.\n"),
+        "_data/navigation.yaml": navigation([name])}), tmp_path / "out", "dirhtml")
+    if name == "example/Notice":  # the good one beside it
+        assert build.returncode == 0, build.output
+        return
+    assert_refused_alone(build)
+    assert "_data/navigation.yaml:4: ERROR: entry " in build.output
+    assert not list(build.outdir.rglob("*.html"))
 
 
 def test_an_editors_backups_and_locks_are_passed_over_and_never_published(tmp_path):

@@ -80,4 +80,4 @@ def test_dangling_site_map_entry_fails(project):
     )
     build = project(files)
     assert build.returncode != 0
-    assert "navigation.yaml:4: entry 'Example': 'path' must be a URL path" in build.output
+    assert "navigation.yaml:4: ERROR: entry 'Example': 'path' must be a URL path" in build.output

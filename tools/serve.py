@@ -48,6 +48,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, WebSocketRoute
 
+from policy_sphinx_extensions.refusals import BuildRefused
 from tools.preview_http import LocalOnly, Problem, SiteFiles, WarningBanner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,6 +118,9 @@ class WarmBuilder:
             if self.app is None:
                 self.app = self._new_app()
             self.app.build()
+        except BuildRefused:
+            # Its message was logged, and is among the problems shown.
+            self._drop_app()
         except (SphinxError, OSError) as error:
             # The application may be half-updated: the next build starts afresh.
             self._drop_app()
