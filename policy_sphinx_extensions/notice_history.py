@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import yamldata
+from .page_parser import heading_problem, size_problem
 from .pages import ISO_DATE, page_from_front
 
 SHALLOW_FIX = (
@@ -168,13 +169,13 @@ def _grandfathered(root: Path, checked_after: str) -> set[str]:
 _NO_WORDS = frozenset({"front_matter", "myst_target", "myst_line_comment"})
 
 
-def _words(page_text: str, front: yamldata.Mapping | None) -> tuple:
+def _words(tokens, front: yamldata.Mapping | None) -> tuple:
     """What a state of a notice says: its fields but its dates, and the words
-    and link targets MyST reads in its text (a line wrapped elsewhere or
-    another list marker says the same)."""
+    and link targets in MyST's *tokens* of its text (a line wrapped elsewhere
+    or another list marker says the same)."""
     fields = {key: value for key, value in (front or {}).items() if key not in ("date", "changes")}
     words: list[str] = []
-    for token in yamldata.MYST.parse(page_text):
+    for token in tokens:
         if token.type in _NO_WORDS:
             continue
         # An inline token's content is its Markdown: its children are the words.
@@ -184,7 +185,26 @@ def _words(page_text: str, front: yamldata.Mapping | None) -> tuple:
     return repr(sorted(fields.items())), words
 
 
-def _history(file: Path, relpath: str, states, grandfathered: set[str]) -> list[Version]:
+@dataclass(frozen=True)
+class Limits:
+    """The size and heading count of every page (policy_max_source_bytes,
+    policy_max_headings), which hold for every state of a notice too."""
+
+    max_bytes: int
+    max_headings: int
+
+    def check(self, text: str, label: str):
+        """MyST's tokens of *text*; DataError when it is over a limit."""
+        problem = size_problem(text, self.max_bytes)
+        tokens = yamldata.MYST.parse(text) if problem is None else []
+        problem = problem or heading_problem(tokens, self.max_headings)
+        if problem is not None:
+            raise yamldata.DataError(label, *problem)
+        return tokens
+
+
+def _history(file: Path, relpath: str, states, grandfathered: set[str],
+             limits: Limits | None) -> list[Version]:
     """The versions of one notice from its *states* (commit, day, text, path),
     oldest first, the working tree's last; DataError for a state that breaks a rule."""
     by_date: dict[datetime.date, Version] = {}
@@ -194,6 +214,8 @@ def _history(file: Path, relpath: str, states, grandfathered: set[str]) -> list[
         checked = commit is None or commit not in grandfathered
         if text is None:
             continue  # not a file in that commit (a submodule, a link): no state of it
+        # The working tree's file is checked as the page it is (source_files, page_parser).
+        tokens = limits.check(text, label) if commit is not None and limits else None
         try:
             front = yamldata.front_matter_of_text(text, label)
             page = page_from_front(front, label)
@@ -208,8 +230,10 @@ def _history(file: Path, relpath: str, states, grandfathered: set[str]) -> list[
             raise
         if page.kind != "notice":
             continue
+        if tokens is None:
+            tokens = yamldata.MYST.parse(text)
         entries = set(page.dates.changes)
-        said = _words(text, front)
+        said = _words(tokens, front)
         if checked and before is not None and said != before[1] and entries <= before[2]:
             what = "the working tree's file" if commit is None else f"commit {commit[:12]}"
             raise yamldata.DataError(label, front.line_of("changes"), (
@@ -225,7 +249,7 @@ def _history(file: Path, relpath: str, states, grandfathered: set[str]) -> list[
 
 def material_versions(
     root: Path, files: list[Path], revision: str = "HEAD", tree: Path | None = None,
-    checked_after: str = "",
+    checked_after: str = "", limits: Limits | None = None,
 ) -> Histories:
     """Every material version of each of *files*, oldest first.
 
@@ -240,7 +264,8 @@ def material_versions(
     passed over. A state that changes what the notice says without adding an
     entry to its ``changes`` is one too. The states of *checked_after* and its
     ancestors are from before these rules: they are read as far as they can
-    be, and their changes are not checked.
+    be, and their changes are not checked. Every committed state is within
+    *limits* (the build's), as every page is.
     """
     tree = tree or root
     relpaths = {file: file.relative_to(tree).as_posix() for file in files}
@@ -258,7 +283,8 @@ def material_versions(
             continue
         states.append((None, None, file.read_text(encoding="utf-8"), relpaths[file]))
         try:
-            result.versions[file] = _history(file, relpaths[file], states, grandfathered)
+            result.versions[file] = _history(file, relpaths[file], states, grandfathered,
+                                             limits)
         except yamldata.DataError as problem:
             result.problems.append(problem)
             result.versions[file] = []

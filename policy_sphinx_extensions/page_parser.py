@@ -57,7 +57,7 @@ class PageParserDomain(docdata.DocumentData):
     label = "Pages refused before parsing"
     data_version = 1
     initial_data: ClassVar[dict] = {"errors": {}}
-    error_subtype = "front-matter"
+    error_subtype = "page"
 
 
 def _settings_keys(text: str, md) -> tuple[int, str] | None:
@@ -88,12 +88,12 @@ def _settings_keys(text: str, md) -> tuple[int, str] | None:
     return None
 
 
-def _size_limit(text: str, config) -> tuple[int, str] | None:
+def size_problem(text: str, max_bytes: int) -> tuple[int, str] | None:
+    """(line, message) when the page *text* is over *max_bytes*, else None."""
     size = len(text.encode("utf-8"))
-    if size <= config.policy_max_source_bytes:
+    if size <= max_bytes:
         return None
-    return 1, (f"the page is {size:,} bytes, over the limit of "
-               f"{config.policy_max_source_bytes:,} (policy_max_source_bytes)")
+    return 1, f"the page is {size:,} bytes, over the limit of {max_bytes:,} (policy_max_source_bytes)"
 
 
 def _heading_lines(tokens) -> list[int]:
@@ -108,13 +108,14 @@ def _heading_lines(tokens) -> list[int]:
     return lines
 
 
-def _heading_limit(tokens, config) -> tuple[int, str] | None:
+def heading_problem(tokens, max_headings: int) -> tuple[int, str] | None:
+    """(line, message) when MyST's *tokens* of a page hold over *max_headings*
+    headings (the line of the first one over), else None."""
     lines = _heading_lines(tokens)
-    if len(lines) <= config.policy_max_headings:
+    if len(lines) <= max_headings:
         return None
-    return lines[config.policy_max_headings], (
-        f"the page has {len(lines):,} headings, over the limit of "
-        f"{config.policy_max_headings:,} (policy_max_headings)")
+    return lines[max_headings], (f"the page has {len(lines):,} headings, over the limit of "
+                                 f"{max_headings:,} (policy_max_headings)")
 
 
 class SiteMystParser(MystParser):
@@ -134,14 +135,19 @@ class SiteMystParser(MystParser):
         if refused is not None:
             # Reported; the page is still read, with the site's settings.
             domain.note_error(env.docname, *refused)
-        limit = _size_limit(inputstring, env.config)
         md_env: dict = {}
+        tokens: list = []
+        limit = size_problem(inputstring, env.config.policy_max_source_bytes)
         if limit is None:
             tokens = md.parse(inputstring, md_env)
-            limit = _heading_limit(tokens, env.config)
+            limit = heading_problem(tokens, env.config.policy_max_headings)
         if limit is not None:
             domain.note_error(env.docname, *limit)
-            return
+            # What comes before the second heading (the front matter, the
+            # title): the refusal is the page's only error. Nothing of a page
+            # over the size limit (its front matter is then missed as well).
+            headings = [n for n, token in enumerate(tokens) if token.type == "heading_open"]
+            tokens = tokens[:headings[1]] if len(headings) > 1 else []
         md.renderer.render(tokens, md.options, md_env)
 
 

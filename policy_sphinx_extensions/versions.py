@@ -202,6 +202,7 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
             root, list(files.values()), config.policy_versions_revision,
             Path(app.confdir).resolve() if config.policy_versions_repository else None,
             config.policy_notice_changes_checked_after,
+            notice_history.Limits(config.policy_max_source_bytes, config.policy_max_headings),
         )
     except notice_history.HistoryError as error:
         refuse(str(error))
@@ -306,6 +307,7 @@ def _canonical(app: Sphinx, pagename, templatename, context, doctree) -> None:
 def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.dates")
     app.setup_extension("policy_sphinx_extensions.pdf")
+    app.setup_extension("policy_sphinx_extensions.page_parser")  # the page limits
     app.add_config_value("policy_today", "", "", types=[str])
     # A source exported from a revision (tools/revisions.py) has no history of
     # its own: the repository it came from (its path relative to the

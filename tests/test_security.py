@@ -594,3 +594,27 @@ def test_second_build_in_one_tree_waits_for_the_first(tmp_path):
             output, _ = process.communicate(timeout=300)
     assert process.returncode == 0, output
     assert (outdir / "example" / "Notice" / "index.html").is_file()
+
+
+# Limits: a page that would take the build a time growing with its square.
+
+@pytest.mark.parametrize("headings", [40_000, 1_000])
+def test_a_page_over_the_heading_limit_is_refused_before_it_is_rendered(project, headings):
+    body = "".join(f"## A\n\nText {n}.\n\n" for n in range(headings - 1))
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice(body)})
+    if headings == 1_000:  # the title and 999 more: at the limit, beside
+        assert build.returncode == 0, build.output
+        return
+    first_over = notice("").count("\n") + 1 + 4 * 999
+    assert (f"example/Notice.md:{first_over}: ERROR: the page has 40,000 headings, over the "
+            "limit of 1,000 (policy_max_headings)") in build.output, build.output
+    assert problems(build.output) == [line for line in problems(build.output)
+                                      if "policy_max_headings" in line]
+    assert "Text 999." not in build.page("example/Notice")
+
+
+def test_headings_in_a_directive_count_too(project):
+    body = "```{note}\n" + "## A\n\n" * 1_000 + "```\n"
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice(body)},
+                    "dirhtml", "-D", "policy_max_headings=999")
+    assert "the page has 1,001 headings, over the limit of 999" in build.output, build.output

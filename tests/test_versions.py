@@ -597,3 +597,26 @@ def test_the_working_tree_changing_the_words_without_an_entry_fails(tmp_path):
     assert fixed.returncode == 0, fixed.output
     dated = text(fixed, "example/Notice/2024-10-04")
     assert SILENT in dated and "Full name." in dated  # the editorial entry with the words
+
+
+@pytest.mark.parametrize("old_body, message", [
+    ("We collect your name. " * 60_000, "bytes, over the limit of 1,000,000 (policy_max_source_bytes)"),
+    ("## A\n\nText.\n\n" * 1_000, "the page has 1,001 headings, over the limit of 1,000"),
+    ("We collect your name.", None),
+])
+def test_the_page_limits_hold_for_every_version_in_the_history(tmp_path, old_body, message):
+    repo = GitProject(tmp_path / "repo")
+    old = repo.commit({"index.md": HOME_PAGE,
+                       "example/Notice.md": notice("2024-10-04", FIRST, old_body)})
+    repo.commit({"example/Notice.md": notice("2025-06-01", SECOND, "We collect your email.")})
+    build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
+                         "-D", "policy_today=2026-01-01")
+    if message is None:  # the good one beside them
+        assert build.returncode == 0, build.output
+        assert "We collect your name." in text(build, "example/Notice/2024-10-04")
+        return
+    assert build.returncode != 0
+    assert f"{old[:12]}:source/example/Notice.md:" in build.output
+    assert message in build.output, build.output
+    assert not (tmp_path / "html/example/Notice/2024-10-04").exists()
+    assert "We collect your email." in text(build, "example/Notice")
