@@ -385,3 +385,33 @@ def test_a_revision_holding_a_link_is_refused_with_a_message(tmp_path, capsys, t
     # The revision before it, beside: no link, a redline.
     assert redline.main(["--repo", str(repo.root), "--base", base, "--head", base,
                          "--out", str(out)]) == 0, capsys.readouterr().err
+
+
+NEW_SENTENCE = "We also keep your postal address."
+EDITORIAL_ENTRY = ("changes:\n  - date: 2024-11-01\n    kind: editorial\n"
+                   "    summary: A sentence added.\n")
+
+
+@pytest.mark.parametrize("front_matter_line", ["    ---\n", ""])
+def test_an_edit_the_build_cannot_read_is_an_error_not_an_unchanged_notice(
+        tmp_path, capsys, front_matter_line):
+    repo = GitProject(tmp_path / "repo")
+    base = repo.commit({"index.md": HOME_PAGE, "example/Notice.md": BASE_NOTICE}, "First")
+    # A line indented as code continues the date for MyST: "2024-10-04 ---".
+    edited = (BASE_NOTICE.replace("date: 2024-10-04\n", f"date: 2024-10-04\n{front_matter_line}", 1)
+              .replace("changes:\n", EDITORIAL_ENTRY, 1)
+              .replace("Write to us at any time.", f"Write to us at any time. {NEW_SENTENCE}"))
+    head = repo.commit({"example/Notice.md": edited}, "Edit")
+    out = tmp_path / "redline"
+    status = redline.main(["--repo", str(repo.root), "--base", base, "--head", head,
+                           "--out", str(out)])
+    captured = capsys.readouterr()
+    assert "no notice reads differently" not in captured.out
+    if not front_matter_line:  # the good one beside it
+        assert status == 0, captured.err
+        assert NEW_SENTENCE in (out / "example/Notice.html").read_text(encoding="utf-8")
+        return
+    assert status == 2
+    assert f"the site at {head} ({head[:12]}) does not build" in captured.err
+    assert "source/example/Notice.md:2: ERROR: 'date' must be an ISO date" in captured.err
+    assert not out.exists()
