@@ -6,13 +6,11 @@ report the problem to Sphinx's developers. Two such errors are an editor's
 or a CI setup's to fix, not a fault of the tool: a build date (``TODAY``)
 that is no date, and a shallow git clone, which lacks the history the
 notices' earlier versions are built from. This checks both first and prints
-the message alone, exiting 2, so Sphinx never starts. Sphinx has no way to
-stop a build early with a message and a failed status: every exception
-raised inside it, ``ConfigError`` included, ends in that report.
+the message alone, exiting 2, so Sphinx never starts.
 
 The checks are the extension's own (:mod:`policy_sphinx_extensions.notice_history`),
-which raise the same message for a build started another way (``sphinx-build``;
-the live preview shows it in its box).
+which stop a build started another way with the same message
+(:mod:`policy_sphinx_extensions.refusals`; the live preview shows it in its box).
 
 Usage: ``python -m tools.check_build_inputs SOURCEDIR``, with ``TODAY`` in the
 environment as the Makefile exports it (empty or unset: today in UTC).
