@@ -8,7 +8,7 @@ this parser, which takes the place of MyST's, reads every page with the
 site's settings alone: it never applies a page's own, and it refuses the
 keys that would ask for them before MyST parses the page, naming the line.
 Substitutions are off for every page, whatever ``conf.py`` says (they are
-the one Jinja of MyST), and ``conf.py`` turning them on fails the build.
+the one Jinja of MyST), and ``conf.py`` turning them on stops the build.
 
 The front matter is found by :func:`.yamldata.front_matter_block` with the
 very parser MyST renders the page with, so the block checked is the block
@@ -38,6 +38,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from . import docdata, yamldata
+from .refusals import refuse
 
 logger = logging.getLogger(__name__)
 
@@ -153,16 +154,12 @@ class SiteMystParser(MystParser):
 
 def _check_config(app: Sphinx) -> None:
     config = app.env.myst_config
-    problems = []
     if JINJA_EXTENSION in config.enable_extensions or config.substitutions:
-        problems.append("myst_enable_extensions may not hold 'substitution', nor "
-                        "myst_substitutions be set: substitutions run Python through Jinja")
+        refuse("myst_enable_extensions may not hold 'substitution', nor myst_substitutions "
+               "be set: substitutions run Python through Jinja")
     if list(config.disable_syntax):
-        problems.append("myst_disable_syntax must be empty: every tool reads front matter "
-                        "with MyST's own syntax")
-    for problem in problems:
-        logger.error(problem, type="policy", subtype="settings")
-        app.statuscode = 1
+        refuse("myst_disable_syntax must be empty: every tool reads front matter with "
+               "MyST's own syntax (policy_sphinx_extensions/yamldata.py)")
 
 
 def setup(app: Sphinx) -> dict:

@@ -51,7 +51,8 @@ class RepeatedWarnings(stdlib_logging.Filter):
     def _place(self, location) -> Place | None:
         # The location as Sphinx's own handlers receive it, before they write
         # it as "path:line": a (docname, line) pair, a node, or a string.
-        env = self.app.env
+        # None before the environment is set up (a warning about the configuration).
+        env = getattr(self.app, "env", None)
         if isinstance(location, nodes.Node):
             location = get_node_location(location)
         if isinstance(location, tuple):

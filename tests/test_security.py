@@ -618,3 +618,34 @@ def test_headings_in_a_directive_count_too(project):
     build = project({"index.md": HOME_PAGE, "example/Notice.md": notice(body)},
                     "dirhtml", "-D", "policy_max_headings=999")
     assert "the page has 1,001 headings, over the limit of 999" in build.output, build.output
+
+
+@pytest.mark.parametrize("extensions, refused", [
+    (["substitution"], "myst_enable_extensions may not hold 'substitution'"),
+    (["deflist"], None),
+])
+def test_conf_py_may_not_turn_substitutions_on(tmp_path, extensions, refused):
+    confdir = own_configuration(tmp_path / "project")
+    with (confdir / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f"\nmyst_enable_extensions = {extensions!r}\n")
+    source = write_project(tmp_path / "source", {
+        "index.md": HOME_PAGE,
+        "example/Notice.md": notice(JINJA_PAYLOAD.split("# A Notice\n\n")[1])})
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir))
+    assert not JINJA_MARKER.exists()
+    if refused is None:
+        assert build.returncode == 0, build.output
+        return
+    assert f"ERROR: {refused}" in build.output, build.output
+    assert_refused_alone(build)
+
+
+def test_a_warning_about_the_configuration_is_a_warning_not_a_crash(project):
+    # Sphinx warns before the build environment exists; the filter of repeated
+    # warnings (version_warnings.py) reads no environment then.
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")},
+                    "dirhtml", "-D", "myst_enable_extensions=substitution")
+    assert build.returncode != 0
+    assert "cannot override config setting 'myst_enable_extensions'" in build.output
+    for crash in ("Traceback", "sphinx-doc", "error!"):
+        assert crash not in build.output, build.output
