@@ -150,6 +150,12 @@ def test_straight_quotes_in_front_matter_text(tmp_path):
 def test_markdown_directive_bodies_are_checked(tmp_path):
     body = "```{note}\n:class: tip\nSee https://example.com/ here.\n```\n"
     assert found(lint(tmp_path, body), "bare-url") == [FRONT_LINES + 3]
+    # An options block ends where MyST ends it, at a line starting with ---:
+    # an indented --- inside it leaves the option's text out of the body.
+    options = "```{note}\n---\nclass: |\n  ---\n  https://example.com/ x\n---\n"
+    assert found(lint(tmp_path, options + "Body.\n```\n"), "bare-url") == []
+    assert found(lint(tmp_path, options + "See https://example.com/ here.\n```\n"),
+                 "bare-url") == [FRONT_LINES + 7]
 
 
 def test_line_endings(tmp_path):

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from docutils.parsers.rst import Directive
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.directives import _parse_directive_options
 from myst_parser.parsers.mdit import create_md_parser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,17 +128,11 @@ def _directive_name(token: Token) -> str | None:
 
 
 def _directive_body(content: str) -> tuple[str, int]:
-    """A directive's Markdown body without its options, and the lines skipped."""
-    lines = content.splitlines(keepends=True)
-    skipped = 0
-    if lines and lines[0].strip() == "---":
-        closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
-        if closing is not None:
-            skipped = closing + 1
-    else:
-        while skipped < len(lines) and re.match(r":[\w-]+:", lines[skipped]):
-            skipped += 1
-    return "".join(lines[skipped:]), skipped
+    """A directive's Markdown body without its options, and the lines skipped:
+    MyST's own reading (an options block ends at the first line starting with
+    ``---``, as the page's front matter does not)."""
+    parsed = _parse_directive_options(content, Directive, as_yaml=True, line=None)
+    return parsed.content, parsed.option_line_count
 
 
 def assemble(token: Token) -> InlineText:
