@@ -40,9 +40,14 @@ Registers:
 
 A build outside a git repository has no history: it publishes the notices
 alone and says so; a notice never committed has no version yet. A shallow
-clone fails the build, naming the fix. Config: ``policy_today``, and for a
+clone stops the build, naming the fix. A state of a notice that breaks a
+rule (:mod:`.notice_history`: its front matter, a change without its entry,
+the page limits) fails the build naming it, and that notice is published
+from its own file alone. Config: ``policy_today``, and for a
 source exported from a revision (``tools/revisions.py``)
-``policy_versions_repository`` and ``policy_versions_revision``.
+``policy_versions_repository`` and ``policy_versions_revision``;
+``policy_notice_changes_checked_after``, the last commit from before the rule
+that a change adds an entry.
 """
 
 from __future__ import annotations
