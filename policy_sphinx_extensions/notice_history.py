@@ -207,6 +207,13 @@ def _history(file: Path, relpath: str, states, grandfathered: set[str],
              limits: Limits | None) -> list[Version]:
     """The versions of one notice from its *states* (commit, day, text, path),
     oldest first, the working tree's last; DataError for a state that breaks a rule."""
+    try:
+        page_from_front(yamldata.front_matter_of_text(states[-1][2], file), file)
+    except yamldata.DataError:
+        # The working tree's file: the notice is then read from it alone, and
+        # its page reports the mistake (dates.py, the same rules), once. No
+        # older text stands in for it.
+        return []
     by_date: dict[datetime.date, Version] = {}
     before = None  # (label, words, change entries) of the state before
     for commit, day, text, path in states:
@@ -220,11 +227,6 @@ def _history(file: Path, relpath: str, states, grandfathered: set[str],
             front = yamldata.front_matter_of_text(text, label)
             page = page_from_front(front, label)
         except yamldata.DataError:
-            if commit is None:
-                # The notice is then read from this file alone, and its page
-                # reports the mistake (dates.py, the same rules): no older
-                # text stands in for it.
-                return []
             if not checked:
                 continue  # a build of that commit failed, before the rule
             raise

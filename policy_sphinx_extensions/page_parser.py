@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 PAGE_SETTINGS_KEYS = ("myst", "substitutions", "html_meta", "mystnb")
 # The MyST extension that renders ``{{ ... }}`` through Jinja.
 JINJA_EXTENSION = "substitution"
+# Directives whose body is not Markdown (code, reStructuredText).
+LITERAL_DIRECTIVES = frozenset({None, "code-block", "code", "sourcecode", "eval-rst"})
 # A Markdown heading line, as a directive's body may hold.
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)", re.MULTILINE)
 
@@ -97,6 +99,12 @@ def size_problem(text: str, max_bytes: int) -> tuple[int, str] | None:
     return 1, f"the page is {size:,} bytes, over the limit of {max_bytes:,} (policy_max_source_bytes)"
 
 
+def directive_name(token) -> str | None:
+    """The name of the directive a fence is (``{note}``), or None for code."""
+    match = re.match(r"\{([^}\s]+)\}", token.info.strip())
+    return match.group(1) if match else None
+
+
 def _heading_lines(tokens) -> list[int]:
     """The line of each heading: MyST's, and those in the Markdown body of a
     directive, which MyST parses only as it renders the page."""
@@ -104,7 +112,7 @@ def _heading_lines(tokens) -> list[int]:
     for token in tokens:
         if token.type == "heading_open":
             lines.append(token.map[0] + 1)
-        elif token.type == "fence" and token.info.lstrip().startswith("{"):
+        elif token.type == "fence" and directive_name(token) not in LITERAL_DIRECTIVES:
             lines += [token.map[0] + 1] * len(_ATX_HEADING.findall(token.content))
     return lines
 

@@ -152,8 +152,9 @@ def _shift_lines(data, offset: int) -> None:
 
 
 # MyST's own Markdown parser, with MyST's defaults: the site changes none of
-# the settings its front matter rule depends on (sources.py refuses
-# myst_disable_syntax). Only that one rule of it runs here.
+# the settings that decide what it reads (page_parser.py refuses
+# myst_disable_syntax). Its front matter rule finds every front matter here;
+# the notices' history and the lint tools read a page's tokens with it.
 MYST = create_md_parser(MdParserConfig(), RendererHTML)
 
 

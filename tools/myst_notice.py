@@ -16,11 +16,11 @@ from functools import cached_property
 from pathlib import Path
 
 from docutils.parsers.rst import Directive
-from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.directives import _parse_directive_options
-from myst_parser.parsers.mdit import create_md_parser
+
+from policy_sphinx_extensions.page_parser import directive_name
+from policy_sphinx_extensions.yamldata import MYST
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source"
@@ -103,9 +103,6 @@ class Notice:
             yield assemble(token)
 
 
-_MD = create_md_parser(MdParserConfig(), RendererHTML)
-
-
 def parse_tokens(text: str) -> list[Token]:
     """MyST tokens of a whole file, with the Markdown bodies of directives."""
     return list(_parse(text, 0))
@@ -113,18 +110,13 @@ def parse_tokens(text: str) -> list[Token]:
 
 def _parse(text: str, first_line: int) -> Iterator[Token]:
     """MyST tokens of *text*, maps shifted to start at *first_line* (0-based)."""
-    for token in _MD.parse(text):
+    for token in MYST.parse(text):
         if token.map:
             token.map = [token.map[0] + first_line, token.map[1] + first_line]
         yield token
-        if token.type == "fence" and _directive_name(token) in MARKDOWN_DIRECTIVES:
+        if token.type == "fence" and directive_name(token) in MARKDOWN_DIRECTIVES:
             body, offset = _directive_body(token.content)
             yield from _parse(body, token.map[0] + 1 + offset)
-
-
-def _directive_name(token: Token) -> str | None:
-    match = re.fullmatch(r"\{([^}\s]+)\}.*", token.info.strip())
-    return match.group(1) if match else None
 
 
 def _directive_body(content: str) -> tuple[str, int]:
