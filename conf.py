@@ -28,6 +28,7 @@ extensions = [
     "policy_sphinx_extensions.linked_files",
     "policy_sphinx_extensions.sitemap",
     "policy_sphinx_extensions.sources",
+    "policy_sphinx_extensions.published_pages",
     "policy_sphinx_extensions.source_files",
     "policy_sphinx_extensions.page_structure",
     "policy_sphinx_extensions.incremental",
@@ -45,9 +46,11 @@ templates_path = [str(Path(__file__).parent / "_templates")]
 # and images or downloads outside source/ or of a type that runs script.
 # suppress_warnings may not name the policy or docutils warnings.
 # Links: only these schemes, and links into the site; any other fails the
-# build with its file and line. MyST makes external links of these alone.
+# build with its file and line (policy_sphinx_extensions/links.py, asked on
+# each page's tree, on each page as written, and by make lint). MyST makes
+# external links of these alone.
 policy_link_schemes = ["https", "mailto"]
-myst_url_schemes = ["https", "mailto"]
+myst_url_schemes = policy_link_schemes
 # Source files (policy_sphinx_extensions/source_files.py): no symbolic links
 # under source/ or _static/, names of letters, digits and . _ - /, one source
 # per page, and at most this many bytes each.

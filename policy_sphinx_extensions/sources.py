@@ -49,6 +49,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import yamldata
+from .links import DEFAULT_SCHEMES, link_problem, url_scheme
 
 logger = logging.getLogger(__name__)
 
@@ -65,34 +66,9 @@ GUARANTEED_WARNINGS = ("policy", "docutils")
 # that no HTML in Markdown can make (it makes no LaTeX).
 LINE_BREAK = [("html", "<br />\n"), ("latex", "\\\\\n")]
 
-# Browsers drop these before reading a URL's scheme (WHATWG URL standard).
-_URL_STRIP = "".join(chr(code) for code in range(0x21))
-_TAB_OR_NEWLINE = re.compile("[\t\n\r]")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # A Markdown link or autolink markdown-it refused, left in the text.
 _LINK_LEFT_AS_TEXT = re.compile(
     r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.\-]*):|<([A-Za-z][A-Za-z0-9+.\-]*):[^\s<>]*>")
-
-
-def url_scheme(url: str) -> str | None:
-    """The scheme a browser reads in *url* (lower case), or None for a relative one."""
-    url = _TAB_OR_NEWLINE.sub("", url.strip(_URL_STRIP))
-    match = _SCHEME.match(url)
-    return match.group(1).lower() if match else None
-
-
-def link_problem(url: str, allowed: list[str]) -> str | None:
-    """Why *url* may not be a link on a page, or None when it may."""
-    scheme = url_scheme(url)
-    if scheme is not None:
-        if scheme in allowed:
-            return None
-        return (f"a link to {scheme}: is not allowed ({url!r}): links are "
-                f"{', '.join(s + ':' for s in allowed)} or into the site")
-    bare = _TAB_OR_NEWLINE.sub("", url.strip(_URL_STRIP))
-    if bare.startswith("//") or "\\" in bare:
-        return f"a link to another host without a scheme is not allowed ({url!r})"
-    return None
 
 
 def _error(message: str, node: nodes.Node, subtype: str) -> None:
@@ -127,8 +103,34 @@ def _check_raw(doctree: nodes.document) -> None:
         node.parent.remove(node)
 
 
+def _check_named_targets(doctree: nodes.document, allowed: list[str]) -> None:
+    """Check each named target's address, and make each reference to it a link there.
+
+    MyST parses ``{eval-rst}`` into a document of its own and notes only its
+    targets on the page, so docutils never gives a reference to a named
+    target (`` `the page`_ `` with ``.. _the page: https://...``) the
+    target's address: it becomes a link to the target's place on the page
+    (``#the-page``), whatever the address, and no warning says so.
+    """
+    refused = set()
+    for node in doctree.findall(nodes.target):
+        problem = link_problem(node["refuri"], allowed) if "refuri" in node else None
+        if problem:
+            _error(problem, node, "link")
+            refused.update(node["ids"])
+            del node["refuri"]
+    for node in list(doctree.findall(nodes.reference)):
+        target = doctree.ids.get(node.get("refid", ""))
+        if node.get("refid") in refused:
+            node.replace_self(nodes.inline("", "", *node.children))
+        elif isinstance(target, nodes.target) and target.get("refuri"):
+            del node["refid"]
+            node["refuri"] = target["refuri"]
+
+
 def _check_links(app: Sphinx, doctree: nodes.document) -> None:
     allowed = app.config.policy_link_schemes
+    _check_named_targets(doctree, allowed)
     for node in list(doctree.findall(nodes.reference)):
         problem = link_problem(node.get("refuri", ""), allowed)
         if problem:
@@ -234,7 +236,7 @@ def _settings(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("policy_link_schemes", ["https", "mailto"], "env", types=[list])
+    app.add_config_value("policy_link_schemes", DEFAULT_SCHEMES, "env", types=[list])
     app.add_directive("meta", NoMeta, override=True)
     app.connect("config-inited", _check_suppressed)
     app.connect("builder-inited", _settings)

@@ -37,7 +37,7 @@ from conftest import (
 )
 
 from policy_sphinx_extensions.page_structure import has_visible_text, invisible_characters
-from policy_sphinx_extensions.sources import link_problem, url_scheme
+from policy_sphinx_extensions.links import link_problem, url_scheme
 
 SECRET = "SECRET-OF-THE-BUILD-MACHINE-7f3a"
 SERVER = "http://127.0.0.1:{port}"
@@ -109,6 +109,25 @@ HOSTILE = {
                  "a link to http:", ["payload-rst-http"]),
     "rst-other-scheme": ("```{eval-rst}\nSee `the page <ftp://example.invalid/payload-rst-ftp>`_.\n```\n",
                          "a link to ftp:", ["payload-rst-ftp"]),
+    # Links Sphinx makes only as it writes the page: the toctree's entries,
+    # checked on the page as written (policy_sphinx_extensions/published_pages.py).
+    "toctree-javascript": ("```{toctree}\njavascript://%0aalert('payload-toctree-js')\n```\n",
+                           "a link to javascript:", ["payload-toctree-js"]),
+    "toctree-http": ("```{toctree}\n:maxdepth: 1\n\nhttp://example.invalid/payload-toctree-http\n```\n",
+                     "a link to http:", ["payload-toctree-http"]),
+    "toctree-titled": ("```{toctree}\nA title <VBScript://payload-toctree-titled>\n```\n",
+                       "a link to vbscript:", ["payload-toctree-titled"]),
+    # A named target of reStructuredText, as a browser reads its address.
+    "rst-named-target": ("```{eval-rst}\nSee t_.\n\n.. _t: JaVa\tScript:alert('payload-rst-named')\n```\n",
+                         "a link to javascript:", ["payload-rst-named"]),
+    "rst-named-http": ("```{eval-rst}\nSee `the page`_.\n\n"
+                       ".. _the page: http://example.invalid/payload-rst-named-http\n```\n",
+                       "a link to http:", ["payload-rst-named-http"]),
+    # 3. Ids: letters, digits, - _ and . (Sphinx writes them unescaped into the ¶ link).
+    "label-markup": ('(x"><script>alert(document.domain)</script>)=\n## Heading\n\nText.\n',
+                     "cannot be an id", ['"><script>alert(document.domain)']),
+    "label-quote": ("(payload'quote)=\n## Heading\n\nText.\n", "cannot be an id", ["payload'quote"]),
+    "label-ampersand": ("(a&amp;b)=\n## Heading\n\nText.\n", "cannot be an id", ["a&amp;amp;b"]),
     # 5. Invisible heading ids.
     "heading-invisible": ("## \u200b\n\nHidden.\n\n## 1. INFORMATION WE COLLECT\n\nText.\n",
                           "a heading with no visible text", []),
@@ -130,7 +149,8 @@ LINE_IN_BODY = {"heading-zero-width": 1, "nested-list": 10, "nested-quote": 37,
                 "meta": 2, "raw-file": 2, "raw-url": 2, "csv-file": 2, "csv-url": 2,
                 "rst-include": 2, "raw-directive": 2, "download-outside": 2, "download-html": 2,
                 "rst-javascript": 2, "rst-data": 2, "rst-file": 2, "rst-http": 2,
-                "rst-other-scheme": 2}
+                "rst-other-scheme": 2, "toctree-javascript": 2, "toctree-http": 4,
+                "toctree-titled": 2, "rst-named-target": 4, "rst-named-http": 4}
 
 # The same for a whole notice: the line of its front matter's `myst`.
 LINE_IN_NOTICE = {"front-matter-myst": NOTICE_FRONT_MATTER.count("\n")}
@@ -146,6 +166,16 @@ after it, [a web page](https://example.com/good-https), [an address](mailto:priv
 
 ```{eval-rst}
 See `the rst page <https://example.com/good-rst>`_ and :download:`the data <data.csv>`.
+And `a named target`_.
+
+.. _a named target: https://example.com/good-named
+```
+
+(keep.this_id-1)=
+## 2. A section with a label
+
+```{toctree}
+https://example.com/good-toctree
 ```
 
 """ + "".join("  " * depth + f"- good item {depth}\n" for depth in range(9)) + "\n" + "".join(
@@ -243,7 +273,9 @@ def test_good_sources_build_and_show_everything(good):
     assert 'id="1-information-we-collect"' in page
     # docutils writes addresses cloaked (mailto:privacy&#37;&#52;&#48;...).
     for href in ('href="https://example.com/good-https"', 'href="mailto:privacy',
-                 'href="#information-we-collect"', 'href="https://example.com/good-rst"'):
+                 'href="#information-we-collect"', 'href="https://example.com/good-rst"',
+                 'href="https://example.com/good-named"', 'href="https://example.com/good-toctree"',
+                 'href="#keep.this_id-1"'):
         assert href in page
     assert "hard line break<br />" in page
     assert (good.outdir / "_images" / "picture.png").read_bytes() == PICTURE
