@@ -55,6 +55,11 @@ myst_url_schemes = policy_link_schemes
 # under source/ or _static/, names of letters, digits and . _ - /, one source
 # per page, and at most this many bytes each.
 policy_max_source_bytes = 1_000_000
+# Files a page links are published at their path under source/ (linked_files.py),
+# never where the build writes (PDFs, versions.json, the sitemap ...), and at
+# the site's root or under .well-known/ only when listed here, e.g.
+# ["robots.txt", ".well-known/security.txt"]: none today.
+policy_root_files = []
 # --- end of the safety settings ---------------------------------------------
 
 # Strict references: every cross-reference must resolve.
