@@ -97,7 +97,7 @@ def test_policy_root_files_names_no_generated_file_and_no_folder(project, listed
     build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("https://example.com/f")},
                     "dirhtml", "-D", f"policy_root_files={listed}")
     assert build.returncode != 0
-    assert f"ERROR: policy_root_files " in build.output and repr(listed) in build.output
+    assert "ERROR: policy_root_files " in build.output and repr(listed) in build.output
 
 
 @pytest.mark.parametrize(("page", "generator"), [
