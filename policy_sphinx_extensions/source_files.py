@@ -16,7 +16,9 @@ file; the build then stops, so nothing of such a file reaches the output:
 * in the static folders, a file of a type other than ``PUBLISHED_SUFFIXES``
   (stylesheets, pictures, fonts);
 * two sources of one page: ``X.md`` and ``X/index.md`` are both ``/X/`` on
-  the site (``dirhtml``), and one would silently replace the other.
+  the site (``dirhtml``), and one would silently replace the other;
+* a stylesheet or template that loads anything from another host
+  (:mod:`.remote_resources`), named with its line.
 
 An editor's own files beside the pages (``EDITOR_COPY``, ``EDITOR_LOCK``) are
 passed over in the source directory: nothing of them is built or published,
@@ -39,6 +41,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
+from . import remote_resources
 from .addresses import page_path
 
 logger = logging.getLogger(__name__)
@@ -125,6 +128,19 @@ def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = No
                          f"{max_bytes:,}")
 
 
+def _stylesheets_and_templates(app: Sphinx) -> list[Path]:
+    """Every file of the folders and lists the site's stylesheets and templates come from."""
+    confdir = Path(app.confdir)
+    folders = [confdir / entry for entry in [*app.config.templates_path,
+                                             *getattr(app.config, "html_static_path", []),
+                                             *getattr(app.config, "html_extra_path", [])]]
+    folders += remote_resources.PROJECT_TEMPLATES
+    files = [confdir / name for name in getattr(app.config, "policy_pdf_stylesheets", [])]
+    for folder in folders:
+        files += sorted(path for path in _walk(folder) if path.is_file())
+    return files
+
+
 def _check(app: Sphinx, env, docnames) -> None:
     problems = list(tree_problems(Path(app.srcdir), names=True, editor_files=True,
                                   max_bytes=app.config.policy_max_source_bytes))
@@ -143,12 +159,14 @@ def _check(app: Sphinx, env, docnames) -> None:
             problems += [(paths[0], f"two sources for the page /{address}: "
                                     + " and ".join(str(path) for path in paths))]
 
-    for path, message in problems:
-        # Line 1: the problem is the file's, and editors jump to file:line.
-        logger.error(message, location=f"{path}:1", type="policy", subtype="source-file")
-    if problems:
+    # Line 1 for a problem of the whole file: editors jump to file:line.
+    located = [(path, 1, message) for path, message in problems]
+    located += remote_resources.file_problems(_stylesheets_and_templates(app))
+    for path, line, message in located:
+        logger.error(message, location=f"{path}:{line}", type="policy", subtype="source-file")
+    if located:
         raise UnsafeSourceTree(
-            f"{len(problems)} file(s) above may not be built: nothing was read or written")
+            f"{len(located)} problem(s) above: nothing was read or written")
 
 
 def setup(app: Sphinx) -> dict:

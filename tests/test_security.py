@@ -37,6 +37,7 @@ from conftest import (
 )
 
 from policy_sphinx_extensions.page_structure import has_visible_text, invisible_characters
+from policy_sphinx_extensions import remote_resources
 from policy_sphinx_extensions.links import link_problem, url_scheme
 
 SECRET = "SECRET-OF-THE-BUILD-MACHINE-7f3a"
@@ -425,6 +426,47 @@ def test_link_or_script_under_static_stops_the_build(tmp_path, good):
     assert built_files_holding(build.outdir, SECRET) == []
     # Beside it, the good build published the stylesheets of _static.
     assert (good.outdir / "_static" / "policies.css").is_file()
+
+
+def test_a_stylesheet_or_template_that_loads_from_another_host_stops_the_build(tmp_path,
+                                                                               monkeypatch):
+    confdir = own_configuration(tmp_path / "project")
+    stylesheet = confdir / "_static" / "policies.css"
+    css = stylesheet.read_text(encoding="utf-8")
+    stylesheet.write_text(css + '@import "https://example.invalid/payload-import.css";\n'
+                          "body { background: u\\72l(//example.invalid/payload-url.png) }\n"
+                          "/* url(https://example.invalid/in-a-comment) */\n", encoding="utf-8")
+    template = confdir / "_templates" / "page.html"
+    html = template.read_text(encoding="utf-8")
+    template.write_text(html + '<script src="https://example.invalid/payload-script.js"></script>\n'
+                        '<div style="background: url(HTTPS://example.invalid/payload-style)"></div>\n',
+                        encoding="utf-8")
+    # The project's own templates (the print page, the redlines) are checked too.
+    own_templates = tmp_path / "templates"
+    own_templates.mkdir()
+    (own_templates / "print.html").write_text('<p>\n<img src="data:image/png;base64,AA">\n')
+    monkeypatch.setattr(remote_resources, "PROJECT_TEMPLATES", (own_templates,))
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                 "example/Notice.md": notice("Text.\n")})
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir))
+    assert build.returncode != 0
+    css_line, html_line = css.count("\n"), html.count("\n")
+    for location, loaded in [(f"{stylesheet}:{css_line + 1}", "https://example.invalid/payload-import.css"),
+                             (f"{stylesheet}:{css_line + 2}", "//example.invalid/payload-url.png"),
+                             (f"{template}:{html_line + 1}", "https://example.invalid/payload-script.js"),
+                             (f"{template}:{html_line + 2}", "HTTPS://example.invalid/payload-style"),
+                             (f"{own_templates}/print.html:2", "data:image/png;base64,AA")]:
+        assert f"{location}: ERROR: " in build.output and repr(loaded) in build.output, (
+            location, build.output)
+    assert "in-a-comment" not in build.output
+    assert built_files_holding(build.outdir, "example.invalid") == []
+
+    # Files of the site, and a link a reader follows, are no loads.
+    stylesheet.write_text(css + "body { background: url(../images/back.png) }\n", encoding="utf-8")
+    template.write_text(html + '<a href="https://www.python.org/psf/">The PSF</a>\n', encoding="utf-8")
+    (own_templates / "print.html").write_text('<p>\n<img src="{{ pathto(picture, 1) }}">\n')
+    build = sphinx_build(source, tmp_path / "good", "dirhtml", "-c", str(confdir))
+    assert build.returncode == 0, build.output
 
 
 def test_docutils_conf_may_not_turn_file_insertion_back_on(tmp_path):
