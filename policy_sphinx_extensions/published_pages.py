@@ -33,6 +33,7 @@ from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util import logging
 
 from .links import id_problem, link_problem, url_scheme
+from .source_files import stylesheets_and_templates
 
 logger = logging.getLogger(__name__)
 
@@ -107,19 +108,22 @@ class CheckedTemplates(BuiltinTemplateLoader):
                          subtype="published")
         return "" if problems else html
 
-    def source_of(self, pagename: str, value: str) -> str | None:
-        """``file:line`` of the first source holding *value*, the page's own first."""
+    def source_of(self, pagename: str, value: str) -> str | tuple[str, None] | None:
+        """``file:line`` of the first file holding *value*: the page's source, the
+        other pages' (a toctree), the data files, then the templates."""
         env = self.builder.env
         docnames = sorted(env.found_docs)
         if pagename in env.found_docs:
             docnames.insert(0, pagename)
-        for docname in docnames:
-            path = Path(env.doc2path(docname))
+        paths = [Path(env.doc2path(docname)) for docname in docnames]
+        paths += sorted(Path(env.srcdir).rglob("*.yaml"))
+        paths += stylesheets_and_templates(Path(self.builder.confdir), self.builder.config)
+        for path in paths:
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
             for number, line in enumerate(lines, 1):
                 if value in line:
                     return f"{path}:{number}"
-        return str(env.doc2path(pagename)) if pagename in env.found_docs else None
+        return (pagename, None) if pagename in env.found_docs else None
 
 
 def _use_bridge(app: Sphinx, config) -> None:

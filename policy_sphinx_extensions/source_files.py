@@ -128,14 +128,13 @@ def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = No
                          f"{max_bytes:,}")
 
 
-def _stylesheets_and_templates(app: Sphinx) -> list[Path]:
+def stylesheets_and_templates(confdir: Path, config) -> list[Path]:
     """Every file of the folders and lists the site's stylesheets and templates come from."""
-    confdir = Path(app.confdir)
-    folders = [confdir / entry for entry in [*app.config.templates_path,
-                                             *getattr(app.config, "html_static_path", []),
-                                             *getattr(app.config, "html_extra_path", [])]]
+    folders = [confdir / entry for entry in [*config.templates_path,
+                                             *getattr(config, "html_static_path", []),
+                                             *getattr(config, "html_extra_path", [])]]
     folders += remote_resources.PROJECT_TEMPLATES
-    files = [confdir / name for name in getattr(app.config, "policy_pdf_stylesheets", [])]
+    files = [confdir / name for name in getattr(config, "policy_pdf_stylesheets", [])]
     for folder in folders:
         files += sorted(path for path in _walk(folder) if path.is_file())
     return files
@@ -161,7 +160,7 @@ def _check(app: Sphinx, env, docnames) -> None:
 
     # Line 1 for a problem of the whole file: editors jump to file:line.
     located = [(path, 1, message) for path, message in problems]
-    located += remote_resources.file_problems(_stylesheets_and_templates(app))
+    located += remote_resources.file_problems(stylesheets_and_templates(confdir, app.config))
     for path, line, message in located:
         logger.error(message, location=f"{path}:{line}", type="policy", subtype="source-file")
     if located:

@@ -72,6 +72,11 @@ _LINK_LEFT_AS_TEXT = re.compile(
 
 
 def _error(message: str, node: nodes.Node, subtype: str) -> None:
+    # A directive's link around an image has the line of the block it is in;
+    # the image has its own.
+    if isinstance(node, nodes.Element):
+        node = next((child for child in node.findall(nodes.Element, include_self=False)
+                     if child.line is not None), node)
     logger.error(message, location=node, type="policy", subtype=subtype)
 
 

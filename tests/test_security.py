@@ -118,6 +118,8 @@ HOSTILE = {
                      "a link to http:", ["payload-toctree-http"]),
     "toctree-titled": ("```{toctree}\nA title <VBScript://payload-toctree-titled>\n```\n",
                        "a link to vbscript:", ["payload-toctree-titled"]),
+    "image-target": ("```{eval-rst}\n.. image:: evil.svg\n   :target: javascript:alert('payload-image-target')\n```\n",
+                     "a link to javascript:", ["payload-image-target"]),
     # A named target of reStructuredText, as a browser reads its address.
     "rst-named-target": ("```{eval-rst}\nSee t_.\n\n.. _t: JaVa\tScript:alert('payload-rst-named')\n```\n",
                          "a link to javascript:", ["payload-rst-named"]),
@@ -151,13 +153,14 @@ LINE_IN_BODY = {"heading-zero-width": 1, "nested-list": 10, "nested-quote": 37,
                 "rst-include": 2, "raw-directive": 2, "download-outside": 2, "download-html": 2,
                 "rst-javascript": 2, "rst-data": 2, "rst-file": 2, "rst-http": 2,
                 "rst-other-scheme": 2, "toctree-javascript": 2, "toctree-http": 4,
-                "toctree-titled": 2, "rst-named-target": 4, "rst-named-http": 4}
+                "toctree-titled": 2, "rst-named-target": 4, "rst-named-http": 4, "image-target": 2}
 
 # The same for a whole notice: the line of its front matter's `myst`.
 LINE_IN_NOTICE = {"front-matter-myst": NOTICE_FRONT_MATTER.count("\n")}
 
 # The PDF of a notice renders no images yet: the picture is on the home page.
-GOOD_HOME = HOME_PAGE + "\n![A picture](example/picture.png)\n"
+GOOD_HOME = HOME_PAGE + ("\n![A picture](example/picture.png)\n\n"
+                         "[![A linked picture](example/picture.png)](https://example.com/good-image-link)\n")
 GOOD_BODY = """\
 ## 1. INFORMATION WE COLLECT
 
@@ -280,6 +283,7 @@ def test_good_sources_build_and_show_everything(good):
         assert href in page
     assert "hard line break<br />" in page
     assert (good.outdir / "_images" / "picture.png").read_bytes() == PICTURE
+    assert 'href="https://example.com/good-image-link"><img' in good.page("")
     # A download is published at its own path (policy_sphinx_extensions.linked_files).
     assert (good.outdir / "example" / "data.csv").read_text() == "a,b\n"
     assert all(f"good item {depth}" in page for depth in range(9))
@@ -467,6 +471,37 @@ def test_a_stylesheet_or_template_that_loads_from_another_host_stops_the_build(t
     (own_templates / "print.html").write_text('<p>\n<img src="{{ pathto(picture, 1) }}">\n')
     build = sphinx_build(source, tmp_path / "good", "dirhtml", "-c", str(confdir))
     assert build.returncode == 0, build.output
+
+
+def test_every_page_as_written_passes_the_link_and_id_rules(tmp_path):
+    # A link and an id no page's source holds: the sidebar's template writes
+    # them on every page.
+    confdir = own_configuration(tmp_path / "project")
+    sidebar = confdir / "_templates" / "sidebar" / "navigation.html"
+    html = sidebar.read_text(encoding="utf-8")
+    marker = '<div class="sidebar-tree">'
+    assert marker in html
+    line = html[: html.index(marker)].count("\n") + 2
+    sidebar.write_text(html.replace(marker, marker + (
+        "\n<a href=\"JaVa\tScript:alert('payload-template-link')\">A</a>"
+        '<span id="payload id"></span>')), encoding="utf-8")
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                 "example/Notice.md": notice("Text.\n")})
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir))
+    assert build.returncode != 0
+    for message in ("a link to javascript: is not allowed",
+                    "the id 'payload id' may hold only letters, digits"):
+        assert any(f"{sidebar}:{line}: ERROR: {message}" in row
+                   for row in build.output.splitlines()), (message, build.output)
+    assert built_files_holding(build.outdir, "payload-template-link") == []
+    assert built_files_holding(build.outdir, "payload id") == []
+
+    # Beside it, the site's own templates write pages that pass (the good build).
+    sidebar.write_text(html.replace(marker, marker + '\n<a href="https://www.python.org/">A</a>'),
+                       encoding="utf-8")
+    build = sphinx_build(source, tmp_path / "good", "dirhtml", "-c", str(confdir))
+    assert build.returncode == 0, build.output
+    assert 'href="https://www.python.org/"' in build.page("example/Notice")
 
 
 def test_docutils_conf_may_not_turn_file_insertion_back_on(tmp_path):
