@@ -129,15 +129,16 @@ def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = No
 
 
 def stylesheets_and_templates(confdir: Path, config) -> list[Path]:
-    """Every file of the folders and lists the site's stylesheets and templates come from."""
+    """Every file of the folders the site's stylesheets and templates come from.
+
+    policy_pdf_stylesheets are the site's, under _static/; what any stylesheet
+    of a PDF loads is refused by the PDF renderer's own fetcher (pdf/render.py).
+    """
     folders = [confdir / entry for entry in [*config.templates_path,
                                              *getattr(config, "html_static_path", []),
                                              *getattr(config, "html_extra_path", [])]]
     folders += remote_resources.PROJECT_TEMPLATES
-    files = [confdir / name for name in getattr(config, "policy_pdf_stylesheets", [])]
-    for folder in folders:
-        files += sorted(path for path in _walk(folder) if path.is_file())
-    return files
+    return [path for folder in folders for path in sorted(_walk(folder)) if path.is_file()]
 
 
 def _check(app: Sphinx, env, docnames) -> None:
