@@ -29,6 +29,8 @@ _URL_STRIP = "".join(chr(code) for code in range(0x21))
 _TAB_OR_NEWLINE = re.compile("[\t\n\r]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 ID = re.compile(r"[A-Za-z0-9_.\-]+")
+# HTML attributes that hold a list of addresses.
+SOURCE_SETS = frozenset({"srcset", "imagesrcset"})
 
 
 def url_scheme(url: str) -> str | None:
@@ -50,6 +52,11 @@ def link_problem(url: str, allowed: list[str]) -> str | None:
     if bare.startswith("//") or "\\" in bare:
         return f"a link to another host without a scheme is not allowed ({url!r})"
     return None
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The addresses of a ``srcset`` attribute: ``a.png 1x, b.png 2x``."""
+    return [part.split()[0] for part in value.split(",") if part.split()]
 
 
 def id_problem(value: str) -> str | None:

@@ -7,8 +7,9 @@ templates write links of their own, and extensions add theirs. The checks
 on a page's tree while it is read (:mod:`.sources`) see none of these. So
 every page, as the templates render it and before it is written, is read
 once more: each attribute that holds an address (``href``, ``src``,
-``srcset``, a ``<meta>`` refresh ...) must pass the link rules, and each
-``id`` and ``#fragment`` the id rule, both of :mod:`.links`. A page that does
+``srcset``, a ``<meta>`` refresh ...) must pass the link rules, each ``id``
+and ``#fragment`` the id rule, both of :mod:`.links`, and nothing the page
+has a browser load may come from another host (:mod:`.remote_resources`). A page that does
 not is written empty and the build fails, naming the file and line of the
 source that holds the value (the page's own, or the page whose toctree put
 it in the navigation), or the page when no source holds it.
@@ -32,7 +33,8 @@ from sphinx.errors import ConfigError
 from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util import logging
 
-from .links import id_problem, link_problem, url_scheme
+from .links import SOURCE_SETS, id_problem, link_problem, srcset_urls, url_scheme
+from .remote_resources import html_problems
 from .source_files import stylesheets_and_templates
 
 logger = logging.getLogger(__name__)
@@ -60,8 +62,8 @@ class _PageValues(HTMLParser):
                 continue
             if name in URL_ATTRIBUTES:
                 self.urls.append(value)
-            elif name in {"srcset", "imagesrcset"}:
-                self.urls += [part.split()[0] for part in value.split(",") if part.split()]
+            elif name in SOURCE_SETS:
+                self.urls += srcset_urls(value)
             elif name == "id":
                 self.ids.append(value)
         if tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh":
@@ -84,6 +86,8 @@ def page_problems(html: str, allowed: list[str]) -> list[tuple[str, str]]:
         if problem:
             problems.append((url, problem))
     problems += [(value, problem) for value in values.ids if (problem := id_problem(value))]
+    # And nothing third-party: what the page has a browser load is the site's.
+    problems += [(load.url, load.message) for load in html_problems(html)]
     return problems
 
 

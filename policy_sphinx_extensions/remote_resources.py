@@ -22,13 +22,14 @@ them with the rest of the tree's problems before anything is read.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import tinycss2
 
-from .links import url_scheme
+from .links import SOURCE_SETS, srcset_urls, url_scheme
 
 # The project's own templates, outside templates_path: the notices' print pages
 # and the redlines' (html_templates.py), and the tools' (make redline, make serve).
@@ -43,7 +44,6 @@ LOADED_ATTRIBUTES = frozenset({"src", "data", "poster", "background", "manifest"
 # written in one (where the HTML parser cannot see what it becomes).
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _ADDRESS_IN_CODE = re.compile(r"""["']\s*((?:[A-Za-z][A-Za-z0-9+.\-]*:)?//[^"']*)""")
-SOURCE_SETS = frozenset({"srcset", "imagesrcset"})
 # <link> relations that name a page rather than load a resource.
 LINK_RELATIONS = frozenset({"canonical", "alternate", "privacy-policy", "license", "author",
                             "help", "next", "prev", "search", "bookmark"})
@@ -55,9 +55,19 @@ def is_remote(url: str) -> bool:
     return url_scheme(bare) is not None or bare.startswith("//") or "\\" in bare
 
 
-def _message(url: str, what: str) -> str:
-    return (f"{what} loads {url!r}, which is no file of the site: nothing is loaded from "
-            "another host (or a data: URL); publish the file under _static/ and load it there")
+@dataclass(frozen=True)
+class RemoteLoad:
+    """An address of another host that *what*, at *line*, has a browser load."""
+
+    line: int
+    url: str
+    what: str
+
+    @property
+    def message(self) -> str:
+        return (f"{self.what} loads {self.url!r}, which is no file of the site: nothing is "
+                "loaded from another host (or a data: URL); publish the file under _static/ "
+                "and load it there")
 
 
 def _css_urls(tokens: Iterable, in_url_function: bool = False) -> Iterator[tuple[int, str]]:
@@ -76,22 +86,22 @@ def _css_urls(tokens: Iterable, in_url_function: bool = False) -> Iterator[tuple
             yield from _css_urls(token.content, in_url_function)
 
 
-def stylesheet_problems(css: str, first_line: int = 1) -> list[tuple[int, str]]:
-    """(line, why) for each remote address the stylesheet *css* loads."""
+def stylesheet_problems(css: str, first_line: int = 1) -> list[RemoteLoad]:
+    """Each remote address the stylesheet *css* loads."""
     tokens = tinycss2.parse_component_value_list(css)
-    return [(first_line + line - 1, _message(url, "the stylesheet"))
+    return [RemoteLoad(first_line + line - 1, url, "the stylesheet")
             for line, url in _css_urls(tokens) if is_remote(url)]
 
 
-class _TemplateLoads(HTMLParser):
+class _HTMLLoads(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.problems: list[tuple[int, str]] = []
+        self.problems: list[RemoteLoad] = []
         self.in_style = False
 
     def _check(self, url: str, what: str) -> None:
         if is_remote(url):
-            self.problems.append((self.getpos()[0], _message(url, what)))
+            self.problems.append(RemoteLoad(self.getpos()[0], url, what))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -99,12 +109,10 @@ class _TemplateLoads(HTMLParser):
             if name in LOADED_ATTRIBUTES:
                 self._check(value, f"<{tag} {name}>")
             elif name in SOURCE_SETS:
-                for part in value.split(","):
-                    if part.split():
-                        self._check(part.split()[0], f"<{tag} {name}>")
+                for url in srcset_urls(value):
+                    self._check(url, f"<{tag} {name}>")
             elif name == "style":
-                line = self.getpos()[0]
-                self.problems += stylesheet_problems(value, line)
+                self.problems += stylesheet_problems(value, self.getpos()[0])
         self.in_style = tag == "style"
         relations = set(values.get("rel", "").lower().split())
         if tag == "link" and not (relations and relations <= LINK_RELATIONS):
@@ -118,18 +126,24 @@ class _TemplateLoads(HTMLParser):
             self.problems += stylesheet_problems(data, self.getpos()[0])
 
 
-def template_problems(html: str) -> list[tuple[int, str]]:
-    """(line, why) for each remote address the template *html* has a browser load."""
+def html_problems(html: str) -> list[RemoteLoad]:
+    """Each remote address the HTML *html* has a browser load."""
+    parser = _HTMLLoads()
+    parser.feed(html)
+    parser.close()
+    return parser.problems
+
+
+def template_problems(html: str) -> list[RemoteLoad]:
+    """Each remote address the template *html* has a browser load."""
     problems = []
     for match in _JINJA.finditer(html):
         for address in _ADDRESS_IN_CODE.finditer(match.group()):
             line = html.count("\n", 0, match.start() + address.start()) + 1
-            problems.append((line, _message(address.group(1), "the template's code")))
+            problems.append(RemoteLoad(line, address.group(1), "the template's code"))
     # Jinja's code, blanked (its lines kept), would read as HTML: '<aside' in a string.
-    parser = _TemplateLoads()
-    parser.feed(_JINJA.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), html))
-    parser.close()
-    return problems + parser.problems
+    return problems + html_problems(_JINJA.sub(lambda match: re.sub(r"[^\n]", " ", match.group()),
+                                               html))
 
 
 def file_problems(paths: Iterable[Path]) -> Iterator[tuple[Path, int, str]]:
@@ -140,5 +154,5 @@ def file_problems(paths: Iterable[Path]) -> Iterator[tuple[Path, int, str]]:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         check = stylesheet_problems if suffix == ".css" else template_problems
-        for line, problem in check(text):
-            yield path, line, problem
+        for load in check(text):
+            yield path, load.line, load.message

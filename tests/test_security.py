@@ -504,6 +504,16 @@ def test_every_page_as_written_passes_the_link_and_id_rules(tmp_path):
     assert 'href="https://www.python.org/"' in build.page("example/Notice")
 
 
+def test_nothing_a_page_as_written_loads_comes_from_another_host(project):
+    # A script the configuration adds to every page, in no template or source.
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")}, "dirhtml",
+                    "-D", "html_js_files=https://example.invalid/payload-js-file.js")
+    assert build.returncode != 0
+    assert ("example/Notice.md: ERROR: <script src> loads "
+            "'https://example.invalid/payload-js-file.js'") in build.output, build.output
+    assert built_files_holding(build.outdir, "payload-js-file") == []
+
+
 def test_docutils_conf_may_not_turn_file_insertion_back_on(tmp_path):
     confdir = own_configuration(tmp_path / "project")
     (confdir / "docutils.conf").write_text("[general]\nfile_insertion_enabled: true\n")
