@@ -22,9 +22,14 @@ build with the file and line and taking the payload out of the page:
 * raw HTML written in Markdown: MyST turns it into ``raw`` nodes itself, past
   ``raw_enabled`` (only its own hard line break is such a node);
 * links other than ``policy_link_schemes`` (``https:``, ``mailto:``) and
-  links into the site: ``javascript:``, ``data:``, ``file:``, ``http:``,
-  ``//host`` ... and MyST links with such a scheme (``myst_url_schemes``
-  makes them references into the site, which name no page);
+  links into the site (the rules of :mod:`.links`): ``javascript:``,
+  ``data:``, ``file:``, ``http:``, ``//host`` ..., MyST links with such a
+  scheme (``myst_url_schemes`` makes them references into the site, which
+  name no page), an image's link and a reStructuredText named target
+  (``.. _name: URL``). What Sphinx makes links of only as it writes a page
+  (a toctree's entries, the navigation) is checked on the page as written
+  (:mod:`.published_pages`); here each link is named at its line and taken
+  out before anything copies or indexes it;
 * images and downloads that are remote, outside the source directory, or of
   a type that runs script when opened (SVG, HTML: ``IMAGE_SUFFIXES``,
   ``DOWNLOAD_SUFFIXES``);
