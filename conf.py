@@ -25,6 +25,7 @@ extensions = [
     "policy_sphinx_extensions.page_weight",
     "notfound.extension",
     "policy_sphinx_extensions.not_found_page",
+    "policy_sphinx_extensions.output_paths",
     "policy_sphinx_extensions.linked_files",
     "policy_sphinx_extensions.sitemap",
     "policy_sphinx_extensions.sources",
