@@ -25,7 +25,6 @@ output, in each process of a parallel build.
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -34,7 +33,7 @@ from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util import logging
 
 from .links import SOURCE_SETS, id_problem, link_problem, srcset_urls, url_scheme
-from .remote_resources import html_problems
+from .remote_resources import HTMLLoads
 from .source_files import stylesheets_and_templates
 
 logger = logging.getLogger(__name__)
@@ -47,15 +46,17 @@ URL_ATTRIBUTES = frozenset({
 })
 
 
-class _PageValues(HTMLParser):
-    """The addresses and ids a page holds, as a browser reads them (entities decoded)."""
+class _PageValues(HTMLLoads):
+    """The addresses and ids a page holds, as a browser reads them (entities decoded),
+    and, read in the same pass, what it loads from another host."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.urls: list[str] = []
         self.ids: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        super().handle_starttag(tag, attrs)
         values = dict(attrs)
         for name, value in attrs:
             if value is None:
@@ -87,7 +88,7 @@ def page_problems(html: str, allowed: list[str]) -> list[tuple[str, str]]:
             problems.append((url, problem))
     problems += [(value, problem) for value in values.ids if (problem := id_problem(value))]
     # And nothing third-party: what the page has a browser load is the site's.
-    problems += [(load.url, load.message) for load in html_problems(html)]
+    problems += [(load.url, load.message) for load in values.loads]
     return problems
 
 

@@ -93,15 +93,17 @@ def stylesheet_problems(css: str, first_line: int = 1) -> list[RemoteLoad]:
             for line, url in _css_urls(tokens) if is_remote(url)]
 
 
-class _HTMLLoads(HTMLParser):
+class HTMLLoads(HTMLParser):
+    """Reads HTML, keeping in ``loads`` each address of another host a browser would load."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.problems: list[RemoteLoad] = []
+        self.loads: list[RemoteLoad] = []
         self.in_style = False
 
     def _check(self, url: str, what: str) -> None:
         if is_remote(url):
-            self.problems.append(RemoteLoad(self.getpos()[0], url, what))
+            self.loads.append(RemoteLoad(self.getpos()[0], url, what))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -112,7 +114,7 @@ class _HTMLLoads(HTMLParser):
                 for url in srcset_urls(value):
                     self._check(url, f"<{tag} {name}>")
             elif name == "style":
-                self.problems += stylesheet_problems(value, self.getpos()[0])
+                self.loads += stylesheet_problems(value, self.getpos()[0])
         self.in_style = tag == "style"
         relations = set(values.get("rel", "").lower().split())
         if tag == "link" and not (relations and relations <= LINK_RELATIONS):
@@ -123,15 +125,15 @@ class _HTMLLoads(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.in_style:
-            self.problems += stylesheet_problems(data, self.getpos()[0])
+            self.loads += stylesheet_problems(data, self.getpos()[0])
 
 
 def html_problems(html: str) -> list[RemoteLoad]:
     """Each remote address the HTML *html* has a browser load."""
-    parser = _HTMLLoads()
+    parser = HTMLLoads()
     parser.feed(html)
     parser.close()
-    return parser.problems
+    return parser.loads
 
 
 def template_problems(html: str) -> list[RemoteLoad]:
