@@ -10,7 +10,9 @@ alone (:func:`generator_of`):
 * Sphinx's folders (``_static/``, ``_images/``, ``_downloads/``,
   ``_sources/``) and pages (``search/``, ``genindex/``);
 * the files at the root of the site: ``versions.json``, ``processors.json``,
-  ``sitemap.xml``, ``feed.xml``, ``html_extra_path``'s files ...
+  ``sitemap.xml``, ``feed.xml``, ``html_extra_path``'s files ...;
+* each version's redline page (``/<notice>/<date>/redline/``); a version's
+  own page is :mod:`.versions`' to defend, and does.
 
 A linked file written over one of these would replace what the build made
 (the "Download PDF" of a notice serving a file of the pull request), and a
@@ -26,6 +28,8 @@ reviewed as configuration, never a side effect of a link.
 
 from __future__ import annotations
 
+import itertools
+
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -35,6 +39,8 @@ from .pdf.paper import pdf_filename
 from .processor_page import JSON_NAME
 from .sitemap import SITEMAP_FILE
 from .source_files import UnsafeSourceTree
+from .version_redlines import redline_uri
+from .versions import versions_table
 from .versions_json import VERSIONS_JSON
 
 logger = logging.getLogger(__name__)
@@ -69,6 +75,9 @@ def generator_of(app: Sphinx, relpath: str) -> str | None:
         extra = {path.rstrip("/").rpartition("/")[2]: "html_extra_path"
                  for path in app.config.html_extra_path}
         return {**GENERATED_ROOT_FILES, **extra}.get(top)
+    for version in itertools.chain.from_iterable(versions_table(app.env).values()):
+        if relpath.removesuffix("index.html").rstrip("/") == redline_uri(app, version).rstrip("/"):
+            return f"the redline of {version.notice} as of {version.date} (version_redlines.py)"
     return None
 
 
@@ -120,6 +129,7 @@ def _check_root_files(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.pdf")  # policy_pdf_dir
+    app.setup_extension("policy_sphinx_extensions.versions")  # the versions and their redlines
     app.add_config_value("policy_root_files", [], "env", types=[list])
     app.connect("builder-inited", _check_root_files)
     # Before reading, beside the checks of the source tree (source_files.py).

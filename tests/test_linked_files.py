@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build
 
 
 def notice(link: str) -> str:
@@ -114,3 +114,25 @@ def test_a_page_never_takes_a_generated_path(project, page, generator):
     assert f"{page}:1: ERROR: {generator}" in build.output, build.output
     assert "Build stopped: the files named above may not be built" in build.output
     assert not list(build.outdir.rglob("*.html"))
+
+
+def test_a_page_never_takes_a_redline_address(git_project):
+    front = ("---\ndate: {date}\nchanges:\n{changes}---\n\n# Example Notice\n\n{text}\n")
+    first = "  - date: 2024-10-04\n    kind: material\n    summary: First version.\n"
+    second = "  - date: 2025-06-01\n    kind: material\n    summary: Email too.\n" + first
+    git_project.commit({"index.md": HOME_PAGE, "example/Notice.md": front.format(
+        date="2024-10-04", changes=first, text="We collect your name.")})
+    git_project.commit({"example/Notice.md": front.format(
+        date="2025-06-01", changes=second, text="We collect your name and email.")})
+    source = git_project.root / "source"
+    build = sphinx_build(source, git_project.root / "out", "dirhtml")
+    assert build.returncode == 0, build.output
+    assert (build.outdir / "example/Notice/2025-06-01/redline/index.html").is_file()
+
+    page = source / "example" / "Notice" / "2025-06-01" / "redline.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# Not the redline\n", encoding="utf-8")
+    build = sphinx_build(source, git_project.root / "taken", "dirhtml")
+    assert build.returncode != 0
+    assert (f"{page}:1: ERROR: the page /example/Notice/2025-06-01/redline/ would be written where "
+            "the redline of example/Notice as of 2025-06-01") in build.output, build.output
