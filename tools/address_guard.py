@@ -22,7 +22,6 @@ launcher installs the guard before LinkChecker starts.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import socket
 import sys
 from pathlib import Path
@@ -82,8 +81,11 @@ def install(allowed: set[tuple[str, int]]) -> None:
 
 def address_and_port(text: str) -> tuple[str, int]:
     """``127.0.0.1:8000`` or ``[::1]:8000`` as a pair."""
-    address, _, port = text.rpartition(":")
-    return str(ipaddress.ip_address(address.strip("[]"))), int(port)
+    host, _, port = text.rpartition(":")
+    address = ip_addresses.host_address(host)
+    if address is None:
+        raise ValueError(f"{host!r} is no IP address")
+    return str(address), int(port)
 
 
 def main(argv: list[str] | None = None) -> None:
