@@ -98,19 +98,19 @@ class CheckedTemplates(BuiltinTemplateLoader):
     def init(self, builder, *args, **kwargs) -> None:
         super().init(builder, *args, **kwargs)
         self.builder = builder
-        self.reported: set[str] = set()
+        self.reported: set[tuple] = set()
 
     def render(self, template: str, context: dict) -> str:
         html = super().render(template, context)
         problems = page_problems(html, self.builder.config.policy_link_schemes)
         pagename = context.get("pagename", template)
         for value, problem in problems:
-            if value in self.reported:
-                continue  # the same value in every page's navigation: said once
-            self.reported.add(value)
-            logger.error(f"{problem}, on the page {pagename!r} as written",
-                         location=self.source_of(pagename, value), type="policy",
-                         subtype="published")
+            location = self.source_of(pagename, value)
+            if (location, value) in self.reported:
+                continue  # from a template or a toctree, on every page: said once
+            self.reported.add((location, value))
+            logger.error(f"{problem}, on the page {pagename!r} as written", location=location,
+                         type="policy", subtype="published")
         return "" if problems else html
 
     def source_of(self, pagename: str, value: str) -> str | tuple[str, None] | None:
