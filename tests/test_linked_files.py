@@ -53,7 +53,7 @@ SECRET = b"%PDF of the pull request"
 
 @pytest.mark.parametrize(("relpath", "generator"), [
     ("pdf/example-Notice.pdf", "the PDF writer (the PDF of example/Notice"),
-    ("pdf/example-Notice-redline.pdf", "the PDF writer (the PDF of example/Notice"),
+    ("pdf/example-Notice-2025-06-01-redline.pdf", "the PDF writer ("),
     ("pdf/Other.pdf", "the PDF writer (the PDFs of the notices"),
     ("_images/picture.png", "Sphinx (its folder _images/)"),
     ("_static/policies.txt", "Sphinx (its folder _static/)"),
