@@ -26,9 +26,11 @@ extensions = [
     "policy_sphinx_extensions.page_weight",
     "notfound.extension",
     "policy_sphinx_extensions.not_found_page",
+    "policy_sphinx_extensions.output_paths",
     "policy_sphinx_extensions.linked_files",
     "policy_sphinx_extensions.sitemap",
     "policy_sphinx_extensions.sources",
+    "policy_sphinx_extensions.published_pages",
     "policy_sphinx_extensions.source_files",
     "policy_sphinx_extensions.page_structure",
     "policy_sphinx_extensions.incremental",
@@ -46,9 +48,11 @@ templates_path = [str(Path(__file__).parent / "_templates")]
 # and images or downloads outside source/ or of a type that runs script.
 # suppress_warnings may not name the policy or docutils warnings.
 # Links: only these schemes, and links into the site; any other fails the
-# build with its file and line. MyST makes external links of these alone.
+# build with its file and line (policy_sphinx_extensions/links.py, asked on
+# each page's tree, on each page as written, and by make lint). MyST makes
+# external links of these alone.
 policy_link_schemes = ["https", "mailto"]
-myst_url_schemes = ["https", "mailto"]
+myst_url_schemes = policy_link_schemes
 # Source files (policy_sphinx_extensions/source_files.py): no symbolic links
 # under source/ or _static/, names of letters, digits and . _ - /, one source
 # per page, and at most this many bytes each.
@@ -57,6 +61,11 @@ policy_max_source_bytes = 1_000_000
 # `changes` (README: Versions). The commits up to this one, from before the
 # rule, are not checked.
 policy_notice_changes_checked_after = "d39965411e188c98606d2726f249831bae9e9f8f"
+# Files a page links are published at their path under source/ (linked_files.py),
+# never where the build writes (PDFs, versions.json, the sitemap ...), and at
+# the site's root or under .well-known/ only when listed here, e.g.
+# ["robots.txt", ".well-known/security.txt"]: none today.
+policy_root_files = []
 # --- end of the safety settings ---------------------------------------------
 
 # Strict references: every cross-reference must resolve.

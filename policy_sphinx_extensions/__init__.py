@@ -18,7 +18,12 @@ page_parser MyST reads every page with the site's settings (a page's own are
 sources     sources are text: no file read or URL fetched, no raw HTML, links
             https:, mailto: or into the site (README: Security)
 source_files  the files a build reads and publishes: no links, plain names,
-            a size limit, one source per page
+            a size limit, one source per page; stylesheets and templates that
+            load nothing from another host (remote_resources)
+published_pages  every page as written: each link, id and loaded address checked
+            after Sphinx resolved it (toctrees, navigation, templates)
+output_paths  who writes each output path: no source over a generated file; root
+            files only as policy_root_files lists them
 page_structure  headings with visible text, nesting Markdown keeps
 incremental an incremental build says what a clean build would; one build
             at a time per output
@@ -38,6 +43,9 @@ addresses   docname <-> URL path and URL (absolute or relative) of a page
 navigation_file  the navigation file's schema and checks
 dependents  pages made from other pages' data, rewritten only when it changes
 heading_ids the live site's heading ids (conf.py's myst_heading_slug_func)
+links       the one rule of link schemes (policy_link_schemes) and of ids
+ip_addresses  a URL's host read as an IP address, in every form resolvers read
+remote_resources  what a stylesheet or HTML has a browser load from another host
 notice_history  the material versions of a notice, read from git
 refusals    stopping a build with its own message (never Sphinx's crash report)
 html_templates  the autoescaping Jinja environment of the HTML written outside

@@ -16,7 +16,9 @@ still break. Neither MyST nor docutils has a setting to keep a label's id as
 written, hence this transform: before docutils moves the labels' ids onto
 the heading (``PropagateTargets``), each label whose id was changed gets its
 own name back as its id, unless another element has that id, which fails
-the build naming the label's file and line.
+the build naming the label's file and line. So does a label that is no id
+(:func:`.links.id_problem`: letters, digits, ``-``, ``_``, ``.``): Sphinx
+writes a heading's id unescaped into its ``¶`` link.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from docutils.transforms import Transform
 from docutils.transforms.references import PropagateTargets
 from sphinx.application import Sphinx
 from sphinx.util import logging
+
+from .links import id_problem
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +51,12 @@ class LabelIds(Transform):
             for name in target["names"]:
                 if any(char.isspace() for char in name):
                     continue  # not an id: the label is only a name for references
-                if self.rename(target, name, name):
+                problem = id_problem(name)
+                if problem:
+                    # It keeps the id docutils made of it, which is safe.
+                    logger.error("the label (%s)= cannot be an id: %s", name, problem,
+                                 location=target, type="policy", subtype="label")
+                elif self.rename(target, name, name):
                     renamed = True
                 elif self.document.ids.get(name, target) is not target:
                     logger.warning(

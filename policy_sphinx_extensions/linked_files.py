@@ -9,7 +9,8 @@ at its path under ``source/`` and the link leads there.
 
 Which files may be linked is :mod:`.sources`' rule (inside ``source/``, of a
 type that runs no script), checked first; which names and no links,
-:mod:`.source_files`'.
+:mod:`.source_files`'; which paths (none the build generates, none at the
+site's root unless ``policy_root_files`` names it), :mod:`.output_paths`'.
 
 Registers a ``doctree-read`` handler that turns each remaining download link
 into a link to the file's published path, a domain that keeps the files each
@@ -28,9 +29,13 @@ from urllib.parse import quote
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from .docdata import DocumentData, register
+from .output_paths import linked_file_problem
+
+logger = logging.getLogger(__name__)
 
 
 class linked_file(nodes.reference):
@@ -54,6 +59,11 @@ def _link_files_where_they_are(app: Sphinx, doctree: nodes.document) -> None:
     files = set()
     for node in list(doctree.findall(addnodes.download_reference)):
         relpath, _ = env.relfn2path(node["reftarget"], env.docname)
+        problem = linked_file_problem(app, relpath)
+        if problem:
+            logger.error(problem, location=node, type="policy", subtype="output-path")
+            node.replace_self(nodes.inline("", "", *node.children))
+            continue
         node.replace_self(linked_file("", "", *node.children, relpath=relpath))
         files.add(relpath)
         # A changed file is copied again: its page is outdated with it.
@@ -81,6 +91,7 @@ def _copy(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.sources")
+    app.setup_extension("policy_sphinx_extensions.output_paths")
     app.add_node(linked_file)
     register(app, LinkedFilesDomain)
     # After sources.py has refused what may not be published (priority 300),

@@ -10,13 +10,13 @@ registry when a build starts.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import yamldata
+from .ip_addresses import NotAnAddress, canonical_host, host_address
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ENTRY_FIELDS = {"id", "name", "service", "terms", "privacy", "notes"}
@@ -160,13 +160,12 @@ def public_url_problem(url: str) -> str | None:
         return "must be https:// with a host"
     if parts.username is not None or parts.password is not None:
         return "may not hold a user name or password"
-    host = parts.hostname.rstrip(".")
+    host = canonical_host(parts.hostname)
     try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        return "must name its host, not an IP address"
+        if host_address(host) is not None:
+            return "must name its host, not an IP address"
+    except NotAnAddress:
+        return "must name its host, not a number that is no address"
     if "." not in host or host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
         return f"must be on a public host name, not {host!r}"
     return None

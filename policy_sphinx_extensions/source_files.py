@@ -16,7 +16,9 @@ file; the build then stops, so nothing of such a file reaches the output:
 * in the static folders, a file of a type other than ``PUBLISHED_SUFFIXES``
   (stylesheets, pictures, fonts);
 * two sources of one page: ``X.md`` and ``X/index.md`` are both ``/X/`` on
-  the site (``dirhtml``), and one would silently replace the other.
+  the site (``dirhtml``), and one would silently replace the other;
+* a stylesheet or template that loads anything from another host
+  (:mod:`.remote_resources`), named with its line.
 
 An editor's own files beside the pages (``EDITOR_COPY``, ``EDITOR_LOCK``) are
 passed over in the source directory: nothing of them is built or published,
@@ -38,6 +40,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from . import remote_resources
 from .addresses import page_path
 from .refusals import refuse
 
@@ -120,6 +123,19 @@ def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = No
                          f"{max_bytes:,}")
 
 
+def stylesheets_and_templates(confdir: Path, config) -> list[Path]:
+    """Every file of the folders the site's stylesheets and templates come from.
+
+    policy_pdf_stylesheets are the site's, under _static/; what any stylesheet
+    of a PDF loads is refused by the PDF renderer's own fetcher (pdf/render.py).
+    """
+    folders = [confdir / entry for entry in [*config.templates_path,
+                                             *getattr(config, "html_static_path", []),
+                                             *getattr(config, "html_extra_path", [])]]
+    folders += remote_resources.PROJECT_TEMPLATES
+    return [path for folder in folders for path in sorted(_walk(folder)) if path.is_file()]
+
+
 def _check(app: Sphinx, env, docnames) -> None:
     problems = list(tree_problems(Path(app.srcdir), names=True, editor_files=True,
                                   max_bytes=app.config.policy_max_source_bytes))
@@ -138,11 +154,13 @@ def _check(app: Sphinx, env, docnames) -> None:
             problems += [(paths[0], f"two sources for the page /{address}: "
                                     + " and ".join(str(path) for path in paths))]
 
-    for path, message in problems:
-        # Line 1: the problem is the file's, and editors jump to file:line.
-        logger.error(message, location=f"{path}:1", type="policy", subtype="source-file")
-    if problems:
-        refuse(f"Build stopped: the {len(problems)} file(s) above may not be built (README: "
+    # Line 1 for a problem of the whole file: editors jump to file:line.
+    located = [(path, 1, message) for path, message in problems]
+    located += remote_resources.file_problems(stylesheets_and_templates(confdir, app.config))
+    for path, line, message in located:
+        logger.error(message, location=f"{path}:{line}", type="policy", subtype="source-file")
+    if located:
+        refuse(f"Build stopped: the {len(located)} problem(s) above may not be built (README: "
                "Security): nothing was read or written")
 
 

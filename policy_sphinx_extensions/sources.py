@@ -22,9 +22,14 @@ build with the file and line and taking the payload out of the page:
 * raw HTML written in Markdown: MyST turns it into ``raw`` nodes itself, past
   ``raw_enabled`` (only its own hard line break is such a node);
 * links other than ``policy_link_schemes`` (``https:``, ``mailto:``) and
-  links into the site: ``javascript:``, ``data:``, ``file:``, ``http:``,
-  ``//host`` ... and MyST links with such a scheme (``myst_url_schemes``
-  makes them references into the site, which name no page);
+  links into the site (the rules of :mod:`.links`): ``javascript:``,
+  ``data:``, ``file:``, ``http:``, ``//host`` ..., MyST links with such a
+  scheme (``myst_url_schemes`` makes them references into the site, which
+  name no page), an image's link and a reStructuredText named target
+  (``.. _name: URL``). What Sphinx makes links of only as it writes a page
+  (a toctree's entries, the navigation) is checked on the page as written
+  (:mod:`.published_pages`); here each link is named at its line and taken
+  out before anything copies or indexes it;
 * images and downloads that are remote, outside the source directory, or of
   a type that runs script when opened (SVG, HTML: ``IMAGE_SUFFIXES``,
   ``DOWNLOAD_SUFFIXES``);
@@ -48,8 +53,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from .links import DEFAULT_SCHEMES, link_problem, url_scheme
 from .refusals import refuse
-
 
 logger = logging.getLogger(__name__)
 
@@ -66,37 +71,17 @@ GUARANTEED_WARNINGS = ("policy", "docutils")
 # that no HTML in Markdown can make (it makes no LaTeX).
 LINE_BREAK = [("html", "<br />\n"), ("latex", "\\\\\n")]
 
-# Browsers drop these before reading a URL's scheme (WHATWG URL standard).
-_URL_STRIP = "".join(chr(code) for code in range(0x21))
-_TAB_OR_NEWLINE = re.compile("[\t\n\r]")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # A Markdown link or autolink markdown-it refused, left in the text.
 _LINK_LEFT_AS_TEXT = re.compile(
     r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.\-]*):|<([A-Za-z][A-Za-z0-9+.\-]*):[^\s<>]*>")
 
 
-def url_scheme(url: str) -> str | None:
-    """The scheme a browser reads in *url* (lower case), or None for a relative one."""
-    url = _TAB_OR_NEWLINE.sub("", url.strip(_URL_STRIP))
-    match = _SCHEME.match(url)
-    return match.group(1).lower() if match else None
-
-
-def link_problem(url: str, allowed: list[str]) -> str | None:
-    """Why *url* may not be a link on a page, or None when it may."""
-    scheme = url_scheme(url)
-    if scheme is not None:
-        if scheme in allowed:
-            return None
-        return (f"a link to {scheme}: is not allowed ({url!r}): links are "
-                f"{', '.join(s + ':' for s in allowed)} or into the site")
-    bare = _TAB_OR_NEWLINE.sub("", url.strip(_URL_STRIP))
-    if bare.startswith("//") or "\\" in bare:
-        return f"a link to another host without a scheme is not allowed ({url!r})"
-    return None
-
-
 def _error(message: str, node: nodes.Node, subtype: str) -> None:
+    # A directive's link around an image has the line of the block it is in;
+    # the image has its own.
+    if isinstance(node, nodes.Element):
+        node = next((child for child in node.findall(nodes.Element, include_self=False)
+                     if child.line is not None), node)
     logger.error(message, location=node, type="policy", subtype=subtype)
 
 
@@ -128,8 +113,34 @@ def _check_raw(doctree: nodes.document) -> None:
         node.parent.remove(node)
 
 
+def _check_named_targets(doctree: nodes.document, allowed: list[str]) -> None:
+    """Check each named target's address, and make each reference to it a link there.
+
+    MyST parses ``{eval-rst}`` into a document of its own and notes only its
+    targets on the page, so docutils never gives a reference to a named
+    target (`` `the page`_ `` with ``.. _the page: https://...``) the
+    target's address: it becomes a link to the target's place on the page
+    (``#the-page``), whatever the address, and no warning says so.
+    """
+    refused = set()
+    for node in doctree.findall(nodes.target):
+        problem = link_problem(node["refuri"], allowed) if "refuri" in node else None
+        if problem:
+            _error(problem, node, "link")
+            refused.update(node["ids"])
+            del node["refuri"]
+    for node in list(doctree.findall(nodes.reference)):
+        target = doctree.ids.get(node.get("refid", ""))
+        if node.get("refid") in refused:
+            node.replace_self(nodes.inline("", "", *node.children))
+        elif isinstance(target, nodes.target) and target.get("refuri"):
+            del node["refid"]
+            node["refuri"] = target["refuri"]
+
+
 def _check_links(app: Sphinx, doctree: nodes.document) -> None:
     allowed = app.config.policy_link_schemes
+    _check_named_targets(doctree, allowed)
     for node in list(doctree.findall(nodes.reference)):
         problem = link_problem(node.get("refuri", ""), allowed)
         if problem:
@@ -227,7 +238,7 @@ def _settings(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("policy_link_schemes", ["https", "mailto"], "env", types=[list])
+    app.add_config_value("policy_link_schemes", DEFAULT_SCHEMES, "env", types=[list])
     app.add_directive("meta", NoMeta, override=True)
     app.connect("builder-inited", _check_suppressed)
     app.connect("builder-inited", _settings)

@@ -347,7 +347,8 @@ def test_the_allowed_address_is_connected_to(monkeypatch, httpserver):
      ("127.0.0.1", False), ("127.1.2.3", False), ("10.0.0.1", False), ("172.16.5.4", False),
      ("192.168.1.1", False), ("169.254.169.254", False), ("100.64.0.1", False),
      ("0.0.0.0", False), ("::1", False), ("fe80::1%eth0", False), ("fd00::1", False),
-     ("::ffff:127.0.0.1", False), ("::ffff:93.184.215.14", True), ("224.0.0.1", False)],
+     ("::ffff:127.0.0.1", False), ("::ffff:93.184.215.14", True), ("224.0.0.1", False),
+     ("::ffff:7f00:1", False), ("[::1]", False)],
 )
 def test_public_addresses(address, public):
     assert address_guard.is_public(address) is public

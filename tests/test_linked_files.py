@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build
 
 
 def notice(link: str) -> str:
@@ -44,3 +44,96 @@ def test_a_file_that_may_not_be_published_fails_naming_it(project, tmp_path, lin
     assert "Notice.md" in build.output or name in build.output
     for path in build.outdir.rglob("*"):
         assert not path.is_file() or b"secret" not in path.read_bytes(), path
+
+
+# Output paths have one owner (policy_sphinx_extensions/output_paths.py).
+
+SECRET = b"%PDF of the pull request"
+
+
+@pytest.mark.parametrize(("relpath", "generator"), [
+    ("pdf/example-Notice.pdf", "the PDF writer (the PDF of example/Notice"),
+    ("pdf/example-Notice-2025-06-01-redline.pdf", "the PDF writer ("),
+    ("pdf/Other.pdf", "the PDF writer (the PDFs of the notices"),
+    ("_images/picture.png", "Sphinx (its folder _images/)"),
+    ("_static/policies.txt", "Sphinx (its folder _static/)"),
+    ("robots.txt", "conf.py's policy_root_files lists the files published there"),
+    (".well-known/security.txt", "conf.py's policy_root_files lists the files published there"),
+    ("Terms.pdf", "conf.py's policy_root_files lists the files published there"),
+])
+def test_a_linked_file_never_takes_a_generated_or_root_path(project, tmp_path, relpath, generator):
+    source = tmp_path / "source"
+    (source / relpath).parent.mkdir(parents=True)
+    (source / relpath).write_bytes(SECRET)
+    build = project({"index.md": HOME_PAGE + f"\nThe [file](<{relpath}>) and the [form](form.pdf).\n",
+                     "form.pdf": "%PDF the form", "example/Notice.md": notice("form.pdf"),
+                     "example/form.pdf": "%PDF the form"},
+                    "dirhtml", "-D", "policy_root_files=")
+    assert build.returncode != 0
+    line = HOME_PAGE.count("\n") + 2
+    expected = f"index.md:{line}: ERROR: the linked file {relpath!r} would be published at /{relpath}"
+    assert any(expected in row and generator in row for row in build.output.splitlines()), (
+        build.output)
+    assert not (build.outdir / relpath).exists()
+    for path in build.outdir.rglob("*"):
+        assert not path.is_file() or SECRET not in path.read_bytes(), path
+    # Beside it, a file in a folder of the pages is published.
+    assert (build.outdir / "example" / "form.pdf").read_bytes() == b"%PDF the form"
+
+
+def test_root_files_are_published_when_conf_lists_them(project, tmp_path):
+    files = {"robots.txt": "User-agent: *\nAllow: /\n", ".well-known/security.txt": "Contact: x\n"}
+    links = " ".join(f"[{name}](<{name}>)" for name in files)
+    build = project({"index.md": HOME_PAGE + f"\n{links}\n", **files,
+                     "example/Notice.md": notice("https://example.com/form")},
+                    "dirhtml", "-D", "policy_root_files=robots.txt,.well-known/security.txt")
+    assert build.returncode == 0, build.output
+    for name, text in files.items():
+        assert (build.outdir / name).read_text() == text
+
+
+@pytest.mark.parametrize("listed", ["feed.xml", "versions.json", "python.org/robots.txt"])
+def test_policy_root_files_names_no_generated_file_and_no_folder(project, listed):
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("https://example.com/f")},
+                    "dirhtml", "-D", f"policy_root_files={listed}")
+    assert build.returncode != 0
+    assert "ERROR: policy_root_files " in build.output and repr(listed) in build.output
+
+
+@pytest.mark.parametrize(("page", "generator"), [
+    ("versions.json.md", "the page /versions.json/ would be written where the notices' versions"),
+    ("sitemap.xml.md", "the page /sitemap.xml/ would be written where the sitemap"),
+    ("pdf/example-Notice.pdf.md", "the page /pdf/example-Notice.pdf/ would be written where the "
+                                  "PDF writer (the PDF of example/Notice"),
+    ("search.md", "the page /search/ would be written where Sphinx (its page /search/)"),
+])
+def test_a_page_never_takes_a_generated_path(project, page, generator):
+    build = project({"index.md": HOME_PAGE, page: "# A page\n",
+                     "example/Notice.md": notice("https://example.com/f")})
+    assert build.returncode != 0
+    assert f"{page}:1: ERROR: {generator}" in build.output, build.output
+    assert "Build stopped: 1 page(s) above would be written over generated files" in build.output
+    assert "Traceback" not in build.output and "please open an issue" not in build.output
+    assert not list(build.outdir.rglob("*.html"))
+
+
+def test_a_page_never_takes_a_redline_address(git_project):
+    front = ("---\ndate: {date}\nchanges:\n{changes}---\n\n# Example Notice\n\n{text}\n")
+    first = "  - date: 2024-10-04\n    kind: material\n    summary: First version.\n"
+    second = "  - date: 2025-06-01\n    kind: material\n    summary: Email too.\n" + first
+    git_project.commit({"index.md": HOME_PAGE, "example/Notice.md": front.format(
+        date="2024-10-04", changes=first, text="We collect your name.")})
+    git_project.commit({"example/Notice.md": front.format(
+        date="2025-06-01", changes=second, text="We collect your name and email.")})
+    source = git_project.root / "source"
+    build = sphinx_build(source, git_project.root / "out", "dirhtml")
+    assert build.returncode == 0, build.output
+    assert (build.outdir / "example/Notice/2025-06-01/redline/index.html").is_file()
+
+    page = source / "example" / "Notice" / "2025-06-01" / "redline.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# Not the redline\n", encoding="utf-8")
+    build = sphinx_build(source, git_project.root / "taken", "dirhtml")
+    assert build.returncode != 0
+    assert (f"{page}:1: ERROR: the page /example/Notice/2025-06-01/redline/ would be written where "
+            "the redline of example/Notice as of 2025-06-01") in build.output, build.output

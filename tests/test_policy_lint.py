@@ -50,6 +50,8 @@ BAD = [
     ("raw-html", 'Click <b onclick="steal()">here</b>.\n', [1]),
     ("link-scheme", "See [the terms](http://example.com/terms).\n", [1]),
     ("link-scheme", "See\n[FTP](ftp://example.com/).\n", [2]),
+    # Another host without a scheme: refused by the build's one link rule too.
+    ("link-scheme", "See [the terms](//example.com/terms).\n", [1]),
     ("bare-url", "Their AWS Privacy Notice https://aws.amazon.com/privacy/ applies.\n", [1]),
     ("bare-url", "- item\n- see www.example.com for more\n", [2]),
     ("space-before-punctuation", "Collected from users , when and why .\n", [1, 1]),

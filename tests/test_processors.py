@@ -195,6 +195,16 @@ def test_the_registry_as_written_loads(tmp_path):
          r"processors\.yaml:9: .* must name its host, not an IP address"),
         (("https://www.fastly.com/privacy/", "https://[::1]/privacy"),
          r"processors\.yaml:9: .* must name its host, not an IP address"),
+        # 127.0.0.1 in the other forms resolvers and browsers read as an address.
+        *((("https://www.fastly.com/privacy/", f"https://{host}/privacy"),
+           r"processors\.yaml:9: .* must name its host, not an IP address")
+          for host in ("0x7f.1", "0177.0.0.1", "2130706433", "0x7f000001", "127.1",
+                       "%31%32%37.0.0.1", "\uff11\uff12\uff17\u3002\uff10\u3002\uff10\u3002\uff11",
+                       "127.0.0.1.", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[0:0:0:0:0:0:0:1]")),
+        (("https://www.fastly.com/privacy/", "https://0x7f.1.2.3.4/privacy"),
+         r"processors\.yaml:9: .* must name its host, not a number that is no address"),
+        (("https://www.fastly.com/privacy/", "https://LocalHost./privacy"),
+         r"processors\.yaml:9: .* must be on a public host name, not 'localhost'"),
         (("https://www.fastly.com/privacy/", "https://localhost/privacy"),
          r"processors\.yaml:9: .* must be on a public host name, not 'localhost'"),
         (("https://www.fastly.com/privacy/", "https://intranet/privacy"),
@@ -217,6 +227,14 @@ def test_the_registry_as_written_loads(tmp_path):
 def test_schema_errors_name_the_line(tmp_path, change, message):
     assert change[0] in REGISTRY
     assert re.search(message, schema_error(tmp_path, REGISTRY.replace(*change)))
+
+
+@pytest.mark.parametrize("url", ["https://www.fastly.com/privacy/", "https://1.2.3.4.example/x",
+                                 "https://cdn.0x7f.example/x", "https://127.example.org/x"])
+def test_host_names_that_hold_numbers_are_names(tmp_path, url):
+    path = tmp_path / "processors.yaml"
+    path.write_text(REGISTRY.replace("https://www.fastly.com/privacy/", url), encoding="utf-8")
+    assert load_registry(path)["fastly"].privacy.url == url
 
 
 def test_citing_an_unknown_processor_fails_with_the_notice_file_and_line(project):

@@ -37,7 +37,8 @@ from conftest import (
 )
 
 from policy_sphinx_extensions.page_structure import has_visible_text, invisible_characters
-from policy_sphinx_extensions.sources import link_problem, url_scheme
+from policy_sphinx_extensions import remote_resources
+from policy_sphinx_extensions.links import link_problem, url_scheme
 
 SECRET = "SECRET-OF-THE-BUILD-MACHINE-7f3a"
 SERVER = "http://127.0.0.1:{port}"
@@ -137,6 +138,27 @@ HOSTILE = {
                  "a link to http:", ["payload-rst-http"]),
     "rst-other-scheme": ("```{eval-rst}\nSee `the page <ftp://example.invalid/payload-rst-ftp>`_.\n```\n",
                          "a link to ftp:", ["payload-rst-ftp"]),
+    # Links Sphinx makes only as it writes the page: the toctree's entries,
+    # checked on the page as written (policy_sphinx_extensions/published_pages.py).
+    "toctree-javascript": ("```{toctree}\njavascript://%0aalert('payload-toctree-js')\n```\n",
+                           "a link to javascript:", ["payload-toctree-js"]),
+    "toctree-http": ("```{toctree}\n:maxdepth: 1\n\nhttp://example.invalid/payload-toctree-http\n```\n",
+                     "a link to http:", ["payload-toctree-http"]),
+    "toctree-titled": ("```{toctree}\nA title <VBScript://payload-toctree-titled>\n```\n",
+                       "a link to vbscript:", ["payload-toctree-titled"]),
+    "image-target": ("```{eval-rst}\n.. image:: evil.svg\n   :target: javascript:alert('payload-image-target')\n```\n",
+                     "a link to javascript:", ["payload-image-target"]),
+    # A named target of reStructuredText, as a browser reads its address.
+    "rst-named-target": ("```{eval-rst}\nSee t_.\n\n.. _t: JaVa\tScript:alert('payload-rst-named')\n```\n",
+                         "a link to javascript:", ["payload-rst-named"]),
+    "rst-named-http": ("```{eval-rst}\nSee `the page`_.\n\n"
+                       ".. _the page: http://example.invalid/payload-rst-named-http\n```\n",
+                       "a link to http:", ["payload-rst-named-http"]),
+    # 3. Ids: letters, digits, - _ and . (Sphinx writes them unescaped into the ¶ link).
+    "label-markup": ('(x"><script>alert(document.domain)</script>)=\n## Heading\n\nText.\n',
+                     "cannot be an id", ['"><script>alert(document.domain)']),
+    "label-quote": ("(payload'quote)=\n## Heading\n\nText.\n", "cannot be an id", ["payload'quote"]),
+    "label-ampersand": ("(a&amp;b)=\n## Heading\n\nText.\n", "cannot be an id", ["a&amp;amp;b"]),
     # 5. Invisible heading ids.
     "heading-invisible": ("## \u200b\n\nHidden.\n\n## 1. INFORMATION WE COLLECT\n\nText.\n",
                           "a heading with no visible text", []),
@@ -158,7 +180,8 @@ LINE_IN_BODY = {"heading-zero-width": 1, "nested-list": 10, "nested-quote": 37,
                 "meta": 2, "raw-file": 2, "raw-url": 2, "csv-file": 2, "csv-url": 2,
                 "rst-include": 2, "raw-directive": 2, "download-outside": 2, "download-html": 2,
                 "rst-javascript": 2, "rst-data": 2, "rst-file": 2, "rst-http": 2,
-                "rst-other-scheme": 2}
+                "rst-other-scheme": 2, "toctree-javascript": 2, "toctree-http": 4,
+                "toctree-titled": 2, "rst-named-target": 4, "rst-named-http": 4, "image-target": 2}
 
 # The same for a whole notice: the line of its front matter's `myst`.
 LINE_IN_NOTICE = {"front-matter-myst": NOTICE_FRONT_MATTER.count("\n"),
@@ -168,7 +191,8 @@ LINE_IN_NOTICE = {"front-matter-myst": NOTICE_FRONT_MATTER.count("\n"),
                   "front-matter-two-readings": NOTICE_FRONT_MATTER.count("\n") + 2}
 
 # The PDF of a notice renders no images yet: the picture is on the home page.
-GOOD_HOME = HOME_PAGE + "\n![A picture](example/picture.png)\n"
+GOOD_HOME = HOME_PAGE + ("\n![A picture](example/picture.png)\n\n"
+                         "[![A linked picture](example/picture.png)](https://example.com/good-image-link)\n")
 GOOD_BODY = """\
 ## 1. INFORMATION WE COLLECT
 
@@ -178,6 +202,16 @@ after it, [a web page](https://example.com/good-https), [an address](mailto:priv
 
 ```{eval-rst}
 See `the rst page <https://example.com/good-rst>`_ and :download:`the data <data.csv>`.
+And `a named target`_.
+
+.. _a named target: https://example.com/good-named
+```
+
+(keep.this_id-1)=
+## 2. A section with a label
+
+```{toctree}
+https://example.com/good-toctree
 ```
 
 """ + "".join("  " * depth + f"- good item {depth}\n" for depth in range(9)) + "\n" + "".join(
@@ -275,10 +309,13 @@ def test_good_sources_build_and_show_everything(good):
     assert 'id="1-information-we-collect"' in page
     # docutils writes addresses cloaked (mailto:privacy&#37;&#52;&#48;...).
     for href in ('href="https://example.com/good-https"', 'href="mailto:privacy',
-                 'href="#information-we-collect"', 'href="https://example.com/good-rst"'):
+                 'href="#information-we-collect"', 'href="https://example.com/good-rst"',
+                 'href="https://example.com/good-named"', 'href="https://example.com/good-toctree"',
+                 'href="#keep.this_id-1"'):
         assert href in page
     assert "hard line break<br />" in page
     assert (good.outdir / "_images" / "picture.png").read_bytes() == PICTURE
+    assert 'href="https://example.com/good-image-link"><img' in good.page("")
     # A download is published at its own path (policy_sphinx_extensions.linked_files).
     assert (good.outdir / "example" / "data.csv").read_text() == "a,b\n"
     assert all(f"good item {depth}" in page for depth in range(9))
@@ -370,7 +407,7 @@ def test_unsafe_source_tree_stops_the_build(tmp_path):
     for location, message in expected:
         assert any(location in line and message in line for line in build.output.splitlines()), (
             location, build.output)
-    assert "ERROR: Build stopped: the 7 file(s) above may not be built" in build.output
+    assert "ERROR: Build stopped: the 7 problem(s) above may not be built" in build.output
     assert_refused_alone(build)
     assert not list(build.outdir.rglob("*.html"))
     assert built_files_holding(build.outdir, SECRET) == []
@@ -454,6 +491,88 @@ def test_link_or_script_under_static_stops_the_build(tmp_path, good):
     assert built_files_holding(build.outdir, SECRET) == []
     # Beside it, the good build published the stylesheets of _static.
     assert (good.outdir / "_static" / "policies.css").is_file()
+
+
+def test_a_stylesheet_or_template_that_loads_from_another_host_stops_the_build(tmp_path,
+                                                                               monkeypatch):
+    confdir = own_configuration(tmp_path / "project")
+    stylesheet = confdir / "_static" / "policies.css"
+    css = stylesheet.read_text(encoding="utf-8")
+    stylesheet.write_text(css + '@import "https://example.invalid/payload-import.css";\n'
+                          "body { background: u\\72l(//example.invalid/payload-url.png) }\n"
+                          "/* url(https://example.invalid/in-a-comment) */\n", encoding="utf-8")
+    template = confdir / "_templates" / "page.html"
+    html = template.read_text(encoding="utf-8")
+    template.write_text(html + '<script src="https://example.invalid/payload-script.js"></script>\n'
+                        '<div style="background: url(HTTPS://example.invalid/payload-style)"></div>\n',
+                        encoding="utf-8")
+    # The project's own templates (the print page, the redlines) are checked too.
+    own_templates = tmp_path / "templates"
+    own_templates.mkdir()
+    (own_templates / "print.html").write_text('<p>\n<img src="data:image/png;base64,AA">\n')
+    monkeypatch.setattr(remote_resources, "PROJECT_TEMPLATES", (own_templates,))
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                 "example/Notice.md": notice("Text.\n")})
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir))
+    assert build.returncode != 0
+    css_line, html_line = css.count("\n"), html.count("\n")
+    for location, loaded in [(f"{stylesheet}:{css_line + 1}", "https://example.invalid/payload-import.css"),
+                             (f"{stylesheet}:{css_line + 2}", "//example.invalid/payload-url.png"),
+                             (f"{template}:{html_line + 1}", "https://example.invalid/payload-script.js"),
+                             (f"{template}:{html_line + 2}", "HTTPS://example.invalid/payload-style"),
+                             (f"{own_templates}/print.html:2", "data:image/png;base64,AA")]:
+        assert f"{location}: ERROR: " in build.output and repr(loaded) in build.output, (
+            location, build.output)
+    assert "in-a-comment" not in build.output
+    assert built_files_holding(build.outdir, "example.invalid") == []
+
+    # Files of the site, and a link a reader follows, are no loads.
+    stylesheet.write_text(css + "body { background: url(../images/back.png) }\n", encoding="utf-8")
+    template.write_text(html + '<a href="https://www.python.org/psf/">The PSF</a>\n', encoding="utf-8")
+    (own_templates / "print.html").write_text('<p>\n<img src="{{ pathto(picture, 1) }}">\n')
+    build = sphinx_build(source, tmp_path / "good", "dirhtml", "-c", str(confdir))
+    assert build.returncode == 0, build.output
+
+
+def test_every_page_as_written_passes_the_link_and_id_rules(tmp_path):
+    # A link and an id no page's source holds: the sidebar's template writes
+    # them on every page.
+    confdir = own_configuration(tmp_path / "project")
+    sidebar = confdir / "_templates" / "sidebar" / "navigation.html"
+    html = sidebar.read_text(encoding="utf-8")
+    marker = '<div class="sidebar-tree">'
+    assert marker in html
+    line = html[: html.index(marker)].count("\n") + 2
+    sidebar.write_text(html.replace(marker, marker + (
+        "\n<a href=\"JaVa\tScript:alert('payload-template-link')\">A</a>"
+        '<span id="payload id"></span>')), encoding="utf-8")
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                 "example/Notice.md": notice("Text.\n")})
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir))
+    assert build.returncode != 0
+    for message in ("a link to javascript: is not allowed",
+                    "the id 'payload id' may hold only letters, digits"):
+        assert any(f"{sidebar}:{line}: ERROR: {message}" in row
+                   for row in build.output.splitlines()), (message, build.output)
+    assert built_files_holding(build.outdir, "payload-template-link") == []
+    assert built_files_holding(build.outdir, "payload id") == []
+
+    # Beside it, the site's own templates write pages that pass (the good build).
+    sidebar.write_text(html.replace(marker, marker + '\n<a href="https://www.python.org/">A</a>'),
+                       encoding="utf-8")
+    build = sphinx_build(source, tmp_path / "good", "dirhtml", "-c", str(confdir))
+    assert build.returncode == 0, build.output
+    assert 'href="https://www.python.org/"' in build.page("example/Notice")
+
+
+def test_nothing_a_page_as_written_loads_comes_from_another_host(project):
+    # A script the configuration adds to every page, in no template or source.
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")}, "dirhtml",
+                    "-D", "html_js_files=https://example.invalid/payload-js-file.js")
+    assert build.returncode != 0
+    assert ("example/Notice.md: ERROR: <script src> loads "
+            "'https://example.invalid/payload-js-file.js'") in build.output, build.output
+    assert built_files_holding(build.outdir, "payload-js-file") == []
 
 
 def test_docutils_conf_may_not_turn_file_insertion_back_on(tmp_path):

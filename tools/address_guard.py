@@ -22,11 +22,16 @@ launcher installs the guard before LinkChecker starts.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import socket
 import sys
+from pathlib import Path
 
 from dns.exception import DNSException
+
+# Run as a script with -P (tools/ would shadow LinkChecker's `linkcheck`):
+# the project's folder, appended last, holds the one reading of an address.
+sys.path.append(str(Path(__file__).resolve().parents[1]))
+from policy_sphinx_extensions import ip_addresses  # noqa: E402
 
 # The guard answers in the resolver's place, so its refusals are resolution
 # errors. LinkChecker reports one of dnspython's as the URL's result, whole;
@@ -44,11 +49,8 @@ class NameNotResolved(DNSException):
 
 
 def is_public(address: str) -> bool:
-    """True for an address on the public internet (not loopback, private, link-local, ...)."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone (fe80::1%eth0)
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    """True for an address, as a resolver answers it, on the public internet."""
+    return ip_addresses.is_public(ip_addresses.host_address(address))
 
 
 def install(allowed: set[tuple[str, int]]) -> None:
@@ -79,8 +81,11 @@ def install(allowed: set[tuple[str, int]]) -> None:
 
 def address_and_port(text: str) -> tuple[str, int]:
     """``127.0.0.1:8000`` or ``[::1]:8000`` as a pair."""
-    address, _, port = text.rpartition(":")
-    return str(ipaddress.ip_address(address.strip("[]"))), int(port)
+    host, _, port = text.rpartition(":")
+    address = ip_addresses.host_address(host)
+    if address is None:
+        raise ValueError(f"{host!r} is no IP address")
+    return str(address), int(port)
 
 
 def main(argv: list[str] | None = None) -> None:

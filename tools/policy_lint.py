@@ -16,7 +16,8 @@ Rules (``python -m tools.policy_lint --list`` prints their ids):
 * ``angle-domain``       ``<python.org>``: dropped as an unknown tag by most
   Markdown dialects, shown with its brackets by the rest
 * ``raw-html``           raw HTML, which MyST passes through to readers as is
-* ``link-scheme``        a link that is not ``https://`` (``mailto:`` aside)
+* ``link-scheme``        a link the build refuses: a scheme not in conf.py's
+  ``policy_link_schemes`` (``https:``, ``mailto:``), or ``//host``
 * ``bare-url``           a URL written as plain text instead of a link
 * ``space-before-punctuation``  `` .``/`` ,``/`` ;``/`` :``: a word went missing
 * ``empty-link-text``    ``[](https://...)``: a link readers cannot see
@@ -46,16 +47,19 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from policy_sphinx_extensions import dates, yamldata
+from policy_sphinx_extensions.links import DEFAULT_SCHEMES, link_problem
 from policy_sphinx_extensions.pages import read_kind
 from tools import typography, unicode_rules  # noqa: F401 - typography's rule registers on import
 from tools.myst_notice import (
     BARE_URL,
+    ROOT,
     RULES,
     SOURCE,
     SYNTAX,
@@ -69,6 +73,7 @@ from tools.myst_notice import (
     rule,
     summary,
 )
+from tools.revisions import read_config
 
 
 @rule("line-ending")
@@ -118,16 +123,21 @@ def check_raw_html(notice: Notice) -> Report:
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
+@functools.cache
+def link_schemes() -> list[str]:
+    """The schemes links may have: ``policy_link_schemes``, as conf.py sets it for the build."""
+    return read_config(ROOT, policy_link_schemes=DEFAULT_SCHEMES).policy_link_schemes
+
+
 @rule("link-scheme")
 def check_link_schemes(notice: Notice) -> Report:
     for token, _ in notice.inline_tokens():
         for child, line, _ in child_lines(token):
             if child.type != "link_open":
                 continue
-            href = str(child.attrs.get("href", ""))
-            scheme = SCHEME.match(href)
-            if scheme and scheme.group(1).lower() not in ("https", "mailto"):
-                yield line, f"link to {href!r}: links must use https:// (or mailto:)"
+            problem = link_problem(str(child.attrs.get("href", "")), link_schemes())
+            if problem:
+                yield line, problem
 
 
 @rule("bare-url")
