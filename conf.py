@@ -31,6 +31,7 @@ extensions = [
     "policy_sphinx_extensions.source_files",
     "policy_sphinx_extensions.page_structure",
     "policy_sphinx_extensions.incremental",
+    "policy_sphinx_extensions.messages",
 ]
 
 root_doc = "index"

@@ -20,6 +20,8 @@ source_files  the files a build reads and publishes: no links, plain names,
 page_structure  headings with visible text, nesting Markdown keeps
 incremental an incremental build says what a clean build would; one build
             at a time per output
+messages    the build's messages in plain words: the nearest valid role, directive
+            or id; no settings dump; a warning on its own line
 versions    every material version of every notice at its own address, from git;
             an upcoming version announced until its date; versions.json
             (sets up version_banners, version_redlines, version_history,
