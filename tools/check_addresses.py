@@ -19,6 +19,10 @@ keep it: a heading's ids (Sphinx's and the GitHub-style one, at every
 heading level) with a MyST label for each right above the heading that
 replaced it (``policy_sphinx_extensions/labels.py`` keeps a label's id as
 written); a change-history entry's id by keeping the entry and its date.
+One error is given per heading, naming the source file and the line of the
+heading that replaced it, and every address that loses its ids (a notice
+is also at the dated address of its current version, read from the same
+file).
 
 Exit status: 0 when every address holds, 1 when some are gone (each named),
 2 for a revision or a removed-ids file that cannot be used.
@@ -27,16 +31,19 @@ Exit status: 0 when every address holds, 1 when some are gone (each named),
 from __future__ import annotations
 
 import argparse
+import difflib
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
 from policy_sphinx_extensions import yamldata
+from tools.built_sources import page_sources
+from tools.myst_notice import parse_tokens
 from tools.revisions import RevisionError, build_revisions, resolve
 
 REMOVED_IDS_FILE = "source/_data/removed-ids.yaml"
@@ -55,11 +62,17 @@ class Page:
 
     *origins* says, for an id that is a heading's or a change-history
     entry's, which: ``("heading", "2. Sharing")``, ``("change", "October 4, 2024")``.
+    *headings* are the texts of its headings in order; *source* the file
+    it was read from (as the repository names it) and *source_headings* the
+    line and text of each heading there.
     """
 
     ids: frozenset[str]
     redirect: str | None = None
     origins: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
+    headings: tuple[str, ...] = field(default=(), compare=False)
+    source: str | None = field(default=None, compare=False)
+    source_headings: tuple[tuple[int, str], ...] = field(default=(), compare=False)
 
 
 def url_path(relative_file: Path) -> str:
@@ -87,7 +100,20 @@ def read_page(text: str, path: str) -> Page:
         origin = _origin(element)
         if origin is not None:
             origins[element["id"]] = origin
-    return Page(frozenset(element["id"] for element in elements), origins=origins)
+    headings = tuple(_text(heading) for heading in main.find_all(HEADINGS))
+    return Page(
+        frozenset(element["id"] for element in elements), origins=origins, headings=headings
+    )
+
+
+def source_headings(text: str) -> tuple[tuple[int, str], ...]:
+    """(line, text) of each heading of a MyST source, as MyST's parser reads it."""
+    tokens = parse_tokens(text)
+    return tuple(
+        (token.map[0] + 1, " ".join(tokens[index + 1].content.split()))
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and token.map
+    )
 
 
 def _text(element) -> str:
@@ -132,15 +158,28 @@ def how_to_keep(element_id: str, origin: tuple[str, str] | None) -> str:
     return f"keep it with the line {label} right above what should carry it ({listed})"
 
 
-def read_site(html: Path) -> dict[str, Page]:
-    """Every HTML page of a build, by address (folders starting with _ or . hold assets)."""
+def read_site(html: Path, tree: Path | None = None) -> dict[str, Page]:
+    """Every HTML page of a build, by address (folders starting with _ or . hold assets).
+
+    With *tree*, the checkout the build was made from, each page read from a
+    file of it knows that file (by its path in the tree) and its headings.
+    """
+    sources = page_sources(html) if tree is not None else {}
     pages = {}
     for file in sorted(html.rglob("*.html")):
         relative = file.relative_to(html)
         if any(part.startswith(("_", ".")) for part in relative.parts[:-1]):
             continue
         path = url_path(relative)
-        pages[path] = read_page(file.read_text(encoding="utf-8"), path)
+        page = read_page(file.read_text(encoding="utf-8"), path)
+        origin = sources.get(path)
+        if tree is not None and origin is not None and tree.resolve() in origin.parents:
+            page = replace(
+                page,
+                source=origin.relative_to(tree.resolve()).as_posix(),
+                source_headings=source_headings(origin.read_text(encoding="utf-8")),
+            )
+        pages[path] = page
     return pages
 
 
@@ -197,11 +236,24 @@ def _follow(head: dict[str, Page], path: str) -> tuple[str | None, Page | None]:
     return path, None
 
 
+@dataclass
+class Loss:
+    """Ids that are gone, of one heading (or entry, or element) of one source file."""
+
+    old: Page
+    new: Page
+    origin: tuple[str, str] | None
+    ids: list[str] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)
+
+
 def check(
     base: dict[str, Page], head: dict[str, Page], removed: dict[str, dict[str, str]]
 ) -> list[str]:
-    """The addresses of *base* that *head* lost, as messages."""
+    """The addresses of *base* that *head* lost, as messages: one per page gone,
+    one per heading or entry whose ids are gone, wherever the page is published."""
     problems = []
+    losses: dict[tuple, Loss] = {}
     for path, base_page in base.items():
         shown = f"/{path}"
         if path not in head:
@@ -218,12 +270,74 @@ def check(
             continue
         allowed = removed.get(path, {})
         for element_id in sorted(base_page.ids - final_page.ids - set(allowed)):
+            origin = base_page.origins.get(element_id)
+            key = (final_page.source or final_path, origin or ("id", element_id))
+            loss = losses.setdefault(key, Loss(base_page, final_page, origin))
+            if element_id not in loss.ids:
+                loss.ids.append(element_id)
             where = "" if final_path == path else f" (redirected to /{final_path})"
-            problems.append(
-                f"{shown}#{element_id} is gone{where}: "
-                + how_to_keep(element_id, base_page.origins.get(element_id))
-            )
-    return problems
+            if f"{shown}{where}" not in loss.addresses:
+                loss.addresses.append(f"{shown}{where}")
+    return problems + [_message(loss) for loss in losses.values()]
+
+
+def _message(loss: Loss) -> str:
+    kind, what = loss.origin or ("", "")
+    file = loss.new.source
+    if kind != "heading":
+        (element_id,) = loss.ids
+        addresses = " and ".join(
+            _with_fragment(address, element_id) for address in sorted(loss.addresses)
+        )
+        gone = "is gone" if len(loss.addresses) == 1 else "are gone"
+        return f"{file + ': ' if file else ''}{addresses} {gone}: " + how_to_keep(
+            element_id, loss.origin
+        )
+    replacement = _replacement(loss.old.headings, loss.new.headings, what)
+    line = _line_of(loss.new.source_headings, replacement) if replacement else None
+    where = f"{file}:{line}: " if file and line else f"{file}: " if file else ""
+    one = len(loss.ids) == 1
+    labels = "\n".join(f"    ({element_id})=" for element_id in loss.ids)
+    return (
+        f'{where}the heading "{what}" '
+        + (f'is now "{replacement}"' if replacement else "is gone")
+        + f": {'its address' if one else 'its addresses'} "
+        + ", ".join(f"#{element_id}" for element_id in loss.ids)
+        + f" on {' and '.join(sorted(loss.addresses))} would break."
+        + f" Keep {'it' if one else 'them'} with {'this line' if one else 'these lines'} "
+        + (f"right above that heading, at line {line}:" if line
+           else "right above the heading that replaced it:")
+        + f"\n{labels}\n  (or, if {'it' if one else 'they'} must go, list"
+        + f" {'it' if one else 'each'} with a reason in {REMOVED_IDS_FILE})"
+    )
+
+
+def _with_fragment(address: str, element_id: str) -> str:
+    """``/a/ (redirected to /b/)`` with ``#id`` after the address itself."""
+    page, space, rest = address.partition(" ")
+    return f"{page}#{element_id}{space}{rest}"
+
+
+def _replacement(old: tuple[str, ...], new: tuple[str, ...], heading: str) -> str | None:
+    """The heading of *new* standing where *heading* stood in *old*, if any."""
+    if heading not in old:
+        return None
+    index = old.index(heading)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if old_start <= index < old_end and tag == "replace":
+            return new[min(new_start + index - old_start, new_end - 1)]
+    return None
+
+
+def _line_of(headings: tuple[tuple[int, str], ...], text: str) -> int | None:
+    """The line of the source heading that reads most like *text*."""
+    scored = [
+        (difflib.SequenceMatcher(None, source_text, text).ratio(), line)
+        for line, source_text in headings
+    ]
+    best = max(scored, default=(0.0, None))
+    return best[1] if best[0] >= 0.6 else None
 
 
 def removed_ids_text(repo: Path, commit: str) -> str:
@@ -254,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         except (RevisionError, yamldata.DataError) as error:
             print(f"check-addresses: error: {error}", file=sys.stderr)
             return 2
-        base_site, head_site = read_site(base.html), read_site(head.html)
+        base_site, head_site = read_site(base.html), read_site(head.html, head.tree)
 
     problems = check(base_site, head_site, removed)
     ids = sum(len(page.ids) for page in base_site.values())
@@ -265,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if problems:
-        print(f"{len(problems)} address(es) would break.", file=sys.stderr)
+        print(f"{len(problems)} error(s): each says what to change.", file=sys.stderr)
         return 1
     print("Every address still holds.")
     return 0
