@@ -39,7 +39,7 @@ source_suffix = {".md": "markdown"}
 exclude_patterns = ["_data"]
 templates_path = [str(Path(__file__).parent / "_templates")]
 
-# --- What a pull request's sources can do (README: Security) ---------------
+# --- What a pull request's sources can do (docs/security.md) ---------------
 # Sources are text: policy_sphinx_extensions/sources.py forces docutils'
 # file_insertion_enabled and raw_enabled off (no include, literalinclude,
 # :file:/:url:, raw) and fails raw HTML, <meta>, math (MathJax from a CDN),

@@ -14,7 +14,7 @@ labels      a MyST label keeps its id as written: how a renamed heading keeps it
 linked_files  files the pages link (a form, a report), published at their own path
 sitemap     sitemap.xml: every page at its live address
 sources     sources are text: no file read or URL fetched, no raw HTML, links
-            https:, mailto: or into the site (README: Security)
+            https:, mailto: or into the site (docs/security.md)
 source_files  the files a build reads and publishes: no links, plain names,
             a size limit, one source per page
 page_structure  headings with visible text, nesting Markdown keeps

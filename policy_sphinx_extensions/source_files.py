@@ -70,7 +70,7 @@ PUBLISHED_SUFFIXES = frozenset({".css", ".png", ".jpg", ".jpeg", ".gif", ".webp"
 
 class UnsafeSourceTree(SphinxError):
     # Sphinx prints the category, then its crash report: say what happened first.
-    category = "Build stopped: the files named above may not be built (README: Security)"
+    category = "Build stopped: the files named above may not be built (docs/security.md)"
 
 
 def _walk(root: Path):
