@@ -47,23 +47,22 @@ def nearest(name: str, candidates: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
-def role_names(app: Sphinx) -> set[str]:
-    """Every role a page of this build may use, as it is written (``ref``, ``py:func``)."""
-    names = set(roles._roles) | set(roles._role_registry)
-    for domain in app.env.domains.sorted():
-        names |= {f"{domain.name}:{role}" for role in domain.roles}
-        if domain.name == "std":
-            names |= set(domain.roles)
-    return names
+# docutils' registries of the roles and the directives, by what a domain calls them.
+DOCUTILS_NAMES = {
+    "roles": (roles._roles, roles._role_registry),
+    "directives": (directives._directives, directives._directive_registry),
+}
 
 
-def directive_names(app: Sphinx) -> set[str]:
-    """Every directive a page of this build may use, as it is written."""
-    names = set(directives._directives) | set(directives._directive_registry)
+def known_names(app: Sphinx, kind: str) -> set[str]:
+    """Every role or directive (*kind*) a page of this build may use, as it is
+    written: ``ref``, ``note``, ``py:func``."""
+    names = set().union(*DOCUTILS_NAMES[kind])
     for domain in app.env.domains.sorted():
-        names |= {f"{domain.name}:{directive}" for directive in domain.directives}
+        own = getattr(domain, kind)
+        names |= {f"{domain.name}:{name}" for name in own}
         if domain.name == "std":
-            names |= set(domain.directives)
+            names |= set(own)
     return names
 
 
@@ -84,9 +83,9 @@ def explain(app: Sphinx, message: str) -> str:
         return message
     text, kind = WARNING_TYPE.match(message).groups()
     if match := UNKNOWN_ROLE.search(text):
-        advice = _spelling_advice("role", match["name"], role_names(app))
+        advice = _spelling_advice("role", match["name"], known_names(app, "roles"))
     elif match := UNKNOWN_DIRECTIVE.search(text):
-        advice = _spelling_advice("directive", match["name"], directive_names(app))
+        advice = _spelling_advice("directive", match["name"], known_names(app, "directives"))
     elif match := MISSING_TARGET.search(text):
         suggestion = nearest(match["name"], target_names(app))
         advice = (
