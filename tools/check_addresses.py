@@ -31,7 +31,6 @@ Exit status: 0 when every address holds, 1 when some are gone (each named),
 from __future__ import annotations
 
 import argparse
-import difflib
 import subprocess
 import sys
 import tempfile
@@ -42,11 +41,11 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from policy_sphinx_extensions import yamldata
+from tools.address_fixes import REMOVED_IDS_FILE, Loss, fix_message
 from tools.built_sources import page_sources
 from tools.myst_notice import parse_tokens
 from tools.revisions import RevisionError, build_revisions, resolve
 
-REMOVED_IDS_FILE = "source/_data/removed-ids.yaml"
 REMOVED_ID_FIELDS = ("page", "id", "reason")
 # Addresses are compared as paths under this root; it is never fetched.
 SITE_ROOT = "https://site.invalid/"
@@ -140,24 +139,6 @@ def _origin(element) -> tuple[str, str] | None:
     return None
 
 
-def how_to_keep(element_id: str, origin: tuple[str, str] | None) -> str:
-    """The one way to keep *element_id*, for what it was on the base page."""
-    kind, what = origin or ("", "")
-    listed = f"or, if it must go, list it with a reason in {REMOVED_IDS_FILE}"
-    if kind == "change":
-        return (
-            f"it was the id of the change-history entry of {what}, made from the entry's "
-            f"date in the front matter: keep the entry and its date ({listed})"
-        )
-    label = f"({element_id})="
-    if kind == "heading":
-        return (
-            f"it was an id of the heading \"{what}\": keep it with the line {label} right "
-            f"above the heading that replaced it, one such line for each id ({listed})"
-        )
-    return f"keep it with the line {label} right above what should carry it ({listed})"
-
-
 def read_site(html: Path, tree: Path | None = None) -> dict[str, Page]:
     """Every HTML page of a build, by address (folders starting with _ or . hold assets).
 
@@ -236,17 +217,6 @@ def _follow(head: dict[str, Page], path: str) -> tuple[str | None, Page | None]:
     return path, None
 
 
-@dataclass
-class Loss:
-    """Ids that are gone, of one heading (or entry, or element) of one source file."""
-
-    old: Page
-    new: Page
-    origin: tuple[str, str] | None
-    ids: list[str] = field(default_factory=list)
-    addresses: list[str] = field(default_factory=list)
-
-
 def check(
     base: dict[str, Page], head: dict[str, Page], removed: dict[str, dict[str, str]]
 ) -> list[str]:
@@ -278,66 +248,7 @@ def check(
             where = "" if final_path == path else f" (redirected to /{final_path})"
             if f"{shown}{where}" not in loss.addresses:
                 loss.addresses.append(f"{shown}{where}")
-    return problems + [_message(loss) for loss in losses.values()]
-
-
-def _message(loss: Loss) -> str:
-    kind, what = loss.origin or ("", "")
-    file = loss.new.source
-    if kind != "heading":
-        (element_id,) = loss.ids
-        addresses = " and ".join(
-            _with_fragment(address, element_id) for address in sorted(loss.addresses)
-        )
-        gone = "is gone" if len(loss.addresses) == 1 else "are gone"
-        return f"{file + ': ' if file else ''}{addresses} {gone}: " + how_to_keep(
-            element_id, loss.origin
-        )
-    replacement = _replacement(loss.old.headings, loss.new.headings, what)
-    line = _line_of(loss.new.source_headings, replacement) if replacement else None
-    where = f"{file}:{line}: " if file and line else f"{file}: " if file else ""
-    one = len(loss.ids) == 1
-    labels = "\n".join(f"    ({element_id})=" for element_id in loss.ids)
-    return (
-        f'{where}the heading "{what}" '
-        + (f'is now "{replacement}"' if replacement else "is gone")
-        + f": {'its address' if one else 'its addresses'} "
-        + ", ".join(f"#{element_id}" for element_id in loss.ids)
-        + f" on {' and '.join(sorted(loss.addresses))} would break."
-        + f" Keep {'it' if one else 'them'} with {'this line' if one else 'these lines'} "
-        + (f"right above that heading, at line {line}:" if line
-           else "right above the heading that replaced it:")
-        + f"\n{labels}\n  (or, if {'it' if one else 'they'} must go, list"
-        + f" {'it' if one else 'each'} with a reason in {REMOVED_IDS_FILE})"
-    )
-
-
-def _with_fragment(address: str, element_id: str) -> str:
-    """``/a/ (redirected to /b/)`` with ``#id`` after the address itself."""
-    page, space, rest = address.partition(" ")
-    return f"{page}#{element_id}{space}{rest}"
-
-
-def _replacement(old: tuple[str, ...], new: tuple[str, ...], heading: str) -> str | None:
-    """The heading of *new* standing where *heading* stood in *old*, if any."""
-    if heading not in old:
-        return None
-    index = old.index(heading)
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        if old_start <= index < old_end and tag == "replace":
-            return new[min(new_start + index - old_start, new_end - 1)]
-    return None
-
-
-def _line_of(headings: tuple[tuple[int, str], ...], text: str) -> int | None:
-    """The line of the source heading that reads most like *text*."""
-    scored = [
-        (difflib.SequenceMatcher(None, source_text, text).ratio(), line)
-        for line, source_text in headings
-    ]
-    best = max(scored, default=(0.0, None))
-    return best[1] if best[0] >= 0.6 else None
+    return problems + [fix_message(loss) for loss in losses.values()]
 
 
 def removed_ids_text(repo: Path, commit: str) -> str:
