@@ -126,9 +126,18 @@ def sphinx_build(context: Context, builder: str, confdir: Path, outdir: Path, *o
     )
 
 
+# Where Sphinx's report of a stopped build ends its traceback: the line before is the cause.
+CRASH_REPORT_END = "The full traceback has been saved in:"
+
+
 def _build_failure(context: Context, what: str, process) -> Finding:
-    tail = " | ".join(process.stderr.strip().splitlines()[-3:])
-    return Finding(display_path(context.source), 0, "build", f"{what} failed: {tail}")
+    """The cause of a build that stopped, without Sphinx's report around it."""
+    lines = [line.strip() for line in process.stderr.splitlines() if line.strip()]
+    if CRASH_REPORT_END in lines and lines.index(CRASH_REPORT_END) > 0:
+        cause = lines[lines.index(CRASH_REPORT_END) - 1]
+    else:
+        cause = " | ".join(lines[-3:])
+    return Finding(display_path(context.source), 0, "build", f"{what} failed: {cause}")
 
 
 # `source/x.md:12: (ther) ["the", "their"] context`, as the builder writes it
