@@ -3,9 +3,9 @@
     python -m tools.lint [--check NAME ...] [--source DIR] [--builddir DIR]
 
 runs each check (all by default), prints every finding of every check, sorted,
-on standard output, then one line per check on standard error saying what it
-read and what it found ("policy: 6 files, no findings"), and exits 1 if there
-is any finding. One failing check never hides another. Nothing is rewritten
+on standard output, each problem once, then one line per check on standard
+error saying what it read and how many of the findings printed are its own
+("policy: 6 files, no findings"), and exits 1 if there is any finding. One failing check never hides another. Nothing is rewritten
 (``make format`` does that).
 
 Checks:
@@ -16,7 +16,8 @@ Checks:
   with Hunspell's en_US dictionary and tools/spelling/wordlist.txt);
 * ``html``      the strict Sphinx build (references, directives, MyST syntax),
   then sphinx-lint's ``leaked-markup`` over the pages it built: MyST markup
-  that reached readers as text;
+  that reached readers as text, reported at the line of the source file the
+  page was read from;
 * ``python``    Ruff over the project's Python files (rules in pyproject.toml);
 * ``workflows`` zizmor, offline, over the GitHub Actions workflows: unpinned
   actions, persisted credentials, broad permissions, template injection.
