@@ -88,7 +88,8 @@ html: venv ## Build the site into _build/html (URLs as on the live site; TODAY=Y
 	@# TODAY and the git clone first: Sphinx would report their mistakes as crashes.
 	@"$$VENVDIR/bin/python" -m tools.check_build_inputs -- "$$SOURCEDIR"
 	@# The published site carries a PDF of each notice (off in every other build).
-	set -f; $$SPHINXBUILD -b dirhtml $(SPHINXFLAGS) $(TODAYFLAG) -D policy_pdf_publish=1 \
+	@# The command is not echoed: Sphinx's own lines say what it does.
+	@set -f; $$SPHINXBUILD -b dirhtml $(SPHINXFLAGS) $(TODAYFLAG) -D policy_pdf_publish=1 \
 		-- "$$SOURCEDIR" "$$BUILDDIR/html"
 	@# The pages link to folders (/python.org/Privacy-Notice/), which a browser
 	@# opening the files shows as folder listings: they need a server.
@@ -98,7 +99,7 @@ html: venv ## Build the site into _build/html (URLs as on the live site; TODAY=Y
 pdf: venv ## Build a PDF of every notice into _build/pdf (PAPER=a4 for A4)
 	@# TODAY and the git clone first: Sphinx would report their mistakes as crashes.
 	@"$$VENVDIR/bin/python" -m tools.check_build_inputs -- "$$SOURCEDIR"
-	set -f; $$SPHINXBUILD -b pdf $(SPHINXFLAGS) $(TODAYFLAG) -D "policy_pdf_paper=$$PAPER" \
+	@set -f; $$SPHINXBUILD -b pdf $(SPHINXFLAGS) $(TODAYFLAG) -D "policy_pdf_paper=$$PAPER" \
 		-- "$$SOURCEDIR" "$$BUILDDIR/pdf"
 
 .PHONY: serve

@@ -34,6 +34,7 @@ extensions = [
     "policy_sphinx_extensions.source_files",
     "policy_sphinx_extensions.page_structure",
     "policy_sphinx_extensions.incremental",
+    "policy_sphinx_extensions.messages",
 ]
 
 root_doc = "index"
@@ -41,7 +42,7 @@ source_suffix = {".md": "markdown"}
 exclude_patterns = ["_data"]
 templates_path = [str(Path(__file__).parent / "_templates")]
 
-# --- What a pull request's sources can do (README: Security) ---------------
+# --- What a pull request's sources can do (docs/security.md) ---------------
 # Sources are text: policy_sphinx_extensions/sources.py forces docutils'
 # file_insertion_enabled and raw_enabled off (no include, literalinclude,
 # :file:/:url:, raw) and fails raw HTML, <meta>, math (MathJax from a CDN),
@@ -58,7 +59,7 @@ myst_url_schemes = policy_link_schemes
 # per page, and at most this many bytes each.
 policy_max_source_bytes = 1_000_000
 # Every commit that changes what a notice says adds an entry to its
-# `changes` (README: Versions). The commits up to this one, from before the
+# `changes` (docs/versions.md). The commits up to this one, from before the
 # rule, are not checked.
 policy_notice_changes_checked_after = "d39965411e188c98606d2726f249831bae9e9f8f"
 # Files a page links are published at their path under source/ (linked_files.py),

@@ -16,7 +16,7 @@ sitemap     sitemap.xml: every page at its live address
 page_parser MyST reads every page with the site's settings (a page's own are
             refused, substitutions off), within size and heading limits
 sources     sources are text: no file read or URL fetched, no raw HTML, links
-            https:, mailto: or into the site (README: Security)
+            https:, mailto: or into the site (docs/security.md)
 source_files  the files a build reads and publishes: no links, plain names,
             a size limit, one source per page; stylesheets and templates that
             load nothing from another host (remote_resources)
@@ -27,6 +27,8 @@ output_paths  who writes each output path: no source over a generated file; root
 page_structure  headings with visible text, nesting Markdown keeps
 incremental an incremental build says what a clean build would; one build
             at a time per output
+messages    the build's messages in plain words: the nearest valid role, directive
+            or id; no settings dump; a warning on its own line
 versions    every material version of every notice at its own address, from git;
             an upcoming version announced until its date; versions.json
             (sets up version_banners, version_redlines, version_history,

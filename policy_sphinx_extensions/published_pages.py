@@ -134,7 +134,7 @@ class CheckedTemplates(BuiltinTemplateLoader):
 def _use_bridge(app: Sphinx, config) -> None:
     if config.template_bridge not in (None, BRIDGE):
         raise ConfigError(f"template_bridge is {BRIDGE!r}: every page is checked as written "
-                          f"(README: Security), not {config.template_bridge!r}")
+                          f"(docs/security.md), not {config.template_bridge!r}")
     config.template_bridge = BRIDGE
 
 

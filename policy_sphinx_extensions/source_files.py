@@ -160,8 +160,8 @@ def _check(app: Sphinx, env, docnames) -> None:
     for path, line, message in located:
         logger.error(message, location=f"{path}:{line}", type="policy", subtype="source-file")
     if located:
-        refuse(f"Build stopped: the {len(located)} problem(s) above may not be built (README: "
-               "Security): nothing was read or written")
+        refuse(f"Build stopped: the {len(located)} problem(s) above may not be built "
+               "(docs/security.md): nothing was read or written")
 
 
 def setup(app: Sphinx) -> dict:

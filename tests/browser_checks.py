@@ -13,6 +13,8 @@ from urllib.parse import urldefrag, urlsplit, urlunsplit
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from tools.site_browser import wait_for_search_results
+
 # axe-core rule sets: WCAG 2.0 and 2.1, levels A and AA, and Deque's best
 # practices. No rule is switched off.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -255,11 +257,7 @@ def search_results(page, phrase: str, field: str = "input.sidebar-search") -> li
     field_ = page.locator(field)
     field_.fill(phrase)
     field_.press("Enter")
-    page.wait_for_function(
-        "() => { const s = document.querySelector('#search-results .search-summary');"
-        " return s && !/^(Searching|Preparing)/.test(s.textContent.trim()) }",
-        timeout=10_000,
-    )
+    wait_for_search_results(page)
     return page.eval_on_selector_all(
         "#search-results ul.search li a", "(links) => links.map((a) => a.href)"
     )

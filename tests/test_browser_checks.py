@@ -56,6 +56,30 @@ PAGES = {
         "", head="<style>@media (prefers-color-scheme: dark) "
         "{ body { background: #222; color: #333 } }</style>",
     ),
+    # Results shown one by one, as Sphinx's search shows them: the summary is
+    # empty until the last one is on the page.
+    "search-one-by-one.html": page_with(
+        '<input class="sidebar-search"><div id="search-results"></div>'
+        "<script>"
+        "document.querySelector('.sidebar-search').addEventListener('keydown', (e) => {"
+        " if (e.key !== 'Enter') return;"
+        " const out = document.getElementById('search-results');"
+        " const summary = out.appendChild(document.createElement('p'));"
+        " summary.className = 'search-summary';"
+        " const list = out.appendChild(document.createElement('ul'));"
+        " list.className = 'search';"
+        " let left = 5;"
+        " const next = () => {"
+        "  if (left === 0) { summary.textContent = 'Search finished, found 5 pages.'; return; }"
+        "  const a = list.appendChild(document.createElement('li'))"
+        "   .appendChild(document.createElement('a'));"
+        "  a.href = 'good.html#' + left; a.textContent = 'Result ' + left--;"
+        "  setTimeout(next, 40);"
+        " };"
+        " next();"
+        "});"
+        "</script>"
+    ),
     "broken-links.html": page_with(
         '<a href="missing.html">gone</a> <a href="#no-such-id">nowhere</a> '
         '<a href="other.html#no-such-part">no part</a>'
@@ -174,3 +198,9 @@ def test_good_links_and_fragments_pass(open_page):
         pages[found.url] = found
     base = next(iter(pages)).rsplit("/", 1)[0] + "/"
     assert checks.broken_links(pages, base, lambda url: 404) == []
+
+
+def test_search_results_are_read_once_the_last_one_is_shown(open_page, pages_url):
+    page = open_page("search-one-by-one.html")
+    results = checks.search_results(page, "anything")
+    assert results == [f"{pages_url}good.html#{n}" for n in (5, 4, 3, 2, 1)]

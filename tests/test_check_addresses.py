@@ -131,30 +131,43 @@ def broken(repo):
     return status, out.getvalue(), err.getvalue()
 
 
-def test_renamed_headings_and_dropped_history_entry_fail_naming_the_fix(broken):
+def test_renamed_headings_and_dropped_history_entry_fail_naming_the_fix(broken, repo):
+    """One error per renamed heading, at the file and line where its labels go,
+    naming both addresses of the notice (its own and its current version's)."""
     status, _, err = broken
     assert status == 1, err
-    gone = {line.split(" is gone")[0].removeprefix("error: "): line.split(" is gone: ")[1]
-            for line in err.splitlines() if "#" in line}
-    # Sphinx's id and the GitHub-style id of each renamed heading, at level 2
-    # and level 4, and the dropped entry's id: nothing else. The notice's
-    # version of 2024-10-04, at its own address, has the same text and ids.
-    ids = ["#2-sharing", "#211-cookies", "#change-2024-01-15", "#cookies", "#sharing"]
-    assert sorted(gone) == [f"/example/Notice/{i}" for i in ids] + [
-        f"/example/Notice/2024-10-04/{i}" for i in ids]
-    assert gone["/example/Notice/#2-sharing"] == (
-        'it was an id of the heading "2. Sharing": keep it with the line (2-sharing)= right '
-        "above the heading that replaced it, one such line for each id (or, if it must go, "
-        "list it with a reason in source/_data/removed-ids.yaml)"
+    errors = err.split("error: ")[1:]
+    # Two renamed headings, one dropped entry, and the moved page at its two addresses.
+    assert len(errors) == 5, err
+    assert errors[-1].endswith("5 error(s): each says what to change.\n")
+    renamed = [error for error in errors if "the heading" in error]
+    # The line of each new heading in the notice as the checked revision has it.
+    lines = repo.git("show", "broken:source/example/Notice.md").splitlines()
+    line = {text: lines.index(f"{marks} {text}") + 1 for marks, text in
+            [("##", "2. Sharing with others"), ("####", "2.1.1 Cookies and storage")]}
+    assert renamed[0] == (
+        f'source/example/Notice.md:{line["2. Sharing with others"]}: the heading "2. Sharing"'
+        ' is now "2. Sharing with others": its addresses #2-sharing, #sharing on'
+        " /example/Notice/ and /example/Notice/2024-10-04/ would break. Keep them with these"
+        f' lines right above that heading, at line {line["2. Sharing with others"]}:\n'
+        "    (2-sharing)=\n"
+        "    (sharing)=\n"
+        "  (or, if they must go, list each with a reason in source/_data/removed-ids.yaml)\n"
     )
-    assert 'the heading "2.1.1 Cookies": keep it with the line (cookies)= right above' in (
-        gone["/example/Notice/#cookies"])
-    assert gone["/example/Notice/#change-2024-01-15"].startswith(
-        "it was the id of the change-history entry of January 15, 2024, made from the entry's "
-        "date in the front matter: keep the entry and its date (or, if it must go, list it "
+    assert renamed[1].startswith(
+        f'source/example/Notice.md:{line["2.1.1 Cookies and storage"]}: the heading'
+        ' "2.1.1 Cookies" is now "2.1.1 Cookies and storage": its addresses #211-cookies,'
+        " #cookies on /example/Notice/ and /example/Notice/2024-10-04/ would break.")
+    assert "    (211-cookies)=\n    (cookies)=\n" in renamed[1]
+    (entry,) = [error for error in errors if "change-2024-01-15" in error]
+    assert entry.startswith(
+        "source/example/Notice.md: /example/Notice/#change-2024-01-15 and "
+        "/example/Notice/2024-10-04/#change-2024-01-15 are gone: it was the id of the "
+        "change-history entry of January 15, 2024, made from the entry's date in the front "
+        "matter: keep the entry and its date (or, if it must go, list it "
     )
-    assert "error: page /example/Other/ is gone: keep it, or redirect it" in err
-    assert "error: page /example/Other/2024-10-04/ is gone: keep it, or redirect it" in err
+    assert "page /example/Other/ is gone: keep it, or redirect it" in err
+    assert "page /example/Other/2024-10-04/ is gone: keep it, or redirect it" in err
 
 
 def test_old_ids_kept_with_labels_and_a_redirect_pass(repo, capsys):
@@ -244,7 +257,11 @@ def test_redirect_to_a_missing_page_fails_and_ids_follow_the_redirect():
         "new/": Page(frozenset({"a"})),
     }
     problems = check_addresses.check(base, to_page_without_b, {})
-    assert len(problems) == 1 and problems[0].startswith("/old/#b is gone (redirected to /new/)")
+    assert problems == [
+        "/old/#b (redirected to /new/) is gone: keep it with the line (b)= right above what "
+        "should carry it (or, if it must go, list it with a reason in "
+        "source/_data/removed-ids.yaml)"
+    ]
     off_site = {"old/": Page(frozenset(), "https://elsewhere.example/")}
     assert check_addresses.check(base, off_site, {}) == []
 

@@ -21,7 +21,7 @@ from sphinx.util.docutils import docutils_namespace
 from sphinx_autobuild.utils import find_free_port
 from websockets.sync.client import connect
 
-from conftest import HOME_PAGE, ROOT, write_project
+from conftest import HOME_PAGE, ROOT, SOURCE, write_project
 from test_sidebar import NAVIGATION, notice
 from tools.preview_http import Problem, banner
 from tools.serve import WarmBuilder
@@ -128,6 +128,7 @@ def preview(tmp_path_factory):
         "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
         "example/First.md": notice("First Notice"),
         "example/Second.md": notice("Second Notice"),
+        "404.md": (SOURCE / "404.md").read_text(encoding="utf-8"),
     })
     try:
         deadline = time.monotonic() + TIMEOUT
@@ -326,6 +327,19 @@ def test_serves_nothing_but_the_site(preview, path):
     assert preview.log.is_file()  # beside the output directory
     status, body = request(preview, path)
     assert status == 404, (path, body[:200])
+    # The site's own 404 page, as the host answers.
+    assert "<h1>Page not found" in body.decode(), (path, body[:200])
+
+
+def test_a_missing_page_gets_the_sites_404_page(preview):
+    status, body = request(preview, "/python.org/No-Such-Notice/")
+    assert status == 404
+    page = BeautifulSoup(body, "html.parser")
+    assert page.h1.get_text(strip=True).startswith("Page not found")
+    # Its styles and links work at any address, and it reloads like every page.
+    assert page.find("link", rel="stylesheet")["href"].startswith("/_static/")
+    assert b"websocket-reload" in body
+    assert request(preview, "/404/")[0] == 200
 
 
 def test_the_site_itself_is_served(preview):

@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks.page_weight import weigh
 from tools.screenshots import screenshot_name, take_screenshots
-from tools.site_browser import VARIANTS, VIEWPORTS, page_paths, serve
+from tools.site_browser import SCREENSHOT_VARIANTS, page_paths, serve
 
 STYLE = "body { color: #222; }\n" * 200
 PAGES = {
@@ -45,15 +45,22 @@ def test_screenshot_names():
     assert screenshot_name("") == "home"
     assert screenshot_name("python.org/Privacy-Notice/") == "python.org--Privacy-Notice"
     assert screenshot_name("search/?q=Data+Processing+Addendum") == "search"
+    assert screenshot_name("no/such/page/") == "not-found"
 
 
 def test_screenshots_of_every_page_in_every_variant(browser, tiny_site, tmp_path):
+    (tiny_site / "404.html").write_text(
+        '<!doctype html><html lang="en"><head><title>Not here</title></head>'
+        "<body><h1>Not here</h1></body></html>", encoding="utf-8")
     written = take_screenshots(browser, tiny_site, tmp_path / "shots")
-    assert len(written) == len(VARIANTS) * 2
-    for variant in VARIANTS:
-        for name in ("home", "about"):
+    # Each page, the 404 page at its own address and at a missing one.
+    assert len(written) == len(SCREENSHOT_VARIANTS) * 4
+    assert {variant.size[0] for variant in SCREENSHOT_VARIANTS} == {1280, 390}
+    assert {variant.color_scheme for variant in SCREENSHOT_VARIANTS} == {"light", "dark"}
+    for variant in SCREENSHOT_VARIANTS:
+        for name in ("home", "about", "404", "not-found"):
             width, _ = png_size((tmp_path / "shots" / variant.name / f"{name}.png").read_bytes())
-            assert width == VIEWPORTS[variant.viewport]["width"]
+            assert width == variant.size[0]
 
 
 def test_missing_address_gets_the_404_page_with_status_404(tiny_site):

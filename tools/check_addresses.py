@@ -19,6 +19,10 @@ keep it: a heading's ids (Sphinx's and the GitHub-style one, at every
 heading level) with a MyST label for each right above the heading that
 replaced it (``policy_sphinx_extensions/labels.py`` keeps a label's id as
 written); a change-history entry's id by keeping the entry and its date.
+One error is given per heading, naming the source file and the line of the
+heading that replaced it, and every address that loses its ids (a notice
+is also at the dated address of its current version, read from the same
+file).
 
 Exit status: 0 when every address holds, 1 when some are gone (each named),
 2 for a revision or a removed-ids file that cannot be used.
@@ -30,16 +34,18 @@ import argparse
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
 from policy_sphinx_extensions import yamldata
+from tools.address_fixes import REMOVED_IDS_FILE, Loss, fix_message
+from tools.built_sources import page_sources
+from tools.myst_notice import parse_tokens
 from tools.revisions import RevisionError, build_revisions, resolve
 
-REMOVED_IDS_FILE = "source/_data/removed-ids.yaml"
 REMOVED_ID_FIELDS = ("page", "id", "reason")
 # Addresses are compared as paths under this root; it is never fetched.
 SITE_ROOT = "https://site.invalid/"
@@ -55,11 +61,17 @@ class Page:
 
     *origins* says, for an id that is a heading's or a change-history
     entry's, which: ``("heading", "2. Sharing")``, ``("change", "October 4, 2024")``.
+    *headings* are the texts of its headings in order; *source* the file
+    it was read from (as the repository names it) and *source_headings* the
+    line and text of each heading there.
     """
 
     ids: frozenset[str]
     redirect: str | None = None
     origins: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
+    headings: tuple[str, ...] = field(default=(), compare=False)
+    source: str | None = field(default=None, compare=False)
+    source_headings: tuple[tuple[int, str], ...] = field(default=(), compare=False)
 
 
 def url_path(relative_file: Path) -> str:
@@ -87,7 +99,20 @@ def read_page(text: str, path: str) -> Page:
         origin = _origin(element)
         if origin is not None:
             origins[element["id"]] = origin
-    return Page(frozenset(element["id"] for element in elements), origins=origins)
+    headings = tuple(_text(heading) for heading in main.find_all(HEADINGS))
+    return Page(
+        frozenset(element["id"] for element in elements), origins=origins, headings=headings
+    )
+
+
+def source_headings(text: str) -> tuple[tuple[int, str], ...]:
+    """(line, text) of each heading of a MyST source, as MyST's parser reads it."""
+    tokens = parse_tokens(text)
+    return tuple(
+        (token.map[0] + 1, " ".join(tokens[index + 1].content.split()))
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and token.map
+    )
 
 
 def _text(element) -> str:
@@ -114,33 +139,28 @@ def _origin(element) -> tuple[str, str] | None:
     return None
 
 
-def how_to_keep(element_id: str, origin: tuple[str, str] | None) -> str:
-    """The one way to keep *element_id*, for what it was on the base page."""
-    kind, what = origin or ("", "")
-    listed = f"or, if it must go, list it with a reason in {REMOVED_IDS_FILE}"
-    if kind == "change":
-        return (
-            f"it was the id of the change-history entry of {what}, made from the entry's "
-            f"date in the front matter: keep the entry and its date ({listed})"
-        )
-    label = f"({element_id})="
-    if kind == "heading":
-        return (
-            f"it was an id of the heading \"{what}\": keep it with the line {label} right "
-            f"above the heading that replaced it, one such line for each id ({listed})"
-        )
-    return f"keep it with the line {label} right above what should carry it ({listed})"
+def read_site(html: Path, tree: Path | None = None) -> dict[str, Page]:
+    """Every HTML page of a build, by address (folders starting with _ or . hold assets).
 
-
-def read_site(html: Path) -> dict[str, Page]:
-    """Every HTML page of a build, by address (folders starting with _ or . hold assets)."""
+    With *tree*, the checkout the build was made from, each page read from a
+    file of it knows that file (by its path in the tree) and its headings.
+    """
+    sources = page_sources(html) if tree is not None else {}
     pages = {}
     for file in sorted(html.rglob("*.html")):
         relative = file.relative_to(html)
         if any(part.startswith(("_", ".")) for part in relative.parts[:-1]):
             continue
         path = url_path(relative)
-        pages[path] = read_page(file.read_text(encoding="utf-8"), path)
+        page = read_page(file.read_text(encoding="utf-8"), path)
+        origin = sources.get(path)
+        if tree is not None and origin is not None and tree.resolve() in origin.parents:
+            page = replace(
+                page,
+                source=origin.relative_to(tree.resolve()).as_posix(),
+                source_headings=source_headings(origin.read_text(encoding="utf-8")),
+            )
+        pages[path] = page
     return pages
 
 
@@ -200,8 +220,10 @@ def _follow(head: dict[str, Page], path: str) -> tuple[str | None, Page | None]:
 def check(
     base: dict[str, Page], head: dict[str, Page], removed: dict[str, dict[str, str]]
 ) -> list[str]:
-    """The addresses of *base* that *head* lost, as messages."""
+    """The addresses of *base* that *head* lost, as messages: one per page gone,
+    one per heading or entry whose ids are gone, wherever the page is published."""
     problems = []
+    losses: dict[tuple, Loss] = {}
     for path, base_page in base.items():
         shown = f"/{path}"
         if path not in head:
@@ -218,12 +240,15 @@ def check(
             continue
         allowed = removed.get(path, {})
         for element_id in sorted(base_page.ids - final_page.ids - set(allowed)):
+            origin = base_page.origins.get(element_id)
+            key = (final_page.source or final_path, origin or ("id", element_id))
+            loss = losses.setdefault(key, Loss(base_page, final_page, origin))
+            if element_id not in loss.ids:
+                loss.ids.append(element_id)
             where = "" if final_path == path else f" (redirected to /{final_path})"
-            problems.append(
-                f"{shown}#{element_id} is gone{where}: "
-                + how_to_keep(element_id, base_page.origins.get(element_id))
-            )
-    return problems
+            if f"{shown}{where}" not in loss.addresses:
+                loss.addresses.append(f"{shown}{where}")
+    return problems + [fix_message(loss) for loss in losses.values()]
 
 
 def removed_ids_text(repo: Path, commit: str) -> str:
@@ -254,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         except (RevisionError, yamldata.DataError) as error:
             print(f"check-addresses: error: {error}", file=sys.stderr)
             return 2
-        base_site, head_site = read_site(base.html), read_site(head.html)
+        base_site, head_site = read_site(base.html), read_site(head.html, head.tree)
 
     problems = check(base_site, head_site, removed)
     ids = sum(len(page.ids) for page in base_site.values())
@@ -265,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if problems:
-        print(f"{len(problems)} address(es) would break.", file=sys.stderr)
+        print(f"{len(problems)} error(s): each says what to change.", file=sys.stderr)
         return 1
     print("Every address still holds.")
     return 0

@@ -3,9 +3,9 @@
     python -m tools.lint [--check NAME ...] [--source DIR] [--builddir DIR]
 
 runs each check (all by default), prints every finding of every check, sorted,
-on standard output, then one line per check on standard error saying what it
-read and what it found ("policy: 6 files, no findings"), and exits 1 if there
-is any finding. One failing check never hides another. Nothing is rewritten
+on standard output, each problem once, then one line per check on standard
+error saying what it read and how many of the findings printed are its own
+("policy: 6 files, no findings"), and exits 1 if there is any finding. One failing check never hides another. Nothing is rewritten
 (``make format`` does that).
 
 Checks:
@@ -16,7 +16,8 @@ Checks:
   with Hunspell's en_US dictionary and tools/spelling/wordlist.txt);
 * ``html``      the strict Sphinx build (references, directives, MyST syntax),
   then sphinx-lint's ``leaked-markup`` over the pages it built: MyST markup
-  that reached readers as text;
+  that reached readers as text, reported at the line of the source file the
+  page was read from;
 * ``python``    Ruff over the project's Python files (rules in pyproject.toml);
 * ``workflows`` zizmor, offline, over the GitHub Actions workflows: unpinned
   actions, persisted credentials, broad permissions, template injection.
@@ -25,6 +26,7 @@ Checks:
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import re
 import shutil
@@ -38,6 +40,7 @@ from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
 from sphinxlint.checkers import all_checkers
 from sphinxlint.sphinxlint import check_text
 
+from tools.built_sources import page_sources
 from tools.myst_notice import (
     ROOT,
     SOURCE,
@@ -48,6 +51,7 @@ from tools.myst_notice import (
     summary,
 )
 from tools.policy_lint import check_paths, data_files
+from tools.spelling import missing_library
 
 SPELLING_CONF = ROOT / "tools" / "spelling"
 PYTHON_PATHS = ("conf.py", "policy_sphinx_extensions", "tools", "tests", "benchmarks")
@@ -81,6 +85,14 @@ def run_policy(context: Context) -> Result:
     return Result(counted(checked), check_paths([context.source], context.source))
 
 
+# What to change, for the Markdown rules whose own description does not say.
+MARKDOWN_ADVICE = {
+    "md051": ": the part after # names no heading of this page. Write the heading's id as"
+    " its address shows it (\"## 1. What we collect\" is #1-what-we-collect), or add a"
+    " (label)= line holding the id above the heading it should lead to",
+}
+
+
 def run_markdown(context: Context) -> Result:
     api = PyMarkdownApi().configuration_file_path(str(ROOT / "pyproject.toml"))
     checked = counted(len(markdown_files([context.source])))
@@ -95,11 +107,16 @@ def run_markdown(context: Context) -> Result:
             display_path(failure.scan_file),
             failure.line_number,
             failure.rule_id.lower(),
-            f"{failure.rule_description}{failure.extra_error_information or ''}"
-            f" ({failure.rule_name})",
+            f"{_markdown_message(failure)} ({failure.rule_name})",
         )
         for failure in result.scan_failures
     ])
+
+
+def _markdown_message(failure) -> str:
+    message = f"{failure.rule_description}{failure.extra_error_information or ''}"
+    advice = MARKDOWN_ADVICE.get(failure.rule_id.lower())
+    return message.rstrip(".") + advice if advice else message
 
 
 def sphinx_build(context: Context, builder: str, confdir: Path, outdir: Path, *options: str):
@@ -110,9 +127,18 @@ def sphinx_build(context: Context, builder: str, confdir: Path, outdir: Path, *o
     )
 
 
+# Where Sphinx's report of a stopped build ends its traceback: the line before is the cause.
+CRASH_REPORT_END = "The full traceback has been saved in:"
+
+
 def _build_failure(context: Context, what: str, process) -> Finding:
-    tail = " | ".join(process.stderr.strip().splitlines()[-3:])
-    return Finding(display_path(context.source), 0, "build", f"{what} failed: {tail}")
+    """The cause of a build that stopped, without Sphinx's report around it."""
+    lines = [line.strip() for line in process.stderr.splitlines() if line.strip()]
+    if CRASH_REPORT_END in lines and lines.index(CRASH_REPORT_END) > 0:
+        cause = lines[lines.index(CRASH_REPORT_END) - 1]
+    else:
+        cause = " | ".join(lines[-3:])
+    return Finding(display_path(context.source), 0, "build", f"{what} failed: {cause}")
 
 
 # `source/x.md:12: (ther) ["the", "their"] context`, as the builder writes it
@@ -120,6 +146,9 @@ SPELLING_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+|None): \((?P<word>[^)]*
 
 
 def run_spelling(context: Context) -> Result:
+    checked = counted(len(markdown_files([context.source])), "pages")
+    if problem := missing_library():
+        return Result(checked, [Finding(display_path(context.source), 0, "spelling", problem)])
     outdir = context.builddir / "spelling"
     _clear_spelling_reports(outdir)
     process = sphinx_build(context, "spelling", SPELLING_CONF, outdir, "-q")
@@ -137,7 +166,11 @@ def run_spelling(context: Context) -> Result:
             message = f"'{match.group('word')}' is not in the dictionary or the word list"
             if suggestions.startswith("["):
                 message += f" (did you mean {suggestions.strip('[]')}?)"
-            path = ROOT / match.group("path")
+            path = (ROOT / match.group("path")).resolve()
+            # An earlier version's text is the git history of a notice,
+            # checked when it was the notice's text; it cannot be edited.
+            if context.source not in path.parents:
+                continue
             line_number = int(match.group("line")) if match.group("line").isdigit() else 0
             findings.append(
                 Finding(
@@ -147,7 +180,7 @@ def run_spelling(context: Context) -> Result:
                     message,
                 )
             )
-    return Result(counted(len(markdown_files([context.source])), "pages"), findings)
+    return Result(checked, findings)
 
 
 def word_line(path: Path, line: int, word: str) -> int:
@@ -216,26 +249,56 @@ def run_html(context: Context) -> Result:
 
 
 def leaked_markup(outdir: Path, source: Path) -> list[Finding]:
-    """sphinx-lint's leaked-markup check over the built pages."""
+    """sphinx-lint's leaked-markup check over the built pages, each finding at
+    the line of the source under *source* that the page was read from.
+
+    A page that is no document read from *source* is not checked: the search
+    and index pages hold no text of their own, a redline shows text its
+    version's page shows too, and an earlier version's text is the git
+    history of a notice, checked when it was the notice's text.
+    """
     findings = []
-    for page in sorted(outdir.rglob("*.html")):
-        docname = page.parent.relative_to(outdir).as_posix()
-        origin = source / f"{'index' if docname == '.' else docname + '/index'}.md"
-        if not origin.exists():
-            origin = source / f"{docname}.md"
-        for error in check_text(
-            str(page), page.read_text(encoding="utf-8"), [all_checkers["leaked-markup"]]
-        ):
+    for path, origin in page_sources(outdir).items():
+        if source not in origin.parents:
+            continue
+        page = outdir / path / "index.html"
+        source_lines = origin.read_text(encoding="utf-8").splitlines()
+        page_lines = page.read_text(encoding="utf-8").splitlines()
+        for error in check_text(str(page), "\n".join(page_lines), [all_checkers["leaked-markup"]]):
+            shown = LEAKED_TEXT.search(page_text(page_lines[error.line_no - 1]))
+            if not shown:
+                continue
+            words = shown.group().strip()
             findings.append(
                 Finding(
-                    display_path(page),
-                    error.line_no,
+                    display_path(origin),
+                    source_line(source_lines, words),
                     "leaked-markup",
-                    f"markup reached the page as text (from {display_path(origin)}): "
-                    f"{error.msg.removeprefix('possibly leaked markup: ').strip()[:160]}",
+                    f"markup shows on the page as text: \u201c{words}\u201d. A role or `code`"
+                    " opened here is not closed, or a ` : or .. is read as markup: close it,"
+                    " or write the character as \\` to show it",
                 )
             )
     return findings
+
+
+# A tag, and what sphinx-lint's leaked-markup pattern matches with the words around it.
+TAG = re.compile(r"<[^>]*>")
+LEAKED_TEXT = re.compile(r"\S*(?:[a-z]::\s|`|\.\.\s*\w+:)\S*")
+
+
+def page_text(html_line: str) -> str:
+    return html.unescape(TAG.sub("", html_line))
+
+
+def source_line(lines: list[str], words: str) -> int:
+    """The first line of the source holding *words* (0 when none holds them)."""
+    for candidate in (words, *sorted(words.split("`"), key=len, reverse=True)):
+        if candidate.strip():
+            for number, text in enumerate(lines, 1):
+                if candidate.strip() in text:
+                    return number
+    return 0
 
 
 def run_json_tool(name: str, arguments: list[str], about: Path) -> list | Finding:
@@ -360,7 +423,11 @@ def main(argv: list[str] | None = None) -> int:
     for finding in findings:
         print(finding)
     sys.stdout.flush()
+    # Each check counts the findings printed for it: one problem reported
+    # twice (by two checks, or twice by one) is printed, and counted, once.
+    printed = {id(finding) for finding in findings}
     for name, result in results.items():
+        result.findings = [finding for finding in result.findings if id(finding) in printed]
         print(result.summary(name), file=sys.stderr)
     return 1 if findings else 0
 

@@ -2,7 +2,7 @@
 
 * :class:`LocalOnly` answers only requests addressed to the preview itself;
 * :class:`SiteFiles` serves the built site and nothing else of the output
-  directory;
+  directory, and the site's own 404 page for an address it does not have;
 * :class:`WarningBanner` shows the last build's warnings at the top of every
   page served (the built files are left as they are).
 
@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import PlainTextResponse
+from starlette.exceptions import HTTPException
+from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -106,7 +107,26 @@ class LocalOnly:
 
 
 class SiteFiles(StaticFiles):
-    """The output directory as the site: no hidden file or folder, nothing outside it."""
+    """The output directory as the site: no hidden file or folder, nothing outside it.
+
+    An address the site does not have is answered as the host answers it: the
+    site's 404 page, with the status 404 (Starlette's own fallback looks for a
+    ``404.html`` the ``dirhtml`` build does not write). *not_found_page* gives
+    that page's file, or None while there is none.
+    """
+
+    def __init__(self, *, not_found_page: Callable[[], Path | None], **options) -> None:
+        super().__init__(**options)
+        self.not_found_page = not_found_page
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as error:
+            page = self.not_found_page()
+            if error.status_code != 404 or page is None or not page.is_file():
+                raise
+            return FileResponse(page, status_code=404)
 
     def lookup_path(self, path: str):
         parts = PurePosixPath(path.replace("\\", "/")).parts

@@ -4,7 +4,9 @@
 BUILD (default ``_build/html``) on 127.0.0.1 and writes a full-page PNG of
 each page for each way it is read, as ``OUTDIR/<variant>/<page>.png``
 (default ``_build/screenshots``): ``desktop-light/python.org--Privacy-Notice.png``.
-The search page is shown with the results for a phrase from a notice.
+The search page is shown with the results for a phrase from a notice, and
+``not-found.png`` is what a reader sees at an address the site does not have
+(the 404 page, as the host and ``make serve`` answer it).
 """
 
 from __future__ import annotations
@@ -14,13 +16,24 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tools.site_browser import VARIANTS, keep_on_site, launch_chromium, page_paths, serve
+from tools.site_browser import (
+    SCREENSHOT_VARIANTS,
+    keep_on_site,
+    launch_chromium,
+    page_paths,
+    serve,
+    wait_for_search_results,
+)
 
 SEARCH_EXAMPLE = "search/?q=Data+Processing+Addendum"
+# An address with no page, some folders deep.
+MISSING_EXAMPLE = "no/such/page/"
 
 
 def screenshot_name(path: str) -> str:
     """``python.org/Privacy-Notice/`` -> ``python.org--Privacy-Notice``; ``""`` -> ``home``."""
+    if path == MISSING_EXAMPLE:
+        return "not-found"
     name = path.split("?")[0].strip("/").removesuffix(".html").replace("/", "--")
     return name or "home"
 
@@ -28,16 +41,17 @@ def screenshot_name(path: str) -> str:
 def take_screenshots(browser, build: Path, outdir: Path) -> list[Path]:
     """Write the PNGs with *browser* (Playwright's); return their paths."""
     paths = [SEARCH_EXAMPLE if path == "search/" else path for path in page_paths(build)]
+    paths.append(MISSING_EXAMPLE)
     written = []
     with serve(build) as base_url:
-        for variant in VARIANTS:
+        for variant in SCREENSHOT_VARIANTS:
             context = browser.new_context(**variant.context_options())
             refused = keep_on_site(context, base_url)
             page = context.new_page()
             for path in paths:
                 page.goto(base_url + path, wait_until="load")
                 if path == SEARCH_EXAMPLE:
-                    page.wait_for_selector("#search-results ul.search li", timeout=10_000)
+                    wait_for_search_results(page)
                 target = outdir / variant.name / f"{screenshot_name(path)}.png"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=target, full_page=True, animations="disabled")

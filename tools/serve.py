@@ -18,7 +18,8 @@ keeps the last good pages served.
 The server answers only requests addressed to itself (``Host`` is
 ``127.0.0.1:PORT`` or ``localhost:PORT``, so a web page cannot reach it by DNS
 rebinding) and serves only the site: the build's hidden files (``.doctrees``,
-``.buildinfo``) and anything outside the output directory are not found.
+``.buildinfo``) and anything outside the output directory are not found, and
+an address that is not found gets the site's 404 page, as from the host.
 
 Usage: ``python tools/serve.py [--port PORT] [SOURCEDIR [OUTDIR]]``
 (``make serve``).
@@ -48,6 +49,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, WebSocketRoute
 
+from policy_sphinx_extensions.addresses import page_path
 from policy_sphinx_extensions.refusals import BuildRefused
 from tools.preview_http import LocalOnly, Problem, SiteFiles, WarningBanner
 
@@ -99,6 +101,8 @@ class WarmBuilder:
         # from an earlier build would hide the warnings of documents not read.
         self.fresh = True
         self.problems: list[Problem] = []
+        # The site's 404 page, once an application has said which page it is.
+        self.not_found_page: Path | None = None
         self._found: list[Problem] = []
         self._read: list[str] = []
         self._written = 0
@@ -146,6 +150,9 @@ class WarmBuilder:
             confoverrides=PAGES_ONLY, keep_going=True,
         )
         self.fresh = False
+        self.not_found_page = (
+            self.outdir / page_path(app.config.notfound_pagename) / "index.html"
+        )
         for handler in logging.getLogger("sphinx").handlers:
             if isinstance(handler, WarningStreamHandler):
                 handler.addFilter(_Recorder(self._found))
@@ -227,7 +234,9 @@ def main(argv: list[str] | None = None) -> None:
     app = Starlette(
         routes=[
             WebSocketRoute("/websocket-reload", watcher, name="reload"),
-            Mount("/", app=SiteFiles(directory=outdir, html=True), name="static"),
+            Mount("/", app=SiteFiles(
+                directory=outdir, html=True, not_found_page=lambda: builder.not_found_page,
+            ), name="static"),
         ],
         middleware=[
             Middleware(LocalOnly, port=port),

@@ -9,7 +9,10 @@ Shared by the browser tests (``tests/test_browser.py``), ``make screenshots``
 * :func:`launch_chromium` starts Debian's Chromium through Playwright (its own
   browser downloads are not used);
 * :data:`VARIANTS` are the four ways a page is read: desktop and phone width,
-  light and dark mode;
+  light and dark mode (:data:`SCREENSHOT_VARIANTS`, the same for ``make
+  screenshots``, on the phone most readers hold);
+* :func:`wait_for_search_results` waits until the search page has shown all
+  its results;
 * :func:`keep_on_site` lets a browser context reach the local server only,
   recording (and refusing) every request for any other host.
 """
@@ -35,8 +38,11 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORTS = {
     "desktop": {"width": 1280, "height": 800},
+    # The narrowest phone still common: what fits there fits on every phone.
     "phone": {"width": 375, "height": 740},
 }
+# The pictures for review show the phone width most readers have.
+SCREENSHOT_VIEWPORTS = {**VIEWPORTS, "phone": {"width": 390, "height": 844}}
 COLOR_SCHEMES = ("light", "dark")
 # Where a build keeps its 404 page: dirhtml, then html.
 NOT_FOUND_PAGES = ("404/index.html", "404.html")
@@ -48,16 +54,33 @@ class Variant:
 
     viewport: str
     color_scheme: str
+    size: tuple[int, int]
 
     @property
     def name(self) -> str:
         return f"{self.viewport}-{self.color_scheme}"
 
     def context_options(self) -> dict:
-        return {"viewport": VIEWPORTS[self.viewport], "color_scheme": self.color_scheme}
+        width, height = self.size
+        return {"viewport": {"width": width, "height": height}, "color_scheme": self.color_scheme}
 
 
-VARIANTS = tuple(Variant(viewport, scheme) for viewport in VIEWPORTS for scheme in COLOR_SCHEMES)
+def _variants(viewports: dict[str, dict[str, int]]) -> tuple[Variant, ...]:
+    return tuple(
+        Variant(viewport, scheme, (size["width"], size["height"]))
+        for viewport, size in viewports.items() for scheme in COLOR_SCHEMES
+    )
+
+
+VARIANTS = _variants(VIEWPORTS)
+SCREENSHOT_VARIANTS = _variants(SCREENSHOT_VIEWPORTS)
+# Sphinx's search writes its summary when the last result is on the page; until
+# then it is empty (results appear one by one) or says it is still searching.
+SEARCH_FINISHED = (
+    "() => { const s = document.querySelector('#search-results .search-summary');"
+    " return s !== null && /^(Search finished|Your search did not match)/"
+    ".test(s.textContent.trim()) }"
+)
 
 
 def page_paths(outdir: Path) -> list[str]:
@@ -108,6 +131,11 @@ def serve(outdir: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def wait_for_search_results(page, timeout: float = 60_000) -> None:
+    """Wait until the search on *page* has shown every result (its summary says so)."""
+    page.wait_for_function(SEARCH_FINISHED, timeout=timeout)
 
 
 def launch_chromium(playwright):
