@@ -590,14 +590,18 @@ def test_a_notice_at_two_addresses_is_reported_once_at_its_source(git_project, t
     notice = NOTICE.replace('Corrected "ther" to "their"', "First version")
     git_project.commit({"index.md": HOME_PAGE, "example/Notice.md": notice})
     source = git_project.root / "source"
+    # An editorial entry: a change to the words with none fails the build.
+    edited = notice.replace("changes:\n", (
+        "changes:\n  - date: 2024-10-05\n    kind: editorial\n    summary: Added words.\n"))
     (source / "example/Notice.md").write_text(
-        notice + "We share ther data.\n\nAn unclosed role {ref}`addresses here.\n",
+        edited + "We share ther data.\n\nAn unclosed role {ref}`addresses here.\n",
         encoding="utf-8")
     process = run_lint(source, tmp_path / "build", "spelling", "html")
     rows = process.stdout.splitlines()
     notice_path = str(source / "example" / "Notice.md")
+    lines = edited.count("\n")
     assert [row.split(": ")[0] for row in rows] == [
-        f"{notice_path}:{NOTICE_LINES + 1}", f"{notice_path}:{NOTICE_LINES + 3}"], rows
+        f"{notice_path}:{lines + 1}", f"{notice_path}:{lines + 3}"], rows
     assert [row.split(": ")[1] for row in rows] == ["spelling", "leaked-markup"]
     assert process.stderr.splitlines() == [
         "spelling: 2 pages, 1 finding", "html: strict build, 5 pages built, 1 finding"]
