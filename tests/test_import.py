@@ -1,13 +1,15 @@
 """``make import``: an MkDocs policy site brought over whole (tools/mkdocs_import).
 
 The MkDocs site under ``tests/data/mkdocs_site`` was written for these tests:
-one page of each kind and each construct the import converts. It is imported
-into a copy of this project, in a git repository whose one commit dates the
-pages that state no date.
+one page of each kind and each construct the import converts, a page no
+navigation lists, a file no page links and a stylesheet of its theme. It is
+imported into a copy of this project, in a git repository whose one commit
+dates the pages that state no date.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import shutil
 import subprocess
@@ -17,9 +19,12 @@ import pytest
 import yaml
 
 import conftest
-from tools.mkdocs_import import fidelity
+from tools.mkdocs_import import fidelity, pages
 from tools.mkdocs_import.__main__ import main
-from tools.mkdocs_import.convert import convert
+from tools.mkdocs_import.convert import convert, html_as_myst, UnconvertibleHTML
+from tools.mkdocs_import.processors import cite_page, registry
+from tools.mkdocs_import.site import Page
+from pathlib import PurePosixPath
 
 MKDOCS_SITE = Path(__file__).parent / "data" / "mkdocs_site"
 GIT_DATE = "2022-06-01T12:00:00+00:00"
@@ -51,18 +56,47 @@ def imported(tmp_path_factory):
 
 
 def report_of(report_dir: Path) -> dict[str, dict]:
-    return {page["source"]: page for page in json.loads((report_dir / "report.json").read_text())}
+    return {page["source"]: page for page in json.loads((report_dir / "report.json").read_text())["pages"]}
+
+
+def front_of(path: Path) -> dict:
+    return pages.front_matter(path)[0]
 
 
 def test_every_page_comes_over_whole(imported):
     status, project, report_dir = imported
     report = (report_dir / "report.txt").read_text()
     assert status == 0, report
-    assert "6 of 6 pages came over whole." in report
+    assert "8 of 8 pages came over whole" in report
     html = report_dir / "html"
     for url in ("Privacy-Notice", "example.org/Terms-of-Service", "example.org/code-of-conduct",
-                "example.org/code-of-conduct/Reporting", "reference/Request-Response"):
+                "example.org/code-of-conduct/Reporting", "reference/Request-Response",
+                "reference/EF-Style-Guide", "example.org/reports/annual-report-2023"):
         assert (html / url / "index.html").is_file(), url
+
+
+def test_every_address_of_the_old_site_resolves(imported):
+    """Pages in no navigation and files no page links are addresses too; the theme's are not."""
+    _, project, report_dir = imported
+    report = (report_dir / "report.txt").read_text()
+    assert "10 of 10 addresses of the previous site resolve here (8 pages, 2 files)." in report
+    html = report_dir / "html"
+    assert (html / "example.org/Member-Form.pdf").read_bytes().startswith(b"%PDF")
+    assert front_of(project / "source/index.md")["files"] == ["example.org/Member-Form.pdf"]
+    assert front_of(project / "source/example.org/reports/annual-report-2023.md")["orphan"] is True
+    assert "stylesheets/extra.css: the previous site's look" in report
+    assert not (project / "source/stylesheets").exists()
+
+
+def test_a_lost_address_is_named_and_fails(tmp_path):
+    project = copy_project(tmp_path / "project")
+    site = git_site(tmp_path / "mkdocs")
+    # A file type the site may not publish: the build refuses it, so its address is lost.
+    (site / "docs/example.org/Member-Form.pdf").rename(site / "docs/example.org/Member-Form.html")
+    assert main([str(site), "--project", str(project), "--today", "2026-11-30"]) == 1
+    report = (project / "_build/import/report.txt").read_text()
+    assert "LOST address: /example.org/Member-Form.html" in report
+    assert "9 of 10 addresses of the previous site resolve here" in report
 
 
 def test_every_id_of_the_old_site_resolves(imported):
@@ -84,14 +118,58 @@ def test_linked_files_keep_their_address(imported):
 
 def test_dates_say_where_they_come_from(imported):
     _, project, report_dir = imported
-    pages = report_of(report_dir)
-    assert pages["Privacy-Notice.md"]["date"] == "2024-03-01"
-    assert "stated on line 3" in pages["Privacy-Notice.md"]["date_source"]
-    assert pages["example.org/Terms-of-Service.md"]["date"] == "2022-06-01"
-    assert "author date of commit" in pages["example.org/Terms-of-Service.md"]["date_source"]
-    front = yaml.safe_load((project / "source/Privacy-Notice.md").read_text().split("---")[1])
-    assert str(front["date"]) == "2024-03-01"
-    assert front["changes"][0]["kind"] == "material"
+    reports = report_of(report_dir)
+    assert reports["Privacy-Notice.md"]["date"] == "2024-03-01"
+    assert "stated on line 3" in reports["Privacy-Notice.md"]["date_source"]
+    front = front_of(project / "source/Privacy-Notice.md")
+    assert front["date"] == datetime.date(2024, 3, 1)
+    assert "date-inferred" not in front
+    assert front["changes"][0]["summary"].startswith("Version in effect from March 1, 2024, as the notice states")
+
+
+def test_an_inferred_date_is_marked_listed_and_never_said_to_be_in_effect(imported):
+    _, project, report_dir = imported
+    reports = report_of(report_dir)
+    terms = reports["example.org/Terms-of-Service.md"]
+    assert terms["date"] == "2022-06-01"
+    assert terms["date_source"].startswith("inferred: author date of the last commit to the page")
+    front = front_of(project / "source/example.org/Terms-of-Service.md")
+    assert front["date"] == datetime.date(2022, 6, 1)
+    assert "confirm it, then delete this line" in front["date-inferred"]
+    assert "in effect" not in front["changes"][0]["summary"]
+    assert "the notice states no date" in front["changes"][0]["summary"]
+    report = (report_dir / "report.txt").read_text()
+    listed = report.split("Dates inferred, for an editor to confirm")[1]
+    assert "source/example.org/Terms-of-Service.md: 2022-06-01" in listed
+    assert "source/Privacy-Notice.md" not in listed
+    # The page's history on the previous site, offered for review.
+    assert terms["history"][0].endswith(" 2022-06-01 The site")
+
+
+def test_guides_procedures_and_letters_keep_the_date_readers_saw(imported):
+    _, project, _ = imported
+    assert front_of(project / "source/example.org/code-of-conduct/Reporting.md")["date"] == \
+        datetime.date(2023, 1, 5)
+    letter = front_of(project / "source/reference/Request-Response.md")
+    assert letter["date"] == datetime.date(2022, 6, 1)
+    assert "date-inferred" in letter
+
+
+def test_titles_are_the_ones_readers_saw(imported):
+    _, project, report_dir = imported
+    reports = report_of(report_dir)
+    assert reports["reference/EF-Style-Guide.md"]["title"] == "EF Style Guide"
+    assert "# EF Style Guide" in (project / "source/reference/EF-Style-Guide.md").read_text()
+    assert reports["reference/Request-Response.md"]["title"] == "Request Response Letter"
+
+
+@pytest.mark.parametrize(("source", "title"), [
+    ("reference/SSDF-Answer.md", "SSDF Answer"),
+    ("reference/request-answer.md", "Request answer"),
+    ("example/index.md", "Example"),
+])
+def test_a_title_from_the_file_name_is_the_one_mkdocs_gives(source, title):
+    assert pages.fallback_title(Page(PurePosixPath(source), None)) == title
 
 
 def test_each_page_gets_its_kind(imported):
@@ -100,6 +178,9 @@ def test_each_page_gets_its_kind(imported):
     assert kinds["Privacy-Notice.md"] == "notice"
     assert kinds["example.org/code-of-conduct/Reporting.md"] == "procedure"
     assert kinds["reference/Request-Response.md"] == "letter"
+    assert kinds["reference/EF-Style-Guide.md"] == "guide"
+    assert kinds["example.org/reports/annual-report-2023.md"] == "report"
+    assert kinds["index.md"] == "site"
 
 
 def test_the_old_home_page_text_is_above_the_site_map(imported):
@@ -138,22 +219,74 @@ def test_the_report_lists_each_conversion_with_its_line(imported):
         assert conversion in report, conversion
 
 
-def test_a_page_that_exists_is_updated_in_place_keeping_its_history(tmp_path):
+EXISTING_NOTICE = """\
+---
+description: An example notice that was here before the import, in this project's words.
+date: 2023-05-01
+changes:
+  - date: 2026-11-29
+    kind: editorial
+    summary: Corrected a word.
+  - date: 2023-05-01
+    kind: material
+    summary: First version.
+---
+
+# Example Privacy Notice
+
+(information)=
+## 1. Information We Collect
+
+Old words of this project.
+
+## 3. Processors
+
+- {processor}`Fastly <fastly>` to deliver the example.org pages. {processor-terms}`fastly`
+"""
+
+
+def test_a_page_that_exists_is_merged_keeping_its_structure_with_a_redline(tmp_path):
     project = copy_project(tmp_path / "project")
     existing = project / "source" / "Privacy-Notice.md"
-    existing.write_text(
-        "---\ndescription: An example notice that was here before the import.\n"
-        "date: 2023-05-01\nchanges:\n  - date: 2023-05-01\n    kind: material\n"
-        "    summary: First version.\n---\n\n# Example Privacy Notice\n\nOld text.\n",
-        encoding="utf-8",
-    )
+    existing.write_text(EXISTING_NOTICE, encoding="utf-8")
     site = git_site(tmp_path / "mkdocs")
     assert main([str(site), "--project", str(project), "--today", "2026-11-30"]) == 0
-    front = yaml.safe_load(existing.read_text().split("---")[1])
-    assert front["description"] == "An example notice that was here before the import."
-    assert [str(change["date"]) for change in front["changes"]] == ["2024-03-01", "2023-05-01"]
-    assert str(front["date"]) == "2024-03-01"
-    assert "Old text." not in existing.read_text()
+    front, body = pages.front_matter(existing)
+    assert front["description"] == "An example notice that was here before the import, in this project's words."
+    # The import's entry in date order (newest first), saying what happened; the date stays.
+    assert [str(change["date"]) for change in front["changes"]] == ["2026-11-30", "2026-11-29", "2023-05-01"]
+    assert front["changes"][0]["kind"] == "editorial"
+    assert "Text replaced by the previous site's source" in front["changes"][0]["summary"]
+    assert front["date"] == datetime.date(2023, 5, 1)
+    # The project's label and processor references, on the previous site's words.
+    assert "(information)=\n## 1. Information We Collect" in body
+    assert "{processor}`Fastly <fastly>` to deliver the example.org pages. {processor-terms}`fastly`" in body
+    assert "Old words of this project." not in body
+    redline = (project / "_build/import/redline/source/Privacy-Notice.md.diff").read_text()
+    assert "-Old words of this project." in redline
+    report = report_of(project / "_build/import")["Privacy-Notice.md"]
+    assert report["redline"].endswith("Privacy-Notice.md.diff")
+    assert report["cites"] == ["fastly"]
+
+
+def test_the_processors_page_knows_who_cites_whom(imported):
+    _, project, report_dir = imported
+    body = (project / "source/Privacy-Notice.md").read_text()
+    assert "- {processor}`Fastly <fastly>` to deliver the example.org pages. {processor-terms}`fastly`" in body
+    processors = json.loads((report_dir / "html" / "processors.json").read_text())
+    fastly = next(entry for entry in processors["processors"] if entry["id"] == "fastly")
+    assert "Privacy-Notice" in [cited["notice"] for cited in fastly["cited_by"]], fastly
+
+
+def test_a_processor_sentence_worded_otherwise_keeps_its_words():
+    text = ("- Fastly to deliver pages. Their use is subject to the "
+            "[Data Processing Terms](https://www.fastly.com/data-processing) and nothing else.\n")
+    cited, found, plain = cite_page(text, registry(conftest.ROOT / "source"))
+    assert cited == "- {processor}`Fastly <fastly>` to deliver pages. Their use is subject to the " \
+        "[Data Processing Terms](https://www.fastly.com/data-processing) and nothing else.\n"
+    assert found == ["fastly"]
+    assert plain == ["https://www.fastly.com/data-processing"]
+    assert cite_page("- Fastly, nothing linked.\n", registry(conftest.ROOT / "source"))[1] == []
 
 
 def test_a_notice_without_any_date_is_not_written_and_fails(tmp_path):
@@ -172,18 +305,106 @@ def test_a_site_that_cannot_be_read_names_the_file(tmp_path, capsys):
     assert "mkdocs.yml:2: invalid YAML" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("page", ["../outside.md", "/etc/hostname.md", "linked.md"])
+def tree_of(project: Path) -> list:
+    return sorted((path.relative_to(project), path.read_bytes() if path.is_file() else b"")
+                  for path in project.rglob("*") if "_build" not in path.parts)
+
+
+@pytest.mark.parametrize("page", ["../outside.md", "/etc/hostname.md", "missing.md"])
 def test_a_navigation_entry_out_of_docs_dir_is_refused(tmp_path, capsys, page):
     site = tmp_path / "site"
     (site / "docs").mkdir(parents=True)
     (site / "outside.md").write_text("# Secret\n", encoding="utf-8")
-    (site / "docs" / "linked.md").symlink_to(site / "outside.md")
+    (site / "docs" / "inside.md").write_text("# Inside\n", encoding="utf-8")
     (site / "mkdocs.yml").write_text(f"site_name: S\nnav:\n  - {page}\n", encoding="utf-8")
-    project = conftest.copy_project(tmp_path / "project", [*conftest.PROJECT_FILES, "source"])
-    before = sorted(path.relative_to(project) for path in project.rglob("*"))
+    project = copy_project(tmp_path / "project")
+    before = tree_of(project)
     assert main([str(site), "--project", str(project)]) == 2
     assert f"the navigation names {page}, which is not in docs_dir" in capsys.readouterr().err
-    assert sorted(path.relative_to(project) for path in project.rglob("*")) == before
+    assert tree_of(project) == before
+
+
+@pytest.mark.parametrize("link", ["leak.md", "folder", "form.pdf", "folder-inside"])
+@pytest.mark.parametrize("nav", [False, True])
+def test_a_page_or_file_that_is_or_passes_through_a_link_is_refused(tmp_path, capsys, link, nav):
+    """With a navigation or without one (every page of docs_dir), a link is refused before anything is written."""
+    site = tmp_path / "site"
+    docs = site / "docs"
+    (docs / "real").mkdir(parents=True)
+    (docs / "real" / "page.md").write_text("# A page of the site\n\nIts words.\n", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("# Secret words of the machine\n", encoding="utf-8")
+    if link == "leak.md":
+        (docs / "leak.md").symlink_to(outside / "secret.md")
+    elif link == "folder":
+        (docs / "folder").symlink_to(outside)
+    elif link == "form.pdf":
+        (docs / "form.pdf").symlink_to(outside / "secret.md")
+    else:  # a link to a folder inside docs_dir: a page reached through it is refused too
+        (docs / "folder-inside").symlink_to(docs / "real")
+    listed = {"leak.md": "leak.md", "folder": "folder/secret.md", "form.pdf": "real/page.md",
+              "folder-inside": "folder-inside/page.md"}[link]
+    nav = f"nav:\n  - {listed}\n" if nav else ""
+    (site / "mkdocs.yml").write_text(f"site_name: S\n{nav}", encoding="utf-8")
+    project = copy_project(tmp_path / "project")
+    before = tree_of(project)
+    assert main([str(site), "--project", str(project)]) == 2
+    assert f"docs/{link}: a symbolic link in docs_dir" in capsys.readouterr().err
+    assert tree_of(project) == before
+
+
+def test_a_site_without_links_and_without_navigation_comes_over(tmp_path):
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "docs" / "Guide.md").write_text("# A Short Guide\n\nWords of the guide.\n", encoding="utf-8")
+    (site / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    git_site(tmp_path / "git", site)
+    project = copy_project(tmp_path / "project")
+    assert main([str(tmp_path / "git"), "--project", str(project)]) == 0
+    assert "Words of the guide." in (project / "source/Guide.md").read_text()
+
+
+SIGNED_COMMIT = """\
+tree {tree}
+author Test <test@example.invalid> 1654084800 +0000
+committer Test <test@example.invalid> 1654084800 +0000
+gpgsig -----BEGIN PGP SIGNATURE-----
+\x20
+ iQEzBAABCAAdFiEEexampleexampleexampleexampleexampleFAmKXtest
+ -----END PGP SIGNATURE-----
+
+A signed commit
+"""
+
+
+def test_git_runs_with_no_configuration_of_the_imported_folder(tmp_path):
+    """The folder's .git/config names programs: git reads its history and runs none of them."""
+    site = git_site(tmp_path / "mkdocs")
+    ran = tmp_path / "ran"
+    program = tmp_path / "program"
+    program.write_text(f"#!/bin/sh\necho \"$@\" >> {ran}\nexit 1\n", encoding="utf-8")
+    program.chmod(0o755)
+    git = ["git", "-C", str(site)]
+    tree = subprocess.run([*git, "rev-parse", "HEAD^{tree}"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    commit = subprocess.run([*git, "hash-object", "-t", "commit", "-w", "--stdin"],
+                            input=SIGNED_COMMIT.format(tree=tree), capture_output=True, text=True,
+                            check=True).stdout.strip()
+    subprocess.run([*git, "update-ref", "HEAD", commit], check=True)
+    with (site / ".git" / "config").open("a", encoding="utf-8") as config:
+        config.write(f"[log]\n\tshowSignature = true\n[gpg]\n\tprogram = {program}\n"
+                     f"[core]\n\tfsmonitor = {program}\n[diff]\n\texternal = {program}\n")
+    # The configuration is hostile: git itself, run in the folder, runs the program.
+    subprocess.run([*git, "log", "-1", "--", "docs/Privacy-Notice.md"], capture_output=True, check=False)
+    assert ran.exists()
+    ran.unlink()
+    project = copy_project(tmp_path / "project")
+    assert main([str(site), "--project", str(project), "--today", "2026-11-30"]) == 0
+    assert not ran.exists(), ran.read_text()
+    terms = report_of(project / "_build/import")["example.org/Terms-of-Service.md"]
+    assert terms["date"] == "2022-06-01"
+    assert terms["history"] == [f"{commit[:12]} 2022-06-01 A signed commit"]
 
 
 def test_the_proof_names_lost_text_and_ids():
@@ -233,3 +454,80 @@ def test_a_heading_whose_old_id_differs_gets_a_target():
     converted = convert("# T\n\n## Definitions {#defs}\n", "T", ["t", "defs"])
     assert "(defs)=\n## Definitions" in converted.text
     assert "{#defs}" not in converted.text
+
+
+def test_an_html_table_comes_over_as_a_markdown_table(imported):
+    _, project, report_dir = imported
+    body = (project / "source/example.org/code-of-conduct/Reporting.md").read_text()
+    assert "| Step | Who \\& when |\n| --- | --- |\n| Write down what happened | The reporter, *soon* |" in body
+    assert "<table" not in body and "<td" not in body
+    built = (report_dir / "html/example.org/code-of-conduct/Reporting/index.html").read_text()
+    assert "<td><p>The reporter, <em>soon</em></p></td>" in built or "The reporter, <em>soon</em>" in built
+    assert "example.org/code-of-conduct/Reporting.md:14: HTML table → Markdown table" in \
+        (report_dir / "report.txt").read_text()
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ("<table><tr><th>A</th><th>B</th></tr><tr><td>1 | 2</td><td><code>x</code></td></tr></table>",
+     ["| A | B |", "| --- | --- |", "| 1 \\| 2 | `x` |"]),
+    ('<table id="steps"><tr><td>one<br>two</td><td><a href="https://example.org/">the site</a></td></tr></table>',
+     ["(steps)=", "```{list-table}", ":header-rows: 0", "", "* - one\\\n    two",
+      "  - [the site](<https://example.org/>)", "```"]),
+])
+def test_each_html_table_form_is_converted(html, expected):
+    assert html_as_myst(html) == expected
+
+
+@pytest.mark.parametrize(("html", "problem"), [
+    ("<div>Words</div>", "an HTML <div> block"),
+    ("<table><tr><td><img src='x.png'></td></tr></table>", "a <img> in an HTML table"),
+    ("<table><tr><td colspan='2'>A</td></tr></table>", "merged cells"),
+    ("<table><tr><td>A</td></tr><tr><td>B</td><td>C</td></tr></table>", "different numbers of cells"),
+])
+def test_an_html_block_that_cannot_be_converted_is_named(html, problem):
+    with pytest.raises(UnconvertibleHTML, match=problem):
+        html_as_myst(html)
+
+
+def test_an_html_block_left_out_fails_naming_file_and_line(tmp_path):
+    site = git_site(tmp_path / "mkdocs")
+    guide = site / "docs/reference/EF-Style-Guide.md"
+    guide.write_text(guide.read_text() + "\n<div class=\"box\">\n<p>Boxed words.</p>\n</div>\n\nAfter.\n")
+    project = copy_project(tmp_path / "project")
+    assert main([str(site), "--project", str(project), "--today", "2026-11-30"]) == 1
+    report = (project / "_build/import/report.txt").read_text()
+    assert "FAILED: reference/EF-Style-Guide.md:3: an HTML <div> block: left out" in report
+    written = (project / "source/reference/EF-Style-Guide.md").read_text()
+    assert "<div" not in written and "After." in written
+
+
+def sources_of(project: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(project)): path.read_bytes()
+            for path in sorted((project / "source").rglob("*")) if path.is_file()}
+
+
+def test_a_second_import_changes_nothing_and_keeps_an_editors_change(tmp_path):
+    project = copy_project(tmp_path / "project")
+    site = git_site(tmp_path / "mkdocs")
+    arguments = [str(site), "--project", str(project), "--today"]
+    assert main([*arguments, "2026-11-30"]) == 0
+    first = sources_of(project)
+    assert main([*arguments, "2026-12-01"]) == 0
+    assert sources_of(project) == first
+    assert "left as it is" in (project / "_build/import/report.txt").read_text()
+    # An editor's change to a page the previous site has not changed since stays.
+    terms = project / "source/example.org/Terms-of-Service.md"
+    terms.write_text(terms.read_text().replace("You control your account.", "You alone control your account."))
+    edited = sources_of(project)
+    assert main([*arguments, "2026-12-02"]) == 0
+    assert sources_of(project) == edited
+    # A page the previous site changed comes over again, with its redline.
+    page = site / "docs/example.org/Terms-of-Service.md"
+    page.write_text(page.read_text().replace("You keep your password secret.", "You keep your password safe."))
+    assert main([*arguments, "2026-12-03"]) == 0
+    assert "You keep your password safe." in terms.read_text()
+    assert "-You alone control your account." in \
+        (project / "_build/import/redline/source/example.org/Terms-of-Service.md.diff").read_text()
+    after = sources_of(project)
+    assert sorted(name for name in after if after[name] != edited.get(name)) == [
+        "source/_data/imported.yaml", "source/example.org/Terms-of-Service.md"]
