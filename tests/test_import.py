@@ -32,7 +32,7 @@ GIT_DATE = "2022-06-01T12:00:00+00:00"
 
 def copy_project(target: Path) -> Path:
     """This project to import into: its configuration and its sources."""
-    return conftest.copy_project(target, [*conftest.PROJECT_FILES, "source"])
+    return conftest.copy_project(target, [*conftest.PROJECT_FILES, "source", "pyproject.toml"])
 
 
 def git_site(target: Path, site: Path = MKDOCS_SITE) -> Path:
@@ -102,9 +102,23 @@ def test_a_lost_address_is_named_and_fails(tmp_path):
 def test_every_id_of_the_old_site_resolves(imported):
     _, _, report_dir = imported
     page = (report_dir / "html" / "example.org" / "Terms-of-Service" / "index.html").read_text()
-    # A fourth-level heading, an id set by hand, a repeated title's "_1".
-    for ident in ("1-account-controls", "defs", "2-account-security", "2-account-security_1"):
+    # A fourth-level heading, an id set by hand.
+    for ident in ("1-account-controls", "defs", "2-account-security"):
         assert f'id="{ident}"' in page, ident
+
+
+def test_what_the_import_cannot_make_lint_clean_fails_naming_file_and_line(tmp_path):
+    """A repeated heading keeps its old id ("_1"), and the lint's finding on it is the import's failure."""
+    site = git_site(tmp_path / "mkdocs")
+    terms = site / "docs/example.org/Terms-of-Service.md"
+    terms.write_text(terms.read_text() + "\n#### 2. Account security\n\nThe same again.\n")
+    project = copy_project(tmp_path / "project")
+    assert main([str(site), "--project", str(project), "--today", "2026-11-30"]) == 1
+    report = (project / "_build/import/report.txt").read_text()
+    assert "LINT source/example.org/Terms-of-Service.md:41: md024: Multiple headings" in report
+    assert "8 of 8 pages came over whole" in report
+    built = (project / "_build/import/html/example.org/Terms-of-Service/index.html").read_text()
+    assert 'id="2-account-security_1"' in built
 
 
 def test_linked_files_keep_their_address(imported):
@@ -221,7 +235,7 @@ def test_the_report_lists_each_conversion_with_its_line(imported):
 
 EXISTING_NOTICE = """\
 ---
-description: An example notice that was here before the import, in this project's words.
+description: An example notice that was here before the import, in this project’s words.
 date: 2023-05-01
 changes:
   - date: 2026-11-29
@@ -252,7 +266,7 @@ def test_a_page_that_exists_is_merged_keeping_its_structure_with_a_redline(tmp_p
     site = git_site(tmp_path / "mkdocs")
     assert main([str(site), "--project", str(project), "--today", "2026-11-30"]) == 0
     front, body = pages.front_matter(existing)
-    assert front["description"] == "An example notice that was here before the import, in this project's words."
+    assert front["description"] == "An example notice that was here before the import, in this project’s words."
     # The import's entry in date order (newest first), saying what happened; the date stays.
     assert [str(change["date"]) for change in front["changes"]] == ["2026-11-30", "2026-11-29", "2023-05-01"]
     assert front["changes"][0]["kind"] == "editorial"

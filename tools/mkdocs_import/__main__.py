@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from . import dates, fidelity, pages
+from . import dates, fidelity, lint_clean, pages
 from .convert import convert
 from .history import SourceHistory, blob_name
 from .processors import cite_page, registry
@@ -79,6 +79,10 @@ class Imported:
     theme_files: list[str]
     #: url path -> (the old page's HTML, its conversion) for the proof
     old_html: dict = field(default_factory=dict)
+    #: the pages written now, as the project's paths (source/...)
+    written: set[str] = field(default_factory=set)
+    lint_findings: list[lint_clean.Finding] = field(default_factory=list)
+    words: dict[str, list[str]] = field(default_factory=dict)
 
 
 def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_dir: Path,
@@ -136,14 +140,13 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
         elif written.exists():
             report.state = "replaces this project's text (redline in the report)"
             front, previous = pages.front_matter(written)
-            commit = f"commit {history.head[:12]}" if history.head else "a checkout outside git"
             merged = pages.keep_labels(previous, body)
             if " ".join(merged.split()) == " ".join(previous.split()):
                 report.state = "the same text as this project's: left as it is"
             else:
                 report.redline = _write_redline(report_dir, relative, previous, merged)
                 if front.get("changes"):
-                    front = pages.replaced_front_matter(front, commit, today)
+                    front = pages.replaced_front_matter(front, commits[0].date if commits else None, today)
                 pages.write_page(written, front, merged)
         elif kind == "notice" and date is None:
             report.failures.append(f"{page.source}:1: not written: a notice needs a date; state it in the page")
@@ -157,6 +160,11 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
             pages.write_page(written, front, body)
         record.note(str(page.source), blob_name(data), relative)
         imported.old_html[page.url_path] = html, converted
+        if written.exists():
+            imported.written.add(relative)
+            problem = lint_clean.format_page(project, written)
+            if problem:
+                report.failures.append(f"{relative}:1: make format's fixes failed: {problem}")
     for relative in site.files:
         target = source_dir / relative
         report = FileReport(str(relative), str(target.relative_to(project)), f"/{relative}",
@@ -279,6 +287,11 @@ def render(imported: Imported, build_output: str) -> str:
               "not brought over" for name in imported.theme_files]
     if build_output:
         lines += ["", "The strict build failed:", build_output.rstrip()]
+    for page, words in sorted(imported.words.items()):
+        lines.append(f"{page}: added to the spelling word list: {', '.join(words)}")
+    if imported.lint_findings:
+        lines += ["", "make lint would fail, on what the import could not make clean:"]
+        lines += [f"  LINT {finding}" for finding in imported.lint_findings]
     inferred = [report for report in imported.pages if "inferred" in report.date_source]
     if inferred:
         lines += ["", "Dates inferred, for an editor to confirm (front matter 'date-inferred'):"]
@@ -316,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
         imported = import_site(site, args.project.resolve(), args.today, report_dir, history)
     built = build(args.project.resolve(), report_dir / "html")
     prove(imported, report_dir / "html")
+    if built.returncode == 0:
+        imported.lint_findings, imported.words = lint_clean.clean(
+            args.project.resolve(), report_dir / "lint", imported.written)
     text = render(imported, built.stdout + built.stderr if built.returncode else "")
     (report_dir / "report.txt").write_text(text, encoding="utf-8")
     (report_dir / "report.json").write_text(json.dumps(
@@ -326,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Report: {report_dir / 'report.txt'}")
     whole = all(report.whole for report in imported.pages) and not any(
         report.missing for report in imported.files)
-    return 0 if built.returncode == 0 and whole else 1
+    return 0 if built.returncode == 0 and whole and not imported.lint_findings else 1
 
 
 if __name__ == "__main__":

@@ -25,6 +25,13 @@ Each conversion keeps the words readers see and the addresses they use:
   site, ``site_url`` + the address;
 * an angle-bracketed domain, ``<python.org>``, which Python-Markdown took for an
   HTML tag and readers never saw, becomes the word ``python.org``;
+* a heading underlined with ``===`` or ``---`` (setext) is written with ``#``
+  (atx), as every page here is; a second H1 is an H2 (a page has one title),
+  the headings under it a level down with it;
+* a list right after a paragraph line gets a blank line above it: MyST reads
+  it as a list either way, and the Markdown lint asks for the line;
+* an address written out as text (``https://…``), which the old site showed
+  as text, is an autolink (``<https://…>``), showing the same address;
 * an HTML ``<table>`` block becomes a Markdown pipe table, or a MyST
   ``list-table`` where a cell holds a line break (a pipe table cannot), with
   the same cells, their links and emphasis, and its id kept by a target; any
@@ -59,6 +66,9 @@ HTTP_LINK = re.compile(r"(\]\(\s*<?|<)http://")
 ROOT_RELATIVE_LINK = re.compile(r"\]\(\s*/(?!/)([^)\s]*)\)")
 REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\((https?://[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 ROLE = re.compile(r"\{[a-z-]+\}`[^`]*`")
+SETEXT = re.compile(r"^(=+|-+)\s*$")
+LIST_START = re.compile(r"^(?:[-*+]|\d+[.)])\s+\S")
+BARE_URL = re.compile(r"(?<![<(\[/\w])https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"”’]")
 ANGLE_DOMAIN = re.compile(r"<((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})>")
 # Inline code, link targets and roles: the parts of a line abbreviations never touch.
 PROTECTED = re.compile(r"`[^`]*`|\]\([^)]*\)|\{[a-z-]+\}`[^`]*`|<[^>]*>")
@@ -108,6 +118,7 @@ def convert(
     """
     lines = markdown.replace("\r\n", "\n").split("\n")
     result = Converted("", fallback_title)
+    lines = _atx_headings(lines, result, first_line)
     abbreviations = _abbreviations(lines, result, first_line)
     out: list[str] = []
     in_fence = None
@@ -159,6 +170,10 @@ def convert(
         heading = HEADING.match(line)
         if heading:
             level, text = len(heading.group(1)), heading.group(2)
+            if has_h1 and level == 1:
+                # The page's title is its first H1; a later one starts a part of it.
+                level = 2
+                result.conversions.append((number, "a second H1 → H2"))
             attrs = HEADING_ATTRS.search(text)
             if attrs:
                 text = text[: attrs.start()]
@@ -181,6 +196,10 @@ def convert(
                 result.conversions.append((number, f"heading level H{level} → H{len(open_levels)}"))
             out.append(f"{'#' * len(open_levels)} {text}")
             continue
+        if LIST_START.match(line) and out and out[-1].strip() and not line.startswith(" ") \
+                and not LIST_START.match(out[-1].lstrip()) and not out[-1].startswith((" ", "#", "(", "|")):
+            out.append("")
+            result.conversions.append((number, "blank line added above a list that follows a paragraph"))
         if re.search(r"\S {2,}$", line) and index < len(lines) and lines[index].strip():
             line = line.rstrip() + "\\"
             result.conversions.append((number, "hard line break (trailing spaces) → '\\'"))
@@ -190,6 +209,33 @@ def convert(
         result.conversions.append((first_line, f"no H1: title '{fallback_title}' added"))
     result.text = "\n".join(out).strip("\n") + "\n"
     return result
+
+
+def _atx_headings(lines: list[str], result: Converted, first_line: int) -> list[str]:
+    """*lines* with each setext heading (a line underlined by ``===`` or ``---``) written with ``#``."""
+    out: list[str] = []
+    fence = None
+    for index, line in enumerate(lines):
+        marker = FENCE.match(line)
+        if fence or marker:
+            if marker and fence is None:
+                fence = marker.group(1)
+            elif marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        underline = SETEXT.match(line)
+        above = out[-1] if out else ""
+        previous = lines[index - 2] if index >= 2 else ""
+        if underline and above.strip() and not previous.strip() and not above.startswith((" ", "#", ">", "|")) \
+                and not LIST_START.match(above) and not HTML_BLOCK.match(above):
+            level = "#" if underline.group(1)[0] == "=" else "##"
+            out[-1] = f"{level} {above.strip()}"
+            result.conversions.append((index + first_line - 1, f"setext heading → '{level}'"))
+            out.append("")  # in place of the underline: every line keeps its number
+            continue
+        out.append(line)
+    return out
 
 
 def _abbreviations(lines: list[str], result: Converted, first_line: int) -> dict[str, str]:
@@ -248,12 +294,20 @@ def _inline(
         result.conversions.append((number, f"root-relative link /{match.group(1)} → {address}"))
         return f"]({address})"
 
+    def autolink(match: re.Match) -> str:
+        if any(start <= match.start() < end for start, end in protected):
+            return match.group(0)
+        result.conversions.append((number, f"address in the text → autolink: {match.group(0)}"))
+        return f"<{match.group(0)}>"
+
     line = IMAGE_IN_LINK.sub(badge_to_text, line)
     line = REMOTE_IMAGE.sub(image_to_link, line)
     line = HTTP_LINK.sub(https, line)
     if site_url:
         line = ROOT_RELATIVE_LINK.sub(absolute, line)
     line = ANGLE_DOMAIN.sub(restore_domain, line)
+    protected = [match.span() for match in PROTECTED.finditer(line)]
+    line = BARE_URL.sub(autolink, line)
     if not abbreviations:
         return line
     pattern = re.compile(r"(?<![\w`])(" + "|".join(map(re.escape, abbreviations)) + r")(?![\w`])")

@@ -160,14 +160,16 @@ def _as_date(value) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
 
 
-def replaced_front_matter(front: dict, commit: str, today: datetime.date) -> dict:
+def replaced_front_matter(front: dict, last_change: datetime.date | None, today: datetime.date) -> dict:
     """An existing notice's front matter, with an entry saying its text was replaced by the previous site's."""
     if front.get("changes"):
+        since = f", as last changed there on {last_change:%B} {last_change.day}, {last_change.year}" \
+            if last_change else ""
         front["changes"] = with_change(list(front["changes"]), {
             "date": today, "kind": "editorial",
-            "summary": f"Text replaced by the previous site's source ({commit}); the import report "
-                       "holds the redline against the text before. Whether the change is material "
-                       "is for an editor to decide: then change this entry.",
+            "summary": f"Text replaced by the previous site's{since}; the import report holds the "
+                       "redline against the text before. Whether the change is material is for an "
+                       "editor to decide: then change this entry.",
         })
     return front
 
