@@ -270,7 +270,8 @@ def test_a_page_that_exists_is_merged_keeping_its_structure_with_a_redline(tmp_p
     # The import's entry in date order (newest first), saying what happened; the date stays.
     assert [str(change["date"]) for change in front["changes"]] == ["2026-11-30", "2026-11-29", "2023-05-01"]
     assert front["changes"][0]["kind"] == "editorial"
-    assert "Text replaced by the previous site's source" in front["changes"][0]["summary"]
+    assert front["changes"][0]["summary"].startswith(
+        "Text replaced by the previous site’s text, as last changed there on June 1, 2022;")
     assert front["date"] == datetime.date(2023, 5, 1)
     # The project's label and processor references, on the previous site's words.
     assert "(information)=\n## 1. Information We Collect" in body

@@ -167,7 +167,7 @@ def replaced_front_matter(front: dict, last_change: datetime.date | None, today:
             if last_change else ""
         front["changes"] = with_change(list(front["changes"]), {
             "date": today, "kind": "editorial",
-            "summary": f"Text replaced by the previous site's{since}; the import report holds the "
+            "summary": f"Text replaced by the previous site’s text{since}; the import report holds the "
                        "redline against the text before. Whether the change is material is for an "
                        "editor to decide: then change this entry.",
         })
