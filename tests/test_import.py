@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 import conftest
-from tools.mkdocs_import import fidelity, pages
+from tools.mkdocs_import import fidelity, lint_clean, pages
 from tools.mkdocs_import.__main__ import main
 from tools.mkdocs_import.convert import convert, html_as_myst, UnconvertibleHTML
 from tools.mkdocs_import.processors import cite_page, registry
@@ -447,9 +447,25 @@ def test_the_proof_names_lost_text_and_ids():
     ("[![CC](https://img.example/cc.png)](https://creativecommons.org/)\n",
      "[CC](https://creativecommons.org/)"),
     ("# T\n\n```\n!!! note\n<python.org>\n```\n", "```\n!!! note\n<python.org>\n```"),
+    ("# T\n\nScope\n-----\n\nText.\n", "## Scope\n\n\nText."),
+    ("# T\n\n# Attribution\n\n## Sources\n", "## Attribution\n\n### Sources"),
+    ("# T\n\nThe cases:\n- one\n- two\n", "The cases:\n\n- one\n- two"),
+    ("See the notice (https://example.org/privacy/).\n", "See the notice (<https://example.org/privacy/>)."),
+    ("[a](https://example.org/a) and `https://example.org/b`\n", "[a](https://example.org/a) and `https://example.org/b`"),
 ])
 def test_each_construct_is_converted(source, expected):
     assert expected in convert(source, "Fallback").text
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("# Isn't it?\n\nThe users' data, 30 days' notice.\n", "# Isn’t it?\n\nThe users’ data, 30 days’ notice.\n"),
+    ("Say 'we have a report' now.\n", "Say ‘we have a report’ now.\n"),
+    ('Read "[the guide](https://example.org/)” first.\n', "Read “[the guide](https://example.org/)” first.\n"),
+    ("Code `it's` and [a link](https://example.org/it's) stay.\n",
+     "Code `it's` and [a link](https://example.org/it's) stay.\n"),
+])
+def test_quotes_of_an_imported_page_take_the_form_their_place_tells(source, expected):
+    assert lint_clean.typographic_quotes(source) == expected
 
 
 def test_a_root_relative_link_leads_where_it_led_on_the_live_site():

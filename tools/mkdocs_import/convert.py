@@ -68,7 +68,7 @@ REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\((https?://[^)\s]+)(?:\s+\"[^\"]*\")?\
 ROLE = re.compile(r"\{[a-z-]+\}`[^`]*`")
 SETEXT = re.compile(r"^(=+|-+)\s*$")
 LIST_START = re.compile(r"^(?:[-*+]|\d+[.)])\s+\S")
-BARE_URL = re.compile(r"(?<![<(\[/\w])https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"”’]")
+BARE_URL = re.compile(r"(?<![<\[/\w])https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"”’]")
 ANGLE_DOMAIN = re.compile(r"<((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})>")
 # Inline code, link targets and roles: the parts of a line abbreviations never touch.
 PROTECTED = re.compile(r"`[^`]*`|\]\([^)]*\)|\{[a-z-]+\}`[^`]*`|<[^>]*>")
@@ -125,6 +125,7 @@ def convert(
     # The levels of the headings the current one is under (an added H1 counts).
     open_levels = [] if re.search(r"^# ", markdown, re.MULTILINE) else [1]
     has_h1 = False
+    shift = 0
     old_ids = iter(heading_ids)
     myst_ids: set[str] = set()
     index = 0
@@ -171,9 +172,11 @@ def convert(
         if heading:
             level, text = len(heading.group(1)), heading.group(2)
             if has_h1 and level == 1:
-                # The page's title is its first H1; a later one starts a part of it.
-                level = 2
+                # The page's title is its first H1; a later one starts a part
+                # of it, and the headings after it are a level down with it.
+                shift = 1
                 result.conversions.append((number, "a second H1 → H2"))
+            level = min(level + shift, 6)
             attrs = HEADING_ATTRS.search(text)
             if attrs:
                 text = text[: attrs.start()]

@@ -5,7 +5,7 @@ site's extensions); every heading, paragraph, list item, table cell and
 definition of it must appear, word for word and in order, in the built page's
 article, and every id it published must be an id of the built page.
 
-Words are compared, not markup, and not their case: a line break, a link, an abbreviation or an
+Words are compared, not markup, and not their case or apostrophe's form: a line break, a link, an abbreviation or an
 admonition's new markup changes no word, and a word the old page hid from its
 readers (``<python.org>`` read as a tag) may be shown now. An old unit may match
 with up to as many other words between its own (a heading's "#" link, a restored
@@ -50,8 +50,9 @@ def heading_ids(html: str) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    # Case aside: an admonition's title is its type capitalised ("note", "Note").
-    return [word.casefold() for word in WORD.findall(text)]
+    # Case aside: an admonition's title is its type capitalised ("note", "Note");
+    # and the apostrophe's form: the import sets "we'll" as "we’ll".
+    return [word.casefold().replace("’", "'") for word in WORD.findall(text)]
 
 
 def _text(element) -> str:
