@@ -149,7 +149,7 @@ def test_an_inferred_date_is_marked_listed_and_never_said_to_be_in_effect(import
     assert terms["date_source"].startswith("inferred: author date of the last commit to the page")
     front = front_of(project / "source/example.org/Terms-of-Service.md")
     assert front["date"] == datetime.date(2022, 6, 1)
-    assert "confirm it, then delete this line" in front["date-inferred"]
+    assert "confirm it, then delete this field" in front["date-inferred"]
     assert "in effect" not in front["changes"][0]["summary"]
     assert "the notice states no date" in front["changes"][0]["summary"]
     report = (report_dir / "report.txt").read_text()

@@ -494,3 +494,24 @@ def test_a_date_changed_inside_a_merged_branch_is_no_version(tmp_path):
     file = repo.root / "source/example/Notice.md"
     dates = [str(v.date) for v in notice_history.material_versions(repo.root, [file])[file]]
     assert dates == ["2024-10-04", "2025-06-01"]
+
+
+@pytest.mark.parametrize("inferred", [True, False])
+def test_a_date_inferred_is_never_said_to_be_in_effect(git_project, inferred):
+    """A notice whose front matter marks its date as inferred is "last updated" then, not "in effect since"."""
+    page = notice("2024-10-04", FIRST, "We collect your name.")
+    if inferred:
+        page = page.replace("date: 2024-10-04\n", "date: 2024-10-04\ndate-inferred: The previous site's last commit.\n", 1)
+    git_project.commit({"index.md": HOME_PAGE, "changes.md": CHANGES, "_data/navigation.yaml": NAVIGATION,
+                        "example/Notice.md": page}, "First version")
+    build = sphinx_build(git_project.root / "source", git_project.root / "_build" / "html", "dirhtml",
+                         "-D", "policy_today=2025-01-01")
+    assert build.returncode == 0, build.output
+    changes, dated = text(build, "changes"), banner(build, "example/Notice/2024-10-04").get_text(" ", strip=True)
+    if inferred:
+        assert "current, last updated October 4, 2024, a date not yet confirmed" in changes
+        assert "last updated October 4, 2024, a date not yet confirmed" in dated
+        assert "in effect" not in changes + dated
+    else:
+        assert "current, in effect since October 4, 2024" in changes
+        assert "This version is in effect since October 4, 2024" in dated

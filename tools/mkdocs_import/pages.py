@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from policy_sphinx_extensions import yamldata
+from policy_sphinx_extensions.pages import INFERRED_DATE_FIELD
 from policy_sphinx_extensions.heading_ids import live_site_slug
 
 from . import dates
@@ -18,9 +19,6 @@ from .site import MkDocsSite, NavEntry, Page
 
 LABEL = re.compile(r"^\(([^)\s]+)\)=\s*$")
 HEADING_LINE = re.compile(r"^#{1,6}\s+(.*?)\s*$")
-# The front matter field that marks a date the import inferred: an editor
-# confirms the date by deleting it.
-INFERRED_FIELD = "date-inferred"
 LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>#]+)")
 SITE_MAP = "```{site-map}"
 MIN_DESCRIPTION_WORDS = 6
@@ -133,7 +131,7 @@ def history_entry(date: dates.PageDate) -> dict:
 
 
 def inferred_note(date: dates.PageDate) -> str:
-    return (f"{date.source}. The page states no date: confirm it, then delete this line.")
+    return f"{date.source}. The page states no date: confirm it, then delete this field."
 
 
 def new_front_matter(converted: Converted, kind: str, date: dates.PageDate | None) -> dict:
@@ -143,7 +141,7 @@ def new_front_matter(converted: Converted, kind: str, date: dates.PageDate | Non
     if date is not None:
         front["date"] = date.date
         if date.inferred:
-            front[INFERRED_FIELD] = inferred_note(date)
+            front[INFERRED_DATE_FIELD] = inferred_note(date)
     if kind == "notice":
         front["changes"] = [history_entry(date)]
     return front
