@@ -1,13 +1,19 @@
-"""``make import SRC=<checkout of an MkDocs site>``: bring its pages over, and prove nothing was lost.
+"""``make import SRC=<checkout of an MkDocs site>``: bring its pages and files over, and prove nothing was lost.
 
-Writes every page of the site's navigation into ``source/`` at its address,
-the files the pages link beside them, the navigation into
-``source/_data/navigation.yaml``; then builds the site (strict) and checks
-each page against the old site's rendering (:mod:`.fidelity`). The report goes
-to the terminal and to ``<report dir>/report.txt`` and ``report.json``.
+Writes every page MkDocs builds from the site (in its navigation or not) into
+``source/`` at its address, every other file it publishes at its path, the
+navigation into ``source/_data/navigation.yaml``, and what it wrote from which
+blob into ``source/_data/imported.yaml`` (:mod:`.record`): a page or file
+unchanged since the last import is left as it is. Then builds the site
+(strict), checks every address and each page written against the old site's
+rendering (:mod:`.fidelity`), and runs the project's lint
+(:mod:`.lint_clean`). The report goes to the terminal and to
+``<report dir>/report.txt`` and ``report.json``.
 
-Exit status: 0 when every page came over whole; 1 when the build failed or a
-page lost text or an id (the report names them); 2 when the site cannot be read.
+Exit status: 0 when every address came over and every page whole, lint-clean;
+1 when the build failed, a page lost text or an id, an address is lost or the
+lint finds what the import could not fix (the report names each); 2 when the
+site cannot be read.
 """
 
 from __future__ import annotations
