@@ -562,3 +562,12 @@ def test_a_second_import_changes_nothing_and_keeps_an_editors_change(tmp_path):
     after = sources_of(project)
     assert sorted(name for name in after if after[name] != edited.get(name)) == [
         "source/_data/imported.yaml", "source/example.org/Terms-of-Service.md"]
+
+
+def test_the_imports_entry_takes_its_place_among_newer_and_older_entries():
+    changes = [{"date": datetime.date(2026, 11, 29), "kind": "editorial", "summary": "Newer."},
+               {"date": datetime.date(2024, 10, 4), "kind": "material", "summary": "Older."}]
+    entry = {"date": datetime.date(2026, 2, 10), "kind": "editorial", "summary": "The import's."}
+    assert [change["summary"] for change in pages.with_change(changes, entry)] == ["Newer.", "The import's.", "Older."]
+    same_day = {"date": datetime.date(2026, 11, 29), "kind": "editorial", "summary": "Same day."}
+    assert [change["summary"] for change in pages.with_change(changes, same_day)] == ["Same day.", "Newer.", "Older."]

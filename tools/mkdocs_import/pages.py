@@ -148,9 +148,13 @@ def new_front_matter(converted: Converted, kind: str, date: dates.PageDate | Non
 
 
 def with_change(changes: list[dict], entry: dict) -> list[dict]:
-    """*changes* (newest first) with *entry* in its place by date, after the entries of its day."""
+    """*changes* (newest first) with *entry* in its place by date, above the entries of its day.
+
+    Above them: the ids of one day's entries are numbered from the oldest, so
+    an entry added on top renames none of theirs.
+    """
     position = next((index for index, change in enumerate(changes)
-                     if _as_date(change.get("date")) < entry["date"]), len(changes))
+                     if _as_date(change.get("date")) <= entry["date"]), len(changes))
     return [*changes[:position], entry, *changes[position:]]
 
 
