@@ -107,14 +107,21 @@ def test_every_id_of_the_old_site_resolves(imported):
         assert f'id="{ident}"' in page, ident
 
 
+def import_with(tmp_path: Path, page: str, added: str) -> tuple[int, Path, str]:
+    """The test site imported with *added* at the end of *page*: (exit status, project, report)."""
+    site = git_site(tmp_path / "mkdocs")
+    path = site / "docs" / page
+    path.write_text(path.read_text() + added)
+    project = copy_project(tmp_path / "project")
+    status = main([str(site), "--project", str(project), "--today", "2026-11-30"])
+    return status, project, (project / "_build/import/report.txt").read_text()
+
+
 def test_what_the_import_cannot_make_lint_clean_fails_naming_file_and_line(tmp_path):
     """A repeated heading keeps its old id ("_1"), and the lint's finding on it is the import's failure."""
-    site = git_site(tmp_path / "mkdocs")
-    terms = site / "docs/example.org/Terms-of-Service.md"
-    terms.write_text(terms.read_text() + "\n#### 2. Account security\n\nThe same again.\n")
-    project = copy_project(tmp_path / "project")
-    assert main([str(site), "--project", str(project), "--today", "2026-11-30"]) == 1
-    report = (project / "_build/import/report.txt").read_text()
+    status, project, report = import_with(tmp_path, "example.org/Terms-of-Service.md",
+                                          "\n#### 2. Account security\n\nThe same again.\n")
+    assert status == 1
     assert "LINT source/example.org/Terms-of-Service.md:41: md024: Multiple headings" in report
     assert "8 of 8 pages came over whole" in report
     built = (project / "_build/import/html/example.org/Terms-of-Service/index.html").read_text()
@@ -325,6 +332,15 @@ def tree_of(project: Path) -> list:
                   for path in project.rglob("*") if "_build" not in path.parts)
 
 
+def refused(tmp_path: Path, site: Path, capsys) -> str:
+    """Import *site*, which must be refused (exit 2) with nothing of the project changed; its message."""
+    project = copy_project(tmp_path / "project")
+    before = tree_of(project)
+    assert main([str(site), "--project", str(project)]) == 2
+    assert tree_of(project) == before
+    return capsys.readouterr().err
+
+
 @pytest.mark.parametrize("page", ["../outside.md", "/etc/hostname.md", "missing.md"])
 def test_a_navigation_entry_out_of_docs_dir_is_refused(tmp_path, capsys, page):
     site = tmp_path / "site"
@@ -332,11 +348,7 @@ def test_a_navigation_entry_out_of_docs_dir_is_refused(tmp_path, capsys, page):
     (site / "outside.md").write_text("# Secret\n", encoding="utf-8")
     (site / "docs" / "inside.md").write_text("# Inside\n", encoding="utf-8")
     (site / "mkdocs.yml").write_text(f"site_name: S\nnav:\n  - {page}\n", encoding="utf-8")
-    project = copy_project(tmp_path / "project")
-    before = tree_of(project)
-    assert main([str(site), "--project", str(project)]) == 2
-    assert f"the navigation names {page}, which is not in docs_dir" in capsys.readouterr().err
-    assert tree_of(project) == before
+    assert f"the navigation names {page}, which is not in docs_dir" in refused(tmp_path, site, capsys)
 
 
 @pytest.mark.parametrize("link", ["leak.md", "folder", "form.pdf", "folder-inside"])
@@ -362,11 +374,7 @@ def test_a_page_or_file_that_is_or_passes_through_a_link_is_refused(tmp_path, ca
               "folder-inside": "folder-inside/page.md"}[link]
     nav = f"nav:\n  - {listed}\n" if nav else ""
     (site / "mkdocs.yml").write_text(f"site_name: S\n{nav}", encoding="utf-8")
-    project = copy_project(tmp_path / "project")
-    before = tree_of(project)
-    assert main([str(site), "--project", str(project)]) == 2
-    assert f"docs/{link}: a symbolic link in docs_dir" in capsys.readouterr().err
-    assert tree_of(project) == before
+    assert f"docs/{link}: a symbolic link in docs_dir" in refused(tmp_path, site, capsys)
 
 
 def test_a_site_without_links_and_without_navigation_comes_over(tmp_path):
@@ -521,12 +529,9 @@ def test_an_html_block_that_cannot_be_converted_is_named(html, problem):
 
 
 def test_an_html_block_left_out_fails_naming_file_and_line(tmp_path):
-    site = git_site(tmp_path / "mkdocs")
-    guide = site / "docs/reference/EF-Style-Guide.md"
-    guide.write_text(guide.read_text() + "\n<div class=\"box\">\n<p>Boxed words.</p>\n</div>\n\nAfter.\n")
-    project = copy_project(tmp_path / "project")
-    assert main([str(site), "--project", str(project), "--today", "2026-11-30"]) == 1
-    report = (project / "_build/import/report.txt").read_text()
+    status, project, report = import_with(tmp_path, "reference/EF-Style-Guide.md",
+                                          "\n<div class=\"box\">\n<p>Boxed words.</p>\n</div>\n\nAfter.\n")
+    assert status == 1
     assert "FAILED: reference/EF-Style-Guide.md:3: an HTML <div> block: left out" in report
     written = (project / "source/reference/EF-Style-Guide.md").read_text()
     assert "<div" not in written and "After." in written

@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
 
-from tools.myst_notice import parse_tokens
+from tools.myst_notice import Finding, parse_tokens
 from tools.typography import fix_lines, reader_spans, text_blocks
 
 LINT_CHECKS = ("policy", "markdown", "spelling")
@@ -37,17 +36,6 @@ TYPOGRAPHIC = {("'", True): "‘", ("'", False): "’", ('"', True): "“", ('"'
 WORDLIST = Path("tools/spelling/wordlist.txt")
 # make format leaves the heading-level fix to a person: it would change the page.
 FORMAT_SKIPS = ("md001",)
-
-
-@dataclass(frozen=True)
-class Finding:
-    path: str
-    line: int
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.rule}: {self.message}"
 
 
 def typographic_quotes(text: str) -> str:
