@@ -10,6 +10,7 @@ dates the pages that state no date.
 from __future__ import annotations
 
 import datetime
+import os
 import json
 import shutil
 import subprocess
@@ -576,3 +577,25 @@ def test_the_imports_entry_takes_its_place_among_newer_and_older_entries():
     assert [change["summary"] for change in pages.with_change(changes, entry)] == ["Newer.", "The import's.", "Older."]
     same_day = {"date": datetime.date(2026, 11, 29), "kind": "editorial", "summary": "Same day."}
     assert [change["summary"] for change in pages.with_change(changes, same_day)] == ["Same day.", "Newer.", "Older."]
+
+
+def test_the_history_offered_is_each_commit_that_changed_the_words(tmp_path):
+    site = git_site(tmp_path / "mkdocs")
+    page = site / "docs/example.org/Terms-of-Service.md"
+    for text, message, date in (
+        (page.read_text().replace("You control your account.", "You control\nyour account."),
+         "Wrap a line", "2023-01-01T12:00:00+00:00"),
+        (page.read_text().replace("You control your account.", "You alone control your account."),
+         "Say who controls the account", "2024-02-02T12:00:00+00:00"),
+    ):
+        page.write_text(text)
+        subprocess.run(["git", "-C", str(site), "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
+                        "commit", "-q", "-am", message], check=True,
+                       env={**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
+    project = copy_project(tmp_path / "project")
+    assert main([str(site), "--project", str(project), "--today", "2026-11-30"]) == 0
+    terms = report_of(project / "_build/import")["example.org/Terms-of-Service.md"]
+    assert [entry.split(" ", 1)[1] for entry in terms["history"]] == [
+        "2024-02-02 Say who controls the account", "2022-06-01 The site"]
+    # The date readers saw is the last commit's, whatever it changed.
+    assert terms["date"] == "2024-02-02"

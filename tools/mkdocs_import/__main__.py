@@ -54,7 +54,7 @@ class PageReport:
     linked_files: list[str] = field(default_factory=list)
     cites: list[str] = field(default_factory=list)
     plain_processor_links: list[str] = field(default_factory=list)
-    #: each commit that changed the page on the previous site: "<commit> <date> <subject>"
+    #: each commit that changed the page's words on the previous site: "<commit> <date> <subject>"
     history: list[str] = field(default_factory=list)
     redline: str | None = None
     units: int = 0
@@ -127,7 +127,8 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
             conversions=[f"{page.source}:{line}: {message}{_shown_before(site, message)}"
                          for line, message in converted.conversions],
             failures=[f"{page.source}:{line}: {message}" for line, message in converted.failures],
-            history=[f"{commit.name[:12]} {commit.date.isoformat()} {commit.subject}" for commit in commits],
+            history=[f"{commit.name[:12]} {commit.date.isoformat()} {commit.subject}"
+                     for commit in _wording_commits(site, history, path, commits)],
         )
         imported.pages.append(report)
         linked = pages.linked_files(site, page, text)
@@ -191,6 +192,19 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
     pages.write_navigation(navigation, site, titles, kept)
     record.write()
     return imported
+
+
+def _wording_commits(site: MkDocsSite, history: SourceHistory, path: Path, commits: list) -> list:
+    """The *commits* (newest first) that changed the page's words as MkDocs rendered them."""
+    changed, before = [], None
+    for commit in reversed(commits):
+        text = history.text_at(commit, path)
+        words = fidelity.words_of(fidelity.render_old(split_meta(text)[1], site.extensions,
+                                                      site.extension_configs)) if text else []
+        if words != before:
+            changed.append(commit)
+        before = words
+    return changed[::-1]
 
 
 def _write_redline(report_dir: Path, written: str, previous: str, merged: str) -> str:
@@ -280,7 +294,7 @@ def render(imported: Imported, build_output: str) -> str:
                   for url in report.plain_processor_links]
         if report.redline:
             lines.append(f"  redline against this project's text before: {report.redline}")
-        lines += [f"  history on the previous site: {commit}" for commit in report.history]
+        lines += [f"  words changed on the previous site by: {commit}" for commit in report.history]
         lines += [f"  FAILED: {failure}" for failure in report.failures]
         lines += [f"  LOST text: {unit}" for unit in report.lost_units]
         lines += [f"  LOST id: #{ident}" for ident in report.lost_ids]

@@ -55,6 +55,11 @@ def _words(text: str) -> list[str]:
     return [word.casefold().replace("’", "'") for word in WORD.findall(text)]
 
 
+def words_of(html: str) -> list[str]:
+    """Every word of a rendered page (a fragment), in order, as the proof compares them."""
+    return _words(_text(lxml.html.fragment_fromstring(html, create_parent="div")))
+
+
 def _text(element) -> str:
     """The element's text, with a space where a block or a line break separates words."""
     for block in element.iter(*UNITS, *NESTED_BLOCKS, "br", "section", "tr"):

@@ -131,16 +131,29 @@ class SourceHistory:
             "GIT_TERMINAL_PROMPT": "0",
         }
         prefix = ["git", "--no-pager", f"--git-dir={git_dir}"] if git_dir else ["git"]
-        return subprocess.run([*prefix, *args], capture_output=True, text=True, check=False,
+        return subprocess.run([*prefix, *args], capture_output=True, encoding="utf-8", errors="replace", check=False,
                               env=environment, cwd=self._scratch or tempfile.gettempdir())
+
+    def _relative(self, path: Path) -> str | None:
+        if self.head is None or self._scratch is None or self._top is None:
+            return None
+        try:
+            return path.resolve().relative_to(self._top.resolve()).as_posix()
+        except ValueError:
+            return None
+
+    def text_at(self, commit: Commit, path: Path) -> str | None:
+        """The file *path* as *commit* holds it (None where it has no such file)."""
+        relative = self._relative(path)
+        if relative is None:
+            return None
+        process = self._git("cat-file", "blob", f"{commit.name}:{relative}", git_dir=self._scratch)
+        return process.stdout if process.returncode == 0 else None
 
     def commits(self, path: Path) -> list[Commit]:
         """Each commit that changed the file *path*, newest first (none outside a repository)."""
-        if self.head is None or self._scratch is None or self._top is None:
-            return []
-        try:
-            relative = path.resolve().relative_to(self._top.resolve()).as_posix()
-        except ValueError:
+        relative = self._relative(path)
+        if relative is None:
             return []
         process = self._git("log", "--no-show-signature", "--no-renames", "--format=%H%x00%as%x00%s",
                             self.head, "--", relative, git_dir=self._scratch)
