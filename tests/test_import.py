@@ -241,55 +241,68 @@ def test_the_report_lists_each_conversion_with_its_line(imported):
         assert conversion in report, conversion
 
 
-EXISTING_NOTICE = """\
----
-description: An example notice that was here before the import, in this project’s words.
-date: 2023-05-01
-changes:
-  - date: 2026-11-29
-    kind: editorial
-    summary: Corrected a word.
-  - date: 2023-05-01
-    kind: material
-    summary: First version.
----
-
-# Example Privacy Notice
-
-(information)=
-## 1. Information We Collect
-
-Old words of this project.
-
-## 3. Processors
-
-- {processor}`Fastly <fastly>` to deliver the example.org pages. {processor-terms}`fastly`
-"""
+def commit_site(site: Path, message: str, date: str) -> None:
+    subprocess.run(["git", "-C", str(site), "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
+                    "commit", "-q", "-am", message], check=True,
+                   env={**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
 
 
-def test_a_page_that_exists_is_merged_keeping_its_structure_with_a_redline(tmp_path):
-    project = copy_project(tmp_path / "project")
-    existing = project / "source" / "Privacy-Notice.md"
-    existing.write_text(EXISTING_NOTICE, encoding="utf-8")
+@pytest.mark.parametrize("record", [True, False])
+def test_a_page_that_exists_is_merged_keeping_its_structure_with_a_redline(tmp_path, record):
+    """The project's own fixes and markup stay, the previous site's later changes come over.
+
+    The text the page was made from is the last import's (the record), or else
+    the version of the page's history closest to it.
+    """
     site = git_site(tmp_path / "mkdocs")
-    assert main([str(site), "--project", str(project), "--today", "2026-11-30"]) == 0
-    front, body = pages.front_matter(existing)
-    assert front["description"] == "An example notice that was here before the import, in this project’s words."
-    # The import's entry in date order (newest first), saying what happened; the date stays.
-    assert [str(change["date"]) for change in front["changes"]] == ["2026-11-30", "2026-11-29", "2023-05-01"]
+    notice = site / "docs/Privacy-Notice.md"
+    newer = notice.read_text()
+    older = newer.replace("may collect the following", "may colect the following").split("## 3. Processors")[0]
+    notice.write_text(older)
+    commit_site(site, "The notice as it was", "2023-03-01T12:00:00+00:00")
+    project = copy_project(tmp_path / "project")
+    arguments = [str(site), "--project", str(project), "--today"]
+    assert main([*arguments, "2026-11-01"]) == 0
+    page = project / "source/Privacy-Notice.md"
+    # The project's editors fix a word, label a heading and date their fix.
+    text = page.read_text().replace("may colect", "may collect").replace(
+        "## 1. Information We Collect", "(information)=\n## 1. Information We Collect")
+    page.write_text(text.replace("changes:\n", "changes:\n  - date: 2026-11-29\n    kind: editorial\n"
+                                                "    summary: Corrected a word.\n", 1))
+    if not record:
+        (project / "source/_data/imported.yaml").unlink()
+    notice.write_text(newer.replace("may collect the following", "may colect the following"))
+    commit_site(site, "Processors named", "2024-05-01T12:00:00+00:00")
+    assert main([*arguments, "2026-11-30"]) == 0, (project / "_build/import/report.txt").read_text()
+    front, body = pages.front_matter(page)
+    assert [str(change["date"]) for change in front["changes"]] == ["2026-11-30", "2026-11-29", "2024-03-01"]
     assert front["changes"][0]["kind"] == "editorial"
     assert front["changes"][0]["summary"].startswith(
-        "Text replaced by the previous site’s text, as last changed there on June 1, 2022;")
-    assert front["date"] == datetime.date(2023, 5, 1)
-    # The project's label and processor references, on the previous site's words.
+        "Text merged with the previous site’s, as last changed there on May 1, 2024: its changes came over")
+    assert front["date"] == datetime.date(2024, 3, 1)
+    assert "may collect the following information:" in body and "colect" not in body
     assert "(information)=\n## 1. Information We Collect" in body
-    assert "{processor}`Fastly <fastly>` to deliver the example.org pages. {processor-terms}`fastly`" in body
-    assert "Old words of this project." not in body
+    assert "- {processor}`Fastly <fastly>` to deliver the example.org pages. {processor-terms}`fastly`" in body
     redline = (project / "_build/import/redline/source/Privacy-Notice.md.diff").read_text()
-    assert "-Old words of this project." in redline
+    assert "+- {processor}`Fastly <fastly>`" in redline
     report = report_of(project / "_build/import")["Privacy-Notice.md"]
-    assert report["redline"].endswith("Privacy-Notice.md.diff")
+    assert report["kept_here"] == ["the ef may colect the following information"]
     assert report["cites"] == ["fastly"]
+    assert ("since the last import" if record else "closest to it") in report["state"]
+
+
+def test_where_both_changed_a_passage_the_previous_sites_text_is_taken_and_named():
+    from tools.mkdocs_import.merge import merge
+    base = "# T\n\nFirst.\n\n- a\n- b\n\n## H\n\nOld body.\n"
+    project = "# T\n\nFirst,\nrewrapped.\n\n- a\n- b\n\n(h)=\n## H\n\nOur body.\n"
+    live = "# T\n\nFirst.\n\n- a\n- b\n- c\n\n## H\n\nTheir body.\n"
+    merged = merge(base, project, live)
+    # The project's rewrapping stays; its label and body, changed where the other side changed
+    # the body, give way (the import puts labels back above their headings: pages.keep_labels).
+    assert merged.text == "# T\n\nFirst,\nrewrapped.\n\n- a\n- b\n- c\n\n## H\n\nTheir body.\n"
+    assert merged.conflicts == ["## H Their body."]
+    assert merged.not_taken == ["First."]
+    assert pages.keep_labels(project, merged.text).endswith("- c\n\n(h)=\n## H\n\nTheir body.\n")
 
 
 def test_the_processors_page_knows_who_cites_whom(imported):
@@ -558,12 +571,13 @@ def test_a_second_import_changes_nothing_and_keeps_an_editors_change(tmp_path):
     edited = sources_of(project)
     assert main([*arguments, "2026-12-02"]) == 0
     assert sources_of(project) == edited
-    # A page the previous site changed comes over again, with its redline.
     page = site / "docs/example.org/Terms-of-Service.md"
     page.write_text(page.read_text().replace("You keep your password secret.", "You keep your password safe."))
     assert main([*arguments, "2026-12-03"]) == 0
+    # A page the previous site changed comes over again, merged: its change, and the editor's, stay.
     assert "You keep your password safe." in terms.read_text()
-    assert "-You alone control your account." in \
+    assert "You alone control your account." in terms.read_text()
+    assert "+You keep your password safe." in \
         (project / "_build/import/redline/source/example.org/Terms-of-Service.md.diff").read_text()
     after = sources_of(project)
     assert sorted(name for name in after if after[name] != edited.get(name)) == [

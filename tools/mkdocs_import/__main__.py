@@ -32,7 +32,8 @@ import yaml
 from . import dates, fidelity, lint_clean, pages
 from .convert import convert
 from .history import SourceHistory, blob_name
-from .processors import cite_page, registry
+from .merge import Merged, closest, merge
+from .processors import cite_page, plain_text, registry
 from .record import ImportRecord
 from .site import MkDocsSite, SiteError, read_site, split_meta
 
@@ -61,6 +62,8 @@ class PageReport:
     ids: int = 0
     lost_units: list[str] = field(default_factory=list)
     lost_ids: list[str] = field(default_factory=list)
+    #: text units of the old page whose passage here is this project's own wording (merged)
+    kept_here: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
     @property
@@ -106,10 +109,8 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
         path = site.docs_dir / page.source
         data = path.read_bytes()
         meta, text, meta_lines = split_meta(data.decode("utf-8"))
-        html = fidelity.render_old(text, site.extensions, site.extension_configs)
+        html, converted = _as_myst(site, page, meta, text, meta_lines)
         given = page.title or (str(meta["title"]) if meta.get("title") else None)
-        converted = convert(text, given or pages.fallback_title(page), fidelity.heading_ids(html),
-                            first_line=meta_lines + 1, site_url=site.site_url or "")
         title = given or converted.title
         titles[page.url_path] = title
         kind = pages.kind_of(page, converted.title) if page.url_path else "site"
@@ -138,6 +139,7 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
             report.state = "unchanged on the previous site since the last import: left as it is"
             continue
         body, report.cites, report.plain_processor_links = cite_page(converted.text, processors)
+        kept_here: list[str] = []
         if not page.url_path:
             removed_title = pages.merge_home(written, converted.text)
             converted.removed_lines.append(removed_title)
@@ -145,16 +147,26 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
             report.conversions.append(f"{page.source}:1: the title '{converted.title}' gives way "
                                       "to the home page's own; its id is kept")
         elif written.exists():
-            report.state = "replaces this project's text (redline in the report)"
             front, previous = pages.front_matter(written)
-            merged = pages.keep_labels(previous, body)
-            if " ".join(merged.split()) == " ".join(previous.split()):
+            base, base_source = _base(site, page, history, record, commits, previous, processors)
+            if base is None:
+                merged = Merged(body)
+                report.state = "replaces this project's text: no earlier text of the previous site to merge from"
+            else:
+                merged = merge(base, previous, body)
+                kept_here = [plain_text(block, processors) for block in merged.not_taken]
+                report.state = (f"merged with this project's text since {base_source}; "
+                                f"{len(merged.conflicts)} passages both changed, the previous site's taken"
+                                + "".join(f"\n    both changed: {words} …" for words in merged.conflicts))
+            merged_text = pages.keep_labels(previous, merged.text)
+            if " ".join(merged_text.split()) == " ".join(previous.split()):
                 report.state = "the same text as this project's: left as it is"
             else:
-                report.redline = _write_redline(report_dir, relative, previous, merged)
+                report.redline = _write_redline(report_dir, relative, previous, merged_text)
                 if front.get("changes"):
-                    front = pages.replaced_front_matter(front, commits[0].date if commits else None, today)
-                pages.write_page(written, front, merged)
+                    front = pages.merged_front_matter(front, commits[0].date if commits else None,
+                                                      len(merged.conflicts), base is not None, today)
+                pages.write_page(written, front, merged_text)
         elif kind == "notice" and date is None:
             report.failures.append(f"{page.source}:1: not written: a notice needs a date; state it in the page")
             continue
@@ -166,7 +178,7 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
                 report.state = "new; in no navigation, as on the previous site (front matter 'orphan')"
             pages.write_page(written, front, body)
         record.note(str(page.source), blob_name(data), relative)
-        imported.old_html[page.url_path] = html, converted
+        imported.old_html[page.url_path] = html, converted, kept_here
         if written.exists():
             imported.written.add(relative)
             problem = lint_clean.format_page(project, written)
@@ -192,6 +204,42 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
     pages.write_navigation(navigation, site, titles, kept)
     record.write()
     return imported
+
+
+def _as_myst(site: MkDocsSite, page, meta: dict, text: str, meta_lines: int):
+    """The page's HTML as MkDocs rendered it, and its MyST."""
+    html = fidelity.render_old(text, site.extensions, site.extension_configs)
+    given = page.title or (str(meta["title"]) if meta.get("title") else None)
+    converted = convert(text, given or pages.fallback_title(page), fidelity.heading_ids(html),
+                        first_line=meta_lines + 1, site_url=site.site_url or "")
+    return html, converted
+
+
+def _base(site: MkDocsSite, page, history: SourceHistory, record: ImportRecord, commits: list,
+          previous: str, processors: dict) -> tuple[str | None, str]:
+    """The previous site's text this project's page was made from, as MyST, and which it is.
+
+    The text of the last import, when the record names it; else the version in
+    the page's history closest in words to this project's page.
+    """
+    def body(raw: str) -> str:
+        meta, text, meta_lines = split_meta(raw)
+        return cite_page(_as_myst(site, page, meta, text, meta_lines)[1].text, processors)[0]
+
+    entry = record.entries.get(str(page.source))
+    raw = history.blob_text(entry["blob"]) if entry else None
+    if raw is not None:
+        return body(raw), "the last import"
+    versions = {}
+    for commit in commits:
+        raw = history.text_at(commit, site.docs_dir / page.source)
+        if raw is not None:
+            versions[body(raw)] = commit
+    base = closest(list(versions), previous)
+    if base is None:
+        return None, ""
+    commit = versions[base]
+    return base, f"the previous site's text of {commit.date.isoformat()} ({commit.name[:12]}), closest to it"
 
 
 def _wording_commits(site: MkDocsSite, history: SourceHistory, path: Path, commits: list) -> list:
@@ -267,9 +315,10 @@ def prove(imported: Imported, outdir: Path) -> None:
             continue
         if url_path not in imported.old_html:
             continue
-        html, converted = imported.old_html[url_path]
-        proof = fidelity.prove(html, built.read_text(encoding="utf-8"), converted.removed_lines)
+        html, converted, kept_here = imported.old_html[url_path]
+        proof = fidelity.prove(html, built.read_text(encoding="utf-8"), converted.removed_lines, kept_here)
         report.units, report.ids = proof.units, proof.ids
+        report.kept_here = proof.kept_here
         report.lost_units += proof.lost_units
         report.lost_ids += proof.lost_ids
     for report in imported.files:
@@ -295,6 +344,7 @@ def render(imported: Imported, build_output: str) -> str:
         if report.redline:
             lines.append(f"  redline against this project's text before: {report.redline}")
         lines += [f"  words changed on the previous site by: {commit}" for commit in report.history]
+        lines += [f"  this project's wording kept for: {unit}" for unit in report.kept_here]
         lines += [f"  FAILED: {failure}" for failure in report.failures]
         lines += [f"  LOST text: {unit}" for unit in report.lost_units]
         lines += [f"  LOST id: #{ident}" for ident in report.lost_ids]

@@ -32,6 +32,8 @@ class Proof:
     ids: int = 0
     lost_units: list[str] = field(default_factory=list)
     lost_ids: list[str] = field(default_factory=list)
+    #: units of the old page whose passage here is this project's own wording
+    kept_here: list[str] = field(default_factory=list)
 
     @property
     def holds(self) -> bool:
@@ -113,10 +115,19 @@ def _found(unit: list[str], page: list[str]) -> bool:
     return False
 
 
-def prove(old_html: str, new_html: str, removed_lines: list[str]) -> Proof:
+def prove(old_html: str, new_html: str, removed_lines: list[str], kept_here: list[str] = ()) -> Proof:
+    """What of the old page is not in the new one; a unit found in *kept_here* (the
+    plain text of passages where this project keeps its own wording) is counted there."""
     units, old_ids = old_units(old_html, removed_lines)
     page_words, new_ids = new_page(new_html)
+    kept_words = [_words(text) for text in kept_here]
     proof = Proof(units=len(units), ids=len(old_ids))
-    proof.lost_units = [" ".join(unit) for unit in units if not _found(unit, page_words)]
+    for unit in units:
+        if _found(unit, page_words):
+            continue
+        if any(_found(unit, words) for words in kept_words):
+            proof.kept_here.append(" ".join(unit))
+        else:
+            proof.lost_units.append(" ".join(unit))
     proof.lost_ids = sorted(old_ids - new_ids)
     return proof

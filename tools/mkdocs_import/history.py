@@ -150,6 +150,13 @@ class SourceHistory:
         process = self._git("cat-file", "blob", f"{commit.name}:{relative}", git_dir=self._scratch)
         return process.stdout if process.returncode == 0 else None
 
+    def blob_text(self, name: str) -> str | None:
+        """The text of the blob *name* (a page as an earlier import read it), if the history holds it."""
+        if self._scratch is None or not OBJECT_NAME.fullmatch(name):
+            return None
+        process = self._git("cat-file", "blob", name, git_dir=self._scratch)
+        return process.stdout if process.returncode == 0 else None
+
     def commits(self, path: Path) -> list[Commit]:
         """Each commit that changed the file *path*, newest first (none outside a repository)."""
         relative = self._relative(path)

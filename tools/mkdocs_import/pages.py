@@ -162,16 +162,23 @@ def _as_date(value) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
 
 
-def replaced_front_matter(front: dict, last_change: datetime.date | None, today: datetime.date) -> dict:
-    """An existing notice's front matter, with an entry saying its text was replaced by the previous site's."""
+def merged_front_matter(front: dict, last_change: datetime.date | None, conflicts: int, merged: bool,
+                        today: datetime.date) -> dict:
+    """An existing notice's front matter, with an entry saying what the import did to its text."""
     if front.get("changes"):
         since = f", as last changed there on {last_change:%B} {last_change.day}, {last_change.year}" \
             if last_change else ""
+        if not merged:
+            what = f"Text replaced by the previous site’s text{since}"
+        else:
+            both = (f"; in {conflicts} passage{'s' if conflicts != 1 else ''} both had changed, the "
+                    "previous site’s text was taken") if conflicts else ""
+            what = (f"Text merged with the previous site’s{since}: its changes came over, this "
+                    f"notice’s own stayed{both}")
         front["changes"] = with_change(list(front["changes"]), {
             "date": today, "kind": "editorial",
-            "summary": f"Text replaced by the previous site’s text{since}; the import report holds the "
-                       "redline against the text before. Whether the change is material is for an "
-                       "editor to decide: then change this entry.",
+            "summary": f"{what}. The import report holds the redline against the text before. "
+                       "Whether the change is material is for an editor to decide: then change this entry.",
         })
     return front
 
@@ -229,7 +236,13 @@ def merge_home(home: Path, converted: str) -> str:
     if old_id and not (own_title and live_site_slug(own_title.group(1)) == old_id):
         body = f"({old_id})=\n{body}"
     position = text.find(SITE_MAP)
-    if position == -1:
+    if " ".join(body.split()) in " ".join(text.split()):
+        return title.group(1) if title else ""  # there already
+    earlier = text.find(f"\n({old_id})=\n") if old_id else -1
+    if earlier != -1 and position > earlier:
+        # Brought over before: the text from its label to the site map is replaced.
+        text = text[:earlier + 1] + body + "\n" + text[position:]
+    elif position == -1:
         text = text.rstrip("\n") + f"\n\n{body}\n{SITE_MAP}\n```\n"
     else:
         text = text[:position] + body + "\n" + text[position:]

@@ -100,3 +100,17 @@ def cite_page(text: str, processors: dict[str, Processor]) -> tuple[str, list[st
             out.append(line)
     flush()
     return "\n".join(out), sorted(set(cited)), sorted(set(plain))
+
+
+def plain_text(block: str, processors: dict[str, Processor]) -> str:
+    """*block*'s words as a reader sees them: link texts, role titles, each standard sentence in full."""
+    def sentence(match: re.Match) -> str:
+        processor = processors.get(match.group(1).strip())
+        if processor is None:
+            return match.group(1)
+        return (f"Their use of this information is subject to the {processor.terms.label} between "
+                f"{processor.name} and PSF and the {processor.name} {processor.privacy.label}.")
+
+    block = re.sub(r"\{processor-terms\}`([^`]*)`", sentence, block)
+    block = re.sub(r"\{[a-z-]+\}`([^`<]*?)\s*(?:<[^`]*>)?`", r"\1", block)
+    return re.sub(r"\]\([^)]*\)", "]", block)
