@@ -267,14 +267,20 @@ def test_a_page_that_exists_is_merged_keeping_its_structure_with_a_redline(tmp_p
     # The project's editors fix a word, label a heading and date their fix.
     text = page.read_text().replace("may colect", "may collect").replace(
         "## 1. Information We Collect", "(information)=\n## 1. Information We Collect")
-    page.write_text(text.replace("changes:\n", "changes:\n  - date: 2026-11-29\n    kind: editorial\n"
-                                                "    summary: Corrected a word.\n", 1))
+    page.write_text(text.replace("changes:\n", "# Reviewed by counsel.\nchanges:\n  - date: 2026-11-29\n"
+                                                "    kind: editorial\n    summary: Corrected a word.\n", 1))
+    edited_front = page.read_text().split("\n---\n")[0].split("\n")
     if not record:
         (project / "source/_data/imported.yaml").unlink()
     notice.write_text(newer.replace("may collect the following", "may colect the following"))
     commit_site(site, "Processors named", "2024-05-01T12:00:00+00:00")
     assert main([*arguments, "2026-11-30"]) == 0, (project / "_build/import/report.txt").read_text()
     front, body = pages.front_matter(page)
+    # The front matter as the editors wrote it, line for line, with the import's entry added.
+    merged_front = page.read_text().split("\n---\n")[0].split("\n")
+    remaining = iter(merged_front)
+    assert all(line in remaining for line in edited_front)  # in order, none lost
+    assert merged_front[5] == "  - date: 2026-11-30"
     assert [str(change["date"]) for change in front["changes"]] == ["2026-11-30", "2026-11-29", "2024-03-01"]
     assert front["changes"][0]["kind"] == "editorial"
     assert front["changes"][0]["summary"].startswith(

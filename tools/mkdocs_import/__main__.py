@@ -164,9 +164,11 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
             else:
                 report.redline = _write_redline(report_dir, relative, previous, merged_text)
                 if front.get("changes"):
-                    front = pages.merged_front_matter(front, commits[0].date if commits else None,
-                                                      len(merged.conflicts), base is not None, today)
-                pages.write_page(written, front, merged_text)
+                    pages.write_with_change(written, pages.merged_entry(
+                        commits[0].date if commits else None, len(merged.conflicts), base is not None, today),
+                        merged_text)
+                else:
+                    pages.write_page(written, front, merged_text)
         elif kind == "notice" and date is None:
             report.failures.append(f"{page.source}:1: not written: a notice needs a date; state it in the page")
             continue

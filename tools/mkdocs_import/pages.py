@@ -162,25 +162,45 @@ def _as_date(value) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
 
 
-def merged_front_matter(front: dict, last_change: datetime.date | None, conflicts: int, merged: bool,
-                        today: datetime.date) -> dict:
-    """An existing notice's front matter, with an entry saying what the import did to its text."""
-    if front.get("changes"):
-        since = f", as last changed there on {last_change:%B} {last_change.day}, {last_change.year}" \
-            if last_change else ""
-        if not merged:
-            what = f"Text replaced by the previous site’s text{since}"
-        else:
-            both = (f"; in {conflicts} passage{'s' if conflicts != 1 else ''} both had changed, the "
-                    "previous site’s text was taken") if conflicts else ""
-            what = (f"Text merged with the previous site’s{since}: its changes came over, this "
-                    f"notice’s own stayed{both}")
-        front["changes"] = with_change(list(front["changes"]), {
-            "date": today, "kind": "editorial",
+def merged_entry(last_change: datetime.date | None, conflicts: int, merged: bool, today: datetime.date) -> dict:
+    """The history entry saying what the import did to an existing notice's text."""
+    since = f", as last changed there on {last_change:%B} {last_change.day}, {last_change.year}" \
+        if last_change else ""
+    if not merged:
+        what = f"Text replaced by the previous site’s text{since}"
+    else:
+        both = (f"; in {conflicts} passage{'s' if conflicts != 1 else ''} both had changed, the "
+                "previous site’s text was taken") if conflicts else ""
+        what = f"Text merged with the previous site’s{since}: its changes came over, this notice’s own stayed{both}"
+    return {"date": today, "kind": "editorial",
             "summary": f"{what}. The import report holds the redline against the text before. "
-                       "Whether the change is material is for an editor to decide: then change this entry.",
-        })
-    return front
+                       "Whether the change is material is for an editor to decide: then change this entry."}
+
+
+def write_with_change(path: Path, entry: dict, body: str) -> None:
+    """Write *body* under *path*'s front matter as it is written, *entry* added to its ``changes``.
+
+    The front matter is kept line for line (its wrapping, its comments): only
+    the entry's lines go in, at its place by date (:func:`with_change`).
+    """
+    text = path.read_text(encoding="utf-8")
+    block = yamldata.front_matter_block(text)
+    lines = text.split("\n")
+    front_lines = lines[1:1 + len(block[0].split("\n"))]
+    front = yaml.safe_load(block[0]) or {}
+    changes = list(front.get("changes") or [])
+    position = with_change(changes, entry).index(entry)
+    start = next(index for index, line in enumerate(front_lines) if line.startswith("changes:"))
+    items = [index for index, line in enumerate(front_lines) if index > start and re.match(r"\s*- ", line)
+             and len(line) - len(line.lstrip()) == len(front_lines[start + 1]) - len(front_lines[start + 1].lstrip())]
+    after = next((index for index, line in enumerate(front_lines) if index > start and line[:1].strip()),
+                 len(front_lines))
+    at = items[position] if position < len(items) else after
+    indent = " " * (len(front_lines[start + 1]) - len(front_lines[start + 1].lstrip()))
+    dumped = _dump({"changes": [entry]}).split("\n")[1:]
+    entry_lines = [indent + line.removeprefix("  ") for line in dumped if line.strip()]
+    front_lines[at:at] = entry_lines
+    path.write_text("---\n" + "\n".join(front_lines) + "\n---\n\n" + body, encoding="utf-8")
 
 
 def keep_labels(previous: str, body: str) -> str:
