@@ -619,3 +619,18 @@ def test_the_history_offered_is_each_commit_that_changed_the_words(tmp_path):
         "2024-02-02 Say who controls the account", "2022-06-01 The site"]
     # The date readers saw is the last commit's, whatever it changed.
     assert terms["date"] == "2024-02-02"
+
+
+@pytest.mark.parametrize(("shown", "summary"), [
+    (True, "Text brought over from the previous site, which showed it as last updated June 1, 2022: "
+           "the date of its last commit there; the notice states no date."),
+    (False, "Text brought over from the previous site, dated by its last commit there, June 1, 2022; "
+            "the notice states no date."),
+])
+def test_a_notices_first_entry_says_what_is_known_of_its_date(shown, summary):
+    from tools.mkdocs_import.dates import PageDate
+    inferred = PageDate(datetime.date(2022, 6, 1), "inferred: a commit", inferred=True)
+    assert pages.history_entry(inferred, shown)["summary"] == summary
+    stated = PageDate(datetime.date(2022, 6, 1), "stated", words="Last updated June 1, 2022")
+    assert pages.history_entry(stated, shown)["summary"] == \
+        "Text brought over from the previous site, which states “Last updated June 1, 2022”."

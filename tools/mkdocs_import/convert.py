@@ -96,6 +96,7 @@ class Converted:
     conversions: list[tuple[int, str]] = field(default_factory=list)
     # Text of lines removed on purpose, for the fidelity check to leave out.
     removed_lines: list[str] = field(default_factory=list)
+    # The page showed the date of its last commit (git-revision-date placeholder).
     uses_git_date: bool = False
     # (line, what) of each construct that could not be converted and was left out.
     failures: list[tuple[int, str]] = field(default_factory=list)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import shutil
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -117,14 +116,20 @@ def _dated(date: dates.PageDate) -> str:
     return f"{date.date:%B} {date.date.day}, {date.date.year}"
 
 
-def history_entry(date: dates.PageDate) -> dict:
-    """The change entry of a notice's first version here: what the import knows of it, and no more."""
+def history_entry(date: dates.PageDate, shown: bool) -> dict:
+    """The change entry of a notice's first version here: what the import knows of it, and no more.
+
+    *shown*: the page showed its last commit's date ("Last updated {{ git_revision_date }}").
+    """
     if date.effective:
         summary = (f"Version in effect from {_dated(date)}, as the notice states "
                    f"(“{date.words}”), brought over from the previous site.")
-    elif date.inferred:
+    elif date.inferred and shown:
         summary = (f"Text brought over from the previous site, which showed it as last updated "
                    f"{_dated(date)}: the date of its last commit there; the notice states no date.")
+    elif date.inferred:
+        summary = (f"Text brought over from the previous site, dated by its last commit there, "
+                   f"{_dated(date)}; the notice states no date.")
     else:
         summary = f"Text brought over from the previous site, which states “{date.words}”."
     return {"date": date.date, "kind": "material", "summary": summary}
@@ -143,7 +148,7 @@ def new_front_matter(converted: Converted, kind: str, date: dates.PageDate | Non
         if date.inferred:
             front[INFERRED_DATE_FIELD] = inferred_note(date)
     if kind == "notice":
-        front["changes"] = [history_entry(date)]
+        front["changes"] = [history_entry(date, converted.uses_git_date)]
     return front
 
 
@@ -299,12 +304,6 @@ def linked_files(site: MkDocsSite, page: Page, text: str) -> list[PurePosixPath]
         if relative in site.files and relative not in found:
             found.append(relative)
     return found
-
-
-def copy_file(site: MkDocsSite, relative: PurePosixPath, source_dir: Path) -> None:
-    target = source_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(site.docs_dir / relative, target)
 
 
 def navigation_entries(entries: list[NavEntry], titles: dict[str, str]) -> list[dict]:

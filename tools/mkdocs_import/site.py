@@ -90,9 +90,6 @@ class MkDocsSite:
     #: files of the old site's look (theme logo, extra_css): not content, not brought over
     theme_files: list[PurePosixPath] = field(default_factory=list)
 
-    def pages(self) -> list[Page]:
-        return self.all_pages
-
     def nav_pages(self, entries: list[NavEntry] | None = None) -> list[Page]:
         found: list[Page] = []
         for entry in self.nav if entries is None else entries:
