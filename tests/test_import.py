@@ -634,3 +634,28 @@ def test_a_notices_first_entry_says_what_is_known_of_its_date(shown, summary):
     stated = PageDate(datetime.date(2022, 6, 1), "stated", words="Last updated June 1, 2022")
     assert pages.history_entry(stated, shown)["summary"] == \
         "Text brought over from the previous site, which states “Last updated June 1, 2022”."
+
+
+@pytest.mark.parametrize("layout", ["packed refs", "detached", "linked work tree", "no repository"])
+def test_the_history_is_read_from_the_refs_as_files(tmp_path, layout):
+    from tools.mkdocs_import.history import SourceHistory
+    site = git_site(tmp_path / "mkdocs")
+    git = ["git", "-C", str(site)]
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    if layout == "packed refs":
+        subprocess.run([*git, "pack-refs", "--all"], check=True)
+    elif layout == "detached":
+        subprocess.run([*git, "checkout", "-q", "--detach"], check=True)
+    elif layout == "linked work tree":
+        subprocess.run([*git, "worktree", "add", "-q", str(tmp_path / "linked")], check=True)
+        site = tmp_path / "linked"
+    else:
+        shutil.rmtree(site / ".git")
+    with SourceHistory(site) as history:
+        commits = history.commits(site / "docs" / "Privacy-Notice.md")
+        if layout == "no repository":
+            assert (history.head, commits) == (None, [])
+        else:
+            assert history.head == head
+            assert [commit.name for commit in commits] == [head]
+            assert history.text_at(commits[0], site / "docs" / "Privacy-Notice.md").startswith("# Example Privacy")
