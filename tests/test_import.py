@@ -155,6 +155,7 @@ def test_an_inferred_date_is_marked_listed_and_never_said_to_be_in_effect(import
     terms = reports["example.org/Terms-of-Service.md"]
     assert terms["date"] == "2022-06-01"
     assert terms["date_source"].startswith("inferred: author date of the last commit to the page")
+    assert terms["date_to_confirm"] and not reports["Privacy-Notice.md"]["date_to_confirm"]
     front = front_of(project / "source/example.org/Terms-of-Service.md")
     assert front["date"] == datetime.date(2022, 6, 1)
     assert "confirm it, then delete this field" in front["date-inferred"]

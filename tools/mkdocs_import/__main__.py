@@ -51,6 +51,8 @@ class PageReport:
     date_source: str = ""
     #: unchanged since the last import (left as it is), new, or replacing this project's text
     state: str = "new"
+    #: the date written into the page is inferred ("date-inferred" in its front matter)
+    date_to_confirm: bool = False
     conversions: list[str] = field(default_factory=list)
     linked_files: list[str] = field(default_factory=list)
     cites: list[str] = field(default_factory=list)
@@ -174,6 +176,7 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
             continue
         else:
             front = pages.new_front_matter(converted, kind, date)
+            report.date_to_confirm = bool(date and date.inferred)
             if page not in listed:
                 # Served by the previous site, in no navigation: so here too.
                 front["orphan"] = True
@@ -334,7 +337,7 @@ def render(imported: Imported, build_output: str) -> str:
         lines.append(f"{report.source} → {report.written} ({report.url}, {report.kind}): {state}")
         lines.append(f"  title: {report.title}")
         lines.append(f"  {report.state}")
-        inferred = "INFERRED, to confirm: " if "inferred" in report.date_source else ""
+        inferred = "INFERRED, to confirm: " if report.date_to_confirm else ""
         lines.append(f"  date: {report.date or '-'} ({inferred}{report.date_source})")
         lines.append(f"  proof: {report.units} text units and {report.ids} ids of the old page, "
                      f"{len(report.lost_units)} units and {len(report.lost_ids)} ids lost")
@@ -364,7 +367,7 @@ def render(imported: Imported, build_output: str) -> str:
     if imported.lint_findings:
         lines += ["", "make lint would fail, on what the import could not make clean:"]
         lines += [f"  LINT {finding}" for finding in imported.lint_findings]
-    inferred = [report for report in imported.pages if "inferred" in report.date_source]
+    inferred = [report for report in imported.pages if report.date_to_confirm]
     if inferred:
         lines += ["", "Dates inferred, for an editor to confirm (front matter 'date-inferred'):"]
         lines += [f"  {report.written}: {report.date}" for report in inferred]
