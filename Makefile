@@ -150,7 +150,7 @@ override SRC := $(value SRC)
 export SRC
 
 .PHONY: import
-import: venv ## Import an MkDocs site's pages into source/ (SRC=<checkout>); report in _build/import
+import: venv ## Import every page and file of an MkDocs site into source/ (SRC=<checkout>); report in _build/import
 	$(if $(SRC),,$(error SRC is required: make import SRC=<checkout of an MkDocs site>))
 	"$$VENVDIR/bin/python" -m tools.mkdocs_import --report-dir "$$BUILDDIR/import" -- "$$SRC"
 

@@ -15,6 +15,12 @@ Front matter says what a page is, ``kind``:
 * ``site``: the site's own pages (home, change history, processors, 404).
   The home page (``root_doc``) is one unless its front matter says otherwise.
 
+A notice brought over by ``make import`` whose date the old site never stated
+(the date of its last commit there) has ``date-inferred`` in its front matter,
+saying where the date came from: the site then says the notice was last
+updated on that date, never that it is in effect since; an editor confirms the
+date by deleting the field.
+
 Rules, each failing the build with the file and line: ``kind`` is one of
 these; dates are valid ISO dates, none before 2001 (the PSF's founding);
 changes are listed newest first; a notice's ``date`` is the date of its latest

@@ -7,6 +7,11 @@ change of the file; the live site has it at ``/python.org/Contributor-Agreement.
 which is where readers and other sites link. Here every such file is published
 at its path under ``source/`` and the link leads there.
 
+A file no page links, which the site still publishes at its path (a form
+other sites link to), is listed in a page's front matter, relative to that
+page: ``files: [python.org/Contributor-Agreement.pdf]`` on the home page. It
+is published as a linked one is, under the same rule.
+
 Which files may be linked is :mod:`.sources`' rule (inside ``source/``, of a
 type that runs no script), checked first; which names and no links,
 :mod:`.source_files`'; which paths (none the build generates, none at the
@@ -21,6 +26,7 @@ relative to the page, and the copy into the HTML output.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import ClassVar
@@ -32,8 +38,10 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
+from . import yamldata
 from .docdata import DocumentData, register
 from .output_paths import linked_file_problem
+from .sources import DOWNLOAD_SUFFIXES, file_problem
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +76,42 @@ def _link_files_where_they_are(app: Sphinx, doctree: nodes.document) -> None:
         files.add(relpath)
         # A changed file is copied again: its page is outdated with it.
         env.note_dependency(str(Path(env.srcdir) / relpath))
+    for target in _listed_files(app, doctree):
+        relpath, _ = env.relfn2path(target, env.docname)
+        files.add(relpath)
+        env.note_dependency(str(Path(env.srcdir) / relpath))
     if files:
         env.domains[LinkedFilesDomain.name].data["files"][env.docname] = files
+
+
+def _listed_files(app: Sphinx, doctree: nodes.document) -> list[str]:
+    """The front matter's ``files`` that may be published; an error naming the line for each other."""
+    raw = app.env.metadata[app.env.docname].get("files")
+    if raw is None:
+        return []
+    try:
+        listed = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        listed = raw
+    path = Path(app.env.doc2path(app.env.docname))
+    front = yamldata.front_matter(path)
+    line = front.line_of("files") if front is not None else 1
+    if not isinstance(listed, list) or not all(isinstance(name, str) for name in listed):
+        logger.error("'files' must be a list of file names, relative to the page",
+                     location=(app.env.docname, line), type="policy", subtype="download")
+        return []
+    allowed = []
+    for name in listed:
+        problem = file_problem(app, name, "the listed file", DOWNLOAD_SUFFIXES)
+        relpath, path = app.env.relfn2path(name, app.env.docname)
+        if problem is None and not Path(path).is_file():
+            problem = f"the listed file {name!r} does not exist"
+        problem = problem or linked_file_problem(app, relpath)
+        if problem:
+            logger.error(problem, location=(app.env.docname, line), type="policy", subtype="download")
+        else:
+            allowed.append(name)
+    return allowed
 
 
 def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -101,7 +143,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _copy)
     return {
         "version": "1.0",
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

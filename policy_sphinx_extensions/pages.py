@@ -20,6 +20,11 @@ PAGE_KINDS = ("notice", "guide", "procedure", "report", "letter", "site")
 DEFAULT_KIND = "notice"
 CHANGE_KINDS = ("material", "editorial")
 CHANGE_FIELDS = ("date", "kind", "summary")
+# A front matter field saying the page's date was inferred (by ``make import``,
+# from the previous site's git history), not stated: while it is there, the
+# site says the notice was last updated then, never that it is in effect since
+# then. An editor confirms the date by deleting the field.
+INFERRED_DATE_FIELD = "date-inferred"
 # The Python Software Foundation was founded in 2001: an earlier date is a typo.
 EARLIEST = datetime.date(2001, 1, 1)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -160,6 +165,11 @@ def page_from_fields(fields: Mapping, default_kind: str = DEFAULT_KIND) -> Page:
             "date",
         )
     return Page(kind, NoticeDates(date, tuple(changes)))
+
+
+def date_is_inferred(metadata: Mapping) -> bool:
+    """Whether the page's front matter (or MyST's metadata of it) marks its date as inferred."""
+    return bool(metadata.get(INFERRED_DATE_FIELD))
 
 
 def page_from_metadata(metadata: Mapping[str, str], default_kind: str = DEFAULT_KIND) -> Page:

@@ -85,7 +85,7 @@ def _error(message: str, node: nodes.Node, subtype: str) -> None:
     logger.error(message, location=node, type="policy", subtype=subtype)
 
 
-def _file_problem(app: Sphinx, target: str, what: str, suffixes: frozenset[str]) -> str | None:
+def file_problem(app: Sphinx, target: str, what: str, suffixes: frozenset[str]) -> str | None:
     """Why the file *target* (an image or a download) may not be published."""
     if url_scheme(target) is not None or target.startswith("//") or "\\" in target:
         return f"{what} {target!r} is not a file of the source directory: nothing is fetched"
@@ -168,12 +168,12 @@ def _check_links(app: Sphinx, doctree: nodes.document) -> None:
 
 def _check_files(app: Sphinx, doctree: nodes.document) -> None:
     for node in list(doctree.findall(nodes.image)):
-        problem = _file_problem(app, node["uri"], "the image", IMAGE_SUFFIXES)
+        problem = file_problem(app, node["uri"], "the image", IMAGE_SUFFIXES)
         if problem:
             _error(problem, node, "image")
             node.parent.remove(node)
     for node in list(doctree.findall(addnodes.download_reference)):
-        problem = _file_problem(app, node.get("reftarget", ""), "the download",
+        problem = file_problem(app, node.get("reftarget", ""), "the download",
                                 DOWNLOAD_SUFFIXES)
         if problem:
             _error(problem, node, "download")

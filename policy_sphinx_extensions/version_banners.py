@@ -9,7 +9,9 @@ date passing a version's date) changes them without re-reading any text:
   redline;
 * a superseded version: the dates it was in effect from and until, and a
   link to the current version;
-* the current version at its dated address: that it is in effect, and a link
+* the current version at its dated address: that it is in effect (or, while
+  its front matter marks the date as inferred, ``date-inferred``, that it was
+  last updated then, a date not yet confirmed), and a link
   to the notice's own address;
 * an upcoming version: the date it takes effect (and its "Last updated"
   lines say "Takes effect");
@@ -27,6 +29,7 @@ from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
 from .dates import format_date
+from .pages import date_is_inferred
 from .version_redlines import redline_pdf_uri, redline_uri
 from .versions import NoticeVersion, version_of, versions_table
 
@@ -92,6 +95,10 @@ def _version_banners(app: Sphinx, docname: str, version: NoticeVersion) -> list[
             _paragraph(_link("Read the current version", notice_uri), "."),
         ]
         title = "Superseded version"
+    elif version.status == "current" and date_is_inferred(app.env.metadata.get(version.notice, {})):
+        lines = [_paragraph(f"This version was last updated {since}, a date not yet confirmed: "
+                            "it is the ", _link("current version", notice_uri), ".")]
+        title = "Current version"
     elif version.status == "current":
         lines = [_paragraph(f"This version is in effect since {since}: it is the ",
                             _link("current version", notice_uri), ".")]

@@ -3,7 +3,8 @@ directive, with their addresses, and the feed's announcement of each version
 committed before it takes effect (:func:`announcements`).
 
 One list per notice (by title): each version's date, its status, the dates
-it is in effect, and links to its page, its PDF and its redline against the
+it is in effect (last updated, when the notice marks its date as inferred:
+:func:`.pages.date_is_inferred`), and links to its page, its PDF and its redline against the
 version before it. Filled in as the page is written, from the versions table
 of :mod:`.versions`; a page holding the directive is read again whenever a
 notice's versions change.
@@ -20,6 +21,7 @@ from sphinx.util.osutil import relative_uri
 
 from . import docdata
 from .dates import Change, format_date
+from .pages import date_is_inferred
 from .version_redlines import redline_pdf_uri, redline_uri
 from .versions import VERSION_LIST_DOMAIN, versions_table
 
@@ -60,8 +62,10 @@ class NoticeVersions(SphinxDirective):
         return [notice_versions()]
 
 
-def _status(version) -> str:
+def _status(version, inferred: bool = False) -> str:
     since = format_date(version.date)
+    if version.status == "current" and inferred:
+        return f"current, last updated {since}, a date not yet confirmed"
     if version.status == "current":
         return f"current, in effect since {since}"
     if version.status == "upcoming":
@@ -102,7 +106,7 @@ def _list(app: Sphinx, docname: str) -> list[nodes.Node]:
         for version in reversed(versions_table(env)[notice]):
             line = nodes.paragraph()
             line += nodes.strong("", format_date(version.date))
-            line += nodes.Text(f" ({_status(version)})")
+            line += nodes.Text(f" ({_status(version, date_is_inferred(env.metadata.get(notice, {})))})")
             line.extend(_links(app, docname, version))
             versions += nodes.list_item("", line)
         result += nodes.list_item("", item, versions)

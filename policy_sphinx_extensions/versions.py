@@ -32,6 +32,9 @@ Registers:
   for search engines, so the sitemap lists the notice and not its versions;
 * ``doctree-read``: a version is an orphan (reached from its notice, not the
   navigation) and left out of the search index;
+* a transform (:class:`VersionLabels`): a version's labels keep their ids on
+  its page, but name nothing for references (a reference to a label leads to
+  the notice), so they are not the notice's labels a second time;
 * ``versions.json`` at the site's root (:mod:`.versions_json`), each version's
   redline (:mod:`.version_redlines`), the ``notice-versions`` directive and
   the feed's announcements (:mod:`.version_history`);
@@ -60,6 +63,7 @@ from typing import ClassVar
 
 from sphinx.application import Sphinx
 from sphinx.domains import Domain
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from . import notice_history, yamldata
@@ -297,6 +301,24 @@ def _mark_version(app: Sphinx, doctree) -> None:
         app.env.metadata[app.env.docname]["nosearch"] = True
 
 
+class VersionLabels(SphinxTransform):
+    """A version's labels are the notice's: on its page they are ids only.
+
+    Sphinx registers each label once for the site; the notice's version page
+    holds the notice's labels, which would fail the build as duplicates.
+    """
+
+    # Before Sphinx hands the labels to its domains (SphinxDomains, 850).
+    default_priority = 840
+
+    def apply(self, **kwargs) -> None:
+        if version_of(self.env, self.env.docname) is None:
+            return
+        for name, explicit in list(self.document.nametypes.items()):
+            if explicit:
+                self.document.nametypes[name] = False
+
+
 def _canonical_page(app: Sphinx, pagename: str) -> str | None:
     version = version_of(app.env, pagename)
     return version.notice if version is not None else None
@@ -327,6 +349,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _mark_version, priority=600)
+    app.add_transform(VersionLabels)
     app.setup_extension("policy_sphinx_extensions.sitemap")
     app.connect(CANONICAL_PAGE_EVENT, _canonical_page)
     app.connect("html-page-context", _canonical)
@@ -337,7 +360,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.version_warnings")
     return {
         "version": "1.0",
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

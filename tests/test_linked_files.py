@@ -137,3 +137,51 @@ def test_a_page_never_takes_a_redline_address(git_project):
     assert build.returncode != 0
     assert (f"{page}:1: ERROR: the page /example/Notice/2025-06-01/redline/ would be written where "
             "the redline of example/Notice as of 2025-06-01") in build.output, build.output
+
+
+def home_listing(*names: str) -> str:
+    listed = "".join(f"  - {name}\n" for name in names)
+    return f"---\nfiles:\n{listed}---\n\n{HOME_PAGE}"
+
+
+def test_a_file_no_page_links_is_published_where_the_front_matter_lists_it(project, tmp_path):
+    form = tmp_path / "source" / "example" / "Member-Form.pdf"
+    form.parent.mkdir(parents=True)
+    form.write_bytes(b"%PDF-1.4 member form")
+    build = project({"index.md": home_listing("example/Member-Form.pdf"),
+                     "example/Notice.md": NOTICE_FRONT_MATTER + "\n# Example Notice\n\nWords.\n"})
+    assert build.returncode == 0, build.output
+    assert (build.outdir / "example/Member-Form.pdf").read_bytes() == b"%PDF-1.4 member form"
+
+
+@pytest.mark.parametrize(("name", "problem"), [
+    ("example/Missing-Form.pdf", "the listed file 'example/Missing-Form.pdf' does not exist"),
+    ("example/page.html", "may not be published: only"),
+    ("../outside.pdf", "is outside the source directory"),
+])
+def test_a_listed_file_that_may_not_be_published_fails_naming_the_line(project, tmp_path, name, problem):
+    folder = tmp_path / "source" / "example"
+    folder.mkdir(parents=True)
+    (folder / "page.html").write_bytes(b"<script>secret</script>")
+    (tmp_path / "outside.pdf").write_bytes(b"%PDF secret")
+    build = project({"index.md": home_listing(name),
+                     "example/Notice.md": NOTICE_FRONT_MATTER + "\n# Example Notice\n\nWords.\n"})
+    assert build.returncode != 0
+    assert problem in build.output, build.output
+    assert "index.md:2" in build.output, build.output
+    for path in build.outdir.rglob("*"):
+        assert not path.is_file() or b"secret" not in path.read_bytes(), path
+
+
+@pytest.mark.parametrize("name", ["pdf/example-Notice.pdf", "robots.txt"])
+def test_a_listed_file_never_takes_a_generated_or_root_path(project, tmp_path, name):
+    (tmp_path / "source" / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "source" / name).write_bytes(SECRET)
+    build = project({"index.md": home_listing(name),
+                     "example/Notice.md": NOTICE_FRONT_MATTER + "\n# Example Notice\n\nWords.\n"},
+                    "dirhtml", "-D", "policy_root_files=")
+    assert build.returncode != 0
+    assert f"index.md:2: ERROR: the linked file {name!r} would be published at /{name}" in (
+        build.output), build.output
+    for path in build.outdir.rglob("*"):
+        assert not path.is_file() or SECRET not in path.read_bytes(), path

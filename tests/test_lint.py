@@ -194,12 +194,13 @@ def test_spelling(tmp_path):
             {
                 "bad.md": NOTICE
                 + "We share ther data\nasnd you may [recieve](https://a.example/) it.\n"
-                "Your behavour.\n",
+                "Your behavour.\nWe don’t keep it, we dont’ share it.\n",
                 "history.md": NOTICE.replace('Corrected "ther" to "their"', "Fixed teh title"),
                 "good.md": NOTICE.replace('"ther" to "their"', "“ther” to “their”")
                 + "The PSF, PyPI, PyCon US, Fastly, Sentry and Plausible serve python.org\n"
                 "users; see <https://example.com/privacy>.\n"
-                "Your behaviour, our behavior; an acknowledgement, an acknowledgment.\n",
+                "Your behaviour, our behavior; an acknowledgement, an acknowledgment.\n"
+                "We aren’t, it isn’t, they don’t; the PSF’s notices.\n",
             },
         )
     ).findings
@@ -207,6 +208,7 @@ def test_spelling(tmp_path):
     assert words == [
         ("asnd", "bad.md", NOTICE_LINES + 2),
         ("behavour", "bad.md", NOTICE_LINES + 3),
+        ("dont", "bad.md", NOTICE_LINES + 4),
         ("recieve", "bad.md", NOTICE_LINES + 2),
         ("teh", "history.md", 6),
         ("ther", "bad.md", NOTICE_LINES + 1),

@@ -620,3 +620,42 @@ def test_the_page_limits_hold_for_every_version_in_the_history(tmp_path, old_bod
     assert message in build.output, build.output
     assert not (tmp_path / "html/example/Notice/2024-10-04").exists()
     assert "We collect your email." in text(build, "example/Notice")
+
+
+@pytest.mark.parametrize("inferred", [True, False])
+def test_a_date_inferred_is_never_said_to_be_in_effect(git_project, inferred):
+    """A notice whose front matter marks its date as inferred is "last updated" then, not "in effect since"."""
+    page = notice("2024-10-04", FIRST, "We collect your name.")
+    if inferred:
+        page = page.replace("date: 2024-10-04\n", "date: 2024-10-04\ndate-inferred: The previous site's last commit.\n", 1)
+    git_project.commit({"index.md": HOME_PAGE, "changes.md": CHANGES, "_data/navigation.yaml": NAVIGATION,
+                        "example/Notice.md": page}, "First version")
+    build = sphinx_build(git_project.root / "source", git_project.root / "_build" / "html", "dirhtml",
+                         "-D", "policy_today=2025-01-01")
+    assert build.returncode == 0, build.output
+    changes, dated = text(build, "changes"), banner(build, "example/Notice/2024-10-04").get_text(" ", strip=True)
+    if inferred:
+        assert "current, last updated October 4, 2024, a date not yet confirmed" in changes
+        assert "last updated October 4, 2024, a date not yet confirmed" in dated
+        assert "in effect" not in changes + dated
+    else:
+        assert "current, in effect since October 4, 2024" in changes
+        assert "This version is in effect since October 4, 2024" in dated
+
+
+def test_a_notices_labels_are_its_own_and_on_each_version_page(git_project):
+    """A label keeps a section's old id on the notice and on its versions; a reference leads to the notice."""
+    labelled = "(what-we-collect)=\n## 1. Information\n\n{body}\n"
+    git_project.commit({"index.md": HOME_PAGE + "\nSee [what we collect](what-we-collect).\n", "changes.md": CHANGES,
+                        "_data/navigation.yaml": NAVIGATION,
+                        "example/Notice.md": notice("2024-10-04", FIRST, labelled.format(body="Your name."))},
+                       "First version")
+    git_project.commit({"example/Notice.md": notice("2025-06-01", SECOND[:1] + FIRST,
+                                                    labelled.format(body="Your name and email."))},
+                       "Second version")
+    build = sphinx_build(git_project.root / "source", git_project.root / "_build" / "html", "dirhtml",
+                         "-D", "policy_today=2025-07-01")
+    assert build.returncode == 0, build.output
+    for page in ("example/Notice", "example/Notice/2024-10-04", "example/Notice/2025-06-01"):
+        assert 'id="what-we-collect"' in build.page(page), page
+    assert 'href="example/Notice/#what-we-collect"' in build.page("")

@@ -24,7 +24,19 @@ Each conversion keeps the words readers see and the addresses they use:
   from a page first written for another site) leads where it led on the live
   site, ``site_url`` + the address;
 * an angle-bracketed domain, ``<python.org>``, which Python-Markdown took for an
-  HTML tag and readers never saw, becomes the word ``python.org``.
+  HTML tag and readers never saw, becomes the word ``python.org``;
+* a heading underlined with ``===`` or ``---`` (setext) is written with ``#``
+  (atx), as every page here is; a second H1 is an H2 (a page has one title),
+  the headings under it a level down with it;
+* a list right after a paragraph line gets a blank line above it: MyST reads
+  it as a list either way, and the Markdown lint asks for the line;
+* an address written out as text (``https://…``), which the old site showed
+  as text, is an autolink (``<https://…>``), showing the same address;
+* an HTML ``<table>`` block becomes a Markdown pipe table, or a MyST
+  ``list-table`` where a cell holds a line break (a pipe table cannot), with
+  the same cells, their links and emphasis, and its id kept by a target; any
+  other HTML block is not converted: it is left out and named as a failure
+  (:attr:`Converted.failures`), as the site shows no raw HTML.
 
 Fenced code is left as it is.
 """
@@ -35,6 +47,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import lxml.etree
+import lxml.html
+from markdown.util import BLOCK_LEVEL_ELEMENTS
 from myst_parser.slugs import unique_slug
 
 from policy_sphinx_extensions.heading_ids import live_site_slug
@@ -51,9 +66,23 @@ HTTP_LINK = re.compile(r"(\]\(\s*<?|<)http://")
 ROOT_RELATIVE_LINK = re.compile(r"\]\(\s*/(?!/)([^)\s]*)\)")
 REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\((https?://[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 ROLE = re.compile(r"\{[a-z-]+\}`[^`]*`")
+SETEXT = re.compile(r"^(=+|-+)\s*$")
+LIST_START = re.compile(r"^(?:[-*+]|\d+[.)])\s+\S")
+BARE_URL = re.compile(r"(?<![<\[/\w])https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"”’]")
 ANGLE_DOMAIN = re.compile(r"<((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})>")
 # Inline code, link targets and roles: the parts of a line abbreviations never touch.
 PROTECTED = re.compile(r"`[^`]*`|\]\([^)]*\)|\{[a-z-]+\}`[^`]*`|<[^>]*>")
+# An HTML block, as Python-Markdown reads one: a block-level tag at the start of a line.
+HTML_BLOCK = re.compile(r"^<(" + "|".join(BLOCK_LEVEL_ELEMENTS) + r")(?=[\s>/])", re.IGNORECASE)
+# Markdown's own punctuation, escaped in text taken from HTML so it stays text.
+MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}<>|&#!~])")
+INLINE_MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*"}
+
+
+class UnconvertibleHTML(ValueError):
+    """An HTML block holds what no MyST construct renders the same: the message says what."""
+
+
 # Admonition types docutils knows, each with its own directive and title.
 DOCUTILS_ADMONITIONS = {
     "attention", "caution", "danger", "error", "hint", "important", "note", "tip", "warning",
@@ -67,7 +96,10 @@ class Converted:
     conversions: list[tuple[int, str]] = field(default_factory=list)
     # Text of lines removed on purpose, for the fidelity check to leave out.
     removed_lines: list[str] = field(default_factory=list)
+    # The page showed the date of its last commit (git-revision-date placeholder).
     uses_git_date: bool = False
+    # (line, what) of each construct that could not be converted and was left out.
+    failures: list[tuple[int, str]] = field(default_factory=list)
 
 
 def convert(
@@ -87,12 +119,14 @@ def convert(
     """
     lines = markdown.replace("\r\n", "\n").split("\n")
     result = Converted("", fallback_title)
+    lines = _atx_headings(lines, result, first_line)
     abbreviations = _abbreviations(lines, result, first_line)
     out: list[str] = []
     in_fence = None
     # The levels of the headings the current one is under (an added H1 counts).
     open_levels = [] if re.search(r"^# ", markdown, re.MULTILINE) else [1]
     has_h1 = False
+    shift = 0
     old_ids = iter(heading_ids)
     myst_ids: set[str] = set()
     index = 0
@@ -119,15 +153,31 @@ def convert(
         if BLOCK_ATTRS.match(line):
             result.conversions.append((number, f"attribute list dropped: {line.strip()}"))
             continue
+        if HTML_BLOCK.match(line):
+            block, index = _html_block(lines, index - 1)
+            try:
+                out.extend(html_as_myst(block))
+                result.conversions.append((number, "HTML table → Markdown table"))
+            except UnconvertibleHTML as error:
+                result.failures.append((number, f"{error}: left out"))
+            continue
         admonition = ADMONITION.match(line)
         if admonition:
             body, index = _indented_block(lines, index)
-            out.extend(_admonition(admonition, convert(body, fallback_title, page=False, site_url=site_url).text))
+            inner = convert(body, fallback_title, page=False, site_url=site_url, first_line=number + 1)
+            result.failures += inner.failures
+            out.extend(_admonition(admonition, inner.text))
             result.conversions.append((number, f"admonition '{admonition.group(2)}' → directive"))
             continue
         heading = HEADING.match(line)
         if heading:
             level, text = len(heading.group(1)), heading.group(2)
+            if has_h1 and level == 1:
+                # The page's title is its first H1; a later one starts a part
+                # of it, and the headings after it are a level down with it.
+                shift = 1
+                result.conversions.append((number, "a second H1 → H2"))
+            level = min(level + shift, 6)
             attrs = HEADING_ATTRS.search(text)
             if attrs:
                 text = text[: attrs.start()]
@@ -150,6 +200,10 @@ def convert(
                 result.conversions.append((number, f"heading level H{level} → H{len(open_levels)}"))
             out.append(f"{'#' * len(open_levels)} {text}")
             continue
+        if LIST_START.match(line) and out and out[-1].strip() and not line.startswith(" ") \
+                and not LIST_START.match(out[-1].lstrip()) and not out[-1].startswith((" ", "#", "(", "|")):
+            out.append("")
+            result.conversions.append((number, "blank line added above a list that follows a paragraph"))
         if re.search(r"\S {2,}$", line) and index < len(lines) and lines[index].strip():
             line = line.rstrip() + "\\"
             result.conversions.append((number, "hard line break (trailing spaces) → '\\'"))
@@ -159,6 +213,33 @@ def convert(
         result.conversions.append((first_line, f"no H1: title '{fallback_title}' added"))
     result.text = "\n".join(out).strip("\n") + "\n"
     return result
+
+
+def _atx_headings(lines: list[str], result: Converted, first_line: int) -> list[str]:
+    """*lines* with each setext heading (a line underlined by ``===`` or ``---``) written with ``#``."""
+    out: list[str] = []
+    fence = None
+    for index, line in enumerate(lines):
+        marker = FENCE.match(line)
+        if fence or marker:
+            if marker and fence is None:
+                fence = marker.group(1)
+            elif marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        underline = SETEXT.match(line)
+        above = out[-1] if out else ""
+        previous = lines[index - 2] if index >= 2 else ""
+        if underline and above.strip() and not previous.strip() and not above.startswith((" ", "#", ">", "|")) \
+                and not LIST_START.match(above) and not HTML_BLOCK.match(above):
+            level = "#" if underline.group(1)[0] == "=" else "##"
+            out[-1] = f"{level} {above.strip()}"
+            result.conversions.append((index + first_line - 1, f"setext heading → '{level}'"))
+            out.append("")  # in place of the underline: every line keeps its number
+            continue
+        out.append(line)
+    return out
 
 
 def _abbreviations(lines: list[str], result: Converted, first_line: int) -> dict[str, str]:
@@ -217,12 +298,20 @@ def _inline(
         result.conversions.append((number, f"root-relative link /{match.group(1)} → {address}"))
         return f"]({address})"
 
+    def autolink(match: re.Match) -> str:
+        if any(start <= match.start() < end for start, end in protected):
+            return match.group(0)
+        result.conversions.append((number, f"address in the text → autolink: {match.group(0)}"))
+        return f"<{match.group(0)}>"
+
     line = IMAGE_IN_LINK.sub(badge_to_text, line)
     line = REMOTE_IMAGE.sub(image_to_link, line)
     line = HTTP_LINK.sub(https, line)
     if site_url:
         line = ROOT_RELATIVE_LINK.sub(absolute, line)
     line = ANGLE_DOMAIN.sub(restore_domain, line)
+    protected = [match.span() for match in PROTECTED.finditer(line)]
+    line = BARE_URL.sub(autolink, line)
     if not abbreviations:
         return line
     pattern = re.compile(r"(?<![\w`])(" + "|".join(map(re.escape, abbreviations)) + r")(?![\w`])")
@@ -243,3 +332,90 @@ def _abbr(match: re.Match, abbreviations: dict[str, str]) -> str:
 def _plain(text: str) -> str:
     return re.sub(r"[*_`]", "", text).strip()
 
+
+
+def _html_block(lines: list[str], index: int) -> tuple[str, int]:
+    """The HTML block starting at *index*: up to the line closing its first tag, or a blank line."""
+    tag = HTML_BLOCK.match(lines[index]).group(1).lower()
+    opening, closing = re.compile(rf"<{tag}(?=[\s>/])", re.IGNORECASE), re.compile(rf"</{tag}\s*>", re.IGNORECASE)
+    depth, block = 0, []
+    while index < len(lines):
+        line = lines[index]
+        block.append(line)
+        index += 1
+        depth += len(opening.findall(line)) - len(closing.findall(line))
+        if depth <= 0 and (closing.search(line) or not line.strip()):
+            break
+    return "\n".join(block), index
+
+
+def html_as_myst(block: str) -> list[str]:
+    """The MyST lines of an HTML ``<table>`` block; UnconvertibleHTML for anything else."""
+    try:
+        root = lxml.html.fragment_fromstring(block)
+    except (lxml.etree.ParserError, ValueError):
+        raise UnconvertibleHTML("an HTML block that does not hold one element") from None
+    if root.tag != "table":
+        raise UnconvertibleHTML(f"an HTML <{root.tag}> block")
+    rows, header_rows = [], 0
+    for row in root.iter("tr"):
+        if row.getparent().tag == "thead" or (not rows and all(cell.tag == "th" for cell in row)):
+            header_rows += 1
+        rows.append([_cell(cell) for cell in row if cell.tag in ("td", "th")])
+        if any(cell.get("colspan") or cell.get("rowspan") for cell in row):
+            raise UnconvertibleHTML("an HTML table with merged cells")
+    for element in root.iter():
+        if element is not root and element.get("id"):
+            raise UnconvertibleHTML(f"an id on a <{element.tag}> inside an HTML table")
+    if not rows or len({len(row) for row in rows}) != 1:
+        raise UnconvertibleHTML("an HTML table whose rows have different numbers of cells")
+    target = [f"({root.get('id')})="] if root.get("id") else []
+    if header_rows == 1 and not any("\n" in cell for row in rows for cell in row):
+        lines = [_pipe_row(rows[0]), _pipe_row(["---"] * len(rows[0]))]
+        return [*target, *lines, *(_pipe_row(row) for row in rows[1:])]
+    lines = ["```{list-table}", f":header-rows: {header_rows}", ""]
+    for row in rows:
+        for position, cell in enumerate(row):
+            marker = "* - " if position == 0 else "  - "
+            cell_lines = cell.split("\n") or [""]
+            # A line break in the cell stays one: MyST's "\\" at the end of a line.
+            lines.append(marker + "\\\n    ".join(cell_lines))
+    return [*target, *lines, "```"]
+
+
+def _pipe_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _cell(element) -> str:
+    """A cell's content as MyST inline text; a line break (``<br>``) is a new line."""
+    return _inline_html(element).strip().replace(" \n ", "\n")
+
+
+def _inline_html(element) -> str:
+    parts = [_escaped(element.text)]
+    for child in element:
+        if not isinstance(child.tag, str):
+            pass  # a comment: readers never saw it
+        elif child.tag == "br":
+            parts.append(" \n ")
+        elif child.tag in INLINE_MARKS:
+            mark = INLINE_MARKS[child.tag]
+            parts.append(f"{mark}{_inline_html(child).strip()}{mark}")
+        elif child.tag == "code":
+            text = child.text_content()
+            if "`" in text:
+                raise UnconvertibleHTML("a <code> holding a backtick in an HTML table")
+            parts.append(f"`{text}`")
+        elif child.tag == "a" and child.get("href") and not child.get("href").startswith("javascript"):
+            parts.append(f"[{_inline_html(child).strip()}](<{child.get('href').replace('>', '%3E')}>)")
+        elif child.tag in ("span", "p") and not child.attrib:
+            parts.append(_inline_html(child))
+        else:
+            raise UnconvertibleHTML(f"a <{child.tag}> in an HTML table")
+        parts.append(_escaped(child.tail))
+    return "".join(parts)
+
+
+def _escaped(text: str | None) -> str:
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", re.sub(r"\s+", " ", text or ""))

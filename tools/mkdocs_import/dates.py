@@ -1,12 +1,18 @@
-"""Where an imported page's effective date comes from: its own words, or else its git history."""
+"""An imported page's date: stated in its own words, or else inferred from its git history.
+
+Only a date the page states is its effective date. The author date of the last
+commit that changed it is what the live site showed as "Last updated"; the
+import writes it as the page's date, marked as inferred (:data:`PageDate.inferred`)
+for an editor to confirm.
+"""
 
 from __future__ import annotations
 
 import datetime
 import re
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path
+
+from .history import Commit
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 STATED_DATE = re.compile(
@@ -21,6 +27,14 @@ STATED_DATE = re.compile(
 class PageDate:
     date: datetime.date
     source: str  # what the report says of it
+    inferred: bool = False
+    #: the page's own words stating it, when it states it
+    words: str = ""
+
+    @property
+    def effective(self) -> bool:
+        """The page states it as the date it took effect ("Effective date: …")."""
+        return self.words.lower().startswith("effective")
 
 
 def stated_date(text: str, first_line: int = 1) -> PageDate | None:
@@ -34,25 +48,14 @@ def stated_date(text: str, first_line: int = 1) -> PageDate | None:
         else:
             month = MONTHS.lower().split("|").index(match["month"].lower()) + 1
             date = datetime.date(int(match["year"]), month, int(match["day"]))
-        return PageDate(date, f"stated on line {number}: {match.group(0)!r}")
+        return PageDate(date, f"stated on line {number}: {match.group(0)!r}", words=match.group(0))
     return None
 
 
-def git_date(repository: Path, path: Path) -> PageDate | None:
-    """The author date of the last commit touching *path* in *repository*'s history."""
-    process = subprocess.run(
-        ["git", "-C", str(repository), "log", "-1", "--format=%H %as", "--", str(path)],
-        capture_output=True, text=True, check=False,
-    )
-    if process.returncode != 0 or not process.stdout.strip():
+def last_commit_date(commits: list[Commit]) -> PageDate | None:
+    """The author date of the last commit that changed the page: a date inferred, not stated."""
+    if not commits:
         return None
-    commit, date = process.stdout.split()
-    return PageDate(datetime.date.fromisoformat(date), f"author date of commit {commit[:12]}")
-
-
-def is_shallow(repository: Path) -> bool:
-    process = subprocess.run(
-        ["git", "-C", str(repository), "rev-parse", "--is-shallow-repository"],
-        capture_output=True, text=True, check=False,
-    )
-    return process.stdout.strip() == "true"
+    last = commits[0]
+    return PageDate(last.date, f"inferred: author date of the last commit to the page, {last.name[:12]} "
+                               f"“{last.subject}”", inferred=True)

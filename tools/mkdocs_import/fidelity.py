@@ -5,7 +5,7 @@ site's extensions); every heading, paragraph, list item, table cell and
 definition of it must appear, word for word and in order, in the built page's
 article, and every id it published must be an id of the built page.
 
-Words are compared, not markup, and not their case: a line break, a link, an abbreviation or an
+Words are compared, not markup, and not their case or apostrophe's form: a line break, a link, an abbreviation or an
 admonition's new markup changes no word, and a word the old page hid from its
 readers (``<python.org>`` read as a tag) may be shown now. An old unit may match
 with up to as many other words between its own (a heading's "#" link, a restored
@@ -32,6 +32,8 @@ class Proof:
     ids: int = 0
     lost_units: list[str] = field(default_factory=list)
     lost_ids: list[str] = field(default_factory=list)
+    #: units of the old page whose passage here is this project's own wording
+    kept_here: list[str] = field(default_factory=list)
 
     @property
     def holds(self) -> bool:
@@ -50,8 +52,14 @@ def heading_ids(html: str) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    # Case aside: an admonition's title is its type capitalised ("note", "Note").
-    return [word.casefold() for word in WORD.findall(text)]
+    # Case aside: an admonition's title is its type capitalised ("note", "Note");
+    # and the apostrophe's form: the import sets "we'll" as "we’ll".
+    return [word.casefold().replace("’", "'") for word in WORD.findall(text)]
+
+
+def words_of(html: str) -> list[str]:
+    """Every word of a rendered page (a fragment), in order, as the proof compares them."""
+    return _words(_text(lxml.html.fragment_fromstring(html, create_parent="div")))
 
 
 def _text(element) -> str:
@@ -107,10 +115,19 @@ def _found(unit: list[str], page: list[str]) -> bool:
     return False
 
 
-def prove(old_html: str, new_html: str, removed_lines: list[str]) -> Proof:
+def prove(old_html: str, new_html: str, removed_lines: list[str], kept_here: list[str] = ()) -> Proof:
+    """What of the old page is not in the new one; a unit found in *kept_here* (the
+    plain text of passages where this project keeps its own wording) is counted there."""
     units, old_ids = old_units(old_html, removed_lines)
     page_words, new_ids = new_page(new_html)
+    kept_words = [_words(text) for text in kept_here]
     proof = Proof(units=len(units), ids=len(old_ids))
-    proof.lost_units = [" ".join(unit) for unit in units if not _found(unit, page_words)]
+    for unit in units:
+        if _found(unit, page_words):
+            continue
+        if any(_found(unit, words) for words in kept_words):
+            proof.kept_here.append(" ".join(unit))
+        else:
+            proof.lost_units.append(" ".join(unit))
     proof.lost_ids = sorted(old_ids - new_ids)
     return proof

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime
 import re
-import shutil
 from pathlib import Path, PurePosixPath
 
 import yaml
 
+from policy_sphinx_extensions import yamldata
+from policy_sphinx_extensions.pages import INFERRED_DATE_FIELD
 from policy_sphinx_extensions.heading_ids import live_site_slug
 
 from . import dates
 from .convert import Converted
 from .site import MkDocsSite, NavEntry, Page
 
-FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
+LABEL = re.compile(r"^\(([^)\s]+)\)=\s*$")
+HEADING_LINE = re.compile(r"^#{1,6}\s+(.*?)\s*$")
 LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>#]+)")
 SITE_MAP = "```{site-map}"
 MIN_DESCRIPTION_WORDS = 6
@@ -30,10 +32,22 @@ KIND_WORDS = (
 
 
 class _Dumper(yaml.SafeDumper):
-    """YAML without anchors and aliases: the site's data files refuse them."""
+    """YAML without anchors and aliases (the site's data files refuse them), lists indented."""
 
     def ignore_aliases(self, data) -> bool:
         return True
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False):
+        return super().increase_indent(flow, False)
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # A long text folded (">-"), as the project's pages write one.
+    style = ">" if len(value) > 60 and "\n" not in value and value == value.strip() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
 
 
 def _dump(data: dict) -> str:
@@ -49,10 +63,12 @@ def kind_of(page: Page, title: str) -> str:
 
 
 def fallback_title(page: Page) -> str:
+    """The title MkDocs gives a page with none: its file name, capitalised only when all lower case."""
     if page.title:
         return page.title
     stem = page.source.parent.name if page.source.stem == "index" else page.source.stem
-    return stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Home"
+    title = stem.replace("-", " ").replace("_", " ").strip()
+    return (title.capitalize() if title == title.lower() else title) or "Home"
 
 
 def destination(source_dir: Path, page: Page) -> Path:
@@ -85,41 +101,145 @@ def description(converted: Converted) -> str:
 
 
 def front_matter(path: Path) -> tuple[dict, str]:
+    """A page's front matter (as the build reads it, :mod:`policy_sphinx_extensions.yamldata`) and body."""
     text = path.read_text(encoding="utf-8")
-    match = FRONT_MATTER.match(text)
-    if not match:
+    block = yamldata.front_matter_block(text)
+    if block is None:
         return {}, text
-    return yaml.safe_load(match.group(1)) or {}, text[match.end():]
+    lines = text.split("\n")
+    body_start = block[1] + len(block[0].split("\n")) if block[0] else block[1]
+    body = "\n".join(lines[body_start:]).lstrip("\n")
+    return yaml.safe_load(block[0]) or {}, body
+
+
+def _dated(date: dates.PageDate) -> str:
+    return f"{date.date:%B} {date.date.day}, {date.date.year}"
+
+
+def history_entry(date: dates.PageDate, shown: bool) -> dict:
+    """The change entry of a notice's first version here: what the import knows of it, and no more.
+
+    *shown*: the page showed its last commit's date ("Last updated {{ git_revision_date }}").
+    """
+    if date.effective:
+        summary = (f"Version in effect from {_dated(date)}, as the notice states "
+                   f"(“{date.words}”), brought over from the previous site.")
+    elif date.inferred and shown:
+        summary = (f"Text brought over from the previous site, which showed it as last updated "
+                   f"{_dated(date)}: the date of its last commit there; the notice states no date.")
+    elif date.inferred:
+        summary = (f"Text brought over from the previous site, dated by its last commit there, "
+                   f"{_dated(date)}; the notice states no date.")
+    else:
+        summary = f"Text brought over from the previous site, which states “{date.words}”."
+    return {"date": date.date, "kind": "material", "summary": summary}
+
+
+def inferred_note(date: dates.PageDate) -> str:
+    return f"{date.source}. The page states no date: confirm it, then delete this field."
 
 
 def new_front_matter(converted: Converted, kind: str, date: dates.PageDate | None) -> dict:
     front: dict = {"description": description(converted)}
     if kind != "notice":
         front["kind"] = kind
+    if date is not None:
+        front["date"] = date.date
+        if date.inferred:
+            front[INFERRED_DATE_FIELD] = inferred_note(date)
     if kind == "notice":
-        front["date"] = date.date
-        front["changes"] = [{
-            "date": date.date,
-            "kind": "material",
-            "summary": f"Version in effect from {date.date:%B} {date.date.day}, {date.date.year}, "
-                       "as published on the previous site.",
-        }]
+        front["changes"] = [history_entry(date, converted.uses_git_date)]
     return front
 
 
-def updated_front_matter(front: dict, date: dates.PageDate | None, today: datetime.date) -> dict:
-    """An existing page's front matter with an entry for the import, its history kept."""
+def with_change(changes: list[dict], entry: dict) -> list[dict]:
+    """*changes* (newest first) with *entry* in its place by date, above the entries of its day.
+
+    Above them: the ids of one day's entries are numbered from the oldest, so
+    an entry added on top renames none of theirs.
+    """
+    position = next((index for index, change in enumerate(changes)
+                     if _as_date(change.get("date")) <= entry["date"]), len(changes))
+    return [*changes[:position], entry, *changes[position:]]
+
+
+def _as_date(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+
+
+def merged_entry(last_change: datetime.date | None, conflicts: int, merged: bool, today: datetime.date) -> dict:
+    """The history entry saying what the import did to an existing notice's text."""
+    since = f", as last changed there on {last_change:%B} {last_change.day}, {last_change.year}" \
+        if last_change else ""
+    if not merged:
+        what = f"Text replaced by the previous site’s text{since}"
+    else:
+        both = (f"; in {conflicts} passage{'s' if conflicts != 1 else ''} both had changed, the "
+                "previous site’s text was taken") if conflicts else ""
+        what = f"Text merged with the previous site’s{since}: its changes came over, this notice’s own stayed{both}"
+    return {"date": today, "kind": "editorial",
+            "summary": f"{what}. The import report holds the redline against the text before. "
+                       "Whether the change is material is for an editor to decide: then change this entry."}
+
+
+def write_with_change(path: Path, entry: dict, body: str) -> None:
+    """Write *body* under *path*'s front matter as it is written, *entry* added to its ``changes``.
+
+    The front matter is kept line for line (its wrapping, its comments): only
+    the entry's lines go in, at its place by date (:func:`with_change`).
+    """
+    text = path.read_text(encoding="utf-8")
+    block = yamldata.front_matter_block(text)
+    lines = text.split("\n")
+    front_lines = lines[1:1 + len(block[0].split("\n"))]
+    front = yaml.safe_load(block[0]) or {}
     changes = list(front.get("changes") or [])
-    if date is not None and front.get("date") and date.date > front["date"]:
-        front["date"] = date.date
-        changes.insert(0, {"date": date.date, "kind": "material",
-                           "summary": "Text brought over from the previous site, where it took effect."})
-    elif changes:
-        changes.insert(0, {"date": today, "kind": "editorial",
-                           "summary": "Text brought over from the previous site's source."})
-    if changes:
-        front["changes"] = changes
-    return front
+    position = with_change(changes, entry).index(entry)
+    start = next(index for index, line in enumerate(front_lines) if line.startswith("changes:"))
+    items = [index for index, line in enumerate(front_lines) if index > start and re.match(r"\s*- ", line)
+             and len(line) - len(line.lstrip()) == len(front_lines[start + 1]) - len(front_lines[start + 1].lstrip())]
+    after = next((index for index, line in enumerate(front_lines) if index > start and line[:1].strip()),
+                 len(front_lines))
+    at = items[position] if position < len(items) else after
+    indent = " " * (len(front_lines[start + 1]) - len(front_lines[start + 1].lstrip()))
+    dumped = _dump({"changes": [entry]}).split("\n")[1:]
+    entry_lines = [indent + line.removeprefix("  ") for line in dumped if line.strip()]
+    front_lines[at:at] = entry_lines
+    path.write_text("---\n" + "\n".join(front_lines) + "\n---\n\n" + body, encoding="utf-8")
+
+
+def keep_labels(previous: str, body: str) -> str:
+    """*body* with the labels *previous* put above a heading, above the same heading in *body*.
+
+    Headings are matched by their id and rank among the headings of that id
+    (the second "## Account security" to the second); a label *body* has
+    anywhere already is not added again.
+    """
+    labels: dict[tuple[str, int], list[str]] = {}
+    pending: list[str] = []
+    seen: dict[str, int] = {}
+    for line in previous.split("\n"):
+        label, heading = LABEL.match(line), HEADING_LINE.match(line)
+        if label:
+            pending.append(line.strip())
+        elif heading:
+            slug = live_site_slug(heading.group(1))
+            seen[slug] = seen.get(slug, 0) + 1
+            labels[slug, seen[slug]] = pending
+            pending = []
+        elif line.strip():
+            pending = []
+    present = {line.strip() for line in body.split("\n") if LABEL.match(line)}
+    out: list[str] = []
+    seen = {}
+    for line in body.split("\n"):
+        heading = HEADING_LINE.match(line)
+        if heading:
+            slug = live_site_slug(heading.group(1))
+            seen[slug] = seen.get(slug, 0) + 1
+            out += [label for label in labels.get((slug, seen[slug]), []) if label not in present]
+        out.append(line)
+    return "\n".join(out)
 
 
 def write_page(path: Path, front: dict, body: str) -> None:
@@ -128,20 +248,26 @@ def write_page(path: Path, front: dict, body: str) -> None:
     path.write_text(f"---\n{dumped}---\n\n{body}" if dumped else body, encoding="utf-8")
 
 
-def merge_home(home: Path, converted: Converted) -> str:
-    """Put the old home page's text above the site map; return the title line it leaves out.
+def merge_home(home: Path, converted: str) -> str:
+    """Put the old home page's text (*converted*) above the site map; return the title line it leaves out.
 
     The title gives way to the home page's own, and its id stays, on the text below it.
     """
     text = home.read_text(encoding="utf-8")
-    title = re.match(r"\A(?:\(.*\)=\n)?(# .*)\n+", converted.text)
-    body = converted.text[title.end():] if title else converted.text
+    title = re.match(r"\A(?:\(.*\)=\n)?(# .*)\n+", converted)
+    body = converted[title.end():] if title else converted
     own_title = re.search(r"^# (.*)$", text, re.MULTILINE)
     old_id = live_site_slug(title.group(1)[2:]) if title else None
     if old_id and not (own_title and live_site_slug(own_title.group(1)) == old_id):
         body = f"({old_id})=\n{body}"
     position = text.find(SITE_MAP)
-    if position == -1:
+    if " ".join(body.split()) in " ".join(text.split()):
+        return title.group(1) if title else ""  # there already
+    earlier = text.find(f"\n({old_id})=\n") if old_id else -1
+    if earlier != -1 and position > earlier:
+        # Brought over before: the text from its label to the site map is replaced.
+        text = text[:earlier + 1] + body + "\n" + text[position:]
+    elif position == -1:
         text = text.rstrip("\n") + f"\n\n{body}\n{SITE_MAP}\n```\n"
     else:
         text = text[:position] + body + "\n" + text[position:]
@@ -149,23 +275,35 @@ def merge_home(home: Path, converted: Converted) -> str:
     return title.group(1) if title else ""
 
 
+def publish_unlinked(home: Path, files: list[str]) -> None:
+    """List *files* (relative to ``source/``) in the home page's ``files``: published though no page links them."""
+    front, body = front_matter(home)
+    listed = [str(name) for name in front.get("files") or []]
+    wanted = listed + [name for name in files if name not in listed]
+    if wanted != listed:
+        front["files"] = wanted
+        write_page(home, front, body)
+
+
 def linked_files(site: MkDocsSite, page: Page, text: str) -> list[PurePosixPath]:
-    """Files under docs_dir that *text* links, other than pages, relative to docs_dir."""
+    """The files the site publishes that *text* links, relative to docs_dir."""
     found = []
-    folder = (site.docs_dir / page.source).parent
+    folder = PurePosixPath(page.source).parent
     for target in LINK_TARGET.findall(text):
-        if "://" in target or target.startswith(("mailto:", "/")) or target.endswith(".md"):
+        if "://" in target or target.startswith(("mailto:", "/")):
             continue
-        path = (folder / target).resolve()
-        if path.is_file() and path.is_relative_to(site.docs_dir) and not (folder / target).is_symlink():
-            found.append(PurePosixPath(path.relative_to(site.docs_dir).as_posix()))
+        parts: list[str] = []
+        for part in (folder / target).parts:
+            if part == "..":
+                if not parts:
+                    break
+                parts.pop()
+            elif part != ".":
+                parts.append(part)
+        relative = PurePosixPath(*parts) if parts else None
+        if relative in site.files and relative not in found:
+            found.append(relative)
     return found
-
-
-def copy_file(site: MkDocsSite, relative: PurePosixPath, source_dir: Path) -> None:
-    target = source_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(site.docs_dir / relative, target)
 
 
 def navigation_entries(entries: list[NavEntry], titles: dict[str, str]) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -26,6 +27,8 @@ _MkDocsLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, 
 
 # MkDocs always enables these, whatever mkdocs.yml lists.
 MKDOCS_DEFAULT_EXTENSIONS = ("toc", "tables", "fenced_code")
+# The names MkDocs reads as pages; every other file under docs_dir it publishes as it is.
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
 META = re.compile(r"\A---\n(.*?\n)(?:---|\.\.\.)\n", re.DOTALL)
@@ -80,13 +83,19 @@ class MkDocsSite:
     extensions: list[str]
     extension_configs: dict[str, dict]
     nav: list[NavEntry]
+    #: every page MkDocs builds, in the navigation or not, the navigation's first
+    all_pages: list[Page] = field(default_factory=list)
+    #: every other file MkDocs publishes from docs_dir, relative to it
+    files: list[PurePosixPath] = field(default_factory=list)
+    #: files of the old site's look (theme logo, extra_css): not content, not brought over
+    theme_files: list[PurePosixPath] = field(default_factory=list)
 
-    def pages(self, entries: list[NavEntry] | None = None) -> list[Page]:
+    def nav_pages(self, entries: list[NavEntry] | None = None) -> list[Page]:
         found: list[Page] = []
         for entry in self.nav if entries is None else entries:
             if entry.page is not None:
                 found.append(entry.page)
-            found.extend(self.pages(entry.children))
+            found.extend(self.nav_pages(entry.children))
         return found
 
 
@@ -105,14 +114,54 @@ def read_site(root: Path) -> MkDocsSite:
     if not docs_dir.is_relative_to(root.resolve()) or not docs_dir.is_dir():
         raise SiteError(f"{config_file}: docs_dir {docs_dir} is not a folder inside the site")
     extensions, configs = _extensions(config.get("markdown_extensions") or [], config_file)
+    sources, files = published(docs_dir)
     raw_nav = config.get("nav")
     if raw_nav is None:
-        nav = [NavEntry(None, Page(path, None)) for path in _all_pages(docs_dir)]
+        nav = [NavEntry(None, Page(path, None)) for path in sources]
     else:
-        nav = _nav(raw_nav, config_file, docs_dir)
+        nav = _nav(raw_nav, config_file, set(sources))
     site_url = config.get("site_url")
-    return MkDocsSite(root, docs_dir, site_url if isinstance(site_url, str) else None,
+    site = MkDocsSite(root, docs_dir, site_url if isinstance(site_url, str) else None,
                       extensions, configs, nav)
+    in_nav = site.nav_pages()
+    listed = {page.source for page in in_nav}
+    site.all_pages = in_nav + [Page(path, None) for path in sources if path not in listed]
+    look = _theme_files(config)
+    site.files = [path for path in files if path not in look]
+    site.theme_files = [path for path in files if path in look]
+    return site
+
+
+def published(docs_dir: Path) -> tuple[list[PurePosixPath], list[PurePosixPath]]:
+    """The pages and the other files MkDocs publishes from *docs_dir*, relative to it.
+
+    As MkDocs does, names starting with ``.`` are left out, and a ``README.md``
+    beside an ``index.md`` is no page. A symbolic link among them is refused:
+    a page or file is read at its path, and a link could lead anywhere.
+    """
+    pages, files = [], []
+    for folder, folders, names in os.walk(docs_dir):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted([*folders, *names]):
+            path = Path(folder) / name
+            if not name.startswith(".") and path.is_symlink():
+                raise SiteError(f"{path}: a symbolic link in docs_dir: the import reads only files")
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            relative = PurePosixPath((Path(folder) / name).relative_to(docs_dir).as_posix())
+            if relative.suffix.lower() not in MARKDOWN_SUFFIXES:
+                files.append(relative)
+            elif not (relative.stem.upper() == "README" and (Path(folder) / "index.md").exists()):
+                pages.append(relative)
+    return pages, files
+
+
+def _theme_files(config: dict) -> set[PurePosixPath]:
+    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+    named = [theme.get("logo"), theme.get("favicon"),
+             *(config.get("extra_css") or []), *(config.get("extra_javascript") or [])]
+    return {PurePosixPath(name) for name in named if isinstance(name, str) and "://" not in name}
 
 
 def _extensions(raw, config_file: Path) -> tuple[list[str], dict[str, dict]]:
@@ -133,11 +182,7 @@ def _extensions(raw, config_file: Path) -> tuple[list[str], dict[str, dict]]:
     return names, configs
 
 
-def _all_pages(docs_dir: Path) -> list[PurePosixPath]:
-    return sorted(PurePosixPath(path.relative_to(docs_dir).as_posix()) for path in docs_dir.rglob("*.md"))
-
-
-def _nav(raw, config_file: Path, docs_dir: Path) -> list[NavEntry]:
+def _nav(raw, config_file: Path, sources: set[PurePosixPath]) -> list[NavEntry]:
     if not isinstance(raw, list):
         raise SiteError(f"{config_file}: 'nav' must be a list")
     entries = []
@@ -146,13 +191,12 @@ def _nav(raw, config_file: Path, docs_dir: Path) -> list[NavEntry]:
             next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (None, None)
         )
         if isinstance(value, list):
-            entries.append(NavEntry(str(title), children=_nav(value, config_file, docs_dir)))
+            entries.append(NavEntry(str(title), children=_nav(value, config_file, sources)))
         elif isinstance(value, str) and value.endswith(".md") and "://" not in value:
             source = PurePosixPath(value)
-            path = docs_dir / source
-            # A page is written at its path under source/: none may lead out of docs_dir.
-            if ".." in source.parts or source.is_absolute() or path.is_symlink() \
-                    or not path.resolve().is_relative_to(docs_dir) or not path.is_file():
+            # A page is written at its path under source/: only a page found
+            # in docs_dir, through no link, is one.
+            if source not in sources:
                 raise SiteError(f"{config_file}: the navigation names {value}, which is not in docs_dir")
             entries.append(NavEntry(title, Page(source, title)))
         elif isinstance(value, str):

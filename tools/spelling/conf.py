@@ -17,6 +17,7 @@ spelling_word_list_filename = [str(Path(__file__).parent / "wordlist.txt")]
 # By name: the builder imports it (a class here would stop Sphinx caching the config).
 # A URL or address in running text is the bare-url rule's finding, not a misspelling.
 spelling_filters = [
+    "tools.spelling.filters.TypographicApostrophe",
     "tools.spelling.filters.QuotedAsWritten",
     "enchant.tokenize.URLFilter",
     "enchant.tokenize.EmailFilter",

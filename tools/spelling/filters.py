@@ -24,3 +24,15 @@ class QuotedAsWritten(Filter):
             # The tokenizer may still hold the quotes around the word here.
             if not any(position < end and position + len(word) > start for start, end in quoted):
                 yield word, position
+
+
+class TypographicApostrophe(Filter):
+    """Read ’ inside a word as the apostrophe the dictionary knows: “aren’t” is “aren't”.
+
+    Enchant's tokenizer ends a word at ’, so every contraction the notices
+    write typographically (as ``make format`` writes them) was checked as two
+    words, “aren” and “t”. One character for one: every position stays.
+    """
+
+    def __call__(self, text, *args, **kwargs):
+        return super().__call__(re.sub(r"(?<=\w)’(?=\w)", "'", text), *args, **kwargs)

@@ -1,0 +1,128 @@
+"""Imported pages lint-clean on arrival, or a failure naming ``file:line``.
+
+Each page the import writes gets ``make format``'s fixes (typographic quotes,
+:mod:`tools.typography`; pymarkdown's fixes, with the same rule left to a
+person, md001) before the build proves it lost nothing. After the build, the
+project's own lint runs (``python -m tools.lint``, its policy, markdown and
+spelling checks, every rule as CI runs it). A word the dictionary lacks on a
+page the import wrote (a person's or a company's name) goes into the spelling
+word list under a comment naming that page, for a reviewer to see; every
+other finding is the import's failure, as ``make lint`` would print it.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
+
+from tools.myst_notice import Finding, parse_tokens
+from tools.typography import fix_lines, reader_spans, text_blocks
+
+LINT_CHECKS = ("policy", "markdown", "spelling")
+FINDING = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+): (?P<rule>[\w.-]+): (?P<message>.*)$")
+SPELLING_WORD = re.compile(r"^'(?P<word>[^']+)' is not in the dictionary")
+# Quotes whose form the place tells, on a page the import writes (make format
+# leaves them to a person on the project's own pages): a quote at the start of
+# a word opens, one after a word (or its full stop) closes; ’ is also the
+# apostrophe of a plural ("users’ data").
+OPENING = re.compile(r"(?:^|(?<=[\s(\[{—–-]))(['\"])(?=[\w\[(])")
+CLOSING = re.compile(r"(?<=[\w.,;:!?)\]])(['\"])(?=$|[\s)\]}.,;:!?—–-])")
+TYPOGRAPHIC = {("'", True): "‘", ("'", False): "’", ('"', True): "“", ('"', False): "”"}
+# The spelling word list, as tools/spelling/conf.py names it.
+WORDLIST = Path("tools/spelling/wordlist.txt")
+# make format leaves the heading-level fix to a person: it would change the page.
+FORMAT_SKIPS = ("md001",)
+
+
+def typographic_quotes(text: str) -> str:
+    """*text* with make format's quote fixes, in headings too, then each quote its place tells.
+
+    Headings too: the import keeps each heading's old id by a target where
+    its text would give another, so a heading's quotes are the reader's alone.
+    """
+    lines = text.split("\n")
+    blocks = text_blocks(parse_tokens(text), lines, headings=True)
+    lines = fix_lines(lines, blocks)
+    for block in blocks:
+        for number, start, end in reader_spans(lines, block):
+            line = lines[number]
+            changes = {}
+            for pattern, opening in ((OPENING, True), (CLOSING, False)):
+                for match in pattern.finditer(line, start, end):
+                    changes.setdefault(match.start(1), TYPOGRAPHIC[match.group(1), opening])
+            lines[number] = "".join(changes.get(index, char) for index, char in enumerate(line))
+    return "\n".join(lines)
+
+
+def format_page(project: Path, path: Path) -> str | None:
+    """Apply ``make format``'s fixes to *path*; the error of pymarkdown's, if it failed."""
+    text = path.read_text(encoding="utf-8")
+    fixed = typographic_quotes(text)
+    if fixed != text:
+        path.write_text(fixed, encoding="utf-8")
+    api = PyMarkdownApi().configuration_file_path(str(project / "pyproject.toml"))
+    for rule in FORMAT_SKIPS:
+        api = api.disable_rule_by_identifier(rule)
+    try:
+        api.fix_path(str(path))
+    except PyMarkdownApiException as error:
+        return str(error)
+    return None
+
+
+def lint(project: Path, builddir: Path, checks: tuple[str, ...] = LINT_CHECKS) -> list[Finding]:
+    """The project's lint findings (policy, markdown, spelling), as ``make lint`` reports them."""
+    process = subprocess.run(
+        [sys.executable, "-m", "tools.lint", *(f"--check={name}" for name in checks),
+         "--source", str(project / "source"), "--builddir", str(builddir)],
+        capture_output=True, text=True, check=False, cwd=project,
+    )
+    findings = []
+    for line in process.stdout.splitlines():
+        match = FINDING.match(line)
+        if match:
+            findings.append(Finding(match["path"], int(match["line"]), match["rule"], match["message"]))
+    if process.returncode not in (0, 1) or (process.returncode == 1 and not findings):
+        findings.append(Finding("tools/lint.py", 1, "lint", f"the lint did not run: {process.stderr.strip()}"))
+    return findings
+
+
+def unknown_words(findings: list[Finding], written: set[str]) -> dict[str, list[str]]:
+    """page -> the words the dictionary lacks there, for the pages the import wrote."""
+    words: dict[str, list[str]] = {}
+    for finding in findings:
+        match = SPELLING_WORD.match(finding.message)
+        if finding.rule == "spelling" and match and finding.path in written:
+            page = words.setdefault(finding.path, [])
+            if match["word"] not in page:
+                page.append(match["word"])
+    return words
+
+
+def add_words(wordlist: Path, words: dict[str, list[str]]) -> None:
+    """Each page's words under a comment naming it; a word already listed is not repeated."""
+    text = wordlist.read_text(encoding="utf-8") if wordlist.exists() else ""
+    known = {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+    for page, page_words in sorted(words.items()):
+        new = [word for word in page_words if word not in known]
+        if not new:
+            continue
+        heading = f"# On {page}, as the previous site wrote them: names, or words to correct"
+        text = text.rstrip("\n") + ("\n" if text.strip() else "") + "\n".join([heading, *new]) + "\n"
+        known.update(new)
+    wordlist.write_text(text, encoding="utf-8")
+
+
+def clean(project: Path, builddir: Path, written: set[str]) -> tuple[list[Finding], dict[str, list[str]]]:
+    """Lint the project after an import; the words added to the word list, and the findings left."""
+    findings = lint(project, builddir)
+    words = unknown_words(findings, written)
+    if words:
+        add_words(project / WORDLIST, words)
+        findings = [finding for finding in findings if finding.rule != "spelling"]
+        findings += lint(project, builddir, ("spelling",))
+    return findings, words
