@@ -13,9 +13,7 @@ editing one notice in the working tree; the number of files written.
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 from benchmarks import synthetic
@@ -23,38 +21,15 @@ from benchmarks.measure import PYTHON, ROOT, Figure, Sample, Settings, main_for_
 
 AREA = "versions"
 NOTICES = 25
-VERSIONS = ("2021-03-01", "2022-06-15", "2023-09-30", "2024-10-04")
+VERSIONS = len(synthetic.VERSION_DATES)
 STRICT = ["-W", "--keep-going", "-n"]
-GIT = ["git", "-c", "user.name=Benchmark", "-c", "user.email=bench@example.invalid"]
-
-
-def notice_at(number: int, version: int) -> str:
-    """Synthetic notice *number* at its *version*-th material version."""
-    date = VERSIONS[version]
-    changes = "".join(
-        f"  - date: {day}\n    kind: material\n    summary: Version {index + 1}.\n"
-        for index, day in reversed(list(enumerate(VERSIONS[: version + 1])))
-    )
-    text = synthetic.notice_text(number)
-    text = re.sub(r"(?s)^date: .*?\n---\n", f"date: {date}\nchanges:\n{changes}---\n", text,
-                  count=1, flags=re.MULTILINE)
-    return text.replace("This privacy notice describes",
-                        f"Since {date}, this privacy notice describes", 1)
 
 
 def make_sites(workdir: Path) -> tuple[Path, Path]:
     """(the versions site's source, the same notices without versions)."""
     repo, plain = workdir / "repo", workdir / "plain"
     shutil.rmtree(workdir, ignore_errors=True)
-    source = synthetic.make_sphinx_source(repo / "source", NOTICES)
-    subprocess.run([*GIT, "init", "--quiet", str(repo)], check=True)
-    for version in range(len(VERSIONS)):
-        for number in range(1, NOTICES + 1):
-            path = source / f"{synthetic.notice_path(number)}.md"
-            path.write_text(notice_at(number, version), encoding="utf-8")
-        subprocess.run([*GIT, "-C", str(repo), "add", "--all"], check=True)
-        subprocess.run([*GIT, "-C", str(repo), "commit", "--quiet", "-m", f"Version {version}"],
-                       check=True)
+    source = synthetic.make_committed_source(repo, NOTICES, VERSIONS)
     shutil.copytree(source, plain / "source")
     return source, plain / "source"
 
@@ -84,7 +59,7 @@ def run(settings: Settings) -> list[Figure]:
             _edit(srcdir, f"Edited in run {repeat}.")
             samples["edit"].setdefault(srcdir, []).append(timed(build_command(srcdir)))
     labels = {
-        "full": f"full build, {NOTICES} notices x {len(VERSIONS)} versions (PDFs included)",
+        "full": f"full build, {NOTICES} notices x {VERSIONS} versions (PDFs included)",
         "noop": "no-op rebuild",
         "edit": "rebuild after editing one notice",
     }
