@@ -27,6 +27,7 @@ versions    every material version of every notice at its own address, from git;
 
 Shared by them, not extensions themselves:
 
+history_cache  the notices' versions kept between builds until the commit or a notice changes
 yamldata    YAML with line numbers, for file:line errors; anchors and aliases refused
 pages       the front matter rules of a page (kind, dates, changes), without Sphinx
 processor_registry  the processor registry's schema (source/_data/processors.yaml)

@@ -58,7 +58,7 @@ from sphinx.domains import Domain
 from sphinx.errors import ConfigError, SphinxError
 from sphinx.util import logging
 
-from . import notice_history, yamldata
+from . import history_cache, notice_history, yamldata
 from .pages import read_kind
 from .sitemap import CANONICAL_PAGE_EVENT, canonical_page
 from .version_project import VersionedProject
@@ -200,8 +200,9 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
         )
         files = {docname: Path(project.doc2path(docname, absolute=True)).resolve()
                  for docname in notices}
-        histories = notice_history.material_versions(
-            root, list(files.values()), config.policy_versions_revision,
+        # Kept between builds until the commit or a notice's file changes.
+        histories = history_cache.material_versions(
+            Path(app.doctreedir), root, list(files.values()), config.policy_versions_revision,
             Path(app.confdir).resolve() if config.policy_versions_repository else None,
         )
     except notice_history.HistoryError as error:
