@@ -23,7 +23,9 @@ incremental an incremental build says what a clean build would; one build
 versions    every material version of every notice at its own address, from git;
             an upcoming version announced until its date; versions.json
             (sets up version_banners, version_redlines, version_history,
-            versions_json; version_project is the Project it reads them through)
+            versions_json, version_warnings, shared_parse: a notice and its dated
+            current version parsed once; version_project is the Project it reads
+            them through)
 
 Shared by them, not extensions themselves:
 

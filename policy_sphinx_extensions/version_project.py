@@ -26,6 +26,9 @@ class VersionedProject(Project):
     # links and files resolve against (Sphinx's and MyST's relfn2path ask for
     # the relative path), so an earlier version links what the notice links.
     resolved_as: ClassVar[dict[str, Path]] = {}
+    # The dated document of a notice's current version -> the notice, when
+    # both are read from the same file (:mod:`.shared_parse` parses it once).
+    same_text: ClassVar[dict[str, str]] = {}
 
     def discover(self, exclude_paths=(), include_paths=("**",)) -> set[str]:
         docnames = super().discover(exclude_paths, include_paths)

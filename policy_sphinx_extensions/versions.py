@@ -36,7 +36,8 @@ Registers:
   redline (:mod:`.version_redlines`), the ``notice-versions`` directive and
   the feed's announcements (:mod:`.version_history`);
 * a problem in the file of a notice and its current version, read as two
-  documents, reported once (:mod:`.version_warnings`).
+  documents, reported once (:mod:`.version_warnings`), and that file parsed
+  once for both (:mod:`.shared_parse`).
 
 A build outside a git repository has no history: it publishes the notices
 alone and says so; a notice never committed has no version yet. A shallow
@@ -176,7 +177,7 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
     env = app.env
     data = env.domains[VersionsDomain.name].data
     data["before"], data["versions"] = data["versions"], {}
-    project.extra, project.resolved_as = {}, {}
+    project.extra, project.resolved_as, project.same_text = {}, {}, {}
     config = app.config
     repository = Path(app.confdir, config.policy_versions_repository)
     root = notice_history.repository_root(
@@ -230,6 +231,8 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
                 write_if_changed(source, text.text)
                 written.add(source)
             readers = [version.docname] + ([notice] if version.status == "current" else [])
+            if len(readers) == 2:
+                project.same_text[version.docname] = notice
             for docname in readers:
                 project.extra[docname] = source
                 if source != files[notice]:
@@ -321,6 +324,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.version_history")
     app.setup_extension("policy_sphinx_extensions.versions_json")
     app.setup_extension("policy_sphinx_extensions.version_warnings")
+    app.setup_extension("policy_sphinx_extensions.shared_parse")
     return {
         "version": "1.0",
         "env_version": 1,
