@@ -34,7 +34,7 @@ from docutils import nodes
 from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
 
-from .version_project import VersionedProject
+from .version_project import same_text
 
 # The parts of a document that belong to the build that reads it, not to its text.
 _NOT_TEXT = ("settings", "reporter", "transformer", "_document")
@@ -84,19 +84,14 @@ class _Parsed:
 _parsed: dict[str, _Parsed] = {}
 
 
-def _same_text(env) -> dict[str, str]:
-    project = env.project
-    return project.same_text if isinstance(project, VersionedProject) else {}
-
-
 class SharedParseParser(MystParser):
     """MyST's parser, parsing a text read as two documents once."""
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
         docname = env.docname
-        same_text = _same_text(env)
-        notice = same_text.get(docname)
+        shared = same_text(env)
+        notice = shared.get(docname)
         kept = _parsed.pop(notice, None) if notice else None
         if kept is not None and kept.text == inputstring:
             kept.give(document, env)
@@ -104,7 +99,7 @@ class SharedParseParser(MystParser):
         queued = len(document.transformer.transforms)
         settings_before = dict(vars(document.settings))
         super().parse(inputstring, document)
-        if docname in same_text.values() and (
+        if docname in shared.values() and (
             len(document.transformer.transforms) == queued
         ):
             changed = {name: value for name, value in vars(document.settings).items()
@@ -115,7 +110,7 @@ class SharedParseParser(MystParser):
 def _read_in_pairs(app: Sphinx, env, docnames: list[str]) -> None:
     """env-before-read-docs: each dated document right after its notice."""
     _parsed.clear()
-    dated = {notice: docname for docname, notice in _same_text(env).items()
+    dated = {notice: docname for docname, notice in same_text(env).items()
              if docname in docnames and notice in docnames}
     paired = [docname for docname in docnames if docname not in dated.values()]
     for notice, docname in dated.items():

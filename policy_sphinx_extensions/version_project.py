@@ -43,3 +43,10 @@ class VersionedProject(Project):
         if not absolute and docname in self.resolved_as:
             return _StrPath(self.resolved_as[docname])
         return super().doc2path(docname, absolute)
+
+
+def same_text(env) -> dict[str, str]:
+    """The dated document of each notice's current version read from the
+    notice's own file -> the notice (empty outside a versioned build)."""
+    project = env.project
+    return project.same_text if isinstance(project, VersionedProject) else {}

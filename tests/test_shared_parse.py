@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -84,3 +85,31 @@ def test_a_text_read_differently_by_each_document_is_parsed_for_each(repo):
     out = repo.root / "_build" / "per-document" / "example" / "Notice"
     assert "Read as example/Notice/2024-10-04." in (out / "2024-10-04" / "index.html").read_text()
     assert "Read as example/Notice." in (out / "index.html").read_text()
+
+
+def rendered(output: str) -> list[str]:
+    """The PDFs a build rendered, from its progress lines."""
+    return re.findall(r"rendering PDFs\.\.\. \[\s*\d+%\] (\S+)", output)
+
+
+def test_the_dated_address_has_the_notice_pdf_rendered_once(repo):
+    out = repo.root / "_build" / "pdfs"
+    process = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(repo.root), "-W", "-n",
+         "-j", "1", "-D", "policy_pdf_publish=1", str(repo.root / "source"), str(out)],
+        capture_output=True, text=True, check=False, cwd=repo.root,
+    )
+    assert process.returncode == 0, process.stdout + process.stderr
+    assert rendered(process.stdout) == ["example/Notice"]
+    notice, dated = out / "pdf" / "example-Notice.pdf", out / "pdf" / "example-Notice-2024-10-04.pdf"
+    assert dated.read_bytes() == notice.read_bytes()
+    # Its page links its own address of it.
+    assert 'href="../../../pdf/example-Notice-2024-10-04.pdf"' in (
+        out / "example" / "Notice" / "2024-10-04" / "index.html").read_text(encoding="utf-8")
+    # Deleted, it is copied again; the notice's PDF is not rendered again.
+    dated.unlink()
+    process = subprocess.run(process.args, capture_output=True, text=True, check=False,
+                             cwd=repo.root)
+    assert process.returncode == 0, process.stdout + process.stderr
+    assert rendered(process.stdout) == []
+    assert dated.read_bytes() == notice.read_bytes()

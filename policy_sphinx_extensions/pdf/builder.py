@@ -6,6 +6,11 @@ renders it (:mod:`.render`), unless the PDF in the output is still what it
 would render (:mod:`.records`); the page is written while the pool renders. When the build has finished, the PDFs are written and each
 one's problems reported, naming its page. Resolving runs in the main
 process whether pages are written in parallel (``-j``) or not.
+
+The current version of a notice at its dated address has the notice's text
+(:mod:`..shared_parse`): its PDF is the notice's, copied once that is written,
+never rendered a second time (the two would differ only by the page's
+"Current version" banner).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 
 from ..dates import PagesDomain, is_notice, notice_dates
+from ..version_project import same_text
 from . import paper, render
 from .records import Records
 
@@ -133,12 +139,23 @@ class PendingPDFs:
         # Notices with images: rendered once the images are copied, at the end.
         self.waiting: list[render.Job] = []
         self.count = 0
+        # The PDF of a notice's current version at its dated address -> the
+        # notice's PDF: the same text, so the same PDF, copied once written.
+        self.copies: dict[Path, Path] = {}
 
     def collect(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
         """doctree-resolved, after every other handler: the notice's print
         HTML goes to the renderer (unless its PDF is up to date), and its page
         gets the "Download PDF" link. The page is written meanwhile."""
         if not writes_pdfs(app) or not is_notice(app, docname) or _rejected(app, docname):
+            return
+        if self.records is None:
+            self.records = Records(app.doctreedir, app.builder.name, render_settings(app))
+        notice = same_text(app.env).get(docname)
+        if notice is not None:
+            if publishes_pdfs(app):
+                _add_download_link(app, docname, doctree)
+            self.copies[pdf_path(app, docname)] = pdf_path(app, notice)
             return
         try:
             paper_doctree = paper.paper_doctree(app, docname, doctree)
@@ -148,11 +165,8 @@ class PendingPDFs:
             return
         if publishes_pdfs(app):
             _add_download_link(app, docname, doctree)
-        settings = render_settings(app)
-        if self.records is None:
-            self.records = Records(app.doctreedir, app.builder.name, settings)
         html = paper.print_html(app, docname, paper_doctree)
-        job = render.Job(docname, html, _base_url(app, docname), settings)
+        job = render.Job(docname, html, _base_url(app, docname), render_settings(app))
         path = pdf_path(app, docname)
         if self.records.kept(path, job):
             logger.verbose("PDF unchanged: %s", path)
@@ -170,16 +184,22 @@ class PendingPDFs:
         if not writes_pdfs(app):
             return []
         records = Records(app.doctreedir, app.builder.name, render_settings(app))
+        shared = same_text(env)
+
+        def kept(docname: str) -> bool:
+            if docname in shared:  # a copy of its notice's PDF
+                copy, notice = pdf_path(app, docname), pdf_path(app, shared[docname])
+                return records.kept(notice) and _same_file(copy, notice)
+            return records.kept(pdf_path(app, docname))
+
         return sorted(
-            docname
-            for docname in env.found_docs
-            if is_notice(app, docname) and not records.kept(pdf_path(app, docname))
+            docname for docname in env.found_docs if is_notice(app, docname) and not kept(docname)
         )
 
     def finish(self, app: Sphinx, exception: Exception | None) -> None:
         """build-finished: wait for the PDFs, write them and report on each."""
-        waiting, records, count = self.waiting, self.records, self.count
-        self.waiting, self.records, self.count = [], None, 0
+        waiting, records, count, copies = self.waiting, self.records, self.count, self.copies
+        self.waiting, self.records, self.count, self.copies = [], None, 0, {}
         if exception is not None or records is None:  # failed, or nothing to render
             self.renderer.close()
             return
@@ -190,6 +210,18 @@ class PendingPDFs:
             stringify_func=_name,
         ):
             _write(app, records, job, rendered)
+        for copy, notice in copies.items():
+            # Only a notice PDF rendered without a problem (else it has no record).
+            if records.kept(notice) and not _same_file(copy, notice):
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                copy.write_bytes(notice.read_bytes())
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return path.read_bytes() == other.read_bytes()
+    except OSError:
+        return False
 
 
 def _name(result: tuple[render.Job, object]) -> str:
