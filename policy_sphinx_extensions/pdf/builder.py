@@ -28,6 +28,7 @@ from sphinx.util.osutil import relative_uri
 from ..dates import PagesDomain, is_notice, notice_dates
 from ..version_project import same_text
 from . import paper, render
+from .cache import PDFCache
 from .records import Records
 
 logger = logging.getLogger(__name__)
@@ -136,6 +137,9 @@ class PendingPDFs:
     def __init__(self) -> None:
         self.renderer = render.Renderer()
         self.records: Records | None = None
+        self.cache: PDFCache | None = None
+        # PDFs found in the cache, written with those rendered.
+        self.cached: list[tuple[render.Job, render.RenderedPDF]] = []
         # Notices with images: rendered once the images are copied, at the end.
         self.waiting: list[render.Job] = []
         self.count = 0
@@ -150,7 +154,11 @@ class PendingPDFs:
         if not writes_pdfs(app) or not is_notice(app, docname) or _rejected(app, docname):
             return
         if self.records is None:
-            self.records = Records(app.doctreedir, app.builder.name, render_settings(app))
+            settings = render_settings(app)
+            self.records = Records(app.doctreedir, app.builder.name, settings)
+            folder = app.config.policy_pdf_cache_dir
+            self.cache = PDFCache(Path(app.confdir, folder), Path(app.outdir), Path(app.confdir),
+                                  settings) if folder else None
         notice = same_text(app.env).get(docname)
         if notice is not None:
             if publishes_pdfs(app):
@@ -172,11 +180,19 @@ class PendingPDFs:
             logger.verbose("PDF unchanged: %s", path)
             return
         self.records.forget(path)
-        self.count += 1
         if any(paper_doctree.findall(nodes.image)):
-            self.waiting.append(job)
+            self.waiting.append(job)  # the images it reads are copied at the end
         else:
-            self.renderer.submit(job)
+            self._render(app, job)
+
+    def _render(self, app: Sphinx, job: render.Job) -> None:
+        """Take *job*'s PDF from the cache, or have it rendered."""
+        cached = self.cache.get(job, _address(app, job)) if self.cache else None
+        if cached is not None:
+            self.cached.append((job, cached))
+            return
+        self.count += 1
+        self.renderer.submit(job)
 
     def stale(self, app: Sphinx, env) -> list[str]:
         """env-updated: the notices to write again though their source is
@@ -198,18 +214,28 @@ class PendingPDFs:
 
     def finish(self, app: Sphinx, exception: Exception | None) -> None:
         """build-finished: wait for the PDFs, write them and report on each."""
-        waiting, records, count, copies = self.waiting, self.records, self.count, self.copies
-        self.waiting, self.records, self.count, self.copies = [], None, 0, {}
+        if exception is None and self.records is not None:
+            for job in self.waiting:
+                self._render(app, job)
+        records, cache, count, copies = self.records, self.cache, self.count, self.copies
+        cached = self.cached
+        self.waiting, self.records, self.cache, self.count, self.copies = [], None, None, 0, {}
+        self.cached = []
         if exception is not None or records is None:  # failed, or nothing to render
             self.renderer.close()
             return
-        for job in waiting:
-            self.renderer.submit(job)
         for job, rendered in status_iterator(
             self.renderer.results(), "rendering PDFs... ", "darkgreen", count, app.verbosity,
             stringify_func=_name,
         ):
             _write(app, records, job, rendered)
+            if cache is not None and not isinstance(rendered, Exception):
+                cache.put(job, _address(app, job), rendered)
+        for job, rendered in cached:
+            logger.verbose("PDF from the cache: %s", pdf_path(app, job.docname))
+            _write(app, records, job, rendered)
+        if cached:
+            logger.info("PDFs taken from the cache (%s): %d", cache.folder, len(cached))
         for copy, notice in copies.items():
             # Only a notice PDF rendered without a problem (else it has no record).
             if records.kept(notice) and not _same_file(copy, notice):
@@ -222,6 +248,11 @@ def _same_file(path: Path, other: Path) -> bool:
         return path.read_bytes() == other.read_bytes()
     except OSError:
         return False
+
+
+def _address(app: Sphinx, job: render.Job) -> str:
+    """The page's address in the site: what its relative links are relative to."""
+    return app.builder.get_target_uri(job.docname)
 
 
 def _name(result: tuple[render.Job, object]) -> str:

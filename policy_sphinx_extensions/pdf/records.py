@@ -49,14 +49,25 @@ def _renderer_versions() -> dict[str, str]:
     }
 
 
-def settings_digest(settings: render.Settings) -> str:
-    """What every PDF depends on besides its own HTML."""
+def content_digest(settings: render.Settings) -> str:
+    """What every PDF depends on besides its own HTML, without the machine's
+    paths: the stylesheets' contents, paper size, fonts, renderer versions."""
     recorded = {
-        "stylesheets": [(name, _file_digest(name)) for name in settings.stylesheets],
+        "stylesheets": [_file_digest(name) for name in settings.stylesheets],
         "paper": settings.paper,
         "fonts": settings.fonts,
-        "readable": settings.readable,
         **_renderer_versions(),
+    }
+    return _digest(json.dumps(recorded, sort_keys=True).encode())
+
+
+def settings_digest(settings: render.Settings) -> str:
+    """What every PDF depends on besides its own HTML: its content, and where
+    the stylesheets and the files a PDF may read are."""
+    recorded = {
+        "content": content_digest(settings),
+        "stylesheets": settings.stylesheets,
+        "readable": settings.readable,
     }
     return _digest(json.dumps(recorded, sort_keys=True).encode())
 

@@ -1,0 +1,67 @@
+"""PDFs kept by content outside the build (policy_sphinx_extensions.pdf.cache):
+taken from there after a clean build, or into another output folder, and
+never when anything they are made from changed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
+
+NOTICE = NOTICE_FRONT_MATTER + "\n# Example Notice\n\nWe keep your name.\n"
+PDF = "pdf/example-Notice.pdf"
+
+
+def rendered(output: str) -> list[str]:
+    return re.findall(r"rendering PDFs\.\.\. \[\s*\d+%\] (\S+)", output)
+
+
+def test_a_pdf_is_rendered_once_per_content_across_clean_builds(tmp_path):
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                  "example/Notice.md": NOTICE})
+    cache = tmp_path / "cache"
+
+    def build(outdir):
+        result = sphinx_build(source, outdir, "dirhtml", "-D", "policy_pdf_publish=1",
+                              "-D", f"policy_pdf_cache_dir={cache}")
+        assert result.returncode == 0, result.output
+        return result
+
+    first = build(tmp_path / "out")
+    assert rendered(first.output) == ["example/Notice"]
+    data = (tmp_path / "out" / PDF).read_bytes()
+
+    # make clean, then make html: copied from the cache, the same bytes.
+    shutil.rmtree(tmp_path / "out")
+    again = build(tmp_path / "out")
+    assert rendered(again.output) == []
+    assert "PDFs taken from the cache" in again.output
+    assert (tmp_path / "out" / PDF).read_bytes() == data
+    # Another output folder (another machine's checkout): the same key.
+    elsewhere = build(tmp_path / "elsewhere")
+    assert rendered(elsewhere.output) == []
+    assert (tmp_path / "elsewhere" / PDF).read_bytes() == data
+
+    # A cached PDF that is not what was kept is never used.
+    for kept in cache.glob("*.pdf"):
+        kept.write_bytes(kept.read_bytes() + b"tampered")
+    shutil.rmtree(tmp_path / "out")
+    assert rendered(build(tmp_path / "out").output) == ["example/Notice"]
+    assert (tmp_path / "out" / PDF).read_bytes() == data
+
+    # A changed notice is rendered, not taken from the cache.
+    (source / "example" / "Notice.md").write_text(NOTICE.replace("name", "email"),
+                                                   encoding="utf-8")
+    changed = build(tmp_path / "out")
+    assert rendered(changed.output) == ["example/Notice"]
+    assert (tmp_path / "out" / PDF).read_bytes() != data
+
+
+def test_no_cache_unless_a_folder_is_set(tmp_path):
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                  "example/Notice.md": NOTICE})
+    for outdir in ("one", "two"):
+        result = sphinx_build(source, tmp_path / outdir, "dirhtml", "-D", "policy_pdf_publish=1")
+        assert result.returncode == 0, result.output
+        assert rendered(result.output) == ["example/Notice"]
