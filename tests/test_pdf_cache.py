@@ -65,3 +65,34 @@ def test_no_cache_unless_a_folder_is_set(tmp_path):
         result = sphinx_build(source, tmp_path / outdir, "dirhtml", "-D", "policy_pdf_publish=1")
         assert result.returncode == 0, result.output
         assert rendered(result.output) == ["example/Notice"]
+
+
+def test_a_pdf_kept_after_a_navigation_change_makes_no_print_html(tmp_path, monkeypatch):
+    from policy_sphinx_extensions.pdf import paper
+
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                  "example/Notice.md": NOTICE})
+    made = []
+    print_html = paper.print_html
+    monkeypatch.setattr(paper, "print_html", lambda app, docname, doctree: made.append(docname)
+                        or print_html(app, docname, doctree))
+
+    def build():
+        result = sphinx_build(source, tmp_path / "out", "dirhtml", "-D", "policy_pdf_publish=1")
+        assert result.returncode == 0, result.output
+        return result
+
+    build()
+    assert made == ["example/Notice"]
+    navigation = source / "_data" / "navigation.yaml"
+    navigation.write_text(navigation.read_text(encoding="utf-8").replace(
+        "title: Example Notice", "title: Renamed Notice"), encoding="utf-8")
+    result = build()
+    assert "Renamed Notice" in result.page("example/Notice")  # the page was written again
+    assert made == ["example/Notice"]  # but no print HTML made, and no PDF rendered
+    assert rendered(result.output) == []
+    # The notice changed: its print HTML is made and its PDF rendered.
+    (source / "example" / "Notice.md").write_text(NOTICE.replace("name", "email"),
+                                                   encoding="utf-8")
+    assert rendered(build().output) == ["example/Notice"]
+    assert made == ["example/Notice", "example/Notice"]

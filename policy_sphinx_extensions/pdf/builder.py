@@ -165,6 +165,15 @@ class PendingPDFs:
                 _add_download_link(app, docname, doctree)
             self.copies[pdf_path(app, docname)] = pdf_path(app, notice)
             return
+        path = pdf_path(app, docname)
+        source = paper.print_source(app, docname, doctree)
+        if self.records.kept(path, source=source):
+            # Made from the same as last time (after a navigation change,
+            # say): no print HTML to make.
+            if publishes_pdfs(app):
+                _add_download_link(app, docname, doctree)
+            logger.verbose("PDF unchanged: %s", path)
+            return
         try:
             paper_doctree = paper.paper_doctree(app, docname, doctree)
         except paper.PaperError as error:
@@ -174,9 +183,9 @@ class PendingPDFs:
         if publishes_pdfs(app):
             _add_download_link(app, docname, doctree)
         html = paper.print_html(app, docname, paper_doctree)
-        job = render.Job(docname, html, _base_url(app, docname), render_settings(app))
-        path = pdf_path(app, docname)
+        job = render.Job(docname, html, _base_url(app, docname), render_settings(app), source)
         if self.records.kept(path, job):
+            self.records.note_source(path, source)
             logger.verbose("PDF unchanged: %s", path)
             return
         self.records.forget(path)

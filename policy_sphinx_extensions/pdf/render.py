@@ -53,6 +53,8 @@ class Job:
     html: str
     base_url: str
     settings: Settings
+    # A digest of what the print HTML was made from, for the records.
+    source: str = ""
 
 
 @dataclass
