@@ -96,3 +96,39 @@ def test_a_pdf_kept_after_a_navigation_change_makes_no_print_html(tmp_path, monk
                                                    encoding="utf-8")
     assert rendered(build().output) == ["example/Notice"]
     assert made == ["example/Notice", "example/Notice"]
+
+
+def test_redline_pdfs_are_taken_from_the_cache_after_a_clean_build(git_project, tmp_path,
+                                                                  monkeypatch):
+    from tools import redline as redline_tool
+
+    rendered_redlines = []
+    write_redline_pdf = redline_tool.write_redline_pdf
+    monkeypatch.setattr(redline_tool, "write_redline_pdf", lambda html, pdf: (
+        rendered_redlines.append(pdf.name), write_redline_pdf(html, pdf))[1])
+    first = NOTICE
+    second = NOTICE.replace("date: 2024-10-04\n", "date: 2025-06-01\n", 1).replace(
+        "changes:\n", "changes:\n  - date: 2025-06-01\n    kind: material\n    summary: Email.\n",
+        1).replace("name", "name and email")
+    git_project.commit({"index.md": HOME_PAGE, "example/Notice.md": first}, "First")
+    git_project.commit({"example/Notice.md": second}, "Second")
+    cache = tmp_path / "cache"
+    redline = "pdf/example-Notice-2025-06-01-redline.pdf"
+
+    def build():
+        outdir = tmp_path / "out"
+        shutil.rmtree(outdir, ignore_errors=True)
+        result = sphinx_build(git_project.root / "source", outdir, "dirhtml",
+                              "-D", "policy_pdf_publish=1", "-D", f"policy_pdf_cache_dir={cache}")
+        assert result.returncode == 0, result.output
+        return (outdir / redline).read_bytes()
+
+    data = build()
+    assert rendered_redlines == ["example-Notice-2025-06-01-redline.pdf"]
+    assert data in {path.read_bytes() for path in cache.glob("*.pdf")}
+    assert build() == data
+    assert rendered_redlines == ["example-Notice-2025-06-01-redline.pdf"]  # not again
+    # Without the cache, it is rendered again.
+    (tmp_path / "cache").rename(tmp_path / "moved")
+    assert build() == data
+    assert len(rendered_redlines) == 2

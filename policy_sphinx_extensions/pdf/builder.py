@@ -113,6 +113,15 @@ def render_settings(app: Sphinx) -> render.Settings:
     )
 
 
+def pdf_cache(app: Sphinx, settings: render.Settings | None = None) -> PDFCache | None:
+    """The build's cache of PDFs by content, if ``policy_pdf_cache_dir`` names one."""
+    folder = app.config.policy_pdf_cache_dir
+    if not folder:
+        return None
+    return PDFCache(Path(app.confdir, folder), Path(app.outdir), Path(app.confdir),
+                    settings or render_settings(app))
+
+
 def _base_url(app: Sphinx, docname: str) -> str:
     # Where the page is in the output: a relative address in it (an image
     # under _images/) is the build's own file.
@@ -156,9 +165,7 @@ class PendingPDFs:
         if self.records is None:
             settings = render_settings(app)
             self.records = Records(app.doctreedir, app.builder.name, settings)
-            folder = app.config.policy_pdf_cache_dir
-            self.cache = PDFCache(Path(app.confdir, folder), Path(app.outdir), Path(app.confdir),
-                                  settings) if folder else None
+            self.cache = pdf_cache(app, settings)
         notice = same_text(app.env).get(docname)
         if notice is not None:
             if publishes_pdfs(app):

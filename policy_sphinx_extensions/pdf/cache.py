@@ -46,8 +46,8 @@ class PDFCache:
         self.roots = {"out": Path(outdir).resolve(), "conf": Path(confdir).resolve()}
         self.settings = content_digest(settings)
 
-    def _key(self, job: render.Job, address: str) -> str:
-        return _digest(json.dumps([FORMAT, self.settings, address, job.html]).encode())
+    def _key(self, html: str, address: str) -> str:
+        return _digest(json.dumps([FORMAT, self.settings, address, html]).encode())
 
     def _name(self, path: str) -> list[str]:
         """A file read, relative to the output or configuration folder when under one."""
@@ -63,7 +63,7 @@ class PDFCache:
 
     def get(self, job: render.Job, address: str) -> render.RenderedPDF | None:
         """The PDF *job* renders at *address* (its URL path in the site), if kept."""
-        key = self._key(job, address)
+        key = self._key(job.html, address)
         try:
             entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
             data = (self.folder / f"{key}.pdf").read_bytes()
@@ -86,13 +86,29 @@ class PDFCache:
         """Keep a PDF rendered without a problem."""
         if rendered.problems:
             return
-        key = self._key(job, address)
         files_read = [[self._name(path), _digest(Path(path).read_bytes())]
                       for path in sorted(rendered.files_read)]
-        entry = {"pdf": _digest(rendered.data), "files_read": files_read}
+        self._keep(self._key(job.html, address), rendered.data, files_read)
+
+    def get_page(self, html: str, made_by: str) -> bytes | None:
+        """The PDF of a self-contained page (it reads no file) that the code
+        whose digest is *made_by* rendered, if kept."""
+        key = self._key(html, made_by)
+        try:
+            entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            data = (self.folder / f"{key}.pdf").read_bytes()
+        except (OSError, ValueError):
+            return None
+        return data if _digest(data) == entry.get("pdf") else None
+
+    def put_page(self, html: str, made_by: str, data: bytes) -> None:
+        """Keep the PDF of a self-contained page, rendered without a problem."""
+        self._keep(self._key(html, made_by), data, [])
+
+    def _keep(self, key: str, data: bytes, files_read: list) -> None:
+        entry = {"pdf": _digest(data), "files_read": files_read}
         self.folder.mkdir(parents=True, exist_ok=True)
-        for suffix, data in ((".pdf", rendered.data),
-                             (".json", json.dumps(entry, indent=1).encode())):
+        for suffix, content in ((".pdf", data), (".json", json.dumps(entry, indent=1).encode())):
             partial = self.folder / f"{key}{suffix}.{os.getpid()}.partial"
-            partial.write_bytes(data)
+            partial.write_bytes(content)
             partial.replace(self.folder / f"{key}{suffix}")
