@@ -8,7 +8,10 @@ last text, outside git history (never committed, so no versions). Both are
 built as ``make html`` builds them, PDFs included.
 
 Measures, versions against none: full build; no-op rebuild; rebuild after
-editing one notice in the working tree; the number of files written.
+editing one notice in the working tree; the number of files written. Then,
+as CI builds a pull request that changes one notice, with the PDF cache
+(``policy_pdf_cache_dir``) restored from main's build: the clean build's
+time, and the PDFs it rendered.
 """
 
 from __future__ import annotations
@@ -34,9 +37,11 @@ def make_sites(workdir: Path) -> tuple[Path, Path]:
     return source, plain / "source"
 
 
-def build_command(srcdir: Path) -> list[str]:
+def build_command(srcdir: Path, cache: Path | None = None) -> list[str]:
+    """make html's build (its PDFs included), with the PDF cache *cache* if given."""
+    kept = ["-D", f"policy_pdf_cache_dir={cache}"] if cache else []
     return [PYTHON, "-m", "sphinx", "-j", "1", "-b", "dirhtml", "-c", str(ROOT), *STRICT,
-            str(srcdir), str(srcdir.parent / "html")]
+            "-D", "policy_pdf_publish=1", *kept, str(srcdir), str(srcdir.parent / "html")]
 
 
 def _edit(srcdir: Path, marker: str) -> None:
@@ -73,7 +78,31 @@ def run(settings: Settings) -> list[Figure]:
         ))
     figures.append(Figure(AREA, "files written", NOTICES, _files(versioned), unit="files",
                           stock=_files(plain), stock_label="no versions"))
-    return figures
+    return figures + pull_request(settings, versioned, Sample(tuple(samples["full"][versioned])))
+
+
+def pull_request(settings: Settings, srcdir: Path, cold: Sample) -> list[Figure]:
+    """CI's clean build of a pull request that changes one notice, with the PDF
+    cache restored from main's build: the PDFs rendered (new in the cache)."""
+    cache = settings.workdir / "versions-pdf-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    html = srcdir.parent / "html"
+    shutil.rmtree(html, ignore_errors=True)
+    timed(build_command(srcdir, cache))  # main's build, which fills the cache
+    _edit(srcdir, "Changed by the pull request.")
+    shutil.rmtree(html)
+    before = set(cache.glob("*.pdf"))
+    run = timed(build_command(srcdir, cache))
+    rendered = len(set(cache.glob("*.pdf")) - before)
+    published = sum(1 for _ in (html / "pdf").glob("*.pdf"))
+    return [
+        Figure(AREA, "clean build of a pull request changing one notice, PDF cache restored",
+               NOTICES, run.seconds, cpu_seconds=run.cpu_seconds, peak_mb=run.peak_mb,
+               stock=cold.seconds, stock_cpu_seconds=cold.cpu_seconds,
+               stock_label="clean build, no cache"),
+        Figure(AREA, "PDFs rendered by that build (notices and redlines)", NOTICES, rendered,
+               unit="PDFs", stock=published, stock_label="PDFs published"),
+    ]
 
 
 if __name__ == "__main__":
