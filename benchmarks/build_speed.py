@@ -26,6 +26,7 @@ All HTML builds but the one so labelled leave the PDFs out
 from __future__ import annotations
 
 import contextlib
+import http.client
 import re
 import shutil
 import subprocess
@@ -195,12 +196,21 @@ def served_edit_latency(command: list[str], port: int, notice: Path, page_url: s
             time.sleep(1.0)  # let the watcher settle after the last build
             started = time.perf_counter()
             _append(notice, f"\n{marker}\n")
-            while marker not in urllib.request.urlopen(page_url, timeout=30).read().decode():
+            while marker not in _page_now(page_url):
                 if time.perf_counter() - started > 120:
                     raise RuntimeError(f"{page_url} never showed the edit {marker!r}")
                 time.sleep(0.02)
             runs.append(Run(time.perf_counter() - started, 0.0))
     return Sample(tuple(runs))
+
+
+def _page_now(page_url: str) -> str:
+    """The page as served now; empty while the server cuts it short (the
+    file is being written again)."""
+    try:
+        return urllib.request.urlopen(page_url, timeout=30).read().decode()
+    except (OSError, http.client.HTTPException):
+        return ""
 
 
 def _free_port() -> int:
