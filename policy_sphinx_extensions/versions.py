@@ -279,6 +279,9 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
         # Pages listing the versions, or the changes they announce.
         moved |= set(env.domains[VERSION_LIST_DOMAIN].data["pages"])
         moved |= set(env.domains[CHANGE_HISTORY_DOMAIN].data["pages"])
+    # Compared once: the next build of the same application (make serve keeps
+    # it) reads every notice and version again only if the table changed.
+    data["before"] = data["versions"]
     return sorted(moved & env.found_docs)
 
 
