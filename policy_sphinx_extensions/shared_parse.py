@@ -14,10 +14,13 @@ as parsed and before any transform, and gives the dated document a copy of
 it instead of parsing the same text again: the copy's ``refdoc`` names the
 dated document, and what MyST noted for the notice is noted for it. The
 dated document is then transformed, collected and written as any other, so
-its doctree is the one a parse would have given (``tests/test_versions.py``
-compares them). The copy is taken only when the text the dated document
-gets after ``source-read`` is the notice's, and when the parse queued no
-transform of its own; otherwise the text is parsed again, as before.
+its page is the one a parse would have given (``tests/test_shared_parse.py``
+compares the two builds byte for byte). The copy is taken only when the
+text the dated document gets after ``source-read`` is the notice's, and when
+the parse queued no transform of its own; otherwise the text is parsed
+again, as before. A problem a role finds while MyST parses (an unknown
+processor) is reported, and noted, for the notice alone: the build fails on
+it all the same.
 
 Sphinx reads the documents sorted by name; ``env-before-read-docs`` puts
 each dated document right after its notice, so a parallel build (``-j``),
