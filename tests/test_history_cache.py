@@ -3,8 +3,12 @@ the same as read from git, read again only for a new commit or a changed file.""
 
 from __future__ import annotations
 
+import io
+
 import pytest
-from conftest import GitProject
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 from policy_sphinx_extensions import history_cache, notice_history
 
@@ -76,3 +80,23 @@ def test_a_damaged_cache_is_read_again_and_a_bad_revision_fails(repo, tmp_path, 
     assert len(calls) == 2
     with pytest.raises(notice_history.HistoryError, match="'no-such-branch' names no commit"):
         history_cache.material_versions(doctrees, repo.root, files, "no-such-branch")
+
+
+def test_an_application_kept_between_builds_reads_again_only_what_changed(tmp_path):
+    # make serve keeps its application: the versions, compared with the last
+    # build's once, do not make every notice and version be read again.
+    repo = GitProject(tmp_path / "site")
+    repo.commit({"index.md": HOME_PAGE,
+                 "example/Notice.md": NOTICE_FRONT_MATTER + "\n# Example Notice\n\nText.\n"})
+    out = tmp_path / "kept"
+    read: list[list[str]] = []
+    with docutils_namespace():
+        app = Sphinx(str(repo.root / "source"), str(repo.root), str(out), str(out / ".doctrees"),
+                     "dirhtml", status=io.StringIO(), warning=io.StringIO())
+        app.connect("env-before-read-docs", lambda app, env, docnames: read.append(sorted(docnames)))
+        app.build()
+        assert "example/Notice/2024-10-04" in read[0]
+        home = repo.root / "source" / "index.md"
+        home.write_text(HOME_PAGE + "\nMore.\n", encoding="utf-8")
+        app.build()
+    assert read[1] == ["index"]

@@ -494,25 +494,3 @@ def test_a_date_changed_inside_a_merged_branch_is_no_version(tmp_path):
     file = repo.root / "source/example/Notice.md"
     dates = [str(v.date) for v in notice_history.material_versions(repo.root, [file])[file]]
     assert dates == ["2024-10-04", "2025-06-01"]
-
-
-def test_an_application_kept_between_builds_reads_again_only_what_changed(repo, tmp_path):
-    # make serve keeps its application: the versions, compared with the last
-    # build's once, do not make every notice and version be read again.
-    out = tmp_path / "kept"
-    read: list[list[str]] = []
-    with docutils_namespace():
-        app = Sphinx(str(repo.root / "source"), str(repo.root), str(out), str(out / ".doctrees"),
-                     "dirhtml", status=io.StringIO(), warning=io.StringIO(),
-                     confoverrides={"policy_today": "2027-01-14"})
-        app.connect("env-before-read-docs", lambda app, env, docnames: read.append(sorted(docnames)))
-        app.build()
-        assert "example/Notice/2024-10-04" in read[0]
-        changes = repo.root / "source" / "changes.md"
-        original = changes.read_text(encoding="utf-8")
-        try:
-            changes.write_text(original + "\nMore.\n", encoding="utf-8")
-            app.build()
-        finally:
-            changes.write_text(original, encoding="utf-8")
-    assert read[1] == ["changes"]
