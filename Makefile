@@ -51,8 +51,12 @@ override PORT := $(or $(value PORT),8000)
 override BENCHFLAGS := $(value BENCHFLAGS)
 # Paper size of the PDFs: letter or a4 (the pdf extension refuses others).
 override PAPER := $(or $(value PAPER),letter)
+# Where make html and make pdf keep each PDF by its content, outside BUILDDIR
+# so that make clean keeps them: a PDF whose content did not change is copied
+# from there, never rendered again (CI restores the folder between runs).
+override PDFCACHE := $(or $(value PDFCACHE),.cache/pdf)
 export PYTHON VENVDIR BUILDDIR SOURCEDIR SPHINXOPTS LINKCHECKOPTS SPHINXBUILD \
-	SPHINXJOBS TODAY PORT BENCHFLAGS PAPER
+	SPHINXJOBS TODAY PORT BENCHFLAGS PAPER PDFCACHE
 
 # A path that starts with `-` would be read as an option by the tools it is
 # given to (write ./-x); VENVDIR names files in the rules below.
@@ -84,13 +88,13 @@ $(VENVDIR)/.installed: requirements.txt
 venv: $(VENVDIR)/.installed ## Create the virtual environment from requirements.txt
 
 .PHONY: html
-html: venv ## Build the site into _build/html (URLs as on the live site; TODAY=YYYY-MM-DD)
+html: venv ## Build the site into _build/html (URLs as on the live site; TODAY=YYYY-MM-DD; PDFCACHE=.cache/pdf)
 	@# TODAY and the git clone first: Sphinx would report their mistakes as crashes.
 	@"$$VENVDIR/bin/python" -m tools.check_build_inputs -- "$$SOURCEDIR"
 	@# The published site carries a PDF of each notice (off in every other build).
 	@# The command is not echoed: Sphinx's own lines say what it does.
 	@set -f; $$SPHINXBUILD -b dirhtml $(SPHINXFLAGS) $(TODAYFLAG) -D policy_pdf_publish=1 \
-		-- "$$SOURCEDIR" "$$BUILDDIR/html"
+		-D "policy_pdf_cache_dir=$$PDFCACHE" -- "$$SOURCEDIR" "$$BUILDDIR/html"
 	@# The pages link to folders (/python.org/Privacy-Notice/), which a browser
 	@# opening the files shows as folder listings: they need a server.
 	@echo "To look at the pages: make serve, then open http://127.0.0.1:$$PORT/"
@@ -100,7 +104,7 @@ pdf: venv ## Build a PDF of every notice into _build/pdf (PAPER=a4 for A4)
 	@# TODAY and the git clone first: Sphinx would report their mistakes as crashes.
 	@"$$VENVDIR/bin/python" -m tools.check_build_inputs -- "$$SOURCEDIR"
 	@set -f; $$SPHINXBUILD -b pdf $(SPHINXFLAGS) $(TODAYFLAG) -D "policy_pdf_paper=$$PAPER" \
-		-- "$$SOURCEDIR" "$$BUILDDIR/pdf"
+		-D "policy_pdf_cache_dir=$$PDFCACHE" -- "$$SOURCEDIR" "$$BUILDDIR/pdf"
 
 .PHONY: serve
 serve: venv ## Preview on 127.0.0.1 (PORT=8000), rebuilding on save and reloading the browser

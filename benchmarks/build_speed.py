@@ -26,6 +26,8 @@ All HTML builds but the one so labelled leave the PDFs out
 from __future__ import annotations
 
 import contextlib
+import http.client
+import re
 import shutil
 import subprocess
 import time
@@ -54,6 +56,12 @@ WITH_PDFS = ["-D", "policy_pdf_publish=1"]  # as make html
 # A PDF per notice costs about half a second: that row is measured up to here.
 PDF_SIZES_MAX = 100
 MKDOCS_REQUIREMENTS = ROOT / "benchmarks" / "requirements.txt"
+# Four material versions per notice are measured up to here (four times the documents).
+VERSIONS_SIZES_MAX = 100
+# Sphinx's progress lines in one process (-j 1), one per document read and per
+# PDF rendered (policy_sphinx_extensions/pdf/builder.py).
+DOCUMENT_READ = re.compile(r"^reading sources\.\.\. \[\s*\d+%\] ", re.MULTILINE)
+PDF_RENDERED = re.compile(r"^rendering PDFs\.\.\. \[\s*\d+%\] ", re.MULTILINE)
 # A save takes tenths of a second where a build takes seconds, and is as
 # easily thrown off by the machine's other work: more of them make the median.
 SAVES_PER_RUN = 3
@@ -96,6 +104,21 @@ def mkdocs_python(workdir: Path) -> Path | None:
         return None
     marker.write_text(MKDOCS_REQUIREMENTS.read_text())
     return python
+
+
+def source_files(srcdir: Path) -> int:
+    """The Markdown files a build of *srcdir* reads (not the data folder)."""
+    return sum(1 for path in srcdir.rglob("*.md") if "_data" not in path.relative_to(srcdir).parts)
+
+
+def documents_read(run: Run) -> int:
+    """How many documents a build in one process read, from its progress lines."""
+    return len(DOCUMENT_READ.findall(run.output))
+
+
+def pdfs_rendered(run: Run) -> int:
+    """How many PDFs a build rendered (the rest were kept or taken from the cache)."""
+    return len(PDF_RENDERED.findall(run.output))
 
 
 def _fresh(outdir: Path, command: list[str]) -> Run:
@@ -173,12 +196,21 @@ def served_edit_latency(command: list[str], port: int, notice: Path, page_url: s
             time.sleep(1.0)  # let the watcher settle after the last build
             started = time.perf_counter()
             _append(notice, f"\n{marker}\n")
-            while marker not in urllib.request.urlopen(page_url, timeout=30).read().decode():
+            while marker not in _page_now(page_url):
                 if time.perf_counter() - started > 120:
                     raise RuntimeError(f"{page_url} never showed the edit {marker!r}")
                 time.sleep(0.02)
             runs.append(Run(time.perf_counter() - started, 0.0))
     return Sample(tuple(runs))
+
+
+def _page_now(page_url: str) -> str:
+    """The page as served now; empty while the server cuts it short (the
+    file is being written again)."""
+    try:
+        return urllib.request.urlopen(page_url, timeout=30).read().decode()
+    except (OSError, http.client.HTTPException):
+        return ""
 
 
 def _free_port() -> int:
@@ -200,12 +232,15 @@ def run(settings: Settings) -> list[Figure]:
 
 def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Figure]:
     work = settings.workdir / f"n{size}"
-    srcdir = synthetic.make_sphinx_source(work / "source", size)
+    # Committed, as a real site is: every build reads the notices' versions from git.
+    srcdir = synthetic.make_committed_source(work / "repo", size, versions=1)
+    files = source_files(srcdir)
     ours_out, serial_out, stock_out = work / "ours", work / "serial", work / "stock"
     ours = sphinx_command(srcdir, ours_out)
     serial = sphinx_command(srcdir, serial_out, jobs="1")
     stock = sphinx_command(srcdir, stock_out, stock=True)
-    floor = floor_command(synthetic.make_floor_project(work / "floor", size), work / "floor-out")
+    floor_project = synthetic.make_floor_project(work / "floor", size)
+    floor = floor_command(floor_project, work / "floor-out")
     print(f"{size} notices: full builds", flush=True)
 
     runs: dict[str, list[Run]] = {
@@ -226,6 +261,9 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
     figures = [
         _figure("full HTML build", size, full["ours"], full["stock"]),
         _figure("full HTML build, one process (-j 1)", size, full["serial"], full["stock"]),
+        _figure("full HTML build, one process (-j 1)", size, full["serial"], full["floor"],
+                "Sphinx + MyST alone (target 1.25)"),
+        _read_per_file(size, 1, full["serial"].runs[-1], files),
     ]
     if mkdocs:
         figures += [
@@ -235,12 +273,18 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
             _figure("Sphinx + MyST alone: basic theme, no extension, -j 1", size, full["floor"],
                     full["mkdocs"], "MkDocs Material"),
         ]
+    if size <= VERSIONS_SIZES_MAX:
+        figures += _measure_versions(settings, work, size, full["serial"])
     if size <= PDF_SIZES_MAX:
         with_pdfs = sphinx_command(srcdir, work / "with-pdfs", jobs="1", pdfs=True)
         sample = Sample(tuple(_fresh(work / "with-pdfs", with_pdfs)
                               for _ in range(settings.repeats)))
-        figures.append(_figure("make html: the pages and a PDF per notice (-j 1)", size, sample,
-                               full["serial"], "the pages alone"))
+        figures.append(_figure("make html: the pages and a PDF per notice (-j 1, target 2.0)",
+                               size, sample, full["serial"], "the pages alone"))
+        published = sum(1 for _ in (work / "with-pdfs" / "pdf").glob("*.pdf"))
+        figures.append(Figure(AREA, "PDFs rendered per source file (make html, cold)", size,
+                              pdfs_rendered(sample.runs[-1]) / files, unit="per file",
+                              stock=published / files, stock_label="PDFs published"))
 
     print(f"{size} notices: rebuilds", flush=True)
     notice = srcdir / f"{synthetic.notice_path(1)}.md"
@@ -258,6 +302,9 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
             encoding="utf-8",
         ),
     }
+    floor_runs = []
+    for repeat in range(settings.repeats):
+        floor_runs.append(timed(floor))
     for measure, edit in edits.items():
         ours_runs, stock_runs = [], []
         for repeat in range(settings.repeats):
@@ -267,6 +314,9 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
         figures.append(
             _figure(measure, size, Sample(tuple(ours_runs)), Sample(tuple(stock_runs)))
         )
+        if measure == "no-op rebuild":
+            figures.append(_figure(measure, size, Sample(tuple(ours_runs)),
+                                   Sample(tuple(floor_runs)), "Sphinx + MyST no-op (target 1.2)"))
 
     print(f"{size} notices: live preview", flush=True)
     page = synthetic.notice_path(1)
@@ -309,6 +359,38 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
                    stock=served["mkdocs"].seconds, stock_label="mkdocs serve")
         )
     return figures
+
+
+def _read_per_file(size: int, versions: int, run: Run, files: int) -> Figure:
+    """Documents a full build read per source file, beside what it must read:
+    each source file once, and each superseded version once."""
+    superseded = size * (versions - 1)
+    return Figure(AREA, f"documents read per source file, {versions} version(s) each", size,
+                  documents_read(run) / files, unit="per file", stock=(files + superseded) / files,
+                  stock_label="source files + superseded versions")
+
+
+def _measure_versions(settings: Settings, work: Path, size: int, one_version: Sample
+                      ) -> list[Figure]:
+    """The full build and the no-op rebuild of the same notices, each committed
+    in four material versions, beside the build of one version each."""
+    versions = len(synthetic.VERSION_DATES)
+    srcdir = synthetic.make_committed_source(work / "repo-versions", size, versions)
+    outdir = work / "serial-versions"
+    command = sphinx_command(srcdir, outdir, jobs="1")
+    print(f"{size} notices x {versions} versions: full build and no-op", flush=True)
+    full, noop = [], []
+    for _ in range(settings.repeats):
+        full.append(_fresh(outdir, command))
+        noop.append(timed(command))
+    return [
+        _figure(f"full HTML build, one process, {versions} versions each", size,
+                Sample(tuple(full)), one_version, "one version each"),
+        _read_per_file(size, versions, full[-1], source_files(srcdir)),
+        Figure(AREA, f"no-op rebuild, {versions} versions each", size,
+               Sample(tuple(noop)).seconds, cpu_seconds=Sample(tuple(noop)).cpu_seconds,
+               peak_mb=Sample(tuple(noop)).peak_mb),
+    ]
 
 
 def _figure(measure: str, size: int, ours: Sample, theirs: Sample, label: str = "stock") -> Figure:

@@ -14,7 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +35,8 @@ class Run:
     seconds: float
     peak_mb: float
     cpu_seconds: float = 0.0
+    # What the command printed (stdout and stderr), for counts read off it.
+    output: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,8 @@ def timed(command: list[str], *, cwd: Path = ROOT, env: dict | None = None) -> R
             f"{' '.join(map(str, command))} failed ({process.returncode}):\n"
             + output.decode(errors="replace")[-3000:]
         )
-    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime,
+               output.decode(errors="replace"))
 
 
 def growth(small: Figure, large: Figure) -> str:
@@ -171,6 +174,8 @@ def _amount(value: float | None, unit: str) -> str:
         return ""
     if unit == "s":
         return f"{value:.2f} s"
+    if unit.startswith("per "):
+        return f"{value:.2f} {unit}"
     return f"{value:,.0f} {unit}"
 
 

@@ -77,8 +77,8 @@ def html_with_and_without_pdfs(notices: int, repeat: int) -> int:
     """make html on a synthetic site of *notices* notices, with and without its PDFs."""
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        # The synthetic notices and the site's own one.
-        source = synthetic.make_sphinx_source(scratch / "source", notices - 1)
+        # The synthetic notices and the site's own one, committed as a real site's are.
+        source = synthetic.make_committed_source(scratch / "repo", notices - 1)
         runs: dict[bool, list] = {False: [], True: []}
         for _ in range(repeat):
             for with_pdfs in (False, True):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,6 +19,10 @@ SOURCE = ROOT / "source"
 SEED_NOTICE = SOURCE / "python.org" / "Privacy-Notice.md"
 GROUP_TITLE = "Synthetic notices"
 FOLDER = "synthetic"
+# The effective dates of a committed notice's material versions, oldest first.
+VERSION_DATES = ("2021-03-01", "2022-06-15", "2023-09-30", "2024-10-04")
+GIT = ["git", "-c", "user.name=Benchmark", "-c", "user.email=bench@example.invalid",
+       "-c", "commit.gpgsign=false"]
 
 
 def notice_path(number: int) -> str:
@@ -49,6 +54,42 @@ def make_sphinx_source(dest: Path, count: int) -> Path:
         with navigation.open("a", encoding="utf-8") as stream:
             stream.write(f"\n  - title: {GROUP_TITLE}\n    children:\n{entries}")
     return dest
+
+
+def notice_at(number: int, version: int) -> str:
+    """Synthetic notice *number* at its *version*-th material version (0-based):
+    its own date, every change up to it, and a sentence naming the date."""
+    date = VERSION_DATES[version]
+    changes = "".join(
+        f"  - date: {day}\n    kind: material\n    summary: Version {index + 1}.\n"
+        for index, day in reversed(list(enumerate(VERSION_DATES[: version + 1])))
+    )
+    text = re.sub(r"(?s)^date: .*?\n---\n", f"date: {date}\nchanges:\n{changes}---\n",
+                  notice_text(number), count=1, flags=re.MULTILINE)
+    return text.replace("This privacy notice describes",
+                        f"Since {date}, this privacy notice describes", 1)
+
+
+def make_committed_source(repo: Path, count: int, versions: int = 1) -> Path:
+    """The site of *count* notices (:func:`make_sphinx_source`) as ``source/`` of
+    a new git repository *repo*, each notice committed in *versions* material
+    versions (one commit per version, all notices at once): the history a real
+    build reads its notices' versions from. Returns the source folder."""
+    if not 1 <= versions <= len(VERSION_DATES):
+        raise ValueError(f"versions must be 1 to {len(VERSION_DATES)}, not {versions}")
+    if repo.exists():
+        shutil.rmtree(repo)
+    source = make_sphinx_source(repo / "source", count)
+    subprocess.run([*GIT, "init", "--quiet", str(repo)], check=True)
+    first = len(VERSION_DATES) - versions
+    for version in range(first, len(VERSION_DATES)):
+        for number in range(1, count + 1):
+            (source / f"{notice_path(number)}.md").write_text(notice_at(number, version),
+                                                              encoding="utf-8")
+        subprocess.run([*GIT, "-C", str(repo), "add", "--all"], check=True)
+        subprocess.run([*GIT, "-C", str(repo), "commit", "--quiet", "-m", f"Version {version + 1}"],
+                       check=True)
+    return source
 
 
 # The site's own roles, written as the text they show: {processor}`Fastly <fastly>`.

@@ -8,14 +8,15 @@ last text, outside git history (never committed, so no versions). Both are
 built as ``make html`` builds them, PDFs included.
 
 Measures, versions against none: full build; no-op rebuild; rebuild after
-editing one notice in the working tree; the number of files written.
+editing one notice in the working tree; the number of files written. Then,
+as CI builds a pull request that changes one notice, with the PDF cache
+(``policy_pdf_cache_dir``) restored from main's build: the clean build's
+time, and the PDFs it rendered.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 from benchmarks import synthetic
@@ -23,45 +24,24 @@ from benchmarks.measure import PYTHON, ROOT, Figure, Sample, Settings, main_for_
 
 AREA = "versions"
 NOTICES = 25
-VERSIONS = ("2021-03-01", "2022-06-15", "2023-09-30", "2024-10-04")
+VERSIONS = len(synthetic.VERSION_DATES)
 STRICT = ["-W", "--keep-going", "-n"]
-GIT = ["git", "-c", "user.name=Benchmark", "-c", "user.email=bench@example.invalid"]
-
-
-def notice_at(number: int, version: int) -> str:
-    """Synthetic notice *number* at its *version*-th material version."""
-    date = VERSIONS[version]
-    changes = "".join(
-        f"  - date: {day}\n    kind: material\n    summary: Version {index + 1}.\n"
-        for index, day in reversed(list(enumerate(VERSIONS[: version + 1])))
-    )
-    text = synthetic.notice_text(number)
-    text = re.sub(r"(?s)^date: .*?\n---\n", f"date: {date}\nchanges:\n{changes}---\n", text,
-                  count=1, flags=re.MULTILINE)
-    return text.replace("This privacy notice describes",
-                        f"Since {date}, this privacy notice describes", 1)
 
 
 def make_sites(workdir: Path) -> tuple[Path, Path]:
     """(the versions site's source, the same notices without versions)."""
     repo, plain = workdir / "repo", workdir / "plain"
     shutil.rmtree(workdir, ignore_errors=True)
-    source = synthetic.make_sphinx_source(repo / "source", NOTICES)
-    subprocess.run([*GIT, "init", "--quiet", str(repo)], check=True)
-    for version in range(len(VERSIONS)):
-        for number in range(1, NOTICES + 1):
-            path = source / f"{synthetic.notice_path(number)}.md"
-            path.write_text(notice_at(number, version), encoding="utf-8")
-        subprocess.run([*GIT, "-C", str(repo), "add", "--all"], check=True)
-        subprocess.run([*GIT, "-C", str(repo), "commit", "--quiet", "-m", f"Version {version}"],
-                       check=True)
+    source = synthetic.make_committed_source(repo, NOTICES, VERSIONS)
     shutil.copytree(source, plain / "source")
     return source, plain / "source"
 
 
-def build_command(srcdir: Path) -> list[str]:
+def build_command(srcdir: Path, cache: Path | None = None) -> list[str]:
+    """make html's build (its PDFs included), with the PDF cache *cache* if given."""
+    kept = ["-D", f"policy_pdf_cache_dir={cache}"] if cache else []
     return [PYTHON, "-m", "sphinx", "-j", "1", "-b", "dirhtml", "-c", str(ROOT), *STRICT,
-            str(srcdir), str(srcdir.parent / "html")]
+            "-D", "policy_pdf_publish=1", *kept, str(srcdir), str(srcdir.parent / "html")]
 
 
 def _edit(srcdir: Path, marker: str) -> None:
@@ -84,7 +64,7 @@ def run(settings: Settings) -> list[Figure]:
             _edit(srcdir, f"Edited in run {repeat}.")
             samples["edit"].setdefault(srcdir, []).append(timed(build_command(srcdir)))
     labels = {
-        "full": f"full build, {NOTICES} notices x {len(VERSIONS)} versions (PDFs included)",
+        "full": f"full build, {NOTICES} notices x {VERSIONS} versions (PDFs included)",
         "noop": "no-op rebuild",
         "edit": "rebuild after editing one notice",
     }
@@ -98,7 +78,31 @@ def run(settings: Settings) -> list[Figure]:
         ))
     figures.append(Figure(AREA, "files written", NOTICES, _files(versioned), unit="files",
                           stock=_files(plain), stock_label="no versions"))
-    return figures
+    return figures + pull_request(settings, versioned, Sample(tuple(samples["full"][versioned])))
+
+
+def pull_request(settings: Settings, srcdir: Path, cold: Sample) -> list[Figure]:
+    """CI's clean build of a pull request that changes one notice, with the PDF
+    cache restored from main's build: the PDFs rendered (new in the cache)."""
+    cache = settings.workdir / "versions-pdf-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    html = srcdir.parent / "html"
+    shutil.rmtree(html, ignore_errors=True)
+    timed(build_command(srcdir, cache))  # main's build, which fills the cache
+    _edit(srcdir, "Changed by the pull request.")
+    shutil.rmtree(html)
+    before = set(cache.glob("*.pdf"))
+    run = timed(build_command(srcdir, cache))
+    rendered = len(set(cache.glob("*.pdf")) - before)
+    published = sum(1 for _ in (html / "pdf").glob("*.pdf"))
+    return [
+        Figure(AREA, "clean build of a pull request changing one notice, PDF cache restored",
+               NOTICES, run.seconds, cpu_seconds=run.cpu_seconds, peak_mb=run.peak_mb,
+               stock=cold.seconds, stock_cpu_seconds=cold.cpu_seconds,
+               stock_label="clean build, no cache"),
+        Figure(AREA, "PDFs rendered by that build (notices and redlines)", NOTICES, rendered,
+               unit="PDFs", stock=published, stock_label="PDFs published"),
+    ]
 
 
 if __name__ == "__main__":

@@ -32,10 +32,13 @@ messages    the build's messages in plain words: the nearest valid role, directi
 versions    every material version of every notice at its own address, from git;
             an upcoming version announced until its date; versions.json
             (sets up version_banners, version_redlines, version_history,
-            versions_json; version_project is the Project it reads them through)
+            versions_json, version_warnings, shared_parse: a notice and its dated
+            current version parsed once; version_project is the Project it reads
+            them through)
 
 Shared by them, not extensions themselves:
 
+history_cache  the notices' versions kept between builds until the commit or a notice changes
 yamldata    YAML with line numbers, for file:line errors; anchors and aliases refused
 pages       the front matter rules of a page (kind, dates, changes), without Sphinx
 processor_registry  the processor registry's schema (source/_data/processors.yaml)

@@ -149,7 +149,8 @@ class Histories:
     notice's versions from being read (its versions are then left out)."""
 
     versions: dict[Path, list[Version]]
-    problems: list[yamldata.DataError]
+    # The first problem of each file that has one.
+    problems: dict[Path, yamldata.DataError]
 
 
 def _grandfathered(root: Path, checked_after: str) -> set[str]:
@@ -275,7 +276,7 @@ def material_versions(
     requests = [f"{commit}:{path}" for history in histories.values() for commit, _, path in history]
     texts = iter(_blobs(root, requests))
     grandfathered = _grandfathered(root, checked_after)
-    result = Histories({}, [])
+    result = Histories({}, {})
     for file, history in histories.items():
         states = [(commit, day, next(texts), path) for commit, day, path in history]
         if not states:
@@ -288,6 +289,6 @@ def material_versions(
             result.versions[file] = _history(file, relpaths[file], states, grandfathered,
                                              limits)
         except yamldata.DataError as problem:
-            result.problems.append(problem)
+            result.problems[file] = problem
             result.versions[file] = []
     return result

@@ -1,24 +1,31 @@
-"""The sidebar: the navigation as data for ``_templates/sidebar/navigation.html``.
+"""The sidebar: the navigation rendered by ``_templates/sidebar/navigation-tree.html``.
 
-The template (furo's ``sidebar/navigation.html``, overridden) renders the
-tree in furo's markup with autoescaping, marking the current page and
-opening the groups that hold it; every value from the navigation file reaches
-the page through it. The data is made once per build
-(``env.policy_sidebar``, reset by the navigation's collector); the template
-is rendered per page.
+The template renders the tree in furo's markup with autoescaping; every
+value from the navigation file reaches the page through it. furo's
+``sidebar/navigation.html`` (overridden) shows the tree of each page: the
+current page marked, the groups holding it open, each link relative to the
+page. The data is made once per build (``env.policy_sidebar``, reset by the
+navigation's collector), and so is the tree: rendered once, with a
+placeholder for each of those marks (the template asks ``mark`` for them),
+then for each page its placeholders replaced by the page's marks, each
+escaped as the template escapes it. Rendering the tree per page cost more
+than the rest of the sidebar's work at 100 notices.
 
 furo's handler resolves the whole site's toctree for every page, a cost
 growing with pages x pages, for a tree this one replaces: it is given no
 toctree to render. ``policy_sidebar_once_per_build = False`` leaves furo's
-work in and makes the data per page: the reference the output is tested
-against.
+work in, makes the data per page and renders the tree per page with the
+marks themselves: the reference the output is tested against.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
 from sphinx.application import Sphinx
 
 from .addresses import docname_at
@@ -26,6 +33,10 @@ from .navigation_file import Entry, Navigation
 
 # Where furo's toctree function waits while furo's handler runs.
 HIDDEN_TOCTREE = "policy_hidden_toctree"
+TREE_TEMPLATE = "sidebar/navigation-tree.html"
+# A mark left for the page in the tree rendered once: its kind and its item
+# (a group's number or a docname, which hold no space and no \x1a).
+PLACEHOLDER = re.compile("\x1a([a-z-]+) ([^\x1a ]+)\x1a")
 
 
 @dataclass(frozen=True)
@@ -78,14 +89,67 @@ def _hide_toctree_from_furo(app: Sphinx, pagename, templatename, context, doctre
         context[HIDDEN_TOCTREE] = context.pop("toctree")
 
 
+def _groups(items: tuple[SidebarItem, ...]) -> dict[str, frozenset[str]]:
+    """Each group's number (as the placeholders write it) -> the docnames inside it."""
+    found = {}
+    for item in items:
+        if item.children:
+            found[str(item.number)] = item.docnames
+            found.update(_groups(item.children))
+    return found
+
+
+def page_marks(pagename: str, pathto: Callable[[str], str],
+               groups: dict[str, frozenset[str]]) -> Callable[[str, object], str]:
+    """``mark(kind, item)`` for the page *pagename*: what the tree shows there."""
+
+    def mark(kind: str, item) -> str:
+        if kind in ("open", "checked"):
+            return f" {'current' if kind == 'open' else 'checked'}" \
+                if pagename in groups[str(item)] else ""
+        current = item == pagename
+        if kind == "href":
+            return "#" if current else pathto(item)
+        if not current:
+            return ""
+        return {"current-item": " current current-page", "current-link": " current",
+                "aria-current": Markup(' aria-current="page"')}[kind]
+
+    return mark
+
+
+def _placeholder(kind: str, item) -> Markup:
+    return Markup(f"\x1a{kind} {item}\x1a")
+
+
+def _render_tree(app: Sphinx, mark) -> str:
+    env = app.env
+    return app.builder.templates.render(TREE_TEMPLATE, {
+        "policy_navigation_tree": env.policy_sidebar,
+        "policy_live_site_note": env.policy_navigation.live_site_note,
+        "mark": mark,
+    })
+
+
 def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if HIDDEN_TOCTREE in context:
         context["toctree"] = context.pop(HIDDEN_TOCTREE)
     env = app.env
-    if env.policy_sidebar is None or not app.config.policy_sidebar_once_per_build:
+    once = app.config.policy_sidebar_once_per_build
+    if env.policy_sidebar is None or not once:
         env.policy_sidebar = sidebar_items(env.policy_navigation, env.found_docs)
-    context["policy_navigation_tree"] = env.policy_sidebar
-    context["policy_live_site_note"] = env.policy_navigation.live_site_note
+    groups = _groups(env.policy_sidebar)
+    mark = page_marks(pagename, context["pathto"], groups)
+    if not once:
+        context["policy_sidebar_html"] = Markup(_render_tree(app, mark))
+        return
+    # The tree rendered once for the sidebar data in use (new each build).
+    rendered = getattr(env, "policy_sidebar_html", None)
+    if rendered is None or rendered[0] is not env.policy_sidebar:
+        rendered = env.policy_sidebar_html = (env.policy_sidebar,
+                                              _render_tree(app, _placeholder))
+    context["policy_sidebar_html"] = Markup(PLACEHOLDER.sub(
+        lambda found: str(escape(mark(found[1], found[2]))), rendered[1]))
 
 
 def setup(app: Sphinx) -> dict:

@@ -26,6 +26,9 @@ class VersionedProject(Project):
     # links and files resolve against (Sphinx's and MyST's relfn2path ask for
     # the relative path), so an earlier version links what the notice links.
     resolved_as: ClassVar[dict[str, Path]] = {}
+    # The dated document of a notice's current version -> the notice, when
+    # both are read from the same file (:mod:`.shared_parse` parses it once).
+    same_text: ClassVar[dict[str, str]] = {}
 
     def discover(self, exclude_paths=(), include_paths=("**",)) -> set[str]:
         docnames = super().discover(exclude_paths, include_paths)
@@ -40,3 +43,10 @@ class VersionedProject(Project):
         if not absolute and docname in self.resolved_as:
             return _StrPath(self.resolved_as[docname])
         return super().doc2path(docname, absolute)
+
+
+def same_text(env) -> dict[str, str]:
+    """The dated document of each notice's current version read from the
+    notice's own file -> the notice (empty outside a versioned build)."""
+    project = env.project
+    return project.same_text if isinstance(project, VersionedProject) else {}

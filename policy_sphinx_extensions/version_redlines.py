@@ -12,7 +12,9 @@ notice, not to the words struck out of it.
 
 A redline is compared and written again only when one of its two pages or
 the templates changed (their digests are kept under the doctree folder), and
-its PDF rendered again only when the redline page's text changed.
+its PDF rendered again only when the redline page's text changed, and
+taken from the PDFs kept by content (:mod:`.pdf.cache`) when it was rendered
+before, by any build.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sphinx.util import logging
 
 from . import html_templates
 from .dates import format_date
+from .pdf.builder import pdf_cache
 from .pdf.paper import pdf_filename
 from .pdf.render import weasyprint_messages
 from .versions import versions_table
@@ -81,6 +84,7 @@ def _digest(*parts: bytes) -> str:
 
 
 def write_redlines(app: Sphinx) -> None:
+    from tools import redline as redline_module
     from tools.redline import write_redline_pdf
 
     from .versions import version_of
@@ -93,6 +97,9 @@ def write_redlines(app: Sphinx) -> None:
     # A change of the templates (a new tag in the head) rewrites every redline.
     templates = b"\0".join(path.read_bytes() for folder in TEMPLATES
                            for path in sorted(folder.iterdir()) if path.is_file())
+    # Redline PDFs kept by content, as the notices' (the code that renders them is the key's).
+    cache = pdf_cache(app)
+    made_by = f"redline {_digest(Path(redline_module.__file__).read_bytes())}"
     for versions in versions_table(app.env).values():
         for version in versions:
             if not version.previous:
@@ -128,8 +135,15 @@ def write_redlines(app: Sphinx) -> None:
             page.write_text(template.render(for_pdf=False, **common), encoding="utf-8")
             if app.config.policy_pdf_publish:
                 pdf.parent.mkdir(parents=True, exist_ok=True)
+                paper = template.render(for_pdf=True, **common)
+                kept_pdf = cache.get_page(paper, made_by) if cache else None
+                if kept_pdf is not None:
+                    pdf.write_bytes(kept_pdf)
+                    continue
                 with weasyprint_messages() as problems:
-                    write_redline_pdf(template.render(for_pdf=True, **common), pdf)
+                    write_redline_pdf(paper, pdf)
+                if cache and not problems:
+                    cache.put_page(paper, made_by, pdf.read_bytes())
                 for problem in dict.fromkeys(problems):
                     logger.warning("redline PDF %s: %s", pdf.name, problem,
                                    type="policy", subtype="pdf")

@@ -39,7 +39,8 @@ Registers:
   redline (:mod:`.version_redlines`), the ``notice-versions`` directive and
   the feed's announcements (:mod:`.version_history`);
 * a problem in the file of a notice and its current version, read as two
-  documents, reported once (:mod:`.version_warnings`).
+  documents, reported once (:mod:`.version_warnings`), and that file parsed
+  once for both (:mod:`.shared_parse`).
 
 A build outside a git repository has no history: it publishes the notices
 alone and says so; a notice never committed has no version yet. A shallow
@@ -66,7 +67,7 @@ from sphinx.domains import Domain
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from . import notice_history, yamldata
+from . import history_cache, notice_history, yamldata
 from .pages import read_kind
 from .refusals import refuse
 from .sitemap import CANONICAL_PAGE_EVENT, canonical_page
@@ -183,7 +184,7 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
     env = app.env
     data = env.domains[VersionsDomain.name].data
     data["before"], data["versions"] = data["versions"], {}
-    project.extra, project.resolved_as = {}, {}
+    project.extra, project.resolved_as, project.same_text = {}, {}, {}
     config = app.config
     repository = Path(app.confdir, config.policy_versions_repository)
     root = notice_history.repository_root(
@@ -207,15 +208,16 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
         )
         files = {docname: Path(project.doc2path(docname, absolute=True)).resolve()
                  for docname in notices}
-        histories = notice_history.material_versions(
-            root, list(files.values()), config.policy_versions_revision,
+        # Kept between builds until the commit or a notice's file changes.
+        histories = history_cache.material_versions(
+            Path(app.doctreedir), root, list(files.values()), config.policy_versions_revision,
             Path(app.confdir).resolve() if config.policy_versions_repository else None,
             config.policy_notice_changes_checked_after,
             notice_history.Limits(config.policy_max_source_bytes, config.policy_max_headings),
         )
     except notice_history.HistoryError as error:
         refuse(str(error))
-    for problem in histories.problems:
+    for problem in histories.problems.values():
         # The notice is published from its own file alone, and the build fails.
         logger.error(f"{problem.message} (the notice's versions are left out until this "
                      "is fixed)", location=f"{problem.path}:{problem.line}",
@@ -243,6 +245,8 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
                 write_if_changed(source, text.text)
                 written.add(source)
             readers = [version.docname] + ([notice] if version.status == "current" else [])
+            if len(readers) == 2:
+                project.same_text[version.docname] = notice
             for docname in readers:
                 project.extra[docname] = source
                 if source != files[notice]:
@@ -290,6 +294,9 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
         # Pages listing the versions, or the changes they announce.
         moved |= set(env.domains[VERSION_LIST_DOMAIN].data["pages"])
         moved |= set(env.domains[CHANGE_HISTORY_DOMAIN].data["pages"])
+    # Compared once: the next build of the same application (make serve keeps
+    # it) reads every notice and version again only if the table changed.
+    data["before"] = data["versions"]
     return sorted(moved & env.found_docs)
 
 
@@ -358,6 +365,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.version_history")
     app.setup_extension("policy_sphinx_extensions.versions_json")
     app.setup_extension("policy_sphinx_extensions.version_warnings")
+    app.setup_extension("policy_sphinx_extensions.shared_parse")
     return {
         "version": "1.0",
         "env_version": 2,

@@ -37,6 +37,10 @@ class DataError(Exception):
         self.line = line
         self.message = message
 
+    def __reduce__(self):
+        # Kept between builds (history_cache): unpickled from its own fields.
+        return type(self), (self.path, self.line, self.message)
+
 
 class Mapping(dict):
     """A YAML mapping with the 1-based line of itself and of each key."""

@@ -117,3 +117,42 @@ def test_furo_sidebar_toctree_is_computed_for_no_page(tmp_path):
     pages = len(list((tmp_path / "fast").rglob("*.html")))
     assert pages >= 6
     assert counted_build(srcdir, tmp_path / "stock", once_per_build=False) == pages
+
+
+# Counts how often the sidebar's tree template is rendered, then builds.
+TREE_COUNTING_BUILD = """
+import sys
+from sphinx.jinja2glue import BuiltinTemplateLoader
+calls = []
+original = BuiltinTemplateLoader.render
+def counting(self, template, context):
+    if template == "sidebar/navigation-tree.html":
+        calls.append(context.get("pagename"))
+    return original(self, template, context)
+BuiltinTemplateLoader.render = counting
+from sphinx.cmd.build import main
+status = main(sys.argv[1:])
+print("TREE RENDERS", len(calls))
+raise SystemExit(status)
+"""
+
+
+def test_the_sidebar_tree_is_rendered_once_per_build(tmp_path):
+    srcdir = synthetic.make_sphinx_source(tmp_path / "source", 3)
+    renders = {}
+    for once in (True, False):
+        outdir = tmp_path / f"once-{once}"
+        process = subprocess.run(
+            [sys.executable, "-c", TREE_COUNTING_BUILD, "-b", "dirhtml", "-c", str(ROOT), "-q",
+             "-D", f"policy_sidebar_once_per_build={int(once)}", str(srcdir), str(outdir)],
+            capture_output=True, text=True, check=False,
+        )
+        assert process.returncode == 0, process.stderr
+        renders[once] = int(process.stdout.split("TREE RENDERS")[1])
+    pages = len(list((tmp_path / "once-True").rglob("*.html")))
+    assert renders == {True: 1, False: pages}
+    # The same pages either way, each with its own page marked.
+    assert differences(tmp_path / "once-True", tmp_path / "once-False") == []
+    page = (tmp_path / "once-True" / synthetic.notice_path(2) / "index.html").read_text()
+    assert '<a class="reference internal current" aria-current="page" href="#">' \
+        'Synthetic Notice 2</a>' in page

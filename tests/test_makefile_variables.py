@@ -84,6 +84,7 @@ def values(tmp_path) -> dict[str, str]:
         "SOURCEDIR": f"{tmp_path}/source {bad}",
         "PORT": f"8123 {bad}",
         "PAPER": f"a4 {bad}",
+        "PDFCACHE": f"{tmp_path}/pdf cache {bad}",
         "SPHINXJOBS": f"2 {bad}",
         "TODAY": f"2025-01-01 {bad}",
         "SPHINXOPTS": f"-D a=1 -D 'b=2' {bad}",
@@ -104,12 +105,15 @@ def test_each_target_gets_each_value_as_one_argument(recorder, values):
     opts = values["SPHINXOPTS"].split()
     flags = [*STRICT, "-j", values["SPHINXJOBS"], *opts]
     today = ["-D", f"policy_today={values['TODAY']}"]
+    cache = values["PDFCACHE"]
     check_inputs = ["python", "-m", "tools.check_build_inputs", "--", source]
     expected = {
         "html": [check_inputs, ["sphinx-build", "-b", "dirhtml", *flags, *today,
-                                "-D", "policy_pdf_publish=1", "--", source, f"{build}/html"]],
+                                "-D", "policy_pdf_publish=1", "-D", f"policy_pdf_cache_dir={cache}",
+                                "--", source, f"{build}/html"]],
         "pdf": [check_inputs, ["sphinx-build", "-b", "pdf", *flags, *today,
-                               "-D", f"policy_pdf_paper={values['PAPER']}", "--", source,
+                               "-D", f"policy_pdf_paper={values['PAPER']}",
+                               "-D", f"policy_pdf_cache_dir={cache}", "--", source,
                                f"{build}/pdf"]],
         "serve": [["python", "-m", "tools.serve", "--port", values["PORT"], "--", source,
                    f"{build}/html"]],
@@ -155,8 +159,8 @@ def test_sphinxbuild_is_a_command_split_into_words(recorder):
     # runs[0] is the check of the build's inputs, before Sphinx.
     assert runs[1][:len(command.split())] == ["record", *command.split()[1:]]
     assert runs[1][len(command.split()):] == [
-        "-b", "dirhtml", *STRICT, "-j", "1", "-D", "policy_pdf_publish=1", "--", "source",
-        "_build/html"]
+        "-b", "dirhtml", *STRICT, "-j", "1", "-D", "policy_pdf_publish=1",
+        "-D", "policy_pdf_cache_dir=.cache/pdf", "--", "source", "_build/html"]
     # Empty: the one in VENVDIR.
     process, runs = recorder.make("html", "SPHINXBUILD=")
     assert process.returncode == 0, process.stderr

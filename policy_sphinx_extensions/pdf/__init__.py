@@ -16,6 +16,8 @@ One module per job:
   build's own files;
 * :mod:`.records`: what each PDF was rendered from, so a rebuild renders
   only the PDFs that would come out different;
+* :mod:`.cache`: PDFs kept by content outside the build (``make clean``
+  keeps them, CI restores them), so a PDF is never rendered twice;
 * :mod:`.builder`: which PDFs a build writes, rendered after the pages.
 
 Registers:
@@ -31,8 +33,9 @@ Registers:
   ``policy_pdf_stylesheets`` (CSS files; a relative path is relative to the
   configuration directory), ``policy_pdf_fonts`` (each font family the
   stylesheets use, and the Debian package that installs it: the build fails
-  if one is not used) and ``policy_pdf_dir`` (the site folder of the
-  published PDFs).
+  if one is not used), ``policy_pdf_dir`` (the site folder of the
+  published PDFs) and ``policy_pdf_cache_dir`` (the PDFs kept by content,
+  relative to the configuration folder; empty, the default: none).
 """
 
 from __future__ import annotations
@@ -67,6 +70,9 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("policy_pdf_fonts", {}, "html", types=[dict])
     app.add_config_value("policy_pdf_dir", "pdf", "html", types=[str])
     app.add_config_value("policy_pdf_publish", False, "html", types=[bool])
+    # Where rendered PDFs are kept by content (relative to the configuration
+    # folder; empty: nowhere). make html and make pdf set it (.cache/pdf).
+    app.add_config_value("policy_pdf_cache_dir", "", "", types=[str])
     app.add_builder(NoticePDFBuilder)
     pending = PendingPDFs()
     app.connect("config-inited", _check_config)

@@ -6,6 +6,11 @@ renders it (:mod:`.render`), unless the PDF in the output is still what it
 would render (:mod:`.records`); the page is written while the pool renders. When the build has finished, the PDFs are written and each
 one's problems reported, naming its page. Resolving runs in the main
 process whether pages are written in parallel (``-j``) or not.
+
+The current version of a notice at its dated address has the notice's text
+(:mod:`..shared_parse`): its PDF is the notice's, copied once that is written,
+never rendered a second time (the two would differ only by the page's
+"Current version" banner).
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 
 from ..dates import PagesDomain, is_notice, notice_dates
+from ..version_project import same_text
 from . import paper, render
+from .cache import PDFCache
 from .records import Records
 
 logger = logging.getLogger(__name__)
@@ -106,6 +113,15 @@ def render_settings(app: Sphinx) -> render.Settings:
     )
 
 
+def pdf_cache(app: Sphinx, settings: render.Settings | None = None) -> PDFCache | None:
+    """The build's cache of PDFs by content, if ``policy_pdf_cache_dir`` names one."""
+    folder = app.config.policy_pdf_cache_dir
+    if not folder:
+        return None
+    return PDFCache(Path(app.confdir, folder), Path(app.outdir), Path(app.confdir),
+                    settings or render_settings(app))
+
+
 def _base_url(app: Sphinx, docname: str) -> str:
     # Where the page is in the output: a relative address in it (an image
     # under _images/) is the build's own file.
@@ -130,15 +146,40 @@ class PendingPDFs:
     def __init__(self) -> None:
         self.renderer = render.Renderer()
         self.records: Records | None = None
+        self.cache: PDFCache | None = None
+        # PDFs found in the cache, written with those rendered.
+        self.cached: list[tuple[render.Job, render.RenderedPDF]] = []
         # Notices with images: rendered once the images are copied, at the end.
         self.waiting: list[render.Job] = []
         self.count = 0
+        # The PDF of a notice's current version at its dated address -> the
+        # notice's PDF: the same text, so the same PDF, copied once written.
+        self.copies: dict[Path, Path] = {}
 
     def collect(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
         """doctree-resolved, after every other handler: the notice's print
         HTML goes to the renderer (unless its PDF is up to date), and its page
         gets the "Download PDF" link. The page is written meanwhile."""
         if not writes_pdfs(app) or not is_notice(app, docname) or _rejected(app, docname):
+            return
+        if self.records is None:
+            settings = render_settings(app)
+            self.records = Records(app.doctreedir, app.builder.name, settings)
+            self.cache = pdf_cache(app, settings)
+        notice = same_text(app.env).get(docname)
+        if notice is not None:
+            if publishes_pdfs(app):
+                _add_download_link(app, docname, doctree)
+            self.copies[pdf_path(app, docname)] = pdf_path(app, notice)
+            return
+        path = pdf_path(app, docname)
+        source = paper.print_source(app, docname, doctree)
+        if self.records.kept(path, source=source):
+            # Made from the same as last time (after a navigation change,
+            # say): no print HTML to make.
+            if publishes_pdfs(app):
+                _add_download_link(app, docname, doctree)
+            logger.verbose("PDF unchanged: %s", path)
             return
         try:
             paper_doctree = paper.paper_doctree(app, docname, doctree)
@@ -148,21 +189,26 @@ class PendingPDFs:
             return
         if publishes_pdfs(app):
             _add_download_link(app, docname, doctree)
-        settings = render_settings(app)
-        if self.records is None:
-            self.records = Records(app.doctreedir, app.builder.name, settings)
         html = paper.print_html(app, docname, paper_doctree)
-        job = render.Job(docname, html, _base_url(app, docname), settings)
-        path = pdf_path(app, docname)
+        job = render.Job(docname, html, _base_url(app, docname), render_settings(app), source)
         if self.records.kept(path, job):
+            self.records.note_source(path, source)
             logger.verbose("PDF unchanged: %s", path)
             return
         self.records.forget(path)
-        self.count += 1
         if any(paper_doctree.findall(nodes.image)):
-            self.waiting.append(job)
+            self.waiting.append(job)  # the images it reads are copied at the end
         else:
-            self.renderer.submit(job)
+            self._render(app, job)
+
+    def _render(self, app: Sphinx, job: render.Job) -> None:
+        """Take *job*'s PDF from the cache, or have it rendered."""
+        cached = self.cache.get(job, _address(app, job)) if self.cache else None
+        if cached is not None:
+            self.cached.append((job, cached))
+            return
+        self.count += 1
+        self.renderer.submit(job)
 
     def stale(self, app: Sphinx, env) -> list[str]:
         """env-updated: the notices to write again though their source is
@@ -170,26 +216,59 @@ class PendingPDFs:
         if not writes_pdfs(app):
             return []
         records = Records(app.doctreedir, app.builder.name, render_settings(app))
+        shared = same_text(env)
+
+        def kept(docname: str) -> bool:
+            if docname in shared:  # a copy of its notice's PDF
+                copy, notice = pdf_path(app, docname), pdf_path(app, shared[docname])
+                return records.kept(notice) and _same_file(copy, notice)
+            return records.kept(pdf_path(app, docname))
+
         return sorted(
-            docname
-            for docname in env.found_docs
-            if is_notice(app, docname) and not records.kept(pdf_path(app, docname))
+            docname for docname in env.found_docs if is_notice(app, docname) and not kept(docname)
         )
 
     def finish(self, app: Sphinx, exception: Exception | None) -> None:
         """build-finished: wait for the PDFs, write them and report on each."""
-        waiting, records, count = self.waiting, self.records, self.count
-        self.waiting, self.records, self.count = [], None, 0
+        if exception is None and self.records is not None:
+            for job in self.waiting:
+                self._render(app, job)
+        records, cache, count, copies = self.records, self.cache, self.count, self.copies
+        cached = self.cached
+        self.waiting, self.records, self.cache, self.count, self.copies = [], None, None, 0, {}
+        self.cached = []
         if exception is not None or records is None:  # failed, or nothing to render
             self.renderer.close()
             return
-        for job in waiting:
-            self.renderer.submit(job)
         for job, rendered in status_iterator(
             self.renderer.results(), "rendering PDFs... ", "darkgreen", count, app.verbosity,
             stringify_func=_name,
         ):
             _write(app, records, job, rendered)
+            if cache is not None and not isinstance(rendered, Exception):
+                cache.put(job, _address(app, job), rendered)
+        for job, rendered in cached:
+            logger.verbose("PDF from the cache: %s", pdf_path(app, job.docname))
+            _write(app, records, job, rendered)
+        if cached:
+            logger.info("PDFs taken from the cache (%s): %d", cache.folder, len(cached))
+        for copy, notice in copies.items():
+            # Only a notice PDF rendered without a problem (else it has no record).
+            if records.kept(notice) and not _same_file(copy, notice):
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                copy.write_bytes(notice.read_bytes())
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return path.read_bytes() == other.read_bytes()
+    except OSError:
+        return False
+
+
+def _address(app: Sphinx, job: render.Job) -> str:
+    """The page's address in the site: what its relative links are relative to."""
+    return app.builder.get_target_uri(job.docname)
 
 
 def _name(result: tuple[render.Job, object]) -> str:

@@ -15,6 +15,8 @@ the page they produce on paper. The copy for paper gets:
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
 from pathlib import Path
 from urllib.parse import urljoin
@@ -23,6 +25,9 @@ from docutils import nodes
 from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
+
+import docutils
+import sphinx
 
 from .. import html_templates
 from ..dates import NoticeDates, notice_dates
@@ -141,6 +146,27 @@ def print_html(app: Sphinx, docname: str, paper: nodes.document) -> str:
         "dcterms.modified": max((c.date for c in dates.changes), default=dates.date).isoformat(),
     }
     return print_document(app.config.language or "en", title, meta, body)
+
+
+@functools.cache
+def _code_digest() -> str:
+    # This module and the print template: how the print HTML is made from the doctree.
+    files = (Path(__file__), TEMPLATES / "notice-print.html")
+    return hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()
+
+
+def print_source(app: Sphinx, docname: str, doctree: nodes.document) -> str:
+    """A digest of everything :func:`paper_doctree` and :func:`print_html`
+    make the print HTML of *docname* from, without making it: the resolved
+    doctree (as docutils writes it out: every node, attribute and text; a
+    quarter of the cost of the print HTML), the settings they read, the
+    page's address, and the code."""
+    config = app.config
+    made_with = json.dumps([
+        docname, app.builder.get_target_uri(docname), config.author, config.language,
+        config.html_baseurl, sphinx.__version__, docutils.__version__, _code_digest(),
+    ]).encode()
+    return hashlib.sha256(made_with + doctree.pformat().encode()).hexdigest()
 
 
 @functools.cache

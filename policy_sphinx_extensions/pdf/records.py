@@ -7,7 +7,9 @@ sidebar. Each PDF rendered is recorded under
 URL, of the settings (the stylesheets' contents, paper size, fonts setting,
 and the versions of WeasyPrint, pydyf and of :mod:`.render`), of the PDF
 itself, and of every local file WeasyPrint read for it (an ``@import``-ed
-stylesheet, an image). A PDF whose record still matches is kept as it is. A
+stylesheet, an image), and of what its print HTML is made from (so a PDF
+kept needs no print HTML made to know it). A PDF whose record still matches
+is kept as it is. A
 notice whose PDF no longer matches (a stylesheet edited, the PDF deleted) has
 its page written again, though its source is unchanged. A PDF whose
 rendering was warned about gets no record, so the next build renders it and
@@ -49,14 +51,25 @@ def _renderer_versions() -> dict[str, str]:
     }
 
 
-def settings_digest(settings: render.Settings) -> str:
-    """What every PDF depends on besides its own HTML."""
+def content_digest(settings: render.Settings) -> str:
+    """What every PDF depends on besides its own HTML, without the machine's
+    paths: the stylesheets' contents, paper size, fonts, renderer versions."""
     recorded = {
-        "stylesheets": [(name, _file_digest(name)) for name in settings.stylesheets],
+        "stylesheets": [_file_digest(name) for name in settings.stylesheets],
         "paper": settings.paper,
         "fonts": settings.fonts,
-        "readable": settings.readable,
         **_renderer_versions(),
+    }
+    return _digest(json.dumps(recorded, sort_keys=True).encode())
+
+
+def settings_digest(settings: render.Settings) -> str:
+    """What every PDF depends on besides its own HTML: its content, and where
+    the stylesheets and the files a PDF may read are."""
+    recorded = {
+        "content": content_digest(settings),
+        "stylesheets": settings.stylesheets,
+        "readable": settings.readable,
     }
     return _digest(json.dumps(recorded, sort_keys=True).encode())
 
@@ -71,10 +84,11 @@ class Records:
     def _file(self, pdf: Path) -> Path:
         return self.folder / f"{pdf.name}.json"
 
-    def kept(self, pdf: Path, job: render.Job | None = None) -> bool:
+    def kept(self, pdf: Path, job: render.Job | None = None, source: str | None = None) -> bool:
         """Whether *pdf* is still what rendering (*job*, if given) would give:
         rendered with these settings, unchanged since, every local file read
-        for it unchanged, and, for *job*, from the same HTML."""
+        for it unchanged, and, for *job*, from the same HTML; for *source*,
+        from print HTML made from the same (``Job.source``)."""
         try:
             record = json.loads(self._file(pdf).read_text(encoding="utf-8"))
         except (OSError, ValueError):  # none yet, or cut short by an interrupted build
@@ -84,7 +98,15 @@ class Records:
             and record["pdf"] == _file_digest(pdf)
             and all(_file_digest(name) == digest for name, digest in record["files_read"].items())
             and (job is None or record["html"] == _job_digest(job))
+            and (source is None or record.get("source") == source)
         )
+
+    def note_source(self, pdf: Path, source: str) -> None:
+        """What the print HTML of a kept *pdf* is now made from (the same HTML)."""
+        record = json.loads(self._file(pdf).read_text(encoding="utf-8"))
+        if record.get("source") != source:
+            record["source"] = source
+            self._file(pdf).write_text(json.dumps(record, indent=1), encoding="utf-8")
 
     def forget(self, pdf: Path) -> None:
         self._file(pdf).unlink(missing_ok=True)
@@ -93,6 +115,7 @@ class Records:
         record = {
             "settings": self.settings,
             "html": _job_digest(job),
+            "source": job.source,
             "pdf": _digest(rendered.data),
             "files_read": {name: _file_digest(name) for name in sorted(rendered.files_read)},
         }

@@ -1,0 +1,114 @@
+"""PDFs kept by their content, across builds, clean builds and machines.
+
+A PDF is a function of what it is rendered from: the notice's print HTML,
+its address in the site, the stylesheets' contents, the paper size, the
+fonts setting, the versions of WeasyPrint, pydyf and :mod:`.render`, and any
+file of the build it read (an image, an ``@import``-ed stylesheet). The
+cache folder (``policy_pdf_cache_dir``; ``make html`` and ``make pdf`` use
+``.cache/pdf``, outside the build folder, so ``make clean`` keeps it) holds
+each PDF rendered without a problem under a digest of the first of these,
+with the digest of each file read beside it. A build that would render the
+same PDF copies it from there instead; a file read that changed since is no
+match. The key holds no path of the machine (a file read is named relative
+to the output or the configuration folder), so a cache restored on another
+machine (CI) serves its PDFs too.
+
+The installed fonts and Pango are not part of the key, as for the records
+(:mod:`.records`): after upgrading them, delete the folder. Nothing is ever
+removed from it: it grows by a PDF per notice version rendered; delete it to
+start again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from . import render
+from .records import content_digest
+
+# Bumped when what an entry holds changes: older entries are then never found.
+FORMAT = 1
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class PDFCache:
+    """The cache folder of one build."""
+
+    def __init__(self, folder: Path, outdir: Path, confdir: Path,
+                 settings: render.Settings) -> None:
+        self.folder = folder
+        self.roots = {"out": Path(outdir).resolve(), "conf": Path(confdir).resolve()}
+        self.settings = content_digest(settings)
+
+    def _key(self, html: str, address: str) -> str:
+        return _digest(json.dumps([FORMAT, self.settings, address, html]).encode())
+
+    def _name(self, path: str) -> list[str]:
+        """A file read, relative to the output or configuration folder when under one."""
+        resolved = Path(path).resolve()
+        for role, root in self.roots.items():
+            if resolved.is_relative_to(root):
+                return [role, resolved.relative_to(root).as_posix()]
+        return ["", str(resolved)]
+
+    def _path(self, name: list[str]) -> Path:
+        role, relative = name
+        return self.roots[role] / relative if role else Path(relative)
+
+    def get(self, job: render.Job, address: str) -> render.RenderedPDF | None:
+        """The PDF *job* renders at *address* (its URL path in the site), if kept."""
+        key = self._key(job.html, address)
+        try:
+            entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            data = (self.folder / f"{key}.pdf").read_bytes()
+        except (OSError, ValueError):
+            return None
+        if _digest(data) != entry.get("pdf"):
+            return None  # cut short, or changed: rendered again
+        files_read = set()
+        for name, digest in entry.get("files_read", []):
+            path = self._path(name)
+            try:
+                if _digest(path.read_bytes()) != digest:
+                    return None
+            except OSError:
+                return None
+            files_read.add(str(path))
+        return render.RenderedPDF(data, files_read, [])
+
+    def put(self, job: render.Job, address: str, rendered: render.RenderedPDF) -> None:
+        """Keep a PDF rendered without a problem."""
+        if rendered.problems:
+            return
+        files_read = [[self._name(path), _digest(Path(path).read_bytes())]
+                      for path in sorted(rendered.files_read)]
+        self._keep(self._key(job.html, address), rendered.data, files_read)
+
+    def get_page(self, html: str, made_by: str) -> bytes | None:
+        """The PDF of a self-contained page (it reads no file) that the code
+        whose digest is *made_by* rendered, if kept."""
+        key = self._key(html, made_by)
+        try:
+            entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            data = (self.folder / f"{key}.pdf").read_bytes()
+        except (OSError, ValueError):
+            return None
+        return data if _digest(data) == entry.get("pdf") else None
+
+    def put_page(self, html: str, made_by: str, data: bytes) -> None:
+        """Keep the PDF of a self-contained page, rendered without a problem."""
+        self._keep(self._key(html, made_by), data, [])
+
+    def _keep(self, key: str, data: bytes, files_read: list) -> None:
+        entry = {"pdf": _digest(data), "files_read": files_read}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for suffix, content in ((".pdf", data), (".json", json.dumps(entry, indent=1).encode())):
+            partial = self.folder / f"{key}{suffix}.{os.getpid()}.partial"
+            partial.write_bytes(content)
+            partial.replace(self.folder / f"{key}{suffix}")
