@@ -161,6 +161,13 @@ class SiteMystParser(MystParser):
 
 
 def _check_config(app: Sphinx) -> None:
+    # Another extension registering its own Markdown parser later would read
+    # pages with a page's own settings again: only this one, or one built on it.
+    parser = app.registry.get_source_parsers().get("markdown")
+    if parser is not None and not issubclass(parser, SiteMystParser):
+        refuse(f"the Markdown parser {parser.__module__}.{parser.__qualname__} is not built on "
+               "policy_sphinx_extensions.page_parser.SiteMystParser: pages would be read "
+               "with their own MyST settings")
     config = app.env.myst_config
     if JINJA_EXTENSION in config.enable_extensions or config.substitutions:
         refuse("myst_enable_extensions may not hold 'substitution', nor myst_substitutions "

@@ -763,6 +763,37 @@ def test_conf_py_may_not_turn_substitutions_on(tmp_path, extensions, refused):
     assert_refused_alone(build)
 
 
+@pytest.mark.parametrize("parser, refused", [
+    ("myst_parser.parsers.sphinx_.MystParser", True),
+    ("policy_sphinx_extensions.shared_parse.SharedParseParser", False),
+])
+def test_no_other_markdown_parser_takes_the_sites_place(tmp_path, parser, refused):
+    # A parser registered after the site's (by any extension) would read each
+    # page with its own MyST settings again: the Jinja payload must never run.
+    confdir = own_configuration(tmp_path / "project")
+    module, name = parser.rsplit(".", 1)
+    # A module name of its own: the builds run in this process, which keeps modules.
+    extension = f"other_parser_{name.lower()}"
+    (confdir / f"{extension}.py").write_text(
+        f"from {module} import {name}\n\n\ndef setup(app):\n"
+        f"    app.add_source_parser({name}, override=True)\n    return {{}}\n",
+        encoding="utf-8")
+    with (confdir / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write("\nsys.path.insert(0, str(Path(__file__).parent))\n"
+                   f"extensions.append({extension!r})\n")
+    source = write_project(tmp_path / "source", {
+        "index.md": HOME_PAGE,
+        "example/Notice.md": notice(JINJA_PAYLOAD.split("# A Notice\n\n")[1])})
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir))
+    assert not JINJA_MARKER.exists()
+    if not refused:
+        assert build.returncode == 0, build.output
+        return
+    assert (f"ERROR: the Markdown parser {parser} is not built on "
+            "policy_sphinx_extensions.page_parser.SiteMystParser") in build.output, build.output
+    assert_refused_alone(build)
+
+
 def test_a_warning_about_the_configuration_is_a_warning_not_a_crash(project):
     # Sphinx warns before the build environment exists; the filter of repeated
     # warnings (version_warnings.py) reads no environment then.

@@ -11,21 +11,21 @@ import pytest
 from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, ROOT, GitProject
 from test_build_speed import differences
 
-# Builds the project, counting the documents MyST parses. "reference" parses
+# Builds the project, counting the documents the site's MyST parser parses. "reference" parses
 # every document (the parser as it was); "per-document" gives each document a
 # text of its own at source-read, which must then be parsed for each.
 BUILD = """
 import sys
 sys.path.insert(0, sys.argv[2])
-from myst_parser.parsers.sphinx_ import MystParser
 from policy_sphinx_extensions import shared_parse
+from policy_sphinx_extensions.page_parser import SiteMystParser
 mode = sys.argv[1]
 parsed = []
-original = MystParser.parse
+original = SiteMystParser.parse
 def counting(self, text, document):
     parsed.append(document.settings.env.docname)
     return original(self, text, document)
-MystParser.parse = counting
+SiteMystParser.parse = counting
 if mode == "reference":
     shared_parse.SharedParseParser.parse = counting
 if mode == "per-document":
