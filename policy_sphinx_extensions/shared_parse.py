@@ -34,9 +34,9 @@ import copy
 import pickle
 
 from docutils import nodes
-from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
 
+from .page_parser import SiteMystParser
 from .version_project import same_text
 
 # The parts of a document that belong to the build that reads it, not to its text.
@@ -87,8 +87,9 @@ class _Parsed:
 _parsed: dict[str, _Parsed] = {}
 
 
-class SharedParseParser(MystParser):
-    """MyST's parser, parsing a text read as two documents once."""
+class SharedParseParser(SiteMystParser):
+    """The site's MyST parser (page_parser: the site's settings, the page limits),
+    parsing a text read as two documents once."""
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
@@ -126,7 +127,7 @@ def _forget(app: Sphinx, env) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("myst_parser")
+    app.setup_extension("policy_sphinx_extensions.page_parser")
     app.add_source_parser(SharedParseParser, override=True)
     app.connect("env-before-read-docs", _read_in_pairs)
     app.connect("env-updated", _forget)

@@ -17,15 +17,15 @@ from test_build_speed import differences
 BUILD = """
 import sys
 sys.path.insert(0, sys.argv[2])
-from myst_parser.parsers.sphinx_ import MystParser
+from policy_sphinx_extensions.page_parser import SiteMystParser
 from policy_sphinx_extensions import shared_parse
 mode = sys.argv[1]
 parsed = []
-original = MystParser.parse
+original = SiteMystParser.parse
 def counting(self, text, document):
     parsed.append(document.settings.env.docname)
     return original(self, text, document)
-MystParser.parse = counting
+SiteMystParser.parse = counting
 if mode == "reference":
     shared_parse.SharedParseParser.parse = counting
 if mode == "per-document":
