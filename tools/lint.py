@@ -54,7 +54,7 @@ from tools.policy_lint import check_paths, data_files
 from tools.spelling import missing_library
 
 SPELLING_CONF = ROOT / "tools" / "spelling"
-PYTHON_PATHS = ("conf.py", "policy_sphinx_extensions", "tools", "tests", "benchmarks")
+PYTHON_PATHS = ("conf.py", "policy_core", "policy_sphinx_extensions", "tools", "tests", "benchmarks")
 WORKFLOWS = ROOT / ".github" / "workflows"
 # The project's environment: ruff and zizmor are installed there, pinned.
 BIN = Path(sys.executable).parent

@@ -20,8 +20,8 @@ from typing import Any
 from sphinx.config import Config
 from sphinx.util.tags import Tags
 
-from policy_sphinx_extensions.pages import read_kind
-from policy_sphinx_extensions.yamldata import DataError
+from policy_core.front_matter import read_kind
+from policy_core.yamldata import DataError
 
 SOURCE_DIR = "source"
 

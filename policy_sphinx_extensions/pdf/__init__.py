@@ -64,7 +64,7 @@ def _check_config(app: Sphinx, config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("policy_sphinx_extensions.dates")
+    app.setup_extension("policy_sphinx_extensions.reading.page_kinds")
     app.add_config_value("policy_pdf_paper", "letter", "html", types=[str])
     app.add_config_value("policy_pdf_stylesheets", [], "html", types=[list])
     app.add_config_value("policy_pdf_fonts", {}, "html", types=[dict])

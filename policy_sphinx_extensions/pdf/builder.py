@@ -25,8 +25,8 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 
-from ..dates import PagesDomain, is_notice, notice_dates
-from ..version_project import same_text
+from policy_sphinx_extensions.reading.page_kinds import PagesDomain, is_notice, notice_dates
+from policy_sphinx_extensions.versions.project import same_text
 from . import paper, render
 from .cache import PDFCache
 from .records import Records

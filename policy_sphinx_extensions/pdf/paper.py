@@ -29,8 +29,8 @@ from sphinx.util.osutil import relative_uri
 import docutils
 import sphinx
 
-from .. import html_templates
-from ..dates import NoticeDates, notice_dates
+from policy_core import html_templates
+from policy_sphinx_extensions.reading.page_kinds import NoticeDates, notice_dates
 
 LINK_URL_CLASS = "link-url"
 PUBLISHER_CLASS = "publisher"
