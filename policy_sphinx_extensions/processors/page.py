@@ -163,7 +163,9 @@ class ProcessorPages(SphinxPostTransform):
     default_priority = 600
 
     def run(self, **kwargs) -> None:
-        # The builder, as Sphinx's own ReferencesResolver reaches it.
+        # The builder, as Sphinx's own ReferencesResolver reaches it: a post-transform
+        # has no public way to it (SphinxTransform.app is deprecated, to go in
+        # Sphinx 11). tests/test_sphinx_private_api.py fails when it changes.
         _fill(self.env, self.env._app.builder, self.document, self.env.docname)
 
 

@@ -140,7 +140,9 @@ class FillChangeHistory(SphinxPostTransform):
     default_priority = 400
 
     def run(self, **kwargs) -> None:
-        # The builder, as Sphinx's own ReferencesResolver reaches it.
+        # The builder, as Sphinx's own ReferencesResolver reaches it: a post-transform
+        # has no public way to it (SphinxTransform.app is deprecated, to go in
+        # Sphinx 11). tests/test_sphinx_private_api.py fails when it changes.
         builder = self.env._app.builder
         for placeholder in list(self.document.findall(change_history)):
             placeholder.replace_self(_history_nodes(self.env, builder, self.env.docname))

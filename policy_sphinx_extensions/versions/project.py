@@ -13,6 +13,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from sphinx.project import Project
+# Private: the type Project.doc2path returns, which Sphinx's callers rely on
+# (str and Path at once), and Project._docname_to_path below, the one map from
+# a document to its file, which Project offers no public way to add to.
+# tests/test_sphinx_private_api.py fails when a Sphinx release changes either.
 from sphinx.util._pathlib import _StrPath
 
 
