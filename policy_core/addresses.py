@@ -10,6 +10,7 @@ address, or an address into a document, uses these functions.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Container
 from urllib.parse import urljoin
 
@@ -21,6 +22,17 @@ def page_path(docname: str) -> str:
     if docname == "index":
         return ""
     return f"{docname.removesuffix('/index')}/"
+
+
+def pdf_filename(docname: str) -> str:
+    """``python.org-Privacy-Notice.pdf``: the notice's URL path, slashes as dashes."""
+    url_path = docname if docname == "index" else docname.removesuffix("/index")
+    return f"{url_path.replace('/', '-')}.pdf"
+
+
+def dated_docname(notice: str, date: datetime.date) -> str:
+    """The document of *notice*'s version of *date*: its page is under the notice's."""
+    return f"{notice.removesuffix('/index')}/{date.isoformat()}"
 
 
 def page_url(docname: str, *, base: str | None = None, start: str | None = None) -> str:

@@ -215,11 +215,18 @@ def page_from_front(front: yamldata.Mapping | None, path: Path | str,
         raise yamldata.DataError(path, line, error.message) from None
 
 
-def read_kind(path: Path, default_kind: str = DEFAULT_KIND) -> str:
-    """The ``kind`` in the front matter of the MyST file *path*, for tools that
-    sort pages without checking them; DataError if its YAML cannot be read."""
+def default_kind(docname: str, root_doc: str = "index") -> str:
+    """The kind of *docname*'s page when its front matter names none: the home
+    page (``root_doc``) is a site page, every other page a notice."""
+    return "site" if docname == root_doc else DEFAULT_KIND
+
+
+def read_kind(path: Path, docname: str) -> str:
+    """The ``kind`` in the front matter of the MyST file *path* (the page of
+    *docname*), for tools that sort pages without checking them; DataError if
+    its YAML cannot be read."""
     front = yamldata.front_matter(path)
-    return front.get("kind", default_kind) if front is not None else default_kind
+    return front.get("kind", default_kind(docname)) if front is not None else default_kind(docname)
 
 
 def read_notice_dates(path: Path) -> NoticeDates | None:

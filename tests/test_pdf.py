@@ -37,6 +37,7 @@ from markupsafe import Markup
 from pypdf import PdfReader
 from sphinx.errors import ExtensionError
 
+from policy_core.addresses import pdf_filename
 from policy_sphinx_extensions.reading.page_kinds import format_date, read_notice_dates
 from policy_sphinx_extensions.pdf import paper, render
 from tools.revisions import build_revisions
@@ -424,7 +425,7 @@ def test_missing_pango_names_the_packages(monkeypatch):
     ],
 )
 def test_pdf_named_after_the_url_path(docname, filename):
-    assert paper.pdf_filename(docname) == filename
+    assert pdf_filename(docname) == filename
 
 
 # -- The print HTML WeasyPrint renders (templates/notice-print.html) --------------

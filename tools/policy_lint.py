@@ -292,7 +292,7 @@ def site_pages(source: Path = SOURCE) -> set[str]:
     for path in source.rglob("*.md"):
         docname = path.relative_to(source).with_suffix("").as_posix()
         try:
-            if read_kind(path, "site" if docname == "index" else "notice") != "notice":
+            if read_kind(path, docname) != "notice":
                 found.add(docname)
         except yamldata.DataError:
             pass  # read as a notice: the front-matter rule reports the mistake

@@ -30,6 +30,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urljoin
 
+from policy_core.addresses import page_path
 from policy_core.redline.diff import diff_blocks
 from policy_core.redline.page import (
     NoticeRedline,
@@ -45,7 +46,6 @@ from tools.revisions import (
     build_revisions,
     commits_between,
     page_file,
-    page_path,
 )
 
 

@@ -35,7 +35,7 @@ from sphinx.util import logging
 
 from policy_core.addresses import page_path
 from policy_sphinx_extensions.site.feed import FEED_FILE
-from policy_sphinx_extensions.pdf.paper import pdf_filename
+from policy_core.addresses import pdf_filename
 from policy_sphinx_extensions.processors.page import JSON_NAME
 from policy_sphinx_extensions.build.refusals import refuse
 from policy_sphinx_extensions.site.sitemap import SITEMAP_FILE

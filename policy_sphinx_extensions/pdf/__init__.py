@@ -46,7 +46,9 @@ from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 
 from .builder import NoticePDFBuilder, PendingPDFs
-from .paper import paper_doctree, pdf_filename, print_html
+from policy_core.addresses import pdf_filename
+
+from .paper import paper_doctree, print_html
 from .render import PAPER_SIZES
 
 __all__ = ["paper_doctree", "pdf_filename", "print_html", "setup"]

@@ -48,12 +48,6 @@ class PaperError(Exception):
         self.line = line
 
 
-def pdf_filename(docname: str) -> str:
-    """``python.org-Privacy-Notice.pdf``: the notice's URL path, slashes as dashes."""
-    url_path = docname if docname == "index" else docname.removesuffix("/index")
-    return f"{url_path.replace('/', '-')}.pdf"
-
-
 def _title(doctree: nodes.document) -> nodes.title:
     title = next(iter(doctree.findall(nodes.title)), None)
     if title is None:

@@ -54,11 +54,11 @@ from policy_sphinx_extensions.build import docdata
 from policy_core import yamldata
 from policy_core.front_matter import (
     CHANGES_SECTION_ID,
-    DEFAULT_KIND,
     Change,
     FrontMatterError,
     NoticeDates,
     Page,
+    default_kind,
     format_date,
     page_from_metadata,
     read_notice_dates,
@@ -176,7 +176,7 @@ class PageDates(SphinxTransform):
         if docname in domain.data["errors"]:
             return  # its front matter was refused before MyST read it
         try:
-            default = "site" if docname == self.config.root_doc else DEFAULT_KIND
+            default = default_kind(docname, self.config.root_doc)
             page = page_from_metadata(self.env.metadata[docname], default)
         except FrontMatterError as error:
             domain.note_error(docname, *_locate(Path(self.env.doc2path(docname)), error))

@@ -68,6 +68,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from policy_core import git_history, yamldata
+from policy_core.addresses import dated_docname
 from policy_core.front_matter import read_kind
 from policy_sphinx_extensions.build.refusals import refuse
 from policy_sphinx_extensions.site.sitemap import CANONICAL_PAGE_EVENT, canonical_page
@@ -107,10 +108,6 @@ def _check_today(app: Sphinx) -> None:
         git_history.parse_build_date(app.config.policy_today)
     except ValueError as error:
         refuse(f"policy_today (make html TODAY=...) {error}")
-
-
-def dated_docname(notice: str, date: datetime.date) -> str:
-    return f"{notice.removesuffix('/index')}/{date.isoformat()}"
 
 
 def _statuses(notice: str, found: list[git_history.Version], today: datetime.date):
@@ -169,7 +166,7 @@ def versions_table(env) -> dict[str, tuple[NoticeVersion, ...]]:
 def _kind(path: Path, docname: str) -> str:
     """A page's kind as its front matter says, before Sphinx reads it."""
     try:
-        return read_kind(path, "site" if docname == "index" else "notice")
+        return read_kind(path, docname)
     except yamldata.DataError:
         return "notice"  # read as one: its build fails, naming the mistake
 

@@ -40,7 +40,7 @@ from policy_core.redline.page import (
 from policy_core.redline.text import extract_blocks
 from policy_sphinx_extensions.reading.page_kinds import format_date
 from policy_sphinx_extensions.pdf.builder import pdf_cache
-from policy_sphinx_extensions.pdf.paper import pdf_filename
+from policy_core.addresses import pdf_filename
 from policy_sphinx_extensions.pdf.render import weasyprint_messages
 from policy_sphinx_extensions.versions import versions_table
 

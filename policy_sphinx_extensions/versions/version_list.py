@@ -19,6 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
+from policy_core.addresses import pdf_filename
 from policy_sphinx_extensions.build import docdata
 from policy_sphinx_extensions.reading.page_kinds import Change, format_date
 from policy_core.front_matter import date_is_inferred
@@ -74,8 +75,6 @@ def _status(version, inferred: bool = False) -> str:
 
 
 def _links(app: Sphinx, docname: str, version) -> list[nodes.Node]:
-    from policy_sphinx_extensions.pdf.paper import pdf_filename
-
     here = app.builder.get_target_uri(docname)
     links = [("this version", app.builder.get_relative_uri(docname, version.docname))]
     if app.config.policy_pdf_publish:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from sphinx.application import Sphinx
 
-from policy_sphinx_extensions.pdf.paper import pdf_filename
+from policy_core.addresses import pdf_filename
 from policy_sphinx_extensions.versions.redlines import redline_pdf_uri, redline_uri
 from policy_sphinx_extensions.versions import versions_table, write_if_changed
 
