@@ -10,32 +10,9 @@ author = "Python Software Foundation"
 copyright = "Python Software Foundation"
 language = "en"
 
-extensions = [
-    "policy_sphinx_extensions.theme_settings",
-    "myst_parser",
-    "policy_sphinx_extensions.page_parser",
-    "policy_sphinx_extensions.labels",
-    "policy_sphinx_extensions.dates",
-    "policy_sphinx_extensions.navigation",
-    "policy_sphinx_extensions.feed",
-    "sphinx_reredirects",
-    "policy_sphinx_extensions.processors",
-    "policy_sphinx_extensions.pdf",
-    "policy_sphinx_extensions.versions",
-    "policy_sphinx_extensions.page_head",
-    "policy_sphinx_extensions.page_weight",
-    "notfound.extension",
-    "policy_sphinx_extensions.not_found_page",
-    "policy_sphinx_extensions.output_paths",
-    "policy_sphinx_extensions.linked_files",
-    "policy_sphinx_extensions.sitemap",
-    "policy_sphinx_extensions.sources",
-    "policy_sphinx_extensions.published_pages",
-    "policy_sphinx_extensions.source_files",
-    "policy_sphinx_extensions.page_structure",
-    "policy_sphinx_extensions.incremental",
-    "policy_sphinx_extensions.messages",
-]
+# The site's extensions, the third-party ones among them, set up in their
+# order by the package (policy_sphinx_extensions/__init__.py).
+extensions = ["policy_sphinx_extensions"]
 
 root_doc = "index"
 source_suffix = {".md": "markdown"}
@@ -43,18 +20,18 @@ exclude_patterns = ["_data"]
 templates_path = [str(Path(__file__).parent / "_templates")]
 
 # --- What a pull request's sources can do (docs/security.md) ---------------
-# Sources are text: policy_sphinx_extensions/sources.py forces docutils'
+# Sources are text: policy_sphinx_extensions/checks/sources.py forces docutils'
 # file_insertion_enabled and raw_enabled off (no include, literalinclude,
 # :file:/:url:, raw) and fails raw HTML, <meta>, math (MathJax from a CDN),
 # and images or downloads outside source/ or of a type that runs script.
 # suppress_warnings may not name the policy or docutils warnings.
 # Links: only these schemes, and links into the site; any other fails the
-# build with its file and line (policy_sphinx_extensions/links.py, asked on
+# build with its file and line (policy_core/links.py, asked on
 # each page's tree, on each page as written, and by make lint). MyST makes
 # external links of these alone.
 policy_link_schemes = ["https", "mailto"]
 myst_url_schemes = policy_link_schemes
-# Source files (policy_sphinx_extensions/source_files.py): no symbolic links
+# Source files (policy_sphinx_extensions/checks/source_files.py): no symbolic links
 # under source/ or _static/, names of letters, digits and . _ - /, one source
 # per page, and at most this many bytes each.
 policy_max_source_bytes = 1_000_000
@@ -75,7 +52,7 @@ nitpicky = True
 # MyST: every heading level gets the id the live site (MkDocs) has always
 # published (#1-information-we-collect), beside Sphinx's own.
 myst_heading_anchors = 6
-myst_heading_slug_func = "policy_sphinx_extensions.heading_ids.live_site_slug"
+myst_heading_slug_func = "policy_core.heading_ids.live_site_slug"
 myst_enable_extensions = []
 
 # Pages show the characters their sources hold: typographic quotes and

@@ -19,7 +19,8 @@ from benchmarks.measure import PYTHON, ROOT, Figure, Sample, main_for_area, time
 from benchmarks.synthetic import _SITE_ROLES, make_mkdocs_project
 
 PAGES = 25
-PROJECT_FILES = ("conf.py", "policy_sphinx_extensions", "_templates", "_static", "source")
+PROJECT_FILES = ("conf.py", "policy_sphinx_extensions", "policy_core", "_templates", "_static",
+                 "source")
 
 
 def _mkdocs_site(dest: Path) -> Path:

@@ -43,7 +43,7 @@ from sphinx.application import Sphinx
 from benchmarks import synthetic
 from benchmarks.measure import Sample, machine_load, timed
 from policy_sphinx_extensions import pdf
-from policy_sphinx_extensions.dates import is_notice
+from policy_sphinx_extensions.reading.page_kinds import is_notice
 from policy_sphinx_extensions.pdf import builder as pdf_builder
 from policy_sphinx_extensions.pdf import render
 

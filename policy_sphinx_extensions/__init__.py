@@ -1,58 +1,78 @@
-"""Sphinx extensions of the PSF Policies site, one concern each.
+"""Sphinx extensions of the PSF Policies site: ``conf.py`` names this package,
+whose :func:`setup` sets up each extension below, one concern each.
 
-dates       each page's kind; a notice's effective date and change history
-navigation  home-page site map and page checks from source/_data/navigation.yaml
-sidebar     the sidebar's data from the same file (set up by navigation)
-feed        change history page and Atom feed of every notice's changes
-processors  third-party processors from source/_data/processors.yaml: the notices'
-            standard sentence, the processors page, processors.json
-pdf         a tagged PDF of every notice (the pdf builder; make html publishes them)
-page_head   each page's description and privacy-policy link
-page_weight each page loads only the styles and scripts it uses
-not_found_page  the 404 page's home link, at any address
-labels      a MyST label keeps its id as written: how a renamed heading keeps its address
-linked_files  files the pages link (a form, a report), published at their own path
-sitemap     sitemap.xml: every page at its live address
-page_parser MyST reads every page with the site's settings (a page's own are
-            refused, substitutions off), within size and heading limits
-sources     sources are text: no file read or URL fetched, no raw HTML, links
-            https:, mailto: or into the site (docs/security.md)
-source_files  the files a build reads and publishes: no links, plain names,
-            a size limit, one source per page; stylesheets and templates that
-            load nothing from another host (remote_resources)
-published_pages  every page as written: each link, id and loaded address checked
-            after Sphinx resolved it (toctrees, navigation, templates)
-output_paths  who writes each output path: no source over a generated file; root
-            files only as policy_root_files lists them
-page_structure  headings with visible text, nesting Markdown keeps
-incremental an incremental build says what a clean build would; one build
-            at a time per output
-messages    the build's messages in plain words: the nearest valid role, directive
-            or id; no settings dump; a warning on its own line
-versions    every material version of every notice at its own address, from git;
-            an upcoming version announced until its date; versions.json
-            (sets up version_banners, version_redlines, version_history,
-            versions_json, version_warnings, shared_parse: a notice and its dated
-            current version parsed once; version_project is the Project it reads
-            them through)
+reading/     how a page is read: page_parser (MyST with the site's settings, within
+             the page limits), labels (a MyST label keeps its id as written),
+             page_kinds (each page's kind; a notice's effective date and changes)
+navigation/  the home page's site map and the page checks from
+             source/_data/navigation.yaml (schema: the file's rules; sidebar: the
+             sidebar's data from the same file)
+processors/  third-party processors from source/_data/processors.yaml: the notices'
+             standard sentence, the processors page, processors.json (page)
+versions/    every material version of every notice at its own address, from git;
+             an upcoming version announced until its date; banners, redlines,
+             version_list (the notice-versions directive), versions_json,
+             repeated_messages, shared_parse, project (the Project the versions
+             are read through), cache (the versions kept between builds)
+pdf/         a tagged PDF of every notice (the pdf builder; make html publishes them)
+site/        the site's pages and head: theme_settings, feed (change history page
+             and Atom feed), sitemap, page_head (description, privacy-policy link),
+             page_weight (each page loads only what it uses), not_found_page (the
+             404 page's links), linked_files (files the pages link, at their path)
+checks/      what a pull request may publish: sources (no file read or URL fetched,
+             no raw HTML, link schemes), source_files (the files a build reads),
+             remote_resources (what a stylesheet or page loads from another host),
+             published_pages (each link, id and address as written), page_structure
+             (headings with visible text), output_paths (who writes each path)
+build/       the build itself: incremental (a rebuild says what a clean build would),
+             messages (the build's messages in plain words), and what the extensions
+             share: docdata (per-document state in a domain), dependents (pages made
+             from other pages' data), refusals (stopping with a message of its own)
 
-Shared by them, not extensions themselves:
-
-history_cache  the notices' versions kept between builds until the commit or a notice changes
-yamldata    YAML with line numbers, for file:line errors; anchors and aliases refused
-pages       the front matter rules of a page (kind, dates, changes), without Sphinx
-processor_registry  the processor registry's schema (source/_data/processors.yaml)
-processor_page      the processors' citations, the processors page's table, processors.json
-docdata     per-document state in a Sphinx domain, and its errors
-addresses   docname <-> URL path and URL (absolute or relative) of a page
-navigation_file  the navigation file's schema and checks
-dependents  pages made from other pages' data, rewritten only when it changes
-heading_ids the live site's heading ids (conf.py's myst_heading_slug_func)
-links       the one rule of link schemes (policy_link_schemes) and of ids
-ip_addresses  a URL's host read as an IP address, in every form resolvers read
-remote_resources  what a stylesheet or HTML has a browser load from another host
-notice_history  the material versions of a notice, read from git
-refusals    stopping a build with its own message (never Sphinx's crash report)
-html_templates  the autoescaping Jinja environment of the HTML written outside
-            Sphinx's pages (redlines, the PDF's print page, the preview's box)
+What the extensions and the tools both use lives below both, in ``policy_core``
+(front matter, addresses, git history, the redline); nothing here imports
+``tools`` (``make lint`` checks it: docs/architecture.md).
 """
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+# Set up in this order, the third-party extensions among them: Sphinx calls the
+# listeners of one event and priority in the order they were connected. The
+# theme's settings come first, before Sphinx compares the configuration with
+# the last build's (site/theme_settings.py); the messages' filters last, on top
+# of every handler the others set up.
+EXTENSIONS = (
+    "policy_sphinx_extensions.site.theme_settings",
+    "myst_parser",
+    "policy_sphinx_extensions.reading.page_parser",
+    "policy_sphinx_extensions.reading.labels",
+    "policy_sphinx_extensions.reading.page_kinds",
+    "policy_sphinx_extensions.navigation",
+    "policy_sphinx_extensions.site.feed",
+    "sphinx_reredirects",
+    "policy_sphinx_extensions.processors",
+    "policy_sphinx_extensions.pdf",
+    "policy_sphinx_extensions.versions",
+    "policy_sphinx_extensions.site.page_head",
+    "policy_sphinx_extensions.site.page_weight",
+    "notfound.extension",
+    "policy_sphinx_extensions.site.not_found_page",
+    "policy_sphinx_extensions.checks.output_paths",
+    "policy_sphinx_extensions.site.linked_files",
+    "policy_sphinx_extensions.site.sitemap",
+    "policy_sphinx_extensions.checks.sources",
+    "policy_sphinx_extensions.checks.published_pages",
+    "policy_sphinx_extensions.checks.source_files",
+    "policy_sphinx_extensions.checks.page_structure",
+    "policy_sphinx_extensions.build.incremental",
+    "policy_sphinx_extensions.build.messages",
+)
+
+
+def setup(app: Sphinx) -> dict:
+    for name in EXTENSIONS:
+        app.setup_extension(name)
+    # Keeps no state of its own: each extension declares its env_version.
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -78,7 +78,7 @@ def sphinx_build(srcdir: Path, outdir: Path, builder: str = "dirhtml", *extra: s
             returncode = build_main(
                 ["-b", builder, "-c", str(ROOT), *STRICT, *extra, str(srcdir), str(outdir)]
             )
-        except SystemExit as refused:  # a build refused (policy_sphinx_extensions.refusals)
+        except SystemExit as refused:  # a build refused (policy_sphinx_extensions.build.refusals)
             returncode = refused.code
     return Build(returncode, output.getvalue(), outdir)
 
@@ -113,7 +113,7 @@ def project(tmp_path):
 
 
 # Files of the project a tiny git repository needs to build its own site.
-PROJECT_FILES = ["conf.py", "policy_sphinx_extensions", "_templates", "_static", "tools"]
+PROJECT_FILES = ["conf.py", "policy_sphinx_extensions", "policy_core", "_templates", "_static"]
 
 
 def copy_project(target: Path, names: list[str] = PROJECT_FILES) -> Path:

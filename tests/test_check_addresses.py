@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
 
-from policy_sphinx_extensions import yamldata
+from policy_core import yamldata
 from tools import check_addresses
 from tools.check_addresses import Page
 
@@ -108,7 +108,7 @@ def repo(tmp_path_factory) -> GitProject:
     repo.commit({"example/Notice.md": RENAMED, **moved}, "Rename headings, move a page")
     repo.git("tag", "broken")
     conf = repo.root / "conf.py"
-    # The moved notice's version (policy_sphinx_extensions/versions.py) moves with it.
+    # The moved notice's version (policy_sphinx_extensions/versions/) moves with it.
     conf.write_text(conf.read_text() + '\nredirects = {"example/Other": "../Moved/", '
                     '"example/Other/2024-10-04": "../../Moved/2024-10-04/"}\n')
     repo.commit({"example/Notice.md": KEPT, "_data/removed-ids.yaml": REMOVED_CHANGE},
@@ -196,7 +196,7 @@ def heading_ids(soup: BeautifulSoup, title: str) -> set[str]:
 
 
 def test_labels_keep_their_ids_as_written_and_a_taken_one_fails(project):
-    """The labels a heading keeps its old ids with (policy_sphinx_extensions/labels.py)."""
+    """The labels a heading keeps its old ids with (policy_sphinx_extensions/reading/labels.py)."""
     build = project({
         "index.md": HOME_PAGE,
         "example/Notice.md": NOTICE_FRONT_MATTER + """

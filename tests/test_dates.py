@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, Build, HOME_PAGE, sphinx_build, write_project
 
-from policy_sphinx_extensions import yamldata
-from policy_sphinx_extensions.pages import read_page
+from policy_core import yamldata
+from policy_core.front_matter import read_page
 
 BODY = "\n# Example Notice\n\nText.\n"
 
@@ -124,7 +124,11 @@ def test_other_extensions_ask_the_kind_of_a_page(kinds, tmp_path):
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace
 
-    from policy_sphinx_extensions.dates import all_notice_dates, is_notice, notice_dates
+    from policy_sphinx_extensions.reading.page_kinds import (
+        all_notice_dates,
+        is_notice,
+        notice_dates,
+    )
 
     # In its own docutils namespace, as sphinx-build runs: the roles and
     # directives it registers go with it, and the next build starts clean.
@@ -272,8 +276,8 @@ def test_an_environment_of_other_extension_versions_is_read_afresh(kinds, tmp_pa
     shutil.copytree(kinds.outdir, outdir)
     pickled = outdir / ".doctrees" / "environment.pickle"
     env = pickle.loads(pickled.read_bytes())
-    assert env.version["policy_sphinx_extensions.dates"] >= 1
-    env.version = {**env.version, "policy_sphinx_extensions.dates": 0}
+    assert env.version["policy_sphinx_extensions.reading.page_kinds"] >= 1
+    env.version = {**env.version, "policy_sphinx_extensions.reading.page_kinds": 0}
     pickled.write_bytes(pickle.dumps(env))
     build = sphinx_build(kinds.outdir.parent / "source", outdir, "dirhtml")
     assert build.returncode == 0, build.output

@@ -1,4 +1,4 @@
-"""The change history page and the Atom feed (policy_sphinx_extensions.feed)."""
+"""The change history page and the Atom feed (policy_sphinx_extensions.site.feed)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import HOME_PAGE, SOURCE, Build, sphinx_build, write_project
 
-from policy_sphinx_extensions.dates import read_notice_dates
+from policy_sphinx_extensions.reading.page_kinds import read_notice_dates
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE_URL = "https://policies.python.org/"

@@ -1,4 +1,4 @@
-"""The notices' versions kept between builds (policy_sphinx_extensions.history_cache):
+"""The notices' versions kept between builds (policy_sphinx_extensions.versions.cache):
 the same as read from git, read again only for a new commit or a changed file."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
-from policy_sphinx_extensions import history_cache, notice_history
+from policy_sphinx_extensions.versions import cache as history_cache
+from policy_core import git_history as notice_history
 
 
 def notice(date: str, body: str, summary: str = "This version.") -> str:

@@ -33,7 +33,7 @@ GIT_DATE = "2022-06-01T12:00:00+00:00"
 
 def copy_project(target: Path) -> Path:
     """This project to import into: its configuration and its sources."""
-    return conftest.copy_project(target, [*conftest.PROJECT_FILES, "source", "pyproject.toml"])
+    return conftest.copy_project(target, [*conftest.PROJECT_FILES, "tools", "source", "pyproject.toml"])
 
 
 def git_site(target: Path, site: Path = MKDOCS_SITE) -> Path:

@@ -1,4 +1,4 @@
-"""Files the pages link, published at their own path (policy_sphinx_extensions.linked_files)."""
+"""Files the pages link, published at their own path (policy_sphinx_extensions.site.linked_files)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_a_file_that_may_not_be_published_fails_naming_it(project, tmp_path, lin
         assert not path.is_file() or b"secret" not in path.read_bytes(), path
 
 
-# Output paths have one owner (policy_sphinx_extensions/output_paths.py).
+# Output paths have one owner (policy_sphinx_extensions/checks/output_paths.py).
 
 SECRET = b"%PDF of the pull request"
 

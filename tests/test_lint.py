@@ -498,7 +498,7 @@ def test_pre_commit_hook_fails_on_a_broken_notice(tmp_path):
     subprocess.run(["git", "clone", "-q", str(ROOT), str(repo)], check=True)
     (repo / ".venv").symlink_to(ROOT / ".venv")
     # The working files as they are now, committed or not.
-    for path in ("tools", "policy_sphinx_extensions", "source", "conf.py",
+    for path in ("tools", "policy_sphinx_extensions", "policy_core", "source", "conf.py",
                  ".pre-commit-config.yaml"):
         source = ROOT / path
         if source.is_dir():

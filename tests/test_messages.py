@@ -1,4 +1,4 @@
-"""policy_sphinx_extensions/messages.py and `make html`'s output: each message an
+"""policy_sphinx_extensions/build/messages.py and `make html`'s output: each message an
 editor may meet says, in plain words, what to change, at the source's file and line."""
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 from test_strict_build import notice
 
-from policy_sphinx_extensions.addresses import docname_at, page_path, page_url
-from policy_sphinx_extensions.navigation_file import load_navigation
-from policy_sphinx_extensions.yamldata import DataError
+from policy_core.addresses import docname_at, page_path, page_url
+from policy_sphinx_extensions.navigation.schema import load_navigation
+from policy_core.yamldata import DataError
 
 GOOD = """\
 live_site: https://policies.python.org/

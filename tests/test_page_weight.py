@@ -5,7 +5,7 @@ from __future__ import annotations
 import furo
 from bs4 import BeautifulSoup
 
-from policy_sphinx_extensions.page_weight import compact_stylesheet
+from policy_sphinx_extensions.site.page_weight import compact_stylesheet
 
 FULL_STYLESHEET = furo.__file__.removesuffix("__init__.py") + "theme/furo/static/styles/furo.css"
 

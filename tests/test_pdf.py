@@ -37,7 +37,8 @@ from markupsafe import Markup
 from pypdf import PdfReader
 from sphinx.errors import ExtensionError
 
-from policy_sphinx_extensions.dates import format_date, read_notice_dates
+from policy_core.addresses import pdf_filename
+from policy_sphinx_extensions.reading.page_kinds import format_date, read_notice_dates
 from policy_sphinx_extensions.pdf import paper, render
 from tools.revisions import build_revisions
 
@@ -170,7 +171,7 @@ def test_the_page_links_to_its_pdf(published, notice_pdf):
 
 
 def test_only_notices_get_a_pdf(published):
-    # A notice's, and each of its versions' (policy_sphinx_extensions/versions.py).
+    # A notice's, and each of its versions' (policy_sphinx_extensions/versions/).
     versions = json.loads((published.outdir / "versions.json").read_text())["notices"][NOTICE]
     expected = [NOTICE_PDF, *(version["pdf"].rsplit("/", 1)[1] for version in versions)]
     assert sorted(p.name for p in (published.outdir / "pdf").iterdir()) == sorted(expected)
@@ -424,7 +425,7 @@ def test_missing_pango_names_the_packages(monkeypatch):
     ],
 )
 def test_pdf_named_after_the_url_path(docname, filename):
-    assert paper.pdf_filename(docname) == filename
+    assert pdf_filename(docname) == filename
 
 
 # -- The print HTML WeasyPrint renders (templates/notice-print.html) --------------

@@ -100,7 +100,7 @@ def test_a_pdf_kept_after_a_navigation_change_makes_no_print_html(tmp_path, monk
 
 def test_redline_pdfs_are_taken_from_the_cache_after_a_clean_build(git_project, tmp_path,
                                                                   monkeypatch):
-    from tools import redline as redline_tool
+    from policy_sphinx_extensions.versions import redlines as redline_tool
 
     rendered_redlines = []
     write_redline_pdf = redline_tool.write_redline_pdf

@@ -254,7 +254,7 @@ def test_command_line(tmp_path):
 def test_front_matter_is_parsed_once(tmp_path, monkeypatch):
     """The rules read the front matter through the build's own reader
     (yamldata.front_matter, shared with dates.py): one YAML parse per file."""
-    from policy_sphinx_extensions import yamldata
+    from policy_core import yamldata
 
     calls = []
     load = yamldata.load

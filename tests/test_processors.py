@@ -11,8 +11,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from policy_sphinx_extensions import yamldata
-from policy_sphinx_extensions.processor_registry import load_registry
+from policy_core import yamldata
+from policy_core.processor_registry import load_registry
 from conftest import NOTICE_FRONT_MATTER, Build, sphinx_build, write_project
 
 ROOT = Path(__file__).resolve().parents[1]

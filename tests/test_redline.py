@@ -13,7 +13,8 @@ from bs4 import BeautifulSoup
 from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
 from sphinx.errors import ConfigError
 
-from tools import redline, redline_diff, redline_text
+from policy_core.redline import diff as redline_diff, page as redline_page, text as redline_text
+from tools import redline
 from tools.revisions import read_config
 
 NAVIGATION = """\
@@ -181,7 +182,7 @@ def test_pdf_has_every_section_and_no_screen_links(result):
 
 def test_index_says_when_no_notice_reads_differently():
     revision = SimpleNamespace(label="main (0123456789ab)")
-    index = redline._environment().get_template("redline-index.html").render(
+    index = redline_page.redline_templates().get_template("redline-index.html").render(
         redlines=[], unchanged=["example/Notice"], base=revision, head=revision, commits=[]
     )
     text = BeautifulSoup(index, "html.parser").get_text(" ", strip=True)
@@ -216,7 +217,7 @@ def diff(old_html: str, new_html: str):
 
 def marked(block: redline_diff.RenderedBlock) -> str:
     """A block's words as the redline pages write them (redline-macros.html)."""
-    macros = redline._environment().get_template("redline-macros.html").module
+    macros = redline_page.redline_templates().get_template("redline-macros.html").module
     return str(macros.parts_html(block.parts))
 
 
@@ -282,9 +283,9 @@ def test_hostile_words_and_link_targets_arrive_escaped():
 
     # The whole page, its title and its list of changed links included.
     revision = SimpleNamespace(label=f"main {SCRIPT}")
-    notice = redline.NoticeRedline("example/Notice", blocks[0].block.text, "changed",
-                                   redline.sections(blocks), counts)
-    page = redline._environment().get_template("redline.html").render(
+    notice = redline_page.NoticeRedline("example/Notice", blocks[0].block.text, "changed",
+                                   redline_page.sections(blocks), counts)
+    page = redline_page.redline_templates().get_template("redline.html").render(
         redline=notice, index_url="index.html", for_pdf=False, base=revision, head=revision,
         commits=[f"0123abc Edit {SCRIPT}"],
     )
@@ -312,7 +313,7 @@ def test_deleted_and_inserted_blocks_and_sections():
         ("deleted", "Gone entirely now."), ("inserted", "New item."),
     ]
     assert blocks[-1].block.depth == 1 and blocks[-1].block.marker == "•"
-    sections = redline.sections(blocks)
+    sections = redline_page.sections(blocks)
     assert [(s.title, s.touched) for s in sections] == [("T", False), ("A", False), ("B", True)]
 
 
@@ -339,8 +340,8 @@ def test_dates_and_history_are_marked_but_not_counted():
         "changed", "equal", "inserted", "equal"
     ]
     assert not counts.changed
-    assert [(s.title, s.touched) for s in redline.sections(blocks)] == [("T", False)]
-    history = redline.history_section(blocks)
+    assert [(s.title, s.touched) for s in redline_page.sections(blocks)] == [("T", False)]
+    history = redline_page.history_section(blocks)
     assert (history.title, history.touched, len(history.blocks)) == (
         "Dates and change history", True, 4
     )

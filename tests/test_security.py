@@ -36,9 +36,9 @@ from conftest import (
     write_project,
 )
 
-from policy_sphinx_extensions.page_structure import has_visible_text, invisible_characters
-from policy_sphinx_extensions import remote_resources
-from policy_sphinx_extensions.links import link_problem, url_scheme
+from policy_sphinx_extensions.checks.page_structure import has_visible_text, invisible_characters
+from policy_sphinx_extensions.checks import remote_resources
+from policy_core.links import link_problem, url_scheme
 
 SECRET = "SECRET-OF-THE-BUILD-MACHINE-7f3a"
 SERVER = "http://127.0.0.1:{port}"
@@ -139,7 +139,7 @@ HOSTILE = {
     "rst-other-scheme": ("```{eval-rst}\nSee `the page <ftp://example.invalid/payload-rst-ftp>`_.\n```\n",
                          "a link to ftp:", ["payload-rst-ftp"]),
     # Links Sphinx makes only as it writes the page: the toctree's entries,
-    # checked on the page as written (policy_sphinx_extensions/published_pages.py).
+    # checked on the page as written (policy_sphinx_extensions/checks/published_pages.py).
     "toctree-javascript": ("```{toctree}\njavascript://%0aalert('payload-toctree-js')\n```\n",
                            "a link to javascript:", ["payload-toctree-js"]),
     "toctree-http": ("```{toctree}\n:maxdepth: 1\n\nhttp://example.invalid/payload-toctree-http\n```\n",
@@ -316,7 +316,7 @@ def test_good_sources_build_and_show_everything(good):
     assert "hard line break<br />" in page
     assert (good.outdir / "_images" / "picture.png").read_bytes() == PICTURE
     assert 'href="https://example.com/good-image-link"><img' in good.page("")
-    # A download is published at its own path (policy_sphinx_extensions.linked_files).
+    # A download is published at its own path (policy_sphinx_extensions.site.linked_files).
     assert (good.outdir / "example" / "data.csv").read_text() == "a,b\n"
     assert all(f"good item {depth}" in page for depth in range(9))
     assert all(f"good quote {depth}" in page for depth in range(1, 19))
@@ -765,7 +765,7 @@ def test_conf_py_may_not_turn_substitutions_on(tmp_path, extensions, refused):
 
 @pytest.mark.parametrize("parser, refused", [
     ("myst_parser.parsers.sphinx_.MystParser", True),
-    ("policy_sphinx_extensions.shared_parse.SharedParseParser", False),
+    ("policy_sphinx_extensions.versions.shared_parse.SharedParseParser", False),
 ])
 def test_no_other_markdown_parser_takes_the_sites_place(tmp_path, parser, refused):
     # A parser registered after the site's (by any extension) would read each
@@ -790,7 +790,7 @@ def test_no_other_markdown_parser_takes_the_sites_place(tmp_path, parser, refuse
         assert build.returncode == 0, build.output
         return
     assert (f"ERROR: the Markdown parser {parser} is not built on "
-            "policy_sphinx_extensions.page_parser.SiteMystParser") in build.output, build.output
+            "policy_sphinx_extensions.reading.page_parser.SiteMystParser") in build.output, build.output
     assert_refused_alone(build)
 
 

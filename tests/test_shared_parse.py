@@ -1,5 +1,5 @@
 """A notice and its current version's dated address share one parse
-(policy_sphinx_extensions.shared_parse), and the site is what parsing twice wrote."""
+(policy_sphinx_extensions.versions.shared_parse), and the site is what parsing twice wrote."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from test_build_speed import differences
 BUILD = """
 import sys
 sys.path.insert(0, sys.argv[2])
-from policy_sphinx_extensions import shared_parse
-from policy_sphinx_extensions.page_parser import SiteMystParser
+from policy_sphinx_extensions.reading.page_parser import SiteMystParser
+from policy_sphinx_extensions.versions import shared_parse
 mode = sys.argv[1]
 parsed = []
 original = SiteMystParser.parse

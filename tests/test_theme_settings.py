@@ -1,12 +1,12 @@
 """The theme's values are compared with the saved configuration like the rest
-(policy_sphinx_extensions/theme_settings.py); builders of other kinds build
+(policy_sphinx_extensions/site/theme_settings.py); builders of other kinds build
 as before, and are told not to build into a folder of the site's pages."""
 
 from __future__ import annotations
 
 from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
 
-import conf
+from policy_sphinx_extensions import EXTENSIONS
 
 FILES = {"index.md": HOME_PAGE, "example/Notice.md": NOTICE_FRONT_MATTER + "\n# Notice\n\nText.\n"}
 CHANGED = "The configuration has changed"
@@ -15,7 +15,7 @@ CHANGED = "The configuration has changed"
 def test_a_rebuild_says_the_configuration_changed_only_without_the_extension(tmp_path):
     srcdir = write_project(tmp_path / "source", FILES)
     without = ("-D", "extensions=" + ",".join(
-        name for name in conf.extensions if name != "policy_sphinx_extensions.theme_settings"))
+        name for name in EXTENSIONS if name != "policy_sphinx_extensions.site.theme_settings"))
     for name, options in {"with": (), "without": without}.items():
         builds = [sphinx_build(srcdir, tmp_path / name, "dirhtml", *options)
                   for _ in range(2)]

@@ -23,7 +23,8 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 from conftest import HOME_PAGE, ROOT, GitProject, sphinx_build, write_project
 
-from policy_sphinx_extensions import notice_history, version_redlines
+from policy_core import git_history as notice_history
+from policy_sphinx_extensions.versions import redlines as version_redlines
 from tools import check_build_inputs
 
 BASE_URL = "https://policies.python.org/"

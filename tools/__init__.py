@@ -6,9 +6,7 @@ myst_notice      a MyST source as the policy rules read it, and the rule registr
 unicode_rules    policy rules for invisible characters and confusable link hosts
 typography       straight quotes: the policy rule, and the fix of make format
 spelling         configuration of the spelling check
-redline          rendered word-level redline between two revisions (make redline)
-redline_text     the text of a built page as a reader sees it, for the redline
-redline_diff     two versions of that text compared, as marked words (for the templates) and counts
+redline          rendered word-level redline between two revisions (make redline; policy_core.redline)
 check_build_inputs  TODAY and a shallow clone, checked before Sphinx starts (make html, make pdf)
 revisions        build the site at git revisions; read a revision's conf.py (read_config)
 check_addresses  fail when a page or #id of BASE is gone (make check-addresses)

@@ -31,7 +31,7 @@ from dns.exception import DNSException
 # Run as a script with -P (tools/ would shadow LinkChecker's `linkcheck`):
 # the project's folder, appended last, holds the one reading of an address.
 sys.path.append(str(Path(__file__).resolve().parents[1]))
-from policy_sphinx_extensions import ip_addresses  # noqa: E402
+from policy_core import ip_addresses  # noqa: E402
 
 # The guard answers in the resolver's place, so its refusals are resolution
 # errors. LinkChecker reports one of dnspython's as the URL's result, whole;

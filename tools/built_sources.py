@@ -13,7 +13,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-from policy_sphinx_extensions.addresses import page_path
+from policy_core.addresses import page_path
 
 
 def page_sources(html: Path) -> dict[str, Path]:

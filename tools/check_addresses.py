@@ -17,7 +17,7 @@ content, unless
 An id that is gone is named with what it was on the base page and how to
 keep it: a heading's ids (Sphinx's and the GitHub-style one, at every
 heading level) with a MyST label for each right above the heading that
-replaced it (``policy_sphinx_extensions/labels.py`` keeps a label's id as
+replaced it (``policy_sphinx_extensions/reading/labels.py`` keeps a label's id as
 written); a change-history entry's id by keeping the entry and its date.
 One error is given per heading, naming the source file and the line of the
 heading that replaced it, and every address that loses its ids (a notice
@@ -40,7 +40,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from policy_sphinx_extensions import yamldata
+from policy_core import yamldata
 from tools.address_fixes import REMOVED_IDS_FILE, Loss, fix_message
 from tools.built_sources import page_sources
 from tools.myst_notice import parse_tokens
@@ -51,7 +51,7 @@ REMOVED_ID_FIELDS = ("page", "id", "reason")
 SITE_ROOT = "https://site.invalid/"
 MAX_REDIRECTS = 10
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-# What the change history's list is marked with (policy_sphinx_extensions/dates.py).
+# What the change history's list is marked with (policy_sphinx_extensions/reading/page_kinds.py).
 CHANGE_HISTORY_CLASS = "change-history"
 
 

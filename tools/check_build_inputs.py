@@ -8,9 +8,9 @@ that is no date, and a shallow git clone, which lacks the history the
 notices' earlier versions are built from. This checks both first and prints
 the message alone, exiting 2, so Sphinx never starts.
 
-The checks are the extension's own (:mod:`policy_sphinx_extensions.notice_history`),
+The checks are the extension's own (:mod:`policy_core.git_history`),
 which stop a build started another way with the same message
-(:mod:`policy_sphinx_extensions.refusals`; the live preview shows it in its box).
+(:mod:`policy_sphinx_extensions.build.refusals`; the live preview shows it in its box).
 
 Usage: ``python -m tools.check_build_inputs SOURCEDIR``, with ``TODAY`` in the
 environment as the Makefile exports it (empty or unset: today in UTC).
@@ -23,12 +23,7 @@ import os
 import sys
 from pathlib import Path
 
-from policy_sphinx_extensions.notice_history import (
-    HistoryError,
-    check_complete,
-    parse_build_date,
-    repository_root,
-)
+from policy_core.git_history import HistoryError, check_complete, parse_build_date, repository_root
 
 
 def problems(sourcedir: Path, today: str) -> list[str]:

@@ -19,6 +19,8 @@ Checks:
   that reached readers as text, reported at the line of the source file the
   page was read from;
 * ``python``    Ruff over the project's Python files (rules in pyproject.toml);
+* ``imports``   import-linter's layers contract (pyproject.toml): tools over
+  policy_sphinx_extensions over policy_core, no import upward;
 * ``workflows`` zizmor, offline, over the GitHub Actions workflows: unpinned
   actions, persisted credentials, broad permissions, template injection.
 """
@@ -54,7 +56,7 @@ from tools.policy_lint import check_paths, data_files
 from tools.spelling import missing_library
 
 SPELLING_CONF = ROOT / "tools" / "spelling"
-PYTHON_PATHS = ("conf.py", "policy_sphinx_extensions", "tools", "tests", "benchmarks")
+PYTHON_PATHS = ("conf.py", "policy_core", "policy_sphinx_extensions", "tools", "tests", "benchmarks")
 WORKFLOWS = ROOT / ".github" / "workflows"
 # The project's environment: ruff and zizmor are installed there, pinned.
 BIN = Path(sys.executable).parent
@@ -67,6 +69,8 @@ class Context:
     source: Path
     builddir: Path
     workflows: Path = WORKFLOWS
+    # The project whose packages the imports check reads.
+    root: Path = ROOT
 
 
 @dataclass
@@ -350,6 +354,57 @@ def run_python(context: Context) -> Result:
     return Result(counted(len(python_files(paths))), check_python(paths))
 
 
+# A broken layers contract names each import that runs upward, as
+# `- policy_core.front_matter -> policy_sphinx_extensions.build.refusals (l.19)`
+# (an indirect one as a chain, one import a line, the first naming the importer).
+UPWARD_IMPORT = re.compile(r"^-?\s*(?P<importer>[\w.]+) -> (?P<imported>[\w.]+) \(l\.(?P<line>\d+)")
+# Who may import whom: pyproject.toml's [tool.importlinter] contract.
+LAYERS_RULE = "import-layers"
+# Top to bottom, as pyproject.toml's contract lists them.
+LAYERS = ("tools", "policy_sphinx_extensions", "policy_core")
+
+
+def module_path(root: Path, module: str) -> Path:
+    """The file of *module* under *root* (a package's __init__.py)."""
+    base = root.joinpath(*module.split("."))
+    return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+
+
+def check_imports(root: Path) -> list[Finding]:
+    """import-linter's layers contract (pyproject.toml) over the packages under
+    *root*: tools over the extensions over policy_core, no import upward."""
+    config = root / "pyproject.toml"
+    try:
+        process = subprocess.run(
+            [str(BIN / "lint-imports"), "--no-cache", str(config)],
+            capture_output=True, text=True, check=False, cwd=root,
+        )
+    except FileNotFoundError:
+        return [Finding(display_path(config), 0, LAYERS_RULE,
+                        "lint-imports is not installed: `make venv` installs requirements.txt")]
+    findings = [
+        Finding(
+            display_path(module_path(root, match.group("importer"))),
+            int(match.group("line")),
+            LAYERS_RULE,
+            f"{match.group('importer')} imports {match.group('imported')}, a layer above it:"
+            " tools may import policy_sphinx_extensions and policy_core, the extensions"
+            " policy_core, and policy_core neither (docs/architecture.md)",
+        )
+        for line in process.stdout.splitlines()
+        if (match := UPWARD_IMPORT.match(line.strip()))
+    ]
+    if process.returncode != 0 and not findings:
+        tail = " | ".join((process.stderr or process.stdout).strip().splitlines()[-3:])
+        findings.append(Finding(display_path(config), 0, LAYERS_RULE, f"lint-imports failed: {tail}"))
+    return findings
+
+
+def run_imports(context: Context) -> Result:
+    modules = python_files([context.root / layer for layer in LAYERS])
+    return Result(counted(len(modules), "modules"), check_imports(context.root))
+
+
 def workflow_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
 
@@ -403,6 +458,7 @@ CHECKS: dict[str, Callable[[Context], Result]] = {
     "spelling": run_spelling,
     "html": run_html,
     "python": run_python,
+    "imports": run_imports,
     "workflows": run_workflows,
 }
 
@@ -417,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--builddir", type=Path, default=ROOT / "_build" / "lint",
                         help="where the spelling and strict builds go")
     args = parser.parse_args(argv)
-    context = Context(args.source.resolve(), args.builddir.resolve())
+    context = Context(args.source.resolve(), args.builddir.resolve(), root=ROOT)
     results = {name: CHECKS[name](context) for name in args.check or CHECKS}
     findings = unique(finding for result in results.values() for finding in result.findings)
     for finding in findings:

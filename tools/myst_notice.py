@@ -19,8 +19,8 @@ from docutils.parsers.rst import Directive
 from markdown_it.token import Token
 from myst_parser.parsers.directives import _parse_directive_options
 
-from policy_sphinx_extensions.page_parser import directive_name
-from policy_sphinx_extensions.yamldata import MYST
+from policy_core.page_limits import directive_name
+from policy_core.yamldata import MYST
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source"

@@ -53,9 +53,9 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from policy_sphinx_extensions import dates, yamldata
-from policy_sphinx_extensions.links import DEFAULT_SCHEMES, link_problem
-from policy_sphinx_extensions.pages import read_kind
+from policy_core import yamldata
+from policy_core.front_matter import read_kind, read_notice_dates
+from policy_core.links import DEFAULT_SCHEMES, link_problem
 from tools import typography, unicode_rules  # noqa: F401 - typography's rule registers on import
 from tools.myst_notice import (
     BARE_URL,
@@ -260,7 +260,7 @@ def check_front_matter(notice: Notice) -> Report:
     if notice.is_site_page:
         return
     try:
-        dates.read_notice_dates(notice.path)
+        read_notice_dates(notice.path)
         front = yamldata.front_matter(notice.path)
     except yamldata.DataError as error:
         yield error.line, error.message
@@ -292,7 +292,7 @@ def site_pages(source: Path = SOURCE) -> set[str]:
     for path in source.rglob("*.md"):
         docname = path.relative_to(source).with_suffix("").as_posix()
         try:
-            if read_kind(path, "site" if docname == "index" else "notice") != "notice":
+            if read_kind(path, docname) != "notice":
                 found.add(docname)
         except yamldata.DataError:
             pass  # read as a notice: the front-matter rule reports the mistake

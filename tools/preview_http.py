@@ -25,7 +25,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from policy_sphinx_extensions import html_templates
+from policy_core import html_templates
 
 # uvicorn answers a websocket closed before it is accepted with 403 Forbidden.
 POLICY_VIOLATION = 1008

@@ -13,9 +13,9 @@ the text, but not counted, and the page's "Download PDF" link is no part of
 it. ``index.html`` lists the notices with their counts. Each page is also
 written as a PDF beside it, with every section in full.
 
-Written here rather than taken from an HTML diff library: the ones on PyPI
-diff markup (tags and all) or plain lines, while a reviewer needs the words
-a reader sees, with link targets compared beside them.
+The redline itself (the words a reader sees, their comparison, the pages and
+their PDFs) is :mod:`policy_core.redline`, which the build's redlines of each
+version share.
 
 Exit status: 0 with the redline written (also when no notice changed), 2 for
 a revision that cannot be resolved or built.
@@ -27,88 +27,26 @@ import argparse
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-import jinja2
-
-from policy_sphinx_extensions import html_templates
-from tools.redline_diff import Counts, RenderedBlock, diff_blocks
-from tools.redline_text import Block, extract_blocks
+from policy_core.addresses import page_path
+from policy_core.redline.diff import diff_blocks
+from policy_core.redline.page import (
+    NoticeRedline,
+    history_section,
+    redline_templates,
+    sections,
+    write_redline_pdf,
+)
+from policy_core.redline.text import Block, extract_blocks
 from tools.revisions import (
     BuiltRevision,
     RevisionError,
     build_revisions,
     commits_between,
     page_file,
-    page_path,
 )
-
-TEMPLATES = Path(__file__).parent / "templates"
-
-
-@dataclass
-class Section:
-    anchor: str
-    heading: RenderedBlock | None
-    blocks: list[RenderedBlock]
-    # The title of a section that has no heading of its own.
-    name: str = "Introduction"
-
-    @property
-    def touched(self) -> bool:
-        return any(
-            block.status != "equal" for block in [self.heading, *self.blocks] if block
-        )
-
-    @property
-    def title(self) -> str:
-        return self.heading.block.text if self.heading else self.name
-
-
-def sections(blocks: list[RenderedBlock]) -> list[Section]:
-    """Cut the notice's text at each top-level heading (the title and each h2)."""
-    found: list[Section] = []
-    for block in blocks:
-        if not block.block.counted:
-            continue
-        if block.block.tag in ("h1", "h2") or not found:
-            is_heading = block.block.tag in ("h1", "h2")
-            found.append(Section(f"section-{len(found) + 1}", block if is_heading else None, []))
-            if is_heading:
-                continue
-        found[-1].blocks.append(block)
-    return found
-
-
-def history_section(blocks: list[RenderedBlock]) -> Section | None:
-    """The notice's dates and change history, in one section of their own."""
-    history = [block for block in blocks if not block.block.counted]
-    return Section("section-history", None, history, "Dates and change history") if history else None
-
-
-@dataclass
-class NoticeRedline:
-    docname: str
-    title: str
-    status: str  # changed, added, removed
-    # The sections of the notice's text, which the summary counts.
-    sections: list[Section]
-    counts: Counts
-    history: Section | None = None
-
-    @property
-    def pdf_filename(self) -> str:
-        return f"{self.docname}.pdf"
-
-    @property
-    def filename(self) -> str:
-        return f"{self.docname}.html"
-
-    @property
-    def touched(self) -> list[Section]:
-        return [section for section in self.sections if section.touched]
 
 
 def _blocks(revision: BuiltRevision, docname: str, base_url: str) -> list[Block]:
@@ -133,10 +71,6 @@ def redline_notice(base: BuiltRevision, head: BuiltRevision, docname: str, base_
     )
 
 
-def _environment() -> jinja2.Environment:
-    return html_templates.environment(TEMPLATES)
-
-
 def write_redline(
     base: BuiltRevision, head: BuiltRevision, out: Path, commits: list[str]
 ) -> list[NoticeRedline]:
@@ -149,7 +83,7 @@ def write_redline(
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    environment = _environment()
+    environment = redline_templates()
     common = {"base": base, "head": head, "commits": commits}
     for redline in redlines:
         target = out / redline.filename
@@ -173,16 +107,6 @@ def write_redline(
         encoding="utf-8",
     )
     return redlines
-
-
-def write_redline_pdf(page_html: str, pdf: Path) -> Path:
-    """The redline page's paper version as *pdf*, to attach to an approval."""
-    # Imported here: WeasyPrint's start-up is only paid when a redline is written.
-    import weasyprint
-
-    # The page is self-contained: nothing is fetched (no base URL to resolve against).
-    weasyprint.HTML(string=page_html).write_pdf(pdf)
-    return pdf
 
 
 def main(argv: list[str] | None = None) -> int:

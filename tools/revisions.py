@@ -20,8 +20,8 @@ from typing import Any
 from sphinx.config import Config
 from sphinx.util.tags import Tags
 
-from policy_sphinx_extensions.pages import read_kind
-from policy_sphinx_extensions.yamldata import DataError
+from policy_core.front_matter import read_kind
+from policy_core.yamldata import DataError
 
 SOURCE_DIR = "source"
 
@@ -84,8 +84,7 @@ class BuiltRevision:
         found = []
         for docname in self.docnames():
             try:
-                default = "site" if docname == "index" else "notice"
-                kind = read_kind(source / f"{docname}.md", default)
+                kind = read_kind(source / f"{docname}.md", docname)
             except DataError:
                 continue  # read as a notice: its build fails, naming the mistake
             if kind != "notice":
@@ -104,15 +103,6 @@ class BuiltRevision:
     def notices(self) -> list[str]:
         site_pages = set(self.site_pages())
         return [docname for docname in self.docnames() if docname not in site_pages]
-
-
-def page_path(docname: str) -> str:
-    """The URL path of *docname* in a ``dirhtml`` build (``""`` is the home page)."""
-    if docname == "index":
-        return ""
-    if docname.endswith("/index"):
-        return docname[: -len("index")]
-    return f"{docname}/"
 
 
 def page_file(html: Path, url_path: str) -> Path:

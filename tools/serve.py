@@ -49,8 +49,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, WebSocketRoute
 
-from policy_sphinx_extensions.addresses import page_path
-from policy_sphinx_extensions.refusals import BuildRefused
+from policy_core.addresses import page_path
+from policy_sphinx_extensions.build.refusals import BuildRefused
 from tools.preview_http import LocalOnly, Problem, SiteFiles, WarningBanner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +58,8 @@ ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 # Changes here need a fresh application, not an incremental build.
 CONFIGURATION = [ROOT / "conf.py", ROOT / "_templates", ROOT / "_static"]
-EXTENSIONS = ROOT / "policy_sphinx_extensions"
+# The code a build runs: a change needs a fresh application.
+EXTENSIONS = [ROOT / "policy_sphinx_extensions", ROOT / "policy_core"]
 # Editor droppings and bytecode are not edits.
 IGNORED = [r"__pycache__", r"\.pyc$", r"~$", r"\.sw[a-p]$", r"/\.#", r"\.tmp$"]
 # Pages only, whatever conf.py's default: `make pdf` renders the PDFs.
@@ -110,7 +111,7 @@ class WarmBuilder:
 
     def __call__(self, *, changed_paths=()) -> None:
         """Build what changed since the last build."""
-        if any(_within(path, [EXTENSIONS]) for path in changed_paths):
+        if any(_within(path, EXTENSIONS) for path in changed_paths):
             print("Extension code changed: restarting.", flush=True)
             os.execv(sys.executable, [sys.executable, *sys.argv])
         if any(_within(path, CONFIGURATION) for path in changed_paths):
@@ -227,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     builder = WarmBuilder(srcdir, outdir)
     builder()
     watcher = InProcessRebuildServer(
-        [srcdir, *CONFIGURATION, EXTENSIONS],
+        [srcdir, *CONFIGURATION, *EXTENSIONS],
         IgnoreFilter([outdir], IGNORED),
         change_callback=builder,
     )

@@ -46,7 +46,9 @@ from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 
 from .builder import NoticePDFBuilder, PendingPDFs
-from .paper import paper_doctree, pdf_filename, print_html
+from policy_core.addresses import pdf_filename
+
+from .paper import paper_doctree, print_html
 from .render import PAPER_SIZES
 
 __all__ = ["paper_doctree", "pdf_filename", "print_html", "setup"]
@@ -64,7 +66,7 @@ def _check_config(app: Sphinx, config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("policy_sphinx_extensions.dates")
+    app.setup_extension("policy_sphinx_extensions.reading.page_kinds")
     app.add_config_value("policy_pdf_paper", "letter", "html", types=[str])
     app.add_config_value("policy_pdf_stylesheets", [], "html", types=[list])
     app.add_config_value("policy_pdf_fonts", {}, "html", types=[dict])

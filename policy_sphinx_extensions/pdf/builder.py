@@ -25,8 +25,9 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 
-from ..dates import PagesDomain, is_notice, notice_dates
-from ..version_project import same_text
+from policy_core.addresses import pdf_filename
+from policy_sphinx_extensions.reading.page_kinds import PagesDomain, is_notice, notice_dates
+from policy_sphinx_extensions.versions.project import same_text
 from . import paper, render
 from .cache import PDFCache
 from .records import Records
@@ -64,7 +65,7 @@ class NoticePDFBuilder(DirectoryHTMLBuilder):
         return "basic", {}
 
     def get_output_path(self, page_name: str, /) -> Path:
-        return Path(self.outdir, paper.pdf_filename(page_name))
+        return Path(self.outdir, pdf_filename(page_name))
 
     def copy_assets(self) -> None:
         pass  # a PDF carries its styles and fonts inside it
@@ -89,7 +90,7 @@ def writes_pdfs(app: Sphinx) -> bool:
 
 
 def _site_pdf_uri(app: Sphinx, docname: str) -> str:
-    return f"{app.config.policy_pdf_dir}/{paper.pdf_filename(docname)}"
+    return f"{app.config.policy_pdf_dir}/{pdf_filename(docname)}"
 
 
 def pdf_path(app: Sphinx, docname: str) -> Path:

@@ -29,8 +29,8 @@ from sphinx.util.osutil import relative_uri
 import docutils
 import sphinx
 
-from .. import html_templates
-from ..dates import NoticeDates, notice_dates
+from policy_core import html_templates
+from policy_sphinx_extensions.reading.page_kinds import NoticeDates, notice_dates
 
 LINK_URL_CLASS = "link-url"
 PUBLISHER_CLASS = "publisher"
@@ -46,12 +46,6 @@ class PaperError(Exception):
     def __init__(self, message: str, line: int) -> None:
         super().__init__(message)
         self.line = line
-
-
-def pdf_filename(docname: str) -> str:
-    """``python.org-Privacy-Notice.pdf``: the notice's URL path, slashes as dashes."""
-    url_path = docname if docname == "index" else docname.removesuffix("/index")
-    return f"{url_path.replace('/', '-')}.pdf"
 
 
 def _title(doctree: nodes.document) -> nodes.title:

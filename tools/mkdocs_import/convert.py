@@ -7,7 +7,7 @@ Each conversion keeps the words readers see and the addresses they use:
 * a heading whose id on the old site (its ``{#id}`` attribute, or the
   ``_1`` Python-Markdown adds to a repeated title) is not the id MyST gives it
   gets a MyST target above it, which keeps that id as written
-  (``policy_sphinx_extensions.heading_ids``); attribute lists themselves are
+  (``policy_core.heading_ids``); attribute lists themselves are
   dropped, as no reader sees them;
 * ``*[ABBR]: Full`` abbreviations become the ``{abbr}`` role where the word is used;
 * a line holding a template placeholder (``{{ git_revision_date_localized }}``)
@@ -52,7 +52,7 @@ import lxml.html
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 from myst_parser.slugs import unique_slug
 
-from policy_sphinx_extensions.heading_ids import live_site_slug
+from policy_core.heading_ids import live_site_slug
 
 FENCE = re.compile(r"^\s*(```+|~~~+)")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -8,9 +8,9 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from policy_sphinx_extensions import yamldata
-from policy_sphinx_extensions.pages import INFERRED_DATE_FIELD
-from policy_sphinx_extensions.heading_ids import live_site_slug
+from policy_core import yamldata
+from policy_core.front_matter import INFERRED_DATE_FIELD
+from policy_core.heading_ids import live_site_slug
 
 from . import dates
 from .convert import Converted
@@ -101,7 +101,7 @@ def description(converted: Converted) -> str:
 
 
 def front_matter(path: Path) -> tuple[dict, str]:
-    """A page's front matter (as the build reads it, :mod:`policy_sphinx_extensions.yamldata`) and body."""
+    """A page's front matter (as the build reads it, :mod:`policy_core.yamldata`) and body."""
     text = path.read_text(encoding="utf-8")
     block = yamldata.front_matter_block(text)
     if block is None:

@@ -1,7 +1,7 @@
 """Links to a registered processor's addresses, as processor references.
 
 The registry (``source/_data/processors.yaml``, read by
-:func:`policy_sphinx_extensions.processor_registry.load_registry`) gives each
+:func:`policy_core.processor_registry.load_registry`) gives each
 processor's terms and privacy-policy URLs. In a paragraph or list item of an
 imported page that links one of them:
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from policy_sphinx_extensions.processor_registry import Processor, load_registry
+from policy_core.processor_registry import Processor, load_registry
 
 LIST_ITEM = re.compile(r"^(\s*(?:[-*+]|\d+\.)\s+)")
 

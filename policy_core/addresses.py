@@ -1,0 +1,61 @@
+"""The site's addresses: which document a URL path is, and the URL of a document.
+
+The site is built with Sphinx's ``dirhtml`` builder, so a document's page is a
+folder: ``python.org/Privacy-Notice`` is at ``python.org/Privacy-Notice/``, a
+folder's ``index`` at the folder (``python.org/code-of-conduct/index`` at
+``python.org/code-of-conduct/``) and the root document at ``""``. The live
+site uses the same addresses. Every module that turns a document into an
+address, or an address into a document, uses these functions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Container
+from urllib.parse import urljoin
+
+from sphinx.util.osutil import relative_uri
+
+
+def page_path(docname: str) -> str:
+    """The URL path of *docname*'s page: ``""``, ``"a/"``, ``"a/b/"``."""
+    if docname == "index":
+        return ""
+    return f"{docname.removesuffix('/index')}/"
+
+
+def pdf_filename(docname: str) -> str:
+    """``python.org-Privacy-Notice.pdf``: the notice's URL path, slashes as dashes."""
+    url_path = docname if docname == "index" else docname.removesuffix("/index")
+    return f"{url_path.replace('/', '-')}.pdf"
+
+
+def dated_docname(notice: str, date: datetime.date) -> str:
+    """The document of *notice*'s version of *date*: its page is under the notice's."""
+    return f"{notice.removesuffix('/index')}/{date.isoformat()}"
+
+
+def page_url(docname: str, *, base: str | None = None, start: str | None = None) -> str:
+    """The address of *docname*'s page.
+
+    With *base* (an origin or folder URL ending in ``/``): absolute, under it.
+    With *start* (another document): relative to that document's page, as a
+    link written on it. *docname* may also be a page path without its
+    trailing slash (``a/b``), for pages the live site has and this build not.
+    """
+    if (base is None) == (start is None):
+        raise TypeError("page_url needs exactly one of base= or start=")
+    if base is not None:
+        return urljoin(base, page_path(docname))
+    return relative_uri(page_path(start), page_path(docname)) or "./"
+
+
+def docname_at(path: str, found_docs: Container[str]) -> str | None:
+    """The document whose page is at URL *path* (``a/b`` or ``a/b/``), or None."""
+    path = path.strip("/")
+    if not path:
+        return "index" if "index" in found_docs else None
+    for candidate in (path, f"{path}/index"):
+        if candidate in found_docs:
+            return candidate
+    return None

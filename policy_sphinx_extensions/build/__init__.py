@@ -1,0 +1,2 @@
+"""The build itself (incremental builds, its messages) and what the extensions
+share: per-document state, pages made from others' data, refusals."""

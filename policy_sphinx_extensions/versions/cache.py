@@ -1,0 +1,104 @@
+"""The notices' material versions, kept between builds until the commit or a notice changes.
+
+Reading every notice's versions from git (:mod:`policy_core.git_history`) costs a
+``git log --follow`` per notice and a parse of the front matter of every
+state of it: most of a rebuild where nothing changed. What it reads is fixed
+by the commit the revision names and by the notice's file: the same commit
+and the same bytes give the same versions. So each notice's versions are kept
+under the doctree folder (``notice-history.pickle``, beside Sphinx's own
+pickled environment, never published), keyed by the file's path and a digest
+of its bytes, for the commit they were read at; only the notices whose file
+changed are read again, and every one after a new commit. The reader's own
+code is part of the key: a changed :mod:`policy_core.git_history` reads everything
+again.
+
+Not an extension: :mod:`.versions` asks :func:`material_versions` instead of
+:mod:`policy_core.git_history` when a build starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import subprocess
+from pathlib import Path
+
+from policy_core import git_history
+
+CACHE_FILE = "notice-history.pickle"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _commit(root: Path, revision: str) -> str:
+    """The commit *revision* names in the repository at *root*."""
+    try:
+        process = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "--end-of-options",
+             f"{revision}^{{commit}}"],
+            capture_output=True, check=False,
+        )
+    except FileNotFoundError:
+        raise git_history.HistoryError(
+            "git is not installed: the notices' versions come from git") from None
+    if process.returncode != 0:
+        raise git_history.HistoryError(
+            f"git rev-parse failed in {root}: {revision!r} names no commit")
+    return process.stdout.decode().strip()
+
+
+def _load(path: Path) -> dict:
+    try:
+        with path.open("rb") as stream:
+            cache = pickle.load(stream)  # noqa: S301 - the build's own file, as environment.pickle
+    except FileNotFoundError:
+        return {}
+    except Exception:  # noqa: BLE001 - a cache cut short or from another version: read again
+        return {}
+    return cache if isinstance(cache, dict) else {}
+
+
+def _save(path: Path, cache: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.partial")
+    with partial.open("wb") as stream:
+        pickle.dump(cache, stream, pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)  # never half a cache, even if the build is stopped
+
+
+def material_versions(
+    doctreedir: Path, root: Path, files: list[Path], revision: str = "HEAD",
+    tree: Path | None = None, checked_after: str = "",
+    limits: git_history.Limits | None = None,
+) -> git_history.Histories:
+    """What :func:`policy_core.git_history.material_versions` returns for the same
+    arguments, read from git only for the files not read at this commit
+    with these bytes (and these rules) before."""
+    path = Path(doctreedir, CACHE_FILE)
+    stamp = (
+        _commit(root, revision), str(root), str(tree), checked_after, repr(limits),
+        _digest(Path(git_history.__file__).read_bytes()),
+    )
+    cache = _load(path)
+    kept = cache.get("entries", {}) if cache.get("stamp") == stamp else {}
+    keys = {file: (str(file), _digest(file.read_bytes())) for file in files}
+    missing = [file for file in files if keys[file] not in kept]
+    read = (git_history.material_versions(root, missing, revision, tree, checked_after, limits)
+            if missing else git_history.Histories({}, {}))
+    # Each file's versions and its problem, if any: a notice that broke a rule
+    # is reported again by every build until it is fixed.
+    entries = {
+        keys[file]: (read.versions[file], read.problems.get(file)) if file in read.versions
+        else kept[keys[file]]
+        for file in files
+    }
+    if missing or entries.keys() != kept.keys():
+        _save(path, {"stamp": stamp, "entries": entries})
+    result = git_history.Histories({}, {})
+    for file in files:
+        result.versions[file], problem = entries[keys[file]]
+        if problem is not None:
+            result.problems[file] = problem
+    return result

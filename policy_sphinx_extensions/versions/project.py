@@ -1,0 +1,56 @@
+"""The documents Sphinx reads: the source folder's, and the notices' versions.
+
+A Project that, after finding the documents under the source folder, adds
+each version of each notice (and points a notice with an upcoming version at
+the text of the version in effect), as :mod:`.versions` sets it up when a
+build starts. Sphinx's own check of modification times then rebuilds a
+version only when its file changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from sphinx.project import Project
+# Private: the type Project.doc2path returns, which Sphinx's callers rely on
+# (str and Path at once), and Project._docname_to_path below, the one map from
+# a document to its file, which Project offers no public way to add to.
+# tests/test_sphinx_private_api.py fails when a Sphinx release changes either.
+from sphinx.util._pathlib import _StrPath
+
+
+class VersionedProject(Project):
+    """The source folder's documents, and the notices' versions beside them."""
+
+    # docname -> the absolute path of the file it is read from.
+    extra: ClassVar[dict[str, Path]] = {}
+    # docname -> the notice's own path under the source folder, for a document
+    # read from a file written under the doctree folder: what its relative
+    # links and files resolve against (Sphinx's and MyST's relfn2path ask for
+    # the relative path), so an earlier version links what the notice links.
+    resolved_as: ClassVar[dict[str, Path]] = {}
+    # The dated document of a notice's current version -> the notice, when
+    # both are read from the same file (:mod:`.shared_parse` parses it once).
+    same_text: ClassVar[dict[str, str]] = {}
+
+    def discover(self, exclude_paths=(), include_paths=("**",)) -> set[str]:
+        docnames = super().discover(exclude_paths, include_paths)
+        # Only docname -> path: a file's document stays the one it has under
+        # the source folder (a link to a notice never leads to a version).
+        for docname, path in self.extra.items():
+            docnames.add(docname)
+            self._docname_to_path[docname] = path
+        return docnames
+
+    def doc2path(self, docname: str, absolute: bool) -> _StrPath:
+        if not absolute and docname in self.resolved_as:
+            return _StrPath(self.resolved_as[docname])
+        return super().doc2path(docname, absolute)
+
+
+def same_text(env) -> dict[str, str]:
+    """The dated document of each notice's current version read from the
+    notice's own file -> the notice (empty outside a versioned build)."""
+    project = env.project
+    return project.same_text if isinstance(project, VersionedProject) else {}

@@ -1,0 +1,162 @@
+"""A redline of each version of a notice against the version before it.
+
+Written after the HTML build (``build-finished``) from the two versions'
+built pages, by the machinery of ``make redline`` (``policy_core/redline/text.py``
+reads the words a reader sees, ``policy_core/redline/diff.py`` compares them):
+deleted words struck, inserted words marked, changed link targets shown as
+old -> new. The version banners are left out of the comparison. Each redline
+is a page, ``/<notice>/<date>/redline/``, and a PDF,
+``/<policy_pdf_dir>/<notice>-<date>-redline.pdf``. A redline page tells
+search engines ``noindex`` and is not in the sitemap: a search leads to the
+notice, not to the words struck out of it.
+
+A redline is compared and written again only when one of its two pages or
+the templates changed (their digests are kept under the doctree folder), and
+its PDF rendered again only when the redline page's text changed, and
+taken from the PDFs kept by content (:mod:`.pdf.cache`) when it was rendered
+before, by any build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from policy_core.redline import page as redline_page
+from policy_core.redline.diff import diff_blocks
+from policy_core.redline.page import (
+    NoticeRedline,
+    history_section,
+    redline_templates,
+    sections,
+    write_redline_pdf,
+)
+from policy_core.redline.text import extract_blocks
+from policy_sphinx_extensions.reading.page_kinds import format_date
+from policy_sphinx_extensions.pdf.builder import pdf_cache
+from policy_core.addresses import pdf_filename
+from policy_sphinx_extensions.pdf.render import weasyprint_messages
+from policy_sphinx_extensions.versions import versions_table
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = [Path(__file__).parents[1] / "templates", redline_page.TEMPLATES]
+RECORD_FILE = "version-redlines.json"
+
+
+def redline_uri(app: Sphinx, version) -> str:
+    """The redline page's address, relative to the site's root."""
+    uri = app.builder.get_target_uri(version.docname)
+    return f"{uri}redline/" if uri.endswith("/") else f"{version.docname}/redline.html"
+
+
+def redline_pdf_uri(app: Sphinx, version) -> str:
+    name = pdf_filename(version.docname).removesuffix(".pdf")
+    return f"{app.config.policy_pdf_dir}/{name}-redline.pdf"
+
+
+def _page_file(app: Sphinx, uri: str) -> Path:
+    return Path(app.outdir, f"{uri}index.html" if uri.endswith("/") else uri)
+
+
+def _notice_blocks(page_html: str, page_url: str):
+    from policy_sphinx_extensions.versions.banners import BANNER_CLASS
+
+    soup = BeautifulSoup(page_html, "html.parser")
+    for banner in soup.find_all(class_=BANNER_CLASS):
+        banner.decompose()
+    return extract_blocks(str(soup), page_url)
+
+
+def _redline(old_html: str, new_html: str, page_url: str, docname: str):
+    rendered, counts = diff_blocks(_notice_blocks(old_html, page_url),
+                                   _notice_blocks(new_html, page_url))
+    title = next((b.block.text for b in rendered if b.block.tag == "h1"), docname)
+    return NoticeRedline(docname, title, "changed", sections(rendered), counts,
+                         history_section(rendered))
+
+
+def _digest(*parts: bytes) -> str:
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def write_redlines(app: Sphinx) -> None:
+    from policy_sphinx_extensions.versions import version_of
+
+    record_path = Path(app.doctreedir, RECORD_FILE)
+    record = json.loads(record_path.read_text()) if record_path.is_file() else {}
+    kept = {}
+    base = app.config.html_baseurl
+    template = redline_templates(TEMPLATES[0]).get_template("version-redline.html")
+    # A change of the templates (a new tag in the head) rewrites every redline.
+    templates = b"\0".join(path.read_bytes() for folder in TEMPLATES
+                           for path in sorted(folder.iterdir()) if path.is_file())
+    # Redline PDFs kept by content, as the notices' (the code that renders them is the key's).
+    cache = pdf_cache(app)
+    made_by = f"redline {_digest(Path(redline_page.__file__).read_bytes())}"
+    for versions in versions_table(app.env).values():
+        for version in versions:
+            if not version.previous:
+                continue
+            previous = version_of(app.env, version.previous)
+            old_uri = app.builder.get_target_uri(previous.docname)
+            new_uri = app.builder.get_target_uri(version.docname)
+            old_bytes = _page_file(app, old_uri).read_bytes()
+            new_bytes = _page_file(app, new_uri).read_bytes()
+            uri = redline_uri(app, version)
+            page, pdf = _page_file(app, uri), Path(app.outdir, redline_pdf_uri(app, version))
+            digest = _digest(old_bytes, new_bytes, str(app.config.policy_pdf_publish).encode(),
+                             templates)
+            kept[version.docname] = digest
+            pdf_ready = pdf.is_file() or not app.config.policy_pdf_publish
+            if record.get(version.docname) == digest and page.is_file() and pdf_ready:
+                continue
+            redline = _redline(old_bytes.decode(), new_bytes.decode(),
+                               urljoin(base, app.builder.get_target_uri(version.notice)),
+                               version.docname)
+            depth = "../" * uri.count("/")
+            common = {
+                "redline": redline,
+                "old_date": format_date(previous.date),
+                "new_date": format_date(version.date),
+                "old_url": depth + old_uri,
+                "new_url": depth + new_uri,
+                "pdf_url": depth + redline_pdf_uri(app, version)
+                if app.config.policy_pdf_publish else "",
+                "canonical": urljoin(base, uri) if base else "",
+            }
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(template.render(for_pdf=False, **common), encoding="utf-8")
+            if app.config.policy_pdf_publish:
+                pdf.parent.mkdir(parents=True, exist_ok=True)
+                paper = template.render(for_pdf=True, **common)
+                kept_pdf = cache.get_page(paper, made_by) if cache else None
+                if kept_pdf is not None:
+                    pdf.write_bytes(kept_pdf)
+                    continue
+                with weasyprint_messages() as problems:
+                    write_redline_pdf(paper, pdf)
+                if cache and not problems:
+                    cache.put_page(paper, made_by, pdf.read_bytes())
+                for problem in dict.fromkeys(problems):
+                    logger.warning("redline PDF %s: %s", pdf.name, problem,
+                                   type="policy", subtype="pdf")
+    record_path.write_text(json.dumps(kept, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def _build_finished(app: Sphinx, exception) -> None:
+    if (exception is None and app.builder.name in ("html", "dirhtml")
+            and versions_table(app.env)):
+        write_redlines(app)
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("build-finished", _build_finished)
+    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True,
+            "parallel_write_safe": True}

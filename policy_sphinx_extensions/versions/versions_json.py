@@ -1,0 +1,69 @@
+"""``versions.json`` at the site's root: every version of every notice, for machines.
+
+``{"notices": {"python.org/Privacy-Notice": [{"date": "2024-10-04",
+"status": "superseded", "url": "/python.org/Privacy-Notice/2024-10-04/",
+"pdf": "/pdf/python.org-Privacy-Notice-2024-10-04.pdf",
+"in_effect_until": "2027-01-15"}, ...]}}``: each notice's versions oldest
+first, from the versions table of :mod:`.versions`. ``status`` is
+``current``, ``upcoming`` or ``superseded``; addresses are site-absolute paths;
+``redline`` and ``redline_pdf`` are absent on a first version (``pdf`` and
+``redline_pdf`` when the build publishes no PDFs);
+``in_effect_until`` is null while a version is current (and on the last
+upcoming one). Written after the build, only when its text changed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sphinx.application import Sphinx
+
+from policy_core.addresses import pdf_filename
+from policy_sphinx_extensions.versions.redlines import redline_pdf_uri, redline_uri
+from policy_sphinx_extensions.versions import versions_table, write_if_changed
+
+VERSIONS_JSON = "versions.json"
+
+
+def _site_path(app: Sphinx, uri: str) -> str:
+    return f"{urlsplit(app.config.html_baseurl).path.rstrip('/')}/{uri}"
+
+
+def versions_json(app: Sphinx) -> dict:
+    """What ``versions.json`` holds."""
+    table = {}
+    for notice, versions in sorted(versions_table(app.env).items()):
+        entries = []
+        for version in versions:
+            entry = {
+                "date": version.date.isoformat(),
+                "status": version.status,
+                "url": _site_path(app, app.builder.get_target_uri(version.docname)),
+            }
+            if app.config.policy_pdf_publish:
+                pdf = f"{app.config.policy_pdf_dir}/{pdf_filename(version.docname)}"
+                entry["pdf"] = _site_path(app, pdf)
+            if version.previous:
+                entry["redline"] = _site_path(app, redline_uri(app, version))
+                if app.config.policy_pdf_publish:
+                    entry["redline_pdf"] = _site_path(app, redline_pdf_uri(app, version))
+            until = version.in_effect_until
+            entry["in_effect_until"] = until.isoformat() if until else None
+            entries.append(entry)
+        key = app.builder.get_target_uri(notice).rstrip("/")
+        table[key] = entries
+    return {"notices": table}
+
+
+def _write_json(app: Sphinx, exception) -> None:
+    if exception is None and app.builder.format == "html" and not app.builder.embedded:
+        text = json.dumps(versions_json(app), indent=1, ensure_ascii=False) + "\n"
+        write_if_changed(Path(app.outdir, VERSIONS_JSON), text)
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("build-finished", _write_json)
+    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True,
+            "parallel_write_safe": True}
