@@ -23,6 +23,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from sphinx.cmd.build import build_main
 
+from policy_sphinx_extensions.pdf.render import Renderer
 from tools.site_browser import launch_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +56,44 @@ nav:
   - title: Example Notice
     path: example/Notice
 """
+
+
+# -- markers: `pytest -m "not browser and not pdf"` runs the fast half ---------
+#
+# Each is set here from what a test does, so no test can be left without it:
+# a test that uses the browser fixture is `browser`; the tests of the PDFs
+# (tests/test_pdf.py) are `pdf`, and any other test whose build starts to
+# render a PDF fails (_submit_when_marked).
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        if item.path.name == "test_pdf.py":
+            item.add_marker(pytest.mark.pdf)
+
+
+_running: list[pytest.Item] = []  # the test being set up, run or torn down
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
+def _submit_when_marked(renderer, job, submit=Renderer.submit):
+    # Patched for the whole session, not per test: a module- or session-scoped
+    # fixture builds while the first test that uses it is being set up.
+    if _running and not _running[-1].get_closest_marker("pdf"):
+        pytest.fail(f"{_running[-1].nodeid} renders a PDF: it belongs in tests/test_pdf.py")
+    return submit(renderer, job)
+
+
+Renderer.submit = _submit_when_marked
 
 
 @dataclass
@@ -166,6 +205,12 @@ class GitProject:
 def git_project(tmp_path) -> GitProject:
     """An empty git repository with the project's conf.py and extensions: commit to it."""
     return GitProject(tmp_path / "repo")
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver's `httpserver` listens on 127.0.0.1 only, on a free port."""
+    return ("127.0.0.1", 0)
 
 
 @pytest.fixture(scope="session")

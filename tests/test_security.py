@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import http.server
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -23,9 +23,10 @@ import threading
 import time
 import unicodedata
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
 from conftest import (
     HOME_PAGE,
     NOTICE_FRONT_MATTER,
@@ -247,29 +248,15 @@ def built_files_holding(outdir: Path, needle: str) -> list[str]:
                   and needle.encode() in path.read_bytes())
 
 
-class Requests(http.server.BaseHTTPRequestHandler):
-    seen: ClassVar[list[str]] = []
-
-    def do_GET(self):
-        self.seen.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"fetched-" + self.path.encode())
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
-    """A server on 127.0.0.1 recording every request; the builds must make none."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Requests)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield SERVER.format(port=httpd.server_address[1]), Requests.seen
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    """A server on 127.0.0.1 answering every request; the builds must make none."""
+    httpd = HTTPServer(host="127.0.0.1", port=0)
+    httpd.expect_request(re.compile(".*")).respond_with_handler(
+        lambda request: Response(f"fetched-{request.path}"))
+    httpd.start()
+    yield SERVER.format(port=httpd.port), httpd.log
+    httpd.stop()
 
 
 @pytest.fixture(scope="module")
