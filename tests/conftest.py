@@ -37,33 +37,54 @@ for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
 SOURCE = ROOT / "source"
 STRICT = ["-W", "--keep-going", "-n"]
 
-# A notice's front matter at its first version, and a home page with the site
-# map: the smallest valid tiny project, with MINIMAL_NAVIGATION.
-NOTICE_FRONT_MATTER = """\
----
-date: 2024-10-04
-changes:
-  - date: 2024-10-04
-    kind: material
-    summary: First version.
----
-"""
-HOME_PAGE = "# Home\n\n```{site-map}\n```\n"
+# -- factories of sources: a notice, a navigation ------------------------------
 
-MINIMAL_NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: Example Notice
-    path: example/Notice
-"""
+def front_matter(date: str = "2024-10-04", changes=None, fields: str = "") -> str:
+    """A notice's front matter: *fields* (YAML lines), its *date* and its *changes*,
+    (date, kind, summary) triples, by default its first version on *date*."""
+    if changes is None:
+        changes = [(date, "material", "First version.")]
+    entries = "".join(f"  - date: {day}\n    kind: {kind}\n    summary: {summary}\n"
+                      for day, kind, summary in changes)
+    return f"---\n{fields}date: {date}\nchanges:\n{entries}---\n"
+
+
+def notice(body: str = "Text.\n", title: str = "Example Notice", **front) -> str:
+    """A notice's source: its front matter (``front_matter(**front)``), title and *body*."""
+    return f"{front_matter(**front)}\n# {title}\n\n{body}"
+
+
+def navigation(*entries) -> str:
+    """A navigation.yaml listing *entries*: each a path (its own title), a (title,
+    path) pair, or a (title, [entries]) group."""
+
+    def lines(entries, indent: str) -> str:
+        text = ""
+        for entry in entries:
+            title, target = (entry, entry) if isinstance(entry, str) else entry
+            text += f"{indent}- title: {title}\n"
+            if isinstance(target, str):
+                text += f"{indent}  path: {target}\n"
+            else:
+                text += f"{indent}  children:\n" + lines(target, indent + "    ")
+        return text
+
+    return "live_site: https://policies.python.org/\nnav:\n" + lines(entries, "  ")
+
+
+# The smallest valid tiny project: a notice at its first version, and a home
+# page with the site map, with MINIMAL_NAVIGATION.
+NOTICE_FRONT_MATTER = front_matter()
+HOME_PAGE = "# Home\n\n```{site-map}\n```\n"
+MINIMAL_NAVIGATION = navigation(("Example Notice", "example/Notice"))
 
 
 # -- markers: `pytest -m "not browser and not pdf"` runs the fast half ---------
 #
-# Each is set here from what a test does, so no test can be left without it:
-# a test that uses the browser fixture is `browser`; the tests of the PDFs
-# (tests/test_pdf.py) are `pdf`, and any other test whose build starts to
-# render a PDF fails (_submit_when_marked).
+# Set from what a test does, so no test can be left without it: a test that
+# uses the browser fixture is `browser`; the tests of tests/test_pdf.py are
+# `pdf`. Any other test whose build renders a PDF must say `pdf` itself, or it
+# fails naming the marker it lacks (_submit_when_marked).
 
 def pytest_collection_modifyitems(items):
     for item in items:
@@ -89,7 +110,7 @@ def _submit_when_marked(renderer, job, submit=Renderer.submit):
     # Patched for the whole session, not per test: a module- or session-scoped
     # fixture builds while the first test that uses it is being set up.
     if _running and not _running[-1].get_closest_marker("pdf"):
-        pytest.fail(f"{_running[-1].nodeid} renders a PDF: it belongs in tests/test_pdf.py")
+        pytest.fail(f"{_running[-1].nodeid} renders a PDF: mark it @pytest.mark.pdf")
     return submit(renderer, job)
 
 

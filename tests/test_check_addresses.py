@@ -7,7 +7,7 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject, navigation
 
 from policy_sphinx_extensions import yamldata
 from tools import check_addresses
@@ -46,14 +46,7 @@ None either.
 No cookies.
 """
 OTHER = NOTICE_FRONT_MATTER + "\n# Other Notice\n\nOther text.\n"
-NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: Example Notice
-    path: example/Notice
-  - title: Other Notice
-    path: example/{other}
-"""
+NAVIGATION = navigation(("Example Notice", "example/Notice"), ("Other Notice", "example/{other}"))
 # An H2 and an H4 renamed (an editorial change, with its entry), the oldest
 # change-history entry dropped.
 RENAMED = (

@@ -23,7 +23,7 @@ import pytest
 import requests
 import trustme
 from bs4 import BeautifulSoup
-from conftest import NOTICE_FRONT_MATTER, sphinx_build, write_project
+from conftest import NOTICE_FRONT_MATTER, sphinx_build, write_project, navigation
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -32,14 +32,8 @@ from tools import address_guard, linkcheck, linkcheck_report
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "dpa.example.com"  # the processor's host, as the notices link it
 
-NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: Example Notice
-    path: example/Notice
-  - title: Third-party processors
-    path: Third-Party-Processors
-"""
+NAVIGATION = navigation(("Example Notice", "example/Notice"),
+                        ("Third-party processors", "Third-Party-Processors"))
 REGISTRY = f"""\
 processors:
   - id: example

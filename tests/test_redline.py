@@ -10,20 +10,13 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject, navigation
 from sphinx.errors import ConfigError
 
 from tools import redline, redline_diff, redline_text
 from tools.revisions import read_config
 
-NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: Example Notice
-    path: example/Notice
-  - title: Other Notice
-    path: example/Other
-"""
+NAVIGATION = navigation(("Example Notice", "example/Notice"), ("Other Notice", "example/Other"))
 BASE_NOTICE = NOTICE_FRONT_MATTER + """
 # Example Notice
 

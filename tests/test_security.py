@@ -33,6 +33,8 @@ from conftest import (
     copy_project,
     ROOT,
     STRICT,
+    navigation,
+    notice,
     sphinx_build,
     write_project,
 )
@@ -224,21 +226,16 @@ PICTURE = bytes.fromhex(
     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
 
 
-def navigation(paths: list[str]) -> str:
-    return "live_site: https://policies.python.org/\nnav:\n" + "".join(
-        f"  - title: {path}\n    path: {path}\n" for path in paths)
-
-
-def notice(body: str) -> str:
+def case_source(body: str) -> str:
     """A notice holding *body*, or *body* itself when it is a whole notice."""
-    return body if body.startswith("---\n") else NOTICE_FRONT_MATTER + "\n# A Notice\n\n" + body
+    return body if body.startswith("---\n") else notice(body)
 
 
 def body_line(case: str) -> int:
     """The line of the notice the message names: of the body's first line, plus LINE_IN_BODY."""
     if case in LINE_IN_NOTICE:
         return LINE_IN_NOTICE[case]
-    return notice("").count("\n") + LINE_IN_BODY.get(case, 1)
+    return case_source("").count("\n") + LINE_IN_BODY.get(case, 1)
 
 
 def built_files_holding(outdir: Path, needle: str) -> list[str]:
@@ -264,10 +261,10 @@ def hostile(tmp_path_factory, server):
     root = tmp_path_factory.mktemp("hostile")
     (root / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
     (root / "secret.png").write_bytes(PICTURE + SECRET.encode())
-    files = {f"cases/{case}.md": notice(body.replace("{server}", server[0]))
+    files = {f"cases/{case}.md": case_source(body.replace("{server}", server[0]))
              for case, (body, _, _) in HOSTILE.items()}
     files["index.md"] = HOME_PAGE
-    files["_data/navigation.yaml"] = navigation([f"cases/{case}" for case in HOSTILE])
+    files["_data/navigation.yaml"] = navigation(*(f"cases/{case}" for case in HOSTILE))
     # Files of the source directory that would run script on the site's address.
     files["cases/evil.svg"] = ('<svg xmlns="http://www.w3.org/2000/svg">'
                                "<script>alert('payload-svg')</script></svg>\n")
@@ -413,7 +410,7 @@ def assert_refused_alone(build) -> None:
 def test_a_page_name_with_markup_in_the_navigation_is_refused_alone(tmp_path, name):
     build = sphinx_build(write_project(tmp_path / "source", {
         "index.md": HOME_PAGE, f"{name}.md": notice("Text.\n"),
-        "_data/navigation.yaml": navigation([name])}), tmp_path / "out", "dirhtml")
+        "_data/navigation.yaml": navigation(name)}), tmp_path / "out", "dirhtml")
     if name == "example/Notice":  # the good one beside it
         assert build.returncode == 0, build.output
         return
@@ -651,7 +648,7 @@ def interruptible_project(root: Path) -> Path:
              "example/Notice.md": notice("Text <b>bold</b>.\n")}
     files.update({f"example/Notice-{number}.md": notice(f"Notice {number}.\n")
                   for number in range(3)})
-    files["_data/navigation.yaml"] = navigation(sorted(name[:-3] for name in files
+    files["_data/navigation.yaml"] = navigation(*sorted(name[:-3] for name in files
                                                        if name.startswith("example/")))
     return write_project(root, files)
 
@@ -660,7 +657,7 @@ def test_interrupted_build_then_build_is_a_clean_build(tmp_path):
     source = interruptible_project(tmp_path / "source")
     outdir = tmp_path / "out"
     notice_0 = source / "example" / "Notice-0.md"
-    notice_0.write_text(notice_0.read_text().replace("# A Notice", "# A Zebra Notice"))
+    notice_0.write_text(notice_0.read_text().replace("# Example Notice", "# A Zebra Notice"))
     assert sphinx_build(source, outdir).returncode != 0
     # An edit that takes a word out of the search index, then a build stopped
     # while it writes the pages.
