@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urlsplit, urlunsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tools.site_browser import wait_for_search_results
 
@@ -160,16 +159,27 @@ def _focus_state(page) -> dict | None:
     state = page.evaluate(_FOCUS_STATE)
     if state is None or state["inSight"]:
         return state
-    # Drawers slide in and the page scrolls smoothly: give motion time to end.
-    try:
-        page.wait_for_function(
-            "() => { const e = document.activeElement, r = e.getBoundingClientRect();"
-            " return r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth }",
-            timeout=1000,
-        )
-    except PlaywrightTimeoutError:
-        pass  # judged by the second look
+    # Drawers slide in and the page scrolls smoothly: judged once motion has ended.
+    _wait_for_stillness(page)
     return {**page.evaluate(_FOCUS_STATE), "again": state["again"]}
+
+
+# True once no animation or transition runs and the focused element, the
+# page's scroll position and its address stayed the same from one frame to
+# the next: the final state, however slowly the machine draws it.
+_STILL = """() => {
+  const r = document.activeElement.getBoundingClientRect();
+  const now = [r.top, r.left, r.width, r.height, scrollX, scrollY, location.href].join();
+  const still = now === window.__lastFrame
+    && document.getAnimations().every((a) => a.playState !== "running");
+  window.__lastFrame = now;
+  return still;
+}"""
+
+
+def _wait_for_stillness(page) -> None:
+    page.evaluate("delete window.__lastFrame")
+    page.wait_for_function(_STILL, polling="raf", timeout=60_000)
 
 
 def focus_problems(page) -> list[str]:
@@ -207,7 +217,7 @@ def skip_link_problems(page) -> list[str]:
     if not target:
         return [*problems, f"the skip link's target {href} does not exist"]
     page.keyboard.press("Enter")
-    page.wait_for_timeout(100)
+    _wait_for_stillness(page)
     if page.evaluate("location.hash") != href:
         problems.append(f"following the skip link did not go to {href}")
     has_control = page.evaluate(
