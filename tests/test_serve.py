@@ -21,8 +21,8 @@ from sphinx.util.docutils import docutils_namespace
 from sphinx_autobuild.utils import find_free_port
 from websockets.sync.client import connect
 
-from conftest import HOME_PAGE, ROOT, SOURCE, write_project
-from test_sidebar import NAVIGATION, notice
+from conftest import HOME_PAGE, ROOT, SOURCE, notice, write_project
+from test_sidebar import NAVIGATION
 from tools.preview_http import Problem, banner
 from tools.serve import WarmBuilder
 
@@ -126,8 +126,8 @@ def preview(tmp_path_factory):
     server, preview = start_preview(tmp_path_factory.mktemp("preview"), {
         "index.md": HOME_PAGE,
         "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
-        "example/First.md": notice("First Notice"),
-        "example/Second.md": notice("Second Notice"),
+        "example/First.md": notice(title="First Notice"),
+        "example/Second.md": notice(title="Second Notice"),
         "404.md": (SOURCE / "404.md").read_text(encoding="utf-8"),
     })
     try:
