@@ -678,6 +678,23 @@ def test_interrupted_build_then_build_is_a_clean_build(tmp_path):
     assert after_files == published(outdir)
 
 
+def wait_until_blocked_on(lock: Path, process: subprocess.Popen) -> None:
+    """Return once the kernel lists *process* as waiting for a POSIX lock on *lock*
+    (in /proc/locks, a waiter's line says "->"); fail if it ends, or never waits."""
+    inode = lock.stat().st_ino
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        for line in Path("/proc/locks").read_text().splitlines():
+            fields = line.split()
+            if fields[1] == "->" and fields[5] == str(process.pid) and \
+                    fields[6].endswith(f":{inode}"):
+                return
+        assert process.poll() is None, process.communicate()[0]
+        time.sleep(0.05)
+    kill(process)
+    pytest.fail(f"the build never waited for {lock}")
+
+
 def test_second_build_in_one_tree_waits_for_the_first(tmp_path):
     source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
                                                   "example/Notice.md": notice("Text.\n")})
@@ -689,7 +706,7 @@ def test_second_build_in_one_tree_waits_for_the_first(tmp_path):
         process = sphinx_process(source, outdir)
         try:
             read_until(process, "another build is writing")
-            time.sleep(1)
+            wait_until_blocked_on(outdir / ".doctrees" / "build.lock", process)
             assert process.poll() is None
             assert not list(outdir.rglob("*.html"))
         finally:
