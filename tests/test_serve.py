@@ -48,7 +48,9 @@ class Preview:
         """Write *path*, wait for the browser's reload signal; return what its build printed."""
         before = len(self.output())
         with connect(self.base.replace("http:", "ws:") + "websocket-reload") as socket:
-            time.sleep(0.5)  # the watcher is idle and this client is registered
+            # No wait before writing: a change seen during a build is built
+            # after it, and the server's "built" flag stays set until a client
+            # takes it, so a signal sent before this client listens still comes.
             path.write_text(text, encoding="utf-8")
             while True:  # a signal may be left from a build no client heard
                 assert socket.recv(timeout=TIMEOUT) == "refresh"
@@ -85,7 +87,11 @@ def _stop(server: subprocess.Popen) -> None:
             server.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             LEFT_BEHIND.append(f"tools/serve.py did not stop within {STOP_TIMEOUT} s of SIGTERM")
-        time.sleep(0.2)
+        # What it started ends after it: left behind is what is still there
+        # once STOP_TIMEOUT has passed, not what a busy machine has not ended yet.
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while _group_members(group) and time.monotonic() < deadline:
+            time.sleep(0.1)
         LEFT_BEHIND.extend(_group_members(group))
     finally:
         try:
