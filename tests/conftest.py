@@ -1,4 +1,5 @@
-"""Shared fixtures: the real site built once per session, tiny projects, a browser.
+"""Shared fixtures: the real site built once per session, tiny projects, a browser;
+factories of a notice's source and of a navigation; the `browser` and `pdf` markers.
 
 Every build runs Sphinx's own command line (``sphinx.cmd.build.build_main``)
 in the test process, with the project's own ``conf.py`` and the same strict
@@ -84,7 +85,9 @@ MINIMAL_NAVIGATION = navigation(("Example Notice", "example/Notice"))
 # Set from what a test does, so no test can be left without it: a test that
 # uses the browser fixture is `browser`; the tests of tests/test_pdf.py are
 # `pdf`. Any other test whose build renders a PDF must say `pdf` itself, or it
-# fails naming the marker it lacks (_submit_when_marked).
+# fails naming the marker it lacks: a build in this process as it starts to
+# render (_submit_when_marked), a command (`make html`) by the PDF it leaves in
+# the test's tmp_path (pdfs_only_when_marked).
 
 def pytest_collection_modifyitems(items):
     for item in items:
@@ -115,6 +118,17 @@ def _submit_when_marked(renderer, job, submit=Renderer.submit):
 
 
 Renderer.submit = _submit_when_marked
+
+
+@pytest.fixture(autouse=True)
+def pdfs_only_when_marked(request):
+    if "tmp_path" not in request.fixturenames or request.node.get_closest_marker("pdf"):
+        yield
+        return
+    tmp_path = request.getfixturevalue("tmp_path")
+    yield
+    rendered = sorted(tmp_path.rglob("pdf/*.pdf"))
+    assert not rendered, f"renders PDFs ({rendered[0]}): mark it @pytest.mark.pdf"
 
 
 @dataclass
