@@ -164,21 +164,25 @@ def _focus_state(page) -> dict | None:
     return {**page.evaluate(_FOCUS_STATE), "again": state["again"]}
 
 
-# True once no animation or transition runs and the focused element, the
-# page's scroll position and its address stayed the same from one frame to
-# the next: the final state, however slowly the machine draws it.
+# True once the focused element is in sight, or once nothing has moved for ten
+# frames running: no animation or transition runs, and the element, the page's
+# scroll position and its address are as they were a frame before. Frames, not
+# time: a busy machine draws them later, and a smooth scroll still moves
+# between two of them.
 _STILL = """() => {
-  const r = document.activeElement.getBoundingClientRect();
+  const e = document.activeElement, r = e.getBoundingClientRect();
+  if (r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth) return true;
   const now = [r.top, r.left, r.width, r.height, scrollX, scrollY, location.href].join();
   const still = now === window.__lastFrame
     && document.getAnimations().every((a) => a.playState !== "running");
+  window.__stillFrames = still ? (window.__stillFrames || 0) + 1 : 0;
   window.__lastFrame = now;
-  return still;
+  return window.__stillFrames >= 10;
 }"""
 
 
 def _wait_for_stillness(page) -> None:
-    page.evaluate("delete window.__lastFrame")
+    page.evaluate("delete window.__lastFrame; delete window.__stillFrames")
     page.wait_for_function(_STILL, polling="raf", timeout=60_000)
 
 

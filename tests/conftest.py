@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 from sphinx.cmd.build import build_main
 
 from policy_sphinx_extensions.pdf.render import Renderer
@@ -127,8 +129,17 @@ def pdfs_only_when_marked(request):
         return
     tmp_path = request.getfixturevalue("tmp_path")
     yield
-    rendered = sorted(tmp_path.rglob("pdf/*.pdf"))
+    rendered = [path for path in sorted(tmp_path.rglob("*.pdf")) if _rendered(path)]
     assert not rendered, f"renders PDFs ({rendered[0]}): mark it @pytest.mark.pdf"
+
+
+def _rendered(path: Path) -> bool:
+    """Whether *path* is a PDF that WeasyPrint wrote (a test's own file is not)."""
+    try:
+        producer = PdfReader(path).metadata.producer
+    except (PdfReadError, AttributeError, OSError, ValueError):
+        return False
+    return (producer or "").startswith("WeasyPrint")
 
 
 @dataclass
