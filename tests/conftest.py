@@ -88,8 +88,8 @@ MINIMAL_NAVIGATION = navigation(("Example Notice", "example/Notice"))
 # uses the browser fixture is `browser`; the tests of tests/test_pdf.py are
 # `pdf`. Any other test whose build renders a PDF must say `pdf` itself, or it
 # fails naming the marker it lacks: a build in this process as it starts to
-# render (_submit_when_marked), a command (`make html`) by the PDF it leaves in
-# the test's tmp_path (pdfs_only_when_marked).
+# render (_submit_when_marked), a command (`make html`) by the site PDF it
+# leaves in the test's tmp_path (pdfs_only_when_marked).
 
 def pytest_collection_modifyitems(items):
     for item in items:
@@ -129,7 +129,9 @@ def pdfs_only_when_marked(request):
         return
     tmp_path = request.getfixturevalue("tmp_path")
     yield
-    rendered = [path for path in sorted(tmp_path.rglob("*.pdf")) if _rendered(path)]
+    # The site's PDFs are written into a `pdf` folder (the tools' redline PDFs,
+    # one page each, are not the PDF builds this marker is about).
+    rendered = [path for path in sorted(tmp_path.rglob("pdf/*.pdf")) if _rendered(path)]
     assert not rendered, f"renders PDFs ({rendered[0]}): mark it @pytest.mark.pdf"
 
 
