@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urlsplit, urlunsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tools.site_browser import wait_for_search_results
 
@@ -160,16 +159,31 @@ def _focus_state(page) -> dict | None:
     state = page.evaluate(_FOCUS_STATE)
     if state is None or state["inSight"]:
         return state
-    # Drawers slide in and the page scrolls smoothly: give motion time to end.
-    try:
-        page.wait_for_function(
-            "() => { const e = document.activeElement, r = e.getBoundingClientRect();"
-            " return r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth }",
-            timeout=1000,
-        )
-    except PlaywrightTimeoutError:
-        pass  # judged by the second look
+    # Drawers slide in and the page scrolls smoothly: judged once motion has ended.
+    _wait_for_stillness(page)
     return {**page.evaluate(_FOCUS_STATE), "again": state["again"]}
+
+
+# True once the focused element is in sight, or once nothing has moved for ten
+# frames running: no animation or transition runs, and the element, the page's
+# scroll position and its address are as they were a frame before. Frames, not
+# time: a busy machine draws them later, and a smooth scroll still moves
+# between two of them.
+_STILL = """() => {
+  const e = document.activeElement, r = e.getBoundingClientRect();
+  if (r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth) return true;
+  const now = [r.top, r.left, r.width, r.height, scrollX, scrollY, location.href].join();
+  const still = now === window.__lastFrame
+    && document.getAnimations().every((a) => a.playState !== "running");
+  window.__stillFrames = still ? (window.__stillFrames || 0) + 1 : 0;
+  window.__lastFrame = now;
+  return window.__stillFrames >= 10;
+}"""
+
+
+def _wait_for_stillness(page) -> None:
+    page.evaluate("delete window.__lastFrame; delete window.__stillFrames")
+    page.wait_for_function(_STILL, polling="raf", timeout=60_000)
 
 
 def focus_problems(page) -> list[str]:
@@ -207,7 +221,7 @@ def skip_link_problems(page) -> list[str]:
     if not target:
         return [*problems, f"the skip link's target {href} does not exist"]
     page.keyboard.press("Enter")
-    page.wait_for_timeout(100)
+    _wait_for_stillness(page)
     if page.evaluate("location.hash") != href:
         problems.append(f"following the skip link did not go to {href}")
     has_control = page.evaluate(

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real site built once per session, tiny projects, a browser.
+"""Shared fixtures: the real site built once per session, tiny projects, a browser;
+factories of a notice's source and of a navigation; the `browser` and `pdf` markers.
 
 Every build runs Sphinx's own command line (``sphinx.cmd.build.build_main``)
 in the test process, with the project's own ``conf.py`` and the same strict
@@ -21,8 +22,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 from sphinx.cmd.build import build_main
 
+from policy_sphinx_extensions.pdf.render import Renderer
 from tools.site_browser import launch_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,25 +40,108 @@ for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
 SOURCE = ROOT / "source"
 STRICT = ["-W", "--keep-going", "-n"]
 
-# A notice's front matter at its first version, and a home page with the site
-# map: the smallest valid tiny project, with MINIMAL_NAVIGATION.
-NOTICE_FRONT_MATTER = """\
----
-date: 2024-10-04
-changes:
-  - date: 2024-10-04
-    kind: material
-    summary: First version.
----
-"""
-HOME_PAGE = "# Home\n\n```{site-map}\n```\n"
+# -- factories of sources: a notice, a navigation ------------------------------
 
-MINIMAL_NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: Example Notice
-    path: example/Notice
-"""
+def front_matter(date: str = "2024-10-04", changes=None, fields: str = "") -> str:
+    """A notice's front matter: *fields* (YAML lines), its *date* and its *changes*,
+    (date, kind, summary) triples, by default its first version on *date*."""
+    if changes is None:
+        changes = [(date, "material", "First version.")]
+    entries = "".join(f"  - date: {day}\n    kind: {kind}\n    summary: {summary}\n"
+                      for day, kind, summary in changes)
+    return f"---\n{fields}date: {date}\nchanges:\n{entries}---\n"
+
+
+def notice(body: str = "Text.\n", title: str = "Example Notice", **front) -> str:
+    """A notice's source: its front matter (``front_matter(**front)``), title and *body*."""
+    return f"{front_matter(**front)}\n# {title}\n\n{body}"
+
+
+def navigation(*entries) -> str:
+    """A navigation.yaml listing *entries*: each a path (its own title), a (title,
+    path) pair, or a (title, [entries]) group."""
+
+    def lines(entries, indent: str) -> str:
+        text = ""
+        for entry in entries:
+            title, target = (entry, entry) if isinstance(entry, str) else entry
+            text += f"{indent}- title: {title}\n"
+            if isinstance(target, str):
+                text += f"{indent}  path: {target}\n"
+            else:
+                text += f"{indent}  children:\n" + lines(target, indent + "    ")
+        return text
+
+    return "live_site: https://policies.python.org/\nnav:\n" + lines(entries, "  ")
+
+
+# The smallest valid tiny project: a notice at its first version, and a home
+# page with the site map, with MINIMAL_NAVIGATION.
+NOTICE_FRONT_MATTER = front_matter()
+HOME_PAGE = "# Home\n\n```{site-map}\n```\n"
+MINIMAL_NAVIGATION = navigation(("Example Notice", "example/Notice"))
+
+
+# -- markers: `pytest -m "not browser and not pdf"` runs the fast half ---------
+#
+# Set from what a test does, so no test can be left without it: a test that
+# uses the browser fixture is `browser`; the tests of tests/test_pdf.py are
+# `pdf`. Any other test whose build renders a PDF must say `pdf` itself, or it
+# fails naming the marker it lacks: a build in this process as it starts to
+# render (_submit_when_marked), a command (`make html`) by the site PDF it
+# leaves in the test's tmp_path (pdfs_only_when_marked).
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        if item.path.name == "test_pdf.py":
+            item.add_marker(pytest.mark.pdf)
+
+
+_running: list[pytest.Item] = []  # the test being set up, run or torn down
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
+def _submit_when_marked(renderer, job, submit=Renderer.submit):
+    # Patched for the whole session, not per test: a module- or session-scoped
+    # fixture builds while the first test that uses it is being set up.
+    if _running and not _running[-1].get_closest_marker("pdf"):
+        pytest.fail(f"{_running[-1].nodeid} renders a PDF: mark it @pytest.mark.pdf")
+    return submit(renderer, job)
+
+
+Renderer.submit = _submit_when_marked
+
+
+@pytest.fixture(autouse=True)
+def pdfs_only_when_marked(request):
+    if "tmp_path" not in request.fixturenames or request.node.get_closest_marker("pdf"):
+        yield
+        return
+    tmp_path = request.getfixturevalue("tmp_path")
+    yield
+    # The site's PDFs are written into a `pdf` folder (the tools' redline PDFs,
+    # one page each, are not the PDF builds this marker is about).
+    rendered = [path for path in sorted(tmp_path.rglob("pdf/*.pdf")) if _rendered(path)]
+    assert not rendered, f"renders PDFs ({rendered[0]}): mark it @pytest.mark.pdf"
+
+
+def _rendered(path: Path) -> bool:
+    """Whether *path* is a PDF that WeasyPrint wrote (a test's own file is not)."""
+    try:
+        producer = PdfReader(path).metadata.producer
+    except (PdfReadError, AttributeError, OSError, ValueError):
+        return False
+    return (producer or "").startswith("WeasyPrint")
 
 
 @dataclass
@@ -166,6 +253,12 @@ class GitProject:
 def git_project(tmp_path) -> GitProject:
     """An empty git repository with the project's conf.py and extensions: commit to it."""
     return GitProject(tmp_path / "repo")
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver's `httpserver` listens on 127.0.0.1 only, on a free port."""
+    return ("127.0.0.1", 0)
 
 
 @pytest.fixture(scope="session")

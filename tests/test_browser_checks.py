@@ -101,13 +101,19 @@ def open_page(browser, pages_url):
     """``open_page(name, width)``: the page loaded; ``.refused`` lists off-site requests."""
     contexts = []
 
-    def load(name: str, width: int = 1280):
+    def load(name: str, width: int = 1280, refused_last: str | None = None):
+        """*refused_last*: a request the page makes after its load event (a beacon),
+        waited for until it has been refused, however long that takes."""
         context = browser.new_context(viewport={"width": width, "height": 700})
         contexts.append(context)
         refused = keep_on_site(context, pages_url)
         page = context.new_page()
-        page.goto(pages_url + name, wait_until="load")
-        page.wait_for_timeout(100)  # a beacon is sent after load
+        if refused_last is None:
+            page.goto(pages_url + name, wait_until="load")
+        else:
+            with page.expect_event("requestfailed",
+                                   lambda request: refused_last in request.url):
+                page.goto(pages_url + name, wait_until="load")
         page.refused = refused
         return page
 
@@ -128,7 +134,7 @@ def test_good_page_passes_every_check(open_page, pages_url):
 
 
 def test_requests_for_other_hosts_are_refused_and_reported(open_page, pages_url):
-    page = open_page("third-party.html")
+    page = open_page("third-party.html", refused_last="stats.example.invalid/hit")
     refused = " ".join(page.refused)
     assert "fonts.example.invalid/css" in refused
     assert "cdn.example.invalid/logo.png" in refused

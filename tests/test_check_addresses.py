@@ -7,26 +7,14 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject, navigation, notice
 
 from policy_core import yamldata
 from tools import check_addresses
 from tools.check_addresses import Page
 
-NOTICE = """\
----
-date: 2024-10-04
-changes:
-  - date: 2024-10-04
-    kind: material
-    summary: Second version.
-  - date: 2024-01-15
-    kind: material
-    summary: First version.
----
-
-# Example Notice
-
+NOTICE = notice(changes=[("2024-10-04", "material", "Second version."),
+                         ("2024-01-15", "material", "First version.")], body="""\
 Text.
 
 ## 1. What we collect
@@ -44,16 +32,9 @@ None either.
 #### 2.1.1 Cookies
 
 No cookies.
-"""
+""")
 OTHER = NOTICE_FRONT_MATTER + "\n# Other Notice\n\nOther text.\n"
-NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: Example Notice
-    path: example/Notice
-  - title: Other Notice
-    path: example/{other}
-"""
+NAVIGATION = navigation(("Example Notice", "example/Notice"), ("Other Notice", "example/{other}"))
 # An H2 and an H4 renamed (an editorial change, with its entry), the oldest
 # change-history entry dropped.
 RENAMED = (

@@ -8,7 +8,7 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, Build, HOME_PAGE, sphinx_build, write_project
+from conftest import ROOT, Build, HOME_PAGE, navigation, sphinx_build, write_project
 
 from policy_core import yamldata
 from policy_core.front_matter import read_page
@@ -38,13 +38,8 @@ changes:
     kind: material
     summary: First version.
 """
-NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-""" + "".join(
-    f"  - title: {name}\n    path: example/{name}\n"
-    for name in ("Notice", "Same-Day", "Guide", "Procedure", "Changes")
-)
+NAVIGATION = navigation(*((name, f"example/{name}")
+                          for name in ("Notice", "Same-Day", "Guide", "Procedure", "Changes")))
 KINDS = {
     "index.md": HOME_PAGE,
     "_data/navigation.yaml": NAVIGATION,

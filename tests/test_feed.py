@@ -10,49 +10,24 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, SOURCE, Build, sphinx_build, write_project
+from conftest import HOME_PAGE, SOURCE, Build, navigation, notice, sphinx_build, write_project
 
 from policy_sphinx_extensions.reading.page_kinds import read_notice_dates
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE_URL = "https://policies.python.org/"
-NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: First
-    path: example/First
-  - title: Second
-    path: example/Second
-  - title: Changes
-    path: changes
-"""
-
-
-def notice(title: str, front: str) -> str:
-    return f"---\n{front}---\n\n# {title}\n\nText.\n"
+NAVIGATION = navigation(("First", "example/First"), ("Second", "example/Second"),
+                        ("Changes", "changes"))
 
 
 TWO_NOTICES = {
     "index.md": HOME_PAGE,
     "changes.md": "---\nkind: site\n---\n\n# Changes to the notices\n\n```{change-history}\n```\n",
     "_data/navigation.yaml": NAVIGATION,
-    "example/First.md": notice("First Notice", """\
-date: 2025-01-10
-changes:
-  - date: 2025-03-01
-    kind: editorial
-    summary: Fixed a typo.
-  - date: 2025-01-10
-    kind: material
-    summary: First version.
-"""),
-    "example/Second.md": notice("Second Notice", """\
-date: 2025-02-01
-changes:
-  - date: 2025-02-01
-    kind: material
-    summary: Second notice's first version.
-"""),
+    "example/First.md": notice(title="First Notice", date="2025-01-10", changes=[
+        ("2025-03-01", "editorial", "Fixed a typo."), ("2025-01-10", "material", "First version.")]),
+    "example/Second.md": notice(title="Second Notice", date="2025-02-01", changes=[
+        ("2025-02-01", "material", "Second notice's first version.")]),
 }
 
 

@@ -248,22 +248,41 @@ def commit_site(site: Path, message: str, date: str) -> None:
                    env={**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
 
 
+def copy_of(imported, target: Path) -> tuple[Path, Path]:
+    """A copy of the imported project and of its site (the first import's outcome) in *target*."""
+    status, project, _ = imported
+    assert status == 0
+    return (shutil.copytree(project.parent / "mkdocs", target / "mkdocs", symlinks=True),
+            shutil.copytree(project, target / "project", symlinks=True))
+
+
+@pytest.fixture(scope="module")
+def imported_older(tmp_path_factory):
+    """The test site with an older notice (a typo, no processors section), imported once."""
+    root = tmp_path_factory.mktemp("import-older")
+    site = git_site(root / "mkdocs")
+    notice = site / "docs/Privacy-Notice.md"
+    older = notice.read_text().replace("may collect the following", "may colect the following")
+    notice.write_text(older.split("## 3. Processors")[0])
+    commit_site(site, "The notice as it was", "2023-03-01T12:00:00+00:00")
+    project = copy_project(root / "project")
+    status = main([str(site), "--project", str(project), "--today", "2026-11-01"])
+    return status, project, project / "_build" / "import"
+
+
 @pytest.mark.parametrize("record", [True, False])
-def test_a_page_that_exists_is_merged_keeping_its_structure_with_a_redline(tmp_path, record):
+def test_a_page_that_exists_is_merged_keeping_its_structure_with_a_redline(
+    imported_older, tmp_path, record
+):
     """The project's own fixes and markup stay, the previous site's later changes come over.
 
     The text the page was made from is the last import's (the record), or else
     the version of the page's history closest to it.
     """
-    site = git_site(tmp_path / "mkdocs")
+    site, project = copy_of(imported_older, tmp_path)  # imported on 2026-11-01
     notice = site / "docs/Privacy-Notice.md"
-    newer = notice.read_text()
-    older = newer.replace("may collect the following", "may colect the following").split("## 3. Processors")[0]
-    notice.write_text(older)
-    commit_site(site, "The notice as it was", "2023-03-01T12:00:00+00:00")
-    project = copy_project(tmp_path / "project")
+    newer = (MKDOCS_SITE / "docs/Privacy-Notice.md").read_text()
     arguments = [str(site), "--project", str(project), "--today"]
-    assert main([*arguments, "2026-11-01"]) == 0
     page = project / "source/Privacy-Notice.md"
     # The project's editors fix a word, label a heading and date their fix.
     text = page.read_text().replace("may colect", "may collect").replace(
@@ -563,11 +582,9 @@ def sources_of(project: Path) -> dict[str, bytes]:
             for path in sorted((project / "source").rglob("*")) if path.is_file()}
 
 
-def test_a_second_import_changes_nothing_and_keeps_an_editors_change(tmp_path):
-    project = copy_project(tmp_path / "project")
-    site = git_site(tmp_path / "mkdocs")
+def test_a_second_import_changes_nothing_and_keeps_an_editors_change(imported, tmp_path):
+    site, project = copy_of(imported, tmp_path)  # imported on 2026-11-30
     arguments = [str(site), "--project", str(project), "--today"]
-    assert main([*arguments, "2026-11-30"]) == 0
     first = sources_of(project)
     assert main([*arguments, "2026-12-01"]) == 0
     assert sources_of(project) == first

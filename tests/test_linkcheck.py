@@ -23,7 +23,7 @@ import pytest
 import requests
 import trustme
 from bs4 import BeautifulSoup
-from conftest import NOTICE_FRONT_MATTER, sphinx_build, write_project
+from conftest import NOTICE_FRONT_MATTER, sphinx_build, write_project, navigation
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -32,14 +32,8 @@ from tools import address_guard, linkcheck, linkcheck_report
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "dpa.example.com"  # the processor's host, as the notices link it
 
-NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: Example Notice
-    path: example/Notice
-  - title: Third-party processors
-    path: Third-Party-Processors
-"""
+NAVIGATION = navigation(("Example Notice", "example/Notice"),
+                        ("Third-party processors", "Third-Party-Processors"))
 REGISTRY = f"""\
 processors:
   - id: example
@@ -93,6 +87,7 @@ def resolver(folder: Path, names: dict[str, tuple[str, int]]) -> dict[str, str]:
     """The environment of a process whose resolver knows only *names* (name -> address, port).
 
     Addresses written as numbers resolve as usual; any other name fails.
+    LinkChecker's threads look for work every 0.05 s instead of every second.
     """
     folder = folder / "resolver"
     folder.mkdir(exist_ok=True)
@@ -112,6 +107,12 @@ def resolver(folder: Path, names: dict[str, tuple[str, int]]) -> dict[str, str]:
             return _resolve(host, port, *args, **kwargs)
 
         socket.getaddrinfo = getaddrinfo
+
+        # LinkChecker's threads look for work once a second, and it ends only
+        # once each has looked again: on these few pages, most of a run. They
+        # look more often here; what they check and report is the same.
+        import linkcheck.director.checker
+        linkcheck.director.checker.QUEUE_POLL_INTERVALL_SECS = 0.05
     """), encoding="utf-8")
     return {**os.environ, "PYTHONPATH": str(folder)}
 

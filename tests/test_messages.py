@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 
+import pytest
 from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, ROOT, write_project
 
 NOTICE = NOTICE_FRONT_MATTER + "\n# Example Notice\n\n"
@@ -91,6 +92,7 @@ def test_a_build_without_a_warning_keeps_its_status_lines_whole(project):
     assert "checking consistency... done" in build.output.splitlines()
 
 
+@pytest.mark.pdf  # `make html` publishes the notice's PDF
 def test_make_html_prints_no_command_and_no_settings(tmp_path):
     source = write_project(tmp_path / "source", {
         "index.md": HOME_PAGE,

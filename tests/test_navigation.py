@@ -7,22 +7,14 @@ import textwrap
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import navigation
 from test_strict_build import notice
 
 from policy_core.addresses import docname_at, page_path, page_url
 from policy_sphinx_extensions.navigation.schema import load_navigation
 from policy_core.yamldata import DataError
 
-GOOD = """\
-live_site: https://policies.python.org/
-nav:
-  - title: Example Notice
-    path: example/Notice
-  - title: Group
-    children:
-      - title: Elsewhere
-        path: elsewhere/Page
-"""
+GOOD = navigation(("Example Notice", "example/Notice"), ("Group", [("Elsewhere", "elsewhere/Page")]))
 GENERIC = "document isn't included in any toctree"
 
 

@@ -10,16 +10,13 @@ few PDFs as the checks need.
 from __future__ import annotations
 
 import builtins
-import http.server
 import json
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from bs4 import BeautifulSoup
@@ -512,38 +509,13 @@ def test_a_doctree_without_a_title_is_no_paper_notice():
 # -- What WeasyPrint may read: the build's own files, never the machine or the network
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    paths: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        type(self).paths.append(self.path)
-        self.send_response(404)
-        self.end_headers()
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture
-def local_server():
-    """A server on 127.0.0.1 that records every request it gets."""
-    _Recorder.paths = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", _Recorder.paths
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
 def svg(text: str) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="40">'
             f'<text x="0" y="20" font-family="Liberation Sans">{text}</text></svg>')
 
 
-def test_the_renderer_reads_only_the_builds_own_files(tmp_path, local_server):
-    base, requests = local_server
+def test_the_renderer_reads_only_the_builds_own_files(tmp_path, httpserver):
+    # httpserver: on 127.0.0.1 (conftest), it records every request it gets.
     secret = tmp_path / "machine"
     secret.mkdir()
     (secret / "passwd").write_text("root:x:0:0:SECRET-PASSWD\n", encoding="utf-8")
@@ -558,7 +530,7 @@ def test_the_renderer_reads_only_the_builds_own_files(tmp_path, local_server):
     data_svg = "data:image/svg+xml," + svg("DATA-IMAGE").replace('"', "'").replace("#", "%23")
     hostile = [
         (secret / "passwd").as_uri(), (secret / "image.svg").as_uri(), "../../machine/other.svg",
-        "../link.svg", "../.doctrees/environment.svg", f"{base}/image.svg", data_svg,
+        "../link.svg", "../.doctrees/environment.svg", httpserver.url_for("/image.svg"), data_svg,
     ]
     html = (
         f'<html lang="en"><body><h1>Hostile</h1>'
@@ -580,7 +552,7 @@ def test_the_renderer_reads_only_the_builds_own_files(tmp_path, local_server):
     assert "OWN-IMAGE" in text  # the build's own files are read
     assert "SECRET" not in text and "DATA-IMAGE" not in text
     assert PdfReader(pdf).attachments == {}
-    assert requests == []
+    assert httpserver.log == []
     assert len(rendered.problems) == len(hostile), rendered.problems
     for problem in rendered.problems:
         assert problem.startswith("refused to read ")

@@ -13,18 +13,12 @@ from bs4 import BeautifulSoup
 
 from policy_core import yamldata
 from policy_core.processor_registry import load_registry
-from conftest import NOTICE_FRONT_MATTER, Build, sphinx_build, write_project
+from conftest import NOTICE_FRONT_MATTER, Build, sphinx_build, write_project, navigation
 
 ROOT = Path(__file__).resolve().parents[1]
 
-NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: Example Notice
-    path: example/Notice
-  - title: Third-party processors
-    path: Third-Party-Processors
-"""
+NAVIGATION = navigation(("Example Notice", "example/Notice"),
+                        ("Third-party processors", "Third-Party-Processors"))
 
 REGISTRY = """\
 processors:

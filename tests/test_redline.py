@@ -10,21 +10,14 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject, navigation
 from sphinx.errors import ConfigError
 
 from policy_core.redline import diff as redline_diff, page as redline_page, text as redline_text
 from tools import redline
 from tools.revisions import read_config
 
-NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: Example Notice
-    path: example/Notice
-  - title: Other Notice
-    path: example/Other
-"""
+NAVIGATION = navigation(("Example Notice", "example/Notice"), ("Other Notice", "example/Other"))
 BASE_NOTICE = NOTICE_FRONT_MATTER + """
 # Example Notice
 
@@ -367,23 +360,24 @@ def test_read_config_reads_conf_py_as_sphinx_does(tmp_path):
         read_config(tmp_path / "nowhere")
 
 
-@pytest.mark.parametrize("target", ["/etc/passwd", "../../../../etc/passwd", "Notice.md"])
-def test_a_revision_holding_a_link_is_refused_with_a_message(tmp_path, capsys, target):
+def test_a_revision_holding_a_link_is_refused_with_a_message(tmp_path, capsys):
     repo = GitProject(tmp_path / "repo")
     base = repo.commit({"index.md": HOME_PAGE, "example/Notice.md": BASE_NOTICE}, "First")
-    (repo.root / "source/example/Leak.md").symlink_to(target)
-    head = repo.commit({}, "A link")
     out = tmp_path / "redline"
-
-    linked = redline.main(["--repo", str(repo.root), "--base", base, "--head", head,
-                           "--out", str(out)])
-    error = capsys.readouterr().err
-    assert linked == 2
-    assert error.splitlines() == [
-        f"redline: error: {head[:12]}:source/example/Leak.md is a link (to {target!r}): a "
-        "revision is built from plain files only; remove the link in that revision"]
-    assert not out.exists()
-    # The revision before it, beside: no link, a redline.
+    for target in ["/etc/passwd", "../../../../etc/passwd", "Notice.md"]:
+        leak = repo.root / "source/example/Leak.md"
+        leak.unlink(missing_ok=True)
+        leak.symlink_to(target)
+        head = repo.commit({}, f"A link to {target}")
+        linked = redline.main(["--repo", str(repo.root), "--base", base, "--head", head,
+                               "--out", str(out)])
+        error = capsys.readouterr().err
+        assert linked == 2, target
+        assert error.splitlines() == [
+            f"redline: error: {head[:12]}:source/example/Leak.md is a link (to {target!r}): a "
+            "revision is built from plain files only; remove the link in that revision"]
+        assert not out.exists()
+    # The revision before them, beside: no link, a redline.
     assert redline.main(["--repo", str(repo.root), "--base", base, "--head", base,
                          "--out", str(out)]) == 0, capsys.readouterr().err
 

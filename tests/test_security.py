@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import http.server
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -23,15 +23,18 @@ import threading
 import time
 import unicodedata
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
 from conftest import (
     HOME_PAGE,
     NOTICE_FRONT_MATTER,
     copy_project,
     ROOT,
     STRICT,
+    navigation,
+    notice,
     sphinx_build,
     write_project,
 )
@@ -223,21 +226,16 @@ PICTURE = bytes.fromhex(
     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
 
 
-def navigation(paths: list[str]) -> str:
-    return "live_site: https://policies.python.org/\nnav:\n" + "".join(
-        f"  - title: {path}\n    path: {path}\n" for path in paths)
-
-
-def notice(body: str) -> str:
+def case_source(body: str) -> str:
     """A notice holding *body*, or *body* itself when it is a whole notice."""
-    return body if body.startswith("---\n") else NOTICE_FRONT_MATTER + "\n# A Notice\n\n" + body
+    return body if body.startswith("---\n") else notice(body)
 
 
 def body_line(case: str) -> int:
     """The line of the notice the message names: of the body's first line, plus LINE_IN_BODY."""
     if case in LINE_IN_NOTICE:
         return LINE_IN_NOTICE[case]
-    return notice("").count("\n") + LINE_IN_BODY.get(case, 1)
+    return case_source("").count("\n") + LINE_IN_BODY.get(case, 1)
 
 
 def built_files_holding(outdir: Path, needle: str) -> list[str]:
@@ -247,29 +245,15 @@ def built_files_holding(outdir: Path, needle: str) -> list[str]:
                   and needle.encode() in path.read_bytes())
 
 
-class Requests(http.server.BaseHTTPRequestHandler):
-    seen: ClassVar[list[str]] = []
-
-    def do_GET(self):
-        self.seen.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"fetched-" + self.path.encode())
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
-    """A server on 127.0.0.1 recording every request; the builds must make none."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Requests)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield SERVER.format(port=httpd.server_address[1]), Requests.seen
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    """A server on 127.0.0.1 answering every request; the builds must make none."""
+    httpd = HTTPServer(host="127.0.0.1", port=0)
+    httpd.expect_request(re.compile(".*")).respond_with_handler(
+        lambda request: Response(f"fetched-{request.path}"))
+    httpd.start()
+    yield SERVER.format(port=httpd.port), httpd.log
+    httpd.stop()
 
 
 @pytest.fixture(scope="module")
@@ -277,10 +261,10 @@ def hostile(tmp_path_factory, server):
     root = tmp_path_factory.mktemp("hostile")
     (root / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
     (root / "secret.png").write_bytes(PICTURE + SECRET.encode())
-    files = {f"cases/{case}.md": notice(body.replace("{server}", server[0]))
+    files = {f"cases/{case}.md": case_source(body.replace("{server}", server[0]))
              for case, (body, _, _) in HOSTILE.items()}
     files["index.md"] = HOME_PAGE
-    files["_data/navigation.yaml"] = navigation([f"cases/{case}" for case in HOSTILE])
+    files["_data/navigation.yaml"] = navigation(*(f"cases/{case}" for case in HOSTILE))
     # Files of the source directory that would run script on the site's address.
     files["cases/evil.svg"] = ('<svg xmlns="http://www.w3.org/2000/svg">'
                                "<script>alert('payload-svg')</script></svg>\n")
@@ -426,7 +410,7 @@ def assert_refused_alone(build) -> None:
 def test_a_page_name_with_markup_in_the_navigation_is_refused_alone(tmp_path, name):
     build = sphinx_build(write_project(tmp_path / "source", {
         "index.md": HOME_PAGE, f"{name}.md": notice("Text.\n"),
-        "_data/navigation.yaml": navigation([name])}), tmp_path / "out", "dirhtml")
+        "_data/navigation.yaml": navigation(name)}), tmp_path / "out", "dirhtml")
     if name == "example/Notice":  # the good one beside it
         assert build.returncode == 0, build.output
         return
@@ -664,7 +648,7 @@ def interruptible_project(root: Path) -> Path:
              "example/Notice.md": notice("Text <b>bold</b>.\n")}
     files.update({f"example/Notice-{number}.md": notice(f"Notice {number}.\n")
                   for number in range(3)})
-    files["_data/navigation.yaml"] = navigation(sorted(name[:-3] for name in files
+    files["_data/navigation.yaml"] = navigation(*sorted(name[:-3] for name in files
                                                        if name.startswith("example/")))
     return write_project(root, files)
 
@@ -673,7 +657,7 @@ def test_interrupted_build_then_build_is_a_clean_build(tmp_path):
     source = interruptible_project(tmp_path / "source")
     outdir = tmp_path / "out"
     notice_0 = source / "example" / "Notice-0.md"
-    notice_0.write_text(notice_0.read_text().replace("# A Notice", "# A Zebra Notice"))
+    notice_0.write_text(notice_0.read_text().replace("# Example Notice", "# A Zebra Notice"))
     assert sphinx_build(source, outdir).returncode != 0
     # An edit that takes a word out of the search index, then a build stopped
     # while it writes the pages.
@@ -694,6 +678,23 @@ def test_interrupted_build_then_build_is_a_clean_build(tmp_path):
     assert after_files == published(outdir)
 
 
+def wait_until_blocked_on(lock: Path, process: subprocess.Popen) -> None:
+    """Return once the kernel lists *process* as waiting for a POSIX lock on *lock*
+    (in /proc/locks, a waiter's line says "->"); fail if it ends, or never waits."""
+    inode = lock.stat().st_ino
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        for line in Path("/proc/locks").read_text().splitlines():
+            fields = line.split()
+            if fields[1] == "->" and fields[5] == str(process.pid) and \
+                    fields[6].endswith(f":{inode}"):
+                return
+        assert process.poll() is None, process.communicate()[0]
+        time.sleep(0.05)
+    kill(process)
+    pytest.fail(f"the build never waited for {lock}")
+
+
 def test_second_build_in_one_tree_waits_for_the_first(tmp_path):
     source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
                                                   "example/Notice.md": notice("Text.\n")})
@@ -705,7 +706,7 @@ def test_second_build_in_one_tree_waits_for_the_first(tmp_path):
         process = sphinx_process(source, outdir)
         try:
             read_until(process, "another build is writing")
-            time.sleep(1)
+            wait_until_blocked_on(outdir / ".doctrees" / "build.lock", process)
             assert process.poll() is None
             assert not list(outdir.rglob("*.html"))
         finally:

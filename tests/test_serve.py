@@ -21,8 +21,8 @@ from sphinx.util.docutils import docutils_namespace
 from sphinx_autobuild.utils import find_free_port
 from websockets.sync.client import connect
 
-from conftest import HOME_PAGE, ROOT, SOURCE, write_project
-from test_sidebar import NAVIGATION, notice
+from conftest import HOME_PAGE, ROOT, SOURCE, notice, write_project
+from test_sidebar import NAVIGATION
 from tools.preview_http import Problem, banner
 from tools.serve import WarmBuilder
 
@@ -48,7 +48,9 @@ class Preview:
         """Write *path*, wait for the browser's reload signal; return what its build printed."""
         before = len(self.output())
         with connect(self.base.replace("http:", "ws:") + "websocket-reload") as socket:
-            time.sleep(0.5)  # the watcher is idle and this client is registered
+            # No wait before writing: a change seen during a build is built
+            # after it, and the server's "built" flag stays set until a client
+            # takes it, so a signal sent before this client listens still comes.
             path.write_text(text, encoding="utf-8")
             while True:  # a signal may be left from a build no client heard
                 assert socket.recv(timeout=TIMEOUT) == "refresh"
@@ -85,7 +87,11 @@ def _stop(server: subprocess.Popen) -> None:
             server.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             LEFT_BEHIND.append(f"tools/serve.py did not stop within {STOP_TIMEOUT} s of SIGTERM")
-        time.sleep(0.2)
+        # What it started ends after it: left behind is what is still there
+        # once STOP_TIMEOUT has passed, not what a busy machine has not ended yet.
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while _group_members(group) and time.monotonic() < deadline:
+            time.sleep(0.1)
         LEFT_BEHIND.extend(_group_members(group))
     finally:
         try:
@@ -126,8 +132,8 @@ def preview(tmp_path_factory):
     server, preview = start_preview(tmp_path_factory.mktemp("preview"), {
         "index.md": HOME_PAGE,
         "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
-        "example/First.md": notice("First Notice"),
-        "example/Second.md": notice("Second Notice"),
+        "example/First.md": notice(title="First Notice"),
+        "example/Second.md": notice(title="Second Notice"),
         "404.md": (SOURCE / "404.md").read_text(encoding="utf-8"),
     })
     try:

@@ -5,25 +5,11 @@ from __future__ import annotations
 
 import re
 
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
+from conftest import HOME_PAGE, navigation, notice, sphinx_build, write_project
 
 
-def notice(title: str) -> str:
-    return f"{NOTICE_FRONT_MATTER}\n# {title}\n\nText of the notice.\n"
-
-
-NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: Example
-    children:
-      - title: {first}
-        path: example/First
-      - title: Second Notice
-        path: example/Second
-  - title: Elsewhere
-    path: elsewhere/Page
-"""
+NAVIGATION = navigation(("Example", [("{first}", "example/First"), ("Second Notice", "example/Second")]),
+                        ("Elsewhere", "elsewhere/Page"))
 
 
 def sidebar(page: str) -> str:
@@ -46,8 +32,8 @@ def test_every_page_follows_an_edited_navigation_without_a_full_build(tmp_path):
 
     write_project(tmp_path / "source", {
         "index.md": HOME_PAGE,
-        "example/First.md": notice("First Notice"),
-        "example/Second.md": notice("Second Notice"),
+        "example/First.md": notice(title="First Notice"),
+        "example/Second.md": notice(title="Second Notice"),
     })
     write("First Notice")
     first = sphinx_build(tmp_path / "source", tmp_path / "out")
@@ -70,8 +56,8 @@ def test_unchanged_navigation_rewrites_nothing(tmp_path):
     write_project(tmp_path / "source", {
         "index.md": HOME_PAGE,
         "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
-        "example/First.md": notice("First Notice"),
-        "example/Second.md": notice("Second Notice"),
+        "example/First.md": notice(title="First Notice"),
+        "example/Second.md": notice(title="Second Notice"),
     })
     assert sphinx_build(tmp_path / "source", tmp_path / "out").returncode == 0
     again = sphinx_build(tmp_path / "source", tmp_path / "out")
@@ -84,7 +70,7 @@ def test_a_page_added_turns_its_link_into_a_page_on_every_page(tmp_path):
     write_project(tmp_path / "source", {
         "index.md": HOME_PAGE,
         "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
-        "example/First.md": notice("First Notice"),
+        "example/First.md": notice(title="First Notice"),
     })
     assert sphinx_build(tmp_path / "source", tmp_path / "out").returncode == 0
     assert "https://policies.python.org/example/Second/" in sidebar(
@@ -92,7 +78,7 @@ def test_a_page_added_turns_its_link_into_a_page_on_every_page(tmp_path):
 
     write_project(tmp_path / "source", {
         "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
-        "example/Second.md": notice("Second Notice"),
+        "example/Second.md": notice(title="Second Notice"),
     })
     again = sphinx_build(tmp_path / "source", tmp_path / "out")
     assert again.returncode == 0, again.output

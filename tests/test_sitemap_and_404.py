@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project, navigation
 
 from tools.site_browser import page_paths
 
@@ -55,14 +55,7 @@ def test_404_page_links_its_styles_and_pages_absolutely(site):
 
 # -- incremental builds of a tiny project -------------------------------------------------------
 
-INCREMENTAL_NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: First
-    path: example/First
-  - title: Second
-    path: example/Second
-"""
+INCREMENTAL_NAVIGATION = navigation(("First", "example/First"), ("Second", "example/Second"))
 
 
 @pytest.fixture(scope="module")

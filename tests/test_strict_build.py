@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, navigation
 
 
 
@@ -72,12 +72,7 @@ def test_date_error_fails_without_warnings_as_errors(tmp_path):
 
 def test_dangling_site_map_entry_fails(project):
     files = notice("Text.\n")
-    files["_data/navigation.yaml"] = (
-        "live_site: https://policies.python.org/\n"
-        "nav:\n"
-        "  - title: Example\n"
-        "    path: /example/Notice/\n"
-    )
+    files["_data/navigation.yaml"] = navigation(("Example", "/example/Notice/"))
     build = project(files)
     assert build.returncode != 0
     assert "navigation.yaml:4: ERROR: entry 'Example': 'path' must be a URL path" in build.output

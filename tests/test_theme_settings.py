@@ -4,6 +4,7 @@ as before, and are told not to build into a folder of the site's pages."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
 
 from policy_sphinx_extensions import EXTENSIONS
@@ -28,6 +29,7 @@ def test_a_rebuild_says_the_configuration_changed_only_without_the_extension(tmp
         assert CHANGED not in builds[0].output
 
 
+@pytest.mark.pdf
 def test_other_builders_build_alone_and_not_into_the_pages_folder(tmp_path):
     srcdir = write_project(tmp_path / "source", FILES)
     for builder in ("text", "pdf"):

@@ -21,7 +21,8 @@ import yaml
 from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
-from conftest import HOME_PAGE, ROOT, GitProject, sphinx_build, write_project
+from conftest import HOME_PAGE, ROOT, GitProject, navigation, sphinx_build, write_project
+from conftest import notice as source_of_notice
 
 from policy_core import git_history as notice_history
 from policy_sphinx_extensions.versions import redlines as version_redlines
@@ -36,22 +37,12 @@ THIRD = [("2027-01-15", "material", "Phone too.")] + SECOND
 
 
 def notice(date: str, changes, body: str) -> str:
-    entries = "".join(
-        f"  - date: {day}\n    kind: {kind}\n    summary: {summary}\n"
-        for day, kind, summary in changes
-    )
-    return (f"---\ndescription: An example notice.\ndate: {date}\nchanges:\n{entries}---\n\n"
-            f"# Example Notice\n\n{body}\n")
+    """A described notice of *date* and *changes*, holding *body*."""
+    return source_of_notice(f"{body}\n", date=date, changes=changes,
+                            fields="description: An example notice.\n")
 
 
-NAVIGATION = """\
-live_site: https://policies.python.org/
-nav:
-  - title: Example Notice
-    path: example/Notice
-  - title: Changes
-    path: changes
-"""
+NAVIGATION = navigation(("Example Notice", "example/Notice"), ("Changes", "changes"))
 CHANGES = "---\nkind: site\n---\n\n# Changes\n\n```{change-history}\n```\n\n## Versions\n\n```{notice-versions}\n```\n"
 
 
@@ -128,6 +119,7 @@ def test_before_the_date_the_notice_serves_the_version_in_effect_and_announces_t
     assert '"email"' in (before.outdir / "searchindex.js").read_text()
 
 
+@pytest.mark.pdf  # `on` renders the PDFs
 def test_on_the_date_the_notice_serves_the_new_version(on):
     page = text(on, "example/Notice")
     assert "full name, email and phone." in page and "Last updated January 15, 2027" in page
@@ -136,6 +128,7 @@ def test_on_the_date_the_notice_serves_the_new_version(on):
     assert "This version is in effect since January 15, 2027" in current.get_text(" ", strip=True)
 
 
+@pytest.mark.pdf  # `on` renders the PDFs
 def test_a_superseded_version_shows_its_text_as_it_last_was_in_effect(on):
     # The editorial fix of January 10, 2025 ("full name") is in it; the
     # second version's words are not.
@@ -150,12 +143,14 @@ def test_a_superseded_version_shows_its_text_as_it_last_was_in_effect(on):
     assert "in effect from June 1, 2025 until January 15, 2027" in second
 
 
+@pytest.mark.pdf  # `on` renders the PDFs
 def test_an_editorial_change_makes_no_version(on):
     versions = json.loads((on.outdir / "versions.json").read_text())["notices"]["example/Notice"]
     assert [entry["date"] for entry in versions] == ["2024-10-04", "2025-06-01", "2027-01-15"]
     assert not (on.outdir / "example/Notice/2025-01-10").exists()
 
 
+@pytest.mark.pdf  # `on` renders the PDFs
 def test_versions_json(before, on):
     def table(build):
         return json.loads((build.outdir / "versions.json").read_text())["notices"]
@@ -182,6 +177,7 @@ def test_versions_json(before, on):
                 assert (path / "index.html" if entry[key].endswith("/") else path).is_file()
 
 
+@pytest.mark.pdf  # `on` renders the PDFs
 def test_every_version_has_its_pdf(on):
     for name in ("example-Notice-2024-10-04", "example-Notice-2025-06-01",
                  "example-Notice-2027-01-15", "example-Notice-2027-01-15-redline"):
@@ -192,6 +188,7 @@ def test_every_version_has_its_pdf(on):
     assert "Superseded version" in pdf_text and "until June 1, 2025" in pdf_text
 
 
+@pytest.mark.pdf  # `on` renders the PDFs
 def test_redline_marks_words_and_link_targets_and_leaves_banners_out(on):
     page = BeautifulSoup((on.outdir / "example/Notice/2027-01-15/redline/index.html")
                          .read_text(), "html.parser")
@@ -211,6 +208,7 @@ def test_redline_marks_words_and_link_targets_and_leaves_banners_out(on):
         "../../../../pdf/example-Notice-2025-06-01-redline.pdf"]
 
 
+@pytest.mark.pdf  # `on` renders the PDFs
 def test_the_sitemap_lists_the_notice_not_its_versions_or_redlines(on):
     # A version page names the notice canonical, and a redline says noindex:
     # the sitemap proposes only the addresses meant to be found.
@@ -240,6 +238,7 @@ def test_a_change_of_the_redline_templates_rewrites_the_redlines(repo, tmp_path,
     assert soup(again, "example/Notice/2027-01-15/redline").title.get_text().startswith("Changed: ")
 
 
+@pytest.mark.pdf  # `on` renders the PDFs
 def test_feed_announces_the_upcoming_version_and_its_taking_effect(repo, before, on):
     announced = repo.git("log", "-1", "--format=%cs")
 
