@@ -391,12 +391,16 @@ def test_unknown_paper_fails(project):
     build = project(TINY_PROJECT, "pdf", "-D", "policy_pdf_paper=legal")
     assert build.returncode != 0
     assert "policy_pdf_paper must be one of letter, a4, not 'legal'" in build.output
+    # Its own message alone, never Sphinx's crash report.
+    assert "Traceback" not in build.output and "please open an issue" not in build.output
 
 
 def test_a_missing_stylesheet_fails(project):
     build = project(TINY_PROJECT, "pdf", "-D", "policy_pdf_stylesheets=_static/no-such.css")
     assert build.returncode != 0
     assert "policy_pdf_stylesheets: no file '_static/no-such.css'" in build.output
+    # Its own message alone, never Sphinx's crash report.
+    assert "Traceback" not in build.output and "please open an issue" not in build.output
 
 
 def test_missing_pango_names_the_packages(monkeypatch):

@@ -7,7 +7,11 @@ from __future__ import annotations
 import re
 import shutil
 
+import pytest
 from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
+
+# Every test here renders PDFs.
+pytestmark = pytest.mark.pdf
 
 NOTICE = NOTICE_FRONT_MATTER + "\n# Example Notice\n\nWe keep your name.\n"
 PDF = "pdf/example-Notice.pdf"

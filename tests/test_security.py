@@ -804,3 +804,17 @@ def test_a_warning_about_the_configuration_is_a_warning_not_a_crash(project):
     assert "cannot override config setting 'myst_enable_extensions'" in build.output
     for crash in ("Traceback", "sphinx-doc", "error!"):
         assert crash not in build.output, build.output
+
+
+@pytest.mark.parametrize("bridge, refused", [
+    ("sphinx.jinja2glue.BuiltinTemplateLoader", True),
+    ("policy_sphinx_extensions.checks.published_pages.CheckedTemplates", False),
+])
+def test_no_template_bridge_skips_the_check_of_pages_as_written(project, bridge, refused):
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")},
+                    "dirhtml", "-D", f"template_bridge={bridge}")
+    if not refused:
+        assert build.returncode == 0, build.output
+        return
+    assert "ERROR: template_bridge is " in build.output and repr(bridge) in build.output
+    assert_refused_alone(build)

@@ -28,11 +28,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from sphinx.application import Sphinx
-from sphinx.errors import ConfigError
 from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util import logging
 
 from policy_core.links import SOURCE_SETS, id_problem, link_problem, srcset_urls, url_scheme
+from policy_sphinx_extensions.build.refusals import refuse
 from policy_sphinx_extensions.checks.remote_resources import HTMLLoads
 from policy_sphinx_extensions.checks.source_files import stylesheets_and_templates
 
@@ -133,8 +133,8 @@ class CheckedTemplates(BuiltinTemplateLoader):
 
 def _use_bridge(app: Sphinx, config) -> None:
     if config.template_bridge not in (None, BRIDGE):
-        raise ConfigError(f"template_bridge is {BRIDGE!r}: every page is checked as written "
-                          f"(docs/security.md), not {config.template_bridge!r}")
+        refuse(f"template_bridge is {BRIDGE!r}: every page is checked as written "
+               f"(docs/security.md), not {config.template_bridge!r}")
     config.template_bridge = BRIDGE
 
 

@@ -43,10 +43,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from sphinx.application import Sphinx
-from sphinx.errors import ConfigError
 
 from .builder import NoticePDFBuilder, PendingPDFs
 from policy_core.addresses import pdf_filename
+from policy_sphinx_extensions.build.refusals import refuse
 
 from .paper import paper_doctree, print_html
 from .render import PAPER_SIZES
@@ -56,13 +56,11 @@ __all__ = ["paper_doctree", "pdf_filename", "print_html", "setup"]
 
 def _check_config(app: Sphinx, config) -> None:
     if config.policy_pdf_paper not in PAPER_SIZES:
-        raise ConfigError(
-            f"policy_pdf_paper must be one of {', '.join(PAPER_SIZES)}, "
-            f"not {config.policy_pdf_paper!r}"
-        )
+        refuse(f"policy_pdf_paper must be one of {', '.join(PAPER_SIZES)}, "
+               f"not {config.policy_pdf_paper!r}")
     for name in config.policy_pdf_stylesheets:
         if not Path(app.confdir, name).is_file():
-            raise ConfigError(f"policy_pdf_stylesheets: no file {name!r} in {app.confdir}")
+            refuse(f"policy_pdf_stylesheets: no file {name!r} in {app.confdir}")
 
 
 def setup(app: Sphinx) -> dict:
