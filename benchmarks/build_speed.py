@@ -126,11 +126,6 @@ def _fresh(outdir: Path, command: list[str]) -> Run:
     return timed(command)
 
 
-def _append(path: Path, text: str) -> None:
-    with path.open("a", encoding="utf-8") as stream:
-        stream.write(text)
-
-
 @contextlib.contextmanager
 def _serving(command: list[str], port: int, answers):
     """*command* running until the block ends, once ``answers()`` no longer
@@ -171,7 +166,7 @@ def reload_latency(command: list[str], port: int, notice: Path, page_url: str, r
             with connect(socket_url) as socket:
                 time.sleep(0.5)  # let the watcher settle after the last build
                 started = time.perf_counter()
-                _append(notice, f"\n{marker}\n")
+                synthetic.edit_notice(notice, marker)
                 socket.recv(timeout=120)
                 seconds = time.perf_counter() - started
             page = urllib.request.urlopen(page_url, timeout=30).read().decode()
@@ -195,7 +190,7 @@ def served_edit_latency(command: list[str], port: int, notice: Path, page_url: s
             marker = f"Preview edit {time.time_ns()}."
             time.sleep(1.0)  # let the watcher settle after the last build
             started = time.perf_counter()
-            _append(notice, f"\n{marker}\n")
+            synthetic.edit_notice(notice, marker)
             while marker not in _page_now(page_url):
                 if time.perf_counter() - started > 120:
                     raise RuntimeError(f"{page_url} never showed the edit {marker!r}")
@@ -291,8 +286,8 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
     navigation = srcdir / "_data" / "navigation.yaml"
     edits = {
         "no-op rebuild": lambda repeat: None,
-        "rebuild after editing one notice": lambda repeat: _append(
-            notice, f"\nEdited in run {repeat}.\n"
+        "rebuild after editing one notice": lambda repeat: synthetic.edit_notice(
+            notice, f"Edited in run {repeat}."
         ),
         "rebuild after changing the navigation": lambda repeat: navigation.write_text(
             navigation.read_text(encoding="utf-8").replace(

@@ -9,6 +9,8 @@ generators are compared on identical Markdown.
 
 from __future__ import annotations
 
+import datetime
+
 import re
 import shutil
 import subprocess
@@ -68,6 +70,17 @@ def notice_at(number: int, version: int) -> str:
                   notice_text(number), count=1, flags=re.MULTILINE)
     return text.replace("This privacy notice describes",
                         f"Since {date}, this privacy notice describes", 1)
+
+
+def edit_notice(notice: Path, sentence: str) -> None:
+    """Add *sentence* to *notice* as an editor would: a change to a notice's
+    words adds its entry to ``changes`` (or the build fails). A page with no
+    ``changes`` (MkDocs') gets the sentence alone."""
+    text = notice.read_text(encoding="utf-8")
+    entry = (f"changes:\n  - date: {datetime.date.today().isoformat()}\n"
+             f"    kind: editorial\n    summary: {sentence}\n")
+    notice.write_text(text.replace("changes:\n", entry, 1) + f"\n{sentence}\n",
+                      encoding="utf-8")
 
 
 def make_committed_source(repo: Path, count: int, versions: int = 1) -> Path:

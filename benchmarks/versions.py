@@ -45,8 +45,7 @@ def build_command(srcdir: Path, cache: Path | None = None) -> list[str]:
 
 
 def _edit(srcdir: Path, marker: str) -> None:
-    with (srcdir / f"{synthetic.notice_path(1)}.md").open("a", encoding="utf-8") as stream:
-        stream.write(f"\n{marker}\n")
+    synthetic.edit_notice(srcdir / f"{synthetic.notice_path(1)}.md", marker)
 
 
 def _files(srcdir: Path) -> int:

@@ -12,6 +12,8 @@ import types
 import pytest
 from benchmarks import build_speed, measure, run, synthetic
 
+from policy_core import git_history
+
 
 def test_growth_names_linear_and_quadratic_costs():
     def figure(notices, seconds):
@@ -85,3 +87,23 @@ def test_floor_project_builds_the_same_pages_with_sphinx_and_myst_alone(tmp_path
         html = (tmp_path / "out" / page / "index.html").read_text(encoding="utf-8")
         # The site's roles are written as the words they show.
         assert "Fastly" in html and "{processor" not in html, page
+
+
+def test_a_benchmark_edit_is_one_an_editor_may_make(git_project):
+    # The rebuild and preview figures edit a committed notice; an edit that
+    # left out its `changes` entry would time a failing build.
+    name = "example/Notice.md"
+    git_project.commit({name: synthetic.notice_at(1, 0)})
+    notice = git_project.root / "source" / name
+    found = git_history.material_versions(git_project.root, [notice])
+    assert found.problems == {} and len(found.versions[notice]) == 1
+
+    notice.write_text(notice.read_text(encoding="utf-8") + "\nWords without an entry.\n",
+                      encoding="utf-8")
+    assert list(git_history.material_versions(git_project.root, [notice]).problems) == [notice]
+
+    git_project.git("checkout", "--", "source")
+    synthetic.edit_notice(notice, "Edited in run 1.")
+    edited = git_history.material_versions(git_project.root, [notice])
+    assert edited.problems == {}, edited.problems
+    assert "Edited in run 1." in edited.versions[notice][-1].text
