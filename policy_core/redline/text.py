@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, SoupStrainer, Tag
 
 from policy_core.front_matter import CHANGES_SECTION_ID
 
@@ -168,10 +168,27 @@ def _words(buffer) -> tuple[Word, ...]:
     return tuple(words)
 
 
+def main_content(page_html: str) -> Tag:
+    """A built page's main content (``role="main"``), or its body when it has none.
+
+    Only the main content is made into a tree: every page also carries the
+    site's navigation, which grows with the site and which no redline reads.
+    """
+    only_main = SoupStrainer(attrs={"role": "main"})
+    main = BeautifulSoup(page_html, "html.parser", parse_only=only_main).find(attrs={"role": "main"})
+    if main is None:
+        soup = BeautifulSoup(page_html, "html.parser")
+        main = soup.body or soup
+    return main
+
+
 def extract_blocks(page_html: str, page_url: str) -> list[Block]:
     """The blocks of text of a built page's main content, as a reader sees them."""
-    soup = BeautifulSoup(page_html, "html.parser")
-    main = soup.find(attrs={"role": "main"}) or soup.body or soup
+    return content_blocks(main_content(page_html), page_url)
+
+
+def content_blocks(main: Tag, page_url: str) -> list[Block]:
+    """The blocks of text of *main* (:func:`main_content`), as a reader sees them."""
     extractor = _Extractor(page_url)
     extractor.walk(main, None, ())
     extractor.flush()

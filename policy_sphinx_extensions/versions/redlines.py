@@ -24,7 +24,6 @@ import json
 from pathlib import Path
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -37,7 +36,7 @@ from policy_core.redline.page import (
     sections,
     write_redline_pdf,
 )
-from policy_core.redline.text import extract_blocks
+from policy_core.redline.text import content_blocks, main_content
 from policy_sphinx_extensions.reading.page_kinds import format_date
 from policy_sphinx_extensions.pdf.builder import pdf_cache
 from policy_core.addresses import pdf_filename
@@ -68,10 +67,10 @@ def _page_file(app: Sphinx, uri: str) -> Path:
 def _notice_blocks(page_html: str, page_url: str):
     from policy_sphinx_extensions.versions.banners import BANNER_CLASS
 
-    soup = BeautifulSoup(page_html, "html.parser")
-    for banner in soup.find_all(class_=BANNER_CLASS):
+    main = main_content(page_html)
+    for banner in main.find_all(class_=BANNER_CLASS):
         banner.decompose()
-    return extract_blocks(str(soup), page_url)
+    return content_blocks(main, page_url)
 
 
 def _redline(old_html: str, new_html: str, page_url: str, docname: str):
