@@ -58,7 +58,8 @@ class Version:
     announced: datetime.date | None
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+def _git(root: Path, *args: str, stdin: bytes | None = None, failure: str = "") -> bytes:
+    """git's output; HistoryError saying *failure* (by default git's own words) when it fails."""
     try:
         process = subprocess.run(
             ["git", "-C", str(root), *args], input=stdin, capture_output=True, check=False
@@ -66,10 +67,15 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     except FileNotFoundError:
         raise HistoryError("git is not installed: the notices' versions come from git") from None
     if process.returncode != 0:
-        raise HistoryError(
-            f"git {args[0]} failed in {root}: {process.stderr.decode(errors='replace').strip()}"
-        )
+        reason = failure or process.stderr.decode(errors="replace").strip()
+        raise HistoryError(f"git {args[0]} failed in {root}: {reason}")
     return process.stdout
+
+
+def commit_of(root: Path, revision: str) -> str:
+    """The commit *revision* names in the repository at *root*."""
+    return _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                f"{revision}^{{commit}}", failure=f"{revision!r} names no commit").decode().strip()
 
 
 def repository_root(path: Path) -> Path | None:

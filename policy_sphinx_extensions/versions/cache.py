@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import subprocess
 from pathlib import Path
 
 from policy_core import git_history
@@ -30,23 +29,6 @@ CACHE_FILE = "notice-history.pickle"
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _commit(root: Path, revision: str) -> str:
-    """The commit *revision* names in the repository at *root*."""
-    try:
-        process = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "--end-of-options",
-             f"{revision}^{{commit}}"],
-            capture_output=True, check=False,
-        )
-    except FileNotFoundError:
-        raise git_history.HistoryError(
-            "git is not installed: the notices' versions come from git") from None
-    if process.returncode != 0:
-        raise git_history.HistoryError(
-            f"git rev-parse failed in {root}: {revision!r} names no commit")
-    return process.stdout.decode().strip()
 
 
 def _load(path: Path) -> dict:
@@ -78,7 +60,7 @@ def material_versions(
     with these bytes (and these rules) before."""
     path = Path(doctreedir, CACHE_FILE)
     stamp = (
-        _commit(root, revision), str(root), str(tree), checked_after, repr(limits),
+        git_history.commit_of(root, revision), str(root), str(tree), checked_after, repr(limits),
         _digest(Path(git_history.__file__).read_bytes()),
     )
     cache = _load(path)
