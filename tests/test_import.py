@@ -578,8 +578,9 @@ def test_an_html_block_left_out_fails_naming_file_and_line(tmp_path):
 
 
 def sources_of(project: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(project)): path.read_bytes()
-            for path in sorted((project / "source").rglob("*")) if path.is_file()}
+    """What an import writes: the sources, the spelling word list and the accepted findings."""
+    paths = [*(project / "source").rglob("*"), project / lint_clean.WORDLIST, project / "tools/accepted-findings.yaml"]
+    return {str(path.relative_to(project)): path.read_bytes() for path in sorted(paths) if path.is_file()}
 
 
 def test_a_second_import_changes_nothing_and_keeps_an_editors_change(imported, tmp_path):
@@ -677,3 +678,56 @@ def test_the_history_is_read_from_the_refs_as_files(tmp_path, layout):
             assert history.head == head
             assert [commit.name for commit in commits] == [head]
             assert history.text_at(commits[0], site / "docs" / "Privacy-Notice.md").startswith("# Example Privacy")
+
+
+def test_a_link_saying_only_here_takes_in_its_clause_with_the_same_words(imported):
+    _, project, report_dir = imported
+    page = (project / "source/example.org/code-of-conduct/Reporting.md").read_text()
+    assert ("(a timeline helps; [an example is here](https://example.org/timeline), and "
+            "[a form here](https://example.org/form)).]") in page
+    report = (report_dir / "report.txt").read_text()
+    assert "Reporting.md:10: link text 'here' → 'an example is here' (the same words)" in report
+
+
+@pytest.mark.parametrize(("line", "widened"), [
+    ("Sizes vary; the table is [here](https://example.org/t).", "Sizes vary; [the table is here](https://example.org/t)."),
+    ("- Read [more](https://example.org/m)", "- [Read more](https://example.org/m)"),
+    ("One, or the other is [link](https://example.org/l).", "One, or [the other is link](https://example.org/l)."),
+    ("The *guide* is [here](https://example.org/g).", None),
+    ("[Here](https://example.org/h) it is.", None),
+])
+def test_only_a_link_with_plain_words_before_it_is_widened_and_md059_then_passes(line, widened):
+    from pymarkdown.api import PyMarkdownApi
+
+    def md059(text: str) -> list:
+        scan = PyMarkdownApi().configuration_file_path(str(conftest.ROOT / "pyproject.toml")).scan_string(text)
+        return [failure for failure in scan.scan_failures if failure.rule_id.lower() == "md059"]
+
+    converted = convert(f"# T\n\n{line}\n", "T").text
+    assert md059(f"# T\n\n{line}\n")
+    if widened is None:
+        assert line in converted and md059(converted)
+    else:
+        assert widened in converted and not md059(converted)
+
+
+def test_words_only_an_editor_may_correct_are_kept_and_accepted_for_review(imported, tmp_path):
+    from tools import policy_lint
+
+    status, project, report_dir = imported
+    assert status == 0
+    page = project / "source/example.org/code-of-conduct/Reporting.md"
+    assert "(https://example.org/form)).]" in page.read_text()
+    accepted = yaml.safe_load((project / "tools/accepted-findings.yaml").read_text())
+    assert accepted == [{"page": "example.org/code-of-conduct/Reporting.md", "rule": "unbalanced-brackets",
+                         "line": next(line for line in page.read_text().splitlines() if line.endswith(").]")),
+                         "why": lint_clean.KEPT_AS_WRITTEN}]
+    assert ("KEPT source/example.org/code-of-conduct/Reporting.md:16: unbalanced-brackets:"
+            " ']' closes nothing in this paragraph") in (report_dir / "report.txt").read_text()
+    # Corrected by an editor, the entry no longer accepts anything and is named, at its line.
+    _, copy = copy_of(imported, tmp_path)
+    corrected = copy / "source/example.org/code-of-conduct/Reporting.md"
+    corrected.write_text(corrected.read_text().replace(")).]", "))."))
+    findings = policy_lint.check_paths([copy / "source"], copy / "source")
+    assert [(finding.line, finding.rule) for finding in findings] == [(6, "accepted-finding")]
+    assert findings[0].message.startswith("example.org/code-of-conduct/Reporting.md has no 'unbalanced-brackets'")

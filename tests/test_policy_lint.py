@@ -299,3 +299,50 @@ def test_quote_fix_leaves_a_file_that_is_not_utf8(tmp_path, capsys):
     path.write_text(FRONT + "The PSF's menu.\n", encoding="utf-8")
     assert typography.main([str(path)]) == 0
     assert path.read_text(encoding="utf-8").endswith("The PSF’s menu.\n")
+
+
+def accepting(tmp_path: Path, entries: str, body: str = "Fine text.]\n") -> list:
+    """Findings over a project whose one notice has *body* and whose accepted findings are *entries*."""
+    from tools.policy_lint import check_paths
+
+    source = tmp_path / "source"
+    lint(tmp_path, body)
+    (tmp_path / "tools").mkdir(exist_ok=True)
+    (tmp_path / "tools" / "accepted-findings.yaml").write_text(textwrap.dedent(entries), encoding="utf-8")
+    return [(finding.line, finding.rule, finding.message) for finding in check_paths([source], source)]
+
+
+ACCEPT_BRACKET = """\
+- page: example/Notice.md
+  rule: unbalanced-brackets
+  line: Fine text.]
+  why: The page says it so.
+"""
+
+
+def test_an_accepted_finding_is_not_reported_and_only_that_one(tmp_path):
+    assert accepting(tmp_path, ACCEPT_BRACKET) == []
+    # The same rule on another line, and another rule on that line, are still findings.
+    assert [rule for _, rule, _ in accepting(tmp_path, ACCEPT_BRACKET, "Fine text.]\n\nThe the end.]\n")] \
+        == ["doubled-word", "unbalanced-brackets"]
+
+
+def test_an_entry_whose_line_is_gone_is_a_finding_at_its_line(tmp_path):
+    entries = "# Kept on purpose.\n" + ACCEPT_BRACKET
+    assert accepting(tmp_path, entries, "Fine text.\n") == [(2, "accepted-finding", (
+        "example/Notice.md has no 'unbalanced-brackets' finding on that line any more"
+        " (corrected, or the line changed): delete the entry"))]
+
+
+@pytest.mark.parametrize(("entries", "message"), [
+    (ACCEPT_BRACKET.replace("unbalanced-brackets", "raw-html"),
+     "'raw-html' findings cannot be accepted: only those of doubled-word, space-before-punctuation,"
+     " unbalanced-brackets; fix the page"),
+    (ACCEPT_BRACKET.replace("  why: The page says it so.\n", ""),
+     "an entry has exactly page, rule, line and why, each some text: why missing"),
+    ("page: example/Notice.md\n", "the file is a list of entries"),
+])
+def test_a_malformed_or_refused_entry_is_a_finding_and_accepts_nothing(tmp_path, entries, message):
+    assert accepting(tmp_path, entries) == [
+        (FRONT_LINES + 1, "unbalanced-brackets", "']' closes nothing in this paragraph"),
+        (1, "accepted-finding", message)]

@@ -40,7 +40,10 @@ Rules of their own modules:
   in what readers see (the text, the description, the change summaries)
 
 The invisible-character and confusable-host rules also read the data files
-under ``source/_data/``.
+under ``source/_data/``. A finding of a rule about the words themselves
+(doubled-word, unbalanced-brackets, space-before-punctuation) that a page keeps
+until an editor corrects it is accepted, line by line, in
+``tools/accepted-findings.yaml`` (tools/accepted_findings.py).
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ from pathlib import Path
 from policy_core import yamldata
 from policy_core.front_matter import read_kind, read_notice_dates
 from policy_core.links import DEFAULT_SCHEMES, link_problem
-from tools import typography, unicode_rules  # noqa: F401 - typography's rule registers on import
+from tools import accepted_findings, typography, unicode_rules  # noqa: F401 - typography's rule registers on import
 from tools.myst_notice import (
     BARE_URL,
     ROOT,
@@ -325,9 +328,14 @@ def check_paths(paths: Iterable[Path], source: Path = SOURCE) -> list[Finding]:
     under *source*'s ``_data`` when *source* is among *paths*."""
     paths = list(paths)
     pages = site_pages(source)
-    findings = [
-        finding for path in markdown_files(paths) for finding in check_file(path, source, pages)
-    ]
+    findings, checked = [], {}
+    for path in markdown_files(paths):
+        findings += check_file(path, source, pages)
+        if path.resolve().is_relative_to(source.resolve()):
+            page = path.resolve().relative_to(source.resolve()).as_posix()
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            checked[display_path(path)] = (page, lines)
+    findings = accepted_findings.apply(findings, checked, accepted_findings.path_of(source))
     if any(path.resolve() == source.resolve() for path in paths):
         findings += [
             finding for path in data_files(source) for finding in check_data_file(path)

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import yaml
 
+from tools import accepted_findings
+
 from . import dates, fidelity, lint_clean, pages
 from .convert import convert
 from .history import SourceHistory, blob_name
@@ -94,6 +96,8 @@ class Imported:
     written: set[str] = field(default_factory=set)
     lint_findings: list[lint_clean.Finding] = field(default_factory=list)
     words: dict[str, list[str]] = field(default_factory=dict)
+    #: findings on the previous site's words, accepted in tools/accepted-findings.yaml
+    accepted: list[lint_clean.Finding] = field(default_factory=list)
 
 
 def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_dir: Path,
@@ -364,6 +368,10 @@ def render(imported: Imported, build_output: str) -> str:
         lines += ["", "The strict build failed:", build_output.rstrip()]
     for page, words in sorted(imported.words.items()):
         lines.append(f"{page}: added to the spelling word list: {', '.join(words)}")
+    if imported.accepted:
+        lines += ["", "The previous site's words, kept as it published them; accepted in"
+                      f" {accepted_findings.ACCEPTED} for an editor to correct (with a changes entry) or keep:"]
+        lines += [f"  KEPT {finding}" for finding in imported.accepted]
     if imported.lint_findings:
         lines += ["", "make lint would fail, on what the import could not make clean:"]
         lines += [f"  LINT {finding}" for finding in imported.lint_findings]
@@ -405,8 +413,9 @@ def main(argv: list[str] | None = None) -> int:
     built = build(args.project.resolve(), report_dir / "html")
     prove(imported, report_dir / "html")
     if built.returncode == 0:
-        imported.lint_findings, imported.words = lint_clean.clean(
-            args.project.resolve(), report_dir / "lint", imported.written)
+        cleaned = lint_clean.clean(args.project.resolve(), report_dir / "lint", imported.written)
+        imported.lint_findings, imported.words, imported.accepted = \
+            cleaned.findings, cleaned.words, cleaned.accepted
     text = render(imported, built.stdout + built.stderr if built.returncode else "")
     (report_dir / "report.txt").write_text(text, encoding="utf-8")
     (report_dir / "report.json").write_text(json.dumps(

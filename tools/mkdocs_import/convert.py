@@ -32,6 +32,12 @@ Each conversion keeps the words readers see and the addresses they use:
   it as a list either way, and the Markdown lint asks for the line;
 * an address written out as text (``https://…``), which the old site showed
   as text, is an autolink (``<https://…>``), showing the same address;
+* a link whose whole text says nothing of where it leads (``[here](…)``, the
+  phrases the Markdown lint's md059 refuses) takes in the plain words of its
+  clause before it, "the short definition is [here](…)" becoming "[the short
+  definition is here](…)": readers see the same words, and a screen reader
+  announces a link that says what it is; where those words hold any markup,
+  the link is left to a person and the lint names it;
 * an HTML ``<table>`` block becomes a Markdown pipe table, or a MyST
   ``list-table`` where a cell holds a line break (a pipe table cannot), with
   the same cells, their links and emphasis, and its id kept by a target; any
@@ -69,6 +75,15 @@ ROLE = re.compile(r"\{[a-z-]+\}`[^`]*`")
 SETEXT = re.compile(r"^(=+|-+)\s*$")
 LIST_START = re.compile(r"^(?:[-*+]|\d+[.)])\s+\S")
 BARE_URL = re.compile(r"(?<![<\[/\w])https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"”’]")
+# A link whose text is one of pymarkdown's md059 phrases (this project keeps
+# its default list), with the plain words of its clause before it: from the
+# start of the line, a list marker or a clause's punctuation, a leading "and",
+# "or" or "but" left outside.
+VAGUE_LINK = re.compile(
+    r"(?P<lead>(?:^\s*(?:[-*+]\s+|\d+[.)]\s+)?|[(;:,.]\s+)(?:(?:and|or|but)\s+)?)"
+    r"(?P<clause>[A-Za-z][A-Za-z0-9’' -]*?\s)\[(?P<text>click here|here|link|more)\]\(",
+    re.IGNORECASE,
+)
 ANGLE_DOMAIN = re.compile(r"<((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})>")
 # Inline code, link targets and roles: the parts of a line abbreviations never touch.
 PROTECTED = re.compile(r"`[^`]*`|\]\([^)]*\)|\{[a-z-]+\}`[^`]*`|<[^>]*>")
@@ -298,6 +313,11 @@ def _inline(
         result.conversions.append((number, f"root-relative link /{match.group(1)} → {address}"))
         return f"]({address})"
 
+    def descriptive(match: re.Match) -> str:
+        text = match.group("clause") + match.group("text")
+        result.conversions.append((number, f"link text '{match.group('text')}' → '{text}' (the same words)"))
+        return f"{match.group('lead')}[{text}]("
+
     def autolink(match: re.Match) -> str:
         if any(start <= match.start() < end for start, end in protected):
             return match.group(0)
@@ -310,6 +330,7 @@ def _inline(
     if site_url:
         line = ROOT_RELATIVE_LINK.sub(absolute, line)
     line = ANGLE_DOMAIN.sub(restore_domain, line)
+    line = VAGUE_LINK.sub(descriptive, line)
     protected = [match.span() for match in PROTECTED.finditer(line)]
     line = BARE_URL.sub(autolink, line)
     if not abbreviations:

@@ -6,8 +6,11 @@ person, md001) before the build proves it lost nothing. After the build, the
 project's own lint runs (``python -m tools.lint``, its policy, markdown and
 spelling checks, every rule as CI runs it). A word the dictionary lacks on a
 page the import wrote (a person's or a company's name) goes into the spelling
-word list under a comment naming that page, for a reviewer to see; every
-other finding is the import's failure, as ``make lint`` would print it.
+word list under a comment naming that page, for a reviewer to see; a finding
+that only a change of the page's words would fix (a stray bracket the previous
+site published) is accepted in ``tools/accepted-findings.yaml``, line by line,
+for the same reviewer (:mod:`tools.accepted_findings`); every other finding
+is the import's failure, as ``make lint`` would print it.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
 
+from tools import accepted_findings
 from tools.myst_notice import Finding, parse_tokens
 from tools.typography import fix_lines, reader_spans, text_blocks
 
@@ -36,6 +41,20 @@ TYPOGRAPHIC = {("'", True): "‘", ("'", False): "’", ('"', True): "“", ('"'
 WORDLIST = Path("tools/spelling/wordlist.txt")
 # make format leaves the heading-level fix to a person: it would change the page.
 FORMAT_SKIPS = ("md001",)
+# Why a finding about the words of an imported page is accepted, not fixed.
+KEPT_AS_WRITTEN = ("the previous site's words, kept as it published them; an editor who corrects"
+                   " them, with a changes entry, deletes this entry")
+
+
+@dataclass
+class Cleaned:
+    """The lint after an import: what is left, and what the import added to let it pass."""
+
+    findings: list[Finding]
+    # page -> the words added to the spelling word list for it.
+    words: dict[str, list[str]] = field(default_factory=dict)
+    # The findings accepted in tools/accepted-findings.yaml by this run.
+    accepted: list[Finding] = field(default_factory=list)
 
 
 def typographic_quotes(text: str) -> str:
@@ -117,12 +136,26 @@ def add_words(wordlist: Path, words: dict[str, list[str]]) -> None:
     wordlist.write_text(text, encoding="utf-8")
 
 
-def clean(project: Path, builddir: Path, written: set[str]) -> tuple[list[Finding], dict[str, list[str]]]:
-    """Lint the project after an import; the words added to the word list, and the findings left."""
+def accept_kept_words(project: Path, findings: list[Finding], written: set[str]) -> list[Finding]:
+    """Accept the findings on the pages the import wrote that only a change of words fixes; those accepted."""
+    source, entries, accepted = project / "source", [], []
+    for finding in findings:
+        if finding.rule in accepted_findings.WORD_RULES and finding.path in written:
+            lines = (project / finding.path).read_text(encoding="utf-8").splitlines()
+            entries.append(accepted_findings.Acceptance(
+                page=(project / finding.path).relative_to(source).as_posix(), rule=finding.rule,
+                line=lines[finding.line - 1].strip(), why=KEPT_AS_WRITTEN))
+            accepted.append(finding)
+    return accepted if accepted_findings.add(project / accepted_findings.ACCEPTED, entries) else []
+
+
+def clean(project: Path, builddir: Path, written: set[str]) -> Cleaned:
+    """Lint the project after an import: what went into the word list and the accepted findings, and what is left."""
     findings = lint(project, builddir)
     words = unknown_words(findings, written)
+    accepted = accept_kept_words(project, findings, written)
     if words:
         add_words(project / WORDLIST, words)
-        findings = [finding for finding in findings if finding.rule != "spelling"]
-        findings += lint(project, builddir, ("spelling",))
-    return findings, words
+    if words or accepted:
+        findings = lint(project, builddir)
+    return Cleaned(findings, words, accepted)
