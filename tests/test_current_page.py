@@ -9,11 +9,13 @@ did before. Both write every file the same, byte for byte.
 
 from __future__ import annotations
 
+import pickle
 import re
 import subprocess
 import sys
 
 import pytest
+from PIL import Image
 from conftest import HOME_PAGE, ROOT, GitProject, front_matter
 from test_build_speed import differences
 
@@ -34,13 +36,17 @@ FIRST = [("2024-10-04", "material", "First version.")]
 def notice(body: str, changes=FIRST, date: str = "2024-10-04") -> str:
     return front_matter(date=date, changes=changes) + (
         "\n# Example Notice\n\nWe collect your name. See the [home page](../index.md) and "
-        f"[how we use it](#how-we-use-it).\n\n## How we use it\n\n{body}\n"
+        f"[how we use it](#how-we-use-it).\n\n![Our office](office.png)\n\n"
+        f"## How we use it\n\n{body}\n"
     )
 
 
 @pytest.fixture
 def repo(tmp_path) -> GitProject:
     repo = GitProject(tmp_path / "repo")
+    # An image: a file the notice depends on, and one its page publishes.
+    (repo.root / "source" / "example").mkdir(parents=True)
+    Image.new("RGB", (2, 2), "blue").save(repo.root / "source" / "example" / "office.png")
     repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("To answer you.")},
                 "First version")
     return repo
@@ -62,6 +68,21 @@ def page(repo: GitProject, name: str, docname: str) -> str:
     return (repo.root / "_build" / name / docname / "index.html").read_text(encoding="utf-8")
 
 
+def collected(repo: GitProject, name: str, docname: str) -> dict:
+    """What the build environment holds of *docname*: Sphinx's tables and each
+    domain's table keyed by docname."""
+    with (repo.root / "_build" / name / ".doctrees" / "environment.pickle").open("rb") as stream:
+        env = pickle.load(stream)  # noqa: S301 - written by the build above
+    domains = {f"{domain}.{key}": table[docname] for domain, data in env.domaindata.items()
+               for key, table in data.items() if isinstance(table, dict) and docname in table}
+    return {"metadata": env.metadata[docname], "title": env.titles[docname].pformat(),
+            "long title": env.longtitles[docname].pformat(), "toc": env.tocs[docname].pformat(),
+            "toc entries": env.toc_num_entries[docname],
+            "dependencies": env.dependencies[docname],
+            "images": sorted(name for name, (docnames, _) in env.images.items()
+                             if docname in docnames), **domains}
+
+
 def test_the_dated_address_is_not_read_and_is_written_as_reading_it_wrote(repo):
     # Documents read: the source files and the superseded versions (none here).
     assert build(repo, "ours") == ["example/Notice", "index"]
@@ -71,6 +92,10 @@ def test_the_dated_address_is_not_read_and_is_written_as_reading_it_wrote(repo):
     assert 'href="../../../"' in dated and 'href="#how-we-use-it"' in dated
     assert "Current version" in dated and "Current version" not in page(repo, "ours", "example/Notice")
     assert differences(repo.root / "_build" / "ours", repo.root / "_build" / "reading it") == []
+    # What a later build asks of it is what reading it collected.
+    ours, reading_it = collected(repo, "ours", DATED), collected(repo, "reading it", DATED)
+    assert "policy-pages.pages" in ours and ours["metadata"]["orphan"] and ours["dependencies"]
+    assert ours == reading_it
 
 
 def test_read_in_parallel_it_is_the_same(repo):
