@@ -33,23 +33,27 @@ DATED = "example/Notice/2024-10-04"
 FIRST = [("2024-10-04", "material", "First version.")]
 
 
-def notice(body: str, changes=FIRST, date: str = "2024-10-04") -> str:
+def notice(body: str, changes=FIRST, date: str = "2024-10-04", image: bool = True) -> str:
+    # An image: a file the notice depends on, and one its page publishes.
+    picture = "![Our office](office.png)\n\n" if image else ""
     return front_matter(date=date, changes=changes) + (
         "\n# Example Notice\n\nWe collect your name. See the [home page](../index.md) and "
-        f"[how we use it](#how-we-use-it).\n\n![Our office](office.png)\n\n"
-        f"## How we use it\n\n{body}\n"
+        f"[how we use it](#how-we-use-it).\n\n{picture}## How we use it\n\n{body}\n"
     )
+
+
+def committed(tmp_path, image: bool = True) -> GitProject:
+    repo = GitProject(tmp_path / "repo")
+    (repo.root / "source" / "example").mkdir(parents=True)
+    Image.new("RGB", (2, 2), "blue").save(repo.root / "source" / "example" / "office.png")
+    repo.commit({"index.md": HOME_PAGE,
+                 "example/Notice.md": notice("To answer you.", image=image)}, "First version")
+    return repo
 
 
 @pytest.fixture
 def repo(tmp_path) -> GitProject:
-    repo = GitProject(tmp_path / "repo")
-    # An image: a file the notice depends on, and one its page publishes.
-    (repo.root / "source" / "example").mkdir(parents=True)
-    Image.new("RGB", (2, 2), "blue").save(repo.root / "source" / "example" / "office.png")
-    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("To answer you.")},
-                "First version")
-    return repo
+    return committed(tmp_path)
 
 
 def build(repo: GitProject, name: str, mode: str = "ours", jobs: str = "1", *extra: str) -> list[str]:
@@ -142,7 +146,8 @@ def rendered(output: str) -> list[str]:
 
 
 @pytest.mark.pdf
-def test_the_dated_address_has_the_notice_pdf_rendered_once(repo):
+def test_the_dated_address_has_the_notice_pdf_rendered_once(tmp_path):
+    repo = committed(tmp_path, image=False)
     out = repo.root / "_build" / "pdfs"
     process = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(repo.root), "-W", "-n",
