@@ -12,8 +12,9 @@ processors/  third-party processors from source/_data/processors.yaml: the notic
 versions/    every material version of every notice at its own address, from git;
              an upcoming version announced until its date; banners, redlines,
              version_list (the notice-versions directive), versions_json,
-             repeated_messages, shared_parse, project (the Project the versions
-             are read through), cache (the versions kept between builds)
+             repeated_messages, current_page (the current version's dated page,
+             made from the notice's), project (the Project the versions are read
+             through), cache (the versions kept between builds)
 pdf/         a tagged PDF of every notice (the pdf builder; make html publishes them)
 site/        the site's pages and head: theme_settings, feed (change history page
              and Atom feed), sitemap, page_head (description, privacy-policy link),

@@ -766,7 +766,7 @@ def test_conf_py_may_not_turn_substitutions_on(tmp_path, extensions, refused):
 
 @pytest.mark.parametrize("parser, refused", [
     ("myst_parser.parsers.sphinx_.MystParser", True),
-    ("policy_sphinx_extensions.versions.shared_parse.SharedParseParser", False),
+    ("policy_sphinx_extensions.reading.page_parser.SiteMystParser", False),
 ])
 def test_no_other_markdown_parser_takes_the_sites_place(tmp_path, parser, refused):
     # A parser registered after the site's (by any extension) would read each

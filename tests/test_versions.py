@@ -277,9 +277,10 @@ def test_a_shallow_clone_fails_naming_the_fix(repo, tmp_path):
 
 
 def test_a_problem_in_the_working_tree_is_reported_once_naming_the_source_file(tmp_path):
-    # The notice and its current version's dated page are two documents read
-    # from the one file: each problem in it is reported once, with its line,
-    # whether found while reading (front matter, a role) or writing (a link).
+    # The notice and its current version's dated page are two pages of the one
+    # file, read once and written twice: each problem in it is reported once,
+    # with its line, whether found while reading (front matter, a role) or
+    # writing (a link, resolved for each page).
     repo = GitProject(tmp_path / "repo")
     repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "Text.")})
     edited = repo.root / "source/example/Notice.md"

@@ -8,7 +8,7 @@ one's problems reported, naming its page. Resolving runs in the main
 process whether pages are written in parallel (``-j``) or not.
 
 The current version of a notice at its dated address has the notice's text
-(:mod:`..shared_parse`): its PDF is the notice's, copied once that is written,
+(:mod:`..versions.current_page`): its PDF is the notice's, copied once that is written,
 never rendered a second time (the two would differ only by the page's
 "Current version" banner).
 """

@@ -8,7 +8,9 @@ build: its text is written to ``<doctreedir>/versions/<notice>/<date>.md``
 rebuilds a version only when its text changed) and registered as the
 document ``<notice>/<date>``, published at ``/<notice>/<date>/`` with its PDF.
 A version whose text is the working tree's file is read from that file, so a
-message about it names ``source/...``.
+message about it names ``source/...``. The current version's text is the
+notice's: its document is made from the notice's as that is read, not read
+again (:mod:`.current_page`).
 
 The build date is ``policy_today`` (``YYYY-MM-DD``; ``make html TODAY=``),
 today's date in UTC by default. Relative to it each version is
@@ -38,9 +40,10 @@ Registers:
 * ``versions.json`` at the site's root (:mod:`.versions_json`), each version's
   redline (:mod:`.version_redlines`), the ``notice-versions`` directive and
   the feed's announcements (:mod:`.version_history`);
-* a problem in the file of a notice and its current version, read as two
-  documents, reported once (:mod:`.version_warnings`), and that file parsed
-  once for both (:mod:`.shared_parse`).
+* the current version's dated page, written from the notice's doctree:
+  Sphinx reads the file once, as the notice (:mod:`.current_page`); a problem
+  found in it as both pages are written is reported once
+  (:mod:`.repeated_messages`).
 
 A build outside a git repository has no history: it publishes the notices
 alone and says so; a notice never committed has no version yet. A shallow
@@ -298,12 +301,16 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     return sorted(moved & env.found_docs)
 
 
+def mark_as_version(metadata: dict) -> None:
+    """A version is reached from its notice, never from the navigation; the
+    site's search finds the notice once, at its own address."""
+    metadata["orphan"] = True
+    metadata["nosearch"] = True
+
+
 def _mark_version(app: Sphinx, doctree) -> None:
-    # A version is reached from its notice, never from the navigation; the
-    # site's search finds the notice once, at its own address.
     if version_of(app.env, app.env.docname) is not None:
-        app.env.metadata[app.env.docname]["orphan"] = True
-        app.env.metadata[app.env.docname]["nosearch"] = True
+        mark_as_version(app.env.metadata[app.env.docname])
 
 
 class VersionLabels(SphinxTransform):
@@ -363,7 +370,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.versions.version_list")
     app.setup_extension("policy_sphinx_extensions.versions.versions_json")
     app.setup_extension("policy_sphinx_extensions.versions.repeated_messages")
-    app.setup_extension("policy_sphinx_extensions.versions.shared_parse")
+    app.setup_extension("policy_sphinx_extensions.versions.current_page")
     return {
         "version": "1.0",
         "env_version": 2,

@@ -31,7 +31,8 @@ class VersionedProject(Project):
     # the relative path), so an earlier version links what the notice links.
     resolved_as: ClassVar[dict[str, Path]] = {}
     # The dated document of a notice's current version -> the notice, when
-    # both are read from the same file (:mod:`.shared_parse` parses it once).
+    # both have the text of the same file (:mod:`.current_page` makes the
+    # dated one from the notice's, which alone is read).
     same_text: ClassVar[dict[str, str]] = {}
 
     def discover(self, exclude_paths=(), include_paths=("**",)) -> set[str]:

@@ -1,10 +1,13 @@
-"""A problem in a notice is reported once, though two documents read its file.
+"""A problem in a notice is reported once, though two pages are written from its file.
 
 The current version of a notice is published twice: at the notice's address
-and at its dated one (``/<notice>/<date>/``), two documents Sphinx reads from
-the one file under ``source/``. Each message about that file (a bad date, an
-unknown role, a link that leads nowhere) would be printed twice, naming the
-same file and line, and counted as two warnings.
+and at its dated one (``/<notice>/<date>/``). Sphinx reads the file once, as
+the notice; the dated page is made from the notice's doctree
+(:mod:`.current_page`), so what reading finds is reported once. But each
+page's references are resolved as it is written, each from its own address
+(its links are relative to it): a reference that resolves nowhere (``-n``)
+would be reported for both, naming the same file and line, and counted as two
+warnings.
 
 Here the first message about a place is printed and counted; the same
 message about the same file and line again in the same build is not. It is a
@@ -13,19 +16,13 @@ counts warnings, so the count Sphinx ends with ("1 warning") is the number of
 problems. A build still fails for every problem (``-W``): the first report of
 each is kept.
 
-Why a filter, not one document reading the file for both: the dated page
-could take the notice's doctree as read (Sphinx pickles it), which would
-silence the messages found while reading; but the messages found while a
-page is written (a reference that resolves nowhere, with ``-n``) come again
-as each document's references are resolved, and resolved doctrees are not
-shared: each page's links are relative to its own address. Sphinx keeps no
-per-document switch for warnings (``suppress_warnings`` is site-wide, and
-MyST logs through Sphinx's logger rather than docutils' reporter, whose
-``report_level`` it ignores). Sphinx's own ``once=True`` is for messages
-without a place, keyed by their text alone, and counted before it applies.
-Sphinx's warning handler is the one place that sees every message of both
-documents, in reading and in writing, serial or parallel (a parallel
-reader's messages are handled again in the main process).
+Why a filter: Sphinx keeps no per-document switch for warnings
+(``suppress_warnings`` is site-wide, and MyST logs through Sphinx's logger
+rather than docutils' reporter, whose ``report_level`` it ignores). Sphinx's
+own ``once=True`` is for messages without a place, keyed by their text alone,
+and counted before it applies. Sphinx's warning handler is the one place that
+sees every message of both pages, serial or parallel (a parallel writer's
+messages are handled again in the main process).
 """
 
 from __future__ import annotations
