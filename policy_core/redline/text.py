@@ -5,7 +5,9 @@ target (as an absolute address, so relative and absolute links to the same
 page are the same) and its marks (bold, italics, code). What a reader does
 not see as the notice (permalinks, the page's own "Download PDF" link) is
 left out, and the notice's dates and change history are marked as not
-counted. Part of the redline (``tools/redline.py``).
+counted. The one reading of a page's words: the redline's
+(``tools/redline.py``, the versions' redlines) and the import's proof that a
+page lost nothing (``tools/mkdocs_import/fidelity.py``).
 """
 
 from __future__ import annotations
