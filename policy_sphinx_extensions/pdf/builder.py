@@ -25,6 +25,7 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 
+from policy_sphinx_extensions.build.site_build import builds_site
 from policy_core.addresses import pdf_filename
 from policy_sphinx_extensions.reading.page_kinds import PagesDomain, is_notice, notice_dates
 from policy_sphinx_extensions.versions.project import same_text
@@ -36,8 +37,6 @@ logger = logging.getLogger(__name__)
 
 DOWNLOAD_CLASS = "pdf-download"
 DOWNLOAD_TEXT = "Download PDF"
-# The builders of the site itself (not epub, singlehtml, ...) publish the PDFs.
-SITE_BUILDERS = ("html", "dirhtml")
 
 
 def _rejected(app: Sphinx, docname: str) -> bool:
@@ -82,7 +81,7 @@ class NoticePDFBuilder(DirectoryHTMLBuilder):
 
 
 def publishes_pdfs(app: Sphinx) -> bool:
-    return app.builder.name in SITE_BUILDERS and app.config.policy_pdf_publish
+    return builds_site(app) and app.config.policy_pdf_publish
 
 
 def writes_pdfs(app: Sphinx) -> bool:

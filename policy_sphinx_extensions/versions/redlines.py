@@ -27,6 +27,7 @@ from urllib.parse import urljoin
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from policy_sphinx_extensions.build.site_build import builds_site
 from policy_core.redline import page as redline_page
 from policy_core.redline.diff import diff_blocks
 from policy_core.redline.page import (
@@ -150,8 +151,7 @@ def write_redlines(app: Sphinx) -> None:
 
 
 def _build_finished(app: Sphinx, exception) -> None:
-    if (exception is None and app.builder.name in ("html", "dirhtml")
-            and versions_table(app.env)):
+    if exception is None and builds_site(app) and versions_table(app.env):
         write_redlines(app)
 
 

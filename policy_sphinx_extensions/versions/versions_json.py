@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from sphinx.application import Sphinx
 
+from policy_sphinx_extensions.build.site_build import builds_site
 from policy_core.addresses import pdf_filename
 from policy_sphinx_extensions.versions.redlines import redline_pdf_uri, redline_uri
 from policy_sphinx_extensions.versions import versions_table, write_if_changed
@@ -58,7 +59,7 @@ def versions_json(app: Sphinx) -> dict:
 
 
 def _write_json(app: Sphinx, exception) -> None:
-    if exception is None and app.builder.format == "html" and not app.builder.embedded:
+    if exception is None and builds_site(app):
         text = json.dumps(versions_json(app), indent=1, ensure_ascii=False) + "\n"
         write_if_changed(Path(app.outdir, VERSIONS_JSON), text)
 
