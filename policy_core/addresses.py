@@ -30,6 +30,35 @@ def pdf_filename(docname: str) -> str:
     return f"{url_path.replace('/', '-')}.pdf"
 
 
+def site_pdf_path(pdf_dir: str, docname: str) -> str:
+    """The address of *docname*'s PDF on the site: ``pdf/python.org-Privacy-Notice.pdf``."""
+    return f"{pdf_dir}/{pdf_filename(docname)}"
+
+
+def redline_path(docname: str) -> str:
+    """The URL path of the redline of version *docname* against the one before it."""
+    return f"{page_path(docname)}redline/"
+
+
+def redline_pdf_path(pdf_dir: str, docname: str) -> str:
+    """The address of that redline's PDF: ``pdf/<notice>-<date>-redline.pdf``."""
+    return site_pdf_path(pdf_dir, docname).removesuffix(".pdf") + "-redline.pdf"
+
+
+def page_file(url_path: str) -> str:
+    """The built file of the page at *url_path*, under the output folder:
+    ``""`` is ``index.html``, ``a/b/`` is ``a/b/index.html``; a file's path is its own."""
+    return f"{url_path}index.html" if url_path == "" or url_path.endswith("/") else url_path
+
+
+def file_url_path(relative_file: str) -> str:
+    """The URL path of a built file (its path under the output folder):
+    ``index.html`` is ``""``, ``a/b/index.html`` is ``a/b/``; any other file, its path."""
+    if relative_file == "index.html" or relative_file.endswith("/index.html"):
+        return relative_file.removesuffix("index.html")
+    return relative_file
+
+
 def dated_docname(notice: str, date: datetime.date) -> str:
     """The document of *notice*'s version of *date*: its page is under the notice's."""
     return f"{notice.removesuffix('/index')}/{date.isoformat()}"

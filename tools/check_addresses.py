@@ -41,6 +41,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from policy_core import yamldata
+from policy_core.addresses import file_url_path
 from tools.address_fixes import REMOVED_IDS_FILE, Loss, fix_message
 from tools.built_sources import page_sources
 from tools.myst_notice import parse_tokens
@@ -72,16 +73,6 @@ class Page:
     headings: tuple[str, ...] = field(default=(), compare=False)
     source: str | None = field(default=None, compare=False)
     source_headings: tuple[tuple[int, str], ...] = field(default=(), compare=False)
-
-
-def url_path(relative_file: Path) -> str:
-    """The address of a built file, as a path: ``a/b/index.html`` is ``a/b/``."""
-    posix = relative_file.as_posix()
-    if posix == "index.html":
-        return ""
-    if posix.endswith("/index.html"):
-        return posix[: -len("index.html")]
-    return posix
 
 
 def read_page(text: str, path: str) -> Page:
@@ -151,7 +142,7 @@ def read_site(html: Path, tree: Path | None = None) -> dict[str, Page]:
         relative = file.relative_to(html)
         if any(part.startswith(("_", ".")) for part in relative.parts[:-1]):
             continue
-        path = url_path(relative)
+        path = file_url_path(relative.as_posix())
         page = read_page(file.read_text(encoding="utf-8"), path)
         origin = sources.get(path)
         if tree is not None and origin is not None and tree.resolve() in origin.parents:

@@ -105,10 +105,6 @@ class BuiltRevision:
         return [docname for docname in self.docnames() if docname not in site_pages]
 
 
-def page_file(html: Path, url_path: str) -> Path:
-    return html / url_path / "index.html"
-
-
 def _git(repo: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
     return subprocess.run(
         ["git", "-C", str(repo), *args], capture_output=True, text=not binary, check=False

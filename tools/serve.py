@@ -48,7 +48,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, WebSocketRoute
 
-from policy_core.addresses import page_path
+from policy_core.addresses import page_file, page_path
 from policy_sphinx_extensions.build.refusals import BuildRefused
 from policy_sphinx_extensions.build.warning_stream import listen
 from tools.preview_http import LocalOnly, Problem, SiteFiles, WarningBanner
@@ -135,7 +135,7 @@ class WarmBuilder:
         )
         self.fresh = False
         self.not_found_page = (
-            self.outdir / page_path(app.config.notfound_pagename) / "index.html"
+            self.outdir / page_file(page_path(app.config.notfound_pagename))
         )
         # Each warning as sphinx-build would print it (suppressed ones gone,
         # places as path:line), kept for the page's box and printed by us.

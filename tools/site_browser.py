@@ -21,6 +21,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from policy_core.addresses import file_url_path
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",  # runs as root in CI
@@ -76,16 +78,8 @@ SEARCH_FINISHED = (
 
 def page_paths(outdir: Path) -> list[str]:
     """Every HTML page under *outdir* as a URL path: ``""``, ``"search/"``, …"""
-    paths = []
-    for path in sorted(Path(outdir).rglob("*.html")):
-        relative = path.relative_to(outdir).as_posix()
-        if relative == "index.html":
-            paths.append("")
-        elif relative.endswith("/index.html"):
-            paths.append(relative.removesuffix("index.html"))
-        else:
-            paths.append(relative)
-    return sorted(paths)
+    return sorted(file_url_path(path.relative_to(outdir).as_posix())
+                  for path in Path(outdir).rglob("*.html"))
 
 
 def wait_for_search_results(page, timeout: float = 60_000) -> None:

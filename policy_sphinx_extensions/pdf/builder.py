@@ -26,7 +26,7 @@ from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 
 from policy_sphinx_extensions.build.site_build import builds_site
-from policy_core.addresses import pdf_filename
+from policy_core.addresses import pdf_filename, site_pdf_path
 from policy_sphinx_extensions.reading.page_kinds import PagesDomain, is_notice, notice_dates
 from policy_sphinx_extensions.versions.project import same_text
 from . import paper, render
@@ -88,14 +88,10 @@ def writes_pdfs(app: Sphinx) -> bool:
     return isinstance(app.builder, NoticePDFBuilder) or publishes_pdfs(app)
 
 
-def _site_pdf_uri(app: Sphinx, docname: str) -> str:
-    return f"{app.config.policy_pdf_dir}/{pdf_filename(docname)}"
-
-
 def pdf_path(app: Sphinx, docname: str) -> Path:
     if isinstance(app.builder, NoticePDFBuilder):
         return app.builder.get_output_path(docname)
-    return Path(app.builder.outdir, _site_pdf_uri(app, docname))
+    return Path(app.builder.outdir, site_pdf_path(app.config.policy_pdf_dir, docname))
 
 
 def render_settings(app: Sphinx) -> render.Settings:
@@ -134,7 +130,8 @@ def _add_download_link(app: Sphinx, docname: str, doctree: nodes.document) -> No
     )
     if last_updated is None:
         return
-    href = relative_uri(app.builder.get_target_uri(docname), _site_pdf_uri(app, docname))
+    href = relative_uri(app.builder.get_target_uri(docname),
+                        site_pdf_path(app.config.policy_pdf_dir, docname))
     link = nodes.paragraph(classes=[DOWNLOAD_CLASS])
     link += nodes.reference("", DOWNLOAD_TEXT, refuri=href, internal=True)
     last_updated.parent.insert(last_updated.parent.index(last_updated) + 1, link)

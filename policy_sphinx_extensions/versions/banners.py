@@ -29,8 +29,8 @@ from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
 from policy_sphinx_extensions.reading.page_kinds import format_date
+from policy_core.addresses import redline_path, redline_pdf_path
 from policy_core.front_matter import date_is_inferred
-from policy_sphinx_extensions.versions.redlines import redline_pdf_uri, redline_uri
 from policy_sphinx_extensions.versions import NoticeVersion, version_of, versions_table
 
 BANNER_CLASS = "version-banner"
@@ -59,9 +59,10 @@ def _redline_paragraph(app: Sphinx, docname: str, version: NoticeVersion) -> nod
     here = app.builder.get_target_uri(docname)
     previous = version_of(app.env, version.previous)
     parts = [f"What changed from the version of {format_date(previous.date)}: ",
-             _link("redline", relative_uri(here, redline_uri(app, version)))]
+             _link("redline", relative_uri(here, redline_path(version.docname)))]
     if app.config.policy_pdf_publish:
-        parts += [" (", _link("PDF", relative_uri(here, redline_pdf_uri(app, version))), ")"]
+        parts += [" (", _link("PDF", relative_uri(
+            here, redline_pdf_path(app.config.policy_pdf_dir, version.docname))), ")"]
     return _paragraph(*parts, ".")
 
 
