@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, Build, HOME_PAGE, navigation, sphinx_build, write_project
 
 from policy_core import yamldata
-from policy_core.front_matter import read_page
+from policy_core.front_matter import read_page, source_is_notice
 
 BODY = "\n# Example Notice\n\nText.\n"
 
@@ -278,3 +278,15 @@ def test_an_environment_of_other_extension_versions_is_read_afresh(kinds, tmp_pa
     assert build.returncode == 0, build.output
     assert "build environment version not current" in build.output
     assert f"targets for {len(KINDS) - 1} source files that are out of date" in build.output
+
+
+def test_a_source_is_a_notice_by_its_kind_the_home_page_a_site_page(tmp_path):
+    pages = {"a.md": "# A\n", "index.md": "# Home\n", "guide.md": "---\nkind: guide\n---\n# G\n",
+             "home.md": "---\nkind: notice\n---\n# H\n", "broken.md": "---\nkind: [\n---\n# B\n"}
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    notices = {name for name in pages
+               if source_is_notice(tmp_path / name, name.removesuffix(".md"), root_doc="home")}
+    # A front matter that cannot be read is a notice's: its checks name the mistake.
+    assert notices == {"a.md", "index.md", "home.md", "broken.md"}
+    assert not source_is_notice(tmp_path / "index.md", "index")

@@ -54,7 +54,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from policy_core import yamldata
-from policy_core.front_matter import read_kind, read_notice_dates
+from policy_core.front_matter import source_is_notice, read_notice_dates
 from policy_core.links import DEFAULT_SCHEMES, link_problem
 from tools import typography, unicode_rules  # noqa: F401 - typography's rule registers on import
 from tools.myst_notice import (
@@ -288,15 +288,9 @@ def check_front_matter(notice: Notice) -> Report:
 def site_pages(source: Path = SOURCE) -> set[str]:
     """Documents that are not notices, as their front matter's ``kind`` says
     (the home page is a site page unless it says otherwise)."""
-    found = set()
-    for path in source.rglob("*.md"):
-        docname = path.relative_to(source).with_suffix("").as_posix()
-        try:
-            if read_kind(path, docname) != "notice":
-                found.add(docname)
-        except yamldata.DataError:
-            pass  # read as a notice: the front-matter rule reports the mistake
-    return found
+    docnames = {path: path.relative_to(source).with_suffix("").as_posix()
+                for path in source.rglob("*.md")}
+    return {docname for path, docname in docnames.items() if not source_is_notice(path, docname)}
 
 
 def check_file(path: Path, source: Path = SOURCE, pages: set[str] | None = None) -> list[Finding]:

@@ -67,9 +67,9 @@ from sphinx.domains import Domain
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from policy_core import git_history, yamldata
+from policy_core import git_history
 from policy_core.addresses import dated_docname
-from policy_core.front_matter import read_kind
+from policy_core.front_matter import source_is_notice
 from policy_sphinx_extensions.build.refusals import refuse
 from policy_sphinx_extensions.site.sitemap import CANONICAL_PAGE_EVENT, canonical_page
 from policy_sphinx_extensions.versions import cache
@@ -163,14 +163,6 @@ def versions_table(env) -> dict[str, tuple[NoticeVersion, ...]]:
     return env.domains[VersionsDomain.name].data["versions"]
 
 
-def _kind(path: Path, docname: str) -> str:
-    """A page's kind as its front matter says, before Sphinx reads it."""
-    try:
-        return read_kind(path, docname)
-    except yamldata.DataError:
-        return "notice"  # read as one: its build fails, naming the mistake
-
-
 def write_if_changed(path: Path, text: str) -> None:
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
@@ -202,7 +194,8 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
         env.find_files(app.config, app.builder)  # the source folder's documents alone
         notices = sorted(
             docname for docname in project.docnames
-            if _kind(Path(project.doc2path(docname, absolute=True)), docname) == "notice"
+            if source_is_notice(Path(project.doc2path(docname, absolute=True)), docname,
+                                config.root_doc)
         )
         files = {docname: Path(project.doc2path(docname, absolute=True)).resolve()
                  for docname in notices}
