@@ -73,10 +73,4 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("policy_sitemap_excludes", [], "html", types=[list])
     app.add_event(CANONICAL_PAGE_EVENT)
     app.connect("build-finished", _write)
-    # Keeps nothing in the build environment; its version is declared all the same.
-    return {
-        "version": "1.0",
-        "env_version": 1,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -144,5 +144,4 @@ def _build_finished(app: Sphinx, exception) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _build_finished)
-    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True,
-            "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

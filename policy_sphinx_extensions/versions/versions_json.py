@@ -65,5 +65,4 @@ def _write_json(app: Sphinx, exception) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _write_json)
-    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True,
-            "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
