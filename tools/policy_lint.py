@@ -70,6 +70,7 @@ from tools.myst_notice import (
     counted,
     display_path,
     markdown_files,
+    not_utf8_line,
     rule,
     summary,
 )
@@ -301,10 +302,7 @@ def check_file(path: Path, source: Path = SOURCE, pages: set[str] | None = None)
     except ValueError:
         docname = path.stem
     raw, shown = path.read_bytes(), display_path(path)
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
+    if (line := not_utf8_line(raw)) is not None:
         return [Finding(shown, line, "encoding", "the file is not UTF-8")]
     notice = Notice(path, raw, docname in pages)
     return sorted(
@@ -335,12 +333,10 @@ def data_files(source: Path) -> list[Path]:
 
 def check_data_file(path: Path) -> list[Finding]:
     """The character rules over a YAML data file, whose text reaches the pages."""
-    shown = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
+    raw, shown = path.read_bytes(), display_path(path)
+    if (line := not_utf8_line(raw)) is not None:
         return [Finding(shown, line, "encoding", "the file is not UTF-8")]
+    text = path.read_text(encoding="utf-8")
     return sorted(Finding(shown, line, rule_id, message)
                   for line, rule_id, message in unicode_rules.check_data(text))
 
