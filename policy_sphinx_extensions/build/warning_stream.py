@@ -43,28 +43,15 @@ class _Stage(logging.Filter):
         return all([listener(record) for listener in self.listeners])
 
 
-class _Received(_Stage):
-    pass
-
-
-class _Printed(_Stage):
-    pass
-
-
-def _stage(kind: type[_Stage]) -> _Stage:
-    # Sphinx sets up its handlers afresh for each application: the stages are
-    # added to the handler of the application being set up, once.
-    handler = next(handler for handler in logging.getLogger(NAMESPACE).handlers
-                   if isinstance(handler, WarningStreamHandler))
-    stages = {type(found): found for found in handler.filters if isinstance(found, _Stage)}
-    if not stages:
-        # First: Sphinx counts a warning in its first filter.
-        handler.filters.insert(0, _Received())
-        handler.addFilter(_Printed())
-        return _stage(kind)
-    return stages[kind]
-
-
 def listen(listener: Listener, *, printed: bool = False) -> None:
     """Call *listener* with each warning, as received or (*printed*) as printed."""
-    _stage(_Printed if printed else _Received).listeners.append(listener)
+    # Sphinx sets up its handlers afresh for each application: the two stages
+    # are added to the handler of the application being set up, once.
+    handler = next(handler for handler in logging.getLogger(NAMESPACE).handlers
+                   if isinstance(handler, WarningStreamHandler))
+    stages = [found for found in handler.filters if isinstance(found, _Stage)]
+    if not stages:
+        stages = [_Stage(), _Stage()]
+        handler.filters.insert(0, stages[0])  # first: Sphinx counts a warning in its first filter
+        handler.addFilter(stages[1])  # last: after Sphinx's own
+    stages[printed].listeners.append(listener)
