@@ -26,8 +26,7 @@ def page_path(docname: str) -> str:
 
 def pdf_filename(docname: str) -> str:
     """``python.org-Privacy-Notice.pdf``: the notice's URL path, slashes as dashes."""
-    url_path = docname if docname == "index" else docname.removesuffix("/index")
-    return f"{url_path.replace('/', '-')}.pdf"
+    return f"{(page_path(docname).rstrip('/') or 'index').replace('/', '-')}.pdf"
 
 
 def site_pdf_path(pdf_dir: str, docname: str) -> str:

@@ -68,7 +68,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from policy_core import git_history
-from policy_core.addresses import dated_docname
+from policy_core.addresses import dated_docname, docname_at
 from policy_core.front_matter import source_is_notice
 from policy_sphinx_extensions.build.refusals import refuse
 from policy_sphinx_extensions.site.sitemap import CANONICAL_PAGE_EVENT, canonical_page
@@ -259,12 +259,9 @@ def _builder_inited(app: Sphinx) -> None:
 
 def version_of(env, docname: str) -> NoticeVersion | None:
     """The version *docname* is, or None for any other document."""
-    notice = docname.rsplit("/", 1)[0]
-    for candidate in (notice, f"{notice}/index"):
-        for version in versions_table(env).get(candidate, ()):
-            if version.docname == docname:
-                return version
-    return None
+    notice = docname_at(docname.rsplit("/", 1)[0], versions_table(env))
+    return next((version for version in versions_table(env).get(notice, ())
+                 if version.docname == docname), None)
 
 
 def is_version(env, docname: str) -> bool:
