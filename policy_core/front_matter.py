@@ -33,6 +33,10 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # (:mod:`policy_sphinx_extensions.reading.page_kinds` writes it; the redline
 # shows it apart, uncounted).
 CHANGES_SECTION_ID = "changes-to-this-notice"
+# The classes of the paragraphs that state a notice's date: under its title,
+# and at its end. The redline and the PDF's subject leave them out.
+LAST_UPDATED_CLASS, NOTICE_DATE_CLASS = "last-updated", "notice-date"
+DATE_CLASSES = frozenset({LAST_UPDATED_CLASS, NOTICE_DATE_CLASS})
 
 
 @dataclass(frozen=True)

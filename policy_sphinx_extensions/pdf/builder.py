@@ -27,6 +27,7 @@ from sphinx.util.osutil import relative_uri
 
 from policy_sphinx_extensions.build.site_build import builds_site
 from policy_core.addresses import pdf_filename, site_pdf_path
+from policy_core.front_matter import LAST_UPDATED_CLASS
 from policy_sphinx_extensions.reading.page_kinds import PagesDomain, is_notice, notice_dates
 from policy_sphinx_extensions.versions.project import same_text
 from . import paper, render
@@ -126,7 +127,7 @@ def _base_url(app: Sphinx, docname: str) -> str:
 
 def _add_download_link(app: Sphinx, docname: str, doctree: nodes.document) -> None:
     last_updated = next(
-        (p for p in doctree.findall(nodes.paragraph) if "last-updated" in p["classes"]), None
+        (p for p in doctree.findall(nodes.paragraph) if LAST_UPDATED_CLASS in p["classes"]), None
     )
     if last_updated is None:
         return

@@ -54,6 +54,8 @@ from policy_sphinx_extensions.build import docdata
 from policy_core import yamldata
 from policy_core.front_matter import (
     CHANGES_SECTION_ID,
+    LAST_UPDATED_CLASS,
+    NOTICE_DATE_CLASS,
     Change,
     FrontMatterError,
     NoticeDates,
@@ -188,10 +190,10 @@ class PageDates(SphinxTransform):
         if top is None:
             domain.note_error(docname, 1, "the page has no title heading")
             return
-        top.insert(1, _last_updated(page.dates.date, ["last-updated"]))
+        top.insert(1, _last_updated(page.dates.date, [LAST_UPDATED_CLASS]))
         if page.kind == "notice":
             # The notice of record ends with its date, as it always has; labelled.
-            top += _last_updated(page.dates.date, ["notice-date"])
+            top += _last_updated(page.dates.date, [NOTICE_DATE_CLASS])
             top += _change_history(page.dates)
 
 

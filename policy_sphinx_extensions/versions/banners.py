@@ -30,7 +30,7 @@ from sphinx.util.osutil import relative_uri
 
 from policy_sphinx_extensions.reading.page_kinds import format_date
 from policy_core.addresses import redline_path, redline_pdf_path
-from policy_core.front_matter import date_is_inferred
+from policy_core.front_matter import DATE_CLASSES, date_is_inferred
 from policy_sphinx_extensions.versions import NoticeVersion, version_of, versions_table
 
 BANNER_CLASS = "version-banner"
@@ -129,7 +129,7 @@ def _say_it_takes_effect(doctree: nodes.document) -> None:
     """An upcoming version was not "last updated" on a date still to come:
     its dates say when it takes effect."""
     for paragraph in doctree.findall(nodes.paragraph):
-        if {"last-updated", "notice-date"} & set(paragraph["classes"]):
+        if DATE_CLASSES & set(paragraph["classes"]):
             label = paragraph.children[0]
             if isinstance(label, nodes.Text) and label.astext() == "Last updated ":
                 paragraph.replace(label, nodes.Text("Takes effect "))
