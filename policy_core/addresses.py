@@ -78,12 +78,13 @@ def page_url(docname: str, *, base: str | None = None, start: str | None = None)
     return relative_uri(page_path(start), page_path(docname)) or "./"
 
 
+def page_docnames(path: str) -> tuple[str, ...]:
+    """The documents whose page would be at URL *path* (``a/b`` or ``a/b/``),
+    the first found taken: ``a/b``, then ``a/b/index``."""
+    path = path.strip("/")
+    return (path, f"{path}/index") if path else ("index",)
+
+
 def docname_at(path: str, found_docs: Container[str]) -> str | None:
     """The document whose page is at URL *path* (``a/b`` or ``a/b/``), or None."""
-    path = path.strip("/")
-    if not path:
-        return "index" if "index" in found_docs else None
-    for candidate in (path, f"{path}/index"):
-        if candidate in found_docs:
-            return candidate
-    return None
+    return next((docname for docname in page_docnames(path) if docname in found_docs), None)
