@@ -76,7 +76,7 @@ def generator_of(app: Sphinx, relpath: str) -> str | None:
         return {**GENERATED_ROOT_FILES, **extra}.get(top)
     for version in itertools.chain.from_iterable(versions_table(app.env).values()):
         if file_url_path(relpath).rstrip("/") == redline_path(version.docname).rstrip("/"):
-            return f"the redline of {version.notice} as of {version.date} (version_redlines.py)"
+            return f"the redline of {version.notice} as of {version.date} (versions/redlines.py)"
     return None
 
 

@@ -20,14 +20,14 @@ date serves the new one.
 
 Registers:
 
-* a Project (:mod:`.version_project`) that adds the version documents to
+* a Project (:mod:`.project`) that adds the version documents to
   those found under the source folder, and points a notice with an upcoming
   version at the text of the version in effect;
 * ``env-get-outdated``: a document is read again when the file it is read
   from changed, or when its notice's versions (their status, their dates)
   changed;
-* ``doctree-resolved``: the banners (:mod:`.version_banners`);
-* ``html-page-context`` and ``policy-canonical-page`` (:mod:`.sitemap`): a
+* ``doctree-resolved``: the banners (:mod:`.banners`);
+* ``html-page-context`` and ``policy-canonical-page`` (:mod:`..site.sitemap`): a
   version page's canonical link is its notice's address, the current version
   for search engines, so the sitemap lists the notice and not its versions;
 * ``doctree-read``: a version is an orphan (reached from its notice, not the
@@ -36,10 +36,10 @@ Registers:
   its page, but name nothing for references (a reference to a label leads to
   the notice), so they are not the notice's labels a second time;
 * ``versions.json`` at the site's root (:mod:`.versions_json`), each version's
-  redline (:mod:`.version_redlines`), the ``notice-versions`` directive and
-  the feed's announcements (:mod:`.version_history`);
+  redline (:mod:`.redlines`), the ``notice-versions`` directive and
+  the feed's announcements (:mod:`.version_list`);
 * a problem in the file of a notice and its current version, read as two
-  documents, reported once (:mod:`.version_warnings`), and that file parsed
+  documents, reported once (:mod:`.repeated_messages`), and that file parsed
   once for both (:mod:`.shared_parse`).
 
 A build outside a git repository has no history: it publishes the notices
