@@ -37,6 +37,8 @@ CHANGES_SECTION_ID = "changes-to-this-notice"
 # and at its end. The redline and the PDF's subject leave them out.
 LAST_UPDATED_CLASS, NOTICE_DATE_CLASS = "last-updated", "notice-date"
 DATE_CLASSES = frozenset({LAST_UPDATED_CLASS, NOTICE_DATE_CLASS})
+# The class of the list of a notice's changes in that section.
+CHANGE_HISTORY_CLASS = "change-history"
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ from bs4 import BeautifulSoup
 
 from policy_core import yamldata
 from policy_core.addresses import file_url_path
+from policy_core.front_matter import CHANGE_HISTORY_CLASS
+from policy_core.redline.text import HEADINGS
 from tools.address_fixes import REMOVED_IDS_FILE, Loss, fix_message
 from tools.built_sources import page_sources
 from tools.myst_notice import parse_tokens
@@ -51,9 +53,6 @@ REMOVED_ID_FIELDS = ("page", "id", "reason")
 # Addresses are compared as paths under this root; it is never fetched.
 SITE_ROOT = "https://site.invalid/"
 MAX_REDIRECTS = 10
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-# What the change history's list is marked with (policy_sphinx_extensions/reading/page_kinds.py).
-CHANGE_HISTORY_CLASS = "change-history"
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ from sphinx.transforms import SphinxTransform
 from policy_sphinx_extensions.build import docdata
 from policy_core import yamldata
 from policy_core.front_matter import (
+    CHANGE_HISTORY_CLASS,
     CHANGES_SECTION_ID,
     LAST_UPDATED_CLASS,
     NOTICE_DATE_CLASS,
@@ -151,7 +152,7 @@ def _last_updated(date, classes: list[str]) -> nodes.paragraph:
 def _change_history(dates: NoticeDates) -> nodes.section:
     section = nodes.section(ids=[CHANGES_SECTION_ID], names=["changes to this notice"])
     section += nodes.title("", "Changes to this notice")
-    entries = nodes.bullet_list(classes=["change-history"])
+    entries = nodes.bullet_list(classes=[CHANGE_HISTORY_CLASS])
     for change, change_id in zip(dates.changes, dates.change_ids(), strict=True):
         item = nodes.paragraph()
         item += nodes.strong("", format_date(change.date))

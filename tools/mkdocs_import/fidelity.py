@@ -52,7 +52,7 @@ def _tree(html: str) -> BeautifulSoup:
 
 def heading_ids(html: str) -> list[str]:
     """The ids of the page's headings, in order (what the old site's table of contents linked)."""
-    return [heading.get("id") or "" for heading in _tree(html).find_all(sorted(HEADINGS))]
+    return [heading.get("id") or "" for heading in _tree(html).find_all(HEADINGS)]
 
 
 def _ids(tree: Tag) -> set[str]:
