@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tools import linkcheck
 from tools.linkcheck_report import csv_rows
+from tools.site_server import serve as serve_site
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,7 +86,7 @@ def ours(urls: list[str], allow: list[str], workdir: Path) -> tuple[float, int]:
     config.write_text(linkcheck.linkchecker_config(15, None, []), encoding="utf-8")
     site = site_with_links(workdir / "ours", urls)
     run: dict = {}
-    with linkcheck.SiteServer(site / "html") as site_url:
+    with serve_site(site / "html", linkcheck.SITE_HEADERS) as site_url:
         allow = [site_url.removeprefix("http://").rstrip("/"), *allow]
         seconds = timed(lambda: run.update(linkcheck.run_linkchecker(site_url, config, allow, 900)))
     return seconds, answered(run["csv"], urls)
@@ -96,7 +97,7 @@ def stock(urls: list[str], workdir: Path) -> tuple[float, int]:
     command = [str(Path(sys.executable).parent / "linkchecker"), "--check-extern", "--no-status",
                "--verbose", "-o", "csv"]
     out: list = []
-    with linkcheck.SiteServer(site / "html") as site_url:
+    with serve_site(site / "html", linkcheck.SITE_HEADERS) as site_url:
         seconds = timed(lambda: out.append(subprocess.run(
             [*command, site_url], capture_output=True, text=True, check=False)))
     return seconds, answered(out[0].stdout, urls)

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tools.site_browser import keep_on_site, launch_chromium, page_paths, serve
+from tools.site_browser import keep_on_site, launch_chromium, page_paths
+from tools.site_server import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -42,6 +42,7 @@ from sphinx.application import Sphinx
 
 from benchmarks import synthetic
 from benchmarks.measure import Sample, machine_load, timed
+from policy_core.addresses import pdf_filename
 from policy_sphinx_extensions import pdf
 from policy_sphinx_extensions.reading.page_kinds import is_notice
 from policy_sphinx_extensions.pdf import builder as pdf_builder
@@ -164,7 +165,7 @@ def main() -> int:
                 [sys.executable, "-m", "weasyprint", "-q", str(page), str(stock_pdf)],
                 check=True, capture_output=True,
             ))
-            built = scratch / "pdf" / pdf.pdf_filename(docname)
+            built = scratch / "pdf" / pdf_filename(docname)
             rows.append((docname, len(PdfReader(built).pages), built.stat().st_size / 1024,
                          first, ours, stock, len(PdfReader(stock_pdf).pages)))
 

@@ -26,8 +26,36 @@ def page_path(docname: str) -> str:
 
 def pdf_filename(docname: str) -> str:
     """``python.org-Privacy-Notice.pdf``: the notice's URL path, slashes as dashes."""
-    url_path = docname if docname == "index" else docname.removesuffix("/index")
-    return f"{url_path.replace('/', '-')}.pdf"
+    return f"{(page_path(docname).rstrip('/') or 'index').replace('/', '-')}.pdf"
+
+
+def site_pdf_path(pdf_dir: str, docname: str) -> str:
+    """The address of *docname*'s PDF on the site: ``pdf/python.org-Privacy-Notice.pdf``."""
+    return f"{pdf_dir}/{pdf_filename(docname)}"
+
+
+def redline_path(docname: str) -> str:
+    """The URL path of the redline of version *docname* against the one before it."""
+    return f"{page_path(docname)}redline/"
+
+
+def redline_pdf_path(pdf_dir: str, docname: str) -> str:
+    """The address of that redline's PDF: ``pdf/<notice>-<date>-redline.pdf``."""
+    return site_pdf_path(pdf_dir, docname).removesuffix(".pdf") + "-redline.pdf"
+
+
+def page_file(url_path: str) -> str:
+    """The built file of the page at *url_path*, under the output folder:
+    ``""`` is ``index.html``, ``a/b/`` is ``a/b/index.html``; a file's path is its own."""
+    return f"{url_path}index.html" if url_path == "" or url_path.endswith("/") else url_path
+
+
+def file_url_path(relative_file: str) -> str:
+    """The URL path of a built file (its path under the output folder):
+    ``index.html`` is ``""``, ``a/b/index.html`` is ``a/b/``; any other file, its path."""
+    if relative_file == "index.html" or relative_file.endswith("/index.html"):
+        return relative_file.removesuffix("index.html")
+    return relative_file
 
 
 def dated_docname(notice: str, date: datetime.date) -> str:
@@ -50,12 +78,13 @@ def page_url(docname: str, *, base: str | None = None, start: str | None = None)
     return relative_uri(page_path(start), page_path(docname)) or "./"
 
 
+def page_docnames(path: str) -> tuple[str, ...]:
+    """The documents whose page would be at URL *path* (``a/b`` or ``a/b/``),
+    the first found taken: ``a/b``, then ``a/b/index``."""
+    path = path.strip("/")
+    return (path, f"{path}/index") if path else ("index",)
+
+
 def docname_at(path: str, found_docs: Container[str]) -> str | None:
     """The document whose page is at URL *path* (``a/b`` or ``a/b/``), or None."""
-    path = path.strip("/")
-    if not path:
-        return "index" if "index" in found_docs else None
-    for candidate in (path, f"{path}/index"):
-        if candidate in found_docs:
-            return candidate
-    return None
+    return next((docname for docname in page_docnames(path) if docname in found_docs), None)

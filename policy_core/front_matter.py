@@ -33,6 +33,12 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # (:mod:`policy_sphinx_extensions.reading.page_kinds` writes it; the redline
 # shows it apart, uncounted).
 CHANGES_SECTION_ID = "changes-to-this-notice"
+# The classes of the paragraphs that state a notice's date: under its title,
+# and at its end. The redline and the PDF's subject leave them out.
+LAST_UPDATED_CLASS, NOTICE_DATE_CLASS = "last-updated", "notice-date"
+DATE_CLASSES = frozenset({LAST_UPDATED_CLASS, NOTICE_DATE_CLASS})
+# The class of the list of a notice's changes in that section.
+CHANGE_HISTORY_CLASS = "change-history"
 
 
 @dataclass(frozen=True)
@@ -221,12 +227,17 @@ def default_kind(docname: str, root_doc: str = "index") -> str:
     return "site" if docname == root_doc else DEFAULT_KIND
 
 
-def read_kind(path: Path, docname: str) -> str:
-    """The ``kind`` in the front matter of the MyST file *path* (the page of
-    *docname*), for tools that sort pages without checking them; DataError if
-    its YAML cannot be read."""
-    front = yamldata.front_matter(path)
-    return front.get("kind", default_kind(docname)) if front is not None else default_kind(docname)
+def source_is_notice(path: Path, docname: str, root_doc: str = "index") -> bool:
+    """Whether the MyST file *path* (the page of *docname*) is a notice, by the
+    ``kind`` of its front matter or :func:`default_kind`: for the build and the
+    tools sorting pages before any is checked. A front matter whose YAML cannot
+    be read is taken for a notice's: the checks of a notice name the mistake."""
+    try:
+        front = yamldata.front_matter(path)
+    except yamldata.DataError:
+        return True
+    kind = default_kind(docname, root_doc)
+    return (front.get("kind", kind) if front is not None else kind) == DEFAULT_KIND
 
 
 def read_notice_dates(path: Path) -> NoticeDates | None:

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import browser_checks as checks
 import pytest
 
-from tools.site_browser import COLOR_SCHEMES, VIEWPORTS, keep_on_site, page_paths, serve
+from tools.site_browser import COLOR_SCHEMES, VIEWPORTS, keep_on_site, page_paths
+from tools.site_server import serve
 
 NOTICE = "python.org/Privacy-Notice/"
 # An address with no page, some folders deep: the host answers with the 404 page.

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 import browser_checks as checks
-from tools.site_browser import keep_on_site, serve
+from tools.site_browser import keep_on_site
+from tools.site_server import serve
 
 GOOD = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Good page</title>

@@ -8,10 +8,13 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, Build, HOME_PAGE, navigation, sphinx_build, write_project
+from conftest import ROOT, Build, HOME_PAGE, navigation, notice, sphinx_build, write_project
+from sphinx.application import Sphinx
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from policy_core import yamldata
-from policy_core.front_matter import read_page
+from policy_core.front_matter import read_page, source_is_notice
 
 BODY = "\n# Example Notice\n\nText.\n"
 
@@ -278,3 +281,50 @@ def test_an_environment_of_other_extension_versions_is_read_afresh(kinds, tmp_pa
     assert build.returncode == 0, build.output
     assert "build environment version not current" in build.output
     assert f"targets for {len(KINDS) - 1} source files that are out of date" in build.output
+
+
+def test_env_version_is_declared_exactly_where_an_extension_keeps_state(tmp_path):
+    """A domain, an environment collector or an ``env.policy_*`` attribute is
+    state in the pickled environment: its extension declares env_version, and
+    an extension that keeps none does not."""
+    srcdir = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
+                                                 "example/Notice.md": notice()})
+    with patch_docutils(ROOT), docutils_namespace():
+        app = Sphinx(srcdir, ROOT, tmp_path / "out", tmp_path / "out" / ".doctrees", "dirhtml",
+                     status=None, warning=None, freshenv=True)
+        app.build()
+    ours = sorted((name for name in app.extensions if name.startswith("policy_sphinx_extensions")),
+                  key=len, reverse=True)
+
+    def extension_of(module: str) -> str:
+        return next(name for name in ours if module == name or module.startswith(f"{name}."))
+
+    modules = {extension_of(cls.__module__) for cls in app.registry.domains.values()
+               if cls.__module__.startswith("policy_sphinx_extensions")}
+    for listeners in app.events.listeners.values():
+        for listener in listeners:
+            module = type(getattr(listener.handler, "__self__", None)).__module__
+            if (isinstance(getattr(listener.handler, "__self__", None), EnvironmentCollector)
+                    and module.startswith("policy_sphinx_extensions")):
+                modules.add(extension_of(module))
+    attributes = [name for name in vars(app.env) if name.startswith("policy_")]
+    assert attributes, "the navigation keeps its data in env.policy_* attributes"
+    for path in (ROOT / "policy_sphinx_extensions").rglob("*.py"):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        text = path.read_text(encoding="utf-8")
+        if any(f"env.{attribute} =" in text for attribute in attributes):
+            modules.add(extension_of(module))
+    declared = {name for name in ours if "env_version" in app.extensions[name].metadata}
+    assert declared == modules
+
+
+def test_a_source_is_a_notice_by_its_kind_the_home_page_a_site_page(tmp_path):
+    pages = {"a.md": "# A\n", "index.md": "# Home\n", "guide.md": "---\nkind: guide\n---\n# G\n",
+             "home.md": "---\nkind: notice\n---\n# H\n", "broken.md": "---\nkind: [\n---\n# B\n"}
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    notices = {name for name in pages
+               if source_is_notice(tmp_path / name, name.removesuffix(".md"), root_doc="home")}
+    # A front matter that cannot be read is a notice's: its checks name the mistake.
+    assert notices == {"a.md", "index.md", "home.md", "broken.md"}
+    assert not source_is_notice(tmp_path / "index.md", "index")

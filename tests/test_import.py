@@ -481,6 +481,14 @@ def test_the_proof_names_lost_text_and_ids():
     assert proof.lost_ids == ["1-scope"]
 
 
+def test_the_proof_reads_a_code_block_and_only_the_built_page_s_main_content():
+    old = "<p>Run it:</p><pre><code>make html</code></pre>"
+    kept = '<article role="main"><p>Run it:</p><pre>make html</pre></article>'
+    assert fidelity.prove(old, kept, []).holds
+    moved = '<nav><pre>make html</pre></nav><article role="main"><p>Run it:</p></article>'
+    assert fidelity.prove(old, moved, []).lost_units == ["make html"]
+
+
 @pytest.mark.parametrize(("source", "expected"), [
     ('!!! note "Heads up"\n    Body text.\n', '```{admonition} Heads up\n:class: note\nBody text.\n```'),
     ("!!! warning\n    Careful.\n", "```{warning}\nCareful.\n```"),

@@ -10,7 +10,16 @@ from bs4 import BeautifulSoup
 from conftest import navigation
 from test_strict_build import notice
 
-from policy_core.addresses import docname_at, page_path, page_url
+from policy_core.addresses import (
+    docname_at,
+    file_url_path,
+    page_file,
+    page_path,
+    page_url,
+    redline_path,
+    redline_pdf_path,
+    site_pdf_path,
+)
 from policy_sphinx_extensions.navigation.schema import load_navigation
 from policy_core.yamldata import DataError
 
@@ -216,6 +225,21 @@ def test_page_path_and_back(docname, path):
     assert page_path(docname) == path
     assert docname_at(path, {docname}) == docname
     assert docname_at(path.rstrip("/"), {docname}) == docname
+    assert file_url_path(page_file(path)) == path
+
+
+@pytest.mark.parametrize("relative_file, path", [
+    ("index.html", ""), ("a/b/index.html", "a/b/"), ("search.html", "search.html"),
+    ("a/notindex.html", "a/notindex.html"),
+])
+def test_a_built_file_s_url_path(relative_file, path):
+    assert file_url_path(relative_file) == path
+
+
+def test_a_version_s_redline_and_pdfs_under_its_page_and_the_pdf_folder():
+    assert redline_path("a/2024-10-04") == "a/2024-10-04/redline/"
+    assert site_pdf_path("pdf", "a/index") == "pdf/a.pdf"
+    assert redline_pdf_path("pdf", "a/2024-10-04") == "pdf/a-2024-10-04-redline.pdf"
 
 
 def test_page_urls_absolute_and_relative():

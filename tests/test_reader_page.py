@@ -11,7 +11,8 @@ from conftest import HOME_PAGE, NOTICE_FRONT_MATTER
 
 from PIL import Image, ImageStat
 
-from tools.site_browser import COLOR_SCHEMES, VIEWPORTS, keep_on_site, serve
+from tools.site_browser import COLOR_SCHEMES, VIEWPORTS, keep_on_site
+from tools.site_server import serve
 
 NOTICE = "python.org/Privacy-Notice/"
 WIDE_TABLE = NOTICE_FRONT_MATTER + "\n# Example Notice\n\n" + (

@@ -797,7 +797,7 @@ def test_no_other_markdown_parser_takes_the_sites_place(tmp_path, parser, refuse
 
 def test_a_warning_about_the_configuration_is_a_warning_not_a_crash(project):
     # Sphinx warns before the build environment exists; the filter of repeated
-    # warnings (version_warnings.py) reads no environment then.
+    # warnings (versions/repeated_messages.py) reads no environment then.
     build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")},
                     "dirhtml", "-D", "myst_enable_extensions=substitution")
     assert build.returncode != 0

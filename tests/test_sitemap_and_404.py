@@ -102,3 +102,13 @@ def test_the_sitemap_keeps_every_page_after_an_incremental_build(rebuilt):
     root = ElementTree.parse(edited.outdir / "sitemap.xml").getroot()
     assert [loc.text for loc in root.iter(f"{SITEMAP}loc")] == [
         BASE_URL, f"{BASE_URL}example/First/", f"{BASE_URL}example/Second/"]
+
+
+SITE_FILES = ("sitemap.xml", "feed.xml", "versions.json", "processors.json")
+
+
+def test_only_the_site_s_builders_write_the_site_s_files(site, project):
+    assert all((site.outdir / name).is_file() for name in SITE_FILES)
+    single = project({"index.md": HOME_PAGE}, "singlehtml")
+    assert single.returncode == 0, single.output
+    assert [name for name in SITE_FILES if (single.outdir / name).exists()] == []

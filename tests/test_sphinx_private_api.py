@@ -10,6 +10,7 @@ from sphinx.project import Project
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 from sphinx.util._pathlib import _StrPath
 
+from policy_sphinx_extensions.build.messages import docutils_names
 from policy_sphinx_extensions.versions.project import VersionedProject
 
 
@@ -43,3 +44,14 @@ def test_a_version_is_read_from_its_own_file(tmp_path, monkeypatch):
     assert project.doc2path("a/2024-10-04", absolute=True) == version
     assert project.doc2path("a/2024-10-04", absolute=False) == Path("a.md")
     assert isinstance(project.doc2path("a/2024-10-04", absolute=False), _StrPath)
+
+
+def test_docutils_keeps_the_roles_and_directives_in_its_registries(tmp_path):
+    # build/messages.py lists them to name the closest to a misspelt one: docutils'
+    # own (emphasis, image) and those Sphinx registers with docutils (abbr, note).
+    (tmp_path / "index.rst").write_text("Home\n====\n", encoding="utf-8")
+    with patch_docutils(tmp_path), docutils_namespace():
+        Sphinx(tmp_path, None, tmp_path / "out", tmp_path / "doctrees", "dirhtml",
+               status=None, warning=None, freshenv=True)
+        assert {"emphasis", "abbr"} <= docutils_names("roles")
+        assert {"image", "note"} <= docutils_names("directives")

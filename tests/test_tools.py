@@ -11,7 +11,8 @@ import pytest
 
 from benchmarks.page_weight import weigh
 from tools.screenshots import screenshot_name, take_screenshots
-from tools.site_browser import SCREENSHOT_VARIANTS, page_paths, serve
+from tools.site_browser import SCREENSHOT_VARIANTS, page_paths
+from tools.site_server import serve
 
 STYLE = "body { color: #222; }\n" * 200
 PAGES = {
@@ -70,6 +71,15 @@ def test_missing_address_gets_the_404_page_with_status_404(tiny_site):
             urllib.request.urlopen(base_url + "no/such/page/", timeout=10)  # noqa: S310
     assert caught.value.code == 404
     assert caught.value.read() == b"<title>Not here</title>"
+
+
+def test_the_server_sends_the_headers_it_is_given_and_no_other(tiny_site):
+    with serve(tiny_site, {"LinkChecker": "local"}) as base_url:
+        with urllib.request.urlopen(base_url, timeout=10) as answer:  # noqa: S310
+            assert answer.headers["LinkChecker"] == "local"
+    with serve(tiny_site) as base_url:
+        with urllib.request.urlopen(base_url, timeout=10) as answer:  # noqa: S310
+            assert "LinkChecker" not in answer.headers
 
 
 def test_weight_counts_text_as_gzip_and_every_resource(browser, tiny_site):

@@ -231,7 +231,8 @@ def test_a_change_of_the_redline_templates_rewrites_the_redlines(repo, tmp_path,
     for folder in version_redlines.TEMPLATES:
         shutil.copytree(folder, templates, dirs_exist_ok=True)
     page = templates / "version-redline.html"
-    page.write_text(page.read_text().replace("<title>", "<title>Changed: "), encoding="utf-8")
+    page.write_text(page.read_text().replace("{% block title %}", "{% block title %}Changed: "),
+                    encoding="utf-8")
     monkeypatch.setattr(version_redlines, "TEMPLATES", [templates])
     again = sphinx_build(*args)
     assert again.returncode == 0, again.output

@@ -10,6 +10,7 @@ redline          rendered word-level redline between two revisions (make redline
 check_build_inputs  TODAY and a shallow clone, checked before Sphinx starts (make html, make pdf)
 revisions        build the site at git revisions; read a revision's conf.py (read_config)
 check_addresses  fail when a page or #id of BASE is gone (make check-addresses)
-site_browser     serve a build on 127.0.0.1 and open it in headless Chromium
+site_server      serve a build on 127.0.0.1 as the host does (its 404 page)
+site_browser     open a served build in headless Chromium
 screenshots      PNGs of every page at desktop and phone width, light and dark (make screenshots)
 """

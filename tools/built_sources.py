@@ -13,7 +13,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-from policy_core.addresses import page_path
+from policy_core.addresses import page_file, page_path
 
 
 def page_sources(html: Path) -> dict[str, Path]:
@@ -27,5 +27,5 @@ def page_sources(html: Path) -> dict[str, Path]:
     return {
         page_path(docname): Path(environment.doc2path(docname)).resolve()
         for docname in sorted(environment.all_docs)
-        if (html / page_path(docname) / "index.html").exists()
+        if (html / page_file(page_path(docname))).exists()
     }

@@ -41,6 +41,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from policy_core import yamldata
+from policy_core.addresses import file_url_path
+from policy_core.front_matter import CHANGE_HISTORY_CLASS
+from policy_core.redline.text import HEADINGS
 from tools.address_fixes import REMOVED_IDS_FILE, Loss, fix_message
 from tools.built_sources import page_sources
 from tools.myst_notice import parse_tokens
@@ -50,9 +53,6 @@ REMOVED_ID_FIELDS = ("page", "id", "reason")
 # Addresses are compared as paths under this root; it is never fetched.
 SITE_ROOT = "https://site.invalid/"
 MAX_REDIRECTS = 10
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-# What the change history's list is marked with (policy_sphinx_extensions/reading/page_kinds.py).
-CHANGE_HISTORY_CLASS = "change-history"
 
 
 @dataclass(frozen=True)
@@ -72,16 +72,6 @@ class Page:
     headings: tuple[str, ...] = field(default=(), compare=False)
     source: str | None = field(default=None, compare=False)
     source_headings: tuple[tuple[int, str], ...] = field(default=(), compare=False)
-
-
-def url_path(relative_file: Path) -> str:
-    """The address of a built file, as a path: ``a/b/index.html`` is ``a/b/``."""
-    posix = relative_file.as_posix()
-    if posix == "index.html":
-        return ""
-    if posix.endswith("/index.html"):
-        return posix[: -len("index.html")]
-    return posix
 
 
 def read_page(text: str, path: str) -> Page:
@@ -151,7 +141,7 @@ def read_site(html: Path, tree: Path | None = None) -> dict[str, Page]:
         relative = file.relative_to(html)
         if any(part.startswith(("_", ".")) for part in relative.parts[:-1]):
             continue
-        path = url_path(relative)
+        path = file_url_path(relative.as_posix())
         page = read_page(file.read_text(encoding="utf-8"), path)
         origin = sources.get(path)
         if tree is not None and origin is not None and tree.resolve() in origin.parents:

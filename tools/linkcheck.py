@@ -30,15 +30,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import functools
-import http.server
 import os
 import re
 import subprocess
 import sys
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from tools.linkcheck_report import (
@@ -50,6 +46,7 @@ from tools.linkcheck_report import (
     report_rows,
     report_text,
 )
+from tools.site_server import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,33 +67,9 @@ def build_site(source: Path, html_dir: Path, timeout: float) -> None:
     )
 
 
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    def end_headers(self):
-        # LinkChecker spaces requests to one host 0.1-0.6 s apart unless the
-        # host answers with this header: the site's own pages need no spacing.
-        self.send_header("LinkChecker", "local")
-        super().end_headers()
-
-    def log_message(self, format, *args):
-        pass
-
-
-@dataclass
-class SiteServer:
-    """The built site served on 127.0.0.1 on a free port, in a thread."""
-
-    directory: Path
-    server: http.server.ThreadingHTTPServer | None = None
-
-    def __enter__(self) -> str:
-        handler = functools.partial(_SiteHandler, directory=str(self.directory))
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_address[1]}/"
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+# LinkChecker spaces requests to one host 0.1-0.6 s apart unless the host
+# answers with this header: the site's own pages need no spacing.
+SITE_HEADERS = {"LinkChecker": "local"}
 
 
 def canonical_urls(html_dir: Path) -> list[str]:
@@ -200,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     ignore = [f"^{re.escape(url)}$" for url in canonical_urls(html_dir)] + args.ignore
     ca_bundle = args.ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE")
     config.write_text(linkchecker_config(args.timeout, ca_bundle, ignore), encoding="utf-8")
-    with SiteServer(html_dir) as site_url:
+    with serve(html_dir, SITE_HEADERS) as site_url:
         site_address = site_url.removeprefix("http://").rstrip("/")
         # A second is left for the report.
         run = run_linkchecker(site_url, config, [site_address, *args.allow],

@@ -42,6 +42,7 @@ from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
 from sphinxlint.checkers import all_checkers
 from sphinxlint.sphinxlint import check_text
 
+from policy_core.addresses import page_file
 from tools.built_sources import page_sources
 from tools.myst_notice import (
     ROOT,
@@ -265,7 +266,7 @@ def leaked_markup(outdir: Path, source: Path) -> list[Finding]:
     for path, origin in page_sources(outdir).items():
         if source not in origin.parents:
             continue
-        page = outdir / path / "index.html"
+        page = outdir / page_file(path)
         source_lines = origin.read_text(encoding="utf-8").splitlines()
         page_lines = page.read_text(encoding="utf-8").splitlines()
         for error in check_text(str(page), "\n".join(page_lines), [all_checkers["leaked-markup"]]):

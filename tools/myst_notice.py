@@ -54,6 +54,15 @@ class Finding:
         return f"{self.path}:{self.line}: {self.rule}: {self.message}"
 
 
+def not_utf8_line(raw: bytes) -> int | None:
+    """The line of the first byte of *raw* that is not UTF-8; None when all of it is."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return raw[: error.start].count(b"\n") + 1
+    return None
+
+
 def display_path(path: Path | str) -> str:
     """*path* relative to the working directory when it is below it."""
     path = Path(path).resolve()

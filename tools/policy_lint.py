@@ -57,7 +57,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from policy_core import yamldata
-from policy_core.front_matter import read_kind, read_notice_dates
+from policy_core.front_matter import source_is_notice, read_notice_dates
 from policy_core.links import DEFAULT_SCHEMES, link_problem
 from tools import accepted_findings, typography, unicode_rules  # noqa: F401 - typography's rule registers on import
 from tools.myst_notice import (
@@ -73,6 +73,7 @@ from tools.myst_notice import (
     counted,
     display_path,
     markdown_files,
+    not_utf8_line,
     rule,
     summary,
 )
@@ -291,15 +292,9 @@ def check_front_matter(notice: Notice) -> Report:
 def site_pages(source: Path = SOURCE) -> set[str]:
     """Documents that are not notices, as their front matter's ``kind`` says
     (the home page is a site page unless it says otherwise)."""
-    found = set()
-    for path in source.rglob("*.md"):
-        docname = path.relative_to(source).with_suffix("").as_posix()
-        try:
-            if read_kind(path, docname) != "notice":
-                found.add(docname)
-        except yamldata.DataError:
-            pass  # read as a notice: the front-matter rule reports the mistake
-    return found
+    docnames = {path: path.relative_to(source).with_suffix("").as_posix()
+                for path in source.rglob("*.md")}
+    return {docname for path, docname in docnames.items() if not source_is_notice(path, docname)}
 
 
 def check_file(path: Path, source: Path = SOURCE, pages: set[str] | None = None) -> list[Finding]:
@@ -310,10 +305,7 @@ def check_file(path: Path, source: Path = SOURCE, pages: set[str] | None = None)
     except ValueError:
         docname = path.stem
     raw, shown = path.read_bytes(), display_path(path)
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
+    if (line := not_utf8_line(raw)) is not None:
         return [Finding(shown, line, "encoding", "the file is not UTF-8")]
     notice = Notice(path, raw, docname in pages)
     return sorted(
@@ -349,12 +341,10 @@ def data_files(source: Path) -> list[Path]:
 
 def check_data_file(path: Path) -> list[Finding]:
     """The character rules over a YAML data file, whose text reaches the pages."""
-    shown = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
+    raw, shown = path.read_bytes(), display_path(path)
+    if (line := not_utf8_line(raw)) is not None:
         return [Finding(shown, line, "encoding", "the file is not UTF-8")]
+    text = path.read_text(encoding="utf-8")
     return sorted(Finding(shown, line, rule_id, message)
                   for line, rule_id, message in unicode_rules.check_data(text))
 

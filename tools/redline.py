@@ -30,7 +30,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urljoin
 
-from policy_core.addresses import page_path
+from policy_core.addresses import page_file, page_path
 from policy_core.redline.diff import diff_blocks
 from policy_core.redline.page import (
     NoticeRedline,
@@ -45,13 +45,12 @@ from tools.revisions import (
     RevisionError,
     build_revisions,
     commits_between,
-    page_file,
 )
 
 
 def _blocks(revision: BuiltRevision, docname: str, base_url: str) -> list[Block]:
     path = page_path(docname)
-    page = page_file(revision.html, path)
+    page = revision.html / page_file(path)
     if not page.exists():
         return []
     return extract_blocks(page.read_text(encoding="utf-8"), urljoin(base_url, path))

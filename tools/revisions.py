@@ -20,8 +20,7 @@ from typing import Any
 from sphinx.config import Config
 from sphinx.util.tags import Tags
 
-from policy_core.front_matter import read_kind
-from policy_core.yamldata import DataError
+from policy_core.front_matter import source_is_notice
 
 SOURCE_DIR = "source"
 
@@ -81,15 +80,8 @@ class BuiltRevision:
         if listed is not None:
             return list(listed)
         source = self.tree / SOURCE_DIR
-        found = []
-        for docname in self.docnames():
-            try:
-                kind = read_kind(source / f"{docname}.md", docname)
-            except DataError:
-                continue  # read as a notice: its build fails, naming the mistake
-            if kind != "notice":
-                found.append(docname)
-        return found
+        return [docname for docname in self.docnames()
+                if not source_is_notice(source / f"{docname}.md", docname, self.config.root_doc)]
 
     def docnames(self) -> list[str]:
         """Every MyST document of the revision (folders starting with ``_`` hold data)."""
@@ -103,10 +95,6 @@ class BuiltRevision:
     def notices(self) -> list[str]:
         site_pages = set(self.site_pages())
         return [docname for docname in self.docnames() if docname not in site_pages]
-
-
-def page_file(html: Path, url_path: str) -> Path:
-    return html / url_path / "index.html"
 
 
 def _git(repo: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:

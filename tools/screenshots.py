@@ -21,9 +21,9 @@ from tools.site_browser import (
     keep_on_site,
     launch_chromium,
     page_paths,
-    serve,
     wait_for_search_results,
 )
+from tools.site_server import serve
 
 SEARCH_EXAMPLE = "search/?q=Data+Processing+Addendum"
 # An address with no page, some folders deep.

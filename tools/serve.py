@@ -40,7 +40,6 @@ import uvicorn
 import watchfiles
 from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
-from sphinx.util.logging import WarningStreamHandler
 from sphinx_autobuild.filter import IgnoreFilter
 from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
 from sphinx_autobuild.server import RebuildServer
@@ -49,8 +48,9 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, WebSocketRoute
 
-from policy_core.addresses import page_path
+from policy_core.addresses import page_file, page_path
 from policy_sphinx_extensions.build.refusals import BuildRefused
+from policy_sphinx_extensions.build.warning_stream import listen
 from tools.preview_http import LocalOnly, Problem, SiteFiles, WarningBanner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,23 +66,6 @@ IGNORED = [r"__pycache__", r"\.pyc$", r"~$", r"\.sw[a-p]$", r"/\.#", r"\.tmp$"]
 PAGES_ONLY = {"policy_pdf_publish": False}
 # Files and documents named one by one in the line printed after a build; more are counted.
 NAMED_DOCUMENTS = 3
-
-
-class _Recorder(logging.Filter):
-    """The last filter of Sphinx's warning handler: keeps each warning, prints none.
-
-    It runs after Sphinx's own filters, so it sees what ``sphinx-build`` would
-    print (suppressed warnings are gone, locations are ``path:line``).
-    """
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__()
-        self.problems = problems
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = logging.LogRecord.getMessage(record)  # without Sphinx's location prefix
-        self.problems.append(Problem(getattr(record, "location", None) or "", message))
-        return False
 
 
 class WarmBuilder:
@@ -152,14 +135,19 @@ class WarmBuilder:
         )
         self.fresh = False
         self.not_found_page = (
-            self.outdir / page_path(app.config.notfound_pagename) / "index.html"
+            self.outdir / page_file(page_path(app.config.notfound_pagename))
         )
-        for handler in logging.getLogger("sphinx").handlers:
-            if isinstance(handler, WarningStreamHandler):
-                handler.addFilter(_Recorder(self._found))
+        # Each warning as sphinx-build would print it (suppressed ones gone,
+        # places as path:line), kept for the page's box and printed by us.
+        listen(self._record, printed=True)
         app.connect("env-before-read-docs", self._reading)
         app.connect("doctree-resolved", self._writing)
         return app
+
+    def _record(self, record: logging.LogRecord) -> bool:
+        message = logging.LogRecord.getMessage(record)  # without Sphinx's location prefix
+        self._found.append(Problem(getattr(record, "location", None) or "", message))
+        return False
 
     def _reading(self, app, env, docnames: list[str]) -> None:
         self._read = sorted(docnames)

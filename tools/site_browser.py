@@ -1,11 +1,9 @@
 """A built site served on 127.0.0.1 and opened in headless Chromium.
 
-Shared by the browser tests (``tests/test_browser.py``), ``make screenshots``
+The build is served by :mod:`tools.site_server`. Shared by the browser tests (``tests/test_browser.py``), ``make screenshots``
 (``tools/screenshots.py``) and ``benchmarks/page_weight.py``:
 
 * :func:`page_paths` lists every HTML page of a build as its URL path;
-* :func:`serve` serves a build on 127.0.0.1 from a thread, answering a
-  missing address with the site's 404 page and status 404, as the host does;
 * :func:`launch_chromium` starts Debian's Chromium through Playwright (its own
   browser downloads are not used);
 * :data:`VARIANTS` are the four ways a page is read: desktop and phone width,
@@ -19,14 +17,11 @@ Shared by the browser tests (``tests/test_browser.py``), ``make screenshots``
 
 from __future__ import annotations
 
-import functools
 import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from policy_core.addresses import file_url_path
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,8 +39,6 @@ VIEWPORTS = {
 # The pictures for review show the phone width most readers have.
 SCREENSHOT_VIEWPORTS = {**VIEWPORTS, "phone": {"width": 390, "height": 844}}
 COLOR_SCHEMES = ("light", "dark")
-# Where a build keeps its 404 page: dirhtml, then html.
-NOT_FOUND_PAGES = ("404/index.html", "404.html")
 
 
 @dataclass(frozen=True)
@@ -85,52 +78,8 @@ SEARCH_FINISHED = (
 
 def page_paths(outdir: Path) -> list[str]:
     """Every HTML page under *outdir* as a URL path: ``""``, ``"search/"``, …"""
-    paths = []
-    for path in sorted(Path(outdir).rglob("*.html")):
-        relative = path.relative_to(outdir).as_posix()
-        if relative == "index.html":
-            paths.append("")
-        elif relative.endswith("/index.html"):
-            paths.append(relative.removesuffix("index.html"))
-        else:
-            paths.append(relative)
-    return sorted(paths)
-
-
-class _SiteHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
-        pass  # the tests report what matters; a line per request is noise
-
-    def send_error(self, code, message=None, explain=None) -> None:
-        if code == 404:
-            for name in NOT_FOUND_PAGES:
-                page = Path(self.directory, name)
-                if page.is_file():
-                    body = page.read_bytes()
-                    self.send_response(404)
-                    self.send_header("Content-Type", "text/html; charset=utf-8")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    if self.command != "HEAD":
-                        self.wfile.write(body)
-                    return
-        super().send_error(code, message, explain)
-
-
-@contextmanager
-def serve(outdir: Path) -> Iterator[str]:
-    """Serve *outdir* on 127.0.0.1 (a free port) and yield its base URL."""
-    handler = functools.partial(_SiteHandler, directory=str(outdir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    return sorted(file_url_path(path.relative_to(outdir).as_posix())
+                  for path in Path(outdir).rglob("*.html"))
 
 
 def wait_for_search_results(page, timeout: float = 60_000) -> None:

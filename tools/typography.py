@@ -34,7 +34,15 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from tools.myst_notice import Notice, Report, display_path, markdown_files, parse_tokens, rule
+from tools.myst_notice import (
+    Notice,
+    Report,
+    display_path,
+    markdown_files,
+    not_utf8_line,
+    parse_tokens,
+    rule,
+)
 
 APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 # Spans of a line that are syntax, not text: code and roles, link targets,
@@ -192,14 +200,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     status = 0
     for path in markdown_files(args.paths):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raw = path.read_bytes()
+        if (line := not_utf8_line(raw)) is not None:
             print(f"{display_path(path)}:{line}: encoding: the file is not UTF-8; left as it is",
                   file=sys.stderr)
             status = 1
             continue
+        text = path.read_text(encoding="utf-8")
         fixed = fix_text(text)
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")

@@ -5,7 +5,9 @@ target (as an absolute address, so relative and absolute links to the same
 page are the same) and its marks (bold, italics, code). What a reader does
 not see as the notice (permalinks, the page's own "Download PDF" link) is
 left out, and the notice's dates and change history are marked as not
-counted. Part of the redline (``tools/redline.py``).
+counted. The one reading of a page's words: the redline's
+(``tools/redline.py``, the versions' redlines) and the import's proof that a
+page lost nothing (``tools/mkdocs_import/fidelity.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, NavigableString, SoupStrainer, Tag
 
-from policy_core.front_matter import CHANGES_SECTION_ID
+from policy_core.front_matter import CHANGES_SECTION_ID, DATE_CLASSES
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Elements that start a new block of text; everything else is inline.
@@ -32,7 +34,7 @@ SKIPPED = {"script", "style", "template", "button", "svg"}
 SKIPPED_CLASSES = {"headerlink", "pdf-download"}
 # The dates and change history policy_sphinx_extensions/reading/page_kinds.py adds to a
 # notice: shown in the redline, not counted as the notice's text.
-NOT_COUNTED_CLASSES = {"last-updated", "notice-date"}
+NOT_COUNTED_CLASSES = DATE_CLASSES
 NOT_COUNTED_IDS = {CHANGES_SECTION_ID}
 
 

@@ -37,6 +37,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.logging import get_node_location, is_suppressed_warning
 
+from policy_sphinx_extensions.build.warning_stream import listen
+
 logger = logging.getLogger(__name__)
 
 RECORD = "incremental.json"
@@ -51,17 +53,16 @@ def _write(path: Path, record: dict) -> None:
     os.replace(partial, path)
 
 
-class _WarnedDocuments(stdlib_logging.Handler):
+class _WarnedDocuments:
     """Collects the documents Sphinx's warnings name while a build runs."""
 
     def __init__(self, app: Sphinx) -> None:
-        super().__init__(stdlib_logging.WARNING)
         self.env = app.env
         self.suppressed = app.config.suppress_warnings
         self.documents: set[str] = set()
         self.elsewhere = False
 
-    def emit(self, record: stdlib_logging.LogRecord) -> None:
+    def notice(self, record: stdlib_logging.LogRecord) -> None:
         if is_suppressed_warning(getattr(record, "type", ""), getattr(record, "subtype", ""),
                                  self.suppressed):
             return
@@ -72,8 +73,7 @@ class _WarnedDocuments(stdlib_logging.Handler):
             self.documents.add(docname)
 
     def _docname(self, location) -> str | None:
-        # Sphinx's own handlers rewrite the location in place into
-        # "path:line", so any of its forms may arrive here.
+        # As logged: a (docname, line) pair, a node, a docname or "path:line".
         if isinstance(location, tuple):
             return location[0] if location[0] in self.env.found_docs else None
         if isinstance(location, nodes.Node):
@@ -126,7 +126,6 @@ class IncrementalBuild:
             last = {"finished": False}
         _write(path, {"finished": False})
         self.warnings = _WarnedDocuments(app)
-        stdlib_logging.getLogger("sphinx").addHandler(self.warnings)
         if not last.get("finished"):
             # Every page is written again: the search index starts afresh too,
             # not from the one an earlier build left (Sphinx keeps the words of
@@ -140,9 +139,14 @@ class IncrementalBuild:
             again = set(last.get("documents", [])) & env.found_docs
         return sorted(again)
 
+    def noticed(self, record: stdlib_logging.LogRecord) -> bool:
+        """Each warning as Sphinx receives it (suppressed ones too, which it skips)."""
+        if self.warnings is not None:
+            self.warnings.notice(record)
+        return True
+
     def finished(self, app: Sphinx, exception: Exception | None) -> None:
         if self.warnings is not None:
-            stdlib_logging.getLogger("sphinx").removeHandler(self.warnings)
             if exception is None:
                 _write(self._record_path(app), {
                     "finished": True,
@@ -155,6 +159,7 @@ class IncrementalBuild:
 
 def setup(app: Sphinx) -> dict:
     build = IncrementalBuild()
+    listen(build.noticed)
     # Before the saved environment is loaded, so no build reads it half-written.
     app.connect("config-inited", build.lock)
     app.connect("env-get-outdated", build.outdated)

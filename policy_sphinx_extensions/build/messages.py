@@ -14,10 +14,11 @@ says nothing to an editor off the screen:
   consistency... ``): Sphinx writes both to different streams, and a
   terminal shows them glued on one line.
 
-Why a logging filter: the messages are written deep inside docutils, MyST
-and Sphinx, and reach the terminal, ``make lint`` and the preview's box
-through Sphinx's log handlers alone. Registers the filters on those
-handlers in ``setup()``; keeps nothing in the build environment.
+Why on the log: the messages are written deep inside docutils, MyST and
+Sphinx, and reach the terminal, ``make lint`` and the preview's box through
+Sphinx's log handlers alone. A warning is reworded as it is printed
+(:mod:`.warning_stream`); the status line is a filter on Sphinx's status
+handler. Keeps nothing in the build environment.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from docutils.parsers.rst import directives, roles
 from sphinx.application import Sphinx
-from sphinx.util.logging import NAMESPACE, NewLineStreamHandler, WarningStreamHandler
+from sphinx.util.logging import NAMESPACE, NewLineStreamHandler
+
+from policy_sphinx_extensions.build.warning_stream import listen
 
 UNKNOWN_ROLE = re.compile(r'Unknown interpreted text role "(?P<name>[^"]+)"\.')
 UNKNOWN_DIRECTIVE = re.compile(r"""Unknown directive type:? ["'](?P<name>[^"']+)["']\.?""")
@@ -47,17 +50,23 @@ def nearest(name: str, candidates: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
-# docutils' registries of the roles and the directives, by what a domain calls them.
-DOCUTILS_NAMES = {
-    "roles": (roles._roles, roles._role_registry),
-    "directives": (directives._directives, directives._directive_registry),
-}
+def docutils_names(kind: str) -> set[str]:
+    """The names in docutils' registries of the roles or the directives (*kind*).
+
+    Private: docutils looks a name up one at a time and lists none; Sphinx's
+    own sphinx.util.docutils reads these registries too. Read when asked, not
+    kept: Sphinx puts fresh registries in place around each build.
+    tests/test_sphinx_private_api.py fails when docutils changes them.
+    """
+    if kind == "roles":
+        return set(roles._roles) | set(roles._role_registry)
+    return set(directives._directives) | set(directives._directive_registry)
 
 
 def known_names(app: Sphinx, kind: str) -> set[str]:
     """Every role or directive (*kind*) a page of this build may use, as it is
     written: ``ref``, ``note``, ``py:func``."""
-    names = set().union(*DOCUTILS_NAMES[kind])
+    names = docutils_names(kind)
     for domain in app.env.domains.sorted():
         own = getattr(domain, kind)
         names |= {f"{domain.name}:{name}" for name in own}
@@ -107,23 +116,6 @@ def _spelling_advice(what: str, name: str, candidates: set[str]) -> str:
     return f" No {what} has this name: check its spelling."
 
 
-class _Explain(logging.Filter):
-    """Adds :func:`explain`'s advice to each warning as it is written."""
-
-    def __init__(self, app: Sphinx, on_warning: Callable[[], None]) -> None:
-        super().__init__()
-        self.app = app
-        self.on_warning = on_warning
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = logging.LogRecord.getMessage(record)
-        explained = explain(self.app, message)
-        if explained != message:
-            record.msg, record.args = explained, ()
-        self.on_warning()
-        return True
-
-
 class _StatusLine(logging.Filter):
     """Keeps MyST's settings off the status output, and knows whether a line is open."""
 
@@ -149,24 +141,22 @@ class _StatusLine(logging.Filter):
 
 
 def setup(app: Sphinx) -> dict:
-    handlers = logging.getLogger(NAMESPACE).handlers
     status = [
-        _StatusLine(app, handler) for handler in handlers
+        _StatusLine(app, handler) for handler in logging.getLogger(NAMESPACE).handlers
         if isinstance(handler, NewLineStreamHandler)
     ]
     for line in status:
         line.handler.addFilter(line)
 
-    def close_lines() -> None:
+    def explained(record: logging.LogRecord) -> bool:
+        """Adds :func:`explain`'s advice to a warning, on a line of its own."""
+        message = logging.LogRecord.getMessage(record)
+        advised = explain(app, message)
+        if advised != message:
+            record.msg, record.args = advised, ()
         for line in status:
             line.close_line()
+        return True
 
-    for handler in handlers:
-        if isinstance(handler, WarningStreamHandler):
-            handler.addFilter(_Explain(app, close_lines))
-    return {
-        "version": "1.0",
-        "env_version": 1,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    listen(explained, printed=True)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -35,11 +35,10 @@ from sphinx.util import logging
 
 from policy_core.addresses import page_path
 from policy_sphinx_extensions.site.feed import FEED_FILE
-from policy_core.addresses import pdf_filename
+from policy_core.addresses import file_url_path, redline_path, redline_pdf_path, site_pdf_path
 from policy_sphinx_extensions.processors.page import JSON_NAME
 from policy_sphinx_extensions.build.refusals import refuse
 from policy_sphinx_extensions.site.sitemap import SITEMAP_FILE
-from policy_sphinx_extensions.versions.redlines import redline_uri
 from policy_sphinx_extensions.versions import versions_table
 from policy_sphinx_extensions.versions.versions_json import VERSIONS_JSON
 
@@ -64,7 +63,7 @@ def generator_of(app: Sphinx, relpath: str) -> str | None:
     top, _, rest = relpath.partition("/")
     if top == app.config.policy_pdf_dir:
         notices = [docname for docname in sorted(app.env.found_docs)
-                   if pdf_filename(docname) in (rest, rest.removesuffix("-redline.pdf") + ".pdf")]
+                   if relpath in (site_pdf_path(top, docname), redline_pdf_path(top, docname))]
         what = f"the PDF of {notices[0]}" if notices else "the PDFs of the notices"
         return f"the PDF writer ({what}, under policy_pdf_dir {top + '/'!r})"
     if top in SPHINX_FOLDERS:
@@ -76,8 +75,8 @@ def generator_of(app: Sphinx, relpath: str) -> str | None:
                  for path in app.config.html_extra_path}
         return {**GENERATED_ROOT_FILES, **extra}.get(top)
     for version in itertools.chain.from_iterable(versions_table(app.env).values()):
-        if relpath.removesuffix("index.html").rstrip("/") == redline_uri(app, version).rstrip("/"):
-            return f"the redline of {version.notice} as of {version.date} (version_redlines.py)"
+        if file_url_path(relpath).rstrip("/") == redline_path(version.docname).rstrip("/"):
+            return f"the redline of {version.notice} as of {version.date} (versions/redlines.py)"
     return None
 
 

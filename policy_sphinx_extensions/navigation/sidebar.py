@@ -160,4 +160,6 @@ def setup(app: Sphinx) -> dict:
     # (sphinx-notfound-page sets its own at 400).
     app.connect("html-page-context", _hide_toctree_from_furo, priority=499)
     app.connect("html-page-context", _page_context, priority=600)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    # The sidebar's data and its rendered tree are kept on the environment.
+    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True,
+            "parallel_write_safe": True}

@@ -45,13 +45,12 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from .builder import NoticePDFBuilder, PendingPDFs
-from policy_core.addresses import pdf_filename
 from policy_sphinx_extensions.build.refusals import refuse
 
 from .paper import paper_doctree, print_html
 from .render import PAPER_SIZES
 
-__all__ = ["paper_doctree", "pdf_filename", "print_html", "setup"]
+__all__ = ["paper_doctree", "print_html", "setup"]
 
 
 def _check_config(app: Sphinx, config) -> None:

@@ -25,7 +25,9 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 
-from policy_core.addresses import pdf_filename
+from policy_sphinx_extensions.build.site_build import builds_site
+from policy_core.addresses import pdf_filename, site_pdf_path
+from policy_core.front_matter import LAST_UPDATED_CLASS
 from policy_sphinx_extensions.reading.page_kinds import PagesDomain, is_notice, notice_dates
 from policy_sphinx_extensions.versions.project import same_text
 from . import paper, render
@@ -36,8 +38,6 @@ logger = logging.getLogger(__name__)
 
 DOWNLOAD_CLASS = "pdf-download"
 DOWNLOAD_TEXT = "Download PDF"
-# The builders of the site itself (not epub, singlehtml, ...) publish the PDFs.
-SITE_BUILDERS = ("html", "dirhtml")
 
 
 def _rejected(app: Sphinx, docname: str) -> bool:
@@ -82,21 +82,17 @@ class NoticePDFBuilder(DirectoryHTMLBuilder):
 
 
 def publishes_pdfs(app: Sphinx) -> bool:
-    return app.builder.name in SITE_BUILDERS and app.config.policy_pdf_publish
+    return builds_site(app) and app.config.policy_pdf_publish
 
 
 def writes_pdfs(app: Sphinx) -> bool:
     return isinstance(app.builder, NoticePDFBuilder) or publishes_pdfs(app)
 
 
-def _site_pdf_uri(app: Sphinx, docname: str) -> str:
-    return f"{app.config.policy_pdf_dir}/{pdf_filename(docname)}"
-
-
 def pdf_path(app: Sphinx, docname: str) -> Path:
     if isinstance(app.builder, NoticePDFBuilder):
         return app.builder.get_output_path(docname)
-    return Path(app.builder.outdir, _site_pdf_uri(app, docname))
+    return Path(app.builder.outdir, site_pdf_path(app.config.policy_pdf_dir, docname))
 
 
 def render_settings(app: Sphinx) -> render.Settings:
@@ -131,11 +127,12 @@ def _base_url(app: Sphinx, docname: str) -> str:
 
 def _add_download_link(app: Sphinx, docname: str, doctree: nodes.document) -> None:
     last_updated = next(
-        (p for p in doctree.findall(nodes.paragraph) if "last-updated" in p["classes"]), None
+        (p for p in doctree.findall(nodes.paragraph) if LAST_UPDATED_CLASS in p["classes"]), None
     )
     if last_updated is None:
         return
-    href = relative_uri(app.builder.get_target_uri(docname), _site_pdf_uri(app, docname))
+    href = relative_uri(app.builder.get_target_uri(docname),
+                        site_pdf_path(app.config.policy_pdf_dir, docname))
     link = nodes.paragraph(classes=[DOWNLOAD_CLASS])
     link += nodes.reference("", DOWNLOAD_TEXT, refuri=href, internal=True)
     last_updated.parent.insert(last_updated.parent.index(last_updated) + 1, link)

@@ -30,6 +30,7 @@ import docutils
 import sphinx
 
 from policy_core import html_templates
+from policy_core.front_matter import DATE_CLASSES
 from policy_sphinx_extensions.reading.page_kinds import NoticeDates, notice_dates
 
 LINK_URL_CLASS = "link-url"
@@ -127,7 +128,7 @@ def print_html(app: Sphinx, docname: str, paper: nodes.document) -> str:
     """The print HTML document of notice *docname*, from its *paper* doctree."""
     dates: NoticeDates = notice_dates(app.env, docname)
     title = _title(paper).astext()
-    subject = _subject(paper, {PUBLISHER_CLASS, "last-updated", "notice-date"})
+    subject = _subject(paper, {PUBLISHER_CLASS, *DATE_CLASSES})
     # The one value written unescaped: HTML already, written from the paper
     # doctree by Sphinx's HTML translator, which escapes the notice's text as
     # it does for the web page.

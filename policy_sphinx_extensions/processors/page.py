@@ -24,6 +24,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from policy_sphinx_extensions.build.site_build import builds_site
 from policy_sphinx_extensions.build import docdata
 from policy_core.processor_registry import Processor
 from policy_sphinx_extensions.versions import is_version
@@ -232,7 +233,7 @@ def registry_json(app: Sphinx) -> dict:
 
 
 def write_json(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not builds_site(app):
         return
     text = json.dumps(registry_json(app), indent=2, ensure_ascii=False) + "\n"
     Path(app.outdir, JSON_NAME).write_text(text, encoding="utf-8")

@@ -53,7 +53,10 @@ from sphinx.transforms import SphinxTransform
 from policy_sphinx_extensions.build import docdata
 from policy_core import yamldata
 from policy_core.front_matter import (
+    CHANGE_HISTORY_CLASS,
     CHANGES_SECTION_ID,
+    LAST_UPDATED_CLASS,
+    NOTICE_DATE_CLASS,
     Change,
     FrontMatterError,
     NoticeDates,
@@ -149,7 +152,7 @@ def _last_updated(date, classes: list[str]) -> nodes.paragraph:
 def _change_history(dates: NoticeDates) -> nodes.section:
     section = nodes.section(ids=[CHANGES_SECTION_ID], names=["changes to this notice"])
     section += nodes.title("", "Changes to this notice")
-    entries = nodes.bullet_list(classes=["change-history"])
+    entries = nodes.bullet_list(classes=[CHANGE_HISTORY_CLASS])
     for change, change_id in zip(dates.changes, dates.change_ids(), strict=True):
         item = nodes.paragraph()
         item += nodes.strong("", format_date(change.date))
@@ -188,10 +191,10 @@ class PageDates(SphinxTransform):
         if top is None:
             domain.note_error(docname, 1, "the page has no title heading")
             return
-        top.insert(1, _last_updated(page.dates.date, ["last-updated"]))
+        top.insert(1, _last_updated(page.dates.date, [LAST_UPDATED_CLASS]))
         if page.kind == "notice":
             # The notice of record ends with its date, as it always has; labelled.
-            top += _last_updated(page.dates.date, ["notice-date"])
+            top += _last_updated(page.dates.date, [NOTICE_DATE_CLASS])
             top += _change_history(page.dates)
 
 

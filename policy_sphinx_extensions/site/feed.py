@@ -39,6 +39,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
+from policy_sphinx_extensions.build.site_build import builds_site
 from policy_sphinx_extensions.build import dependents, docdata
 from policy_sphinx_extensions.build.refusals import refuse
 from policy_sphinx_extensions.reading.page_kinds import Change, all_notice_dates, format_date
@@ -189,7 +190,7 @@ def build_feed(app: Sphinx) -> bytes:
 
 
 def _writes_feed(app: Sphinx) -> bool:
-    return app.builder.format == "html" and not app.builder.embedded
+    return builds_site(app)
 
 
 def _check_config(app: Sphinx) -> None:

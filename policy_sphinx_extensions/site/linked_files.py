@@ -38,6 +38,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
+from policy_sphinx_extensions.build.site_build import builds_site
 from policy_core import yamldata
 from policy_sphinx_extensions.build.docdata import DocumentData, register
 from policy_sphinx_extensions.checks.output_paths import linked_file_problem
@@ -123,7 +124,7 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def _copy(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.format != "html":
+    if exception or not builds_site(app):
         return
     for relpath in sorted(app.env.domains[LinkedFilesDomain.name].published()):
         destination = Path(app.outdir) / relpath

@@ -34,10 +34,4 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("notfound.extension")
     # sphinx-notfound-page sets its pathto at priority 400; the links use it from 500 on.
     app.connect("html-page-context", _page_context, priority=450)
-    # Keeps nothing in the build environment; its version is declared all the same.
-    return {
-        "version": "1.0",
-        "env_version": 1,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

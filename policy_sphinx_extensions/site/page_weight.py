@@ -29,6 +29,8 @@ import tinycss2
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from policy_sphinx_extensions.build.site_build import builds_site
+
 SEARCH_PAGE_SCRIPTS = {"documentation_options.js", "doctools.js", "sphinx_highlight.js"}
 UNUSED_STYLESHEETS = {"styles/furo-extensions.css"}
 CODE_STYLESHEET = "pygments.css"
@@ -91,7 +93,7 @@ def compact_stylesheet(css: str) -> str:
 
 
 def _compact_own_stylesheets(app: Sphinx, exception) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not builds_site(app):
         return
     for static_dir in app.config.html_static_path:
         source = Path(app.confdir, static_dir)

@@ -25,6 +25,8 @@ from xml.etree import ElementTree
 
 from sphinx.application import Sphinx
 
+from policy_sphinx_extensions.build.site_build import builds_site
+
 SITEMAP_FILE = "sitemap.xml"
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # (app, pagename) -> the docname of the page canonical for it, or None for itself.
@@ -55,7 +57,7 @@ def page_addresses(app: Sphinx) -> list[str]:
 
 
 def _write(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html" or app.builder.embedded:
+    if exception is not None or not builds_site(app):
         return
     base = app.config.html_baseurl.rstrip("/") + "/"
     root = ElementTree.Element("urlset", xmlns=NAMESPACE)
@@ -71,10 +73,4 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("policy_sitemap_excludes", [], "html", types=[list])
     app.add_event(CANONICAL_PAGE_EVENT)
     app.connect("build-finished", _write)
-    # Keeps nothing in the build environment; its version is declared all the same.
-    return {
-        "version": "1.0",
-        "env_version": 1,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -53,4 +53,4 @@ def setup(app: Sphinx) -> dict:
     # Before furo's own handler (priority 500), which refuses such a builder
     # without saying why.
     app.connect("builder-inited", _check_builder_uses_theme, priority=100)
-    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -22,14 +22,14 @@ date serves the new one.
 
 Registers:
 
-* a Project (:mod:`.version_project`) that adds the version documents to
+* a Project (:mod:`.project`) that adds the version documents to
   those found under the source folder, and points a notice with an upcoming
   version at the text of the version in effect;
 * ``env-get-outdated``: a document is read again when the file it is read
   from changed, or when its notice's versions (their status, their dates)
   changed;
-* ``doctree-resolved``: the banners (:mod:`.version_banners`);
-* ``html-page-context`` and ``policy-canonical-page`` (:mod:`.sitemap`): a
+* ``doctree-resolved``: the banners (:mod:`.banners`);
+* ``html-page-context`` and ``policy-canonical-page`` (:mod:`..site.sitemap`): a
   version page's canonical link is its notice's address, the current version
   for search engines, so the sitemap lists the notice and not its versions;
 * ``doctree-read``: a version is an orphan (reached from its notice, not the
@@ -38,8 +38,8 @@ Registers:
   its page, but name nothing for references (a reference to a label leads to
   the notice), so they are not the notice's labels a second time;
 * ``versions.json`` at the site's root (:mod:`.versions_json`), each version's
-  redline (:mod:`.version_redlines`), the ``notice-versions`` directive and
-  the feed's announcements (:mod:`.version_history`);
+  redline (:mod:`.redlines`), the ``notice-versions`` directive and
+  the feed's announcements (:mod:`.version_list`);
 * the current version's dated page, written from the notice's doctree:
   Sphinx reads the file once, as the notice (:mod:`.current_page`); a problem
   found in it as both pages are written is reported once
@@ -70,9 +70,9 @@ from sphinx.domains import Domain
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from policy_core import git_history, yamldata
-from policy_core.addresses import dated_docname
-from policy_core.front_matter import read_kind
+from policy_core import git_history
+from policy_core.addresses import dated_docname, docname_at
+from policy_core.front_matter import source_is_notice
 from policy_sphinx_extensions.build.refusals import refuse
 from policy_sphinx_extensions.site.sitemap import CANONICAL_PAGE_EVENT, canonical_page
 from policy_sphinx_extensions.versions import cache
@@ -132,7 +132,7 @@ def _statuses(notice: str, found: list[git_history.Version], today: datetime.dat
     return tuple(result)
 
 
-# The domains of the pages that list versions or announce them (version_history.py
+# The domains of the pages that list versions or announce them (version_list.py
 # and feed.py, which import this module).
 CHANGE_HISTORY_DOMAIN = "policy-change-history"
 VERSION_LIST_DOMAIN = "policy-version-lists"
@@ -166,14 +166,6 @@ def versions_table(env) -> dict[str, tuple[NoticeVersion, ...]]:
     return env.domains[VersionsDomain.name].data["versions"]
 
 
-def _kind(path: Path, docname: str) -> str:
-    """A page's kind as its front matter says, before Sphinx reads it."""
-    try:
-        return read_kind(path, docname)
-    except yamldata.DataError:
-        return "notice"  # read as one: its build fails, naming the mistake
-
-
 def write_if_changed(path: Path, text: str) -> None:
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
@@ -205,7 +197,8 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
         env.find_files(app.config, app.builder)  # the source folder's documents alone
         notices = sorted(
             docname for docname in project.docnames
-            if _kind(Path(project.doc2path(docname, absolute=True)), docname) == "notice"
+            if source_is_notice(Path(project.doc2path(docname, absolute=True)), docname,
+                                config.root_doc)
         )
         files = {docname: Path(project.doc2path(docname, absolute=True)).resolve()
                  for docname in notices}
@@ -269,12 +262,9 @@ def _builder_inited(app: Sphinx) -> None:
 
 def version_of(env, docname: str) -> NoticeVersion | None:
     """The version *docname* is, or None for any other document."""
-    notice = docname.rsplit("/", 1)[0]
-    for candidate in (notice, f"{notice}/index"):
-        for version in versions_table(env).get(candidate, ()):
-            if version.docname == docname:
-                return version
-    return None
+    notice = docname_at(docname.rsplit("/", 1)[0], versions_table(env))
+    return next((version for version in versions_table(env).get(notice, ())
+                 if version.docname == docname), None)
 
 
 def is_version(env, docname: str) -> bool:

@@ -29,8 +29,8 @@ from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
 from policy_sphinx_extensions.reading.page_kinds import format_date
-from policy_core.front_matter import date_is_inferred
-from policy_sphinx_extensions.versions.redlines import redline_pdf_uri, redline_uri
+from policy_core.addresses import redline_path, redline_pdf_path
+from policy_core.front_matter import DATE_CLASSES, date_is_inferred
 from policy_sphinx_extensions.versions import NoticeVersion, version_of, versions_table
 
 BANNER_CLASS = "version-banner"
@@ -59,9 +59,10 @@ def _redline_paragraph(app: Sphinx, docname: str, version: NoticeVersion) -> nod
     here = app.builder.get_target_uri(docname)
     previous = version_of(app.env, version.previous)
     parts = [f"What changed from the version of {format_date(previous.date)}: ",
-             _link("redline", relative_uri(here, redline_uri(app, version)))]
+             _link("redline", relative_uri(here, redline_path(version.docname)))]
     if app.config.policy_pdf_publish:
-        parts += [" (", _link("PDF", relative_uri(here, redline_pdf_uri(app, version))), ")"]
+        parts += [" (", _link("PDF", relative_uri(
+            here, redline_pdf_path(app.config.policy_pdf_dir, version.docname))), ")"]
     return _paragraph(*parts, ".")
 
 
@@ -128,7 +129,7 @@ def _say_it_takes_effect(doctree: nodes.document) -> None:
     """An upcoming version was not "last updated" on a date still to come:
     its dates say when it takes effect."""
     for paragraph in doctree.findall(nodes.paragraph):
-        if {"last-updated", "notice-date"} & set(paragraph["classes"]):
+        if DATE_CLASSES & set(paragraph["classes"]):
             label = paragraph.children[0]
             if isinstance(label, nodes.Text) and label.astext() == "Last updated ":
                 paragraph.replace(label, nodes.Text("Takes effect "))
@@ -136,5 +137,4 @@ def _say_it_takes_effect(doctree: nodes.document) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", _add_banners)
-    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True,
-            "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -27,6 +27,7 @@ from urllib.parse import urljoin
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from policy_sphinx_extensions.build.site_build import builds_site
 from policy_core.redline import page as redline_page
 from policy_core.redline.diff import diff_blocks
 from policy_core.redline.page import (
@@ -39,9 +40,10 @@ from policy_core.redline.page import (
 from policy_core.redline.text import content_blocks, main_content
 from policy_sphinx_extensions.reading.page_kinds import format_date
 from policy_sphinx_extensions.pdf.builder import pdf_cache
-from policy_core.addresses import pdf_filename
+from policy_core.addresses import page_file, redline_path, redline_pdf_path
 from policy_sphinx_extensions.pdf.render import weasyprint_messages
-from policy_sphinx_extensions.versions import versions_table
+from policy_sphinx_extensions.versions import version_of, versions_table
+from policy_sphinx_extensions.versions.banners import BANNER_CLASS
 
 logger = logging.getLogger(__name__)
 
@@ -49,24 +51,11 @@ TEMPLATES = [Path(__file__).parents[1] / "templates", redline_page.TEMPLATES]
 RECORD_FILE = "version-redlines.json"
 
 
-def redline_uri(app: Sphinx, version) -> str:
-    """The redline page's address, relative to the site's root."""
-    uri = app.builder.get_target_uri(version.docname)
-    return f"{uri}redline/" if uri.endswith("/") else f"{version.docname}/redline.html"
-
-
-def redline_pdf_uri(app: Sphinx, version) -> str:
-    name = pdf_filename(version.docname).removesuffix(".pdf")
-    return f"{app.config.policy_pdf_dir}/{name}-redline.pdf"
-
-
 def _page_file(app: Sphinx, uri: str) -> Path:
-    return Path(app.outdir, f"{uri}index.html" if uri.endswith("/") else uri)
+    return Path(app.outdir, page_file(uri))
 
 
 def _notice_blocks(page_html: str, page_url: str):
-    from policy_sphinx_extensions.versions.banners import BANNER_CLASS
-
     main = main_content(page_html)
     for banner in main.find_all(class_=BANNER_CLASS):
         banner.decompose()
@@ -86,8 +75,6 @@ def _digest(*parts: bytes) -> str:
 
 
 def write_redlines(app: Sphinx) -> None:
-    from policy_sphinx_extensions.versions import version_of
-
     record_path = Path(app.doctreedir, RECORD_FILE)
     record = json.loads(record_path.read_text()) if record_path.is_file() else {}
     kept = {}
@@ -108,8 +95,9 @@ def write_redlines(app: Sphinx) -> None:
             new_uri = app.builder.get_target_uri(version.docname)
             old_bytes = _page_file(app, old_uri).read_bytes()
             new_bytes = _page_file(app, new_uri).read_bytes()
-            uri = redline_uri(app, version)
-            page, pdf = _page_file(app, uri), Path(app.outdir, redline_pdf_uri(app, version))
+            uri = redline_path(version.docname)
+            pdf_uri = redline_pdf_path(app.config.policy_pdf_dir, version.docname)
+            page, pdf = _page_file(app, uri), Path(app.outdir, pdf_uri)
             digest = _digest(old_bytes, new_bytes, str(app.config.policy_pdf_publish).encode(),
                              templates)
             kept[version.docname] = digest
@@ -126,7 +114,7 @@ def write_redlines(app: Sphinx) -> None:
                 "new_date": format_date(version.date),
                 "old_url": depth + old_uri,
                 "new_url": depth + new_uri,
-                "pdf_url": depth + redline_pdf_uri(app, version)
+                "pdf_url": depth + pdf_uri
                 if app.config.policy_pdf_publish else "",
                 "canonical": urljoin(base, uri) if base else "",
             }
@@ -150,12 +138,10 @@ def write_redlines(app: Sphinx) -> None:
 
 
 def _build_finished(app: Sphinx, exception) -> None:
-    if (exception is None and app.builder.name in ("html", "dirhtml")
-            and versions_table(app.env)):
+    if exception is None and builds_site(app) and versions_table(app.env):
         write_redlines(app)
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _build_finished)
-    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True,
-            "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,7 +14,8 @@ message about the same file and line again in the same build is not. It is a
 filter placed first on Sphinx's warning handler, before the filter that
 counts warnings, so the count Sphinx ends with ("1 warning") is the number of
 problems. A build still fails for every problem (``-W``): the first report of
-each is kept.
+each is kept. It listens to each message as Sphinx receives it
+(:mod:`..build.warning_stream`), before Sphinx counts it.
 
 Why a filter: Sphinx keeps no per-document switch for warnings
 (``suppress_warnings`` is site-wide, and MyST logs through Sphinx's logger
@@ -32,16 +33,17 @@ import os
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util.logging import WarningStreamHandler, get_node_location
+from sphinx.util.logging import get_node_location
+
+from policy_sphinx_extensions.build.warning_stream import listen
 
 Place = tuple[str, str]  # (the file, the line), as the message names them
 
 
-class RepeatedWarnings(stdlib_logging.Filter):
+class RepeatedWarnings:
     """Lets through the first of the same messages about the same place."""
 
     def __init__(self, app: Sphinx) -> None:
-        super().__init__()
         self.app = app
         self.seen: set[tuple[Place, str, str, str]] = set()
 
@@ -64,7 +66,7 @@ class RepeatedWarnings(stdlib_logging.Filter):
         # The two documents' paths to the file may differ by a symbolic link.
         return os.path.realpath(path), line
 
-    def filter(self, record: stdlib_logging.LogRecord) -> bool:
+    def __call__(self, record: stdlib_logging.LogRecord) -> bool:
         place = self._place(getattr(record, "location", None))
         if place is None:
             return True
@@ -84,9 +86,6 @@ class RepeatedWarnings(stdlib_logging.Filter):
 
 def setup(app: Sphinx) -> dict:
     repeated = RepeatedWarnings(app)
-    for handler in stdlib_logging.getLogger("sphinx").handlers:
-        if isinstance(handler, WarningStreamHandler):
-            # First: Sphinx counts a warning in its first filter (WarningSuppressor).
-            handler.filters.insert(0, repeated)
+    listen(repeated)
     app.connect("env-get-outdated", repeated.new_build)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

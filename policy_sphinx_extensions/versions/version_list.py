@@ -19,11 +19,10 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from policy_core.addresses import pdf_filename
+from policy_core.addresses import redline_path, redline_pdf_path, site_pdf_path
 from policy_sphinx_extensions.build import docdata
 from policy_sphinx_extensions.reading.page_kinds import Change, format_date
 from policy_core.front_matter import date_is_inferred
-from policy_sphinx_extensions.versions.redlines import redline_pdf_uri, redline_uri
 from policy_sphinx_extensions.versions import VERSION_LIST_DOMAIN, versions_table
 
 
@@ -76,14 +75,15 @@ def _status(version, inferred: bool = False) -> str:
 
 def _links(app: Sphinx, docname: str, version) -> list[nodes.Node]:
     here = app.builder.get_target_uri(docname)
+    pdf_dir = app.config.policy_pdf_dir
     links = [("this version", app.builder.get_relative_uri(docname, version.docname))]
     if app.config.policy_pdf_publish:
-        pdf = f"{app.config.policy_pdf_dir}/{pdf_filename(version.docname)}"
-        links.append(("PDF", relative_uri(here, pdf)))
+        links.append(("PDF", relative_uri(here, site_pdf_path(pdf_dir, version.docname))))
     if version.previous:
-        links.append(("redline", relative_uri(here, redline_uri(app, version))))
+        links.append(("redline", relative_uri(here, redline_path(version.docname))))
         if app.config.policy_pdf_publish:
-            links.append(("redline PDF", relative_uri(here, redline_pdf_uri(app, version))))
+            links.append(("redline PDF",
+                          relative_uri(here, redline_pdf_path(pdf_dir, version.docname))))
     parts: list[nodes.Node] = []
     for text, uri in links:
         parts += [nodes.Text(" · " if parts else ": "),

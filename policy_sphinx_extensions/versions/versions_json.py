@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 from sphinx.application import Sphinx
 
-from policy_core.addresses import pdf_filename
-from policy_sphinx_extensions.versions.redlines import redline_pdf_uri, redline_uri
+from policy_sphinx_extensions.build.site_build import builds_site
+from policy_core.addresses import redline_path, redline_pdf_path, site_pdf_path
 from policy_sphinx_extensions.versions import versions_table, write_if_changed
 
 VERSIONS_JSON = "versions.json"
@@ -34,6 +34,7 @@ def _site_path(app: Sphinx, uri: str) -> str:
 def versions_json(app: Sphinx) -> dict:
     """What ``versions.json`` holds."""
     table = {}
+    pdf_dir = app.config.policy_pdf_dir
     for notice, versions in sorted(versions_table(app.env).items()):
         entries = []
         for version in versions:
@@ -43,12 +44,11 @@ def versions_json(app: Sphinx) -> dict:
                 "url": _site_path(app, app.builder.get_target_uri(version.docname)),
             }
             if app.config.policy_pdf_publish:
-                pdf = f"{app.config.policy_pdf_dir}/{pdf_filename(version.docname)}"
-                entry["pdf"] = _site_path(app, pdf)
+                entry["pdf"] = _site_path(app, site_pdf_path(pdf_dir, version.docname))
             if version.previous:
-                entry["redline"] = _site_path(app, redline_uri(app, version))
+                entry["redline"] = _site_path(app, redline_path(version.docname))
                 if app.config.policy_pdf_publish:
-                    entry["redline_pdf"] = _site_path(app, redline_pdf_uri(app, version))
+                    entry["redline_pdf"] = _site_path(app, redline_pdf_path(pdf_dir, version.docname))
             until = version.in_effect_until
             entry["in_effect_until"] = until.isoformat() if until else None
             entries.append(entry)
@@ -58,12 +58,11 @@ def versions_json(app: Sphinx) -> dict:
 
 
 def _write_json(app: Sphinx, exception) -> None:
-    if exception is None and app.builder.format == "html" and not app.builder.embedded:
+    if exception is None and builds_site(app):
         text = json.dumps(versions_json(app), indent=1, ensure_ascii=False) + "\n"
         write_if_changed(Path(app.outdir, VERSIONS_JSON), text)
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _write_json)
-    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True,
-            "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import yaml
 
+from policy_core.addresses import page_docnames
 from tools import accepted_findings
 
 from . import dates, fidelity, lint_clean, pages
@@ -301,7 +302,7 @@ def _flat(entries: list[dict]) -> list[dict]:
 
 
 def _has_source(source_dir: Path, path: str | None) -> bool:
-    return bool(path) and ((source_dir / f"{path}.md").exists() or (source_dir / path / "index.md").exists())
+    return bool(path) and any((source_dir / f"{docname}.md").exists() for docname in page_docnames(path))
 
 
 def build(project: Path, outdir: Path) -> subprocess.CompletedProcess:

@@ -1,9 +1,11 @@
 """The proof that a page lost nothing: its text units and ids, old and new.
 
 The old page is rendered as MkDocs rendered it (Python-Markdown with the
-site's extensions); every heading, paragraph, list item, table cell and
-definition of it must appear, word for word and in order, in the built page's
-article, and every id it published must be an id of the built page.
+site's extensions); every heading, paragraph, list item, table cell,
+definition and code block of it must appear, word for word and in order, in
+the built page's main content, and every id it published must be an id of the
+built page. Both pages are read as the redline reads a page
+(``policy_core/redline/text.py``): one reading of what a reader sees.
 
 Words are compared, not markup, and not their case or apostrophe's form: a line break, a link, an abbreviation or an
 admonition's new markup changes no word, and a word the old page hid from its
@@ -17,12 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import lxml.html
 import markdown
+from bs4 import BeautifulSoup, Tag
 
-UNITS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "dt", "dd")
-# Blocks a unit contains that are units (or hold units) of their own.
-NESTED_BLOCKS = ("ul", "ol", "p", "div", "table", "dl", "blockquote", "pre")
+from policy_core.redline.text import HEADINGS, content_blocks, main_content
+
 WORD = re.compile(r"\w+(?:[’'.,:/-]\w+)*")
 
 
@@ -45,10 +46,17 @@ def render_old(text: str, extensions: list[str], configs: dict[str, dict]) -> st
     return markdown.markdown(text, extensions=extensions, extension_configs=configs)
 
 
+def _tree(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
 def heading_ids(html: str) -> list[str]:
     """The ids of the page's headings, in order (what the old site's table of contents linked)."""
-    tree = lxml.html.fragment_fromstring(html, create_parent="div")
-    return [element.get("id") or "" for element in tree.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    return [heading.get("id") or "" for heading in _tree(html).find_all(HEADINGS)]
+
+
+def _ids(tree: Tag) -> set[str]:
+    return {element["id"] for element in tree.find_all(id=True) if element["id"]}
 
 
 def _words(text: str) -> list[str]:
@@ -57,47 +65,26 @@ def _words(text: str) -> list[str]:
     return [word.casefold().replace("’", "'") for word in WORD.findall(text)]
 
 
+def _units(tree: Tag) -> list[list[str]]:
+    """The words of each heading, paragraph, list item, cell and definition of
+    *tree*, read as the redline reads a page (permalinks left out)."""
+    return [words for block in content_blocks(tree, "") if (words := _words(block.text))]
+
+
 def words_of(html: str) -> list[str]:
     """Every word of a rendered page (a fragment), in order, as the proof compares them."""
-    return _words(_text(lxml.html.fragment_fromstring(html, create_parent="div")))
-
-
-def _text(element) -> str:
-    """The element's text, with a space where a block or a line break separates words."""
-    for block in element.iter(*UNITS, *NESTED_BLOCKS, "br", "section", "tr"):
-        block.tail = " " + (block.tail or "")
-        block.text = " " + (block.text or "")
-    return element.text_content()
-
-
-def _drop(tree, xpath: str) -> None:
-    for element in tree.xpath(xpath):
-        element.drop_tree()
+    return [word for unit in _units(_tree(html)) for word in unit]
 
 
 def old_units(html: str, removed_lines: list[str]) -> tuple[list[list[str]], set[str]]:
-    tree = lxml.html.fragment_fromstring(html, create_parent="div")
-    ids = {element.get("id") for element in tree.iter() if isinstance(element.tag, str) and element.get("id")}
-    _drop(tree, "//*[contains(concat(' ', @class, ' '), ' headerlink ')]")
+    tree = _tree(html)
     removed = [_words(line) for line in removed_lines]
-    units = []
-    for element in tree.iter(*UNITS):
-        own = lxml.html.fromstring(lxml.html.tostring(element))
-        for nested in own.xpath("./descendant::*[" + " or ".join(f"self::{tag}" for tag in NESTED_BLOCKS) + "]"):
-            nested.drop_tree()
-        words = _words(_text(own))
-        if words and not any(words == _words_of_removed for _words_of_removed in removed):
-            units.append(words)
-    return units, ids
+    return [unit for unit in _units(tree) if unit not in removed], _ids(tree)
 
 
 def new_page(html: str) -> tuple[list[str], set[str]]:
-    tree = lxml.html.fromstring(html)
-    article = tree.xpath("//article")
-    body = article[0] if article else tree
-    _drop(body, "//*[contains(concat(' ', @class, ' '), ' headerlink ')]")
-    ids = {element.get("id") for element in tree.iter() if isinstance(element.tag, str) and element.get("id")}
-    return _words(_text(body)), ids
+    """The words of the built page's content, in order, and every id of the page."""
+    return [word for unit in _units(main_content(html)) for word in unit], _ids(_tree(html))
 
 
 def _found(unit: list[str], page: list[str]) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from policy_core import yamldata
+from policy_core.addresses import page_docnames
 from policy_core.front_matter import INFERRED_DATE_FIELD
 from policy_core.heading_ids import live_site_slug
 
@@ -73,12 +74,9 @@ def fallback_title(page: Page) -> str:
 
 def destination(source_dir: Path, page: Page) -> Path:
     """Where the page's source goes: an existing source of the same address, else the same layout."""
-    as_file = source_dir / f"{page.url_path}.md"
-    as_index = source_dir / page.url_path / "index.md"
-    for existing in (as_file, as_index):
-        if existing.exists():
-            return existing
-    return as_index if page.source.stem == "index" else as_file
+    candidates = [source_dir / f"{docname}.md" for docname in page_docnames(page.url_path)]
+    return next((existing for existing in candidates if existing.exists()),
+                candidates[-1] if page.source.stem == "index" else candidates[0])
 
 
 def description(converted: Converted) -> str:
