@@ -26,6 +26,7 @@ checks/      what a pull request may publish: sources (no file read or URL fetch
              published_pages (each link, id and address as written), page_structure
              (headings with visible text), output_paths (who writes each path)
 build/       the build itself: incremental (a rebuild says what a clean build would),
+             compiled_templates (the templates compiled once, not at every build),
              messages (the build's messages in plain words), and what the extensions
              share: docdata (per-document state in a domain), dependents (pages made
              from other pages' data), refusals (stopping with a message of its own)
@@ -68,6 +69,7 @@ EXTENSIONS = (
     "policy_sphinx_extensions.checks.source_files",
     "policy_sphinx_extensions.checks.page_structure",
     "policy_sphinx_extensions.build.incremental",
+    "policy_sphinx_extensions.build.compiled_templates",
     "policy_sphinx_extensions.build.messages",
 )
 

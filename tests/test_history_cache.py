@@ -112,3 +112,38 @@ def test_an_application_kept_between_builds_reads_again_only_what_changed(tmp_pa
         home.write_text(HOME_PAGE + "\nMore.\n", encoding="utf-8")
         app.build()
     assert read[1] == ["index"]
+
+
+def test_which_sources_are_notices_is_kept_until_a_file_changes(tmp_path, monkeypatch):
+    from policy_core import front_matter
+
+    source = tmp_path / "source"
+    source.mkdir()
+    sources = {"index": source / "index.md", "a/One": source / "a" / "One.md",
+               "a/Guide": source / "a" / "Guide.md"}
+    sources["a/One"].parent.mkdir()
+    sources["index"].write_text("# Home\n", encoding="utf-8")
+    sources["a/One"].write_text(notice("2024-10-04", "First."), encoding="utf-8")
+    sources["a/Guide"].write_text("---\nkind: guide\n---\n\n# A Guide\n", encoding="utf-8")
+    asked: list[str] = []
+    original = front_matter.source_is_notice
+
+    def counting(path, docname, root_doc="index"):
+        asked.append(docname)
+        return original(path, docname, root_doc)
+
+    monkeypatch.setattr(front_matter, "source_is_notice", counting)
+
+    def notices() -> list[str]:
+        return history_cache.notices_among(tmp_path / "doctrees", sources, "index")
+
+    assert notices() == ["a/One"]
+    assert sorted(asked) == ["a/Guide", "a/One", "index"]
+    assert notices() == ["a/One"]  # nothing changed: no front matter read
+    assert len(asked) == 3
+    # A file whose bytes changed is asked again, and only it.
+    sources["a/Guide"].write_text(notice("2024-10-04", "Now a notice."), encoding="utf-8")
+    assert notices() == ["a/Guide", "a/One"]
+    assert asked[3:] == ["a/Guide"]
+    # Another home page is another rule for the same bytes.
+    assert history_cache.notices_among(tmp_path / "doctrees", sources, "a/One") == ["a/Guide", "index"]

@@ -58,8 +58,18 @@ GENERATED_ROOT_FILES = {
 WELL_KNOWN = ".well-known"
 
 
-def generator_of(app: Sphinx, relpath: str) -> str | None:
-    """What the build generates at *relpath* (a path in the output), or None."""
+def redline_pages(app: Sphinx) -> dict[str, str]:
+    """The URL path of each version's redline page -> what writes it."""
+    return {redline_path(version.docname).rstrip("/"):
+            f"the redline of {version.notice} as of {version.date} (versions/redlines.py)"
+            for version in itertools.chain.from_iterable(versions_table(app.env).values())}
+
+
+def generator_of(app: Sphinx, relpath: str, redlines: dict[str, str] | None = None) -> str | None:
+    """What the build generates at *relpath* (a path in the output), or None.
+
+    *redlines* is :func:`redline_pages`, when the caller asks about many paths.
+    """
     top, _, rest = relpath.partition("/")
     if top == app.config.policy_pdf_dir:
         notices = [docname for docname in sorted(app.env.found_docs)
@@ -74,10 +84,9 @@ def generator_of(app: Sphinx, relpath: str) -> str | None:
         extra = {path.rstrip("/").rpartition("/")[2]: "html_extra_path"
                  for path in app.config.html_extra_path}
         return {**GENERATED_ROOT_FILES, **extra}.get(top)
-    for version in itertools.chain.from_iterable(versions_table(app.env).values()):
-        if file_url_path(relpath).rstrip("/") == redline_path(version.docname).rstrip("/"):
-            return f"the redline of {version.notice} as of {version.date} (versions/redlines.py)"
-    return None
+    if redlines is None:
+        redlines = redline_pages(app)
+    return redlines.get(file_url_path(relpath).rstrip("/"))
 
 
 def linked_file_problem(app: Sphinx, relpath: str) -> str | None:
@@ -96,9 +105,10 @@ def linked_file_problem(app: Sphinx, relpath: str) -> str | None:
 
 def _check_pages(app: Sphinx, env, docnames) -> None:
     collisions = 0
+    redlines = redline_pages(app)
     for docname in sorted(env.found_docs):
         address = page_path(docname)
-        generator = generator_of(app, address.rstrip("/")) or generator_of(app, address)
+        generator = generator_of(app, address.rstrip("/"), redlines) or generator_of(app, address, redlines)
         if generator:
             collisions += 1
             logger.error(f"the page /{address} would be written where {generator} writes: "

@@ -72,7 +72,6 @@ from sphinx.util import logging
 
 from policy_core import git_history
 from policy_core.addresses import dated_docname, docname_at
-from policy_core.front_matter import source_is_notice
 from policy_sphinx_extensions.build.refusals import refuse
 from policy_sphinx_extensions.site.sitemap import CANONICAL_PAGE_EVENT, canonical_page
 from policy_sphinx_extensions.versions import cache
@@ -195,11 +194,9 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
         # As for the build date, make html and make pdf check this first.
         git_history.check_complete(root)
         env.find_files(app.config, app.builder)  # the source folder's documents alone
-        notices = sorted(
-            docname for docname in project.docnames
-            if source_is_notice(Path(project.doc2path(docname, absolute=True)), docname,
-                                config.root_doc)
-        )
+        notices = cache.notices_among(Path(app.doctreedir), {
+            docname: Path(project.doc2path(docname, absolute=True)) for docname in project.docnames
+        }, config.root_doc)
         files = {docname: Path(project.doc2path(docname, absolute=True)).resolve()
                  for docname in notices}
         # Kept between builds until the commit or a notice's file changes.

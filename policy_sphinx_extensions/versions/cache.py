@@ -1,4 +1,5 @@
-"""The notices' material versions, kept between builds until the commit or a notice changes.
+"""The notices' material versions, kept between builds until the commit or a notice changes;
+and which sources are notices, until their file changes.
 
 Reading every notice's versions from git (:mod:`policy_core.git_history`) costs a
 ``git log --follow`` per notice and a parse of the front matter of every
@@ -12,8 +13,14 @@ changed are read again, and every one after a new commit. The reader's own
 code is part of the key: a changed :mod:`policy_core.git_history` reads everything
 again.
 
-Not an extension: :mod:`.versions` asks :func:`material_versions` instead of
-:mod:`policy_core.git_history` when a build starts.
+Which sources are notices is decided before Sphinx reads any, by each file's
+front matter (:func:`policy_core.front_matter.source_is_notice`): a parse of
+every page's YAML at every build. It is kept the same way
+(``page-kinds.pickle``), keyed by the file's bytes and its address, for the
+code that decides it.
+
+Not an extension: :mod:`.versions` asks :func:`material_versions` and
+:func:`notices_among` instead of :mod:`policy_core` when a build starts.
 """
 
 from __future__ import annotations
@@ -22,9 +29,10 @@ import hashlib
 import pickle
 from pathlib import Path
 
-from policy_core import git_history
+from policy_core import front_matter, git_history, yamldata
 
 CACHE_FILE = "notice-history.pickle"
+KINDS_FILE = "page-kinds.pickle"
 
 
 def _digest(data: bytes) -> str:
@@ -84,3 +92,20 @@ def material_versions(
         if problem is not None:
             result.problems[file] = problem
     return result
+
+
+def notices_among(doctreedir: Path, sources: dict[str, Path], root_doc: str) -> list[str]:
+    """The docnames of *sources* (docname -> file) whose file is a notice's, sorted:
+    :func:`policy_core.front_matter.source_is_notice` asked only of the files
+    not asked with these bytes before."""
+    path = Path(doctreedir, KINDS_FILE)
+    stamp = tuple(_digest(Path(module.__file__).read_bytes()) for module in (front_matter, yamldata))
+    cache = _load(path)
+    kept = cache.get("entries", {}) if cache.get("stamp") == stamp else {}
+    entries = {}
+    for docname, file in sources.items():
+        key = (docname, root_doc, str(file), _digest(file.read_bytes()))
+        entries[key] = kept[key] if key in kept else front_matter.source_is_notice(file, docname, root_doc)
+    if entries.keys() != kept.keys():
+        _save(path, {"stamp": stamp, "entries": entries})
+    return sorted(docname for (docname, *_), notice in entries.items() if notice)
