@@ -676,3 +676,15 @@ def test_a_notices_labels_are_its_own_and_on_each_version_page(git_project):
     for page in ("example/Notice", "example/Notice/2024-10-04", "example/Notice/2025-06-01"):
         assert 'id="what-we-collect"' in build.page(page), page
     assert 'href="example/Notice/#what-we-collect"' in build.page("")
+
+
+@pytest.mark.parametrize("build", ["before", pytest.param("on", marks=pytest.mark.pdf)])
+def test_no_published_file_names_a_folder_of_the_machine(repo, build, request):
+    """The search index lists each page's source file as a path under the
+    source folder, a notice with versions too: never where the build ran."""
+    outdir = request.getfixturevalue(build).outdir
+    assert '"example/Notice.md"' in (outdir / "searchindex.js").read_text(encoding="utf-8")
+    for path in outdir.rglob("*"):
+        if path.is_file() and ".doctrees" not in path.parts and path.suffix in (
+                ".html", ".js", ".json", ".xml", ".txt", ".inv"):
+            assert str(repo.root) not in path.read_text(encoding="utf-8", errors="replace"), path

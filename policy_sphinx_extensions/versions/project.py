@@ -49,9 +49,15 @@ class VersionedProject(Project):
         discovery of the source folder's."""
         # Only docname -> path: a file's document stays the one it has under
         # the source folder (a link to a notice never leads to a version).
+        # A file under the source folder is named relative to it, as Sphinx
+        # names the files it finds: the name is published (the search index
+        # lists each page's file), where the folder the build ran in is not.
+        srcdir = Path(self.srcdir).resolve()
         for docname, path in self.extra.items():
             self.docnames.add(docname)
-            self._docname_to_path[docname] = path
+            resolved = path.resolve()
+            self._docname_to_path[docname] = (
+                resolved.relative_to(srcdir) if resolved.is_relative_to(srcdir) else path)
 
     def doc2path(self, docname: str, absolute: bool) -> _StrPath:
         if not absolute and docname in self.resolved_as:
