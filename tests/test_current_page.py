@@ -16,6 +16,7 @@ import sys
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 from conftest import HOME_PAGE, ROOT, GitProject, front_matter
 from test_build_speed import differences
 
@@ -33,27 +34,23 @@ DATED = "example/Notice/2024-10-04"
 FIRST = [("2024-10-04", "material", "First version.")]
 
 
-def notice(body: str, changes=FIRST, date: str = "2024-10-04", image: bool = True) -> str:
-    # An image: a file the notice depends on, and one its page publishes.
-    picture = "![Our office](office.png)\n\n" if image else ""
+def notice(body: str, changes=FIRST, date: str = "2024-10-04") -> str:
     return front_matter(date=date, changes=changes) + (
         "\n# Example Notice\n\nWe collect your name. See the [home page](../index.md) and "
-        f"[how we use it](#how-we-use-it).\n\n{picture}## How we use it\n\n{body}\n"
+        f"[how we use it](#how-we-use-it).\n\n![Our office](office.png)\n\n"
+        f"## How we use it\n\n{body}\n"
     )
-
-
-def committed(tmp_path, image: bool = True) -> GitProject:
-    repo = GitProject(tmp_path / "repo")
-    (repo.root / "source" / "example").mkdir(parents=True)
-    Image.new("RGB", (2, 2), "blue").save(repo.root / "source" / "example" / "office.png")
-    repo.commit({"index.md": HOME_PAGE,
-                 "example/Notice.md": notice("To answer you.", image=image)}, "First version")
-    return repo
 
 
 @pytest.fixture
 def repo(tmp_path) -> GitProject:
-    return committed(tmp_path)
+    repo = GitProject(tmp_path / "repo")
+    # An image: a file the notice depends on, and one its page publishes.
+    (repo.root / "source" / "example").mkdir(parents=True)
+    Image.new("RGB", (2, 2), "blue").save(repo.root / "source" / "example" / "office.png")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("To answer you.")},
+                "First version")
+    return repo
 
 
 def build(repo: GitProject, name: str, mode: str = "ours", jobs: str = "1", *extra: str) -> list[str]:
@@ -146,8 +143,7 @@ def rendered(output: str) -> list[str]:
 
 
 @pytest.mark.pdf
-def test_the_dated_address_has_the_notice_pdf_rendered_once(tmp_path):
-    repo = committed(tmp_path, image=False)
+def test_the_dated_address_has_the_notice_pdf_rendered_once(repo):
     out = repo.root / "_build" / "pdfs"
     process = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(repo.root), "-W", "-n",
@@ -158,6 +154,8 @@ def test_the_dated_address_has_the_notice_pdf_rendered_once(tmp_path):
     assert rendered(process.stdout) == ["example/Notice"]
     notice_pdf, dated = out / "pdf" / "example-Notice.pdf", out / "pdf" / "example-Notice-2024-10-04.pdf"
     assert dated.read_bytes() == notice_pdf.read_bytes()
+    # The notice's image is in it.
+    assert [image.image.size for image in PdfReader(notice_pdf).pages[0].images] == [(2, 2)]
     # Its page links its own address of it.
     assert 'href="../../../pdf/example-Notice-2024-10-04.pdf"' in (
         out / "example" / "Notice" / "2024-10-04" / "index.html").read_text(encoding="utf-8")

@@ -31,6 +31,7 @@ from conftest import (
 )
 from docutils.core import publish_doctree
 from markupsafe import Markup
+from PIL import Image
 from pypdf import PdfReader
 from sphinx.errors import ExtensionError
 
@@ -674,3 +675,48 @@ def test_a_rebuild_renders_exactly_the_pdfs_that_changed(project, tmp_path):
     rebuild({"example/Notice.md": TINY_NOTICE.replace("- Your name", "- Your postal address")})
     assert "Your postal address" in pdf_text(pdf) and "Your name" not in pdf_text(pdf)
     assert written(other) == other_before
+
+
+# -- Images: in the PDF as on the page ---------------------------------------------
+
+
+def shown_images(pdf: Path) -> list[tuple[tuple[int, int], tuple[int, ...]]]:
+    """Each image of *pdf*, in order: its size in pixels and the colour of its first pixel."""
+    return [(image.image.size, image.image.getpixel((0, 0)))
+            for page in PdfReader(pdf).pages for image in page.images]
+
+
+IMAGE_NOTICE = TINY_NOTICE + "\n![Our office](office.png)\n\n![The map](pictures/map.png)\n"
+
+
+@pytest.mark.parametrize("builder", ["dirhtml", "pdf"])
+def test_a_notice_pdf_shows_its_images_and_their_edits(tmp_path, builder):
+    # One beside the notice, one in a folder of its own: each page of the
+    # site names them from another folder than the source's.
+    source = write_project(tmp_path / "source",
+                           {"index.md": TINY_INDEX, "example/Notice.md": IMAGE_NOTICE})
+    (source / "example" / "pictures").mkdir()
+    Image.new("RGB", (2, 2), "blue").save(source / "example" / "office.png")
+    Image.new("RGB", (3, 3), "red").save(source / "example" / "pictures" / "map.png")
+    pdf = tmp_path / "out" / (TINY_PDF if builder == "dirhtml" else "example-Notice.pdf")
+    options = PUBLISH if builder == "dirhtml" else ()
+
+    def build() -> Build:
+        result = sphinx_build(source, tmp_path / "out", builder, *options)
+        assert result.returncode == 0, result.output
+        return result
+
+    build()
+    assert shown_images(pdf) == [((2, 2), (0, 0, 255)), ((3, 3), (255, 0, 0))]
+    # Read from the build's own copies of them, as the page shows them.
+    assert sorted(p.name for p in (tmp_path / "out" / "_images").iterdir()) == [
+        "map.png", "office.png"]
+
+    # An image edited, and nothing else: the PDF shows the new one.
+    Image.new("RGB", (2, 2), "green").save(source / "example" / "office.png")
+    build()
+    assert shown_images(pdf) == [((2, 2), (0, 128, 0)), ((3, 3), (255, 0, 0))]
+    # Nothing changed: the PDF is kept.
+    before = written(pdf)
+    assert "rendering PDFs... [" not in build().output
+    assert written(pdf) == before

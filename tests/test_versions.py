@@ -266,6 +266,22 @@ def test_a_rebuild_reads_nothing_when_nothing_changed(repo, tmp_path):
     assert "phone" in moved.page("example/Notice")
 
 
+def test_a_version_page_deleted_is_written_again_the_same(repo, tmp_path):
+    args = (repo.root / "source", tmp_path / "html", "dirhtml", "-D", "policy_today=2027-01-14")
+    assert sphinx_build(*args).returncode == 0
+    # A superseded version (read from the history), the current one (made from
+    # the notice) and the upcoming one.
+    pages = [tmp_path / "html" / "example" / "Notice" / date / "index.html"
+             for date in ("2024-10-04", "2025-06-01", "2027-01-15")]
+    written = [page.read_bytes() for page in pages]
+    for page in pages:
+        page.unlink()
+    again = sphinx_build(*args)
+    assert again.returncode == 0, again.output
+    assert "reading sources... [" not in again.output  # no source changed
+    assert [page.read_bytes() if page.is_file() else None for page in pages] == written
+
+
 def test_a_shallow_clone_fails_naming_the_fix(repo, tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{repo.root}", str(clone)],
@@ -661,3 +677,15 @@ def test_a_notices_labels_are_its_own_and_on_each_version_page(git_project):
     for page in ("example/Notice", "example/Notice/2024-10-04", "example/Notice/2025-06-01"):
         assert 'id="what-we-collect"' in build.page(page), page
     assert 'href="example/Notice/#what-we-collect"' in build.page("")
+
+
+@pytest.mark.parametrize("build", ["before", pytest.param("on", marks=pytest.mark.pdf)])
+def test_no_published_file_names_a_folder_of_the_machine(repo, build, request):
+    """The search index lists each page's source file as a path under the
+    source folder, a notice with versions too: never where the build ran."""
+    outdir = request.getfixturevalue(build).outdir
+    assert '"example/Notice.md"' in (outdir / "searchindex.js").read_text(encoding="utf-8")
+    for path in outdir.rglob("*"):
+        if path.is_file() and ".doctrees" not in path.parts and path.suffix in (
+                ".html", ".js", ".json", ".xml", ".txt", ".inv"):
+            assert str(repo.root) not in path.read_text(encoding="utf-8", errors="replace"), path

@@ -77,6 +77,9 @@ class NoticePDFBuilder(DirectoryHTMLBuilder):
         pass  # the PDFs are rendered when the build has finished
 
     def finish(self) -> None:
+        # The images the notices show, read by their PDFs from the output
+        # (only those of the PDFs rendered: the notices' print HTML registers them).
+        self.copy_image_files()
         # Remembers the configuration (paper size), so changing it rebuilds.
         self.write_buildinfo()
 
@@ -189,15 +192,21 @@ class PendingPDFs:
             _add_download_link(app, docname, doctree)
         html = paper.print_html(app, docname, paper_doctree)
         job = render.Job(docname, html, _base_url(app, docname), render_settings(app), source)
+        if any(paper_doctree.findall(nodes.image)):
+            # The images it reads are copied at the end: only then do their
+            # copies say whether the PDF in the output is still what it shows.
+            self.waiting.append(job)
+        else:
+            self._render_unless_kept(app, job)
+
+    def _render_unless_kept(self, app: Sphinx, job: render.Job) -> None:
+        path = pdf_path(app, job.docname)
         if self.records.kept(path, job):
-            self.records.note_source(path, source)
+            self.records.note_source(path, job.source)
             logger.verbose("PDF unchanged: %s", path)
             return
         self.records.forget(path)
-        if any(paper_doctree.findall(nodes.image)):
-            self.waiting.append(job)  # the images it reads are copied at the end
-        else:
-            self._render(app, job)
+        self._render(app, job)
 
     def _render(self, app: Sphinx, job: render.Job) -> None:
         """Take *job*'s PDF from the cache, or have it rendered."""
@@ -230,7 +239,7 @@ class PendingPDFs:
         """build-finished: wait for the PDFs, write them and report on each."""
         if exception is None and self.records is not None:
             for job in self.waiting:
-                self._render(app, job)
+                self._render_unless_kept(app, job)
         records, cache, count, copies = self.records, self.cache, self.count, self.copies
         cached = self.cached
         self.waiting, self.records, self.cache, self.count, self.copies = [], None, None, 0, {}

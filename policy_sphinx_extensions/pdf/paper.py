@@ -24,6 +24,7 @@ from urllib.parse import urljoin
 from docutils import nodes
 from markupsafe import Markup
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.util.osutil import relative_uri
 
 import docutils
@@ -101,11 +102,19 @@ def _shown_address(address: str) -> str:
 
 
 def _render_body(builder, docname: str, doctree: nodes.document) -> str:
-    # As StandaloneHTMLBuilder.write_doc renders a page body.
+    # As StandaloneHTMLBuilder.write_doc_serialized and write_doc render a page body.
     doctree.settings = builder.docsettings
     builder.secnumbers = builder.env.toc_secnumbers.get(docname, {})
     builder.fignumbers = builder.env.toc_fignumbers.get(docname, {})
-    builder.imgpath = relative_uri(builder.get_target_uri(docname), "_images")
+    builder.imgpath = relative_uri(builder.get_target_uri(docname), builder.imagedir)
+    # Each image's file picked and registered for copying into the output's
+    # _images/, as the page's own writing does (later: the doctree is resolved
+    # before the page is written): the translator then writes its address
+    # there, which the PDF reads once the images are copied, and not the
+    # address of its source, which is no file of the output. Sphinx's base
+    # step alone: the HTML builder's own also links a resized image to its
+    # file, which on paper would be a link to a path of the machine.
+    Builder.post_process_images(builder, doctree)
     builder.dlpath = relative_uri(builder.get_target_uri(docname), "_downloads")
     builder.current_docname = docname
     visitor = builder.create_translator(doctree, builder)
@@ -155,13 +164,29 @@ def print_source(app: Sphinx, docname: str, doctree: nodes.document) -> str:
     make the print HTML of *docname* from, without making it: the resolved
     doctree (as docutils writes it out: every node, attribute and text; a
     quarter of the cost of the print HTML), the settings they read, the
-    page's address, and the code."""
+    page's address, and the code; and the contents of the image files the
+    PDF shows. Those the records know by their copies in the output, which
+    the build refreshes only once the pages are written: an image edited in
+    the source would otherwise be taken for the one in the PDF."""
     config = app.config
     made_with = json.dumps([
         docname, app.builder.get_target_uri(docname), config.author, config.language,
         config.html_baseurl, sphinx.__version__, docutils.__version__, _code_digest(),
+        _image_digests(app, doctree),
     ]).encode()
     return hashlib.sha256(made_with + doctree.pformat().encode()).hexdigest()
+
+
+def _image_digests(app: Sphinx, doctree: nodes.document) -> list[str | None]:
+    """The digest of each local image file *doctree* names (None: unreadable)."""
+    digests = []
+    for image in doctree.findall(nodes.image):
+        for candidate in sorted(image["candidates"].values()):
+            try:
+                digests.append(hashlib.sha256(Path(app.srcdir, candidate).read_bytes()).hexdigest())
+            except OSError:  # a remote image ("?"), or one the build has reported missing
+                digests.append(None)
+    return digests
 
 
 @functools.cache

@@ -244,6 +244,9 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
                     project.resolved_as[docname] = files[notice].relative_to(
                         Path(app.srcdir).resolve())
         data["versions"][notice] = versions
+    # Documents from now on: the builder's check for outdated output (a
+    # version's page deleted) comes before Sphinx discovers the documents again.
+    project.add_extra()
     for stale in generated.rglob("*.md") if generated.is_dir() else ():
         if stale not in written:
             stale.unlink()

@@ -3,8 +3,10 @@
 A Project that, after finding the documents under the source folder, adds
 each version of each notice (and points a notice with an upcoming version at
 the text of the version in effect), as :mod:`.versions` sets it up when a
-build starts. Sphinx's own check of modification times then rebuilds a
-version only when its file changed.
+build starts; the versions are documents from then on, before the builder
+looks for outdated output. Sphinx's own check of modification times then
+rebuilds a version only when its file changed, and writes its page again
+when the page is missing from the output.
 """
 
 from __future__ import annotations
@@ -36,13 +38,26 @@ class VersionedProject(Project):
     same_text: ClassVar[dict[str, str]] = {}
 
     def discover(self, exclude_paths=(), include_paths=("**",)) -> set[str]:
-        docnames = super().discover(exclude_paths, include_paths)
+        super().discover(exclude_paths, include_paths)
+        self.add_extra()
+        return self.docnames
+
+    def add_extra(self) -> None:
+        """List the documents of :attr:`extra` with those found: once the
+        versions are known, before the builder asks which documents' output is
+        missing or outdated (a version's page deleted), and again at each
+        discovery of the source folder's."""
         # Only docname -> path: a file's document stays the one it has under
         # the source folder (a link to a notice never leads to a version).
+        # A file under the source folder is named relative to it, as Sphinx
+        # names the files it finds: the name is published (the search index
+        # lists each page's file), where the folder the build ran in is not.
+        srcdir = Path(self.srcdir).resolve()
         for docname, path in self.extra.items():
-            docnames.add(docname)
-            self._docname_to_path[docname] = path
-        return docnames
+            self.docnames.add(docname)
+            resolved = path.resolve()
+            self._docname_to_path[docname] = (
+                resolved.relative_to(srcdir) if resolved.is_relative_to(srcdir) else path)
 
     def doc2path(self, docname: str, absolute: bool) -> _StrPath:
         if not absolute and docname in self.resolved_as:
