@@ -46,12 +46,50 @@ def git_site(target: Path, site: Path = MKDOCS_SITE) -> Path:
     return target
 
 
+SIGNED_COMMIT = """\
+tree {tree}
+author Test <test@example.invalid> 1654084800 +0000
+committer Test <test@example.invalid> 1654084800 +0000
+gpgsig -----BEGIN PGP SIGNATURE-----
+\x20
+ iQEzBAABCAAdFiEEexampleexampleexampleexampleexampleFAmKXtest
+ -----END PGP SIGNATURE-----
+
+The site
+"""
+
+
+def hostile_git_site(target: Path, ran: Path) -> tuple[Path, str]:
+    """The test site whose one commit is signed, in a repository whose .git/config
+    names a program that writes to *ran* whenever git runs it; (the site, its commit)."""
+    site = git_site(target)
+    program = target.parent / "program"
+    program.write_text(f"#!/bin/sh\necho \"$@\" >> {ran}\nexit 1\n", encoding="utf-8")
+    program.chmod(0o755)
+    git = ["git", "-C", str(site)]
+    tree = subprocess.run([*git, "rev-parse", "HEAD^{tree}"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    commit = subprocess.run([*git, "hash-object", "-t", "commit", "-w", "--stdin"],
+                            input=SIGNED_COMMIT.format(tree=tree), capture_output=True, text=True,
+                            check=True).stdout.strip()
+    subprocess.run([*git, "update-ref", "HEAD", commit], check=True)
+    with (site / ".git" / "config").open("a", encoding="utf-8") as config:
+        config.write(f"[log]\n\tshowSignature = true\n[gpg]\n\tprogram = {program}\n"
+                     f"[core]\n\tfsmonitor = {program}\n[diff]\n\texternal = {program}\n")
+    return site, commit
+
+
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
-    """The test site imported once; returns (exit status, project, report dir, output)."""
+    """The test site imported once; returns (exit status, project, report dir).
+
+    Its checkout is hostile (:func:`hostile_git_site`): git reads its history
+    and runs none of the programs its configuration names, so the import is
+    what it is from any checkout.
+    """
     root = tmp_path_factory.mktemp("import")
     project = copy_project(root / "project")
-    site = git_site(root / "mkdocs")
+    site, _ = hostile_git_site(root / "mkdocs", root / "ran")
     status = main([str(site), "--project", str(project), "--today", "2026-11-30"])
     return status, project, project / "_build" / "import"
 
@@ -89,13 +127,24 @@ def test_every_address_of_the_old_site_resolves(imported):
     assert not (project / "source/stylesheets").exists()
 
 
-def test_a_lost_address_is_named_and_fails(tmp_path):
-    project = copy_project(tmp_path / "project")
-    site = git_site(tmp_path / "mkdocs")
+@pytest.fixture(scope="module")
+def imported_with_defects(tmp_path_factory):
+    """The test site imported with a file the site may not publish and an HTML
+    block the import cannot convert; returns (exit status, project, report)."""
+    root = tmp_path_factory.mktemp("import-defects")
+    site = git_site(root / "mkdocs")
     # A file type the site may not publish: the build refuses it, so its address is lost.
     (site / "docs/example.org/Member-Form.pdf").rename(site / "docs/example.org/Member-Form.html")
-    assert main([str(site), "--project", str(project), "--today", "2026-11-30"]) == 1
-    report = (project / "_build/import/report.txt").read_text()
+    guide = site / "docs/reference/EF-Style-Guide.md"
+    guide.write_text(guide.read_text() + "\n<div class=\"box\">\n<p>Boxed words.</p>\n</div>\n\nAfter.\n")
+    project = copy_project(root / "project")
+    status = main([str(site), "--project", str(project), "--today", "2026-11-30"])
+    return status, project, (project / "_build/import/report.txt").read_text()
+
+
+def test_a_lost_address_is_named_and_fails(imported_with_defects):
+    status, _, report = imported_with_defects
+    assert status == 1
     assert "LOST address: /example.org/Member-Form.html" in report
     assert "9 of 10 addresses of the previous site resolve here" in report
 
@@ -258,13 +307,23 @@ def copy_of(imported, target: Path) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def imported_older(tmp_path_factory):
-    """The test site with an older notice (a typo, no processors section), imported once."""
+    """The test site with an older notice (a typo, no processors section), imported once.
+
+    Its terms of service changed twice since the first commit: once only
+    rewrapped, once reworded.
+    """
     root = tmp_path_factory.mktemp("import-older")
     site = git_site(root / "mkdocs")
+    terms = site / "docs/example.org/Terms-of-Service.md"
+    first_terms = terms.read_text()
+    terms.write_text(first_terms.replace("You control your account.", "You control\nyour account."))
+    commit_site(site, "Wrap a line", "2023-01-01T12:00:00+00:00")
     notice = site / "docs/Privacy-Notice.md"
     older = notice.read_text().replace("may collect the following", "may colect the following")
     notice.write_text(older.split("## 3. Processors")[0])
     commit_site(site, "The notice as it was", "2023-03-01T12:00:00+00:00")
+    terms.write_text(first_terms.replace("You control your account.", "You alone control your account."))
+    commit_site(site, "Say who controls the account", "2024-02-02T12:00:00+00:00")
     project = copy_project(root / "project")
     status = main([str(site), "--project", str(project), "--today", "2026-11-01"])
     return status, project, project / "_build" / "import"
@@ -428,46 +487,21 @@ def test_a_site_without_links_and_without_navigation_comes_over(tmp_path):
     assert "Words of the guide." in (project / "source/Guide.md").read_text()
 
 
-SIGNED_COMMIT = """\
-tree {tree}
-author Test <test@example.invalid> 1654084800 +0000
-committer Test <test@example.invalid> 1654084800 +0000
-gpgsig -----BEGIN PGP SIGNATURE-----
-\x20
- iQEzBAABCAAdFiEEexampleexampleexampleexampleexampleFAmKXtest
- -----END PGP SIGNATURE-----
-
-A signed commit
-"""
-
-
-def test_git_runs_with_no_configuration_of_the_imported_folder(tmp_path):
+def test_git_runs_with_no_configuration_of_the_imported_folder(imported, tmp_path):
     """The folder's .git/config names programs: git reads its history and runs none of them."""
-    site = git_site(tmp_path / "mkdocs")
-    ran = tmp_path / "ran"
-    program = tmp_path / "program"
-    program.write_text(f"#!/bin/sh\necho \"$@\" >> {ran}\nexit 1\n", encoding="utf-8")
-    program.chmod(0o755)
-    git = ["git", "-C", str(site)]
-    tree = subprocess.run([*git, "rev-parse", "HEAD^{tree}"], capture_output=True, text=True,
-                          check=True).stdout.strip()
-    commit = subprocess.run([*git, "hash-object", "-t", "commit", "-w", "--stdin"],
-                            input=SIGNED_COMMIT.format(tree=tree), capture_output=True, text=True,
-                            check=True).stdout.strip()
-    subprocess.run([*git, "update-ref", "HEAD", commit], check=True)
-    with (site / ".git" / "config").open("a", encoding="utf-8") as config:
-        config.write(f"[log]\n\tshowSignature = true\n[gpg]\n\tprogram = {program}\n"
-                     f"[core]\n\tfsmonitor = {program}\n[diff]\n\texternal = {program}\n")
-    # The configuration is hostile: git itself, run in the folder, runs the program.
-    subprocess.run([*git, "log", "-1", "--", "docs/Privacy-Notice.md"], capture_output=True, check=False)
-    assert ran.exists()
-    ran.unlink()
-    project = copy_project(tmp_path / "project")
-    assert main([str(site), "--project", str(project), "--today", "2026-11-30"]) == 0
+    _, project, report_dir = imported
+    ran = project.parent / "ran"
     assert not ran.exists(), ran.read_text()
-    terms = report_of(project / "_build/import")["example.org/Terms-of-Service.md"]
+    commit = subprocess.run(["git", "-C", str(project.parent / "mkdocs"), "rev-parse", "HEAD"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    # The configuration is hostile: git itself, run in such a folder, runs the program.
+    site, _ = hostile_git_site(tmp_path / "mkdocs", tmp_path / "ran")
+    subprocess.run(["git", "-C", str(site), "log", "-1", "--", "docs/Privacy-Notice.md"],
+                   capture_output=True, check=False)
+    assert (tmp_path / "ran").exists()
+    terms = report_of(report_dir)["example.org/Terms-of-Service.md"]
     assert terms["date"] == "2022-06-01"
-    assert terms["history"] == [f"{commit[:12]} 2022-06-01 A signed commit"]
+    assert terms["history"] == [f"{commit[:12]} 2022-06-01 The site"]
 
 
 def test_the_proof_names_lost_text_and_ids():
@@ -576,9 +610,8 @@ def test_an_html_block_that_cannot_be_converted_is_named(html, problem):
         html_as_myst(html)
 
 
-def test_an_html_block_left_out_fails_naming_file_and_line(tmp_path):
-    status, project, report = import_with(tmp_path, "reference/EF-Style-Guide.md",
-                                          "\n<div class=\"box\">\n<p>Boxed words.</p>\n</div>\n\nAfter.\n")
+def test_an_html_block_left_out_fails_naming_file_and_line(imported_with_defects):
+    status, project, report = imported_with_defects
     assert status == 1
     assert "FAILED: reference/EF-Style-Guide.md:3: an HTML <div> block: left out" in report
     written = (project / "source/reference/EF-Style-Guide.md").read_text()
@@ -595,15 +628,16 @@ def test_a_second_import_changes_nothing_and_keeps_an_editors_change(imported, t
     site, project = copy_of(imported, tmp_path)  # imported on 2026-11-30
     arguments = [str(site), "--project", str(project), "--today"]
     first = sources_of(project)
-    assert main([*arguments, "2026-12-01"]) == 0
-    assert sources_of(project) == first
-    assert "left as it is" in (project / "_build/import/report.txt").read_text()
-    # An editor's change to a page the previous site has not changed since stays.
+    # An editor's change to a page the previous site has not changed since.
     terms = project / "source/example.org/Terms-of-Service.md"
     terms.write_text(terms.read_text().replace("You control your account.", "You alone control your account."))
     edited = sources_of(project)
+    assert [name for name in edited if edited[name] != first[name]] == [
+        "source/example.org/Terms-of-Service.md"]
+    # Imported again, nothing changes: every page and file as it was, the editor's change with them.
     assert main([*arguments, "2026-12-02"]) == 0
     assert sources_of(project) == edited
+    assert "left as it is" in (project / "_build/import/report.txt").read_text()
     page = site / "docs/example.org/Terms-of-Service.md"
     page.write_text(page.read_text().replace("You keep your password secret.", "You keep your password safe."))
     assert main([*arguments, "2026-12-03"]) == 0
@@ -626,22 +660,10 @@ def test_the_imports_entry_takes_its_place_among_newer_and_older_entries():
     assert [change["summary"] for change in pages.with_change(changes, same_day)] == ["Same day.", "Newer.", "Older."]
 
 
-def test_the_history_offered_is_each_commit_that_changed_the_words(tmp_path):
-    site = git_site(tmp_path / "mkdocs")
-    page = site / "docs/example.org/Terms-of-Service.md"
-    for text, message, date in (
-        (page.read_text().replace("You control your account.", "You control\nyour account."),
-         "Wrap a line", "2023-01-01T12:00:00+00:00"),
-        (page.read_text().replace("You control your account.", "You alone control your account."),
-         "Say who controls the account", "2024-02-02T12:00:00+00:00"),
-    ):
-        page.write_text(text)
-        subprocess.run(["git", "-C", str(site), "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
-                        "commit", "-q", "-am", message], check=True,
-                       env={**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
-    project = copy_project(tmp_path / "project")
-    assert main([str(site), "--project", str(project), "--today", "2026-11-30"]) == 0
-    terms = report_of(project / "_build/import")["example.org/Terms-of-Service.md"]
+def test_the_history_offered_is_each_commit_that_changed_the_words(imported_older):
+    status, _, report_dir = imported_older
+    assert status == 0
+    terms = report_of(report_dir)["example.org/Terms-of-Service.md"]
     assert [entry.split(" ", 1)[1] for entry in terms["history"]] == [
         "2024-02-02 Say who controls the account", "2022-06-01 The site"]
     # The date readers saw is the last commit's, whatever it changed.
