@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import filecmp
 import subprocess
-import sys
 from pathlib import Path
+
+import sphinx.builders.html as html_builder
+from sphinx.environment.adapters import toctree
+from sphinx.jinja2glue import BuiltinTemplateLoader
 
 from benchmarks import synthetic
 from benchmarks.build_speed import sphinx_command
-from conftest import ROOT, SOURCE
+from conftest import SOURCE, sphinx_build
 
 NOT_OUTPUT = {".doctrees", ".buildinfo"}
 
@@ -82,73 +85,52 @@ def test_the_comparison_sees_a_changed_byte_and_a_missing_file(tmp_path):
     assert differences(tmp_path / "ours", tmp_path / "theirs") == ["extra.html", "page/index.html"]
 
 
-# Counts how often Sphinx resolves the site-wide toctree (what furo's sidebar
-# needs), then builds.
-COUNTING_BUILD = """
-import sys
-from sphinx.environment.adapters import toctree
-calls = []
-original = toctree.global_toctree_for_doc
-def counting(*args, **kwargs):
-    calls.append(args[1])
-    return original(*args, **kwargs)
-toctree.global_toctree_for_doc = counting
-from sphinx.cmd.build import main
-status = main(sys.argv[1:])
-print("TOCTREE CALLS", len(calls))
-raise SystemExit(status)
-"""
+def counted_build(srcdir: Path, outdir: Path, once_per_build: bool, monkeypatch) -> int:
+    """Build, counting how often Sphinx resolves the site-wide toctree (what
+    furo's sidebar needs): under the name the HTML builder calls and its own."""
+    calls = []
+    original = toctree.global_toctree_for_doc
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return original(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(toctree, "global_toctree_for_doc", counting)
+        patch.setattr(html_builder, "global_toctree_for_doc", counting)
+        build = sphinx_build(srcdir, outdir, "dirhtml", "-q",
+                             "-D", f"policy_sidebar_once_per_build={int(once_per_build)}")
+    assert build.returncode == 0, build.output
+    return len(calls)
 
 
-def counted_build(srcdir: Path, outdir: Path, once_per_build: bool) -> int:
-    process = subprocess.run(
-        [sys.executable, "-c", COUNTING_BUILD, "-b", "dirhtml", "-c", str(ROOT), "-q",
-         "-D", f"policy_sidebar_once_per_build={int(once_per_build)}", str(srcdir), str(outdir)],
-        capture_output=True, text=True, check=False,
-    )
-    assert process.returncode == 0, process.stderr
-    return int(process.stdout.split("TOCTREE CALLS")[1])
-
-
-def test_furo_sidebar_toctree_is_computed_for_no_page(tmp_path):
+def test_furo_sidebar_toctree_is_computed_for_no_page(tmp_path, monkeypatch):
     srcdir = synthetic.make_sphinx_source(tmp_path / "source", 3)
-    assert counted_build(srcdir, tmp_path / "fast", once_per_build=True) == 0
+    assert counted_build(srcdir, tmp_path / "fast", True, monkeypatch) == 0
     # The stock path resolves it once per HTML page (notices, home, search, index).
     pages = len(list((tmp_path / "fast").rglob("*.html")))
     assert pages >= 6
-    assert counted_build(srcdir, tmp_path / "stock", once_per_build=False) == pages
+    assert counted_build(srcdir, tmp_path / "stock", False, monkeypatch) == pages
 
 
-# Counts how often the sidebar's tree template is rendered, then builds.
-TREE_COUNTING_BUILD = """
-import sys
-from sphinx.jinja2glue import BuiltinTemplateLoader
-calls = []
-original = BuiltinTemplateLoader.render
-def counting(self, template, context):
-    if template == "sidebar/navigation-tree.html":
-        calls.append(context.get("pagename"))
-    return original(self, template, context)
-BuiltinTemplateLoader.render = counting
-from sphinx.cmd.build import main
-status = main(sys.argv[1:])
-print("TREE RENDERS", len(calls))
-raise SystemExit(status)
-"""
-
-
-def test_the_sidebar_tree_is_rendered_once_per_build(tmp_path):
+def test_the_sidebar_tree_is_rendered_once_per_build(tmp_path, monkeypatch):
     srcdir = synthetic.make_sphinx_source(tmp_path / "source", 3)
     renders = {}
+    original = BuiltinTemplateLoader.render
     for once in (True, False):
-        outdir = tmp_path / f"once-{once}"
-        process = subprocess.run(
-            [sys.executable, "-c", TREE_COUNTING_BUILD, "-b", "dirhtml", "-c", str(ROOT), "-q",
-             "-D", f"policy_sidebar_once_per_build={int(once)}", str(srcdir), str(outdir)],
-            capture_output=True, text=True, check=False,
-        )
-        assert process.returncode == 0, process.stderr
-        renders[once] = int(process.stdout.split("TREE RENDERS")[1])
+        calls = []
+
+        def counting(loader, template, context):
+            if template == "sidebar/navigation-tree.html":
+                calls.append(context.get("pagename"))
+            return original(loader, template, context)
+
+        with monkeypatch.context() as patch:
+            patch.setattr(BuiltinTemplateLoader, "render", counting)
+            build = sphinx_build(srcdir, tmp_path / f"once-{once}", "dirhtml", "-q",
+                                 "-D", f"policy_sidebar_once_per_build={int(once)}")
+        assert build.returncode == 0, build.output
+        renders[once] = len(calls)
     pages = len(list((tmp_path / "once-True").rglob("*.html")))
     assert renders == {True: 1, False: pages}
     # The same pages either way, each with its own page marked.

@@ -1,10 +1,10 @@
 """The current version's dated page is written from the notice's doctree, not read
 (policy_sphinx_extensions.versions.current_page), and is what reading it wrote.
 
-Each build here runs in a process of its own, in one of two modes: "ours", the
-site as it is, and "reading it", where the dated page of the current version
-is read as a document of its own (current_page sets nothing up), as a build
-did before. Both write every file the same, byte for byte.
+Each build here runs in one of two modes: "ours", the site as it is, and
+"reading it", where the dated page of the current version is read as a
+document of its own (current_page sets nothing up, for that build alone), as a
+build did before. Both write every file the same, byte for byte.
 """
 
 from __future__ import annotations
@@ -17,18 +17,10 @@ import sys
 import pytest
 from PIL import Image
 from pypdf import PdfReader
-from conftest import HOME_PAGE, ROOT, GitProject, front_matter
+from conftest import HOME_PAGE, GitProject, front_matter, sphinx_build
 from test_build_speed import differences
 
-BUILD = """
-import sys
-sys.path.insert(0, sys.argv[2])
-if sys.argv[1] == "reading it":
-    from policy_sphinx_extensions.versions import current_page
-    current_page.setup = lambda app: {"parallel_read_safe": True, "parallel_write_safe": True}
-from sphinx.cmd.build import main
-raise SystemExit(main(sys.argv[3:]))
-"""
+from policy_sphinx_extensions.versions import current_page
 
 DATED = "example/Notice/2024-10-04"
 FIRST = [("2024-10-04", "material", "First version.")]
@@ -53,16 +45,16 @@ def repo(tmp_path) -> GitProject:
     return repo
 
 
-def build(repo: GitProject, name: str, mode: str = "ours", jobs: str = "1", *extra: str) -> list[str]:
+def build(repo: GitProject, name: str, mode: str = "ours", jobs: str = "1") -> list[str]:
     """Build into _build/<name>; the documents read, from Sphinx's progress lines (-j 1)."""
-    process = subprocess.run(
-        [sys.executable, "-c", BUILD, mode, str(ROOT), "-b", "dirhtml", "-c", str(repo.root),
-         "-W", "--keep-going", "-n", "-j", jobs, *extra, str(repo.root / "source"),
-         str(repo.root / "_build" / name)],
-        capture_output=True, text=True, check=False, cwd=repo.root,
-    )
-    assert process.returncode == 0, process.stdout + process.stderr
-    return re.findall(r"^reading sources\.\.\. \[\s*\d+%\] (\S+)", process.stdout, re.MULTILINE)
+    with pytest.MonkeyPatch.context() as patch:
+        if mode == "reading it":
+            patch.setattr(current_page, "setup", lambda app: {"parallel_read_safe": True,
+                                                              "parallel_write_safe": True})
+        built = sphinx_build(repo.root / "source", repo.root / "_build" / name, "dirhtml",
+                             "-j", jobs)
+    assert built.returncode == 0, built.output
+    return re.findall(r"^reading sources\.\.\. \[\s*\d+%\] (\S+)", built.output, re.MULTILINE)
 
 
 def page(repo: GitProject, name: str, docname: str) -> str:
