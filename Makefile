@@ -49,6 +49,9 @@ override TODAY := $(value TODAY)
 override TODAYFLAG := $(if $(TODAY),-D "policy_today=$$TODAY")
 override PORT := $(or $(value PORT),8000)
 override BENCHFLAGS := $(value BENCHFLAGS)
+# Processes that share the tests of `make test-fast` (pytest-xdist's -n): a
+# number, or auto for one per core.
+override TESTJOBS := $(or $(value TESTJOBS),2)
 # Paper size of the PDFs: letter or a4 (the pdf extension refuses others).
 override PAPER := $(or $(value PAPER),letter)
 # Where make html and make pdf keep each PDF by its content, outside BUILDDIR
@@ -56,7 +59,7 @@ override PAPER := $(or $(value PAPER),letter)
 # from there, never rendered again (CI restores the folder between runs).
 override PDFCACHE := $(or $(value PDFCACHE),.cache/pdf)
 export PYTHON VENVDIR BUILDDIR SOURCEDIR SPHINXOPTS LINKCHECKOPTS SPHINXBUILD \
-	SPHINXJOBS TODAY PORT BENCHFLAGS PAPER PDFCACHE
+	SPHINXJOBS TODAY PORT BENCHFLAGS TESTJOBS PAPER PDFCACHE
 
 # A path that starts with `-` would be read as an option by the tools it is
 # given to (write ./-x); VENVDIR names files in the rules below.
@@ -117,6 +120,12 @@ bench: venv ## Benchmark build speed and the rest against the stock setup (BENCH
 .PHONY: test
 test: venv ## Run the test suite
 	"$$VENVDIR/bin/python" -m pytest
+
+# Each test module on one process (--dist loadfile): a module's shared builds
+# are made once, not once in each process.
+.PHONY: test-fast
+test-fast: venv ## Run the tests but the browser and PDF ones, on TESTJOBS processes (2)
+	"$$VENVDIR/bin/python" -m pytest -m "not browser and not pdf" -n "$$TESTJOBS" --dist loadfile
 
 .PHONY: lint
 lint: venv ## Run every lint check, report all findings as path:line: rule: message

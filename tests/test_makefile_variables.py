@@ -90,6 +90,7 @@ def values(tmp_path) -> dict[str, str]:
         "SPHINXOPTS": f"-D a=1 -D 'b=2' {bad}",
         "LINKCHECKOPTS": f"--max-seconds 300 {bad}",
         "BENCHFLAGS": f"--quick {bad}",
+        "TESTJOBS": f"2 {bad}",
         "SRC": f"{tmp_path}/site {bad}",
     }
 
@@ -119,6 +120,8 @@ def test_each_target_gets_each_value_as_one_argument(recorder, values):
                    f"{build}/html"]],
         "bench": [["python", "-m", "benchmarks.run", *values["BENCHFLAGS"].split()]],
         "test": [["python", "-m", "pytest"]],
+        "test-fast": [["python", "-m", "pytest", "-m", "not browser and not pdf",
+                       "-n", values["TESTJOBS"], "--dist", "loadfile"]],
         "lint": [["python", "-m", "tools.lint", "--builddir", f"{build}/lint"]],
         "format": [["python", "-m", "tools.typography", "--", source],
                    ["pymarkdown", "--config", "pyproject.toml", "-d", "md001", "fix", "-r",
@@ -237,7 +240,7 @@ def test_a_variable_the_makefile_does_not_read_is_exported_as_written(recorder):
 
 
 @pytest.mark.parametrize("target", [
-    "help", "venv", "html", "pdf", "serve", "bench", "test", "lint", "format", "redline",
+    "help", "venv", "html", "pdf", "serve", "bench", "test", "test-fast", "lint", "format", "redline",
     "check-addresses", "import", "linkcheck", "screenshots", "lock", "clean", "clean-venv",
     "text",
 ])
