@@ -137,18 +137,19 @@ def builddir(tmp_path_factory):
     shutil.rmtree(folder)
 
 
+def write_pages(folder: Path, pages: dict[str, str]) -> Path:
+    """A site of hand-written *pages* in *folder*: its build folder."""
+    for name, text in {"processors.json": '{"processors": []}', **pages}.items():
+        (folder / "html" / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "html" / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def written_site():
     """A site of hand-written pages, ``written_site({"index.html": ...})``: its build folder."""
     folder = readable_folder()
-
-    def write(pages: dict[str, str]) -> Path:
-        for name, text in {"processors.json": '{"processors": []}', **pages}.items():
-            (folder / "html" / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / "html" / name).write_text(text, encoding="utf-8")
-        return folder
-
-    yield write
+    yield lambda pages: write_pages(folder, pages)
     shutil.rmtree(folder)
 
 
@@ -268,12 +269,23 @@ HOSTILE = """\
 """
 
 
-def test_the_checker_never_connects_to_a_loopback_private_or_link_local_address(
-    internet, written_site
-):
+# The site's own links, beside: a fragment its page has, one it has not, and
+# an address LinkChecker does not open.
+OWN_LINKS = """\
+<a href="page.html#there">here</a> <a href="page.html#nowhere">lost</a>
+<a href="ftp://files.example.com/x">ftp</a>
+"""
+
+
+@pytest.fixture(scope="module")
+def hand_written_site(internet):
+    """Hand-written pages holding HOSTILE and OWN_LINKS, checked once, with another
+    service listening on this machine; (the run, its report, what that service was asked)."""
+    folder = readable_folder()
+    write_pages(folder, {"index.html": HOSTILE.format(name=NAME) + OWN_LINKS,
+                         "page.html": '<p id="there">the fragment</p>'})
     other = HTTPServer(host="127.0.0.1", port=0)  # another service on this machine
     other.start()
-    builddir = written_site({"index.html": HOSTILE.format(name=NAME)})
     serve(internet, {
         "/to-loopback": redirect(f"http://127.0.0.1:{other.port}/secret"),
         "/to-private": redirect("http://10.20.30.40/admin"),
@@ -281,7 +293,7 @@ def test_the_checker_never_connects_to_a_loopback_private_or_link_local_address(
     })
     try:
         run = run_tool(
-            builddir, "--ca-bundle", str(internet.ca_file), "--allow",
+            folder, "--ca-bundle", str(internet.ca_file), "--allow",
             f"127.0.0.1:{internet.port}", "--timeout", "5",
             names={NAME: ("127.0.0.1", internet.port),
                    "rebind.example.com": ("127.0.0.1", other.port),
@@ -289,9 +301,16 @@ def test_the_checker_never_connects_to_a_loopback_private_or_link_local_address(
         )
     finally:
         other.stop()
-    text = report(builddir)
+    yield run, report(folder), other.log
+    shutil.rmtree(folder)
+
+
+def test_the_checker_never_connects_to_a_loopback_private_or_link_local_address(
+    hand_written_site
+):
+    run, text, asked = hand_written_site
     assert run.returncode == 1, run.stdout + run.stderr
-    assert other.log == []  # not one request reached it
+    assert asked == []  # not one request reached the other service
     for url, blocked in [
         (f"https://{NAME}/to-loopback", "127.0.0.1, not a public address"),
         (f"https://{NAME}/to-private", "10.20.30.40, not a public address"),
@@ -380,15 +399,9 @@ def test_the_run_stops_at_its_cap_when_a_host_never_answers(written_site):
 
 # -- the site's own links -------------------------------------------------------------------
 
-def test_a_missing_fragment_on_the_site_is_broken(written_site):
-    builddir = written_site({
-        "index.html": '<a href="page.html#there">here</a> <a href="page.html#nowhere">lost</a>'
-                      ' <a href="ftp://files.example.com/x">ftp</a>',
-        "page.html": '<p id="there">the fragment</p>',
-    })
-    run = run_tool(builddir)
+def test_a_missing_fragment_on_the_site_is_broken(hand_written_site):
+    run, text, _ = hand_written_site
     assert run.returncode == 1, run.stdout + run.stderr
-    text = report(builddir)
     assert "BROKEN      /page.html#nowhere\n            Anchor `nowhere'" in text, text
     assert "OK          /page.html#there\n" in text
     # Never opened: LinkChecker follows http and https only.
