@@ -11,8 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
-from conftest import HOME_PAGE, ROOT, SOURCE, write_project
+from conftest import HOME_PAGE, ROOT, SOURCE, navigation, write_project
 
 from tools import lint
 from tools.policy_lint import Finding
@@ -185,25 +186,38 @@ def test_make_format_changes_only_quotes_in_the_page(tmp_path, project):
 # --- spelling (sphinxcontrib-spelling) ----------------------------------------
 
 
-def test_spelling(tmp_path):
+LIVE_NOTICE = "live.md"
+
+
+@pytest.fixture(scope="module")
+def spelling_checked(tmp_path_factory):
+    """The spelling check of a tiny project, run once: pages with misspellings, a
+    clean page, and the notice as the previous site rendered it (tests/data);
+    (context, findings)."""
+    ctx = context(
+        tmp_path_factory.mktemp("spelling"),
+        {
+            LIVE_NOTICE: (ROOT / "tests" / "data" / "live-python.org-Privacy-Notice.md").read_text(
+                encoding="utf-8"),
+            "bad.md": NOTICE
+            + "We share ther data\nasnd you may [recieve](https://a.example/) it.\n"
+            "Your behavour.\nWe don’t keep it, we dont’ share it.\n",
+            "history.md": NOTICE.replace('Corrected "ther" to "their"', "Fixed teh title"),
+            "good.md": NOTICE.replace('"ther" to "their"', "“ther” to “their”")
+            + "The PSF, PyPI, PyCon US, Fastly, Sentry and Plausible serve python.org\n"
+            "users; see <https://example.com/privacy>.\n"
+            "Your behaviour, our behavior; an acknowledgement, an acknowledgment.\n"
+            "We aren’t, it isn’t, they don’t; the PSF’s notices.\n",
+        },
+    )
+    return ctx, lint.run_spelling(ctx).findings
+
+
+def test_spelling(spelling_checked):
     """Misspellings are reported at their line; names in the word list, US and
     British spellings, and a word quoted as written pass."""
-    findings = lint.run_spelling(
-        context(
-            tmp_path,
-            {
-                "bad.md": NOTICE
-                + "We share ther data\nasnd you may [recieve](https://a.example/) it.\n"
-                "Your behavour.\nWe don’t keep it, we dont’ share it.\n",
-                "history.md": NOTICE.replace('Corrected "ther" to "their"', "Fixed teh title"),
-                "good.md": NOTICE.replace('"ther" to "their"', "“ther” to “their”")
-                + "The PSF, PyPI, PyCon US, Fastly, Sentry and Plausible serve python.org\n"
-                "users; see <https://example.com/privacy>.\n"
-                "Your behaviour, our behavior; an acknowledgement, an acknowledgment.\n"
-                "We aren’t, it isn’t, they don’t; the PSF’s notices.\n",
-            },
-        )
-    ).findings
+    _, findings = spelling_checked
+    findings = [f for f in findings if Path(f.path).name != LIVE_NOTICE]
     words = sorted((f.message.split("'")[1], Path(f.path).name, f.line) for f in findings)
     assert words == [
         ("asnd", "bad.md", NOTICE_LINES + 2),
@@ -237,15 +251,22 @@ def test_spelling_build_that_cannot_run_is_a_finding(tmp_path):
 # --- strict build and leaked markup (Sphinx, sphinx-lint) ---------------------
 
 
-def test_strict_build_and_leaked_markup(tmp_path):
-    ctx = context(
-        tmp_path,
-        {
-            "example/Notice.md": NOTICE
-            + "An unclosed role {ref}`broken and `x` text.\n\nA [link](missing.md).\n",
-        },
-    )
-    findings = lint.run_html(ctx).findings
+@pytest.fixture(scope="module")
+def html_checked(tmp_path_factory):
+    """The strict build and leaked-markup check of a tiny project, run once: a notice
+    with an unclosed role and a link to no page, beside a clean one; (context, findings)."""
+    ctx = context(tmp_path_factory.mktemp("html"), {
+        "_data/navigation.yaml": navigation(("Example Notice", "example/Notice"),
+                                            ("Clean Notice", "example/Clean")),
+        "example/Notice.md": NOTICE + "An unclosed role {ref}`broken and `x` text.\n\n"
+                                      "A [link](missing.md).\n",
+        "example/Clean.md": NOTICE + "A `code` span, a {ref}`link <x>`.\n\n(x)=\n## Part\n",
+    })
+    return ctx, lint.run_html(ctx).findings
+
+
+def test_strict_build_and_leaked_markup(html_checked):
+    ctx, findings = html_checked
     rules = by_rule(findings)
     assert ("Notice.md", NOTICE_LINES + 1) in rules["sphinx"]
     assert ("Notice.md", NOTICE_LINES + 3) in rules["sphinx"]
@@ -255,17 +276,16 @@ def test_strict_build_and_leaked_markup(tmp_path):
     assert "x`" in leak.message and "is not closed" in leak.message
 
 
-def test_strict_build_reports_the_same_on_a_second_run(tmp_path):
-    ctx = context(tmp_path, {"example/Notice.md": NOTICE + "A [link](missing.md).\n"})
-    first = lint.run_html(ctx).findings
-    assert [f.rule for f in first] == ["sphinx"]
+def test_strict_build_reports_the_same_on_a_second_run(html_checked):
+    ctx, first = html_checked
+    assert sorted(f.rule for f in first) == ["leaked-markup", "sphinx", "sphinx"]
     assert lint.run_html(ctx).findings == first
 
 
-def test_leaked_markup_quiet_on_clean_pages(tmp_path):
-    ctx = context(tmp_path, {"example/Notice.md": NOTICE + "A `code` span, a {ref}`link <x>`.\n\n"
-                             "(x)=\n## Part\n"})
-    assert lint.run_html(ctx).findings == []
+def test_leaked_markup_quiet_on_clean_pages(html_checked):
+    ctx, findings = html_checked
+    # Each finding is the broken notice's: none at the clean one, none at no file.
+    assert {f.path for f in findings} == {str(ctx.source / "example/Notice.md")}
 
 
 def test_leaked_markup_without_a_build_environment_finds_no_page(tmp_path):
@@ -524,15 +544,13 @@ def test_pre_commit_hook_fails_on_a_broken_notice(tmp_path):
     assert "Privacy-Notice.md:" in broken.stdout and ": doubled-word: " in broken.stdout
 
 
-def test_the_previous_sites_defects_are_found(tmp_path):
+def test_the_previous_sites_defects_are_found(spelling_checked):
     """The notice as the previous site rendered it (tests/data) had words dropped,
     typos, a stray ']' and an address that was not a link: each is reported."""
-    live = (ROOT / "tests" / "data" / "live-python.org-Privacy-Notice.md").read_text(
-        encoding="utf-8"
-    )
-    lines = live.splitlines()
-    ctx = context(tmp_path, {"live.md": live})
-    findings = lint.run_policy(ctx).findings + lint.run_spelling(ctx).findings
+    ctx, spelling = spelling_checked
+    lines = (ctx.source / LIVE_NOTICE).read_text(encoding="utf-8").splitlines()
+    findings = [f for f in lint.run_policy(ctx).findings + spelling
+                if Path(f.path).name == LIVE_NOTICE]
 
     def reported(rule: str) -> list[str]:
         return [lines[f.line - 1] for f in findings if f.rule == rule]
