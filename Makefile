@@ -49,8 +49,8 @@ override TODAY := $(value TODAY)
 override TODAYFLAG := $(if $(TODAY),-D "policy_today=$$TODAY")
 override PORT := $(or $(value PORT),8000)
 override BENCHFLAGS := $(value BENCHFLAGS)
-# Processes that share the tests of `make test-fast` (pytest-xdist's -n): a
-# number, or auto for one per core.
+# Processes that share the tests of `make test` and `make test-fast`
+# (pytest-xdist's -n): a number, or auto for one per core.
 override TESTJOBS := $(or $(value TESTJOBS),2)
 # Paper size of the PDFs: letter or a4 (the pdf extension refuses others).
 override PAPER := $(or $(value PAPER),letter)
@@ -117,12 +117,12 @@ serve: venv ## Preview on 127.0.0.1 (PORT=8000), rebuilding on save and reloadin
 bench: venv ## Benchmark build speed and the rest against the stock setup (BENCHFLAGS=--help)
 	set -f; "$$VENVDIR/bin/python" -m benchmarks.run $$BENCHFLAGS
 
+# On TESTJOBS processes, each module's tests in one of them, the browser
+# tests all in one (tests/conftest.py).
 .PHONY: test
-test: venv ## Run the test suite
-	"$$VENVDIR/bin/python" -m pytest
+test: venv ## Run the test suite, on TESTJOBS processes (2)
+	"$$VENVDIR/bin/python" -m pytest -n "$$TESTJOBS" --dist loadfile
 
-# Each test module on one process (--dist loadfile): a module's shared builds
-# are made once, not once in each process.
 .PHONY: test-fast
 test-fast: venv ## Run the tests but the browser and PDF ones, on TESTJOBS processes (2)
 	"$$VENVDIR/bin/python" -m pytest -m "not browser and not pdf" -n "$$TESTJOBS" --dist loadfile

@@ -28,6 +28,7 @@ from sphinx.cmd.build import build_main
 
 from policy_sphinx_extensions.pdf.render import Renderer
 from tools.site_browser import launch_chromium
+from xdist.scheduler import LoadFileScheduling
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,8 +96,46 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "browser" in item.fixturenames:
             item.add_marker(pytest.mark.browser)
+            if item.path.name not in BROWSER_MODULES:
+                raise pytest.UsageError(
+                    f"{item.nodeid} uses the browser: list {item.path.name} in BROWSER_MODULES "
+                    "(tests/conftest.py), whose tests run in one process, with one Chromium")
         if item.path.name == "test_pdf.py":
             item.add_marker(pytest.mark.pdf)
+
+
+# -- processes: `make test` and `make test-fast` share the tests between two ----
+#
+# pytest-xdist (`-n 2 --dist loadfile`) runs all the tests of a module in one
+# process, so that a module's shared builds are made once. The modules whose
+# tests use the browser count as one: one process runs them all, with one
+# Chromium (the session's `browser`). Nothing else is shared between the
+# processes: each has its own tmp_path folders, every server listens on a free
+# port, and the project's own files are only read.
+
+BROWSER_MODULES = frozenset({
+    "test_browser.py", "test_browser_checks.py", "test_reader_page.py", "test_serve.py",
+    "test_tools.py",
+})
+
+
+class ModulesScheduling(LoadFileScheduling):
+    """pytest-xdist's loadfile, the browser modules one unit of work.
+
+    Its loadgroup would group them by a mark, but it does so by rewriting each
+    test's node id, which pytest 9 no longer reads (its node ids are
+    structured): the unit of a test is decided here instead, from its module.
+    """
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = super()._split_scope(nodeid)
+        return "browser" if Path(module).name in BROWSER_MODULES else module
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") == "loadfile":
+        return ModulesScheduling(config, log)
+    return None
 
 
 _running: list[pytest.Item] = []  # the test being set up, run or torn down

@@ -119,7 +119,7 @@ def test_each_target_gets_each_value_as_one_argument(recorder, values):
         "serve": [["python", "-m", "tools.serve", "--port", values["PORT"], "--", source,
                    f"{build}/html"]],
         "bench": [["python", "-m", "benchmarks.run", *values["BENCHFLAGS"].split()]],
-        "test": [["python", "-m", "pytest"]],
+        "test": [["python", "-m", "pytest", "-n", values["TESTJOBS"], "--dist", "loadfile"]],
         "test-fast": [["python", "-m", "pytest", "-m", "not browser and not pdf",
                        "-n", values["TESTJOBS"], "--dist", "loadfile"]],
         "lint": [["python", "-m", "tools.lint", "--builddir", f"{build}/lint"]],
@@ -236,7 +236,8 @@ def test_a_variable_the_makefile_does_not_read_is_exported_as_written(recorder):
     value = hostile(recorder.marker)
     process, runs = recorder.make("test", f"PYTEST_ADDOPTS={value}")
     assert process.returncode == 0, process.stderr
-    assert runs == [["python", "-m", "pytest"]] and recorder.environ == [value]
+    assert runs == [["python", "-m", "pytest", "-n", "2", "--dist", "loadfile"]]
+    assert recorder.environ == [value]
 
 
 @pytest.mark.parametrize("target", [
