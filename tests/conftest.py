@@ -1,5 +1,6 @@
 """Shared fixtures: the real site built once per session, tiny projects, a browser;
-factories of a notice's source and of a navigation; the `browser` and `pdf` markers.
+factories of a notice's source and of a navigation; the `browser` and `pdf` markers;
+how pytest-xdist shares the tests between processes.
 
 Every build runs Sphinx's own command line (``sphinx.cmd.build.build_main``)
 in the test process, with the project's own ``conf.py`` and the same strict
