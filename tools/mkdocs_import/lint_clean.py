@@ -29,6 +29,7 @@ from tools.typography import fix_lines, reader_spans, text_blocks
 
 LINT_CHECKS = ("policy", "markdown", "spelling")
 FINDING = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+): (?P<rule>[\w.-]+): (?P<message>.*)$")
+MARKDOWN_RULE = re.compile(r"md\d{3}|markdown")
 SPELLING_WORD = re.compile(r"^'(?P<word>[^']+)' is not in the dictionary")
 # Quotes whose form the place tells, on a page the import writes (make format
 # leaves them to a person on the project's own pages): a quote at the start of
@@ -156,6 +157,16 @@ def clean(project: Path, builddir: Path, written: set[str]) -> Cleaned:
     accepted = accept_kept_words(project, findings, written)
     if words:
         add_words(project / WORDLIST, words)
-    if words or accepted:
-        findings = lint(project, builddir)
+    # The checks whose findings the import's additions change run again, alone.
+    again = tuple(check for check, added in (("policy", accepted), ("spelling", words)) if added)
+    if again:
+        findings = [finding for finding in findings if check_of(finding) not in again]
+        findings += lint(project, builddir, again)
     return Cleaned(findings, words, accepted)
+
+
+def check_of(finding: Finding) -> str:
+    """Which of :data:`LINT_CHECKS` reported *finding*."""
+    if finding.rule == "spelling":
+        return "spelling"
+    return "markdown" if MARKDOWN_RULE.fullmatch(finding.rule) else "policy"
