@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 
 from policy_core.addresses import page_docnames
+from policy_core.front_matter import default_kind
 from tools import accepted_findings
 
 from . import dates, fidelity, lint_clean, pages
@@ -120,7 +121,9 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
         given = page.title or (str(meta["title"]) if meta.get("title") else None)
         title = given or converted.title
         titles[page.url_path] = title
-        kind = pages.kind_of(page, converted.title) if page.url_path else "site"
+        # The home page's kind is the build's rule for it; any other page's, its words'.
+        kind = pages.kind_of(page, converted.title) if page.url_path else default_kind(
+            page_docnames(page.url_path)[0])
         commits = history.commits(path)
         date = None if kind == "site" else (
             dates.stated_date(text, meta_lines + 1) or dates.last_commit_date(commits))
