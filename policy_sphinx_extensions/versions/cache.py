@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 from policy_core import front_matter, git_history, yamldata
@@ -58,6 +59,20 @@ def _save(path: Path, cache: dict) -> None:
     partial.replace(path)  # never half a cache, even if the build is stopped
 
 
+def _kept(path: Path, stamp: tuple, keys: dict, compute: Callable[[list], dict]) -> dict:
+    """item -> its value, for the items of *keys* (item -> key): the values kept
+    in *path* under the same *stamp* and key, and :func:`compute` of the rest
+    (a list of items -> a value for each), kept in turn for the next build."""
+    cache = _load(path)
+    kept = cache.get("entries", {}) if cache.get("stamp") == stamp else {}
+    missing = [item for item, key in keys.items() if key not in kept]
+    computed = compute(missing) if missing else {}
+    entries = {key: computed[item] if item in computed else kept[key] for item, key in keys.items()}
+    if missing or entries.keys() != kept.keys():
+        _save(path, {"stamp": stamp, "entries": entries})
+    return {item: entries[key] for item, key in keys.items()}
+
+
 def material_versions(
     doctreedir: Path, root: Path, files: list[Path], revision: str = "HEAD",
     tree: Path | None = None, checked_after: str = "",
@@ -66,29 +81,21 @@ def material_versions(
     """What :func:`policy_core.git_history.material_versions` returns for the same
     arguments, read from git only for the files not read at this commit
     with these bytes (and these rules) before."""
-    path = Path(doctreedir, CACHE_FILE)
     stamp = (
         git_history.commit_of(root, revision), str(root), str(tree), checked_after, repr(limits),
         _digest(Path(git_history.__file__).read_bytes()),
     )
-    cache = _load(path)
-    kept = cache.get("entries", {}) if cache.get("stamp") == stamp else {}
+
+    def read(missing: list[Path]) -> dict:
+        # Each file's versions and its problem, if any: a notice that broke a
+        # rule is reported again by every build until it is fixed.
+        histories = git_history.material_versions(root, missing, revision, tree, checked_after, limits)
+        return {file: (histories.versions[file], histories.problems.get(file)) for file in missing}
+
     keys = {file: (str(file), _digest(file.read_bytes())) for file in files}
-    missing = [file for file in files if keys[file] not in kept]
-    read = (git_history.material_versions(root, missing, revision, tree, checked_after, limits)
-            if missing else git_history.Histories({}, {}))
-    # Each file's versions and its problem, if any: a notice that broke a rule
-    # is reported again by every build until it is fixed.
-    entries = {
-        keys[file]: (read.versions[file], read.problems.get(file)) if file in read.versions
-        else kept[keys[file]]
-        for file in files
-    }
-    if missing or entries.keys() != kept.keys():
-        _save(path, {"stamp": stamp, "entries": entries})
     result = git_history.Histories({}, {})
-    for file in files:
-        result.versions[file], problem = entries[keys[file]]
+    for file, (versions, problem) in _kept(Path(doctreedir, CACHE_FILE), stamp, keys, read).items():
+        result.versions[file] = versions
         if problem is not None:
             result.problems[file] = problem
     return result
@@ -98,14 +105,13 @@ def notices_among(doctreedir: Path, sources: dict[str, Path], root_doc: str) -> 
     """The docnames of *sources* (docname -> file) whose file is a notice's, sorted:
     :func:`policy_core.front_matter.source_is_notice` asked only of the files
     not asked with these bytes before."""
-    path = Path(doctreedir, KINDS_FILE)
     stamp = tuple(_digest(Path(module.__file__).read_bytes()) for module in (front_matter, yamldata))
-    cache = _load(path)
-    kept = cache.get("entries", {}) if cache.get("stamp") == stamp else {}
-    entries = {}
-    for docname, file in sources.items():
-        key = (docname, root_doc, str(file), _digest(file.read_bytes()))
-        entries[key] = kept[key] if key in kept else front_matter.source_is_notice(file, docname, root_doc)
-    if entries.keys() != kept.keys():
-        _save(path, {"stamp": stamp, "entries": entries})
-    return sorted(docname for (docname, *_), notice in entries.items() if notice)
+    keys = {docname: (docname, root_doc, str(file), _digest(file.read_bytes()))
+            for docname, file in sources.items()}
+
+    def decide(missing: list[str]) -> dict:
+        return {docname: front_matter.source_is_notice(sources[docname], docname, root_doc)
+                for docname in missing}
+
+    kinds = _kept(Path(doctreedir, KINDS_FILE), stamp, keys, decide)
+    return sorted(docname for docname, notice in kinds.items() if notice)
