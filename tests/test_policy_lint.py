@@ -334,6 +334,17 @@ def test_an_entry_whose_line_is_gone_is_a_finding_at_its_line(tmp_path):
         " (corrected, or the line changed): delete the entry"))]
 
 
+def test_an_entry_of_no_page_is_a_finding_when_every_page_is_checked(tmp_path):
+    entries = ACCEPT_BRACKET + ACCEPT_BRACKET.replace("example/Notice.md", "../../etc/passwd")
+    assert accepting(tmp_path, entries) == [(5, "accepted-finding", (
+        "../../etc/passwd is no page under source/ (moved or deleted): delete the entry"))]
+    # Checked alone, a page says nothing of the others' entries.
+    from tools.policy_lint import check_paths
+
+    notice = tmp_path / "source" / "example" / "Notice.md"
+    assert check_paths([notice], tmp_path / "source") == []
+
+
 @pytest.mark.parametrize(("entries", "message"), [
     (ACCEPT_BRACKET.replace("unbalanced-brackets", "raw-html"),
      "'raw-html' findings cannot be accepted: only those of doubled-word, space-before-punctuation,"

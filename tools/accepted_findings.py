@@ -90,12 +90,13 @@ def read(path: Path) -> tuple[list[Acceptance], list[Finding]]:
     return entries, problems
 
 
-def apply(findings: list[Finding], checked: dict[str, tuple[str, list[str]]], path: Path) -> list[Finding]:
+def apply(findings: list[Finding], checked: dict[str, tuple[str, list[str]]], path: Path,
+          every_page: bool = False) -> list[Finding]:
     """*findings* less the ones *path* accepts, and a finding for each of its entries that accepts nothing.
 
     *checked* holds each page checked: its display path (the findings') ->
     its path under source/ and its lines. An entry of a page not checked is
-    left alone.
+    left alone, unless *every_page* was checked: then there is no such page.
     """
     entries, problems = read(path)
     accepted = {entry.key for entry in entries}
@@ -113,6 +114,10 @@ def apply(findings: list[Finding], checked: dict[str, tuple[str, list[str]]], pa
             problems.append(Finding(display_path(path), entry.at, RULE_ID,
                                     f"{entry.page} has no '{entry.rule}' finding on that line any more"
                                     " (corrected, or the line changed): delete the entry"))
+        elif every_page and entry.page not in pages:
+            problems.append(Finding(display_path(path), entry.at, RULE_ID,
+                                    f"{entry.page} is no page under source/ (moved or deleted):"
+                                    " delete the entry"))
     return kept + problems
 
 
