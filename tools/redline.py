@@ -31,12 +31,10 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from policy_core.addresses import page_file, page_path
-from policy_core.redline.diff import diff_blocks
 from policy_core.redline.page import (
     NoticeRedline,
-    history_section,
+    notice_redline,
     redline_templates,
-    sections,
     write_redline_pdf,
 )
 from policy_core.redline.text import Block, extract_blocks
@@ -58,16 +56,12 @@ def _blocks(revision: BuiltRevision, docname: str, base_url: str) -> list[Block]
 
 def redline_notice(base: BuiltRevision, head: BuiltRevision, docname: str, base_url: str):
     """The redline of one notice, or None when a reader would see no difference."""
-    old, new = _blocks(base, docname, base_url), _blocks(head, docname, base_url)
-    rendered, counts = diff_blocks(old, new)
-    if not any(block.status != "equal" for block in rendered):
-        return None
-    status = "added" if not old else "removed" if not new else "changed"
-    title_block = next((b.block for b in rendered if b.block.tag == "h1"), None)
-    title = title_block.text if title_block else docname
-    return NoticeRedline(
-        docname, title, status, sections(rendered), counts, history_section(rendered)
+    redline = notice_redline(
+        docname, _blocks(base, docname, base_url), _blocks(head, docname, base_url)
     )
+    if redline.touched or (redline.history and redline.history.touched):
+        return redline
+    return None
 
 
 def write_redline(

@@ -19,7 +19,8 @@ from pathlib import Path
 import jinja2
 
 from policy_core import html_templates
-from policy_core.redline.diff import Counts, RenderedBlock
+from policy_core.redline.diff import Counts, RenderedBlock, diff_blocks
+from policy_core.redline.text import Block
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -85,6 +86,16 @@ class NoticeRedline:
     @property
     def touched(self) -> list[Section]:
         return [section for section in self.sections if section.touched]
+
+
+def notice_redline(docname: str, old: list[Block], new: list[Block]) -> NoticeRedline:
+    """The redline of *docname* from the words *old* to *new*, titled by its
+    heading (its docname when it has none)."""
+    rendered, counts = diff_blocks(old, new)
+    status = "added" if not old else "removed" if not new else "changed"
+    title = next((b.block.text for b in rendered if b.block.tag == "h1"), docname)
+    return NoticeRedline(docname, title, status, sections(rendered), counts,
+                         history_section(rendered))
 
 
 def write_redline_pdf(page_html: str, pdf: Path) -> Path:

@@ -29,14 +29,7 @@ from sphinx.util import logging
 
 from policy_sphinx_extensions.build.site_build import builds_site
 from policy_core.redline import page as redline_page
-from policy_core.redline.diff import diff_blocks
-from policy_core.redline.page import (
-    NoticeRedline,
-    history_section,
-    redline_templates,
-    sections,
-    write_redline_pdf,
-)
+from policy_core.redline.page import notice_redline, redline_templates, write_redline_pdf
 from policy_core.redline.text import content_blocks, main_content
 from policy_sphinx_extensions.reading.page_kinds import format_date
 from policy_sphinx_extensions.pdf.builder import pdf_cache
@@ -60,14 +53,6 @@ def _notice_blocks(page_html: str, page_url: str):
     for banner in main.find_all(class_=BANNER_CLASS):
         banner.decompose()
     return content_blocks(main, page_url)
-
-
-def _redline(old_html: str, new_html: str, page_url: str, docname: str):
-    rendered, counts = diff_blocks(_notice_blocks(old_html, page_url),
-                                   _notice_blocks(new_html, page_url))
-    title = next((b.block.text for b in rendered if b.block.tag == "h1"), docname)
-    return NoticeRedline(docname, title, "changed", sections(rendered), counts,
-                         history_section(rendered))
 
 
 def _digest(*parts: bytes) -> str:
@@ -104,9 +89,10 @@ def write_redlines(app: Sphinx) -> None:
             pdf_ready = pdf.is_file() or not app.config.policy_pdf_publish
             if record.get(version.docname) == digest and page.is_file() and pdf_ready:
                 continue
-            redline = _redline(old_bytes.decode(), new_bytes.decode(),
-                               urljoin(base, app.builder.get_target_uri(version.notice)),
-                               version.docname)
+            page_url = urljoin(base, app.builder.get_target_uri(version.notice))
+            redline = notice_redline(version.docname,
+                                     _notice_blocks(old_bytes.decode(), page_url),
+                                     _notice_blocks(new_bytes.decode(), page_url))
             depth = "../" * uri.count("/")
             common = {
                 "redline": redline,
