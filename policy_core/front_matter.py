@@ -203,13 +203,6 @@ def read_page(path: Path, default_kind: str = DEFAULT_KIND) -> Page:
     return page_from_front(yamldata.front_matter(path), path, default_kind)
 
 
-def page_from_text(text: str, path: Path | str, default_kind: str = DEFAULT_KIND) -> Page:
-    """The page in the MyST text *text*, read from *path* (a file of the
-    working tree, or ``<commit>:<path>``). Raises DataError naming the line
-    of a mistake."""
-    return page_from_front(yamldata.front_matter_of_text(text, path), path, default_kind)
-
-
 def page_from_front(front: yamldata.Mapping | None, path: Path | str,
                     default_kind: str = DEFAULT_KIND) -> Page:
     """The page of the front matter *front* (None: it has none) of *path*;
