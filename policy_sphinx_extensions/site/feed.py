@@ -189,23 +189,19 @@ def build_feed(app: Sphinx) -> bytes:
     return feed.atom_str(pretty=True)
 
 
-def _writes_feed(app: Sphinx) -> bool:
-    return builds_site(app)
-
-
 def _check_config(app: Sphinx) -> None:
-    if _writes_feed(app) and not app.config.html_baseurl:
+    if builds_site(app) and not app.config.html_baseurl:
         refuse("html_baseurl is not set: the Atom feed (feed.xml) needs the site's address "
                "for its absolute links")
 
 
 def _write_feed(app: Sphinx, exception) -> None:
-    if exception is None and _writes_feed(app):
+    if exception is None and builds_site(app):
         Path(app.outdir, FEED_FILE).write_bytes(build_feed(app))
 
 
 def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    if _writes_feed(app):
+    if builds_site(app):
         context["policy_feed_url"] = context["pathto"](FEED_FILE, resource=True)
         context["policy_feed_title"] = app.config.policy_feed_title
 
