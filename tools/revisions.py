@@ -21,6 +21,7 @@ from sphinx.config import Config
 from sphinx.util.tags import Tags
 
 from policy_core.front_matter import source_is_notice
+from policy_core.git_history import HistoryError, commit_of
 
 SOURCE_DIR = "source"
 
@@ -104,21 +105,15 @@ def _git(repo: Path, *args: str, binary: bool = False) -> subprocess.CompletedPr
 
 
 def resolve(repo: Path, revision: str) -> str:
-    """The commit *revision* names, or RevisionError saying why not.
-
-    The revision is one argument of git's, after ``--end-of-options``: a
-    value such as ``--output=x`` or ``a';b`` is looked up as a name, never
-    read as an option or by a shell.
-    """
-    process = _git(
-        repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
-    )
-    if not revision or process.returncode != 0:
+    """The commit *revision* names (:func:`policy_core.git_history.commit_of`:
+    one argument of git's, never an option), or RevisionError saying why not."""
+    try:
+        return commit_of(repo, revision)
+    except HistoryError:
         raise RevisionError(
             f"{revision!r} is not a revision of the git repository at {repo}: give a branch, "
             "a tag or a commit (list them with git branch --all, git tag, git log --oneline)"
-        )
-    return process.stdout.strip()
+        ) from None
 
 
 def commits_between(repo: Path, base: BuiltRevision, head: BuiltRevision) -> list[str]:
