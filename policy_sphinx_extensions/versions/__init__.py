@@ -95,21 +95,9 @@ class NoticeVersion:
     previous: str | None  # the docname of the version before it
 
 
-def build_date(config) -> datetime.date:
-    return datetime.date.fromisoformat(config.policy_today)
-
-
 def _default_today(app: Sphinx, config) -> None:
     if not config.policy_today:
         config.policy_today = datetime.datetime.now(datetime.UTC).date().isoformat()
-
-
-def _check_today(app: Sphinx) -> None:
-    # Once the builder is set up: Sphinx logs no message before then.
-    try:
-        git_history.parse_build_date(app.config.policy_today)
-    except ValueError as error:
-        refuse(f"policy_today (make html TODAY=...) {error}")
 
 
 def _statuses(notice: str, found: list[git_history.Version], today: datetime.date):
@@ -215,7 +203,7 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
                      type="policy", subtype="versions")
         app.statuscode = 1
 
-    today = build_date(app.config)
+    today = datetime.date.fromisoformat(config.policy_today)
     written = set()
     for notice in notices:
         found = histories.versions[files[notice]]
@@ -253,7 +241,11 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
 
 
 def _builder_inited(app: Sphinx) -> None:
-    _check_today(app)
+    # Once the builder is set up: Sphinx logs no message before then.
+    try:
+        git_history.parse_build_date(app.config.policy_today)
+    except ValueError as error:
+        refuse(f"policy_today (make html TODAY=...) {error}")
     project = VersionedProject(app.srcdir, app.config.source_suffix)
     project.restore(app.project)
     app.project = app.env.project = project
