@@ -129,6 +129,9 @@ def _base_url(app: Sphinx, docname: str) -> str:
 
 
 def _add_download_link(app: Sphinx, docname: str, doctree: nodes.document) -> None:
+    """The published site's "Download PDF" link, below the notice's last-updated line."""
+    if not publishes_pdfs(app):
+        return
     last_updated = next(
         (p for p in doctree.findall(nodes.paragraph) if LAST_UPDATED_CLASS in p["classes"]), None
     )
@@ -169,8 +172,7 @@ class PendingPDFs:
             self.cache = pdf_cache(app, settings)
         notice = same_text(app.env).get(docname)
         if notice is not None:
-            if publishes_pdfs(app):
-                _add_download_link(app, docname, doctree)
+            _add_download_link(app, docname, doctree)
             self.copies[pdf_path(app, docname)] = pdf_path(app, notice)
             return
         path = pdf_path(app, docname)
@@ -178,8 +180,7 @@ class PendingPDFs:
         if self.records.kept(path, source=source):
             # Made from the same as last time (after a navigation change,
             # say): no print HTML to make.
-            if publishes_pdfs(app):
-                _add_download_link(app, docname, doctree)
+            _add_download_link(app, docname, doctree)
             logger.verbose("PDF unchanged: %s", path)
             return
         try:
@@ -188,8 +189,7 @@ class PendingPDFs:
             logger.error("%s", error, location=(docname, error.line), type="policy",
                          subtype="pdf")
             return
-        if publishes_pdfs(app):
-            _add_download_link(app, docname, doctree)
+        _add_download_link(app, docname, doctree)
         html = paper.print_html(app, docname, paper_doctree)
         job = render.Job(docname, html, _base_url(app, docname), render_settings(app), source)
         if any(paper_doctree.findall(nodes.image)):
@@ -249,7 +249,7 @@ class PendingPDFs:
             return
         for job, rendered in status_iterator(
             self.renderer.results(), "rendering PDFs... ", "darkgreen", count, app.verbosity,
-            stringify_func=_name,
+            stringify_func=lambda result: result[0].docname,
         ):
             _write(app, records, job, rendered)
             if cache is not None and not isinstance(rendered, Exception):
@@ -276,10 +276,6 @@ def _same_file(path: Path, other: Path) -> bool:
 def _address(app: Sphinx, job: render.Job) -> str:
     """The page's address in the site: what its relative links are relative to."""
     return app.builder.get_target_uri(job.docname)
-
-
-def _name(result: tuple[render.Job, object]) -> str:
-    return result[0].docname
 
 
 def _write(app: Sphinx, records: Records, job: render.Job,
