@@ -50,7 +50,7 @@ from tools.myst_notice import (
     Finding,
     counted,
     display_path,
-    markdown_files,
+    files_in,
     summary,
 )
 from tools.policy_lint import check_paths, data_files
@@ -81,12 +81,9 @@ class Result:
     checked: str
     findings: list[Finding]
 
-    def summary(self, name: str) -> str:
-        return summary(name, self.checked, len(self.findings))
-
 
 def run_policy(context: Context) -> Result:
-    checked = len(markdown_files([context.source])) + len(data_files(context.source))
+    checked = len(files_in([context.source], "*.md")) + len(data_files(context.source))
     return Result(counted(checked), check_paths([context.source], context.source))
 
 
@@ -100,7 +97,7 @@ MARKDOWN_ADVICE = {
 
 def run_markdown(context: Context) -> Result:
     api = PyMarkdownApi().configuration_file_path(str(ROOT / "pyproject.toml"))
-    checked = counted(len(markdown_files([context.source])))
+    checked = counted(len(files_in([context.source], "*.md")))
     try:
         result = api.scan_path(str(context.source), recurse_if_directory=True)
     except PyMarkdownApiException as error:
@@ -151,11 +148,14 @@ SPELLING_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+|None): \((?P<word>[^)]*
 
 
 def run_spelling(context: Context) -> Result:
-    checked = counted(len(markdown_files([context.source])), "pages")
+    checked = counted(len(files_in([context.source], "*.md")), "pages")
     if problem := missing_library():
         return Result(checked, [Finding(display_path(context.source), 0, "spelling", problem)])
     outdir = context.builddir / "spelling"
-    _clear_spelling_reports(outdir)
+    # The builder only writes reports for documents with findings: an old
+    # report must not outlive its fix.
+    for report in outdir.rglob("*.spelling"):
+        report.unlink()
     process = sphinx_build(context, "spelling", SPELLING_CONF, outdir, "-q")
     findings = []
     # Exit status 1 is a document error, which the strict build reports; the
@@ -209,13 +209,6 @@ def word_line(path: Path, line: int, word: str) -> int:
     return next(
         (number for number, text in enumerate(lines, 1) if pattern.search(text)), line
     )
-
-
-def _clear_spelling_reports(outdir: Path) -> None:
-    # The builder only writes reports for documents with findings: an old
-    # report must not outlive its fix.
-    for report in outdir.rglob("*.spelling"):
-        report.unlink()
 
 
 # `path:line: WARNING: message [type.subtype]` (line may be missing)
@@ -306,28 +299,30 @@ def source_line(lines: list[str], words: str) -> int:
     return 0
 
 
+def run_tool(name: str, arguments: list[str], about: Path, rule: str = "",
+             cwd: Path = ROOT) -> subprocess.CompletedProcess | Finding:
+    """The finished run of the pinned tool *name*, or a finding at *about*
+    (under *rule*, the tool's name by default) when it is not installed."""
+    try:
+        return subprocess.run(
+            [str(BIN / name), *arguments], capture_output=True, text=True, check=False, cwd=cwd
+        )
+    except FileNotFoundError:
+        return Finding(display_path(about), 0, rule or name,
+                       f"{name} is not installed: `make venv` installs requirements.txt")
+
+
 def run_json_tool(name: str, arguments: list[str], about: Path) -> list | Finding:
     """The JSON report of the pinned tool *name*, or a finding at *about*
     saying why there is none (not installed, or it failed)."""
-    try:
-        process = subprocess.run(
-            [str(BIN / name), *arguments], capture_output=True, text=True, check=False, cwd=ROOT
-        )
-    except FileNotFoundError:
-        return Finding(display_path(about), 0, name,
-                       f"{name} is not installed: `make venv` installs requirements.txt")
+    process = run_tool(name, arguments, about)
+    if isinstance(process, Finding):
+        return process
     try:
         return json.loads(process.stdout)
     except json.JSONDecodeError:
         tail = " | ".join(process.stderr.strip().splitlines()[-3:])
         return Finding(display_path(about), 0, name, f"{name} failed: {tail}")
-
-
-def python_files(paths: Iterable[Path]) -> list[Path]:
-    found: list[Path] = []
-    for path in paths:
-        found.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
-    return found
 
 
 def check_python(paths: Iterable[Path]) -> list[Finding]:
@@ -352,7 +347,7 @@ def check_python(paths: Iterable[Path]) -> list[Finding]:
 
 def run_python(context: Context) -> Result:
     paths = [ROOT / path for path in PYTHON_PATHS]
-    return Result(counted(len(python_files(paths))), check_python(paths))
+    return Result(counted(len(files_in(paths, "*.py"))), check_python(paths))
 
 
 # A broken layers contract names each import that runs upward, as
@@ -375,14 +370,9 @@ def check_imports(root: Path) -> list[Finding]:
     """import-linter's layers contract (pyproject.toml) over the packages under
     *root*: tools over the extensions over policy_core, no import upward."""
     config = root / "pyproject.toml"
-    try:
-        process = subprocess.run(
-            [str(BIN / "lint-imports"), "--no-cache", str(config)],
-            capture_output=True, text=True, check=False, cwd=root,
-        )
-    except FileNotFoundError:
-        return [Finding(display_path(config), 0, LAYERS_RULE,
-                        "lint-imports is not installed: `make venv` installs requirements.txt")]
+    process = run_tool("lint-imports", ["--no-cache", str(config)], config, LAYERS_RULE, root)
+    if isinstance(process, Finding):
+        return [process]
     findings = [
         Finding(
             display_path(module_path(root, match.group("importer"))),
@@ -402,7 +392,7 @@ def check_imports(root: Path) -> list[Finding]:
 
 
 def run_imports(context: Context) -> Result:
-    modules = python_files([context.root / layer for layer in LAYERS])
+    modules = files_in([context.root / layer for layer in LAYERS], "*.py")
     return Result(counted(len(modules), "modules"), check_imports(context.root))
 
 
@@ -485,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     printed = {id(finding) for finding in findings}
     for name, result in results.items():
         result.findings = [finding for finding in result.findings if id(finding) in printed]
-        print(result.summary(name), file=sys.stderr)
+        print(summary(name, result.checked, len(result.findings)), file=sys.stderr)
     return 1 if findings else 0
 
 

@@ -187,10 +187,11 @@ def rule(rule_id: str):
     return register
 
 
-def markdown_files(paths: Iterable[Path]) -> list[Path]:
+def files_in(paths: Iterable[Path], pattern: str) -> list[Path]:
+    """Each file of *paths*: a file itself, a folder's files matching *pattern* at any depth."""
     files: list[Path] = []
     for path in paths:
-        files.extend(sorted(path.rglob("*.md")) if path.is_dir() else [path])
+        files.extend(sorted(path.rglob(pattern)) if path.is_dir() else [path])
     return files
 
 

@@ -72,7 +72,7 @@ from tools.myst_notice import (
     child_lines,
     counted,
     display_path,
-    markdown_files,
+    files_in,
     not_utf8_line,
     rule,
     summary,
@@ -321,7 +321,7 @@ def check_paths(paths: Iterable[Path], source: Path = SOURCE) -> list[Finding]:
     paths = list(paths)
     pages = site_pages(source)
     findings, checked = [], {}
-    for path in markdown_files(paths):
+    for path in files_in(paths, "*.md"):
         findings += check_file(path, source, pages)
         if path.resolve().is_relative_to(source.resolve()):
             page = path.resolve().relative_to(source.resolve()).as_posix()
@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     findings = check_paths(paths, args.source)
     for finding in findings:
         print(finding)
-    checked = len(markdown_files(paths)) + (len(data_files(args.source)) if not args.paths else 0)
+    checked = len(files_in(paths, "*.md")) + (len(data_files(args.source)) if not args.paths else 0)
     print(summary("policy", counted(checked), len(findings)), file=sys.stderr)
     return 1 if findings else 0
 

@@ -38,7 +38,7 @@ from tools.myst_notice import (
     Notice,
     Report,
     display_path,
-    markdown_files,
+    files_in,
     not_utf8_line,
     parse_tokens,
     rule,
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+", type=Path, help="MyST files or folders")
     args = parser.parse_args(argv)
     status = 0
-    for path in markdown_files(args.paths):
+    for path in files_in(args.paths, "*.md"):
         raw = path.read_bytes()
         if (line := not_utf8_line(raw)) is not None:
             print(f"{display_path(path)}:{line}: encoding: the file is not UTF-8; left as it is",
