@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import posixpath
 import re
 from pathlib import Path, PurePosixPath
 
@@ -10,7 +11,7 @@ import yaml
 
 from policy_core import yamldata
 from policy_core.addresses import page_docnames
-from policy_core.front_matter import INFERRED_DATE_FIELD
+from policy_core.front_matter import INFERRED_DATE_FIELD, format_date
 from policy_core.heading_ids import live_site_slug
 
 from . import dates
@@ -110,24 +111,20 @@ def front_matter(path: Path) -> tuple[dict, str]:
     return yaml.safe_load(block[0]) or {}, body
 
 
-def _dated(date: dates.PageDate) -> str:
-    return f"{date.date:%B} {date.date.day}, {date.date.year}"
-
-
 def history_entry(date: dates.PageDate, shown: bool) -> dict:
     """The change entry of a notice's first version here: what the import knows of it, and no more.
 
     *shown*: the page showed its last commit's date ("Last updated {{ git_revision_date }}").
     """
     if date.effective:
-        summary = (f"Version in effect from {_dated(date)}, as the notice states "
+        summary = (f"Version in effect from {format_date(date.date)}, as the notice states "
                    f"(“{date.words}”), brought over from the previous site.")
     elif date.inferred and shown:
         summary = (f"Text brought over from the previous site, which showed it as last updated "
-                   f"{_dated(date)}: the date of its last commit there; the notice states no date.")
+                   f"{format_date(date.date)}: the date of its last commit there; the notice states no date.")
     elif date.inferred:
         summary = (f"Text brought over from the previous site, dated by its last commit there, "
-                   f"{_dated(date)}; the notice states no date.")
+                   f"{format_date(date.date)}; the notice states no date.")
     else:
         summary = f"Text brought over from the previous site, which states “{date.words}”."
     return {"date": date.date, "kind": "material", "summary": summary}
@@ -167,8 +164,7 @@ def _as_date(value) -> datetime.date:
 
 def merged_entry(last_change: datetime.date | None, conflicts: int, merged: bool, today: datetime.date) -> dict:
     """The history entry saying what the import did to an existing notice's text."""
-    since = f", as last changed there on {last_change:%B} {last_change.day}, {last_change.year}" \
-        if last_change else ""
+    since = f", as last changed there on {format_date(last_change)}" if last_change else ""
     if not merged:
         what = f"Text replaced by the previous site’s text{since}"
     else:
@@ -290,15 +286,7 @@ def linked_files(site: MkDocsSite, page: Page, text: str) -> list[PurePosixPath]
     for target in LINK_TARGET.findall(text):
         if "://" in target or target.startswith(("mailto:", "/")):
             continue
-        parts: list[str] = []
-        for part in (folder / target).parts:
-            if part == "..":
-                if not parts:
-                    break
-                parts.pop()
-            elif part != ".":
-                parts.append(part)
-        relative = PurePosixPath(*parts) if parts else None
+        relative = PurePosixPath(posixpath.normpath(folder / target))
         if relative in site.files and relative not in found:
             found.append(relative)
     return found
