@@ -16,13 +16,13 @@ directive that put the nodes here in the notices.
 from __future__ import annotations
 
 import json
-import posixpath
 from pathlib import Path
 from typing import ClassVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.osutil import relative_uri
 
 from policy_sphinx_extensions.build.site_build import builds_site
 from policy_sphinx_extensions.build import docdata
@@ -173,8 +173,7 @@ class ProcessorPages(SphinxPostTransform):
 def _fill(env, builder, doctree: nodes.document, fromdocname: str) -> None:
     domain = processor_domain(env)
     for node in list(doctree.findall(processor_table)):
-        page_dir = posixpath.dirname(builder.get_target_uri(fromdocname).rstrip("/") + "/")
-        json_uri = posixpath.relpath(JSON_NAME, page_dir or ".")
+        json_uri = relative_uri(builder.get_target_uri(fromdocname), JSON_NAME)
         published = nodes.paragraph(classes=["processors-json"])
         published += nodes.Text("The same list, for tools: ")
         # A file name, set as code: it is not a word of the page's prose.
@@ -206,9 +205,8 @@ def registry_json(app: Sphinx) -> dict:
     """processors.json: each processor, its URLs and the notices that cite it."""
     citations = _citing(app.env)
     tables = processor_domain(app.env).tables
-    processors = []
-    for processor in processor_domain(app.env).registry.values():
-        entry = {
+    processors = [
+        {
             "id": processor.id,
             "name": processor.name,
             "service": processor.service,
@@ -228,7 +226,8 @@ def registry_json(app: Sphinx) -> dict:
                 for docname, section_id in citations.get(processor.id, [])
             ],
         }
-        processors.append(entry)
+        for processor in processor_domain(app.env).registry.values()
+    ]
     return {"processors": processors}
 
 

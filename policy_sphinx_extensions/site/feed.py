@@ -28,7 +28,6 @@ build needs ``html_baseurl``.
 from __future__ import annotations
 
 import datetime
-import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -38,6 +37,7 @@ from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
 
 from policy_sphinx_extensions.build.site_build import builds_site
 from policy_sphinx_extensions.build import dependents, docdata
@@ -78,12 +78,6 @@ def all_changes(env) -> list[NoticeChange]:
     return found
 
 
-def _feed_uri(builder, docname: str) -> str:
-    """The feed's address relative to *docname*'s page."""
-    page_dir = posixpath.dirname(builder.get_target_uri(docname))
-    return posixpath.relpath(FEED_FILE, page_dir or ".")
-
-
 class change_history(nodes.General, nodes.Element):
     """Where the change history goes; filled in once every notice is read."""
 
@@ -113,7 +107,7 @@ def _history_nodes(env, builder, docname: str) -> list[nodes.Node]:
     subscribe = nodes.paragraph(classes=["feed-subscribe"])
     subscribe += nodes.Text("Follow these changes in a feed reader: ")
     subscribe += nodes.reference(
-        "", "Atom feed", refuri=_feed_uri(builder, docname), classes=["feed-link"]
+        "", "Atom feed", refuri=relative_uri(builder.get_target_uri(docname), FEED_FILE), classes=["feed-link"]
     )
     subscribe += nodes.Text(".")
 
