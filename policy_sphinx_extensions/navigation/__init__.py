@@ -1,6 +1,6 @@
 """Site navigation from one data file: the sidebar, the home page's site map.
 
-``source/_data/navigation.yaml`` (read and checked by :mod:`.navigation_file`)
+``source/_data/navigation.yaml`` (read and checked by :mod:`.schema`)
 lists every page of the site in reading order, grouped as the live site groups
 them. A page whose source is in this project is linked as a Sphinx document;
 any other page links to its address on the live site, which the link names.
@@ -95,10 +95,6 @@ class SiteMap(SphinxDirective):
         return bullets
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 class NavigationCollector(EnvironmentCollector):
     """The navigation's state in the environment.
 
@@ -141,7 +137,8 @@ class NavigationCollector(EnvironmentCollector):
             _load(app, env)
         except (OSError, yamldata.DataError) as error:
             logger.error("%s", getattr(error, "message", error), type="policy",
-                         subtype="navigation", location=_location(error))
+                         subtype="navigation", location=f"{error.path}:{error.line}"
+                         if isinstance(error, yamldata.DataError) else None)
         # A page added or removed changes which entries are links to pages here.
         if added or removed:
             return sorted(env.policy_site_map_docs - set(removed))
@@ -162,14 +159,10 @@ class NavigationCollector(EnvironmentCollector):
 
 def _load(app: Sphinx, env) -> None:
     path = Path(app.srcdir, app.config.policy_navigation_file)
-    digest = _digest(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if env.policy_navigation is None or digest != env.policy_navigation_digest:
         env.policy_navigation = load_navigation(path)
         env.policy_navigation_digest = digest
-
-
-def _location(error: Exception) -> str | None:
-    return f"{error.path}:{error.line}" if isinstance(error, yamldata.DataError) else None
 
 
 def _mark_unlisted(app: Sphinx, env) -> None:
