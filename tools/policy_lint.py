@@ -58,7 +58,7 @@ from pathlib import Path
 
 from policy_core import yamldata
 from policy_core.front_matter import source_is_notice, read_notice_dates
-from policy_core.links import DEFAULT_SCHEMES, link_problem
+from policy_core.links import DEFAULT_SCHEMES, link_problem, url_scheme
 from tools import accepted_findings, typography, unicode_rules  # noqa: F401 - typography's rule registers on import
 from tools.myst_notice import (
     BARE_URL,
@@ -124,9 +124,6 @@ def check_raw_html(notice: Notice) -> Report:
                     yield line, f"raw HTML {_first_tag(child.content)}: {advice}"
 
 
-SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-
-
 @functools.cache
 def link_schemes() -> list[str]:
     """The schemes links may have: ``policy_link_schemes``, as conf.py sets it for the build."""
@@ -178,7 +175,7 @@ def check_empty_link_text(notice: Notice) -> Report:
                 opened, text = (str(child.attrs.get("href", "")), line), ""
             elif child.type == "link_close" and opened:
                 href, link_line = opened
-                if SCHEME.match(href) and not text.strip():
+                if url_scheme(href) and not text.strip():
                     yield link_line, f"link to {href} has no text: readers cannot see it"
                 opened = None
             elif opened and child.type != "softbreak":
