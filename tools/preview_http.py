@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from policy_core import html_templates
+from tools.myst_notice import display_path
 
 # uvicorn answers a websocket closed before it is accepted with 403 Forbidden.
 POLICY_VIOLATION = 1008
@@ -51,12 +52,7 @@ class Problem:
     @property
     def where(self) -> str:
         """The location, its path relative to the working directory when under it."""
-        path, rest = self.path, self.location[len(self.path):]
-        try:
-            path = str(Path(path).relative_to(Path.cwd()))
-        except ValueError:
-            pass
-        return path + rest
+        return display_path(self.path) + self.location[len(self.path):]
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.location else self.message

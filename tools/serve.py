@@ -51,6 +51,7 @@ from starlette.routing import Mount, WebSocketRoute
 from policy_core.addresses import page_file, page_path
 from policy_sphinx_extensions.build.refusals import BuildRefused
 from policy_sphinx_extensions.build.warning_stream import listen
+from tools.myst_notice import display_path
 from tools.preview_http import LocalOnly, Problem, SiteFiles, WarningBanner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,7 +118,7 @@ class WarmBuilder:
         self.problems = list(dict.fromkeys(self._found))
         # An editor's temporary file, written and gone again, is not news.
         saved = [path for path in changed_paths if Path(path).exists()]
-        names = ", ".join(_shown(path) for path in saved[:NAMED_DOCUMENTS])
+        names = ", ".join(display_path(path) for path in saved[:NAMED_DOCUMENTS])
         if len(saved) > NAMED_DOCUMENTS:
             names += f" and {len(saved) - NAMED_DOCUMENTS} more"
         print(f"{names + ': ' if names else ''}{self._summary(seconds)}", flush=True)
@@ -184,13 +185,6 @@ class InProcessRebuildServer(RebuildServer):
 
 def _within(path: Path, roots: list[Path]) -> bool:
     return any(path == root or root in path.parents for root in roots)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _exit_cleanly(signum, frame) -> None:
