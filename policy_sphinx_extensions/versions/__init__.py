@@ -71,7 +71,8 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from policy_core import git_history
-from policy_core.addresses import dated_docname, docname_at
+from policy_core.addresses import (dated_docname, docname_at, redline_path, redline_pdf_path,
+                                   site_pdf_path)
 from policy_sphinx_extensions.build.refusals import refuse
 from policy_sphinx_extensions.site.sitemap import CANONICAL_PAGE_EVENT, canonical_page
 from policy_sphinx_extensions.versions import cache
@@ -151,6 +152,21 @@ class VersionsDomain(Domain):
 def versions_table(env) -> dict[str, tuple[NoticeVersion, ...]]:
     """Each notice's versions, oldest first (empty outside a git repository)."""
     return env.domains[VersionsDomain.name].data["versions"]
+
+
+def version_addresses(app: Sphinx, version: NoticeVersion) -> dict[str, str]:
+    """What the site publishes of *version*, by its address from the site's root:
+    its page (``url``), its PDF, its redline and the redline's PDF (none of a
+    first version; no PDF when the build publishes none)."""
+    publish, pdf_dir = app.config.policy_pdf_publish, app.config.policy_pdf_dir
+    found = {"url": app.builder.get_target_uri(version.docname)}
+    if publish:
+        found["pdf"] = site_pdf_path(pdf_dir, version.docname)
+    if version.previous:
+        found["redline"] = redline_path(version.docname)
+        if publish:
+            found["redline_pdf"] = redline_pdf_path(pdf_dir, version.docname)
+    return found
 
 
 def write_if_changed(path: Path, text: str) -> None:

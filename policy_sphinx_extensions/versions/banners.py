@@ -29,9 +29,9 @@ from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
 from policy_sphinx_extensions.reading.page_kinds import format_date
-from policy_core.addresses import redline_path, redline_pdf_path
 from policy_core.front_matter import DATE_CLASSES, date_is_inferred
-from policy_sphinx_extensions.versions import NoticeVersion, version_of, versions_table
+from policy_sphinx_extensions.versions import (NoticeVersion, version_addresses, version_of,
+                                               versions_table)
 
 BANNER_CLASS = "version-banner"
 
@@ -56,13 +56,12 @@ def _paragraph(*parts) -> nodes.paragraph:
 
 
 def _redline_paragraph(app: Sphinx, docname: str, version: NoticeVersion) -> nodes.paragraph:
-    here = app.builder.get_target_uri(docname)
+    here, addresses = app.builder.get_target_uri(docname), version_addresses(app, version)
     previous = version_of(app.env, version.previous)
     parts = [f"What changed from the version of {format_date(previous.date)}: ",
-             _link("redline", relative_uri(here, redline_path(version.docname)))]
-    if app.config.policy_pdf_publish:
-        parts += [" (", _link("PDF", relative_uri(
-            here, redline_pdf_path(app.config.policy_pdf_dir, version.docname))), ")"]
+             _link("redline", relative_uri(here, addresses["redline"]))]
+    if "redline_pdf" in addresses:
+        parts += [" (", _link("PDF", relative_uri(here, addresses["redline_pdf"])), ")"]
     return _paragraph(*parts, ".")
 
 

@@ -19,11 +19,10 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from policy_core.addresses import redline_path, redline_pdf_path, site_pdf_path
 from policy_sphinx_extensions.build import docdata
 from policy_sphinx_extensions.reading.page_kinds import Change, format_date
 from policy_core.front_matter import date_is_inferred
-from policy_sphinx_extensions.versions import VERSION_LIST_DOMAIN, versions_table
+from policy_sphinx_extensions.versions import VERSION_LIST_DOMAIN, version_addresses, versions_table
 
 
 def announcements(env) -> list[tuple[str, Change, str]]:
@@ -73,21 +72,17 @@ def _status(version, inferred: bool = False) -> str:
     return f"superseded, in effect from {since} until {format_date(version.in_effect_until)}"
 
 
+LINK_TEXTS = {"url": "this version", "pdf": "PDF", "redline": "redline",
+              "redline_pdf": "redline PDF"}
+
+
 def _links(app: Sphinx, docname: str, version) -> list[nodes.Node]:
     here = app.builder.get_target_uri(docname)
-    pdf_dir = app.config.policy_pdf_dir
-    links = [("this version", app.builder.get_relative_uri(docname, version.docname))]
-    if app.config.policy_pdf_publish:
-        links.append(("PDF", relative_uri(here, site_pdf_path(pdf_dir, version.docname))))
-    if version.previous:
-        links.append(("redline", relative_uri(here, redline_path(version.docname))))
-        if app.config.policy_pdf_publish:
-            links.append(("redline PDF",
-                          relative_uri(here, redline_pdf_path(pdf_dir, version.docname))))
     parts: list[nodes.Node] = []
-    for text, uri in links:
+    for kind, uri in version_addresses(app, version).items():
         parts += [nodes.Text(" · " if parts else ": "),
-                  nodes.reference("", text, refuri=uri, internal=True)]
+                  nodes.reference("", LINK_TEXTS[kind], refuri=relative_uri(here, uri),
+                                  internal=True)]
     return parts
 
 

@@ -21,39 +21,26 @@ from urllib.parse import urlsplit
 from sphinx.application import Sphinx
 
 from policy_sphinx_extensions.build.site_build import builds_site
-from policy_core.addresses import redline_path, redline_pdf_path, site_pdf_path
-from policy_sphinx_extensions.versions import versions_table, write_if_changed
+from policy_sphinx_extensions.versions import version_addresses, versions_table, write_if_changed
 
 VERSIONS_JSON = "versions.json"
 
 
-def _site_path(app: Sphinx, uri: str) -> str:
-    return f"{urlsplit(app.config.html_baseurl).path.rstrip('/')}/{uri}"
-
-
 def versions_json(app: Sphinx) -> dict:
     """What ``versions.json`` holds."""
+    root = urlsplit(app.config.html_baseurl).path.rstrip("/")
     table = {}
-    pdf_dir = app.config.policy_pdf_dir
     for notice, versions in sorted(versions_table(app.env).items()):
-        entries = []
-        for version in versions:
-            entry = {
+        table[app.builder.get_target_uri(notice).rstrip("/")] = [
+            {
                 "date": version.date.isoformat(),
                 "status": version.status,
-                "url": _site_path(app, app.builder.get_target_uri(version.docname)),
+                **{kind: f"{root}/{uri}" for kind, uri in version_addresses(app, version).items()},
+                "in_effect_until": (version.in_effect_until.isoformat()
+                                    if version.in_effect_until else None),
             }
-            if app.config.policy_pdf_publish:
-                entry["pdf"] = _site_path(app, site_pdf_path(pdf_dir, version.docname))
-            if version.previous:
-                entry["redline"] = _site_path(app, redline_path(version.docname))
-                if app.config.policy_pdf_publish:
-                    entry["redline_pdf"] = _site_path(app, redline_pdf_path(pdf_dir, version.docname))
-            until = version.in_effect_until
-            entry["in_effect_until"] = until.isoformat() if until else None
-            entries.append(entry)
-        key = app.builder.get_target_uri(notice).rstrip("/")
-        table[key] = entries
+            for version in versions
+        ]
     return {"notices": table}
 
 
