@@ -75,11 +75,9 @@ def _link_files_where_they_are(app: Sphinx, doctree: nodes.document) -> None:
             continue
         node.replace_self(linked_file("", "", *node.children, relpath=relpath))
         files.add(relpath)
+    files.update(env.relfn2path(target, env.docname)[0] for target in _listed_files(app, doctree))
+    for relpath in files:
         # A changed file is copied again: its page is outdated with it.
-        env.note_dependency(str(Path(env.srcdir) / relpath))
-    for target in _listed_files(app, doctree):
-        relpath, _ = env.relfn2path(target, env.docname)
-        files.add(relpath)
         env.note_dependency(str(Path(env.srcdir) / relpath))
     if files:
         env.domains[LinkedFilesDomain.name].data["files"][env.docname] = files
