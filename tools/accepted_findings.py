@@ -55,11 +55,6 @@ class Acceptance:
         return self.page, self.rule, self.line
 
 
-def path_of(source: Path) -> Path:
-    """The accepted findings of the project whose source folder is *source*."""
-    return source.parent / ACCEPTED
-
-
 def read(path: Path) -> tuple[list[Acceptance], list[Finding]]:
     """The entries of *path* (none if it does not exist), and a finding for each malformed one."""
     if not path.exists():

@@ -396,10 +396,6 @@ def run_imports(context: Context) -> Result:
     return Result(counted(len(modules), "modules"), check_imports(context.root))
 
 
-def workflow_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
-
-
 def check_workflows(workflows: list[Path]) -> list[Finding]:
     """zizmor's findings in the *workflows* files, offline.
 
@@ -439,7 +435,8 @@ def check_workflows(workflows: list[Path]) -> list[Finding]:
 
 
 def run_workflows(context: Context) -> Result:
-    workflows = workflow_files(context.workflows)
+    folder = context.workflows
+    workflows = sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
     return Result(counted(len(workflows), "workflows"), check_workflows(workflows))
 
 

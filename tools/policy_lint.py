@@ -325,8 +325,8 @@ def check_paths(paths: Iterable[Path], source: Path = SOURCE) -> list[Finding]:
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
             checked[display_path(path)] = (page, lines)
     whole_source = any(path.resolve() == source.resolve() for path in paths)
-    findings = accepted_findings.apply(findings, checked, accepted_findings.path_of(source),
-                                       every_page=whole_source)
+    accepted = source.parent / accepted_findings.ACCEPTED
+    findings = accepted_findings.apply(findings, checked, accepted, every_page=whole_source)
     if whole_source:
         findings += [
             finding for path in data_files(source) for finding in check_data_file(path)

@@ -130,10 +130,6 @@ def history_entry(date: dates.PageDate, shown: bool) -> dict:
     return {"date": date.date, "kind": "material", "summary": summary}
 
 
-def inferred_note(date: dates.PageDate) -> str:
-    return f"{date.source}. The page states no date: confirm it, then delete this field."
-
-
 def new_front_matter(converted: Converted, kind: str, date: dates.PageDate | None) -> dict:
     front: dict = {"description": description(converted)}
     if kind != "notice":
@@ -141,7 +137,8 @@ def new_front_matter(converted: Converted, kind: str, date: dates.PageDate | Non
     if date is not None:
         front["date"] = date.date
         if date.inferred:
-            front[INFERRED_DATE_FIELD] = inferred_note(date)
+            front[INFERRED_DATE_FIELD] = (f"{date.source}. The page states no date: confirm it,"
+                                          " then delete this field.")
     if kind == "notice":
         front["changes"] = [history_entry(date, converted.uses_git_date)]
     return front
