@@ -61,16 +61,21 @@ class PDFCache:
         role, relative = name
         return self.roots[role] / relative if role else Path(relative)
 
-    def get(self, job: render.Job, address: str) -> render.RenderedPDF | None:
-        """The PDF *job* renders at *address* (its URL path in the site), if kept."""
-        key = self._key(job.html, address)
+    def _kept(self, key: str) -> tuple[dict, bytes] | None:
+        """The entry and the PDF kept under *key*, unless missing, cut short or changed."""
         try:
             entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
             data = (self.folder / f"{key}.pdf").read_bytes()
         except (OSError, ValueError):
             return None
-        if _digest(data) != entry.get("pdf"):
-            return None  # cut short, or changed: rendered again
+        return (entry, data) if _digest(data) == entry.get("pdf") else None
+
+    def get(self, job: render.Job, address: str) -> render.RenderedPDF | None:
+        """The PDF *job* renders at *address* (its URL path in the site), if kept."""
+        kept = self._kept(self._key(job.html, address))
+        if kept is None:
+            return None
+        entry, data = kept
         files_read = set()
         for name, digest in entry.get("files_read", []):
             path = self._path(name)
@@ -93,13 +98,8 @@ class PDFCache:
     def get_page(self, html: str, made_by: str) -> bytes | None:
         """The PDF of a self-contained page (it reads no file) that the code
         whose digest is *made_by* rendered, if kept."""
-        key = self._key(html, made_by)
-        try:
-            entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            data = (self.folder / f"{key}.pdf").read_bytes()
-        except (OSError, ValueError):
-            return None
-        return data if _digest(data) == entry.get("pdf") else None
+        kept = self._kept(self._key(html, made_by))
+        return kept[1] if kept else None
 
     def put_page(self, html: str, made_by: str, data: bytes) -> None:
         """Keep the PDF of a self-contained page, rendered without a problem."""
