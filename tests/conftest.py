@@ -213,23 +213,23 @@ class Build:
         return pickle.loads((self.outdir / ".doctrees" / f"{docname}.doctree").read_bytes())
 
 
-# Set up in every build that names its extensions: the site reads its Markdown
-# pages with its own parser (MyST, with the site's settings and page limits),
-# and a process compiles the templates once, as make serve does.
-BASE_EXTENSIONS = ("policy_sphinx_extensions.reading.page_parser",
-                   "policy_sphinx_extensions.build.compiled_templates")
+# Set up in every build that names its extensions: first the site's reader of
+# its Markdown pages (MyST, with the site's settings and page limits), last the
+# templates compiled once for the process, as make serve does.
+PAGE_READER = "policy_sphinx_extensions.reading.page_parser"
+TEMPLATES_ONCE = "policy_sphinx_extensions.build.compiled_templates"
 
 
 def sphinx_build(srcdir: Path, outdir: Path, builder: str = "dirhtml", *extra: str,
                  extensions: list[str] | None = None) -> Build:
     """Run ``sphinx-build`` in this process, as the Makefile runs it in its own.
 
-    With *extensions*, the build sets up those (and BASE_EXTENSIONS) instead of
-    the whole site's, each with what it declares it needs; the rest of
-    ``conf.py`` applies as it is.
+    With *extensions*, the build sets up those (between PAGE_READER and
+    TEMPLATES_ONCE) instead of the whole site's, each with what it declares it
+    needs; the rest of ``conf.py`` applies as it is.
     """
     if extensions is not None:
-        names = dict.fromkeys([BASE_EXTENSIONS[0], *extensions, *BASE_EXTENSIONS[1:]])
+        names = dict.fromkeys([PAGE_READER, *extensions, TEMPLATES_ONCE])
         extra = ("-D", "extensions=" + ",".join(names), *extra)
     output = io.StringIO()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BASE_EXTENSIONS, HOME_PAGE, notice, sphinx_build
+from conftest import HOME_PAGE, PAGE_READER, TEMPLATES_ONCE, notice, sphinx_build
 from policy_sphinx_extensions import EXTENSIONS
 
 
@@ -15,7 +15,7 @@ def test_an_extension_named_alone_builds_a_page(project, extension):
     build = project({"index.md": "# Home\n\nOne page.\n"}, extensions=[extension])
     assert build.returncode == 0, build.output
     named = build.environment().config.extensions
-    assert set(named) == {extension, *BASE_EXTENSIONS}, named
+    assert set(named) == {PAGE_READER, extension, TEMPLATES_ONCE}, named
     assert build.doctree("index").astext() == "Home\n\nOne page."
 
 
