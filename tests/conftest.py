@@ -6,6 +6,10 @@ Every build runs Sphinx's own command line (``sphinx.cmd.build.build_main``)
 in the test process, with the project's own ``conf.py`` and the same strict
 options as ``make html``, so a test sees what a reader (or the Makefile) would
 without paying for a new Python and a fresh import of Sphinx each time.
+A test of one extension names it (``project(files, extensions=[...])``): its
+build sets up that extension and what it declares it needs, not the whole
+site's, and asserts on what the build saved (``Build.environment``,
+``Build.doctree``) or wrote.
 No build renders PDFs unless its test asks (``-D policy_pdf_publish=1``):
 they are off in every build but ``make html``.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import pickle
 import shutil
 import subprocess
 import textwrap
@@ -22,10 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from docutils import nodes
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from sphinx.cmd.build import build_main
+from sphinx.environment import BuildEnvironment
 
 from policy_sphinx_extensions.pdf.render import Renderer
 from tools.site_browser import launch_chromium
@@ -196,9 +203,34 @@ class Build:
         """The HTML of the page at URL *path* (``""`` is the home page)."""
         return (self.outdir / path / "index.html").read_text(encoding="utf-8")
 
+    def environment(self) -> BuildEnvironment:
+        """The build environment as the build saved it: its configuration, each
+        document's metadata, the domains' data."""
+        return pickle.loads((self.outdir / ".doctrees" / "environment.pickle").read_bytes())
 
-def sphinx_build(srcdir: Path, outdir: Path, builder: str = "dirhtml", *extra: str) -> Build:
-    """Run ``sphinx-build`` in this process, as the Makefile runs it in its own."""
+    def doctree(self, docname: str) -> nodes.document:
+        """The doctree of *docname* as read (before it is resolved for writing)."""
+        return pickle.loads((self.outdir / ".doctrees" / f"{docname}.doctree").read_bytes())
+
+
+# Set up in every build that names its extensions: first the site's reader of
+# its Markdown pages (MyST, with the site's settings and page limits), last the
+# templates compiled once for the process, as make serve does.
+PAGE_READER = "policy_sphinx_extensions.reading.page_parser"
+TEMPLATES_ONCE = "policy_sphinx_extensions.build.compiled_templates"
+
+
+def sphinx_build(srcdir: Path, outdir: Path, builder: str = "dirhtml", *extra: str,
+                 extensions: list[str] | None = None) -> Build:
+    """Run ``sphinx-build`` in this process, as the Makefile runs it in its own.
+
+    With *extensions*, the build sets up those (between PAGE_READER and
+    TEMPLATES_ONCE) instead of the whole site's, each with what it declares it
+    needs; the rest of ``conf.py`` applies as it is.
+    """
+    if extensions is not None:
+        names = dict.fromkeys([PAGE_READER, *extensions, TEMPLATES_ONCE])
+        extra = ("-D", "extensions=" + ",".join(names), *extra)
     output = io.StringIO()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         try:
@@ -230,11 +262,13 @@ def site(tmp_path_factory) -> Build:
 
 @pytest.fixture
 def project(tmp_path):
-    """Build a tiny project: ``project({"index.md": ..., ...})`` returns a Build."""
+    """Build a tiny project: ``project({"index.md": ..., ...})`` returns a Build;
+    ``project(files, extensions=[...])`` sets up only those (see sphinx_build)."""
 
-    def build(files: dict[str, str], builder: str = "dirhtml", *extra: str) -> Build:
+    def build(files: dict[str, str], builder: str = "dirhtml", *extra: str,
+              extensions: list[str] | None = None) -> Build:
         srcdir = write_project(tmp_path / "source", files)
-        return sphinx_build(srcdir, tmp_path / "out", builder, *extra)
+        return sphinx_build(srcdir, tmp_path / "out", builder, *extra, extensions=extensions)
 
     return build
 

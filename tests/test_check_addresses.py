@@ -33,7 +33,7 @@ None either.
 
 No cookies.
 """)
-OTHER = NOTICE_FRONT_MATTER + "\n# Other Notice\n\nOther text.\n"
+OTHER = notice("Other text.\n", title="Other Notice")
 NAVIGATION = navigation(("Example Notice", "example/Notice"), ("Other Notice", "example/{other}"))
 # An H2 and an H4 renamed (an editorial change, with its entry), the oldest
 # change-history entry dropped.
@@ -197,7 +197,7 @@ See {ref}`2-sharing`.
 (partners)=
 ## Other partners
 """,
-    })
+    }, extensions=["policy_sphinx_extensions.reading.labels", "policy_sphinx_extensions.navigation"])
     # The last label's id is the heading "Partners"'s: the build fails there.
     assert build.returncode != 0
     assert "Notice.md:22: WARNING: the label (partners)= cannot have the id 'partners'" in (

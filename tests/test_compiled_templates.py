@@ -32,7 +32,9 @@ def test_a_template_is_compiled_once_and_again_when_it_changes(tmp_path, monkeyp
     outdir = tmp_path / "out"
 
     def build():
-        return sphinx_build(srcdir, outdir, "dirhtml", "-c", str(config))
+        return sphinx_build(srcdir, outdir, "dirhtml", "-c", str(config), extensions=[
+            "policy_sphinx_extensions.build.compiled_templates",
+            "policy_sphinx_extensions.navigation"])
 
     CompiledTemplates.in_memory.clear()
     assert compiled_during(monkeypatch, build)  # the first build compiles them

@@ -17,7 +17,7 @@ import sys
 import pytest
 from PIL import Image
 from pypdf import PdfReader
-from conftest import HOME_PAGE, GitProject, front_matter, sphinx_build
+from conftest import HOME_PAGE, GitProject, notice, sphinx_build
 from test_build_speed import differences
 
 from policy_sphinx_extensions.versions import current_page
@@ -26,12 +26,12 @@ DATED = "example/Notice/2024-10-04"
 FIRST = [("2024-10-04", "material", "First version.")]
 
 
-def notice(body: str, changes=FIRST, date: str = "2024-10-04") -> str:
-    return front_matter(date=date, changes=changes) + (
-        "\n# Example Notice\n\nWe collect your name. See the [home page](../index.md) and "
-        f"[how we use it](#how-we-use-it).\n\n![Our office](office.png)\n\n"
-        f"## How we use it\n\n{body}\n"
-    )
+def source_at(use: str, changes=FIRST, date: str = "2024-10-04") -> str:
+    """The notice at its version of *date*: a link to another page, one to its
+    own section, an image, and the section saying *use*."""
+    return notice("We collect your name. See the [home page](../index.md) and "
+                  "[how we use it](#how-we-use-it).\n\n![Our office](office.png)\n\n"
+                  f"## How we use it\n\n{use}\n", date=date, changes=changes)
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def repo(tmp_path) -> GitProject:
     # An image: a file the notice depends on, and one its page publishes.
     (repo.root / "source" / "example").mkdir(parents=True)
     Image.new("RGB", (2, 2), "blue").save(repo.root / "source" / "example" / "office.png")
-    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("To answer you.")},
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": source_at("To answer you.")},
                 "First version")
     return repo
 
@@ -101,7 +101,7 @@ def test_an_edit_of_the_notice_rewrites_the_dated_page(repo):
     build(repo, "ours")
     edited = [("2025-01-10", "editorial", "Clearer."), *FIRST]
     (repo.root / "source" / "example" / "Notice.md").write_text(
-        notice("To answer your questions.", edited), encoding="utf-8")
+        source_at("To answer your questions.", edited), encoding="utf-8")
     assert build(repo, "ours") == ["example/Notice"]
     assert "To answer your questions." in page(repo, "ours", DATED)
     build(repo, "reading it", "reading it")
@@ -112,7 +112,7 @@ def test_a_new_version_makes_the_old_dated_page_a_superseded_version_of_its_own(
     build(repo, "ours")
     before = page(repo, "ours", DATED)
     second = [("2025-06-01", "material", "Email too."), *FIRST]
-    repo.commit({"example/Notice.md": notice("To answer you by email.", second, "2025-06-01")},
+    repo.commit({"example/Notice.md": source_at("To answer you by email.", second, "2025-06-01")},
                 "Second version")
     read = build(repo, "ours")
     # Read from the history now, as a document of its own; the new dated page is not read.

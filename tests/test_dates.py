@@ -57,11 +57,16 @@ KINDS = {
 }
 
 
+# The pages' kinds and the change history, and the navigation every page needs.
+EXTENSIONS = ["policy_sphinx_extensions.site.feed", "policy_sphinx_extensions.navigation"]
+
+
 @pytest.fixture(scope="module")
 def kinds(tmp_path_factory) -> Build:
     """One project with a page of each kind; the tests below only read it."""
     root = tmp_path_factory.mktemp("kinds")
-    build = sphinx_build(write_project(root / "source", KINDS), root / "out", "dirhtml")
+    build = sphinx_build(write_project(root / "source", KINDS), root / "out",
+                         extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     return build
 
@@ -201,6 +206,10 @@ BAD_FRONT_MATTER = {
 }
 
 
+# A rebuild after a failed build fails again (build/incremental.py).
+REBUILT_AFTER_FAILING = [*EXTENSIONS, "policy_sphinx_extensions.build.incremental"]
+
+
 @pytest.fixture(scope="module")
 def bad_build(tmp_path_factory) -> Build:
     """One project holding every bad page: each must be reported on its own."""
@@ -208,7 +217,8 @@ def bad_build(tmp_path_factory) -> Build:
     for name, (front, _, _) in BAD_FRONT_MATTER.items():
         files[f"bad/{name}.md"] = f"---\n{front}---\n{BODY}"
     root = tmp_path_factory.mktemp("bad-front-matter")
-    return sphinx_build(write_project(root / "source", files), root / "out", "dirhtml")
+    return sphinx_build(write_project(root / "source", files), root / "out",
+                        extensions=REBUILT_AFTER_FAILING)
 
 
 @pytest.mark.parametrize("name", BAD_FRONT_MATTER)
@@ -229,7 +239,8 @@ def test_nothing_of_refused_front_matter_reaches_the_page(bad_build):
 
 def test_a_rebuild_after_a_failed_build_fails_again(bad_build):
     """Errors stay with their documents, which are read again until fixed."""
-    again = sphinx_build(bad_build.outdir.parent / "source", bad_build.outdir, "dirhtml")
+    again = sphinx_build(bad_build.outdir.parent / "source", bad_build.outdir,
+                         extensions=REBUILT_AFTER_FAILING)
     assert again.returncode != 0
     for name, (_, line, _) in BAD_FRONT_MATTER.items():
         assert f"bad/{name}.md:{line + 1}: ERROR: " in again.output, name
@@ -277,7 +288,7 @@ def test_an_environment_of_other_extension_versions_is_read_afresh(kinds, tmp_pa
     assert env.version["policy_sphinx_extensions.reading.page_kinds"] >= 1
     env.version = {**env.version, "policy_sphinx_extensions.reading.page_kinds": 0}
     pickled.write_bytes(pickle.dumps(env))
-    build = sphinx_build(kinds.outdir.parent / "source", outdir, "dirhtml")
+    build = sphinx_build(kinds.outdir.parent / "source", outdir, extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     assert "build environment version not current" in build.output
     assert f"targets for {len(KINDS) - 1} source files that are out of date" in build.output

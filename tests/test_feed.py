@@ -16,6 +16,8 @@ from policy_sphinx_extensions.reading.page_kinds import read_notice_dates
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE_URL = "https://policies.python.org/"
+# The change history and its feed, and the navigation every page needs.
+EXTENSIONS = ["policy_sphinx_extensions.site.feed", "policy_sphinx_extensions.navigation"]
 NAVIGATION = navigation(("First", "example/First"), ("Second", "example/Second"),
                         ("Changes", "changes"))
 
@@ -35,7 +37,8 @@ TWO_NOTICES = {
 def two_notices(tmp_path_factory) -> Build:
     """TWO_NOTICES built once; the tests below only read it."""
     root = tmp_path_factory.mktemp("two-notices")
-    build = sphinx_build(write_project(root / "source", TWO_NOTICES), root / "out", "dirhtml")
+    build = sphinx_build(write_project(root / "source", TWO_NOTICES), root / "out", "dirhtml",
+                         extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     return build
 
@@ -115,7 +118,7 @@ def test_history_page_and_feed_list_every_notice_newest_first(two_notices):
 def test_feed_is_identical_across_builds(two_notices, tmp_path):
     feed = (two_notices.outdir / "feed.xml").read_bytes()
     second = sphinx_build(two_notices.outdir.parent / "source", tmp_path / "out", "dirhtml",
-                          "-E")
+                          "-E", extensions=EXTENSIONS)
     assert second.returncode == 0, second.output
     assert (second.outdir / "feed.xml").read_bytes() == feed
     # Nothing from the clock: the only dates are the changes' own.
@@ -129,7 +132,7 @@ def test_feed_is_identical_across_builds(two_notices, tmp_path):
 
 
 def test_feed_without_site_address_fails(project):
-    build = project(TWO_NOTICES, "dirhtml", "-D", "html_baseurl=")
+    build = project(TWO_NOTICES, "dirhtml", "-D", "html_baseurl=", extensions=EXTENSIONS)
     assert build.returncode != 0
     assert "html_baseurl is not set: the Atom feed (feed.xml) needs the site's address" in (
         build.output
@@ -137,7 +140,7 @@ def test_feed_without_site_address_fails(project):
 
 
 def test_history_page_is_rewritten_only_when_the_changes_or_titles_change(project):
-    first = project(TWO_NOTICES, "dirhtml")
+    first = project(TWO_NOTICES, "dirhtml", extensions=EXTENSIONS)
     assert first.returncode == 0, first.output
     srcdir = first.outdir.parent / "source"
     history = first.outdir / "changes" / "index.html"
@@ -146,7 +149,7 @@ def test_history_page_is_rewritten_only_when_the_changes_or_titles_change(projec
     def rebuild(name: str, old: str, new: str):
         path = srcdir / name
         path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-        build = sphinx_build(srcdir, first.outdir, "dirhtml")
+        build = sphinx_build(srcdir, first.outdir, "dirhtml", extensions=EXTENSIONS)
         assert build.returncode == 0, build.output
         return build
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject, notice
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
@@ -14,16 +14,18 @@ from policy_sphinx_extensions.versions import cache as history_cache
 from policy_core import git_history as notice_history
 
 
-def notice(date: str, body: str, summary: str = "This version.") -> str:
-    return (f"---\ndescription: A notice.\ndate: {date}\nchanges:\n  - date: {date}\n"
-            f"    kind: material\n    summary: {summary}\n---\n\n# A Notice\n\n{body}\n")
+def source_at(date: str, body: str, summary: str = "This version.") -> str:
+    """A described notice at its version of *date*, holding *body*."""
+    return notice(f"{body}\n", title="A Notice", date=date,
+                  changes=[(date, "material", summary)], fields="description: A notice.\n")
 
 
 @pytest.fixture
 def repo(tmp_path) -> GitProject:
     repo = GitProject(tmp_path / "repo")
-    repo.commit({"a/One.md": notice("2024-10-04", "First."), "a/Two.md": notice("2024-10-04", "Two.")})
-    repo.commit({"a/One.md": notice("2025-06-01", "Second.")})
+    repo.commit({"a/One.md": source_at("2024-10-04", "First."),
+                 "a/Two.md": source_at("2024-10-04", "Two.")})
+    repo.commit({"a/One.md": source_at("2025-06-01", "Second.")})
     return repo
 
 
@@ -57,7 +59,7 @@ def test_kept_until_the_commit_or_a_file_changes(repo, tmp_path, monkeypatch):
     assert calls == [["One.md", "Two.md"]]
 
     # An edit in the working tree: that notice alone is read again.
-    files[1].write_text(notice("2026-01-01", "Two, edited."), encoding="utf-8")
+    files[1].write_text(source_at("2026-01-01", "Two, edited."), encoding="utf-8")
     edited = versions()
     assert calls[-1] == ["Two.md"]
     assert [str(v.date) for v in edited.versions[files[1]]] == ["2024-10-04", "2026-01-01"]
@@ -72,7 +74,7 @@ def test_kept_until_the_commit_or_a_file_changes(repo, tmp_path, monkeypatch):
     assert committed.versions[files[0]] == first.versions[files[0]]
 
     # A change of the words with no entry: reported by every build, the cache's too.
-    files[0].write_text(notice("2025-06-01", "Second, changed."), encoding="utf-8")
+    files[0].write_text(source_at("2025-06-01", "Second, changed."), encoding="utf-8")
     for _ in range(2):
         broken = versions()
         assert list(broken.problems) == [files[0]], broken.problems
@@ -123,7 +125,7 @@ def test_which_sources_are_notices_is_kept_until_a_file_changes(tmp_path, monkey
                "a/Guide": source / "a" / "Guide.md"}
     sources["a/One"].parent.mkdir()
     sources["index"].write_text("# Home\n", encoding="utf-8")
-    sources["a/One"].write_text(notice("2024-10-04", "First."), encoding="utf-8")
+    sources["a/One"].write_text(source_at("2024-10-04", "First."), encoding="utf-8")
     sources["a/Guide"].write_text("---\nkind: guide\n---\n\n# A Guide\n", encoding="utf-8")
     asked: list[str] = []
     original = front_matter.source_is_notice
@@ -142,7 +144,7 @@ def test_which_sources_are_notices_is_kept_until_a_file_changes(tmp_path, monkey
     assert notices() == ["a/One"]  # nothing changed: no front matter read
     assert len(asked) == 3
     # A file whose bytes changed is asked again, and only it.
-    sources["a/Guide"].write_text(notice("2024-10-04", "Now a notice."), encoding="utf-8")
+    sources["a/Guide"].write_text(source_at("2024-10-04", "Now a notice."), encoding="utf-8")
     assert notices() == ["a/Guide", "a/One"]
     assert asked[3:] == ["a/Guide"]
     # Another home page is another rule for the same bytes.

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build
+from conftest import HOME_PAGE, notice, sphinx_build
+
+# The linked files (with the checks of sources and of output paths they set
+# up), and the navigation every page needs.
+EXTENSIONS = ["policy_sphinx_extensions.site.linked_files", "policy_sphinx_extensions.navigation"]
 
 
-def notice(link: str) -> str:
-    return NOTICE_FRONT_MATTER + f"\n# Example Notice\n\nSign [the form]({link}).\n"
+def signs(link: str) -> str:
+    """A notice whose readers sign the form at *link*."""
+    return notice(f"Sign [the form]({link}).\n")
 
 
 def test_a_linked_file_is_published_at_its_path(project, tmp_path):
     form = tmp_path / "source" / "example" / "files" / "Sign Up-Form.pdf"
     form.parent.mkdir(parents=True)
     form.write_bytes(b"%PDF-1.4 form")
-    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("<files/Sign Up-Form.pdf>")})
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": signs("<files/Sign Up-Form.pdf>")},
+                    extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     assert (build.outdir / "example/files/Sign Up-Form.pdf").read_bytes() == b"%PDF-1.4 form"
     page = build.page("example/Notice")
@@ -38,7 +44,8 @@ def test_a_file_that_may_not_be_published_fails_naming_it(project, tmp_path, lin
         (files / name).symlink_to(tmp_path / "outside.pdf")
     elif name != "../../outside.pdf":
         (files / name).write_bytes(b"%PDF <script>secret</script>")
-    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice(link)})
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": signs(link)},
+                    extensions=EXTENSIONS)
     assert build.returncode != 0
     assert problem in build.output, build.output
     assert "Notice.md" in build.output or name in build.output
@@ -66,9 +73,9 @@ def test_a_linked_file_never_takes_a_generated_or_root_path(project, tmp_path, r
     (source / relpath).parent.mkdir(parents=True)
     (source / relpath).write_bytes(SECRET)
     build = project({"index.md": HOME_PAGE + f"\nThe [file](<{relpath}>) and the [form](form.pdf).\n",
-                     "form.pdf": "%PDF the form", "example/Notice.md": notice("form.pdf"),
+                     "form.pdf": "%PDF the form", "example/Notice.md": signs("form.pdf"),
                      "example/form.pdf": "%PDF the form"},
-                    "dirhtml", "-D", "policy_root_files=")
+                    "dirhtml", "-D", "policy_root_files=", extensions=EXTENSIONS)
     assert build.returncode != 0
     line = HOME_PAGE.count("\n") + 2
     expected = f"index.md:{line}: ERROR: the linked file {relpath!r} would be published at /{relpath}"
@@ -85,8 +92,9 @@ def test_root_files_are_published_when_conf_lists_them(project, tmp_path):
     files = {"robots.txt": "User-agent: *\nAllow: /\n", ".well-known/security.txt": "Contact: x\n"}
     links = " ".join(f"[{name}](<{name}>)" for name in files)
     build = project({"index.md": HOME_PAGE + f"\n{links}\n", **files,
-                     "example/Notice.md": notice("https://example.com/form")},
-                    "dirhtml", "-D", "policy_root_files=robots.txt,.well-known/security.txt")
+                     "example/Notice.md": signs("https://example.com/form")},
+                    "dirhtml", "-D", "policy_root_files=robots.txt,.well-known/security.txt",
+                    extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     for name, text in files.items():
         assert (build.outdir / name).read_text() == text
@@ -94,8 +102,8 @@ def test_root_files_are_published_when_conf_lists_them(project, tmp_path):
 
 @pytest.mark.parametrize("listed", ["feed.xml", "versions.json", "python.org/robots.txt"])
 def test_policy_root_files_names_no_generated_file_and_no_folder(project, listed):
-    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("https://example.com/f")},
-                    "dirhtml", "-D", f"policy_root_files={listed}")
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": signs("https://example.com/f")},
+                    "dirhtml", "-D", f"policy_root_files={listed}", extensions=EXTENSIONS)
     assert build.returncode != 0
     assert "ERROR: policy_root_files " in build.output and repr(listed) in build.output
 
@@ -109,7 +117,7 @@ def test_policy_root_files_names_no_generated_file_and_no_folder(project, listed
 ])
 def test_a_page_never_takes_a_generated_path(project, page, generator):
     build = project({"index.md": HOME_PAGE, page: "# A page\n",
-                     "example/Notice.md": notice("https://example.com/f")})
+                     "example/Notice.md": signs("https://example.com/f")}, extensions=EXTENSIONS)
     assert build.returncode != 0
     assert f"{page}:1: ERROR: {generator}" in build.output, build.output
     assert "Build stopped: 1 page(s) above would be written over generated files" in build.output
@@ -118,22 +126,21 @@ def test_a_page_never_takes_a_generated_path(project, page, generator):
 
 
 def test_a_page_never_takes_a_redline_address(git_project):
-    front = ("---\ndate: {date}\nchanges:\n{changes}---\n\n# Example Notice\n\n{text}\n")
-    first = "  - date: 2024-10-04\n    kind: material\n    summary: First version.\n"
-    second = "  - date: 2025-06-01\n    kind: material\n    summary: Email too.\n" + first
-    git_project.commit({"index.md": HOME_PAGE, "example/Notice.md": front.format(
-        date="2024-10-04", changes=first, text="We collect your name.")})
-    git_project.commit({"example/Notice.md": front.format(
-        date="2025-06-01", changes=second, text="We collect your name and email.")})
+    git_project.commit({"index.md": HOME_PAGE,
+                        "example/Notice.md": notice("We collect your name.\n")})
+    git_project.commit({"example/Notice.md": notice(
+        "We collect your name and email.\n", date="2025-06-01",
+        changes=[("2025-06-01", "material", "Email too."),
+                 ("2024-10-04", "material", "First version.")])})
     source = git_project.root / "source"
-    build = sphinx_build(source, git_project.root / "out", "dirhtml")
+    build = sphinx_build(source, git_project.root / "out", extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     assert (build.outdir / "example/Notice/2025-06-01/redline/index.html").is_file()
 
     page = source / "example" / "Notice" / "2025-06-01" / "redline.md"
     page.parent.mkdir(parents=True)
     page.write_text("# Not the redline\n", encoding="utf-8")
-    build = sphinx_build(source, git_project.root / "taken", "dirhtml")
+    build = sphinx_build(source, git_project.root / "taken", extensions=EXTENSIONS)
     assert build.returncode != 0
     assert (f"{page}:1: ERROR: the page /example/Notice/2025-06-01/redline/ would be written where "
             "the redline of example/Notice as of 2025-06-01") in build.output, build.output
@@ -149,7 +156,7 @@ def test_a_file_no_page_links_is_published_where_the_front_matter_lists_it(proje
     form.parent.mkdir(parents=True)
     form.write_bytes(b"%PDF-1.4 member form")
     build = project({"index.md": home_listing("example/Member-Form.pdf"),
-                     "example/Notice.md": NOTICE_FRONT_MATTER + "\n# Example Notice\n\nWords.\n"})
+                     "example/Notice.md": notice("Words.\n")}, extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     assert (build.outdir / "example/Member-Form.pdf").read_bytes() == b"%PDF-1.4 member form"
 
@@ -165,7 +172,7 @@ def test_a_listed_file_that_may_not_be_published_fails_naming_the_line(project, 
     (folder / "page.html").write_bytes(b"<script>secret</script>")
     (tmp_path / "outside.pdf").write_bytes(b"%PDF secret")
     build = project({"index.md": home_listing(name),
-                     "example/Notice.md": NOTICE_FRONT_MATTER + "\n# Example Notice\n\nWords.\n"})
+                     "example/Notice.md": notice("Words.\n")}, extensions=EXTENSIONS)
     assert build.returncode != 0
     assert problem in build.output, build.output
     assert "index.md:2" in build.output, build.output
@@ -178,8 +185,8 @@ def test_a_listed_file_never_takes_a_generated_or_root_path(project, tmp_path, n
     (tmp_path / "source" / name).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / "source" / name).write_bytes(SECRET)
     build = project({"index.md": home_listing(name),
-                     "example/Notice.md": NOTICE_FRONT_MATTER + "\n# Example Notice\n\nWords.\n"},
-                    "dirhtml", "-D", "policy_root_files=")
+                     "example/Notice.md": notice("Words.\n")},
+                    "dirhtml", "-D", "policy_root_files=", extensions=EXTENSIONS)
     assert build.returncode != 0
     assert f"index.md:2: ERROR: the linked file {name!r} would be published at /{name}" in (
         build.output), build.output

@@ -11,6 +11,10 @@ from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, ROOT, write_project
 
 NOTICE = NOTICE_FRONT_MATTER + "\n# Example Notice\n\n"
 FIRST_LINE = NOTICE.count("\n") + 1
+# The messages; the processors, whose role a misspelt one is told; the
+# navigation every page needs.
+EXTENSIONS = ["policy_sphinx_extensions.build.messages", "policy_sphinx_extensions.processors",
+              "policy_sphinx_extensions.navigation"]
 
 
 def warnings_of(build) -> list[str]:
@@ -22,7 +26,7 @@ def test_a_misspelt_role_names_the_nearest_valid_one(project):
         "index.md": HOME_PAGE,
         "example/Notice.md": NOTICE + "Shared with {procesor}`Fastly <fastly>`.\n\n"
         "Also {zzqx}`text`.\n",
-    })
+    }, extensions=EXTENSIONS)
     assert build.returncode != 0
     role, unknown = warnings_of(build)
     assert f"example/Notice.md:{FIRST_LINE}: WARNING: " in role
@@ -35,7 +39,7 @@ def test_a_role_written_right_draws_no_warning(project):
     build = project({
         "index.md": HOME_PAGE,
         "example/Notice.md": NOTICE + "(here)=\n## Part\n\nSee {ref}`the part <here>`.\n",
-    })
+    }, extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     assert warnings_of(build) == []
 
@@ -44,7 +48,7 @@ def test_a_misspelt_directive_names_the_nearest_valid_one(project):
     build = project({
         "index.md": HOME_PAGE,
         "example/Notice.md": NOTICE + "```{notte}\nA note.\n```\n",
-    })
+    }, extensions=EXTENSIONS)
     (warning,) = warnings_of(build)
     assert f"example/Notice.md:{FIRST_LINE}: " in warning
     assert "'notte'. No directive has this name: did you mean {note}?" in warning
@@ -55,7 +59,7 @@ def test_a_link_to_a_missing_id_says_what_to_change(project):
         "index.md": HOME_PAGE,
         "example/Notice.md": NOTICE + "## Information we collect\n\n"
         "See [what we collect](#information-we-colect) and [this](#zzqx).\n",
-    })
+    }, extensions=EXTENSIONS)
     near, far = sorted(warnings_of(build), key=lambda line: "zzqx" in line)
     assert f"example/Notice.md:{FIRST_LINE + 2}: " in near
     assert "The part after # must be the id of a heading or of a (label)= line" in near
@@ -66,10 +70,10 @@ def test_a_link_to_a_missing_id_says_what_to_change(project):
 
 
 def test_no_settings_dump_unless_asked(project):
-    quiet = project({"index.md": HOME_PAGE})
+    quiet = project({"index.md": HOME_PAGE}, extensions=EXTENSIONS)
     assert quiet.returncode == 0, quiet.output
     assert "MdParserConfig" not in quiet.output
-    verbose = project({"index.md": HOME_PAGE}, "dirhtml", "-v", "-E")
+    verbose = project({"index.md": HOME_PAGE}, "dirhtml", "-v", "-E", extensions=EXTENSIONS)
     assert "MdParserConfig(" in verbose.output
 
 
@@ -79,7 +83,7 @@ def test_a_warning_after_a_half_written_status_line_starts_its_own_line(project)
         "index.md": HOME_PAGE,
         "example/Notice.md": NOTICE,
         "example/Other.md": "---\nkind: guide\n---\n\n# Other\n",
-    })
+    }, extensions=EXTENSIONS)
     lines = build.output.splitlines()
     assert "checking consistency... " in lines, build.output
     warning = lines[lines.index("checking consistency... ") + 1]
@@ -87,7 +91,7 @@ def test_a_warning_after_a_half_written_status_line_starts_its_own_line(project)
 
 
 def test_a_build_without_a_warning_keeps_its_status_lines_whole(project):
-    build = project({"index.md": HOME_PAGE, "example/Notice.md": NOTICE})
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": NOTICE}, extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     assert "checking consistency... done" in build.output.splitlines()
 

@@ -7,8 +7,7 @@ import textwrap
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import navigation
-from test_strict_build import notice
+from conftest import HOME_PAGE, navigation, notice
 
 from policy_core.addresses import (
     docname_at,
@@ -25,6 +24,9 @@ from policy_core.yamldata import DataError
 
 GOOD = navigation(("Example Notice", "example/Notice"), ("Group", [("Elsewhere", "elsewhere/Page")]))
 GENERIC = "document isn't included in any toctree"
+# A home page and a notice; their builds set up the navigation alone.
+PAGES = {"index.md": HOME_PAGE, "example/Notice.md": notice()}
+NAVIGATION = ["policy_sphinx_extensions.navigation"]
 
 
 def write(tmp_path, text):
@@ -127,11 +129,11 @@ def built_files_hold(build, payload: str) -> list[str]:
     ("live_site", "javascript:alert(1)//", 1),
 ])
 def test_hostile_values_fail_the_build_and_reach_no_file(project, field, value, line):
-    files = notice("Text.\n")
+    files = dict(PAGES)
     old = "live_site: https://policies.python.org/" if field == "live_site" else (
         "path: elsewhere/Page")
     files["_data/navigation.yaml"] = GOOD.replace(old, f"{field}: '{value}'")
-    build = project(files)
+    build = project(files, extensions=NAVIGATION)
     assert build.returncode != 0
     assert f"_data/navigation.yaml:{line}: " in build.output
     assert f"'{field}' must be" in build.output
@@ -139,11 +141,11 @@ def test_hostile_values_fail_the_build_and_reach_no_file(project, field, value, 
 
 
 def test_hostile_titles_reach_pages_escaped(project):
-    files = notice("Text.\n")
+    files = dict(PAGES)
     files["_data/navigation.yaml"] = GOOD.replace(
         "title: Elsewhere", "title: '\"><script>alert(1)</script>'"
     ).replace("title: Group", "title: '<img src=x onerror=alert(2)>'")
-    build = project(files)
+    build = project(files, extensions=NAVIGATION)
     assert build.returncode == 0, build.output
     assert built_files_hold(build, "<script>alert(1)") == []
     assert built_files_hold(build, "<img src=x") == []
@@ -156,27 +158,27 @@ def test_hostile_titles_reach_pages_escaped(project):
 
 
 def test_adding_a_source_turns_a_link_into_a_page(project):
-    files = notice("Text.\n")
+    files = dict(PAGES)
     files["_data/navigation.yaml"] = GOOD
-    soup = BeautifulSoup(project(files).page(""), "html.parser")
+    soup = BeautifulSoup(project(files, extensions=NAVIGATION).page(""), "html.parser")
     hrefs = [a["href"] for a in soup.select(".site-map a")]
     assert hrefs == ["example/Notice/", "https://policies.python.org/elsewhere/Page/"]
     assert "(on policies.python.org)" in soup.select_one(".site-map").get_text()
 
     files["elsewhere/Page.md"] = files["example/Notice.md"].replace("Example Notice", "Page")
-    soup = BeautifulSoup(project(files).page(""), "html.parser")
+    soup = BeautifulSoup(project(files, extensions=NAVIGATION).page(""), "html.parser")
     hrefs = [a["href"] for a in soup.select(".site-map a")]
     assert hrefs == ["example/Notice/", "elsewhere/Page/"]
 
 
 @pytest.mark.parametrize("jobs", [(), ("-j", "2")], ids=["serial", "parallel"])
 def test_page_missing_from_the_navigation_is_told_the_entry_to_add(project, jobs):
-    files = notice("Text.\n")
+    files = dict(PAGES)
     files["stray/Page.md"] = files["example/Notice.md"].replace("Example Notice", "Stray: Page")
     others = ["other/Page", "more/A", "more/B", "more/C"]  # over 5 documents: read in parallel
     for other in others:
         files[f"{other}.md"] = files["example/Notice.md"].replace("Example Notice", "Other")
-    build = project(files, "dirhtml", *jobs)
+    build = project(files, "dirhtml", *jobs, extensions=NAVIGATION)
     assert build.returncode != 0
     assert "stray/Page.md: WARNING: no entry of " in build.output
     assert "_data/navigation.yaml leads to this page: add one where readers should find it" in (
@@ -188,9 +190,9 @@ def test_page_missing_from_the_navigation_is_told_the_entry_to_add(project, jobs
 
 
 def test_navigation_path_with_a_typo_is_told_the_path_to_write(project):
-    files = notice("Text.\n")
+    files = dict(PAGES)
     files["_data/navigation.yaml"] = GOOD.replace("path: example/Notice", "path: example/Notise")
-    build = project(files)
+    build = project(files, extensions=NAVIGATION)
     assert build.returncode != 0
     assert (
         "_data/navigation.yaml:4: WARNING: navigation entry 'Example Notice' has path "
@@ -202,17 +204,17 @@ def test_navigation_path_with_a_typo_is_told_the_path_to_write(project):
 
 
 def test_once_fixed_the_next_build_passes(project):
-    files = notice("Text.\n")
+    files = dict(PAGES)
     files["_data/navigation.yaml"] = GOOD.replace("path: example/Notice", "path: example/Notise")
-    assert project(files).returncode != 0
+    assert project(files, extensions=NAVIGATION).returncode != 0
     files["_data/navigation.yaml"] = GOOD
-    fixed = project(files)
+    fixed = project(files, extensions=NAVIGATION)
     assert fixed.returncode == 0, fixed.output
     assert "no entry" not in fixed.output
     assert 'href="example/Notice/"' in fixed.page("")
     # Broken again: the page is reported again, though only the home page is re-read.
     files["_data/navigation.yaml"] = GOOD.replace("path: example/Notice", "path: other/Page")
-    again = project(files)
+    again = project(files, extensions=NAVIGATION)
     assert again.returncode != 0
     assert "example/Notice.md: WARNING: no entry of " in again.output
 

@@ -27,6 +27,10 @@ description: The home page of the tests.
 """
 
 
+# The page head, and the navigation the home page's site map needs.
+EXTENSIONS = ["policy_sphinx_extensions.site.page_head", "policy_sphinx_extensions.navigation"]
+
+
 def head_of(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "html.parser")
 
@@ -60,19 +64,19 @@ def test_description_comes_from_the_front_matter(site):
 
 
 def test_empty_description_fails_naming_its_line(project):
-    build = project({"index.md": "---\ntitle: Home\ndescription: ''\n---\n\n# Home\n"})
+    build = project({"index.md": "---\ntitle: Home\ndescription: ''\n---\n\n# Home\n"}, extensions=EXTENSIONS)
     assert build.returncode != 0
     assert "index.md:3: ERROR: 'description' must be a non-empty sentence" in build.output
 
 
 def test_description_that_is_not_a_sentence_fails_naming_its_line(project):
-    build = project({"index.md": "---\ndescription:\n  - a list\n---\n\n# Home\n"})
+    build = project({"index.md": "---\ndescription:\n  - a list\n---\n\n# Home\n"}, extensions=EXTENSIONS)
     assert build.returncode != 0
     assert "index.md:2: ERROR: 'description' must be a non-empty sentence" in build.output
 
 
 def test_page_with_description_gets_the_tag(project):
-    build = project({"index.md": "---\ndescription: The home page.\n---\n\n# Home\n"})
+    build = project({"index.md": "---\ndescription: The home page.\n---\n\n# Home\n"}, extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     soup = head_of(build.page(""))
     assert soup.select_one('meta[name="description"]')["content"] == "The home page."
@@ -81,7 +85,7 @@ def test_page_with_description_gets_the_tag(project):
 def test_page_without_description_builds_without_the_tag(project):
     # Earlier revisions and tiny projects build; the real site's pages are
     # required to have one by the first test above.
-    build = project({"index.md": "# Home\n"})
+    build = project({"index.md": "# Home\n"}, extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     assert head_of(build.page("")).select_one('meta[name="description"]') is None
 
@@ -92,6 +96,7 @@ def test_privacy_link_points_to_the_notice_built_here(project):
         "dirhtml",
         "-D",
         "policy_privacy_notice=example/Notice",
+        extensions=EXTENSIONS,
     )
     assert build.returncode == 0, build.output
     assert head_of(build.page("")).select_one('link[rel="privacy-policy"]')["href"] == (
@@ -101,13 +106,13 @@ def test_privacy_link_points_to_the_notice_built_here(project):
 
 def test_no_privacy_link_when_the_notice_is_not_built_here(project):
     build = project({"index.md": SITE_MAP_INDEX}, "dirhtml", "-D",
-                    "policy_privacy_notice=example/Notice")
+                    "policy_privacy_notice=example/Notice", extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     assert head_of(build.page("")).select_one('link[rel="privacy-policy"]') is None
 
 
 def test_privacy_notice_path_with_slashes_is_refused(project):
     build = project({"index.md": SITE_MAP_INDEX}, "dirhtml", "-D",
-                    "policy_privacy_notice=/example/Notice/")
+                    "policy_privacy_notice=/example/Notice/", extensions=EXTENSIONS)
     assert build.returncode != 0
     assert "policy_privacy_notice must be a page path" in build.output

@@ -44,7 +44,7 @@ def test_code_styles_only_on_pages_with_code(project):
             # A page, not a notice: it needs no date.
             "code.md": "---\nkind: site\n---\n\n# Code\n\n```python\nprint('hello')\n```\n",
         },
-        "dirhtml",
+        extensions=["policy_sphinx_extensions.site.page_weight"],
     )
     assert build.returncode == 0, build.output
     assert "pygments.css" in stylesheets(build.page("code/"))

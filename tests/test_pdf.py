@@ -21,11 +21,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import (
-    MINIMAL_NAVIGATION,
     NOTICE_FRONT_MATTER,
     ROOT,
     SOURCE,
     Build,
+    navigation,
+    notice,
     sphinx_build,
     write_project,
 )
@@ -311,13 +312,15 @@ def test_make_passes_the_paper_size_and_turns_publishing_on():
 
 TINY_PROJECT = {"index.md": TINY_INDEX, "example/Notice.md": TINY_NOTICE}
 TINY_PDF = "pdf/example-Notice.pdf"
-OTHER_NOTICE = NOTICE_FRONT_MATTER + "\n# Other Notice\n\nWe keep nothing at all.\n"
+OTHER_NOTICE = notice("We keep nothing at all.\n", title="Other Notice")
 TWO_NOTICES = {
     **TINY_PROJECT,
     "example/Other.md": OTHER_NOTICE,
-    "_data/navigation.yaml": MINIMAL_NAVIGATION
-    + "  - title: Other Notice\n    path: example/Other\n",
+    "_data/navigation.yaml": navigation(("Example Notice", "example/Notice"),
+                                        ("Other Notice", "example/Other")),
 }
+# The PDFs, and the navigation every page needs.
+EXTENSIONS = ["policy_sphinx_extensions.pdf", "policy_sphinx_extensions.navigation"]
 A4_PAPER = ("-D", "policy_pdf_paper=a4")
 PUBLISH = ("-D", "policy_pdf_publish=1")
 
@@ -327,7 +330,7 @@ def two_notices(tmp_path_factory) -> Build:
     """Two notices by ``make pdf PAPER=a4``'s builder: rendered in the pool of processes."""
     root = tmp_path_factory.mktemp("two-notices")
     build = sphinx_build(write_project(root / "source", TWO_NOTICES), root / "pdf", "pdf",
-                         *A4_PAPER)
+                         *A4_PAPER, extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     return build
 
@@ -361,7 +364,7 @@ def test_links_become_footnotes_and_addresses(two_notices):
 def test_one_notice_alone_renders_the_same_bytes(two_notices, project):
     # Rendered in the build's own process, in another folder, with another
     # notice beside it or not: the same PDF.
-    alone = project(TINY_PROJECT, "pdf", *A4_PAPER)
+    alone = project(TINY_PROJECT, "pdf", *A4_PAPER, extensions=EXTENSIONS)
     assert alone.returncode == 0, alone.output
     assert (alone.outdir / "example-Notice.pdf").read_bytes() == (
         two_notices.outdir / "example-Notice.pdf").read_bytes()
@@ -369,7 +372,7 @@ def test_one_notice_alone_renders_the_same_bytes(two_notices, project):
 
 def test_pages_only_unless_publishing_is_turned_on(project):
     # The tests, the live preview and the review tools build with the default.
-    build = project(TINY_PROJECT)
+    build = project(TINY_PROJECT, extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     assert not (build.outdir / "pdf").exists()
     assert "Download PDF" not in build.page("example/Notice")
@@ -389,7 +392,7 @@ def test_review_builds_render_no_pdfs(git_project, tmp_path):
 
 
 def test_unknown_paper_fails(project):
-    build = project(TINY_PROJECT, "pdf", "-D", "policy_pdf_paper=legal")
+    build = project(TINY_PROJECT, "pdf", "-D", "policy_pdf_paper=legal", extensions=EXTENSIONS)
     assert build.returncode != 0
     assert "policy_pdf_paper must be one of letter, a4, not 'legal'" in build.output
     # Its own message alone, never Sphinx's crash report.
@@ -397,7 +400,8 @@ def test_unknown_paper_fails(project):
 
 
 def test_a_missing_stylesheet_fails(project):
-    build = project(TINY_PROJECT, "pdf", "-D", "policy_pdf_stylesheets=_static/no-such.css")
+    build = project(TINY_PROJECT, "pdf", "-D", "policy_pdf_stylesheets=_static/no-such.css",
+                    extensions=EXTENSIONS)
     assert build.returncode != 0
     assert "policy_pdf_stylesheets: no file '_static/no-such.css'" in build.output
     # Its own message alone, never Sphinx's crash report.
@@ -475,9 +479,8 @@ def test_print_document_escapes_every_value_but_the_notice_html():
 
 UNTITLED_NOTICE = NOTICE_FRONT_MATTER + "\nNo title here.\n\nA second paragraph.\n"
 UNDATED_NOTICE = TINY_NOTICE.replace("date: 2024-10-04\nchanges", "changes", 1)
-BAD_PAGES_NAVIGATION = MINIMAL_NAVIGATION + "".join(
-    f"  - title: {name}\n    path: example/{name}\n" for name in ("Untitled", "Undated")
-)
+BAD_PAGES_NAVIGATION = navigation(("Example Notice", "example/Notice"),
+                                  *((name, f"example/{name}") for name in ("Untitled", "Undated")))
 
 
 def test_bad_pages_are_each_reported_and_get_no_pdf(project):
@@ -486,7 +489,7 @@ def test_bad_pages_are_each_reported_and_get_no_pdf(project):
         "index.md": TINY_INDEX, "example/Notice.md": broken,
         "example/Untitled.md": UNTITLED_NOTICE, "example/Undated.md": UNDATED_NOTICE,
         "_data/navigation.yaml": BAD_PAGES_NAVIGATION,
-    }, "dirhtml", *PUBLISH)
+    }, "dirhtml", *PUBLISH, extensions=EXTENSIONS)
     assert build.returncode != 0
     assert re.search(r"example/Untitled\.md:1: ERROR: the page has no title heading",
                      build.output)
@@ -619,7 +622,7 @@ def test_rendering_problems_fail_the_build_naming_the_page_every_time(project, t
     for build in range(2):
         # Nothing changes between the builds: the problems alone bring the PDF back.
         result = project(TINY_PROJECT if build == 0 else {}, "dirhtml", *PUBLISH,
-                         "-D", f"policy_pdf_stylesheets={css}")
+                         "-D", f"policy_pdf_stylesheets={css}", extensions=EXTENSIONS)
         assert result.returncode != 0
         for problem in problems:
             assert re.search(rf"example/Notice\.md: WARNING: {problem}", result.output), (
@@ -639,7 +642,7 @@ def test_a_rebuild_renders_exactly_the_pdfs_that_changed(project, tmp_path):
     navigation = {"_data/navigation.yaml": TWO_NOTICES["_data/navigation.yaml"]}
 
     def rebuild(files=None) -> Path:
-        build = project({**navigation, **(files or {})}, *options)
+        build = project({**navigation, **(files or {})}, *options, extensions=EXTENSIONS)
         assert build.returncode == 0, build.output
         return build.outdir / TINY_PDF
 
@@ -651,7 +654,7 @@ def test_a_rebuild_renders_exactly_the_pdfs_that_changed(project, tmp_path):
     before, other_before, data = written(pdf), written(other), pdf.read_bytes()
     navigation = {"_data/navigation.yaml": navigation["_data/navigation.yaml"].replace(
         "title: Example Notice", "title: Renamed Notice")}
-    build = project(navigation, *options)
+    build = project(navigation, *options, extensions=EXTENSIONS)
     assert "Renamed Notice" in build.page("example/Notice")  # the page was written again
     assert written(pdf) == before and written(other) == other_before
     assert pdf.read_bytes() == data
@@ -702,7 +705,7 @@ def test_a_notice_pdf_shows_its_images_and_their_edits(tmp_path, builder):
     options = PUBLISH if builder == "dirhtml" else ()
 
     def build() -> Build:
-        result = sphinx_build(source, tmp_path / "out", builder, *options)
+        result = sphinx_build(source, tmp_path / "out", builder, *options, extensions=EXTENSIONS)
         assert result.returncode == 0, result.output
         return result
 

@@ -8,12 +8,15 @@ import re
 import shutil
 
 import pytest
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
+from conftest import HOME_PAGE, notice, sphinx_build, write_project
 
 # Every test here renders PDFs.
 pytestmark = pytest.mark.pdf
 
-NOTICE = NOTICE_FRONT_MATTER + "\n# Example Notice\n\nWe keep your name.\n"
+NOTICE = notice("We keep your name.\n")
+# The notices' versions (which set up the PDFs, and write the redlines), and
+# the navigation every page needs.
+EXTENSIONS = ["policy_sphinx_extensions.versions", "policy_sphinx_extensions.navigation"]
 PDF = "pdf/example-Notice.pdf"
 
 
@@ -28,7 +31,7 @@ def test_a_pdf_is_rendered_once_per_content_across_clean_builds(tmp_path):
 
     def build(outdir):
         result = sphinx_build(source, outdir, "dirhtml", "-D", "policy_pdf_publish=1",
-                              "-D", f"policy_pdf_cache_dir={cache}")
+                              "-D", f"policy_pdf_cache_dir={cache}", extensions=EXTENSIONS)
         assert result.returncode == 0, result.output
         return result
 
@@ -66,7 +69,8 @@ def test_no_cache_unless_a_folder_is_set(tmp_path):
     source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
                                                   "example/Notice.md": NOTICE})
     for outdir in ("one", "two"):
-        result = sphinx_build(source, tmp_path / outdir, "dirhtml", "-D", "policy_pdf_publish=1")
+        result = sphinx_build(source, tmp_path / outdir, "dirhtml", "-D", "policy_pdf_publish=1",
+                              extensions=EXTENSIONS)
         assert result.returncode == 0, result.output
         assert rendered(result.output) == ["example/Notice"]
 
@@ -82,7 +86,8 @@ def test_a_pdf_kept_after_a_navigation_change_makes_no_print_html(tmp_path, monk
                         or print_html(app, docname, doctree))
 
     def build():
-        result = sphinx_build(source, tmp_path / "out", "dirhtml", "-D", "policy_pdf_publish=1")
+        result = sphinx_build(source, tmp_path / "out", "dirhtml", "-D", "policy_pdf_publish=1",
+                              extensions=EXTENSIONS)
         assert result.returncode == 0, result.output
         return result
 
@@ -123,7 +128,8 @@ def test_redline_pdfs_are_taken_from_the_cache_after_a_clean_build(git_project, 
         outdir = tmp_path / "out"
         shutil.rmtree(outdir, ignore_errors=True)
         result = sphinx_build(git_project.root / "source", outdir, "dirhtml",
-                              "-D", "policy_pdf_publish=1", "-D", f"policy_pdf_cache_dir={cache}")
+                              "-D", "policy_pdf_publish=1", "-D", f"policy_pdf_cache_dir={cache}",
+                              extensions=EXTENSIONS)
         assert result.returncode == 0, result.output
         return (outdir / redline).read_bytes()
 

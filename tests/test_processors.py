@@ -13,9 +13,12 @@ from bs4 import BeautifulSoup
 
 from policy_core import yamldata
 from policy_core.processor_registry import load_registry
-from conftest import NOTICE_FRONT_MATTER, Build, sphinx_build, write_project, navigation
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, Build, sphinx_build, write_project, navigation
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The processors, and the navigation the home page's site map and every page need.
+EXTENSIONS = ["policy_sphinx_extensions.processors", "policy_sphinx_extensions.navigation"]
 
 NAVIGATION = navigation(("Example Notice", "example/Notice"),
                         ("Third-party processors", "Third-Party-Processors"))
@@ -61,19 +64,11 @@ kind: site
 ```
 """
 
-INDEX = """\
-# Home
-
-```{site-map}
-```
-"""
-
-
 def files(overrides: dict[str, str] | None = None) -> dict[str, str]:
     base = {
         "_data/navigation.yaml": NAVIGATION,
         "_data/processors.yaml": REGISTRY,
-        "index.md": INDEX,
+        "index.md": HOME_PAGE,
         "example/Notice.md": NOTICE,
         "Third-Party-Processors.md": PROCESSORS_PAGE,
     }
@@ -85,7 +80,8 @@ def files(overrides: dict[str, str] | None = None) -> dict[str, str]:
 def built(tmp_path_factory) -> Build:
     """The project of files() built once; the tests below only read it."""
     root = tmp_path_factory.mktemp("processors")
-    build = sphinx_build(write_project(root / "source", files()), root / "out", "dirhtml")
+    build = sphinx_build(write_project(root / "source", files()), root / "out",
+                         extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     return build
 
@@ -144,7 +140,7 @@ def test_processors_json_matches_the_registry(built):
 
 
 def registry_error(project, registry: str) -> str:
-    build = project(files({"_data/processors.yaml": registry}), "dirhtml")
+    build = project(files({"_data/processors.yaml": registry}), extensions=EXTENSIONS)
     assert build.returncode != 0, build.output
     return build.output
 
@@ -233,7 +229,7 @@ def test_host_names_that_hold_numbers_are_names(tmp_path, url):
 
 def test_citing_an_unknown_processor_fails_with_the_notice_file_and_line(project):
     notice = NOTICE.replace("{processor-terms}`fastly`", "{processor-terms}`fastlyy`")
-    build = project(files({"example/Notice.md": notice}), "dirhtml")
+    build = project(files({"example/Notice.md": notice}), extensions=EXTENSIONS)
     assert build.returncode != 0
     assert re.search(r"example/Notice\.md:13: ERROR: unknown processor 'fastlyy'", build.output), (
         build.output
@@ -242,7 +238,7 @@ def test_citing_an_unknown_processor_fails_with_the_notice_file_and_line(project
 
 def test_linking_an_unknown_processor_name_fails_too(project):
     notice = NOTICE.replace("{processor}`Fastly <fastly>`", "{processor}`Fastly <fastli>`")
-    build = project(files({"example/Notice.md": notice}), "dirhtml")
+    build = project(files({"example/Notice.md": notice}), extensions=EXTENSIONS)
     assert build.returncode != 0
     assert re.search(r"example/Notice\.md:13: ERROR: unknown processor 'fastli'", build.output)
 
@@ -251,14 +247,14 @@ def test_processor_names_need_the_processors_page(project):
     project_files = files()
     del project_files["Third-Party-Processors.md"]
     project_files["_data/navigation.yaml"] = NAVIGATION.split("  - title: Third-party")[0]
-    build = project(project_files, "dirhtml")
+    build = project(project_files, extensions=EXTENSIONS)
     assert build.returncode != 0
     assert "exactly one page must hold the processor-table directive, found 0" in build.output
 
 
 def test_a_project_without_a_registry_builds(project):
-    build = project({"index.md": "# Home\n\n```{site-map}\n```\n",
-                     "example/Notice.md": NOTICE.split("## 2.")[0]}, "dirhtml")
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": NOTICE.split("## 2.")[0]},
+                    extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
 
 
@@ -322,7 +318,7 @@ def test_the_real_processors_json_matches_the_registry(site):
 
 
 def test_processors_page_is_rewritten_only_when_citations_or_titles_change(project):
-    first = project(files(), "dirhtml")
+    first = project(files(), extensions=EXTENSIONS)
     assert first.returncode == 0, first.output
     notice = first.outdir.parent / "source" / "example" / "Notice.md"
     page = first.outdir / "Third-Party-Processors" / "index.html"
@@ -330,7 +326,7 @@ def test_processors_page_is_rewritten_only_when_citations_or_titles_change(proje
 
     def rebuild(text: str):
         notice.write_text(text, encoding="utf-8")
-        build = sphinx_build(notice.parents[1], first.outdir, "dirhtml")
+        build = sphinx_build(notice.parents[1], first.outdir, extensions=EXTENSIONS)
         assert build.returncode == 0, build.output
         return build
 

@@ -44,6 +44,14 @@ from policy_sphinx_extensions.checks import remote_resources
 from policy_core.links import link_problem, url_scheme
 
 SECRET = "SECRET-OF-THE-BUILD-MACHINE-7f3a"
+
+# The hostile and good projects, and the builds that stop or are stopped
+# midway, build the whole site: nothing of a payload may reach any file any
+# extension writes. A test of one check builds with that check, and the
+# navigation every page needs.
+NAVIGATION = "policy_sphinx_extensions.navigation"
+SOURCES = ["policy_sphinx_extensions.checks.sources", NAVIGATION]
+PAGES_AS_WRITTEN = ["policy_sphinx_extensions.checks.published_pages", NAVIGATION]
 SERVER = "http://127.0.0.1:{port}"
 
 # A notice's front matter, still open; MyST's settings turning substitutions
@@ -377,7 +385,8 @@ def test_unsafe_source_tree_stops_the_build(tmp_path):
     })
     (source / "example" / "leak.md").symlink_to(tmp_path / "secret.txt")
     (source / "_data" / "outside").symlink_to(tmp_path, target_is_directory=True)
-    build = sphinx_build(source, tmp_path / "out", "dirhtml")
+    build = sphinx_build(source, tmp_path / "out",
+                         extensions=["policy_sphinx_extensions.checks.source_files"])
     assert build.returncode != 0
     expected = [
         ('example/a"><script>alert(1)</script>.md:1: ERROR: the name', "may hold only letters"),
@@ -410,7 +419,7 @@ def assert_refused_alone(build) -> None:
 def test_a_page_name_with_markup_in_the_navigation_is_refused_alone(tmp_path, name):
     build = sphinx_build(write_project(tmp_path / "source", {
         "index.md": HOME_PAGE, f"{name}.md": notice("Text.\n"),
-        "_data/navigation.yaml": navigation(name)}), tmp_path / "out", "dirhtml")
+        "_data/navigation.yaml": navigation(name)}), tmp_path / "out", extensions=[NAVIGATION])
     if name == "example/Notice":  # the good one beside it
         assert build.returncode == 0, build.output
         return
@@ -552,7 +561,8 @@ def test_every_page_as_written_passes_the_link_and_id_rules(tmp_path):
 def test_nothing_a_page_as_written_loads_comes_from_another_host(project):
     # A script the configuration adds to every page, in no template or source.
     build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")}, "dirhtml",
-                    "-D", "html_js_files=https://example.invalid/payload-js-file.js")
+                    "-D", "html_js_files=https://example.invalid/payload-js-file.js",
+                    extensions=PAGES_AS_WRITTEN)
     assert build.returncode != 0
     assert ("example/Notice.md: ERROR: <script src> loads "
             "'https://example.invalid/payload-js-file.js'") in build.output, build.output
@@ -564,7 +574,8 @@ def test_docutils_conf_may_not_turn_file_insertion_back_on(tmp_path):
     (confdir / "docutils.conf").write_text("[general]\nfile_insertion_enabled: true\n")
     source = write_project(tmp_path / "source", {"index.md": HOME_PAGE,
                                                  "example/Notice.md": notice("Text.\n")})
-    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir))
+    build = sphinx_build(source, tmp_path / "out", "dirhtml", "-c", str(confdir),
+                         extensions=SOURCES)
     assert build.returncode != 0
     assert ("example/Notice.md: ERROR: docutils setting file_insertion_enabled is True"
             in build.output)
@@ -572,7 +583,7 @@ def test_docutils_conf_may_not_turn_file_insertion_back_on(tmp_path):
 
 def test_suppress_warnings_may_not_hide_the_checks(project):
     build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")},
-                    "dirhtml", "-D", "suppress_warnings=policy.raw")
+                    "dirhtml", "-D", "suppress_warnings=policy.raw", extensions=SOURCES)
     assert build.returncode != 0
     assert "suppress_warnings may not hide 'policy.raw'" in build.output
 
@@ -721,7 +732,8 @@ def test_second_build_in_one_tree_waits_for_the_first(tmp_path):
 @pytest.mark.parametrize("headings", [40_000, 1_000])
 def test_a_page_over_the_heading_limit_is_refused_before_it_is_rendered(project, headings):
     body = "".join(f"## A\n\nText {n}.\n\n" for n in range(headings - 1))
-    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice(body)})
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice(body)},
+                    extensions=[NAVIGATION])
     if headings == 1_000:  # the title and 999 more: at the limit, beside
         assert build.returncode == 0, build.output
         return
@@ -737,7 +749,7 @@ def test_a_page_over_the_heading_limit_is_refused_before_it_is_rendered(project,
 def test_headings_in_a_directive_count_too(project, directive):
     body = f"```{{{directive}}}\n" + "## A\n\n" * 1_000 + "```\n"
     build = project({"index.md": HOME_PAGE, "example/Notice.md": notice(body)},
-                    "dirhtml", "-D", "policy_max_headings=999")
+                    "dirhtml", "-D", "policy_max_headings=999", extensions=[NAVIGATION])
     if directive == "code-block":  # its lines are code, not headings
         assert build.returncode == 0, build.output
         return
@@ -812,7 +824,7 @@ def test_a_warning_about_the_configuration_is_a_warning_not_a_crash(project):
 ])
 def test_no_template_bridge_skips_the_check_of_pages_as_written(project, bridge, refused):
     build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")},
-                    "dirhtml", "-D", f"template_bridge={bridge}")
+                    "dirhtml", "-D", f"template_bridge={bridge}", extensions=PAGES_AS_WRITTEN)
     if not refused:
         assert build.returncode == 0, build.output
         return

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import re
 
-from conftest import HOME_PAGE, navigation, notice, sphinx_build, write_project
+from conftest import HOME_PAGE, Build, navigation, notice, sphinx_build, write_project
 
 
 NAVIGATION = navigation(("Example", [("{first}", "example/First"), ("Second Notice", "example/Second")]),
                         ("Elsewhere", "elsewhere/Page"))
+
+
+def build(tmp_path) -> Build:
+    """Build the project under *tmp_path* with the navigation (and its sidebar) alone."""
+    return sphinx_build(tmp_path / "source", tmp_path / "out",
+                        extensions=["policy_sphinx_extensions.navigation"])
 
 
 def sidebar(page: str) -> str:
@@ -36,12 +42,12 @@ def test_every_page_follows_an_edited_navigation_without_a_full_build(tmp_path):
         "example/Second.md": notice(title="Second Notice"),
     })
     write("First Notice")
-    first = sphinx_build(tmp_path / "source", tmp_path / "out")
+    first = build(tmp_path)
     assert first.returncode == 0, first.output
     assert "First Notice</a>" in sidebar(first.page("example/Second"))
 
     write("Renamed Notice")
-    second = sphinx_build(tmp_path / "source", tmp_path / "out")
+    second = build(tmp_path)
     assert second.returncode == 0, second.output
     # Only the home page (its site map) is read again ...
     assert "0 added, 1 changed, 0 removed" in second.output
@@ -59,8 +65,8 @@ def test_unchanged_navigation_rewrites_nothing(tmp_path):
         "example/First.md": notice(title="First Notice"),
         "example/Second.md": notice(title="Second Notice"),
     })
-    assert sphinx_build(tmp_path / "source", tmp_path / "out").returncode == 0
-    again = sphinx_build(tmp_path / "source", tmp_path / "out")
+    assert build(tmp_path).returncode == 0
+    again = build(tmp_path)
     assert again.returncode == 0, again.output
     assert "0 added, 0 changed, 0 removed" in again.output
     assert "no targets are out of date" in again.output
@@ -72,7 +78,7 @@ def test_a_page_added_turns_its_link_into_a_page_on_every_page(tmp_path):
         "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
         "example/First.md": notice(title="First Notice"),
     })
-    assert sphinx_build(tmp_path / "source", tmp_path / "out").returncode == 0
+    assert build(tmp_path).returncode == 0
     assert "https://policies.python.org/example/Second/" in sidebar(
         (tmp_path / "out" / "example" / "First" / "index.html").read_text(encoding="utf-8"))
 
@@ -80,7 +86,7 @@ def test_a_page_added_turns_its_link_into_a_page_on_every_page(tmp_path):
         "_data/navigation.yaml": NAVIGATION.format(first="First Notice"),
         "example/Second.md": notice(title="Second Notice"),
     })
-    again = sphinx_build(tmp_path / "source", tmp_path / "out")
+    again = build(tmp_path)
     assert again.returncode == 0, again.output
     for page in ("", "example/First", "example/Second"):
         tree = sidebar(again.page(page))

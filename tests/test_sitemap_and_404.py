@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project, navigation
+from conftest import HOME_PAGE, navigation, notice, sphinx_build, write_project
 
 from tools.site_browser import page_paths
 
@@ -63,12 +63,11 @@ def rebuilt(tmp_path_factory):
     """A tiny project built, built again unchanged, then again after one notice
     was edited: (the three builds, each page's mtime after the first)."""
     root = tmp_path_factory.mktemp("incremental")
-    notice = NOTICE_FRONT_MATTER + "\n# {title}\n\nText.\n"
     srcdir = write_project(root / "source", {
         "_data/navigation.yaml": INCREMENTAL_NAVIGATION,
         "index.md": HOME_PAGE,
-        "example/First.md": notice.format(title="First"),
-        "example/Second.md": notice.format(title="Second"),
+        "example/First.md": notice(title="First"),
+        "example/Second.md": notice(title="Second"),
     })
     outdir = root / "out"
     builds = [sphinx_build(srcdir, outdir, "dirhtml")]

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, navigation
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, navigation, notice
 
-
-
-def notice(body: str, front: str = NOTICE_FRONT_MATTER) -> dict[str, str]:
-    return {"index.md": HOME_PAGE, "example/Notice.md": front + "\n# Example Notice\n\n" + body}
+# The pages' kinds and dates, and the navigation every page needs.
+EXTENSIONS = ["policy_sphinx_extensions.reading.page_kinds", "policy_sphinx_extensions.navigation"]
 
 
 def test_good_project_builds(project):
-    build = project(notice("## 1. First\n\nSee [the first section](#1-first).\n"))
+    body = "## 1. First\n\nSee [the first section](#1-first).\n"
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice(body)},
+                    extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     assert "Last updated <strong>October 4, 2024</strong>" in build.page("example/Notice")
 
@@ -29,7 +29,8 @@ def test_good_project_builds(project):
     ids=["dangling-fragment", "dangling-ref", "missing-page-link", "missing-doc", "unknown-directive"],
 )
 def test_bad_reference_or_markup_fails(project, body, message):
-    build = project(notice("Text.\n\n" + body))
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n\n" + body)},
+                    extensions=EXTENSIONS)
     assert build.returncode != 0
     lines = [line for line in build.output.splitlines() if message in line]
     assert lines, build.output
@@ -49,7 +50,8 @@ def test_bad_reference_or_markup_fails(project, body, message):
     ids=["no-date", "no-front-matter", "impossible-date", "not-iso"],
 )
 def test_notice_without_valid_date_fails(project, front, line, message):
-    build = project(notice("Text.\n", front=front))
+    source = front + "\n# Example Notice\n\nText.\n"
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": source}, extensions=EXTENSIONS)
     assert build.returncode != 0
     assert f"example/Notice.md:{line}: ERROR: " in build.output, build.output
     assert message in build.output
@@ -62,7 +64,8 @@ def test_date_error_fails_without_warnings_as_errors(tmp_path):
 
     from conftest import ROOT, write_project
 
-    srcdir = write_project(tmp_path / "src", notice("Text.\n", front=""))
+    srcdir = write_project(tmp_path / "src", {"index.md": HOME_PAGE,
+                                              "example/Notice.md": "# Example Notice\n\nText.\n"})
     process = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), str(srcdir),
          str(tmp_path / "out")], capture_output=True, text=True, check=False)
@@ -71,8 +74,8 @@ def test_date_error_fails_without_warnings_as_errors(tmp_path):
 
 
 def test_dangling_site_map_entry_fails(project):
-    files = notice("Text.\n")
-    files["_data/navigation.yaml"] = navigation(("Example", "/example/Notice/"))
-    build = project(files)
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice(),
+                     "_data/navigation.yaml": navigation(("Example", "/example/Notice/"))},
+                    extensions=EXTENSIONS)
     assert build.returncode != 0
     assert "navigation.yaml:4: ERROR: entry 'Example': 'path' must be a URL path" in build.output

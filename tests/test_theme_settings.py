@@ -5,21 +5,18 @@ as before, and are told not to build into a folder of the site's pages."""
 from __future__ import annotations
 
 import pytest
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, sphinx_build, write_project
+from conftest import HOME_PAGE, notice, sphinx_build, write_project
 
-from policy_sphinx_extensions import EXTENSIONS
-
-FILES = {"index.md": HOME_PAGE, "example/Notice.md": NOTICE_FRONT_MATTER + "\n# Notice\n\nText.\n"}
+FILES = {"index.md": HOME_PAGE, "example/Notice.md": notice(title="Notice")}
+THEME_SETTINGS = "policy_sphinx_extensions.site.theme_settings"
+NAVIGATION = "policy_sphinx_extensions.navigation"
 CHANGED = "The configuration has changed"
 
 
 def test_a_rebuild_says_the_configuration_changed_only_without_the_extension(tmp_path):
     srcdir = write_project(tmp_path / "source", FILES)
-    without = ("-D", "extensions=" + ",".join(
-        name for name in EXTENSIONS if name != "policy_sphinx_extensions.site.theme_settings"))
-    for name, options in {"with": (), "without": without}.items():
-        builds = [sphinx_build(srcdir, tmp_path / name, "dirhtml", *options)
-                  for _ in range(2)]
+    for name, extensions in {"with": [THEME_SETTINGS, NAVIGATION], "without": [NAVIGATION]}.items():
+        builds = [sphinx_build(srcdir, tmp_path / name, extensions=extensions) for _ in range(2)]
         for build in builds:
             assert build.returncode == 0, build.output
         said = CHANGED in builds[1].output
@@ -32,14 +29,16 @@ def test_a_rebuild_says_the_configuration_changed_only_without_the_extension(tmp
 @pytest.mark.pdf
 def test_other_builders_build_alone_and_not_into_the_pages_folder(tmp_path):
     srcdir = write_project(tmp_path / "source", FILES)
+    # The PDF builder, and the navigation every page needs.
+    extensions = [THEME_SETTINGS, "policy_sphinx_extensions.pdf", NAVIGATION]
     for builder in ("text", "pdf"):
-        alone = sphinx_build(srcdir, tmp_path / builder, builder)
+        alone = sphinx_build(srcdir, tmp_path / builder, builder, extensions=extensions)
         assert alone.returncode == 0, alone.output
         assert not (tmp_path / builder / "_static").exists()
 
-    pages = sphinx_build(srcdir, tmp_path / "html", "dirhtml")
+    pages = sphinx_build(srcdir, tmp_path / "html", extensions=extensions)
     assert pages.returncode == 0, pages.output
-    refused = sphinx_build(srcdir, tmp_path / "html", "text")
+    refused = sphinx_build(srcdir, tmp_path / "html", "text", extensions=extensions)
     assert refused.returncode != 0
     assert (f"{tmp_path / 'html'} holds the site's HTML pages: build with 'text' into a folder "
             "of its own") in refused.output

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 from conftest import HOME_PAGE, ROOT, GitProject, navigation, sphinx_build, write_project
-from conftest import notice as source_of_notice
+from conftest import notice
 
 from policy_core import git_history as notice_history
 from policy_sphinx_extensions.versions import redlines as version_redlines
@@ -36,29 +36,31 @@ SECOND = [("2025-06-01", "material", "Email too.")] + FIXED
 THIRD = [("2027-01-15", "material", "Phone too.")] + SECOND
 
 
-def notice(date: str, changes, body: str) -> str:
+def source_at(date: str, changes, body: str) -> str:
     """A described notice of *date* and *changes*, holding *body*."""
-    return source_of_notice(f"{body}\n", date=date, changes=changes,
-                            fields="description: An example notice.\n")
+    return notice(f"{body}\n", date=date, changes=changes,
+                  fields="description: An example notice.\n")
 
 
+# The change history (which sets up the versions), and the navigation every page needs.
+EXTENSIONS = ["policy_sphinx_extensions.site.feed", "policy_sphinx_extensions.navigation"]
 NAVIGATION = navigation(("Example Notice", "example/Notice"), ("Changes", "changes"))
 CHANGES = "---\nkind: site\n---\n\n# Changes\n\n```{change-history}\n```\n\n## Versions\n\n```{notice-versions}\n```\n"
 
 
 def history(repo: GitProject) -> GitProject:
     repo.commit({"index.md": HOME_PAGE, "changes.md": CHANGES, "_data/navigation.yaml": NAVIGATION,
-                 "example/Notice.md": notice(
+                 "example/Notice.md": source_at(
         "2024-10-04", FIRST, "We collect your name. See [our site](https://www.python.org/).")},
         "First version")
-    repo.commit({"example/Notice.md": notice(
+    repo.commit({"example/Notice.md": source_at(
         "2024-10-04", FIXED, "We collect your full name. See [our site](https://www.python.org/).")},
         "Editorial fix")
-    repo.commit({"example/Notice.md": notice(
+    repo.commit({"example/Notice.md": source_at(
         "2025-06-01", SECOND,
         "We collect your full name and email. See [our site](https://www.python.org/psf/).")},
         "Second version")
-    repo.commit({"example/Notice.md": notice(
+    repo.commit({"example/Notice.md": source_at(
         "2027-01-15", THIRD,
         "We collect your full name, email and phone. See [our site](https://www.python.org/psf/).")},
         "Third version, taking effect on January 15, 2027")
@@ -74,7 +76,7 @@ def repo(tmp_path_factory) -> GitProject:
 def before(repo):
     """The day before the third version takes effect (no PDFs: read only as pages)."""
     build = sphinx_build(repo.root / "source", repo.root / "_build" / "before", "dirhtml",
-                         "-D", "policy_today=2027-01-14")
+                         "-D", "policy_today=2027-01-14", extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     return build
 
@@ -83,7 +85,8 @@ def before(repo):
 def on(repo):
     """The day it takes effect, with the PDFs."""
     build = sphinx_build(repo.root / "source", repo.root / "_build" / "on", "dirhtml",
-                         "-D", "policy_today=2027-01-15", "-D", "policy_pdf_publish=1")
+                         "-D", "policy_today=2027-01-15", "-D", "policy_pdf_publish=1",
+                         extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     return build
 
@@ -226,7 +229,7 @@ def test_the_sitemap_lists_the_notice_not_its_versions_or_redlines(on):
 def test_a_change_of_the_redline_templates_rewrites_the_redlines(repo, tmp_path, monkeypatch):
     args = (repo.root / "source", tmp_path / "html", "dirhtml",
             "-D", "policy_today=2027-01-14")
-    assert sphinx_build(*args).returncode == 0
+    assert sphinx_build(*args, extensions=EXTENSIONS).returncode == 0
     templates = tmp_path / "templates"
     for folder in version_redlines.TEMPLATES:
         shutil.copytree(folder, templates, dirs_exist_ok=True)
@@ -234,7 +237,7 @@ def test_a_change_of_the_redline_templates_rewrites_the_redlines(repo, tmp_path,
     page.write_text(page.read_text().replace("{% block title %}", "{% block title %}Changed: "),
                     encoding="utf-8")
     monkeypatch.setattr(version_redlines, "TEMPLATES", [templates])
-    again = sphinx_build(*args)
+    again = sphinx_build(*args, extensions=EXTENSIONS)
     assert again.returncode == 0, again.output
     assert soup(again, "example/Notice/2027-01-15/redline").title.get_text().startswith("Changed: ")
 
@@ -258,17 +261,17 @@ def test_feed_announces_the_upcoming_version_and_its_taking_effect(repo, before,
 def test_a_rebuild_reads_nothing_when_nothing_changed(repo, tmp_path):
     args = (repo.root / "source", tmp_path / "html", "dirhtml",
             "-D", "policy_today=2027-01-14")
-    assert sphinx_build(*args).returncode == 0
-    again = sphinx_build(*args)
+    assert sphinx_build(*args, extensions=EXTENSIONS).returncode == 0
+    again = sphinx_build(*args, extensions=EXTENSIONS)
     assert again.returncode == 0 and "reading sources... [" not in again.output, again.output
     # The next day the notice and its versions change status, and are read again.
-    moved = sphinx_build(*args[:4], "policy_today=2027-01-15", *args[5:])
+    moved = sphinx_build(*args[:4], "policy_today=2027-01-15", *args[5:], extensions=EXTENSIONS)
     assert "phone" in moved.page("example/Notice")
 
 
 def test_a_version_page_deleted_is_written_again_the_same(repo, tmp_path):
     args = (repo.root / "source", tmp_path / "html", "dirhtml", "-D", "policy_today=2027-01-14")
-    assert sphinx_build(*args).returncode == 0
+    assert sphinx_build(*args, extensions=EXTENSIONS).returncode == 0
     # A superseded version (read from the history), the current one (made from
     # the notice) and the upcoming one.
     pages = [tmp_path / "html" / "example" / "Notice" / date / "index.html"
@@ -276,7 +279,7 @@ def test_a_version_page_deleted_is_written_again_the_same(repo, tmp_path):
     written = [page.read_bytes() for page in pages]
     for page in pages:
         page.unlink()
-    again = sphinx_build(*args)
+    again = sphinx_build(*args, extensions=EXTENSIONS)
     assert again.returncode == 0, again.output
     assert "reading sources... [" not in again.output  # no source changed
     assert [page.read_bytes() if page.is_file() else None for page in pages] == written
@@ -286,7 +289,7 @@ def test_a_shallow_clone_fails_naming_the_fix(repo, tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{repo.root}", str(clone)],
                    check=True, capture_output=True)
-    build = sphinx_build(clone / "source", tmp_path / "html")
+    build = sphinx_build(clone / "source", tmp_path / "html", extensions=EXTENSIONS)
     assert build.returncode != 0
     assert "shallow" in build.output and "git fetch --unshallow" in build.output
     assert "fetch-depth: 0" in build.output
@@ -299,13 +302,14 @@ def test_a_problem_in_the_working_tree_is_reported_once_naming_the_source_file(t
     # with its line, whether found while reading (front matter, a role) or
     # writing (a link, resolved for each page).
     repo = GitProject(tmp_path / "repo")
-    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "Text.")})
+    repo.commit({"index.md": HOME_PAGE,
+                 "example/Notice.md": source_at("2024-10-04", FIRST, "Text.")})
     edited = repo.root / "source/example/Notice.md"
-    edited.write_text(notice("2024-10-04", [("2024-10-04", "substantial", "First.")],
-                             "Text {bogus}`x`, [a page](Missing.md)."), encoding="utf-8")
+    edited.write_text(source_at("2024-10-04", [("2024-10-04", "substantial", "First.")],
+                                "Text {bogus}`x`, [a page](Missing.md)."), encoding="utf-8")
     args = (repo.root / "source", tmp_path / "html", "dirhtml",
             "-D", "policy_today=2026-01-01")
-    build = sphinx_build(*args)
+    build = sphinx_build(*args, extensions=EXTENSIONS)
     assert build.returncode != 0
     for message in (f"{edited}:6: ERROR: 'kind' must be one of",
                     f'{edited}:12: WARNING: Unknown interpreted text role "bogus"',
@@ -314,8 +318,8 @@ def test_a_problem_in_the_working_tree_is_reported_once_naming_the_source_file(t
     assert "build finished with problems, 3 warnings" in build.output
     assert ".doctrees" not in build.output
     # Fixed, the edit with its entry: both pages show it.
-    edited.write_text(notice("2024-10-04", FIXED, "Text, edited."), encoding="utf-8")
-    fixed = sphinx_build(*args)
+    edited.write_text(source_at("2024-10-04", FIXED, "Text, edited."), encoding="utf-8")
+    fixed = sphinx_build(*args, extensions=EXTENSIONS)
     assert fixed.returncode == 0, fixed.output
     assert "Text, edited." in text(fixed, "example/Notice")
     assert "Text, edited." in text(fixed, "example/Notice/2024-10-04")
@@ -324,10 +328,10 @@ def test_a_problem_in_the_working_tree_is_reported_once_naming_the_source_file(t
 def test_the_same_problem_in_two_files_is_reported_for_each(tmp_path):
     # Only a repeat about the same file and line is left out.
     repo = GitProject(tmp_path / "repo")
-    broken = notice("2024-10-04", FIRST, "Text {bogus}`x`.")
+    broken = source_at("2024-10-04", FIRST, "Text {bogus}`x`.")
     repo.commit({"index.md": HOME_PAGE, "example/Notice.md": broken, "example/Other.md": broken})
     build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
-                         "-D", "policy_today=2026-01-01")
+                         "-D", "policy_today=2026-01-01", extensions=EXTENSIONS)
     assert build.returncode != 0
     for name in ("Notice", "Other"):
         message = f'source/example/{name}.md:12: WARNING: Unknown interpreted text role "bogus"'
@@ -339,7 +343,7 @@ def test_each_build_of_one_application_reports_its_problems(tmp_path):
     # unfixed is reported by every build (the document that warned is read again).
     repo = GitProject(tmp_path / "repo")
     repo.commit({"index.md": HOME_PAGE,
-                 "example/Notice.md": notice("2024-10-04", FIRST, "Text {bogus}`x`.")})
+                 "example/Notice.md": source_at("2024-10-04", FIRST, "Text {bogus}`x`.")})
     warnings = io.StringIO()
     with docutils_namespace():
         app = Sphinx(repo.root / "source", ROOT, tmp_path / "html", tmp_path / "html/.doctrees",
@@ -353,7 +357,8 @@ def test_each_build_of_one_application_reports_its_problems(tmp_path):
 
 @pytest.mark.parametrize("today", ["2027-1-5", "2027-02-30"])
 def test_the_build_date_must_be_an_iso_date(project, today):
-    build = project({"index.md": HOME_PAGE}, "dirhtml", "-D", f"policy_today={today}")
+    build = project({"index.md": HOME_PAGE}, "dirhtml", "-D", f"policy_today={today}",
+                    extensions=EXTENSIONS)
     assert build.returncode != 0
     assert f"policy_today (make html TODAY=...) must be a date written YYYY-MM-DD, not {today!r}" \
         in build.output
@@ -415,8 +420,8 @@ def test_make_html_in_a_shallow_clone_says_so_alone(repo, tmp_path):
 
 
 def test_outside_git_the_notices_build_alone(project):
-    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice(
-        "2024-10-04", FIRST, "Text.")}, "dirhtml")
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": source_at(
+        "2024-10-04", FIRST, "Text.")}, "dirhtml", extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     assert json.loads((build.outdir / "versions.json").read_text()) == {"notices": {}}
     assert not (build.outdir / "example/Notice/2024-10-04").exists()
@@ -459,7 +464,7 @@ def test_history_groups_states_by_date_and_a_draft_has_no_version(repo, tmp_path
     assert versions[0].commit == repo.git("rev-parse", "HEAD~2")  # the editorial fix
     assert versions[-1].commit is None  # the working tree's file
     draft = source / "Draft.md"
-    draft.write_text(notice("2024-10-04", FIRST, "Draft."), encoding="utf-8")
+    draft.write_text(source_at("2024-10-04", FIRST, "Draft."), encoding="utf-8")
     try:
         assert notice_history.material_versions(repo.root, [draft]).versions == {draft: []}
     finally:
@@ -468,10 +473,10 @@ def test_history_groups_states_by_date_and_a_draft_has_no_version(repo, tmp_path
 
 def test_a_new_notice_dated_ahead_is_published_with_the_date_it_takes_effect(tmp_path):
     repo = GitProject(tmp_path / "repo")
-    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice(
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": source_at(
         "2027-03-01", [("2027-03-01", "material", "First.")], "New text.")})
     build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
-                         "-D", "policy_today=2027-01-14")
+                         "-D", "policy_today=2027-01-14", extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     shown = banner(build, "example/Notice").get_text(" ", strip=True)
     assert "This notice takes effect on March 1, 2027" in shown
@@ -489,11 +494,11 @@ def test_an_earlier_version_links_what_the_notice_links(tmp_path):
     linked = "See [the other notice](Other.md)."
     repo = GitProject(tmp_path / "repo")
     repo.commit({"index.md": HOME_PAGE, "_data/navigation.yaml": navigation,
-                 "example/Other.md": notice("2024-10-04", FIRST, "Other."),
-                 "example/Notice.md": notice("2024-10-04", FIRST, linked)})
-    repo.commit({"example/Notice.md": notice("2025-06-01", SECOND, f"Changed. {linked}")})
+                 "example/Other.md": source_at("2024-10-04", FIRST, "Other."),
+                 "example/Notice.md": source_at("2024-10-04", FIRST, linked)})
+    repo.commit({"example/Notice.md": source_at("2025-06-01", SECOND, f"Changed. {linked}")})
     build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
-                         "-D", "policy_today=2026-01-01")
+                         "-D", "policy_today=2026-01-01", extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     link = soup(build, "example/Notice/2024-10-04").find("a", string="the other notice")
     assert link["href"] == "../../Other/"
@@ -501,11 +506,12 @@ def test_an_earlier_version_links_what_the_notice_links(tmp_path):
 
 def test_a_date_changed_inside_a_merged_branch_is_no_version(tmp_path):
     repo = GitProject(tmp_path / "repo")
-    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "One.")})
+    repo.commit({"index.md": HOME_PAGE,
+                 "example/Notice.md": source_at("2024-10-04", FIRST, "One.")})
     repo.git("switch", "--quiet", "-c", "change")
     tried = [("2025-05-01", "material", "Tried.")] + FIRST
-    repo.commit({"example/Notice.md": notice("2025-05-01", tried, "Two.")})
-    repo.commit({"example/Notice.md": notice("2025-06-01", SECOND, "Two.")})
+    repo.commit({"example/Notice.md": source_at("2025-05-01", tried, "Two.")})
+    repo.commit({"example/Notice.md": source_at("2025-06-01", SECOND, "Two.")})
     repo.git("switch", "--quiet", "main")
     repo.git("-c", "user.name=Test", "-c", "user.email=test@example.invalid",
              "merge", "--quiet", "--no-ff", "-m", "Merge", "change")
@@ -533,12 +539,13 @@ NEW_SENTENCE = "We also collect your postal address."
 def test_an_edit_with_a_broken_front_matter_fails_and_is_never_older_text(
         tmp_path, front_matter, line):
     repo = GitProject(tmp_path / "repo")
-    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "Text.")})
+    repo.commit({"index.md": HOME_PAGE,
+                 "example/Notice.md": source_at("2024-10-04", FIRST, "Text.")})
     edited = repo.root / "source/example/Notice.md"
-    good = notice("2024-10-04", FIXED, f"Text. {NEW_SENTENCE}")
+    good = source_at("2024-10-04", FIXED, f"Text. {NEW_SENTENCE}")
     edited.write_text(good.replace("date: 2024-10-04\n", front_matter, 1), encoding="utf-8")
     build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
-                         "-D", "policy_today=2026-01-01")
+                         "-D", "policy_today=2026-01-01", extensions=EXTENSIONS)
     if line is None:  # the good one beside them
         assert build.returncode == 0, build.output
         assert NEW_SENTENCE in text(build, "example/Notice/2024-10-04")
@@ -552,17 +559,19 @@ def test_an_edit_with_a_broken_front_matter_fails_and_is_never_older_text(
 
 def test_a_committed_state_with_a_broken_date_fails_naming_its_commit(tmp_path):
     repo = GitProject(tmp_path / "repo")
-    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "Text.")})
-    broken = repo.commit({"example/Notice.md": notice("2024-10-04", FIXED, "Text, edited.")
+    repo.commit({"index.md": HOME_PAGE,
+                 "example/Notice.md": source_at("2024-10-04", FIRST, "Text.")})
+    broken = repo.commit({"example/Notice.md": source_at("2024-10-04", FIXED, "Text, edited.")
                           .replace("date: 2024-10-04\n", "date: 2024-10-4\n", 1)})
-    repo.commit({"example/Notice.md": notice("2024-10-04", FIXED, "Text, edited.")})
+    repo.commit({"example/Notice.md": source_at("2024-10-04", FIXED, "Text, edited.")})
     args = (repo.root / "source", tmp_path / "html", "dirhtml", "-D", "policy_today=2026-01-01")
-    build = sphinx_build(*args)
+    build = sphinx_build(*args, extensions=EXTENSIONS)
     assert build.returncode != 0
     assert f"{broken[:12]}:source/example/Notice.md:3: ERROR: 'date' must be an ISO date" in (
         build.output), build.output
     # Named as from before the rules (policy_notice_changes_checked_after), it is passed over.
-    grandfathered = sphinx_build(*args, "-D", f"policy_notice_changes_checked_after={broken}")
+    grandfathered = sphinx_build(*args, "-D", f"policy_notice_changes_checked_after={broken}",
+                                 extensions=EXTENSIONS)
     assert grandfathered.returncode == 0, grandfathered.output
 
 
@@ -571,10 +580,11 @@ SILENT = "We collect your name and, now, your postal address."
 
 def test_a_commit_changing_the_words_without_a_change_entry_fails_naming_it(tmp_path):
     repo = GitProject(tmp_path / "repo")
-    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "Text.")})
-    silent = repo.commit({"example/Notice.md": notice("2024-10-04", FIRST, SILENT)}, "Silent")
+    repo.commit({"index.md": HOME_PAGE,
+                 "example/Notice.md": source_at("2024-10-04", FIRST, "Text.")})
+    silent = repo.commit({"example/Notice.md": source_at("2024-10-04", FIRST, SILENT)}, "Silent")
     args = (repo.root / "source", tmp_path / "html", "dirhtml", "-D", "policy_today=2026-01-01")
-    build = sphinx_build(*args)
+    build = sphinx_build(*args, extensions=EXTENSIONS)
     assert build.returncode != 0
     assert (f"{silent[:12]}:source/example/Notice.md:4: ERROR: commit {silent[:12]} changes "
             "the words of the notice source/example/Notice.md and adds no entry to its "
@@ -582,19 +592,20 @@ def test_a_commit_changing_the_words_without_a_change_entry_fails_naming_it(tmp_
     # The dated page of October 4, 2024 is not published with words it never had.
     assert not (tmp_path / "html/example/Notice/2024-10-04").exists()
     # The commits up to one named in the configuration are from before the rule.
-    grandfathered = sphinx_build(*args, "-D", f"policy_notice_changes_checked_after={silent}")
+    grandfathered = sphinx_build(*args, "-D", f"policy_notice_changes_checked_after={silent}",
+                                 extensions=EXTENSIONS)
     assert grandfathered.returncode == 0, grandfathered.output
 
 
 def test_a_change_with_its_entry_shows_under_its_date_with_the_entry(tmp_path):
     repo = GitProject(tmp_path / "repo")
-    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice(
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": source_at(
         "2024-10-04", FIRST, "Text.\n\n- One\n- Two")})
     # Re-wrapped, with another list marker: the same words, no entry needed.
-    repo.commit({"example/Notice.md": notice("2024-10-04", FIRST, "Text.\n\n* One\n*   Two")})
-    repo.commit({"example/Notice.md": notice("2024-10-04", FIXED, f"{SILENT}\n\n* One\n* Two")})
+    repo.commit({"example/Notice.md": source_at("2024-10-04", FIRST, "Text.\n\n* One\n*   Two")})
+    repo.commit({"example/Notice.md": source_at("2024-10-04", FIXED, f"{SILENT}\n\n* One\n* Two")})
     build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
-                         "-D", "policy_today=2026-01-01")
+                         "-D", "policy_today=2026-01-01", extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     dated = text(build, "example/Notice/2024-10-04")
     assert SILENT in dated and "Full name." in dated
@@ -602,16 +613,17 @@ def test_a_change_with_its_entry_shows_under_its_date_with_the_entry(tmp_path):
 
 def test_the_working_tree_changing_the_words_without_an_entry_fails(tmp_path):
     repo = GitProject(tmp_path / "repo")
-    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("2024-10-04", FIRST, "Text.")})
+    repo.commit({"index.md": HOME_PAGE,
+                 "example/Notice.md": source_at("2024-10-04", FIRST, "Text.")})
     edited = repo.root / "source/example/Notice.md"
-    edited.write_text(notice("2024-10-04", FIRST, SILENT), encoding="utf-8")
+    edited.write_text(source_at("2024-10-04", FIRST, SILENT), encoding="utf-8")
     args = (repo.root / "source", tmp_path / "html", "dirhtml", "-D", "policy_today=2026-01-01")
-    build = sphinx_build(*args)
+    build = sphinx_build(*args, extensions=EXTENSIONS)
     assert build.returncode != 0
     assert (f"{edited}:4: ERROR: the working tree's file changes the words of the notice "
             "source/example/Notice.md") in build.output, build.output
-    edited.write_text(notice("2024-10-04", FIXED, SILENT), encoding="utf-8")
-    fixed = sphinx_build(*args)
+    edited.write_text(source_at("2024-10-04", FIXED, SILENT), encoding="utf-8")
+    fixed = sphinx_build(*args, extensions=EXTENSIONS)
     assert fixed.returncode == 0, fixed.output
     dated = text(fixed, "example/Notice/2024-10-04")
     assert SILENT in dated and "Full name." in dated  # the editorial entry with the words
@@ -625,10 +637,10 @@ def test_the_working_tree_changing_the_words_without_an_entry_fails(tmp_path):
 def test_the_page_limits_hold_for_every_version_in_the_history(tmp_path, old_body, message):
     repo = GitProject(tmp_path / "repo")
     old = repo.commit({"index.md": HOME_PAGE,
-                       "example/Notice.md": notice("2024-10-04", FIRST, old_body)})
-    repo.commit({"example/Notice.md": notice("2025-06-01", SECOND, "We collect your email.")})
+                       "example/Notice.md": source_at("2024-10-04", FIRST, old_body)})
+    repo.commit({"example/Notice.md": source_at("2025-06-01", SECOND, "We collect your email.")})
     build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
-                         "-D", "policy_today=2026-01-01")
+                         "-D", "policy_today=2026-01-01", extensions=EXTENSIONS)
     if message is None:  # the good one beside them
         assert build.returncode == 0, build.output
         assert "We collect your name." in text(build, "example/Notice/2024-10-04")
@@ -643,13 +655,14 @@ def test_the_page_limits_hold_for_every_version_in_the_history(tmp_path, old_bod
 @pytest.mark.parametrize("inferred", [True, False])
 def test_a_date_inferred_is_never_said_to_be_in_effect(git_project, inferred):
     """A notice whose front matter marks its date as inferred is "last updated" then, not "in effect since"."""
-    page = notice("2024-10-04", FIRST, "We collect your name.")
+    page = source_at("2024-10-04", FIRST, "We collect your name.")
     if inferred:
         page = page.replace("date: 2024-10-04\n", "date: 2024-10-04\ndate-inferred: The previous site's last commit.\n", 1)
-    git_project.commit({"index.md": HOME_PAGE, "changes.md": CHANGES, "_data/navigation.yaml": NAVIGATION,
+    git_project.commit({"index.md": HOME_PAGE,
+                        "changes.md": CHANGES, "_data/navigation.yaml": NAVIGATION,
                         "example/Notice.md": page}, "First version")
     build = sphinx_build(git_project.root / "source", git_project.root / "_build" / "html", "dirhtml",
-                         "-D", "policy_today=2025-01-01")
+                         "-D", "policy_today=2025-01-01", extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     changes, dated = text(build, "changes"), banner(build, "example/Notice/2024-10-04").get_text(" ", strip=True)
     if inferred:
@@ -666,13 +679,14 @@ def test_a_notices_labels_are_its_own_and_on_each_version_page(git_project):
     labelled = "(what-we-collect)=\n## 1. Information\n\n{body}\n"
     git_project.commit({"index.md": HOME_PAGE + "\nSee [what we collect](what-we-collect).\n", "changes.md": CHANGES,
                         "_data/navigation.yaml": NAVIGATION,
-                        "example/Notice.md": notice("2024-10-04", FIRST, labelled.format(body="Your name."))},
+                        "example/Notice.md": source_at("2024-10-04", FIRST,
+                                                       labelled.format(body="Your name."))},
                        "First version")
-    git_project.commit({"example/Notice.md": notice("2025-06-01", SECOND[:1] + FIRST,
-                                                    labelled.format(body="Your name and email."))},
+    git_project.commit({"example/Notice.md": source_at("2025-06-01", SECOND[:1] + FIRST,
+                                                       labelled.format(body="Your name and email."))},
                        "Second version")
     build = sphinx_build(git_project.root / "source", git_project.root / "_build" / "html", "dirhtml",
-                         "-D", "policy_today=2025-07-01")
+                         "-D", "policy_today=2025-07-01", extensions=EXTENSIONS)
     assert build.returncode == 0, build.output
     for page in ("example/Notice", "example/Notice/2024-10-04", "example/Notice/2025-06-01"):
         assert 'id="what-we-collect"' in build.page(page), page

@@ -167,6 +167,8 @@ def setup(app: Sphinx) -> dict:
     dependents.rewrite_when_changed(app, table_contents, lambda env: processor_domain(env).tables)
     app.connect("env-check-consistency", _check)
     app.connect("build-finished", write_json)
+    # A notice's earlier versions cite what it cites: the notice is named once.
+    app.setup_extension("policy_sphinx_extensions.versions")
     return {
         "version": "2.0",
         "env_version": 2,

@@ -214,6 +214,10 @@ def setup(app: Sphinx) -> dict:
     dependents.rewrite_when_changed(app, all_changes, _history_pages)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _write_feed)
+    # Last, so that this extension's listeners come before the versions' as
+    # the package sets them up: a version's changes are its notice's, and the
+    # changes announced ahead are listed.
+    app.setup_extension("policy_sphinx_extensions.versions")
     return {
         "version": "2.0",
         "env_version": 2,

@@ -292,7 +292,10 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     if data["before"] != data["versions"]:
         # Pages listing the versions, or the changes they announce.
         moved |= set(env.domains[VERSION_LIST_DOMAIN].data["pages"])
-        moved |= set(env.domains[CHANGE_HISTORY_DOMAIN].data["pages"])
+        # The change history is site/feed.py's, which sets this extension up:
+        # a build may have the versions without it.
+        if CHANGE_HISTORY_DOMAIN in env.domains:
+            moved |= set(env.domains[CHANGE_HISTORY_DOMAIN].data["pages"])
     # Compared once: the next build of the same application (make serve keeps
     # it) reads every notice and version again only if the table changed.
     data["before"] = data["versions"]
