@@ -26,7 +26,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 from lxml import etree as lxml_etree
+from myst_parser.config.main import read_topmatter
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 from conftest import (
@@ -45,6 +47,7 @@ from policy_sphinx_extensions.checks.page_structure import has_visible_text, inv
 from policy_sphinx_extensions.build.refusals import BuildRefused
 from policy_sphinx_extensions.checks import published_pages, remote_resources
 from policy_sphinx_extensions.checks.published_pages import page_problems
+from policy_core import yamldata
 from policy_core.links import link_problem, url_scheme
 
 SECRET = "SECRET-OF-THE-BUILD-MACHINE-7f3a"
@@ -335,6 +338,37 @@ def test_no_page_reaches_jinja(hostile):
     """Whatever a page's front matter says, its substitution runs no command."""
     assert not JINJA_MARKER.exists()
     assert JINJA_RAN not in hostile[0].output
+
+
+@pytest.mark.parametrize("text", [
+    NOTICE_FRONT_MATTER + "# A Notice\n",
+    "---\ntitle: A\n...\nmyst: {}\n",
+    "----\ntitle: A\n---\n",
+    "---\ndescription: |\n  ---\nmyst: {}\n---\n",  # the renderer's block ends at '  ---'
+    "---\ndescription: |\n    ---\nmyst: {}\n---\n",
+    "---\ndescription: |\n  kept   \n  text \t\n---\n",  # trailing spaces dropped
+    "---\ntitle: 'A\u2028myst: {}'\n---\n",  # a line break to str.splitlines
+    "---\ntitle: A\n---x\nmyst: {}\n",
+    "---\ntitle: A\nmyst: {}\n",  # never closed
+    "--- \ntitle: A\n---\n",
+])
+def test_the_settings_readers_block_is_mysts(text):
+    # The block the build checks for MyST's settings reader is the one it reads.
+    assert yaml.safe_load(yamldata.settings_reader_block(text)) == read_topmatter(text)
+    assert yamldata.settings_reader_block("# A page\n---\ntitle: A\n---\n") is None
+    assert read_topmatter("# A page\n---\ntitle: A\n---\n") is None
+
+
+def test_a_pages_front_matter_is_read_once(project, monkeypatch):
+    """The front matter MyST renders is the build's reading of it (yamldata), not a second one."""
+    reads = []
+    safe_load = yaml.safe_load
+    monkeypatch.setattr(yaml, "safe_load", lambda text, *args: reads.append(text)
+                        or safe_load(text, *args))
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")})
+    assert build.returncode == 0, build.output
+    assert [text for text in reads if "changes:" in text] == []
+    assert "<p>Text.</p>" in build.page("example/Notice")
 
 
 def test_nothing_is_fetched(hostile):
