@@ -62,16 +62,17 @@ URL_ATTRIBUTES = frozenset({
 # libxml2 reads HTML with the HTML5 standard's tokenizer (how browsers split a page into
 # tags, attributes and text, and decode its character references) from this version on.
 HTML5_LIBXML = (2, 14)
-# Read whole however deep or long the page (libxml2 otherwise stops at 256 levels and
-# at 10 MB of text, and a stopped reading is reported as a fatal error, below).
-_PAGE_PARSER = etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
 
 
 def page_problems(html: str, allowed: list[str]) -> list[tuple[str, str]]:
     """(the value, why it may not be published) for each address and id of *html*,
     and each address of another host it has a browser load."""
-    root = etree.fromstring(html, _PAGE_PARSER)
-    stopped = [error for error in _PAGE_PARSER.error_log if error.level == etree.ErrorLevels.FATAL]
+    # One parser a page: lxml's parsers are not shared between threads (make serve
+    # builds in one). Read whole however deep or long the page: libxml2 otherwise
+    # stops at 256 levels and at 10 MB of text, a stop it reports as a fatal error.
+    parser = etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+    root = etree.fromstring(html, parser)
+    stopped = [error for error in parser.error_log if error.level == etree.ErrorLevels.FATAL]
     if stopped:  # what follows was not read: the page is refused, not half-checked
         lines = html.split("\n")
         line = lines[min(max(stopped[0].line, 1), len(lines)) - 1]
