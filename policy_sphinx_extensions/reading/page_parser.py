@@ -12,8 +12,10 @@ the one Jinja of MyST), and ``conf.py`` turning them on stops the build.
 
 The front matter is found by :func:`.yamldata.front_matter_block` with the
 very parser MyST renders the page with, so the block checked is the block
-MyST reads. MyST's own settings reader ends the block elsewhere (at any line
-starting with ``---``); a refused key it would find is refused too.
+MyST reads; it is read once (:func:`.yamldata.load`), and MyST renders that
+reading rather than parsing the block again. MyST's own settings reader ends
+the block elsewhere (at any line starting with ``---``); a refused key it
+would find is refused too, its block read again only where it differs.
 
 Limits, before any Markdown is rendered (a page of tens of thousands of
 headings takes MyST a time that grows with their square, in its unique
