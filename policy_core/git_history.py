@@ -215,23 +215,32 @@ def _history(file: Path, relpath: str, states, grandfathered: set[str],
     """The versions of one notice from its *states* (commit, day, text, path),
     oldest first, the working tree's last; DataError for a state that breaks a rule."""
     try:
-        page_from_front(yamldata.front_matter_of_text(states[-1][2], file), file)
+        current_front = yamldata.front_matter_of_text(states[-1][2], file)
+        page_from_front(current_front, file)
     except yamldata.DataError:
         # The working tree's file: the notice is then read from it alone, and
         # its page reports the mistake (dates.py, the same rules), once. No
         # older text stands in for it.
         return []
     by_date: dict[datetime.date, Version] = {}
-    before = None  # (label, words, change entries) of the state before
+    before = None  # (label, words, change entries, text, date) of the state before
     for commit, day, text, path in states:
         label = str(file) if commit is None else f"{commit[:12]}:{path}"
         checked = commit is None or commit not in grandfathered
         if text is None:
             continue  # not a file in that commit (a submodule, a link): no state of it
+        if before is not None and text == before[3]:
+            # The text of the state before (the working tree's file as last
+            # committed, most often), read and checked as that was: the same
+            # version, at a later commit.
+            date = before[4]
+            by_date[date] = Version(date, text, commit, by_date[date].announced)
+            continue
         # The working tree's file is checked as the page it is (source_files, page_parser).
         tokens = limits.check(text, label) if commit is not None and limits else None
         try:
-            front = yamldata.front_matter_of_text(text, label)
+            front = (current_front if commit is None
+                     else yamldata.front_matter_of_text(text, label))
             page = page_from_front(front, label)
         except yamldata.DataError:
             if not checked:
@@ -249,8 +258,8 @@ def _history(file: Path, relpath: str, states, grandfathered: set[str],
                 f"{what} changes the words of the notice {relpath} and adds no entry to its "
                 "'changes': add one (editorial, or material with a new date), so the "
                 f"version of {page.dates.date.isoformat()} never shows words it did not have"))
-        before = (label, said, entries)
         date = page.dates.date
+        before = (label, said, entries, text, date)
         announced = by_date[date].announced if date in by_date else day
         by_date[date] = Version(date, text, commit, announced)
     return [by_date[date] for date in sorted(by_date)]

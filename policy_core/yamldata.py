@@ -192,6 +192,22 @@ def front_matter_block(text: str, md: MarkdownIt | None = None) -> tuple[str, in
     return tokens[0].content, 2
 
 
+def settings_reader_block(text: str) -> str | None:
+    """The YAML MyST's settings reader (``read_topmatter``, which a MyST parser
+    reads a page's own settings with) reads in *text*, or None: from a first line
+    starting with ``---`` to the next line starting with ``---`` or ``...``, each
+    line split as ``str.splitlines`` splits it and its trailing spaces dropped.
+    Where it is :func:`front_matter_block`'s text, both read the same YAML."""
+    if not text.startswith("---"):
+        return None
+    block = []
+    for line in text.splitlines()[1:]:
+        if line.startswith(("---", "...")):
+            break
+        block.append(line.rstrip() + "\n")
+    return "".join(block)
+
+
 def front_matter(path: Path) -> Mapping | None:
     """The front matter of a MyST file, with file line numbers, or None.
 

@@ -131,6 +131,26 @@ def test_feed_is_identical_across_builds(two_notices, tmp_path):
                      datetime.date(2025, 1, 10)}
 
 
+def test_a_feed_made_of_the_same_changes_is_kept(tmp_path):
+    source = write_project(tmp_path / "source", TWO_NOTICES)
+    outdir = tmp_path / "out"
+    assert sphinx_build(source, outdir, "dirhtml").returncode == 0
+    feed = outdir / "feed.xml"
+    written = feed.read_bytes()
+    feed.write_bytes(b"kept")  # what a build that writes the feed again replaces
+    assert sphinx_build(source, outdir, "dirhtml").returncode == 0
+    assert feed.read_bytes() == b"kept"
+    # A feed deleted, or a change summarised otherwise, is written again.
+    feed.unlink()
+    assert sphinx_build(source, outdir, "dirhtml").returncode == 0
+    assert feed.read_bytes() == written
+    first = source / "example" / "First.md"
+    first.write_text(first.read_text(encoding="utf-8").replace("Fixed a typo.", "Fixed two."),
+                     encoding="utf-8")
+    assert sphinx_build(source, outdir, "dirhtml").returncode == 0
+    assert feed.read_bytes() == written.replace(b"Fixed a typo.", b"Fixed two.")
+
+
 def test_feed_without_site_address_fails(project):
     build = project(TWO_NOTICES, "dirhtml", "-D", "html_baseurl=", extensions=EXTENSIONS)
     assert build.returncode != 0

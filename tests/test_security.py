@@ -21,10 +21,14 @@ import subprocess
 import sys
 import threading
 import time
+import types
 import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
+from lxml import etree as lxml_etree
+from myst_parser.config.main import read_topmatter
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 from conftest import (
@@ -40,7 +44,10 @@ from conftest import (
 )
 
 from policy_sphinx_extensions.checks.page_structure import has_visible_text, invisible_characters
-from policy_sphinx_extensions.checks import remote_resources
+from policy_sphinx_extensions.build.refusals import BuildRefused
+from policy_sphinx_extensions.checks import published_pages, remote_resources
+from policy_sphinx_extensions.checks.published_pages import page_problems
+from policy_core import yamldata
 from policy_core.links import link_problem, url_scheme
 
 SECRET = "SECRET-OF-THE-BUILD-MACHINE-7f3a"
@@ -341,6 +348,37 @@ def test_no_page_reaches_jinja(hostile):
     assert JINJA_RAN not in hostile[0].output
 
 
+@pytest.mark.parametrize("text", [
+    NOTICE_FRONT_MATTER + "# A Notice\n",
+    "---\ntitle: A\n...\nmyst: {}\n",
+    "----\ntitle: A\n---\n",
+    "---\ndescription: |\n  ---\nmyst: {}\n---\n",  # the renderer's block ends at '  ---'
+    "---\ndescription: |\n    ---\nmyst: {}\n---\n",
+    "---\ndescription: |\n  kept   \n  text \t\n---\n",  # trailing spaces dropped
+    "---\ntitle: 'A\u2028myst: {}'\n---\n",  # a line break to str.splitlines
+    "---\ntitle: A\n---x\nmyst: {}\n",
+    "---\ntitle: A\nmyst: {}\n",  # never closed
+    "--- \ntitle: A\n---\n",
+])
+def test_the_settings_readers_block_is_mysts(text):
+    # The block the build checks for MyST's settings reader is the one it reads.
+    assert yaml.safe_load(yamldata.settings_reader_block(text)) == read_topmatter(text)
+    assert yamldata.settings_reader_block("# A page\n---\ntitle: A\n---\n") is None
+    assert read_topmatter("# A page\n---\ntitle: A\n---\n") is None
+
+
+def test_a_pages_front_matter_is_read_once(project, monkeypatch):
+    """The front matter MyST renders is the build's reading of it (yamldata), not a second one."""
+    reads = []
+    safe_load = yaml.safe_load
+    monkeypatch.setattr(yaml, "safe_load", lambda text, *args: reads.append(text)
+                        or safe_load(text, *args))
+    build = project({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")})
+    assert build.returncode == 0, build.output
+    assert [text for text in reads if "changes:" in text] == []
+    assert "<p>Text.</p>" in build.page("example/Notice")
+
+
 def test_nothing_is_fetched(hostile):
     _, requests = hostile
     assert requests == []
@@ -359,6 +397,40 @@ def test_url_schemes_as_browsers_read_them():
     for bad in ("http://example.com/", "javascript:alert(1)", "vbscript:x", "data:text/html,x",
                 "file:///etc/passwd", "//example.com/", "\\\\example.com\\x", "/\\example.com"):
         assert link_problem(bad, allowed), bad
+
+
+def test_pages_as_written_are_read_as_browsers_read_them():
+    allowed = ["https", "mailto"]
+    # Character references decoded by the HTML5 rules: &colon; and &Tab; are no HTML 4 names.
+    assert [value for value, _ in page_problems(
+        '<a href="JaVa&Tab;Script&colon;alert(1)">A</a><span id="a&#32;b"></span>', allowed)
+    ] == ["JaVa\tScript:alert(1)", "a b"]
+    # What browsers take as text is text; <noscript> is read as markup, as a browser
+    # without scripts reads it.
+    assert page_problems('<title><img src="https://example.invalid/t"></title>'
+                         '<textarea><img src="https://example.invalid/a"></textarea>', allowed) == []
+    assert [value for value, _ in page_problems(
+        '<noscript><img src="https://example.invalid/n"></noscript>', allowed)
+    ] == ["https://example.invalid/n"]
+    # A page read only in part is refused, not checked in part: past 2,048 levels
+    # libxml2 stops, before the link; beside it, the same link 2,000 levels deep is found.
+    for depth, refused in ((2000, "a link to javascript:"), (3000, "cannot be read whole")):
+        html = "<div>" * depth + '<a href="javascript:alert(1)">A</a>' + "</div>" * depth
+        assert [refused in problem for _, problem in page_problems(html, allowed)] == [True]
+    assert page_problems('<a href="https://www.python.org/" id="keep.this_id-1">A</a>',
+                         allowed) == []
+
+
+@pytest.mark.parametrize("libxml2, refused", [((2, 13, 9), True), (lxml_etree.LIBXML_VERSION, False)])
+def test_pages_are_read_only_with_libxml2s_html5_rules(monkeypatch, libxml2, refused):
+    monkeypatch.setattr(lxml_etree, "LIBXML_VERSION", libxml2)
+    config = types.SimpleNamespace(template_bridge=None)
+    if refused:
+        with pytest.raises(BuildRefused, match="libxml2 2.13.9"):
+            published_pages._use_bridge(None, config)
+    else:
+        published_pages._use_bridge(None, config)
+        assert config.template_bridge == published_pages.BRIDGE
 
 
 def test_invisible_characters():

@@ -14,6 +14,18 @@ not is written empty and the build fails, naming the file and line of the
 source that holds the value (the page's own, or the page whose toctree put
 it in the navigation), or the page when no source holds it.
 
+The page is read with lxml, that is libxml2, whose HTML parser splits a page
+into tags and attributes and decodes character references (``&colon;``,
+``&Tab;``) by the HTML5 standard's rules, as browsers do (from libxml2 2.14 on,
+which the build requires: the wheels of the pinned lxml bundle it). The pages
+are the build's own output, every value in them escaped by the templates;
+what is checked is how a browser will read them, and libxml2 reads them so,
+the elements whose text browsers take as text (``<title>``, ``<textarea>``)
+as text and ``<noscript>``'s as markup, as a browser without scripts does. A
+page libxml2 stops reading (nested over 2,048 levels) is refused, not checked
+in part. Python's own
+``html.parser`` read them before, four times slower, with the older rules.
+
 Why the rendered page and not a doctree event: ``doctree-resolved`` comes
 before Sphinx resolves a page's toctrees, and the sidebar is made by the
 theme's templates, so only the rendered page holds every link a reader can
@@ -27,13 +39,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lxml import etree
 from sphinx.application import Sphinx
 from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util import logging
 
 from policy_core.links import SOURCE_SETS, id_problem, link_problem, srcset_urls, url_scheme
 from policy_sphinx_extensions.build.refusals import refuse
-from policy_sphinx_extensions.checks.remote_resources import HTMLLoads
+from policy_sphinx_extensions.checks.remote_resources import element_loads, stylesheet_problems
 from policy_sphinx_extensions.checks.source_files import stylesheets_and_templates
 
 logger = logging.getLogger(__name__)
@@ -46,39 +59,43 @@ URL_ATTRIBUTES = frozenset({
 })
 
 
-class _PageValues(HTMLLoads):
-    """The addresses and ids a page holds, as a browser reads them (entities decoded),
-    and, read in the same pass, what it loads from another host."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-        self.ids: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        super().handle_starttag(tag, attrs)
-        values = dict(attrs)
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name in URL_ATTRIBUTES:
-                self.urls.append(value)
-            elif name in SOURCE_SETS:
-                self.urls += srcset_urls(value)
-            elif name == "id":
-                self.ids.append(value)
-        if tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh":
-            _, _, url = (values.get("content") or "").partition("=")
-            self.urls.append(url.strip(" '\""))
+# libxml2 reads HTML with the HTML5 standard's tokenizer (how browsers split a page into
+# tags, attributes and text, and decode its character references) from this version on.
+HTML5_LIBXML = (2, 14)
 
 
 def page_problems(html: str, allowed: list[str]) -> list[tuple[str, str]]:
-    """(the value, why it may not be published) for each address and id of *html*."""
-    values = _PageValues()
-    values.feed(html)
-    values.close()
+    """(the value, why it may not be published) for each address and id of *html*,
+    and each address of another host it has a browser load."""
+    # One parser a page: lxml's parsers are not shared between threads (make serve
+    # builds in one). Read whole however deep or long the page: libxml2 otherwise
+    # stops at 256 levels and at 10 MB of text, a stop it reports as a fatal error.
+    parser = etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+    root = etree.fromstring(html, parser)
+    stopped = [error for error in parser.error_log if error.level == etree.ErrorLevels.FATAL]
+    if stopped:  # what follows was not read: the page is refused, not half-checked
+        lines = html.split("\n")
+        line = lines[min(max(stopped[0].line, 1), len(lines)) - 1]
+        return [(line.strip()[:200], f"the page cannot be read whole ({stopped[0].message.strip()},"
+                                     f" at its line {stopped[0].line}), so it cannot be checked")]
+    urls, ids, loads = [], [], []
+    for element in () if root is None else root.iter(etree.Element):
+        tag, attributes = element.tag, element.attrib
+        for name, value in attributes.items():
+            if name in URL_ATTRIBUTES:
+                urls.append(value)
+            elif name in SOURCE_SETS:
+                urls += srcset_urls(value)
+            elif name == "id":
+                ids.append(value)
+        if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
+            _, _, url = attributes.get("content", "").partition("=")
+            urls.append(url.strip(" '\""))
+        loads += element_loads(tag, attributes, element.sourceline)
+        if tag == "style":
+            loads += stylesheet_problems(element.text or "", element.sourceline)
     problems = []
-    for url in values.urls:
+    for url in urls:
         problem = link_problem(url, allowed)
         if problem is None and url_scheme(url) is None and "#" in url:
             fragment = url.partition("#")[2]
@@ -86,9 +103,9 @@ def page_problems(html: str, allowed: list[str]) -> list[tuple[str, str]]:
             url = fragment if problem else url
         if problem:
             problems.append((url, problem))
-    problems += [(value, problem) for value in values.ids if (problem := id_problem(value))]
+    problems += [(value, problem) for value in ids if (problem := id_problem(value))]
     # And nothing third-party: what the page has a browser load is the site's.
-    problems += [(load.url, load.message) for load in values.loads]
+    problems += [(load.url, load.message) for load in loads]
     return problems
 
 
@@ -132,6 +149,11 @@ class CheckedTemplates(BuiltinTemplateLoader):
 
 
 def _use_bridge(app: Sphinx, config) -> None:
+    if etree.LIBXML_VERSION < HTML5_LIBXML:
+        refuse(f"lxml is built with libxml2 {'.'.join(map(str, etree.LIBXML_VERSION))}: the "
+               f"pages as written are read as browsers read them from libxml2 "
+               f"{'.'.join(map(str, HTML5_LIBXML))} on (docs/security.md); install lxml "
+               "from requirements.txt, whose wheels bundle it")
     if config.template_bridge not in (None, BRIDGE):
         refuse(f"template_bridge is {BRIDGE!r}: every page is checked as written "
                f"(docs/security.md), not {config.template_bridge!r}")

@@ -21,8 +21,9 @@ them with the rest of the tree's problems before anything is read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -43,6 +44,8 @@ URL_FUNCTIONS = frozenset({"url", "src", "image-set", "-webkit-image-set"})
 # HTML attributes whose address a browser loads without a reader's click.
 LOADED_ATTRIBUTES = frozenset({"src", "data", "poster", "background", "manifest", "codebase",
                                "archive", "action", "formaction", "ping"})
+# The attributes of any element that may have a browser load something.
+LOADING_ATTRIBUTES = LOADED_ATTRIBUTES | SOURCE_SETS | {"style"}
 # Jinja's statements, expressions and comments, and an address of another host
 # written in one (where the HTML parser cannot see what it becomes).
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -89,11 +92,43 @@ def _css_urls(tokens: Iterable, in_url_function: bool = False) -> Iterator[tuple
             yield from _css_urls(token.content, in_url_function)
 
 
+@functools.lru_cache(maxsize=1024)
+def _remote_css_urls(css: str) -> tuple[tuple[int, str], ...]:
+    """(line, address) for each remote address of *css*: kept, as every page of a
+    build holds the same few inline styles."""
+    tokens = tinycss2.parse_component_value_list(css)
+    return tuple((line, url) for line, url in _css_urls(tokens) if is_remote(url))
+
+
 def stylesheet_problems(css: str, first_line: int = 1) -> list[RemoteLoad]:
     """Each remote address the stylesheet *css* loads."""
-    tokens = tinycss2.parse_component_value_list(css)
     return [RemoteLoad(first_line + line - 1, url, "the stylesheet")
-            for line, url in _css_urls(tokens) if is_remote(url)]
+            for line, url in _remote_css_urls(css)]
+
+
+def element_loads(tag: str, attributes: Mapping[str, str], line: int) -> list[RemoteLoad]:
+    """Each remote address the element ``<tag attributes>``, at *line*, has a browser
+    load (by its attributes: a ``<style>`` element's text is :func:`stylesheet_problems`')."""
+    if tag != "link" and LOADING_ATTRIBUTES.isdisjoint(attributes):
+        return []  # most elements of a page: said at once
+    loads = []
+
+    def check(url: str, what: str) -> None:
+        if is_remote(url):
+            loads.append(RemoteLoad(line, url, what))
+
+    for name, value in attributes.items():
+        if name in LOADED_ATTRIBUTES:
+            check(value, f"<{tag} {name}>")
+        elif name in SOURCE_SETS:
+            for url in srcset_urls(value):
+                check(url, f"<{tag} {name}>")
+        elif name == "style":
+            loads += stylesheet_problems(value, line)
+    relations = set(attributes.get("rel", "").lower().split())
+    if tag == "link" and not (relations and relations <= LINK_RELATIONS):
+        check(attributes.get("href", ""), f"<link rel={attributes.get('rel', '')!r}>")
+    return loads
 
 
 class HTMLLoads(HTMLParser):
@@ -104,24 +139,10 @@ class HTMLLoads(HTMLParser):
         self.loads: list[RemoteLoad] = []
         self.in_style = False
 
-    def _check(self, url: str, what: str) -> None:
-        if is_remote(url):
-            self.loads.append(RemoteLoad(self.getpos()[0], url, what))
-
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        for name, value in values.items():
-            if name in LOADED_ATTRIBUTES:
-                self._check(value, f"<{tag} {name}>")
-            elif name in SOURCE_SETS:
-                for url in srcset_urls(value):
-                    self._check(url, f"<{tag} {name}>")
-            elif name == "style":
-                self.loads += stylesheet_problems(value, self.getpos()[0])
+        self.loads += element_loads(tag, {name: value or "" for name, value in attrs},
+                                    self.getpos()[0])
         self.in_style = tag == "style"
-        relations = set(values.get("rel", "").lower().split())
-        if tag == "link" and not (relations and relations <= LINK_RELATIONS):
-            self._check(values.get("href", ""), f"<link rel={values.get('rel', '')!r}>")
 
     def handle_endtag(self, tag: str) -> None:
         self.in_style = False

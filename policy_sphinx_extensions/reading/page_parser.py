@@ -12,8 +12,10 @@ the one Jinja of MyST), and ``conf.py`` turning them on stops the build.
 
 The front matter is found by :func:`.yamldata.front_matter_block` with the
 very parser MyST renders the page with, so the block checked is the block
-MyST reads. MyST's own settings reader ends the block elsewhere (at any line
-starting with ``---``); a refused key it would find is refused too.
+MyST reads; it is read once (:func:`.yamldata.load`), and MyST renders that
+reading rather than parsing the block again. MyST's own settings reader ends
+the block elsewhere (at any line starting with ``---``); a refused key it
+would find is refused too, its block read again only where it differs.
 
 Limits, before any Markdown is rendered (a page of tens of thousands of
 headings takes MyST a time that grows with their square, in its unique
@@ -60,20 +62,36 @@ class PageParserDomain(docdata.DocumentData):
     error_subtype = "page"
 
 
-def _settings_keys(text: str, md) -> tuple[int, str] | None:
-    """(line, message) for a key in *text*'s front matter that would set
-    MyST's settings of the page, or None."""
+def _front_matter(text: str, md) -> tuple[str, object] | None:
+    """The front matter block *md* reads in *text*, and its YAML as
+    :mod:`.yamldata` reads it (libyaml), or None when it has none. The YAML is
+    None when it cannot be read: MyST reads the block itself then, and warns."""
     try:
         block = yamldata.front_matter_block(text, md)
-        front = yamldata.load(block[0], "", block[1]) if block else None
     except yamldata.DataError:
-        front = None  # not the page's settings: the dates extension names the mistake
+        return None  # an unclosed block: MyST reads no front matter
+    if block is None:
+        return None
+    try:
+        return block[0], yamldata.load(block[0], "", block[1])
+    except yamldata.DataError:
+        return block[0], None  # not the page's settings: the dates extension names the mistake
+
+
+def _settings_keys(text: str, front_matter: tuple[str, object] | None) -> tuple[int, str] | None:
+    """(line, message) for a key in *text*'s front matter that would set
+    MyST's settings of the page, or None."""
+    block, front = front_matter or (None, None)
     if isinstance(front, yamldata.Mapping):
         for key in PAGE_SETTINGS_KEYS:
             if key in front:
                 return front.line_of(key), (
                     f"front matter may not hold {key!r}: MyST's settings are the site's, "
                     "the same for every page")
+        if yamldata.settings_reader_block(text) == f"{block}\n":
+            # MyST's settings reader reads the same lines (with the last one's
+            # line break, which ends no key): the same keys, read above.
+            return None
     try:
         topmatter = read_topmatter(text)
     except TopmatterReadError:
@@ -101,7 +119,8 @@ class SiteMystParser(MystParser):
         )
         md = create_md_parser(config, SphinxRenderer)
         md.options["document"] = document
-        refused = _settings_keys(inputstring, md)
+        front_matter = _front_matter(inputstring, md)
+        refused = _settings_keys(inputstring, front_matter)
         if refused is not None:
             # Reported; the page is still read, with the site's settings.
             domain.note_error(env.docname, *refused)
@@ -118,6 +137,12 @@ class SiteMystParser(MystParser):
             # over the size limit (its front matter is then missed as well).
             headings = [n for n, token in enumerate(tokens) if token.type == "heading_open"]
             tokens = tokens[:headings[1]] if len(headings) > 1 else []
+        if (tokens and tokens[0].type == "front_matter" and front_matter is not None
+                and isinstance(front_matter[1], yamldata.Mapping)
+                and tokens[0].content == front_matter[0]):
+            # MyST renders front matter given as data as it renders the data it
+            # reads from the block's text: the YAML is read once.
+            tokens[0].content = front_matter[1]
         md.renderer.render(tokens, md.options, md_env)
 
 

@@ -15,7 +15,9 @@ Registers:
   feedgen) into the HTML output: one entry per change, linking to the notice
   and the change's fragment, with its kind (``material`` or ``editorial``) as
   the entry's category. Every date in it comes from the data, none from the
-  clock, so two builds of the same sources write the same bytes;
+  clock, so two builds of the same sources write the same bytes: a build
+  whose feed would be made of the same values (a digest of them is kept
+  beside the environment) leaves the feed written as it is;
 * an ``html-page-context`` handler that gives templates ``policy_feed_url``
   (the feed's address relative to the page) and ``policy_feed_title``, for
   the ``<link rel="alternate" type="application/atom+xml">`` in every page's
@@ -28,12 +30,13 @@ build needs ``html_baseurl``.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+import feedgen.version
 from docutils import nodes
-from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
@@ -47,6 +50,8 @@ from policy_sphinx_extensions.versions.version_list import announcements
 from policy_sphinx_extensions.versions import is_version
 
 FEED_FILE = "feed.xml"
+# The digest of what the feed written last was made of, under the doctree folder.
+FEED_RECORD = "feed.key"
 ATOM_TYPE = "application/atom+xml"
 
 
@@ -152,10 +157,12 @@ def _as_datetime(date: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(date, datetime.time(), tzinfo=datetime.UTC)
 
 
-def build_feed(app: Sphinx) -> bytes:
-    """The Atom feed of every change, newest first."""
+def build_feed(app: Sphinx, changes: list[NoticeChange]) -> bytes:
+    """The Atom feed of every change (:func:`all_changes`), newest first."""
+    # Imported here: a build whose feed is kept (below) needs none of feedgen.
+    from feedgen.feed import FeedGenerator
+
     base = _base_url(app)
-    changes = all_changes(app.env)
     feed = FeedGenerator()
     feed.id(f"{base}{FEED_FILE}")
     feed.title(app.config.policy_feed_title)
@@ -189,9 +196,25 @@ def _check_config(app: Sphinx) -> None:
                "for its absolute links")
 
 
+def _feed_key(app: Sphinx, changes: list[NoticeChange]) -> str:
+    """A digest of what the feed is made of: every value :func:`build_feed`
+    reads, and the code that writes it (this module, feedgen's version)."""
+    made_of = (Path(__file__).read_bytes(), feedgen.version.version_str,
+               _base_url(app), app.config.policy_feed_title, app.config.author,
+               app.config.language,
+               [(app.builder.get_target_uri(entry.docname), entry) for entry in changes])
+    return hashlib.sha256(repr(made_of).encode()).hexdigest()
+
+
 def _write_feed(app: Sphinx, exception) -> None:
     if exception is None and builds_site(app):
-        Path(app.outdir, FEED_FILE).write_bytes(build_feed(app))
+        changes = all_changes(app.env)
+        feed, record = Path(app.outdir, FEED_FILE), Path(app.doctreedir, FEED_RECORD)
+        key = _feed_key(app, changes)
+        if feed.is_file() and record.is_file() and record.read_text(encoding="utf-8") == key:
+            return  # made of the same values by the same code: the same bytes
+        feed.write_bytes(build_feed(app, changes))
+        record.write_text(key, encoding="utf-8")
 
 
 def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
