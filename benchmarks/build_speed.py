@@ -236,10 +236,13 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
     stock = sphinx_command(srcdir, stock_out, stock=True)
     floor_project = synthetic.make_floor_project(work / "floor", size)
     floor = floor_command(floor_project, work / "floor-out")
+    # The same with the site's theme: what furo costs before any extension.
+    furo_project = synthetic.make_floor_project(work / "floor-furo", size, theme="furo")
+    furo_floor = floor_command(furo_project, work / "floor-furo-out")
     print(f"{size} notices: full builds", flush=True)
 
     runs: dict[str, list[Run]] = {
-        name: [] for name in ("ours", "serial", "stock", "floor", "mkdocs")
+        name: [] for name in ("ours", "serial", "stock", "floor", "furo-floor", "mkdocs")
     }
     if mkdocs:
         project = synthetic.make_mkdocs_project(work / "mkdocs", size)
@@ -250,6 +253,7 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
         runs["serial"].append(_fresh(serial_out, serial))
         runs["stock"].append(_fresh(stock_out, stock))
         runs["floor"].append(_fresh(work / "floor-out", floor))
+        runs["furo-floor"].append(_fresh(work / "floor-furo-out", furo_floor))
         if mkdocs:
             runs["mkdocs"].append(_fresh(work / "mkdocs-site", mkdocs_command))
     full = {name: Sample(tuple(sample)) for name, sample in runs.items() if sample}
@@ -258,6 +262,10 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
         _figure("full HTML build, one process (-j 1)", size, full["serial"], full["stock"]),
         _figure("full HTML build, one process (-j 1)", size, full["serial"], full["floor"],
                 "Sphinx + MyST alone (target 1.25)"),
+        _figure("full HTML build, one process (-j 1)", size, full["serial"], full["furo-floor"],
+                "Sphinx + MyST + furo alone"),
+        _figure("Sphinx + MyST + furo alone, no extension, -j 1", size, full["furo-floor"],
+                full["floor"], "Sphinx + MyST alone"),
         _read_per_file(size, 1, full["serial"].runs[-1], files),
     ]
     if mkdocs:
@@ -297,9 +305,10 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
             encoding="utf-8",
         ),
     }
-    floor_runs = []
+    floor_runs, furo_floor_runs = [], []
     for repeat in range(settings.repeats):
         floor_runs.append(timed(floor))
+        furo_floor_runs.append(timed(furo_floor))
     for measure, edit in edits.items():
         ours_runs, stock_runs = [], []
         for repeat in range(settings.repeats):
@@ -312,6 +321,8 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
         if measure == "no-op rebuild":
             figures.append(_figure(measure, size, Sample(tuple(ours_runs)),
                                    Sample(tuple(floor_runs)), "Sphinx + MyST no-op (target 1.2)"))
+            figures.append(_figure(measure, size, Sample(tuple(ours_runs)),
+                                   Sample(tuple(furo_floor_runs)), "Sphinx + MyST + furo no-op"))
 
     print(f"{size} notices: live preview", flush=True)
     page = synthetic.notice_path(1)

@@ -109,11 +109,11 @@ def make_committed_source(repo: Path, count: int, versions: int = 1) -> Path:
 _SITE_ROLES = re.compile(r"\{processor(?:-terms)?\}`([^`<]*?)(?: <[^>]*>)?`")
 
 
-def make_floor_project(dest: Path, count: int) -> Path:
+def make_floor_project(dest: Path, count: int, theme: str = "basic") -> Path:
     """The same *count* notices as a bare Sphinx + MyST project: its own conf.py
-    (no extension but MyST, Sphinx's plain ``basic`` theme; no smart quotes and
-    heading ids, as the site) and a home page whose toctree lists them. The
-    site's roles become the text they show."""
+    (no extension but MyST, Sphinx's plain ``basic`` theme or *theme*; no smart
+    quotes and heading ids, as the site) and a home page whose toctree lists
+    them. The site's roles become the text they show."""
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
@@ -131,7 +131,7 @@ def make_floor_project(dest: Path, count: int) -> Path:
         'project = "Python Software Foundation Policies"\n'
         'extensions = ["myst_parser"]\n'
         'source_suffix = {".md": "markdown"}\n'
-        'html_theme = "basic"\n'
+        f'html_theme = "{theme}"\n'
         "smartquotes = False\n"
         "myst_heading_anchors = 6\n",
         encoding="utf-8",

@@ -76,10 +76,11 @@ def test_runner_does_not_hide_an_area_that_fails_to_import(monkeypatch, tmp_path
         run.main(["--sizes", "10", "--repeats", "1", "--workdir", str(tmp_path)])
 
 
-def test_floor_project_builds_the_same_pages_with_sphinx_and_myst_alone(tmp_path):
-    project = synthetic.make_floor_project(tmp_path / "floor", 2)
+@pytest.mark.parametrize("theme", ["basic", "furo"])
+def test_floor_project_builds_the_same_pages_with_sphinx_and_myst_alone(tmp_path, theme):
+    project = synthetic.make_floor_project(tmp_path / "floor", 2, theme=theme)
     conf = (project / "conf.py").read_text(encoding="utf-8")
-    assert 'extensions = ["myst_parser"]' in conf and 'html_theme = "basic"' in conf
+    assert 'extensions = ["myst_parser"]' in conf and f'html_theme = "{theme}"' in conf
     command = build_speed.floor_command(project, tmp_path / "out")
     process = subprocess.run(command, capture_output=True, text=True, check=False)
     assert process.returncode == 0, process.stdout + process.stderr
