@@ -13,14 +13,17 @@ Prints a table; nothing is asserted (targets are in the last column).
 
 from __future__ import annotations
 
-import http.server
+import logging
+import re
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from tools import linkcheck
 from tools.linkcheck_report import csv_rows
@@ -34,28 +37,16 @@ LINKS = 100
 CAP = 5.0
 
 
-class SlowHandler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        time.sleep(DELAY)
-        body = b"<html><body>ok</body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format, *args):
-        pass
+def _slow_answer(request: Request) -> Response:
+    time.sleep(DELAY)
+    return Response("<html><body>ok</body></html>", content_type="text/html")
 
 
-class Server(http.server.ThreadingHTTPServer):
-    request_queue_size = 256  # 100 connections at once must not wait in the backlog
-    daemon_threads = True
-
-
-def serve(host: str, port: int = 0) -> Server:
-    server = Server((host, port), SlowHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+def serve(host: str, port: int = 0) -> HTTPServer:
+    """A server on *host* whose every answer takes DELAY seconds, many at once."""
+    server = HTTPServer(host=host, port=port, threaded=True)
+    server.expect_request(re.compile("/.*")).respond_with_handler(_slow_answer)
+    server.start()
     return server
 
 
@@ -121,8 +112,9 @@ def capped(workdir: Path) -> tuple[float, str]:
 
 
 def main() -> None:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
     first = serve(HOSTS[0])
-    port = first.server_address[1]
+    port = first.port
     servers = [first] + [serve(host, port) for host in HOSTS[1:]]
     spread = [f"http://{HOSTS[n % len(HOSTS)]}:{port}/{n}" for n in range(LINKS)]
     allow = [f"{host}:{port}" for host in HOSTS]
@@ -137,7 +129,7 @@ def main() -> None:
         seconds, count = stock(spread, workdir)
         rows.append((f"stock LinkChecker, its defaults ({count}/{LINKS} answered)", seconds, ""))
         for server in servers:
-            server.shutdown()
+            server.stop()
         seconds, report = capped(workdir)
         noted = "noted" if "reached its cap" in report else "NOT noted"
         rows.append((f"tools/linkcheck.py, cap {CAP:g} s, host never answers ({noted})",
