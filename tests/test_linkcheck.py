@@ -413,8 +413,7 @@ def test_the_run_stops_at_its_cap_when_a_host_never_answers(written_site, monkey
     monkeypatch.setattr(subprocess, "run", stopped_once_reported("/page.html", stopped))
     try:
         linkcheck.main(["--no-build", "--builddir", str(builddir), "--allow",
-                                 f"127.0.0.1:{port}", "--timeout", "60",
-                                 "--max-seconds", str(CAP_SECONDS)])
+                        f"127.0.0.1:{port}", "--timeout", "60", "--max-seconds", str(CAP_SECONDS)])
     finally:
         silent.close()
     err = capsys.readouterr().err
