@@ -7,7 +7,14 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject, navigation, notice
+from conftest import (
+    HOME_PAGE,
+    NOTICE_FRONT_MATTER,
+    GitProject,
+    navigation,
+    notice,
+    sphinx_in_process,
+)
 
 from policy_core import yamldata
 from tools import check_addresses
@@ -69,6 +76,14 @@ removed:
     id: "#2-sharing"
     reason: The heading now says who we share with.
 """
+
+
+@pytest.fixture(autouse=True)
+def builds_in_process():
+    """Each revision's build, in this process (conftest.sphinx_in_process), but for the
+    `broken` fixture's, whose builds are processes as in `make check-addresses`."""
+    with sphinx_in_process():
+        yield
 
 
 def run(repo, base: str, head: str, capsys) -> tuple[int, str, str]:

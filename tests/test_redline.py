@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject, navigation
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject, navigation, sphinx_in_process
 from sphinx.errors import ConfigError
 
 from policy_core.redline import diff as redline_diff, page as redline_page, text as redline_text
@@ -65,6 +65,14 @@ REWRAPPED_NOTICE = (
     OTHER_NOTICE.replace("- Full name\n- Email", "* Full name\n* Email")
     .replace("We share nothing with advertisers.", "We share nothing\nwith advertisers.")
 )
+
+
+@pytest.fixture(autouse=True)
+def builds_in_process():
+    """Each revision's build, in this process (conftest.sphinx_in_process), but for the
+    `result` fixture's, whose builds are processes as in `make redline`."""
+    with sphinx_in_process():
+        yield
 
 
 @pytest.fixture(scope="module")
