@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import locale
 import os
 import pickle
 import shutil
 import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,7 @@ from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from sphinx.cmd.build import build_main
+from sphinx.cmd.build import main as sphinx_main
 from sphinx.environment import BuildEnvironment
 
 from policy_sphinx_extensions.pdf.render import Renderer
@@ -240,6 +243,86 @@ def sphinx_build(srcdir: Path, outdir: Path, builder: str = "dirhtml", *extra: s
         except SystemExit as refused:  # a build refused (policy_sphinx_extensions.build.refusals)
             returncode = refused.code
     return Build(returncode, output.getvalue(), outdir)
+
+
+# The command a tool runs Sphinx with: its own Python, ``-m sphinx``.
+SPHINX_COMMAND = [sys.executable, "-m", "sphinx"]
+run_process, start_process = subprocess.run, subprocess.Popen
+
+
+def run_sphinx_command(command: list[str], cwd, stdout, stderr) -> int:
+    """``python -m sphinx ...`` (*command*) in this process, in *cwd*, printing to
+    *stdout* and *stderr*: its exit status, as its own process would end."""
+    path, folder, conf = list(sys.path), os.getcwd(), sys.modules.get("conf")
+    language = locale.setlocale(locale.LC_ALL)
+    try:
+        os.chdir(cwd or folder)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                return sphinx_main(list(command[3:]))
+            except SystemExit as stopped:  # as Python ends a process on it
+                if stopped.code is None or isinstance(stopped.code, int):
+                    return stopped.code or 0
+                print(stopped.code, file=sys.stderr)
+                return 1
+    finally:
+        os.chdir(folder)
+        locale.setlocale(locale.LC_ALL, language)  # Sphinx's main sets the user's
+        # A conf.py puts its folder first on the path, and the spelling check's
+        # imports the site's by name (`conf`): a process of its own would
+        # forget both.
+        sys.path[:] = path
+        if conf is None:
+            sys.modules.pop("conf", None)
+        else:
+            sys.modules["conf"] = conf
+
+
+class SphinxProcess:
+    """``Popen(python -m sphinx ..., stdout=PIPE, stderr=STDOUT, text=True)``, the
+    build run in this process as it starts; ``communicate()`` gives its output."""
+
+    def __init__(self, command, cwd=None) -> None:
+        output = io.StringIO()
+        self.args = command
+        self.returncode = run_sphinx_command(command, cwd, output, output)
+        self.output = output.getvalue()
+
+    def communicate(self, input=None, timeout=None):  # noqa: A002 - Popen's own names
+        return self.output, None
+
+
+@contextlib.contextmanager
+def sphinx_in_process():
+    """Run the Sphinx builds a tool starts (``subprocess.run`` or ``Popen`` of
+    ``[sys.executable, "-m", "sphinx", ...]``) in this process: the tool's own
+    command line, output and exit status, without a new Python and a fresh
+    import of Sphinx for each. Any other command runs as a process, as ever.
+    Each tool's own tests keep one run whose builds are processes."""
+
+    def run(command, *args, cwd=None, capture_output=False, text=False, check=False, **options):
+        if list(command[:3]) != SPHINX_COMMAND or args or options or not (capture_output and text):
+            return run_process(command, *args, cwd=cwd, capture_output=capture_output,
+                               text=text, check=check, **options)
+        stdout, stderr = io.StringIO(), io.StringIO()
+        returncode = run_sphinx_command(command, cwd, stdout, stderr)
+        process = subprocess.CompletedProcess(command, returncode, stdout.getvalue(),
+                                              stderr.getvalue())
+        if check:
+            process.check_returncode()
+        return process
+
+    def popen(command, *args, **options):
+        merged = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True}
+        cwd = options.pop("cwd", None)
+        if list(command[:3]) != SPHINX_COMMAND or args or options != merged:
+            return start_process(command, *args, cwd=cwd, **options)
+        return SphinxProcess(command, cwd)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(subprocess, "run", run)
+        patch.setattr(subprocess, "Popen", popen)
+        yield
 
 
 def write_project(root: Path, files: dict[str, str]) -> Path:

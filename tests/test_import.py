@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 import conftest
+from conftest import sphinx_in_process
 from tools.mkdocs_import import fidelity, lint_clean, pages
 from tools.mkdocs_import.__main__ import main
 from tools.mkdocs_import.convert import convert, html_as_myst, UnconvertibleHTML
@@ -94,6 +95,14 @@ def imported(tmp_path_factory):
     return status, project, project / "_build" / "import"
 
 
+@pytest.fixture(autouse=True)
+def builds_in_process():
+    """The import's strict build, in this process (conftest.sphinx_in_process), but for
+    the first import (the `imported` fixture), whose build is a process as in `make import`."""
+    with sphinx_in_process():
+        yield
+
+
 def report_of(report_dir: Path) -> dict[str, dict]:
     return {page["source"]: page for page in json.loads((report_dir / "report.json").read_text())["pages"]}
 
@@ -138,7 +147,8 @@ def imported_with_defects(tmp_path_factory):
     guide = site / "docs/reference/EF-Style-Guide.md"
     guide.write_text(guide.read_text() + "\n<div class=\"box\">\n<p>Boxed words.</p>\n</div>\n\nAfter.\n")
     project = copy_project(root / "project")
-    status = main([str(site), "--project", str(project), "--today", "2026-11-30"])
+    with sphinx_in_process():
+        status = main([str(site), "--project", str(project), "--today", "2026-11-30"])
     return status, project, (project / "_build/import/report.txt").read_text()
 
 
@@ -325,7 +335,8 @@ def imported_older(tmp_path_factory):
     terms.write_text(first_terms.replace("You control your account.", "You alone control your account."))
     commit_site(site, "Say who controls the account", "2024-02-02T12:00:00+00:00")
     project = copy_project(root / "project")
-    status = main([str(site), "--project", str(project), "--today", "2026-11-01"])
+    with sphinx_in_process():
+        status = main([str(site), "--project", str(project), "--today", "2026-11-01"])
     return status, project, project / "_build" / "import"
 
 

@@ -376,7 +376,31 @@ def test_public_addresses(address, public):
 
 # -- the hard cap ---------------------------------------------------------------------------
 
-def test_the_run_stops_at_its_cap_when_a_host_never_answers(written_site):
+CAP_SECONDS = 30
+
+
+def stopped_once_reported(url: str, stopped: list):
+    """``subprocess.run`` as the cap stops LinkChecker, the moment an event, not a clock:
+    once LinkChecker has reported *url*, while it is still running, it is killed and
+    what it wrote is handed back in ``TimeoutExpired``, as ``run(timeout=...)`` does."""
+
+    def run(command, *, timeout, **options):
+        assert timeout <= CAP_SECONDS - 1  # the cap, a second left for the report
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        written = b""
+        with process:
+            for line in process.stdout:
+                written += line
+                if url in line.decode("utf-8"):
+                    break
+            stopped.append(process.poll() is None)  # still at work: the cap is what stops it
+            process.kill()
+        raise subprocess.TimeoutExpired(command, timeout, output=written)
+
+    return run
+
+
+def test_the_run_stops_at_its_cap_when_a_host_never_answers(written_site, monkeypatch, capsys):
     silent = socket.socket()  # accepts connections, never says a word
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)
@@ -385,15 +409,19 @@ def test_the_run_stops_at_its_cap_when_a_host_never_answers(written_site):
         "index.html": f'<a href="page.html">a page</a> <a href="http://127.0.0.1:{port}/">x</a>',
         "page.html": "<p>here</p>",
     })
+    stopped = []
+    monkeypatch.setattr(subprocess, "run", stopped_once_reported("/page.html", stopped))
     try:
-        run = run_tool(builddir, "--allow", f"127.0.0.1:{port}", "--timeout", "60",
-                       "--max-seconds", "4")
+        linkcheck.main(["--no-build", "--builddir", str(builddir), "--allow",
+                        f"127.0.0.1:{port}", "--timeout", "60", "--max-seconds", str(CAP_SECONDS)])
     finally:
         silent.close()
+    err = capsys.readouterr().err
+    assert stopped == [True]
     text = report(builddir)
-    assert "OK          /page.html\n" in text, run.stdout + run.stderr  # reported before the cap
-    assert "note: the run reached its cap" in text, run.stdout + run.stderr
-    assert "linkcheck: warning: the run reached its cap of 4 s" in run.stderr
+    assert "OK          /page.html\n" in text, err  # reported before the cap
+    assert "note: the run reached its cap" in text, err
+    assert f"linkcheck: warning: the run reached its cap of {CAP_SECONDS} s" in err
     assert f"127.0.0.1:{port}" not in text  # not checked, so not reported as working
 
 

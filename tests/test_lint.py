@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import HOME_PAGE, ROOT, SOURCE, navigation, write_project
+from conftest import HOME_PAGE, ROOT, SOURCE, navigation, sphinx_in_process, write_project
 
 from tools import lint
 from tools.policy_lint import Finding
@@ -33,6 +33,13 @@ changes:
 NOTICE_LINES = NOTICE.count("\n")
 
 
+@pytest.fixture(autouse=True)
+def builds_in_process():
+    """The spelling and strict builds of the checks, in this process
+    (conftest.sphinx_in_process); `make lint`, the pre-commit hook and the
+    runs of ``python -m tools.lint`` below start them as processes."""
+    with sphinx_in_process():
+        yield
 
 
 def context(tmp_path: Path, files: dict[str, str]) -> lint.Context:
@@ -210,7 +217,8 @@ def spelling_checked(tmp_path_factory):
             "We aren’t, it isn’t, they don’t; the PSF’s notices.\n",
         },
     )
-    return ctx, lint.run_spelling(ctx).findings
+    with sphinx_in_process():
+        return ctx, lint.run_spelling(ctx).findings
 
 
 def test_spelling(spelling_checked):
@@ -262,7 +270,8 @@ def html_checked(tmp_path_factory):
                                       "A [link](missing.md).\n",
         "example/Clean.md": NOTICE + "A `code` span, a {ref}`link <x>`.\n\n(x)=\n## Part\n",
     })
-    return ctx, lint.run_html(ctx).findings
+    with sphinx_in_process():
+        return ctx, lint.run_html(ctx).findings
 
 
 def test_strict_build_and_leaked_markup(html_checked):
@@ -446,7 +455,7 @@ BREAKAGES = [
 ]
 
 
-def test_make_lint_names_each_defect_in_a_broken_notice(tmp_path):
+def test_make_lint_names_each_defect_in_a_broken_notice(tmp_path, capsys):
     source = tmp_path / "source"
     shutil.copytree(SOURCE, source)
     notice = source / "python.org" / "Privacy-Notice.md"
@@ -460,14 +469,9 @@ def test_make_lint_names_each_defect_in_a_broken_notice(tmp_path):
     notice.write_text(text, encoding="utf-8")
     before = hashlib.sha256(notice.read_bytes()).hexdigest()
 
-    process = subprocess.run(
-        [sys.executable, "-m", "tools.lint", "--source", str(source), "--builddir",
-         str(tmp_path / "build")],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    assert process.returncode == 1
+    assert lint.main(["--source", str(source), "--builddir", str(tmp_path / "build")]) == 1
     reported = set()
-    for row in process.stdout.splitlines():
+    for row in capsys.readouterr().out.splitlines():
         path, line, rule, message = row.split(":", 3)
         assert message.startswith(" ") and rule.startswith(" "), row
         assert path.endswith("Privacy-Notice.md"), row
@@ -588,7 +592,8 @@ def test_spelling_without_the_enchant_library_names_the_debian_package(tmp_path)
         assert "report this error" not in process.stdout + process.stderr
         assert process.stderr == "spelling: 2 pages, 1 finding\n"
     # With the library found, the same tree passes.
-    assert run_lint(source, tmp_path / "build", "spelling").returncode == 0
+    assert lint.main(["--source", str(source), "--builddir", str(tmp_path / "build"),
+                      "--check", "spelling"]) == 0
 
 
 def test_a_link_to_a_missing_heading_says_what_to_write(tmp_path):
@@ -603,7 +608,7 @@ def test_a_link_to_a_missing_heading_says_what_to_write(tmp_path):
     assert "(label)= line" in finding.message
 
 
-def test_a_notice_at_two_addresses_is_reported_once_at_its_source(git_project, tmp_path):
+def test_a_notice_at_two_addresses_is_reported_once_at_its_source(git_project, tmp_path, capsys):
     """The current version of a notice is published at its address and its dated
     one, both read from its file: each problem once, at that file's line, counted
     as printed; never at a built page or a file that does not exist."""
@@ -616,12 +621,14 @@ def test_a_notice_at_two_addresses_is_reported_once_at_its_source(git_project, t
     (source / "example/Notice.md").write_text(
         edited + "We share ther data.\n\nAn unclosed role {ref}`addresses here.\n",
         encoding="utf-8")
-    process = run_lint(source, tmp_path / "build", "spelling", "html")
-    rows = process.stdout.splitlines()
+    assert lint.main(["--source", str(source), "--builddir", str(tmp_path / "build"),
+                      "--check", "spelling", "--check", "html"]) == 1
+    process = capsys.readouterr()
+    rows = process.out.splitlines()
     notice_path = str(source / "example" / "Notice.md")
     lines = edited.count("\n")
     assert [row.split(": ")[0] for row in rows] == [
         f"{notice_path}:{lines + 1}", f"{notice_path}:{lines + 3}"], rows
     assert [row.split(": ")[1] for row in rows] == ["spelling", "leaked-markup"]
-    assert process.stderr.splitlines() == [
+    assert process.err.splitlines() == [
         "spelling: 2 pages, 1 finding", "html: strict build, 5 pages built, 1 finding"]

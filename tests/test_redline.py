@@ -10,12 +10,12 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject, navigation
+from conftest import HOME_PAGE, NOTICE_FRONT_MATTER, GitProject, navigation, sphinx_in_process
 from sphinx.errors import ConfigError
 
 from policy_core.redline import diff as redline_diff, page as redline_page, text as redline_text
 from tools import redline
-from tools.revisions import read_config
+from tools.revisions import export, read_config
 
 NAVIGATION = navigation(("Example Notice", "example/Notice"), ("Other Notice", "example/Other"))
 BASE_NOTICE = NOTICE_FRONT_MATTER + """
@@ -65,6 +65,14 @@ REWRAPPED_NOTICE = (
     OTHER_NOTICE.replace("- Full name\n- Email", "* Full name\n* Email")
     .replace("We share nothing with advertisers.", "We share nothing\nwith advertisers.")
 )
+
+
+@pytest.fixture(autouse=True)
+def builds_in_process():
+    """Each revision's build, in this process (conftest.sphinx_in_process), but for the
+    `result` fixture's, whose builds are processes as in `make redline`."""
+    with sphinx_in_process():
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -377,9 +385,9 @@ def test_a_revision_holding_a_link_is_refused_with_a_message(tmp_path, capsys):
             f"redline: error: {head[:12]}:source/example/Leak.md is a link (to {target!r}): a "
             "revision is built from plain files only; remove the link in that revision"]
         assert not out.exists()
-    # The revision before them, beside: no link, a redline.
-    assert redline.main(["--repo", str(repo.root), "--base", base, "--head", base,
-                         "--out", str(out)]) == 0, capsys.readouterr().err
+    # The revision before them, beside: no link, exported whole for its build.
+    export(repo.root, base, tmp_path / "base")
+    assert (tmp_path / "base/source/example/Notice.md").read_text(encoding="utf-8") == BASE_NOTICE
 
 
 NEW_SENTENCE = "We also keep your postal address."

@@ -62,13 +62,14 @@ def test_date_error_fails_without_warnings_as_errors(tmp_path):
     import subprocess
     import sys
 
-    from conftest import ROOT, write_project
+    from conftest import ROOT, sphinx_in_process, write_project
 
     srcdir = write_project(tmp_path / "src", {"index.md": HOME_PAGE,
                                               "example/Notice.md": "# Example Notice\n\nText.\n"})
-    process = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), str(srcdir),
-         str(tmp_path / "out")], capture_output=True, text=True, check=False)
+    with sphinx_in_process():
+        process = subprocess.run(
+            [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), str(srcdir),
+             str(tmp_path / "out")], capture_output=True, text=True, check=False)
     assert process.returncode != 0
     assert "has no 'date'" in process.stderr
 
