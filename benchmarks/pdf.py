@@ -1,6 +1,6 @@
 """Seconds per notice PDF, against WeasyPrint run stock on the published page.
 
-    python -m benchmarks.pdf [--repeat N]
+    python -m benchmarks.pdf [--repeat N] [--phases]
     python -m benchmarks.pdf --notices 30 [--repeat N]
 
 Builds the site (dirhtml) and the PDFs (``-b pdf``) into a scratch folder,
@@ -12,9 +12,13 @@ then times, for each notice, the best of N runs of:
 * stock: ``weasyprint`` on the notice's published web page (theme, sidebar
   and all), which is what one gets from WeasyPrint without this project.
 
-It prints one row per notice (pages, size, seconds, ratio to stock) and the
-wall time of the whole ``sphinx-build -b pdf`` from scratch. The target is at
-most 3 s per notice.
+It prints one row per notice (pages, size, wall and CPU seconds, ratio to
+stock) and the wall time of the whole ``sphinx-build -b pdf`` from scratch.
+The target is at most 3 s per notice. With ``--phases``, it also prints
+where the CPU time of the first notice's PDF goes: each of WeasyPrint's
+steps (the cascade, the layout and within it the footnote area, painting,
+tags, fonts, writing), timed around WeasyPrint's own functions over
+``--repeat`` warm renders.
 
 With ``--notices N``, it measures instead what the PDFs add to ``make html``
 on a synthetic site of N notices (benchmarks/synthetic.py): the build from
@@ -28,6 +32,10 @@ then a rebuild after a navigation change, with the PDFs' records
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import importlib
+import inspect
 import os
 import re
 import shutil
@@ -36,6 +44,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 from pypdf import PdfReader
 from sphinx.application import Sphinx
@@ -55,13 +64,81 @@ TARGET_RATIO = 2.0
 STRICT = ["-W", "--keep-going", "-n", "-j", "1"]
 
 
-def best_of(repeat: int, run) -> float:
-    times = []
+def best_of(repeat: int, run) -> tuple[float, float]:
+    """The least wall seconds and the least CPU seconds (this process's and
+    the commands it waited for) of *repeat* runs."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _cpu_seconds()
         run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(_cpu_seconds() - start_cpu)
+    return min(walls), min(cpus)
+
+
+def _cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+# WeasyPrint's steps for a PDF: (module[:class], function, what it does). The
+# footnote area is measured inside the layout.
+PHASES = (
+    ("weasyprint.document", "get_all_computed_styles", "cascade"),
+    ("weasyprint.document", "build_formatting_structure", "boxes"),
+    ("weasyprint.document", "layout_document", "layout"),
+    ("weasyprint.layout:LayoutContext", "_update_footnote_area",
+     "  of which the footnote area measured again"),
+    ("weasyprint.document:Page", "paint", "painting the pages"),
+    ("weasyprint.pdf", "add_tags", "structure tags (PDF/UA)"),
+    ("weasyprint.pdf", "build_fonts_dictionary", "fonts (subset)"),
+    ("pydyf:PDF", "write", "writing and compressing"),
+)
+
+
+def phase_times(job: render.Job, repeat: int) -> tuple[float, dict[str, float]]:
+    """The CPU seconds of *job*'s PDF, rendered warm *repeat* times: whole,
+    and in each of WeasyPrint's :data:`PHASES`."""
+    spent = dict.fromkeys((label for *_, label in PHASES), 0.0)
+
+    def timed_phase(function, label: str):
+        if inspect.isgeneratorfunction(function):  # the layout yields page by page
+            @functools.wraps(function)
+            def steps(*args, **kwargs):
+                generator = function(*args, **kwargs)
+                while True:
+                    start = time.process_time()
+                    try:
+                        step = next(generator)
+                    except StopIteration:
+                        return
+                    finally:
+                        spent[label] += time.process_time() - start
+                    yield step
+            return steps
+
+        @functools.wraps(function)
+        def call(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] += time.process_time() - start
+        return call
+
+    render.render_pdf(job)  # WeasyPrint and the fonts loaded, the stylesheets parsed
+    with contextlib.ExitStack() as patches:
+        for where, name, label in PHASES:
+            module, _, owner = where.partition(":")
+            target = importlib.import_module(module)
+            target = getattr(target, owner) if owner else target
+            patches.enter_context(
+                mock.patch.object(target, name, timed_phase(getattr(target, name), label)))
+        start = time.process_time()
+        for _ in range(repeat):
+            render.render_pdf(job)
+        whole = (time.process_time() - start) / repeat
+    return whole, {label: seconds / repeat for label, seconds in spent.items()}
 
 
 def sphinx_build(builder: str, outdir: Path) -> float:
@@ -131,6 +208,8 @@ def navigation_rebuilds(source: Path, outdir: Path, repeat: int) -> dict[bool, S
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best kept)")
+    parser.add_argument("--phases", action="store_true", help="also time each of "
+                        "WeasyPrint's steps for the first notice's PDF")
     parser.add_argument("--notices", type=int, help="measure make html with and without "
                         "its PDFs on a synthetic site of this many notices")
     args = parser.parse_args()
@@ -157,29 +236,44 @@ def main() -> int:
                 html = pdf.print_html(app, docname, paper)
                 return render.render_pdf(render.Job(docname, html, "", settings))
 
-            first = best_of(1, render_one)
-            ours = best_of(args.repeat, render_one)
+            first, _ = best_of(1, render_one)
+            ours, ours_cpu = best_of(args.repeat, render_one)
             page = scratch / "html" / docname / "index.html"
             stock_pdf = scratch / "stock.pdf"
-            stock = best_of(args.repeat, lambda page=page, stock_pdf=stock_pdf: subprocess.run(
+            stock, stock_cpu = best_of(args.repeat, lambda page=page, stock_pdf=stock_pdf: subprocess.run(
                 [sys.executable, "-m", "weasyprint", "-q", str(page), str(stock_pdf)],
                 check=True, capture_output=True,
             ))
             built = scratch / "pdf" / pdf_filename(docname)
             rows.append((docname, len(PdfReader(built).pages), built.stat().st_size / 1024,
-                         first, ours, stock, len(PdfReader(stock_pdf).pages)))
+                         first, ours, ours_cpu, stock, stock_cpu,
+                         len(PdfReader(stock_pdf).pages)))
+        if args.phases:
+            docname = notices[0]
+            paper = pdf.paper_doctree(app, docname,
+                                      app.env.get_and_resolve_doctree(docname, app.builder))
+            job = render.Job(docname, pdf.print_html(app, docname, paper), "", settings)
+            whole, phases = phase_times(job, args.repeat)
 
     print(f"{'notice':<30} {'pages':>5} {'KiB':>6} {'first s':>7} {'ours s':>7} "
-          f"{'stock s':>8} {'ours/stock':>10} {'stock pages':>11}")
-    for docname, pages, size, first, ours, stock, stock_pages in rows:
+          f"{'ours CPU s':>10} {'stock s':>8} {'stock CPU s':>11} {'ours/stock':>10} "
+          f"{'stock pages':>11}")
+    for docname, pages, size, first, ours, ours_cpu, stock, stock_cpu, stock_pages in rows:
         print(f"{docname:<30} {pages:>5} {size:>6.1f} {first:>7.2f} {ours:>7.2f} "
-              f"{stock:>8.2f} {ours / stock:>10.2f} {stock_pages:>11}")
+              f"{ours_cpu:>10.3f} {stock:>8.2f} {stock_cpu:>11.2f} {ours / stock:>10.2f} "
+              f"{stock_pages:>11}")
     slowest = max(row[4] for row in rows)
     print(f"\nsphinx-build -b pdf from scratch: {cold_build:.2f} s for {len(rows)} notice(s) "
           f"({cold_build / len(rows):.2f} s per notice, Sphinx start-up and reading included)")
     print(f"WeasyPrint and font start-up, once per build: {rows[0][3] - rows[0][4]:.2f} s")
     print(f"slowest notice, warm: {slowest:.2f} s (target ≤ {TARGET_SECONDS:.0f} s): "
           f"{'met' if slowest <= TARGET_SECONDS else 'MISSED'}")
+    if args.phases:
+        print(f"\nCPU s per PDF of {notices[0]} by WeasyPrint's steps, warm, mean of "
+              f"{args.repeat}:")
+        for label, seconds in phases.items():
+            print(f"  {label:<46} {seconds:6.3f} {seconds / whole:6.1%}")
+        print(f"  {'whole PDF':<46} {whole:6.3f}")
     print(f"load average while measured: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     return 0
 

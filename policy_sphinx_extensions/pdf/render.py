@@ -16,6 +16,7 @@ check in front: WeasyPrint has no setting for a set of folders.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Iterator
@@ -220,7 +221,12 @@ class Renderer:
     job: the PDFs render while the build goes on writing pages.
 
     WeasyPrint is loaded before the workers fork, so they share it (loading
-    it once is less work than once a worker).
+    it once is less work than once a worker). Each worker starts by freezing
+    the objects it was forked with (:func:`gc.freeze`, as Python's
+    documentation advises for forked processes): the build's whole
+    environment, which the worker never frees, so its garbage collector
+    need not walk it. Unfrozen, each full collection in a worker went
+    through all of it, and it grows with the site (docs/speed.md).
     """
 
     def __init__(self) -> None:
@@ -231,7 +237,7 @@ class Renderer:
         if self._pool is None:
             with weasyprint_messages():  # its import logs progress too
                 weasyprint_module()
-            self._pool = ProcessPoolExecutor(max_workers=_cores())
+            self._pool = ProcessPoolExecutor(max_workers=_cores(), initializer=gc.freeze)
         self._submitted.append((job, self._pool.submit(render_pdf, job)))
 
     def results(self) -> Iterator[tuple[Job, RenderedPDF | Exception]]:
