@@ -192,6 +192,21 @@ def _words(tokens, front: yamldata.Mapping | None) -> tuple:
     return repr(sorted(fields.items())), words
 
 
+def _said(text: str, label: str, front, tokens, limits: Limits | None):
+    """What a state says (:func:`_words`), as a function reading it once, when
+    first asked: from MyST's *tokens*, or from *text* read within *limits*."""
+    found = []
+
+    def said() -> tuple:
+        if not found:
+            read = tokens if tokens is not None else (
+                limits.check(text, label) if limits else yamldata.MYST.parse(text))
+            found.append(_words(read, front))
+        return found[0]
+
+    return said
+
+
 @dataclass(frozen=True)
 class Limits:
     """The size and heading count of every page (policy_max_source_bytes,
@@ -223,7 +238,10 @@ def _history(file: Path, relpath: str, states, grandfathered: set[str],
         # older text stands in for it.
         return []
     by_date: dict[datetime.date, Version] = {}
-    before = None  # (label, words, change entries, text, date) of the state before
+    # (label, words, change entries, text, date) of the state before; its words
+    # are a function, the Markdown read only when another state is compared with it.
+    before = None
+    page_text = states[-1][2]
     for commit, day, text, path in states:
         label = str(file) if commit is None else f"{commit[:12]}:{path}"
         checked = commit is None or commit not in grandfathered
@@ -236,8 +254,11 @@ def _history(file: Path, relpath: str, states, grandfathered: set[str],
             date = before[4]
             by_date[date] = Version(date, text, commit, by_date[date].announced)
             continue
-        # The working tree's file is checked as the page it is (source_files, page_parser).
-        tokens = limits.check(text, label) if commit is not None and limits else None
+        # The working tree's file is checked as the page it is (source_files, page_parser),
+        # and so is a commit's text that is the same: read here, within the
+        # limits, only if a state is compared with it.
+        is_page = text == page_text
+        tokens = limits.check(text, label) if commit is not None and limits and not is_page else None
         try:
             front = (current_front if commit is None
                      else yamldata.front_matter_of_text(text, label))
@@ -248,11 +269,9 @@ def _history(file: Path, relpath: str, states, grandfathered: set[str],
             raise
         if page.kind != "notice":
             continue
-        if tokens is None:
-            tokens = yamldata.MYST.parse(text)
         entries = set(page.dates.changes)
-        said = _words(tokens, front)
-        if checked and before is not None and said != before[1] and entries <= before[2]:
+        said = _said(text, label, front, tokens, limits if commit is not None else None)
+        if checked and before is not None and entries <= before[2] and said() != before[1]():
             what = "the working tree's file" if commit is None else f"commit {commit[:12]}"
             raise yamldata.DataError(label, front.line_of("changes"), (
                 f"{what} changes the words of the notice {relpath} and adds no entry to its "

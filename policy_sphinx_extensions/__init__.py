@@ -27,9 +27,11 @@ checks/      what a pull request may publish: sources (no file read or URL fetch
              (headings with visible text), output_paths (who writes each path)
 build/       the build itself: incremental (a rebuild says what a clean build would),
              compiled_templates (the templates compiled once, not at every build),
-             messages (the build's messages in plain words), and what the extensions
-             share: docdata (per-document state in a domain), dependents (pages made
-             from other pages' data), refusals (stopping with a message of its own)
+             messages (the build's messages in plain words), garbage_collection
+             (Python's cycle collector run less often while a build runs), and
+             what the extensions share: docdata (per-document state in a domain),
+             dependents (pages made from other pages' data), refusals (stopping
+             with a message of its own)
 
 What the extensions and the tools both use lives below both, in ``policy_core``
 (front matter, addresses, git history, the redline); nothing here imports
@@ -71,6 +73,7 @@ EXTENSIONS = (
     "policy_sphinx_extensions.build.incremental",
     "policy_sphinx_extensions.build.compiled_templates",
     "policy_sphinx_extensions.build.messages",
+    "policy_sphinx_extensions.build.garbage_collection",
 )
 
 

@@ -597,6 +597,29 @@ def test_a_commit_changing_the_words_without_a_change_entry_fails_naming_it(tmp_
     assert grandfathered.returncode == 0, grandfathered.output
 
 
+@pytest.mark.parametrize("working_tree, fails", [("Text.", True), (None, False)])
+def test_a_commit_changing_the_words_fails_when_the_working_tree_has_the_text_before_it(
+        tmp_path, working_tree, fails):
+    """The state with the working tree's text is read only when a later one is
+    compared with it: the commit after it is still checked against its words."""
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE,
+                 "example/Notice.md": source_at("2024-10-04", FIRST, "Text.")})
+    silent = repo.commit({"example/Notice.md": source_at(
+        "2024-10-04", FIRST if fails else FIXED, SILENT)}, "Silent")
+    if working_tree is not None:
+        (repo.root / "source/example/Notice.md").write_text(
+            source_at("2024-10-04", FIRST, working_tree), encoding="utf-8")
+    build = sphinx_build(repo.root / "source", tmp_path / "html", "dirhtml",
+                         "-D", "policy_today=2026-01-01", extensions=EXTENSIONS)
+    if not fails:  # the good one beside it: the same commit with its entry
+        assert build.returncode == 0, build.output
+        return
+    assert build.returncode != 0
+    assert (f"{silent[:12]}:source/example/Notice.md:4: ERROR: commit {silent[:12]} changes "
+            "the words of the notice source/example/Notice.md") in build.output, build.output
+
+
 def test_a_change_with_its_entry_shows_under_its_date_with_the_entry(tmp_path):
     repo = GitProject(tmp_path / "repo")
     repo.commit({"index.md": HOME_PAGE, "example/Notice.md": source_at(

@@ -122,6 +122,15 @@ def _placeholder(kind: str, item) -> Markup:
     return Markup(f"\x1a{kind} {item}\x1a")
 
 
+def _split(tree: str) -> tuple[tuple[str, ...], tuple[tuple[int, str, str], ...]]:
+    """*tree*'s text with each placeholder left empty, and where each was:
+    (its index in the text, its kind, its item)."""
+    pieces = PLACEHOLDER.split(tree)  # text, kind, item, text, kind, item, ..., text
+    parts = [piece if index % 3 == 0 else "" for index, piece in enumerate(pieces)]
+    places = tuple((index, pieces[index], pieces[index + 1]) for index in range(1, len(pieces), 3))
+    return tuple(parts), places
+
+
 def _render_tree(app: Sphinx, mark) -> str:
     env = app.env
     return app.builder.templates.render(TREE_TEMPLATE, {
@@ -144,12 +153,18 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
         context["policy_sidebar_html"] = Markup(_render_tree(app, mark))
         return
     # The tree rendered once for the sidebar data in use (new each build).
-    rendered = getattr(env, "policy_sidebar_html", None)
+    rendered = getattr(env, "policy_sidebar_parts", None)
     if rendered is None or rendered[0] is not env.policy_sidebar:
-        rendered = env.policy_sidebar_html = (env.policy_sidebar,
-                                              _render_tree(app, _placeholder))
-    context["policy_sidebar_html"] = Markup(PLACEHOLDER.sub(
-        lambda found: str(escape(mark(found[1], found[2]))), rendered[1]))
+        rendered = env.policy_sidebar_parts = (env.policy_sidebar,
+                                               *_split(_render_tree(app, _placeholder)))
+    # Only a link's address differs on every page; the other marks are empty
+    # but on the page's own entry and the groups holding it.
+    marked = {pagename} | {number for number, inside in groups.items() if pagename in inside}
+    parts = list(rendered[1])
+    for index, kind, item in rendered[2]:
+        if kind == "href" or item in marked:
+            parts[index] = str(escape(mark(kind, item)))
+    context["policy_sidebar_html"] = Markup("".join(parts))
 
 
 def setup(app: Sphinx) -> dict:
