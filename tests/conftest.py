@@ -17,6 +17,7 @@ they are off in every build but ``make html``.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import locale
 import os
@@ -245,20 +246,36 @@ def sphinx_build(srcdir: Path, outdir: Path, builder: str = "dirhtml", *extra: s
     return Build(returncode, output.getvalue(), outdir)
 
 
-# The command a tool runs Sphinx with: its own Python, ``-m sphinx``.
+# The commands a tool runs that the tests run in this process: its own Python,
+# ``-m sphinx``, or ``-m tools.lint`` (the lint the import runs in its project).
 SPHINX_COMMAND = [sys.executable, "-m", "sphinx"]
+LINT_COMMAND = [sys.executable, "-m", "tools.lint"]
 run_process, start_process = subprocess.run, subprocess.Popen
 
 
+def _lint_main(project: Path):
+    """``main`` of *project*'s own ``tools.lint``, as ``python -m tools.lint`` run
+    there imports it: its tools/ reads its word list and accepted findings."""
+    sys.path.insert(0, str(project))
+    return importlib.import_module("tools.lint").main
+
+
 def run_sphinx_command(command: list[str], cwd, stdout, stderr) -> int:
-    """``python -m sphinx ...`` (*command*) in this process, in *cwd*, printing to
-    *stdout* and *stderr*: its exit status, as its own process would end."""
+    """``python -m sphinx ...`` or ``python -m tools.lint ...`` (*command*) in this
+    process, in *cwd*, printing to *stdout* and *stderr*: its exit status, as its
+    own process would end."""
     path, folder, conf = list(sys.path), os.getcwd(), sys.modules.get("conf")
+    tools = {name: module for name, module in sys.modules.items()
+             if name == "tools" or name.startswith("tools.")}
     language = locale.setlocale(locale.LC_ALL)
     try:
         os.chdir(cwd or folder)
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             try:
+                if list(command[:3]) == LINT_COMMAND:
+                    for name in tools:
+                        del sys.modules[name]
+                    return _lint_main(Path(cwd or folder))(list(command[3:]))
                 return sphinx_main(list(command[3:]))
             except SystemExit as stopped:  # as Python ends a process on it
                 if stopped.code is None or isinstance(stopped.code, int):
@@ -276,6 +293,10 @@ def run_sphinx_command(command: list[str], cwd, stdout, stderr) -> int:
             sys.modules.pop("conf", None)
         else:
             sys.modules["conf"] = conf
+        for name in [name for name in sys.modules if name == "tools" or name.startswith("tools.")]:
+            if name not in tools:
+                del sys.modules[name]
+        sys.modules.update(tools)
 
 
 class SphinxProcess:
@@ -295,13 +316,15 @@ class SphinxProcess:
 @contextlib.contextmanager
 def sphinx_in_process():
     """Run the Sphinx builds a tool starts (``subprocess.run`` or ``Popen`` of
-    ``[sys.executable, "-m", "sphinx", ...]``) in this process: the tool's own
-    command line, output and exit status, without a new Python and a fresh
-    import of Sphinx for each. Any other command runs as a process, as ever.
-    Each tool's own tests keep one run whose builds are processes."""
+    ``[sys.executable, "-m", "sphinx", ...]``), and the lint the import runs in
+    its project (``-m tools.lint``), in this process: the tool's own command
+    line, output and exit status, without a new Python and a fresh import of
+    Sphinx for each. Any other command runs as a process, as ever. Each tool's
+    own tests keep one run whose builds are processes."""
 
     def run(command, *args, cwd=None, capture_output=False, text=False, check=False, **options):
-        if list(command[:3]) != SPHINX_COMMAND or args or options or not (capture_output and text):
+        if list(command[:3]) not in (SPHINX_COMMAND, LINT_COMMAND) or args or options \
+                or not (capture_output and text):
             return run_process(command, *args, cwd=cwd, capture_output=capture_output,
                                text=text, check=check, **options)
         stdout, stderr = io.StringIO(), io.StringIO()
