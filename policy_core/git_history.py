@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import datetime
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from policy_core import yamldata
 from policy_core.page_limits import heading_problem, size_problem
@@ -207,6 +209,17 @@ def _said(text: str, label: str, front, tokens, limits: Limits | None):
     return said
 
 
+class _State(NamedTuple):
+    """A notice's state before the one being read: what it says (a function:
+    the Markdown is read only when another state is compared with it), its
+    change entries, its text and its date."""
+
+    said: Callable[[], tuple]
+    entries: set
+    text: str
+    date: datetime.date
+
+
 @dataclass(frozen=True)
 class Limits:
     """The size and heading count of every page (policy_max_source_bytes,
@@ -238,20 +251,18 @@ def _history(file: Path, relpath: str, states, grandfathered: set[str],
         # older text stands in for it.
         return []
     by_date: dict[datetime.date, Version] = {}
-    # (label, words, change entries, text, date) of the state before; its words
-    # are a function, the Markdown read only when another state is compared with it.
-    before = None
+    before: _State | None = None
     page_text = states[-1][2]
     for commit, day, text, path in states:
         label = str(file) if commit is None else f"{commit[:12]}:{path}"
         checked = commit is None or commit not in grandfathered
         if text is None:
             continue  # not a file in that commit (a submodule, a link): no state of it
-        if before is not None and text == before[3]:
+        if before is not None and text == before.text:
             # The text of the state before (the working tree's file as last
             # committed, most often), read and checked as that was: the same
             # version, at a later commit.
-            date = before[4]
+            date = before.date
             by_date[date] = Version(date, text, commit, by_date[date].announced)
             continue
         # The working tree's file is checked as the page it is (source_files, page_parser),
@@ -271,14 +282,14 @@ def _history(file: Path, relpath: str, states, grandfathered: set[str],
             continue
         entries = set(page.dates.changes)
         said = _said(text, label, front, tokens, limits if commit is not None else None)
-        if checked and before is not None and entries <= before[2] and said() != before[1]():
+        if checked and before is not None and entries <= before.entries and said() != before.said():
             what = "the working tree's file" if commit is None else f"commit {commit[:12]}"
             raise yamldata.DataError(label, front.line_of("changes"), (
                 f"{what} changes the words of the notice {relpath} and adds no entry to its "
                 "'changes': add one (editorial, or material with a new date), so the "
                 f"version of {page.dates.date.isoformat()} never shows words it did not have"))
         date = page.dates.date
-        before = (label, said, entries, text, date)
+        before = _State(said, entries, text, date)
         announced = by_date[date].announced if date in by_date else day
         by_date[date] = Version(date, text, commit, announced)
     return [by_date[date] for date in sorted(by_date)]
