@@ -189,16 +189,10 @@ def _fill(env, builder, doctree: nodes.document, fromdocname: str) -> None:
             continue
         uri = builder.get_relative_uri(fromdocname, tables[0])
         processor: Processor = domain.registry[node["processor"]]
-        node.replace_self(
-            nodes.reference(
-                "",
-                node.astext(),
-                internal=True,
-                refuri=f"{uri}#{processor.anchor}",
-                reftitle=f"{processor.name} on the third-party processors page",
-                classes=["processor-link"],
-            )
-        )
+        node.replace_self(nodes.reference(
+            "", node.astext(), internal=True, refuri=f"{uri}#{processor.anchor}",
+            reftitle=f"{processor.name} on the third-party processors page",
+            classes=["processor-link"]))
 
 
 def registry_json(app: Sphinx) -> dict:
@@ -213,10 +207,8 @@ def registry_json(app: Sphinx) -> dict:
             "terms": {"label": processor.terms.label, "url": processor.terms.url},
             "privacy": {"label": processor.privacy.label, "url": processor.privacy.url},
             "notes": processor.notes,
-            "page": (
-                _with_anchor(app.builder.get_target_uri(tables[0]), processor.anchor)
-                if tables else None
-            ),
+            "page": (_with_anchor(app.builder.get_target_uri(tables[0]), processor.anchor)
+                     if tables else None),
             "cited_by": [
                 {
                     "notice": docname,
@@ -241,10 +233,6 @@ def write_json(app: Sphinx, exception: Exception | None) -> None:
 def table_contents(env) -> tuple:
     """What the processor table shows of the notices: who cites what, under which title."""
     citing = _citing(env)
-    titles = {
-        docname: env.titles[docname].astext()
-        for entries in citing.values()
-        for docname, _ in entries
-        if docname in env.titles
-    }
+    titles = {docname: env.titles[docname].astext()
+              for entries in citing.values() for docname, _ in entries if docname in env.titles}
     return citing, titles

@@ -106,11 +106,8 @@ def notice_dates(env: BuildEnvironment, docname: str) -> NoticeDates | None:
 
 def all_notice_dates(env: BuildEnvironment) -> dict[str, NoticeDates]:
     """Every notice's date and change history, by docname."""
-    return {
-        docname: page.dates
-        for docname, page in sorted(_domain(env).pages.items())
-        if page.kind == "notice"
-    }
+    return {docname: page.dates for docname, page in sorted(_domain(env).pages.items())
+            if page.kind == "notice"}
 
 
 def _refuse_anchors(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -202,9 +199,5 @@ def setup(app: Sphinx) -> dict:
     docdata.register(app, PagesDomain)
     app.add_transform(PageDates)
     app.connect("source-read", _refuse_anchors)
-    return {
-        "version": "2.0",
-        "env_version": 2,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "2.0", "env_version": 2,
+            "parallel_read_safe": True, "parallel_write_safe": True}

@@ -59,9 +59,6 @@ class LinkedFilesDomain(DocumentData):
     data_version = 1
     initial_data: ClassVar[dict] = {"errors": {}, "files": {}}
 
-    def published(self) -> set[str]:
-        return set().union(*self.data["files"].values())
-
 
 def _link_files_where_they_are(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
@@ -124,7 +121,8 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def _copy(app: Sphinx, exception: Exception | None) -> None:
     if exception or not builds_site(app):
         return
-    for relpath in sorted(app.env.domains[LinkedFilesDomain.name].published()):
+    linked = app.env.domains[LinkedFilesDomain.name].data["files"]
+    for relpath in sorted(set().union(*linked.values())):
         destination = Path(app.outdir) / relpath
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(Path(app.srcdir) / relpath, destination)
@@ -140,9 +138,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", _link_files_where_they_are, priority=400)
     app.connect("doctree-resolved", _resolve)
     app.connect("build-finished", _copy)
-    return {
-        "version": "1.0",
-        "env_version": 3,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "1.0", "env_version": 3,
+            "parallel_read_safe": True, "parallel_write_safe": True}

@@ -102,9 +102,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _check_config)
     # After sphinx-notfound-page (priority 400) has made the 404 page's links absolute.
     app.connect("html-page-context", _page_context, priority=600)
-    return {
-        "version": "2.0",
-        "env_version": 2,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "2.0", "env_version": 2,
+            "parallel_read_safe": True, "parallel_write_safe": True}
