@@ -93,8 +93,7 @@ def _domain(env: BuildEnvironment) -> PagesDomain:
 
 def is_notice(app: Sphinx, docname: str) -> bool:
     """Whether *docname* is a notice (its front matter's ``kind``), once read."""
-    page = _domain(app.env).pages.get(docname)
-    return page is not None and page.kind == "notice"
+    return notice_dates(app.env, docname) is not None
 
 
 def notice_dates(env: BuildEnvironment, docname: str) -> NoticeDates | None:
