@@ -53,25 +53,13 @@ from sphinx.transforms import SphinxTransform
 from policy_sphinx_extensions.build import docdata
 from policy_core import yamldata
 from policy_core.front_matter import (
-    CHANGE_HISTORY_CLASS,
-    CHANGES_SECTION_ID,
-    LAST_UPDATED_CLASS,
-    NOTICE_DATE_CLASS,
-    Change,
-    FrontMatterError,
-    NoticeDates,
-    Page,
-    default_kind,
-    format_date,
-    page_from_metadata,
-    read_notice_dates,
-    read_page,
-)
+    CHANGE_HISTORY_CLASS, CHANGES_SECTION_ID, LAST_UPDATED_CLASS, NOTICE_DATE_CLASS, Change,
+    FrontMatterError, NoticeDates, Page, default_kind, format_date, page_from_metadata,
+    read_notice_dates)
 
-__all__ = [
-    "Change", "NoticeDates", "Page", "all_notice_dates", "format_date", "is_notice",
-    "notice_dates", "read_notice_dates", "read_page",
-]
+__all__ = ["Change", "NoticeDates", "all_notice_dates", "format_date", "is_notice", "notice_dates",
+           "read_notice_dates"]
+
 
 class PagesDomain(docdata.DocumentData):
     """Each read document's kind and dates; the mistakes of their front matter."""

@@ -112,8 +112,7 @@ class SiteMystParser(MystParser):
         global_config = env.myst_config
         config = global_config.copy(
             enable_extensions=set(global_config.enable_extensions) - {JINJA_EXTENSION},
-            substitutions={},
-        )
+            substitutions={})
         md = create_md_parser(config, SphinxRenderer)
         md.options["document"] = document
         front_matter = _front_matter(inputstring, md)

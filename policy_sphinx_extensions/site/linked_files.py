@@ -72,7 +72,7 @@ def _link_files_where_they_are(app: Sphinx, doctree: nodes.document) -> None:
             continue
         node.replace_self(linked_file("", "", *node.children, relpath=relpath))
         files.add(relpath)
-    files.update(env.relfn2path(target, env.docname)[0] for target in _listed_files(app, doctree))
+    files.update(_listed_files(app))
     for relpath in files:
         # A changed file is copied again: its page is outdated with it.
         env.note_dependency(str(Path(env.srcdir) / relpath))
@@ -80,8 +80,9 @@ def _link_files_where_they_are(app: Sphinx, doctree: nodes.document) -> None:
         env.domains[LinkedFilesDomain.name].data["files"][env.docname] = files
 
 
-def _listed_files(app: Sphinx, doctree: nodes.document) -> list[str]:
-    """The front matter's ``files`` that may be published; an error naming the line for each other."""
+def _listed_files(app: Sphinx) -> list[str]:
+    """The path under ``source/`` of each of the front matter's ``files`` that may be
+    published; an error naming the line for each other."""
     raw = app.env.metadata[app.env.docname].get("files")
     if raw is None:
         return []
@@ -106,7 +107,7 @@ def _listed_files(app: Sphinx, doctree: nodes.document) -> list[str]:
         if problem:
             logger.error(problem, location=(app.env.docname, line), type="policy", subtype="download")
         else:
-            allowed.append(name)
+            allowed.append(relpath)
     return allowed
 
 

@@ -88,8 +88,7 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
     # The values reach the page through _templates/base.html, which escapes them.
     descriptions = app.env.domains[DescriptionDomain.name].data["descriptions"]
     context["policy_description"] = descriptions.get(
-        pagename, app.config.policy_generated_page_descriptions.get(pagename)
-    )
+        pagename, app.config.policy_generated_page_descriptions.get(pagename))
     docname = docname_at(app.config.policy_privacy_notice, app.env.found_docs)
     # context["pathto"] gives absolute links on the 404 page, relative ones elsewhere.
     context["policy_privacy_url"] = context["pathto"](docname) if docname is not None else None
