@@ -166,13 +166,12 @@ class ProcessorPages(SphinxPostTransform):
 def _fill(env, builder, doctree: nodes.document, fromdocname: str) -> None:
     domain = processor_domain(env)
     for node in list(doctree.findall(processor_table)):
-        json_uri = relative_uri(builder.get_target_uri(fromdocname), JSON_NAME)
-        published = nodes.paragraph(classes=["processors-json"])
-        published += nodes.Text("The same list, for tools: ")
         # A file name, set as code: it is not a word of the page's prose.
-        published += nodes.reference("", "", nodes.literal("", JSON_NAME), internal=True,
-                                     refuri=json_uri)
-        published += nodes.Text(".")
+        json_link = nodes.reference(
+            "", "", nodes.literal("", JSON_NAME), internal=True,
+            refuri=relative_uri(builder.get_target_uri(fromdocname), JSON_NAME))
+        published = nodes.paragraph("", "The same list, for tools: ", json_link, nodes.Text("."),
+                                    classes=["processors-json"])
         node.replace_self([_table(env, builder, fromdocname), published])
     tables = domain.tables
     for node in list(doctree.findall(processor_link)):

@@ -127,10 +127,8 @@ def _locate(path: Path, error: FrontMatterError) -> tuple[int, str]:
 
 
 def _last_updated(date, classes: list[str]) -> nodes.paragraph:
-    paragraph = nodes.paragraph(classes=classes)
-    paragraph += nodes.Text("Last updated ")
-    paragraph += nodes.strong("", format_date(date))
-    return paragraph
+    return nodes.paragraph("", "Last updated ", nodes.strong("", format_date(date)),
+                           classes=classes)
 
 
 def _change_history(dates: NoticeDates) -> nodes.section:
