@@ -33,9 +33,9 @@ import itertools
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from policy_core.addresses import page_path
+from policy_core.addresses import (
+    file_url_path, page_path, redline_path, redline_pdf_path, site_pdf_path)
 from policy_sphinx_extensions.site.feed import FEED_FILE
-from policy_core.addresses import file_url_path, redline_path, redline_pdf_path, site_pdf_path
 from policy_sphinx_extensions.processors.page import JSON_NAME
 from policy_sphinx_extensions.build.refusals import refuse
 from policy_sphinx_extensions.site.sitemap import SITEMAP_FILE

@@ -28,6 +28,7 @@ from docutils import nodes
 from markdown_it.presets import commonmark
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.util.nodes import traverse_parent
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def _name(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}"
 
 
-def _check_headings(doctree: nodes.document) -> None:
+def _check_headings(app: Sphinx, doctree: nodes.document) -> None:
     for section in doctree.findall(nodes.section):
         title = section[0] if section and isinstance(section[0], nodes.title) else None
         text = title.astext() if title is not None else ""
@@ -75,19 +76,11 @@ def _check_headings(doctree: nodes.document) -> None:
                          "write it without", location=location, type="policy", subtype="heading")
 
 
-def _depth(node: nodes.Node) -> int:
-    """How many list, item and quote levels enclose *node*."""
-    depth, parent = 0, node.parent
-    while parent is not None:
-        depth += isinstance(parent, CONTAINERS)
-        parent = parent.parent
-    return depth
-
-
-def _check_nesting(doctree: nodes.document) -> None:
+def _check_nesting(app: Sphinx, doctree: nodes.document) -> None:
     # The outermost container too deep is reported, once per page.
     for node in doctree.findall(lambda n: isinstance(n, CONTAINERS)):
-        if _depth(node) > DEEPEST:
+        # How many list, item and quote levels enclose it.
+        if sum(1 for _ in traverse_parent(node.parent, CONTAINERS)) > DEEPEST:
             logger.error(
                 f"nested too deep to be shown: Markdown drops what starts {MAX_NESTING} levels "
                 "deep without a word (a list is two levels, a quote one): nest at most "
@@ -96,11 +89,7 @@ def _check_nesting(doctree: nodes.document) -> None:
             return
 
 
-def _read(app: Sphinx, doctree: nodes.document) -> None:
-    _check_headings(doctree)
-    _check_nesting(doctree)
-
-
 def setup(app: Sphinx) -> dict:
-    app.connect("doctree-read", _read)
+    app.connect("doctree-read", _check_headings)
+    app.connect("doctree-read", _check_nesting)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -22,11 +22,11 @@ them with the rest of the tree's problems before anything is read.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NamedTuple
 
 import tinycss2
 
@@ -61,8 +61,7 @@ def is_remote(url: str) -> bool:
     return url_scheme(bare) is not None or bare.startswith("//") or "\\" in bare
 
 
-@dataclass(frozen=True)
-class RemoteLoad:
+class RemoteLoad(NamedTuple):
     """An address of another host that *what*, at *line*, has a browser load."""
 
     line: int
@@ -152,14 +151,6 @@ class HTMLLoads(HTMLParser):
             self.loads += stylesheet_problems(data, self.getpos()[0])
 
 
-def html_problems(html: str) -> list[RemoteLoad]:
-    """Each remote address the HTML *html* has a browser load."""
-    parser = HTMLLoads()
-    parser.feed(html)
-    parser.close()
-    return parser.loads
-
-
 def template_problems(html: str) -> list[RemoteLoad]:
     """Each remote address the template *html* has a browser load."""
     problems = []
@@ -168,8 +159,10 @@ def template_problems(html: str) -> list[RemoteLoad]:
             line = html.count("\n", 0, match.start() + address.start()) + 1
             problems.append(RemoteLoad(line, address.group(1), "the template's code"))
     # Jinja's code, blanked (its lines kept), would read as HTML: '<aside' in a string.
-    return problems + html_problems(_JINJA.sub(lambda match: re.sub(r"[^\n]", " ", match.group()),
-                                               html))
+    parser = HTMLLoads()
+    parser.feed(_JINJA.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), html))
+    parser.close()
+    return problems + parser.loads
 
 
 def file_problems(paths: Iterable[Path]) -> Iterator[tuple[Path, int, str]]:

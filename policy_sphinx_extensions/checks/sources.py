@@ -107,7 +107,7 @@ def _is_line_break(node: nodes.raw) -> bool:
     return any(kinds[start: start + 2] == LINE_BREAK for start in range(len(kinds) - 1))
 
 
-def _check_raw(doctree: nodes.document) -> None:
+def _check_raw(app: Sphinx, doctree: nodes.document) -> None:
     for node in [node for node in doctree.findall(nodes.raw) if not _is_line_break(node)]:
         _error("raw HTML is not allowed: write the text in Markdown", node, "raw")
         node.parent.remove(node)
@@ -196,7 +196,7 @@ def _check_head(app: Sphinx, doctree: nodes.document) -> None:
         node.parent.remove(node)
 
 
-def _check_math(doctree: nodes.document) -> None:
+def _check_math(app: Sphinx, doctree: nodes.document) -> None:
     # Sphinx renders math with MathJax, loaded from a CDN on the page.
     for node in list(doctree.findall(lambda n: isinstance(n, nodes.math | nodes.math_block))):
         _error("math is not allowed: the page would load MathJax from another host",
@@ -213,20 +213,10 @@ def _check_settings(app: Sphinx, doctree: nodes.document) -> None:
                          subtype="settings")
 
 
-def _read(app: Sphinx, doctree: nodes.document) -> None:
-    _check_settings(app, doctree)
-    _check_raw(doctree)
-    _check_links(app, doctree)
-    _check_files(app, doctree)
-    _check_head(app, doctree)
-    _check_math(doctree)
-
-
 def _check_suppressed(app: Sphinx) -> None:
-    config = app.config
     # These warnings are the guarantees: a suppress_warnings entry would turn a
     # failed build into a passing one with the payload left out or in.
-    for entry in config.suppress_warnings:
+    for entry in app.config.suppress_warnings:
         if entry.split(".")[0] in GUARANTEED_WARNINGS:
             refuse(f"suppress_warnings may not hide {entry!r}: the build relies on "
                    f"every {' and '.join(GUARANTEED_WARNINGS)} warning")
@@ -243,5 +233,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _check_suppressed)
     app.connect("builder-inited", _settings)
     # Before Sphinx's collectors (priority 500): an image taken out is not copied.
-    app.connect("doctree-read", _read, priority=300)
+    for check in (_check_settings, _check_raw, _check_links, _check_files, _check_head,
+                  _check_math):
+        app.connect("doctree-read", check, priority=300)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -54,20 +54,14 @@ class SiteMap(SphinxDirective):
         site_map = self._list(navigation, navigation.entries)
         site_map["classes"].append("site-map")
 
-        own_pages = [
-            docname
-            for page in navigation.pages()
-            if (docname := docname_at(page.path, self.env.found_docs))
-        ]
+        own_pages = [docname for page in navigation.pages()
+                     if (docname := docname_at(page.path, self.env.found_docs))]
         toctree = addnodes.toctree(
             parent=self.env.docname, entries=[(None, docname) for docname in own_pages],
             includefiles=own_pages, maxdepth=-1, caption=None, glob=False, hidden=True,
-            includehidden=False, numbered=0, titlesonly=True,
-        )
+            includehidden=False, numbered=0, titlesonly=True)
         self.set_source_info(toctree)
-        wrapper = nodes.compound(classes=["toctree-wrapper"])
-        wrapper += toctree
-        return [site_map, wrapper]
+        return [site_map, nodes.compound("", toctree, classes=["toctree-wrapper"])]
 
     def _list(self, navigation: Navigation, entries: tuple[Entry, ...]) -> nodes.bullet_list:
         bullets = nodes.bullet_list()
@@ -80,17 +74,14 @@ class SiteMap(SphinxDirective):
             elif docname := docname_at(entry.path, self.env.found_docs):
                 xref = addnodes.pending_xref(
                     "", nodes.inline("", entry.title), refdomain="std", reftype="doc",
-                    reftarget=f"/{docname}", refexplicit=True, refwarn=True,
-                )
+                    reftarget=f"/{docname}", refexplicit=True, refwarn=True)
                 self.set_source_info(xref)
                 paragraph += xref
             else:
-                paragraph += nodes.reference(
-                    "", entry.title, refuri=navigation.live_url(entry), classes=["live-site"]
-                )
-                paragraph += nodes.inline(
-                    "", f" ({navigation.live_site_note})", classes=["live-site-note"]
-                )
+                paragraph += nodes.reference("", entry.title, refuri=navigation.live_url(entry),
+                                             classes=["live-site"])
+                paragraph += nodes.inline("", f" ({navigation.live_site_note})",
+                                          classes=["live-site-note"])
             bullets += item
         return bullets
 
@@ -149,8 +140,7 @@ class NavigationCollector(EnvironmentCollector):
         # Every page carries the sidebar: when what it shows changed (the
         # file, or which entries are pages here), every page is rewritten.
         key = (env.policy_navigation_digest, tuple(
-            docname_at(page.path, env.found_docs) for page in env.policy_navigation.pages()
-        ))
+            docname_at(page.path, env.found_docs) for page in env.policy_navigation.pages()))
         if key == env.policy_sidebar_key:
             return []
         env.policy_sidebar_key = key
@@ -171,35 +161,29 @@ def _mark_unlisted(app: Sphinx, env) -> None:
     for docname in env.policy_unlisted:
         env.metadata[docname].pop("orphan", None)
     included = set(env.files_to_rebuild).union(*env.included.values())
-    env.policy_unlisted = {
-        docname for docname in env.found_docs
-        if docname != app.config.root_doc and docname not in included
-        and "orphan" not in env.metadata[docname]
-    }
+    env.policy_unlisted = {docname for docname in env.found_docs
+                           if docname != app.config.root_doc and docname not in included
+                           and "orphan" not in env.metadata[docname]}
     for docname in env.policy_unlisted:
         env.metadata[docname]["orphan"] = True
 
 
 def _report_unlisted(app: Sphinx, env) -> None:
     navigation: Navigation = env.policy_navigation
-    elsewhere = {
-        page.path: page for page in navigation.pages()
-        if docname_at(page.path, env.found_docs) is None
-    }
+    elsewhere = {page.path: page for page in navigation.pages()
+                 if docname_at(page.path, env.found_docs) is None}
     for docname in sorted(env.policy_unlisted):
         path = page_path(docname).rstrip("/")
         source = env.doc2path(docname)
         typo = difflib.get_close_matches(path, elsewhere, n=1, cutoff=0.8) or [
-            other for other in elsewhere if other.lower() == path.lower()
-        ]
+            other for other in elsewhere if other.lower() == path.lower()]
         if typo:
             entry = elsewhere[typo[0]]
             logger.warning(
                 "navigation entry %r has path %r, which no page has, and no entry leads to "
                 "%s: if that is the page, write its path here: `path: %s`",
                 entry.title, entry.path, source, path,
-                location=f"{navigation.path}:{entry.line}", type="policy", subtype="navigation",
-            )
+                location=f"{navigation.path}:{entry.line}", type="policy", subtype="navigation")
             continue
         title = env.titles[docname].astext() if docname in env.titles else path
         snippet = yaml.safe_dump([{"title": title, "path": path}], sort_keys=False,
@@ -208,8 +192,7 @@ def _report_unlisted(app: Sphinx, env) -> None:
             "no entry of %s leads to this page: add one where readers should find it, "
             "in its group's 'children' if it has one:\n%s",
             navigation.path, textwrap.indent(snippet, "    "),
-            location=docname, type="policy", subtype="navigation",
-        )
+            location=docname, type="policy", subtype="navigation")
 
 
 def setup(app: Sphinx) -> dict:

@@ -69,12 +69,8 @@ def is_https_origin(value) -> bool:
         return False
     parts = urlsplit(value)
     folder = parts.path.strip("/")
-    return (
-        parts.scheme == "https"
-        and HOST.fullmatch(parts.netloc) is not None
-        and (not folder or is_path(folder))
-        and value == f"https://{parts.netloc}{parts.path}"
-    )
+    return (parts.scheme == "https" and HOST.fullmatch(parts.netloc) is not None
+            and (not folder or is_path(folder)) and value == f"https://{parts.netloc}{parts.path}")
 
 
 def load_navigation(path: Path) -> Navigation:
@@ -85,11 +81,9 @@ def load_navigation(path: Path) -> Navigation:
     live_site = data.get("live_site")
     if not is_https_origin(live_site):
         raise yamldata.DataError(
-            path,
-            data.line_of("live_site"),
+            path, data.line_of("live_site"),
             "'live_site' must be an https:// address of a host name ending in '/', "
-            "with no user, password, port, query or fragment, e.g. https://policies.python.org/",
-        )
+            "with no user, password, port, query or fragment, e.g. https://policies.python.org/")
     entries = _entries(data.get("nav"), path, data.line_of("nav"))
     navigation = Navigation(path, live_site, entries)
     seen: set[str] = set()
@@ -116,17 +110,14 @@ def _entry(item, path: Path, parent_line: int) -> Entry:
     if not isinstance(title, str) or not title.strip():
         raise yamldata.DataError(path, item.line, "an entry needs a non-empty 'title'")
     if ("path" in item) == ("children" in item):
-        raise yamldata.DataError(
-            path, item.line, f"entry {title!r} needs exactly one of 'path' or 'children'"
-        )
+        raise yamldata.DataError(path, item.line,
+                                 f"entry {title!r} needs exactly one of 'path' or 'children'")
     if "children" in item:
         children = _entries(item["children"], path, item.line_of("children"))
         return Entry(title, item.line, children=children)
     if not is_path(item["path"]):
         raise yamldata.DataError(
-            path,
-            item.line_of("path"),
+            path, item.line_of("path"),
             f"entry {title!r}: 'path' must be a URL path of letters, digits, '.', '_', '-' "
-            "and '/', with no '..' and no slash at either end, e.g. python.org/Privacy-Notice",
-        )
+            "and '/', with no '..' and no slash at either end, e.g. python.org/Privacy-Notice")
     return Entry(title, item.line_of("path"), path=item["path"])

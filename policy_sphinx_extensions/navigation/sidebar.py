@@ -67,8 +67,7 @@ def sidebar_items(navigation: Navigation, found_docs) -> tuple[SidebarItem, ...]
                 number = next(numbers)  # furo numbers the toggles in document order
                 children = items(entry.children)
                 inside = frozenset().union(
-                    *(child.docnames | {child.docname} for child in children)
-                ) - {None}
+                    *(child.docnames | {child.docname} for child in children)) - {None}
                 found.append(SidebarItem(entry.title, number=number, docnames=inside,
                                          children=children))
             elif docname := docname_at(entry.path, found_docs):
@@ -132,10 +131,9 @@ def _split(tree: str) -> tuple[tuple[str, ...], tuple[tuple[int, str, str], ...]
 
 
 def _render_tree(app: Sphinx, mark) -> str:
-    env = app.env
     return app.builder.templates.render(TREE_TEMPLATE, {
-        "policy_navigation_tree": env.policy_sidebar,
-        "policy_live_site_note": env.policy_navigation.live_site_note,
+        "policy_navigation_tree": app.env.policy_sidebar,
+        "policy_live_site_note": app.env.policy_navigation.live_site_note,
         "mark": mark,
     })
 

@@ -51,14 +51,8 @@ from policy_sphinx_extensions.build import dependents, docdata
 from policy_core import yamldata
 from policy_sphinx_extensions.build.refusals import refuse, refuse_data_error
 from policy_sphinx_extensions.processors.page import (
-    ProcessorDomain,
-    ProcessorPages,
-    processor_domain,
-    processor_link,
-    processor_table,
-    table_contents,
-    write_json,
-)
+    ProcessorDomain, ProcessorPages, processor_domain, processor_link, processor_table,
+    table_contents, write_json)
 from policy_core.processor_registry import Processor, load_registry
 
 logger = logging.getLogger(__name__)
@@ -133,13 +127,9 @@ class ProcessorTable(SphinxDirective):
 def _check(app: Sphinx, env) -> None:
     domain = processor_domain(env)
     if domain.data["link_docs"] and len(domain.tables) != 1:
-        logger.error(
-            "processor names link to the processors page: exactly one page must hold the "
-            "processor-table directive, found %d",
-            len(domain.tables),
-            type="policy",
-            subtype="processor",
-        )
+        logger.error("processor names link to the processors page: exactly one page must hold "
+                     "the processor-table directive, found %d", len(domain.tables),
+                     type="policy", subtype="processor")
         app.statuscode = 1
 
 
@@ -169,9 +159,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", write_json)
     # A notice's earlier versions cite what it cites: the notice is named once.
     app.setup_extension("policy_sphinx_extensions.versions")
-    return {
-        "version": "2.0",
-        "env_version": 2,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "2.0", "env_version": 2,
+            "parallel_read_safe": True, "parallel_write_safe": True}

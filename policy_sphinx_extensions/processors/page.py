@@ -22,6 +22,7 @@ from typing import ClassVar
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.nodes import traverse_parent
 from sphinx.util.osutil import relative_uri
 
 from policy_sphinx_extensions.build.site_build import builds_site
@@ -60,11 +61,9 @@ class ProcessorDomain(docdata.DocumentData):
 
     def process_doc(self, env, docname: str, document: nodes.document) -> None:
         # Where each notice cites a processor: for the table and processors.json.
-        citations = [
-            (node["processor"], _section_id(node))
-            for node in document.findall(nodes.inline)
-            if "processor-terms" in node["classes"]
-        ]
+        citations = [(node["processor"], _section_id(node))
+                     for node in document.findall(nodes.inline)
+                     if "processor-terms" in node["classes"]]
         if citations:
             self.data["citations"][docname] = citations
         if any(True for _ in document.findall(processor_link)):
@@ -83,12 +82,11 @@ def processor_domain(env) -> ProcessorDomain:
 def _section_id(node: nodes.Node) -> str | None:
     """The address of the section holding *node*: the GitHub-style id the
     live site has always published, if the section has one."""
-    while node is not None and not isinstance(node, nodes.section):
-        node = node.parent
-    if node is None:
+    section = next(traverse_parent(node, nodes.section), None)
+    if section is None:
         return None
-    github_style = [i for i in node["ids"] if i[:1].isdigit()]
-    return (github_style or node["ids"])[0]
+    github_style = [i for i in section["ids"] if i[:1].isdigit()]
+    return (github_style or section["ids"])[0]
 
 
 def _citing(env) -> dict[str, list[tuple[str, str | None]]]:
@@ -115,13 +113,10 @@ def _table(env, builder, fromdocname: str) -> nodes.table:
     registry = processor_domain(env).registry
     citations = _citing(env)
     headers = ("Processor", "Data-processing terms", "Privacy policy", "Cited by")
-    table = nodes.table(classes=["processor-table"])
     group = nodes.tgroup(cols=len(headers))
-    table += group
     group.extend(nodes.colspec(colwidth=1) for _ in headers)
-    head = nodes.thead()
-    head += nodes.row("", *(nodes.entry("", nodes.paragraph("", text)) for text in headers))
-    group += head
+    group += nodes.thead("", nodes.row(
+        "", *(nodes.entry("", nodes.paragraph("", text)) for text in headers)))
     body = nodes.tbody()
     group += body
     for processor in registry.values():
@@ -137,10 +132,8 @@ def _table(env, builder, fromdocname: str) -> nodes.table:
             if index:
                 notices += nodes.Text(", ")
             uri = builder.get_relative_uri(fromdocname, docname)
-            notices += nodes.reference(
-                "", env.titles[docname].astext(), internal=True,
-                refuri=_with_anchor(uri, section_id),
-            )
+            notices += nodes.reference("", env.titles[docname].astext(), internal=True,
+                                       refuri=_with_anchor(uri, section_id))
         if not notices.children:
             notices += nodes.Text("no notice yet")
         row = nodes.row(ids=[processor.anchor])
@@ -150,7 +143,7 @@ def _table(env, builder, fromdocname: str) -> nodes.table:
             row += nodes.entry("", nodes.paragraph("", "", link_node))
         row += nodes.entry("", notices)
         body += row
-    return table
+    return nodes.table("", group, classes=["processor-table"])
 
 
 class ProcessorPages(SphinxPostTransform):
@@ -173,14 +166,12 @@ class ProcessorPages(SphinxPostTransform):
 def _fill(env, builder, doctree: nodes.document, fromdocname: str) -> None:
     domain = processor_domain(env)
     for node in list(doctree.findall(processor_table)):
-        json_uri = relative_uri(builder.get_target_uri(fromdocname), JSON_NAME)
-        published = nodes.paragraph(classes=["processors-json"])
-        published += nodes.Text("The same list, for tools: ")
         # A file name, set as code: it is not a word of the page's prose.
-        published += nodes.reference(
-            "", "", nodes.literal("", JSON_NAME), internal=True, refuri=json_uri
-        )
-        published += nodes.Text(".")
+        json_link = nodes.reference(
+            "", "", nodes.literal("", JSON_NAME), internal=True,
+            refuri=relative_uri(builder.get_target_uri(fromdocname), JSON_NAME))
+        published = nodes.paragraph("", "The same list, for tools: ", json_link, nodes.Text("."),
+                                    classes=["processors-json"])
         node.replace_self([_table(env, builder, fromdocname), published])
     tables = domain.tables
     for node in list(doctree.findall(processor_link)):
@@ -189,16 +180,10 @@ def _fill(env, builder, doctree: nodes.document, fromdocname: str) -> None:
             continue
         uri = builder.get_relative_uri(fromdocname, tables[0])
         processor: Processor = domain.registry[node["processor"]]
-        node.replace_self(
-            nodes.reference(
-                "",
-                node.astext(),
-                internal=True,
-                refuri=f"{uri}#{processor.anchor}",
-                reftitle=f"{processor.name} on the third-party processors page",
-                classes=["processor-link"],
-            )
-        )
+        node.replace_self(nodes.reference(
+            "", node.astext(), internal=True, refuri=f"{uri}#{processor.anchor}",
+            reftitle=f"{processor.name} on the third-party processors page",
+            classes=["processor-link"]))
 
 
 def registry_json(app: Sphinx) -> dict:
@@ -213,10 +198,8 @@ def registry_json(app: Sphinx) -> dict:
             "terms": {"label": processor.terms.label, "url": processor.terms.url},
             "privacy": {"label": processor.privacy.label, "url": processor.privacy.url},
             "notes": processor.notes,
-            "page": (
-                _with_anchor(app.builder.get_target_uri(tables[0]), processor.anchor)
-                if tables else None
-            ),
+            "page": (_with_anchor(app.builder.get_target_uri(tables[0]), processor.anchor)
+                     if tables else None),
             "cited_by": [
                 {
                     "notice": docname,
@@ -241,10 +224,6 @@ def write_json(app: Sphinx, exception: Exception | None) -> None:
 def table_contents(env) -> tuple:
     """What the processor table shows of the notices: who cites what, under which title."""
     citing = _citing(env)
-    titles = {
-        docname: env.titles[docname].astext()
-        for entries in citing.values()
-        for docname, _ in entries
-        if docname in env.titles
-    }
+    titles = {docname: env.titles[docname].astext()
+              for entries in citing.values() for docname, _ in entries if docname in env.titles}
     return citing, titles

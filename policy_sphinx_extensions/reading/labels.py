@@ -61,8 +61,7 @@ class LabelIds(Transform):
                 elif self.document.ids.get(name, target) is not target:
                     logger.warning(
                         "the label (%s)= cannot have the id %r: another element of the page "
-                        "has it", name, name, location=target, type="policy", subtype="label",
-                    )
+                        "has it", name, name, location=target, type="policy", subtype="label")
         if not renamed:
             return
         # A heading parsed after a label took the id docutils made for the

@@ -53,25 +53,13 @@ from sphinx.transforms import SphinxTransform
 from policy_sphinx_extensions.build import docdata
 from policy_core import yamldata
 from policy_core.front_matter import (
-    CHANGE_HISTORY_CLASS,
-    CHANGES_SECTION_ID,
-    LAST_UPDATED_CLASS,
-    NOTICE_DATE_CLASS,
-    Change,
-    FrontMatterError,
-    NoticeDates,
-    Page,
-    default_kind,
-    format_date,
-    page_from_metadata,
-    read_notice_dates,
-    read_page,
-)
+    CHANGE_HISTORY_CLASS, CHANGES_SECTION_ID, LAST_UPDATED_CLASS, NOTICE_DATE_CLASS, Change,
+    FrontMatterError, NoticeDates, Page, default_kind, format_date, page_from_metadata,
+    read_notice_dates)
 
-__all__ = [
-    "Change", "NoticeDates", "Page", "all_notice_dates", "format_date", "is_notice",
-    "notice_dates", "read_notice_dates", "read_page",
-]
+__all__ = ["Change", "NoticeDates", "all_notice_dates", "format_date", "is_notice", "notice_dates",
+           "read_notice_dates"]
+
 
 class PagesDomain(docdata.DocumentData):
     """Each read document's kind and dates; the mistakes of their front matter."""
@@ -93,8 +81,7 @@ def _domain(env: BuildEnvironment) -> PagesDomain:
 
 def is_notice(app: Sphinx, docname: str) -> bool:
     """Whether *docname* is a notice (its front matter's ``kind``), once read."""
-    page = _domain(app.env).pages.get(docname)
-    return page is not None and page.kind == "notice"
+    return notice_dates(app.env, docname) is not None
 
 
 def notice_dates(env: BuildEnvironment, docname: str) -> NoticeDates | None:
@@ -106,11 +93,8 @@ def notice_dates(env: BuildEnvironment, docname: str) -> NoticeDates | None:
 
 def all_notice_dates(env: BuildEnvironment) -> dict[str, NoticeDates]:
     """Every notice's date and change history, by docname."""
-    return {
-        docname: page.dates
-        for docname, page in sorted(_domain(env).pages.items())
-        if page.kind == "notice"
-    }
+    return {docname: page.dates for docname, page in sorted(_domain(env).pages.items())
+            if page.kind == "notice"}
 
 
 def _refuse_anchors(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -143,10 +127,8 @@ def _locate(path: Path, error: FrontMatterError) -> tuple[int, str]:
 
 
 def _last_updated(date, classes: list[str]) -> nodes.paragraph:
-    paragraph = nodes.paragraph(classes=classes)
-    paragraph += nodes.Text("Last updated ")
-    paragraph += nodes.strong("", format_date(date))
-    return paragraph
+    return nodes.paragraph("", "Last updated ", nodes.strong("", format_date(date)),
+                           classes=classes)
 
 
 def _change_history(dates: NoticeDates) -> nodes.section:
@@ -202,9 +184,5 @@ def setup(app: Sphinx) -> dict:
     docdata.register(app, PagesDomain)
     app.add_transform(PageDates)
     app.connect("source-read", _refuse_anchors)
-    return {
-        "version": "2.0",
-        "env_version": 2,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "2.0", "env_version": 2,
+            "parallel_read_safe": True, "parallel_write_safe": True}

@@ -29,8 +29,6 @@ naming the file and line.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from myst_parser.config.main import TopmatterReadError, read_topmatter
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
@@ -58,7 +56,6 @@ class PageParserDomain(docdata.DocumentData):
     name = "policy-page-parser"
     label = "Pages refused before parsing"
     data_version = 1
-    initial_data: ClassVar[dict] = {"errors": {}}
     error_subtype = "page"
 
 
@@ -115,8 +112,7 @@ class SiteMystParser(MystParser):
         global_config = env.myst_config
         config = global_config.copy(
             enable_extensions=set(global_config.enable_extensions) - {JINJA_EXTENSION},
-            substitutions={},
-        )
+            substitutions={})
         md = create_md_parser(config, SphinxRenderer)
         md.options["document"] = document
         front_matter = _front_matter(inputstring, md)

@@ -31,9 +31,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import feedgen.version
 from docutils import nodes
@@ -55,8 +54,7 @@ FEED_RECORD = "feed.key"
 ATOM_TYPE = "application/atom+xml"
 
 
-@dataclass(frozen=True)
-class NoticeChange:
+class NoticeChange(NamedTuple):
     """One entry of one notice's change history."""
 
     docname: str
@@ -67,14 +65,13 @@ class NoticeChange:
 
 def all_changes(env) -> list[NoticeChange]:
     """Every change of every notice, newest first; same-day changes by notice title."""
+    recorded = [(docname, change, change_id)
+                for docname, dates in all_notice_dates(env).items()
+                if not is_version(env, docname)  # versions: a notice's own changes, listed once
+                for change, change_id in zip(dates.changes, dates.change_ids(), strict=True)]
     found = []
-    for docname, dates in all_notice_dates(env).items():
-        if is_version(env, docname):  # versions: a notice's own changes, listed once
-            continue
-        title = env.titles[docname].astext() if docname in env.titles else docname
-        for change, change_id in zip(dates.changes, dates.change_ids(), strict=True):
-            found.append(NoticeChange(docname, title, change, change_id))
-    for docname, change, change_id in announcements(env):  # versions: upcoming, announced
+    # and the versions' upcoming changes, announced
+    for docname, change, change_id in recorded + announcements(env):
         title = env.titles[docname].astext() if docname in env.titles else docname
         found.append(NoticeChange(docname, title, change, change_id))
     # Within a notice, the front matter's order (newest first) is kept.
@@ -96,10 +93,6 @@ class ChangeHistoryDomain(docdata.DocumentData):
     initial_data: ClassVar[dict] = {"pages": {}, "errors": {}}
 
 
-def _history_pages(env) -> list[str]:
-    return sorted(env.domains[ChangeHistoryDomain.name].data["pages"])
-
-
 class ChangeHistory(SphinxDirective):
     has_content = False
 
@@ -111,9 +104,8 @@ class ChangeHistory(SphinxDirective):
 def _history_nodes(env, builder, docname: str) -> list[nodes.Node]:
     subscribe = nodes.paragraph(classes=["feed-subscribe"])
     subscribe += nodes.Text("Follow these changes in a feed reader: ")
-    subscribe += nodes.reference(
-        "", "Atom feed", refuri=relative_uri(builder.get_target_uri(docname), FEED_FILE), classes=["feed-link"]
-    )
+    subscribe += nodes.reference("", "Atom feed", classes=["feed-link"],
+                                 refuri=relative_uri(builder.get_target_uri(docname), FEED_FILE))
     subscribe += nodes.Text(".")
 
     entries = nodes.bullet_list(classes=["site-change-history"])
@@ -122,13 +114,10 @@ def _history_nodes(env, builder, docname: str) -> list[nodes.Node]:
         item += nodes.strong("", format_date(entry.change.date))
         item += nodes.Text(" — ")
         uri = builder.get_relative_uri(docname, entry.docname)
-        item += nodes.reference(
-            "", entry.title, refuri=f"{uri}#{entry.change_id}", internal=True
-        )
+        item += nodes.reference("", entry.title, refuri=f"{uri}#{entry.change_id}", internal=True)
         item += nodes.Text(" ")
-        item += nodes.inline(
-            "", entry.change.kind, classes=["change-kind", f"change-kind-{entry.change.kind}"]
-        )
+        item += nodes.inline("", entry.change.kind,
+                             classes=["change-kind", f"change-kind-{entry.change.kind}"])
         item += nodes.Text(f": {entry.change.summary}")
         entries += nodes.list_item("", item)
     return [subscribe, entries]
@@ -170,12 +159,9 @@ def build_feed(app: Sphinx, changes: list[NoticeChange]) -> bytes:
     feed.link(href=base, rel="alternate", type="text/html")
     feed.link(href=f"{base}{FEED_FILE}", rel="self", type=ATOM_TYPE)
     feed.language(app.config.language or "en")
-    if changes:
-        feed.updated(_as_datetime(changes[0].change.date))
-    else:
-        # An empty feed still needs an <updated>: the configured project
-        # has no changes yet, so the epoch keeps builds reproducible.
-        feed.updated(_as_datetime(datetime.date(1970, 1, 1)))
+    # An empty feed still needs an <updated>: the configured project
+    # has no changes yet, so the epoch keeps builds reproducible.
+    feed.updated(_as_datetime(changes[0].change.date if changes else datetime.date(1970, 1, 1)))
     for entry in changes:
         url = f"{base}{app.builder.get_target_uri(entry.docname)}#{entry.change_id}"
         when = _as_datetime(entry.change.date)
@@ -225,25 +211,21 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.reading.page_kinds")
-    app.add_config_value(
-        "policy_feed_title", "Python Software Foundation Policies: changes", "html", types=[str]
-    )
+    app.add_config_value("policy_feed_title", "Python Software Foundation Policies: changes",
+                         "html", types=[str])
     app.add_node(change_history)
     app.add_directive("change-history", ChangeHistory)
     docdata.register(app, ChangeHistoryDomain)
     app.add_post_transform(FillChangeHistory)
     app.connect("builder-inited", _check_config)
     # A history page shows every notice's changes and title.
-    dependents.rewrite_when_changed(app, all_changes, _history_pages)
+    dependents.rewrite_when_changed(
+        app, all_changes, lambda env: sorted(env.domains[ChangeHistoryDomain.name].data["pages"]))
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _write_feed)
     # Last, so that this extension's listeners come before the versions' as
     # the package sets them up: a version's changes are its notice's, and the
     # changes announced ahead are listed.
     app.setup_extension("policy_sphinx_extensions.versions")
-    return {
-        "version": "2.0",
-        "env_version": 2,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "2.0", "env_version": 2,
+            "parallel_read_safe": True, "parallel_write_safe": True}

@@ -59,9 +59,6 @@ class LinkedFilesDomain(DocumentData):
     data_version = 1
     initial_data: ClassVar[dict] = {"errors": {}, "files": {}}
 
-    def published(self) -> set[str]:
-        return set().union(*self.data["files"].values())
-
 
 def _link_files_where_they_are(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
@@ -75,7 +72,7 @@ def _link_files_where_they_are(app: Sphinx, doctree: nodes.document) -> None:
             continue
         node.replace_self(linked_file("", "", *node.children, relpath=relpath))
         files.add(relpath)
-    files.update(env.relfn2path(target, env.docname)[0] for target in _listed_files(app, doctree))
+    files.update(_listed_files(app))
     for relpath in files:
         # A changed file is copied again: its page is outdated with it.
         env.note_dependency(str(Path(env.srcdir) / relpath))
@@ -83,8 +80,9 @@ def _link_files_where_they_are(app: Sphinx, doctree: nodes.document) -> None:
         env.domains[LinkedFilesDomain.name].data["files"][env.docname] = files
 
 
-def _listed_files(app: Sphinx, doctree: nodes.document) -> list[str]:
-    """The front matter's ``files`` that may be published; an error naming the line for each other."""
+def _listed_files(app: Sphinx) -> list[str]:
+    """The path under ``source/`` of each of the front matter's ``files`` that may be
+    published; an error naming the line for each other."""
     raw = app.env.metadata[app.env.docname].get("files")
     if raw is None:
         return []
@@ -109,7 +107,7 @@ def _listed_files(app: Sphinx, doctree: nodes.document) -> list[str]:
         if problem:
             logger.error(problem, location=(app.env.docname, line), type="policy", subtype="download")
         else:
-            allowed.append(name)
+            allowed.append(relpath)
     return allowed
 
 
@@ -124,7 +122,8 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def _copy(app: Sphinx, exception: Exception | None) -> None:
     if exception or not builds_site(app):
         return
-    for relpath in sorted(app.env.domains[LinkedFilesDomain.name].published()):
+    linked = app.env.domains[LinkedFilesDomain.name].data["files"]
+    for relpath in sorted(set().union(*linked.values())):
         destination = Path(app.outdir) / relpath
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(Path(app.srcdir) / relpath, destination)
@@ -140,9 +139,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", _link_files_where_they_are, priority=400)
     app.connect("doctree-resolved", _resolve)
     app.connect("build-finished", _copy)
-    return {
-        "version": "1.0",
-        "env_version": 3,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "1.0", "env_version": 3,
+            "parallel_read_safe": True, "parallel_write_safe": True}

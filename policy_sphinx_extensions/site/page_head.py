@@ -88,8 +88,7 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
     # The values reach the page through _templates/base.html, which escapes them.
     descriptions = app.env.domains[DescriptionDomain.name].data["descriptions"]
     context["policy_description"] = descriptions.get(
-        pagename, app.config.policy_generated_page_descriptions.get(pagename)
-    )
+        pagename, app.config.policy_generated_page_descriptions.get(pagename))
     docname = docname_at(app.config.policy_privacy_notice, app.env.found_docs)
     # context["pathto"] gives absolute links on the 404 page, relative ones elsewhere.
     context["policy_privacy_url"] = context["pathto"](docname) if docname is not None else None
@@ -102,9 +101,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _check_config)
     # After sphinx-notfound-page (priority 400) has made the 404 page's links absolute.
     app.connect("html-page-context", _page_context, priority=600)
-    return {
-        "version": "2.0",
-        "env_version": 2,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "2.0", "env_version": 2,
+            "parallel_read_safe": True, "parallel_write_safe": True}

@@ -45,18 +45,13 @@ def _filename(asset) -> str:
 def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     has_code = doctree is not None and any(doctree.findall(nodes.literal_block))
     context["css_files"] = [
-        css
-        for css in context.get("css_files", [])
+        css for css in context.get("css_files", [])
         if _filename(css) not in UNUSED_STYLESHEETS
         and (has_code or _filename(css) != CODE_STYLESHEET)
-        and (pagename == "search" or _filename(css) not in SEARCH_PAGE_STYLESHEETS)
-    ]
+        and (pagename == "search" or _filename(css) not in SEARCH_PAGE_STYLESHEETS)]
     if pagename != "search":
-        context["script_files"] = [
-            script
-            for script in context.get("script_files", [])
-            if _filename(script) not in SEARCH_PAGE_SCRIPTS
-        ]
+        context["script_files"] = [script for script in context.get("script_files", [])
+                                   if _filename(script) not in SEARCH_PAGE_SCRIPTS]
 
 
 # Whitespace next to these means nothing (it does around + and - in calc(),
@@ -73,9 +68,8 @@ def _squeeze(nodes_) -> list:
             before = kept[index - 1] if index else None
             after = kept[index + 1] if index + 1 < len(kept) else None
             if before is None or after is None or any(
-                neighbour.type == "literal" and neighbour.value in _TIGHT
-                for neighbour in (before, after)
-            ):
+                    neighbour.type == "literal" and neighbour.value in _TIGHT
+                    for neighbour in (before, after)):
                 continue
             node.value = " "
         for attribute in ("prelude", "content", "arguments"):

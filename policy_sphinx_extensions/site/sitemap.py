@@ -50,10 +50,8 @@ def page_addresses(app: Sphinx) -> list[str]:
     addresses = {builder.get_target_uri(pagename) for pagename in pagenames
                  if canonical_page(app, pagename) == pagename}
     excluded = app.config.policy_sitemap_excludes
-    return sorted(
-        address for address in addresses
-        if not any(fnmatch.fnmatchcase(address, pattern) for pattern in excluded)
-    )
+    return sorted(address for address in addresses
+                  if not any(fnmatch.fnmatchcase(address, pattern) for pattern in excluded))
 
 
 def _write(app: Sphinx, exception: Exception | None) -> None:
@@ -64,9 +62,8 @@ def _write(app: Sphinx, exception: Exception | None) -> None:
     for address in page_addresses(app):
         url = ElementTree.SubElement(root, "url")
         ElementTree.SubElement(url, "loc").text = base + address
-    ElementTree.ElementTree(root).write(
-        Path(app.outdir, SITEMAP_FILE), xml_declaration=True, encoding="utf-8", method="xml"
-    )
+    ElementTree.ElementTree(root).write(Path(app.outdir, SITEMAP_FILE), xml_declaration=True,
+                                        encoding="utf-8", method="xml")
 
 
 def setup(app: Sphinx) -> dict:
