@@ -160,16 +160,18 @@ def html_problems(html: str) -> list[RemoteLoad]:
     return parser.loads
 
 
-def template_problems(html: str) -> list[RemoteLoad]:
-    """Each remote address the template *html* has a browser load."""
+@functools.lru_cache(maxsize=64)
+def template_problems(html: str) -> tuple[RemoteLoad, ...]:
+    """Each remote address the template *html* has a browser load: kept, as each
+    build of a process (make serve's, the tests') checks the same templates."""
     problems = []
     for match in _JINJA.finditer(html):
         for address in _ADDRESS_IN_CODE.finditer(match.group()):
             line = html.count("\n", 0, match.start() + address.start()) + 1
             problems.append(RemoteLoad(line, address.group(1), "the template's code"))
     # Jinja's code, blanked (its lines kept), would read as HTML: '<aside' in a string.
-    return problems + html_problems(_JINJA.sub(lambda match: re.sub(r"[^\n]", " ", match.group()),
-                                               html))
+    return (*problems, *html_problems(_JINJA.sub(lambda match: re.sub(r"[^\n]", " ", match.group()),
+                                                html)))
 
 
 def file_problems(paths: Iterable[Path]) -> Iterator[tuple[Path, int, str]]:
