@@ -151,8 +151,10 @@ class HTMLLoads(HTMLParser):
             self.loads += stylesheet_problems(data, self.getpos()[0])
 
 
-def template_problems(html: str) -> list[RemoteLoad]:
-    """Each remote address the template *html* has a browser load."""
+@functools.lru_cache(maxsize=64)
+def template_problems(html: str) -> tuple[RemoteLoad, ...]:
+    """Each remote address the template *html* has a browser load: kept, as each
+    build of a process (make serve's, the tests') checks the same templates."""
     problems = []
     for match in _JINJA.finditer(html):
         for address in _ADDRESS_IN_CODE.finditer(match.group()):
@@ -162,7 +164,7 @@ def template_problems(html: str) -> list[RemoteLoad]:
     parser = HTMLLoads()
     parser.feed(_JINJA.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), html))
     parser.close()
-    return problems + parser.loads
+    return (*problems, *parser.loads)
 
 
 def file_problems(paths: Iterable[Path]) -> Iterator[tuple[Path, int, str]]:

@@ -22,6 +22,7 @@ writes the site's stylesheets compactly.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -80,8 +81,10 @@ def _squeeze(nodes_) -> list:
     return squeezed
 
 
+@functools.lru_cache(maxsize=16)
 def compact_stylesheet(css: str) -> str:
-    """*css* without comments or runs of whitespace; strings and values unchanged."""
+    """*css* without comments or runs of whitespace; strings and values unchanged
+    (kept, as each build of a process compacts the same stylesheets)."""
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
     return "".join(tinycss2.serialize(_squeeze([rule])) for rule in rules)
 
