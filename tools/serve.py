@@ -155,13 +155,11 @@ class WarmBuilder:
 
     def _summary(self, seconds: float) -> str:
         read = self._read
-        if len(read) > NAMED_DOCUMENTS:
-            read_text = f"read {len(read)} pages"
-        else:
-            read_text = "read " + (", ".join(read) or "no page")
+        named = len(read) <= NAMED_DOCUMENTS
+        pages = (", ".join(read) or "no page") if named else f"{len(read)} pages"
         count = len(self.problems)
         outcome = {0: "no warnings", 1: "1 warning"}.get(count, f"{count} warnings")
-        return f"built in {seconds:.2f} s ({read_text}, wrote {self._written}); {outcome}"
+        return f"built in {seconds:.2f} s (read {pages}, wrote {self._written}); {outcome}"
 
 
 class InProcessRebuildServer(RebuildServer):

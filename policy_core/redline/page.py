@@ -50,12 +50,11 @@ def sections(blocks: list[RenderedBlock]) -> list[Section]:
     for block in blocks:
         if not block.block.counted:
             continue
-        if block.block.tag in ("h1", "h2") or not found:
-            is_heading = block.block.tag in ("h1", "h2")
+        is_heading = block.block.tag in ("h1", "h2")
+        if is_heading or not found:
             found.append(Section(f"section-{len(found) + 1}", block if is_heading else None, []))
-            if is_heading:
-                continue
-        found[-1].blocks.append(block)
+        if not is_heading:
+            found[-1].blocks.append(block)
     return found
 
 
