@@ -229,8 +229,7 @@ def source_is_notice(path: Path, docname: str, root_doc: str = "index") -> bool:
         front = yamldata.front_matter(path)
     except yamldata.DataError:
         return True
-    kind = default_kind(docname, root_doc)
-    return (front.get("kind", kind) if front is not None else kind) == DEFAULT_KIND
+    return (front or {}).get("kind", default_kind(docname, root_doc)) == DEFAULT_KIND
 
 
 def read_notice_dates(path: Path) -> NoticeDates | None:

@@ -115,8 +115,7 @@ def _commits(root: Path, relpath: str, revision: str) -> list[tuple[str, datetim
     """
     out = _git(
         root, "log", "--first-parent", "--follow", "--format=%x00%H %cs", "--name-only",
-        "--end-of-options",
-        revision, "--", relpath,
+        "--end-of-options", revision, "--", relpath,
     ).decode()
     found = []
     for record in out.split("\0")[1:]:
@@ -325,8 +324,7 @@ def material_versions(
             continue
         states.append((None, None, file.read_text(encoding="utf-8"), relpaths[file]))
         try:
-            result.versions[file] = _history(file, relpaths[file], states, grandfathered,
-                                             limits)
+            result.versions[file] = _history(file, relpaths[file], states, grandfathered, limits)
         except yamldata.DataError as problem:
             result.problems[file] = problem
             result.versions[file] = []
