@@ -35,9 +35,7 @@ class Section:
 
     @property
     def touched(self) -> bool:
-        return any(
-            block.status != "equal" for block in [self.heading, *self.blocks] if block
-        )
+        return any(block.status != "equal" for block in [self.heading, *self.blocks] if block)
 
     @property
     def title(self) -> str:
