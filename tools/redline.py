@@ -38,12 +38,7 @@ from policy_core.redline.page import (
     write_redline_pdf,
 )
 from policy_core.redline.text import Block, extract_blocks
-from tools.revisions import (
-    BuiltRevision,
-    RevisionError,
-    build_revisions,
-    commits_between,
-)
+from tools.revisions import BuiltRevision, RevisionError, build_revisions, commits_between
 
 
 def _blocks(revision: BuiltRevision, docname: str, base_url: str) -> list[Block]:
