@@ -82,10 +82,9 @@ def _processor(item: yamldata.Mapping, path: Path) -> Processor:
             item.line_of("id"),
             "'id' must be lowercase letters, digits and hyphens (e.g. 'fastly')",
         )
-    name = _text(item, "name", path, processor_id, required=True)
     return Processor(
         id=processor_id,
-        name=name,
+        name=_text(item, "name", path, processor_id, required=True),
         terms=_link(item, "terms", path, processor_id),
         privacy=_link(item, "privacy", path, processor_id),
         service=_text(item, "service", path, processor_id, required=False),
