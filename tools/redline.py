@@ -54,9 +54,7 @@ def redline_notice(base: BuiltRevision, head: BuiltRevision, docname: str, base_
     redline = notice_redline(
         docname, _blocks(base, docname, base_url), _blocks(head, docname, base_url)
     )
-    if redline.touched or (redline.history and redline.history.touched):
-        return redline
-    return None
+    return redline if redline.touched or (redline.history and redline.history.touched) else None
 
 
 def write_redline(
