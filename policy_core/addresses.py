@@ -19,9 +19,7 @@ from sphinx.util.osutil import relative_uri
 
 def page_path(docname: str) -> str:
     """The URL path of *docname*'s page: ``""``, ``"a/"``, ``"a/b/"``."""
-    if docname == "index":
-        return ""
-    return f"{docname.removesuffix('/index')}/"
+    return "" if docname == "index" else f"{docname.removesuffix('/index')}/"
 
 
 def pdf_filename(docname: str) -> str:
@@ -53,9 +51,8 @@ def page_file(url_path: str) -> str:
 def file_url_path(relative_file: str) -> str:
     """The URL path of a built file (its path under the output folder):
     ``index.html`` is ``""``, ``a/b/index.html`` is ``a/b/``; any other file, its path."""
-    if relative_file == "index.html" or relative_file.endswith("/index.html"):
-        return relative_file.removesuffix("index.html")
-    return relative_file
+    is_page = relative_file == "index.html" or relative_file.endswith("/index.html")
+    return relative_file.removesuffix("index.html") if is_page else relative_file
 
 
 def dated_docname(notice: str, date: datetime.date) -> str:

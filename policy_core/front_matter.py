@@ -158,9 +158,8 @@ def page_from_fields(fields: Mapping, default_kind: str = DEFAULT_KIND) -> Page:
             raise FrontMatterError(
                 f"only a notice has 'changes' (this page's kind is {kind!r})", "changes"
             )
-        if "date" not in fields:
-            return Page(kind, None)
-        return Page(kind, NoticeDates(_iso_date(fields["date"], "date"), ()))
+        dates = NoticeDates(_iso_date(fields["date"], "date"), ()) if "date" in fields else None
+        return Page(kind, dates)
 
     if "date" not in fields:
         raise FrontMatterError("the notice has no 'date' in its front matter")
@@ -229,8 +228,7 @@ def source_is_notice(path: Path, docname: str, root_doc: str = "index") -> bool:
         front = yamldata.front_matter(path)
     except yamldata.DataError:
         return True
-    kind = default_kind(docname, root_doc)
-    return (front.get("kind", kind) if front is not None else kind) == DEFAULT_KIND
+    return (front or {}).get("kind", default_kind(docname, root_doc)) == DEFAULT_KIND
 
 
 def read_notice_dates(path: Path) -> NoticeDates | None:

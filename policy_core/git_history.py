@@ -25,6 +25,7 @@ read as an option.
 from __future__ import annotations
 
 import datetime
+import functools
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -83,13 +84,9 @@ def commit_of(root: Path, revision: str) -> str:
 def repository_root(path: Path) -> Path | None:
     """The root of the git work tree holding *path*, or None when there is none."""
     try:
-        process = subprocess.run(
-            ["git", "-C", str(path), "rev-parse", "--show-toplevel"],
-            capture_output=True, text=True, check=False,
-        )
-    except FileNotFoundError:
+        return Path(_git(path, "rev-parse", "--show-toplevel").decode().strip())
+    except HistoryError:
         return None
-    return Path(process.stdout.strip()) if process.returncode == 0 else None
 
 
 def check_complete(root: Path) -> None:
@@ -118,8 +115,7 @@ def _commits(root: Path, relpath: str, revision: str) -> list[tuple[str, datetim
     """
     out = _git(
         root, "log", "--first-parent", "--follow", "--format=%x00%H %cs", "--name-only",
-        "--end-of-options",
-        revision, "--", relpath,
+        "--end-of-options", revision, "--", relpath,
     ).decode()
     found = []
     for record in out.split("\0")[1:]:
@@ -197,14 +193,11 @@ def _words(tokens, front: yamldata.Mapping | None) -> tuple:
 def _said(text: str, label: str, front, tokens, limits: Limits | None):
     """What a state says (:func:`_words`), as a function reading it once, when
     first asked: from MyST's *tokens*, or from *text* read within *limits*."""
-    found = []
-
+    @functools.cache
     def said() -> tuple:
-        if not found:
-            read = tokens if tokens is not None else (
-                limits.check(text, label) if limits else yamldata.MYST.parse(text))
-            found.append(_words(read, front))
-        return found[0]
+        read = tokens if tokens is not None else (
+            limits.check(text, label) if limits else yamldata.MYST.parse(text))
+        return _words(read, front)
 
     return said
 
@@ -331,8 +324,7 @@ def material_versions(
             continue
         states.append((None, None, file.read_text(encoding="utf-8"), relpaths[file]))
         try:
-            result.versions[file] = _history(file, relpaths[file], states, grandfathered,
-                                             limits)
+            result.versions[file] = _history(file, relpaths[file], states, grandfathered, limits)
         except yamldata.DataError as problem:
             result.problems[file] = problem
             result.versions[file] = []

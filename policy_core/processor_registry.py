@@ -82,10 +82,9 @@ def _processor(item: yamldata.Mapping, path: Path) -> Processor:
             item.line_of("id"),
             "'id' must be lowercase letters, digits and hyphens (e.g. 'fastly')",
         )
-    name = _text(item, "name", path, processor_id, required=True)
     return Processor(
         id=processor_id,
-        name=name,
+        name=_text(item, "name", path, processor_id, required=True),
         terms=_link(item, "terms", path, processor_id),
         privacy=_link(item, "privacy", path, processor_id),
         service=_text(item, "service", path, processor_id, required=False),
@@ -112,10 +111,6 @@ def _link(item: yamldata.Mapping, field: str, path: Path, processor_id: str) -> 
             item.line_of(field),
             f"processor {processor_id!r}: '{field}' is missing: give its 'label' and 'url'",
         )
-    def line_of(key: str) -> int:
-        # A missing key is reported on the line that names the link.
-        return value.key_lines.get(key, item.line_of(field))
-
     unknown = sorted(set(value) - LINK_FIELDS)
     if unknown:
         raise yamldata.DataError(
@@ -123,16 +118,14 @@ def _link(item: yamldata.Mapping, field: str, path: Path, processor_id: str) -> 
             value.line_of(unknown[0]),
             f"processor {processor_id!r}: unknown field {unknown[0]!r}",
         )
-    label = value.get("label")
-    if not isinstance(label, str) or not label.strip():
-        raise yamldata.DataError(
-            path, line_of("label"), f"processor {processor_id!r}: '{field}' needs a 'label'"
-        )
-    url = value.get("url")
-    if not isinstance(url, str) or not url.strip():
-        raise yamldata.DataError(
-            path, line_of("url"), f"processor {processor_id!r}: '{field}' needs a 'url'"
-        )
+    for key in ("label", "url"):
+        if not isinstance(value.get(key), str) or not value[key].strip():
+            # A missing key is reported on the line that names the link.
+            line = value.key_lines.get(key, item.line_of(field))
+            raise yamldata.DataError(
+                path, line, f"processor {processor_id!r}: '{field}' needs a '{key}'"
+            )
+    label, url = value["label"], value["url"]
     problem = public_url_problem(url)
     if problem:
         raise yamldata.DataError(

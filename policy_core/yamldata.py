@@ -120,22 +120,18 @@ def load(text: str, path: Path | str, first_line: int = 1):
     try:
         data = yaml.load(text, Loader=_FastLineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError:
-        data = _load_for_message(text, path, first_line)
+        # Read again by the pure-Python parser: its error names the line.
+        try:
+            data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = first_line + (mark.line if mark else 0)
+            if isinstance(error, yaml.constructor.ConstructorError):
+                raise DataError(path, line, error.problem) from None
+            raise DataError(path, line, f"invalid YAML: {error.problem}") from None
     if first_line != 1:
         _shift_lines(data, first_line - 1)
     return data
-
-
-def _load_for_message(text: str, path: Path | str, first_line: int):
-    """*text* read by the pure-Python parser: its error as a DataError naming the line."""
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        if isinstance(error, yaml.constructor.ConstructorError):
-            raise DataError(path, line, error.problem) from None
-        raise DataError(path, line, f"invalid YAML: {error.problem}") from None
 
 
 def load_file(path: Path):
@@ -162,10 +158,6 @@ def _shift_lines(data, offset: int) -> None:
 MYST = create_md_parser(MdParserConfig(), RendererHTML)
 
 
-def _front_matter_rule(md: MarkdownIt):
-    return next(rule.fn for rule in md.block.ruler.__rules__ if rule.name == "front_matter")
-
-
 def front_matter_block(text: str, md: MarkdownIt | None = None) -> tuple[str, int] | None:
     """The YAML of *text*'s front matter and the file line it starts on, or None.
 
@@ -184,7 +176,7 @@ def front_matter_block(text: str, md: MarkdownIt | None = None) -> tuple[str, in
     normalize(core)
     tokens: list = []
     state = StateBlock(core.src, md, {}, tokens)
-    rule = _front_matter_rule(md)
+    rule = next(rule.fn for rule in md.block.ruler.__rules__ if rule.name == "front_matter")
     if not rule(state, 0, state.lineMax, True):
         return None
     if not rule(state, 0, state.lineMax, False):

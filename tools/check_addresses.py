@@ -84,11 +84,7 @@ def read_page(text: str, path: str) -> Page:
         return Page(frozenset(), urljoin(SITE_ROOT + path, target.strip().strip("'\"")))
     main = soup.find(attrs={"role": "main"}) or soup.body or soup
     elements = main.find_all(id=True)
-    origins = {}
-    for element in elements:
-        origin = _origin(element)
-        if origin is not None:
-            origins[element["id"]] = origin
+    origins = {element["id"]: origin for element in elements if (origin := _origin(element))}
     headings = tuple(_text(heading) for heading in main.find_all(HEADINGS))
     return Page(
         frozenset(element["id"] for element in elements), origins=origins, headings=headings

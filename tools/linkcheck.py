@@ -78,10 +78,8 @@ def canonical_urls(html_dir: Path) -> list[str]:
     They are the pages being checked, not links to check: before a page is
     published its canonical address does not exist yet.
     """
-    urls = set()
-    for page in html_dir.rglob("*.html"):
-        urls.update(CANONICAL.findall(page.read_text(encoding="utf-8")))
-    return sorted(urls)
+    return sorted({url for page in html_dir.rglob("*.html")
+                   for url in CANONICAL.findall(page.read_text(encoding="utf-8"))})
 
 
 # -- LinkChecker ----------------------------------------------------------------------------

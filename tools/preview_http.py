@@ -162,16 +162,13 @@ class WarningBanner:
                 chunks.append(message.get("body", b""))
                 if message.get("more_body", False):
                     return
-                body = _with_banner(b"".join(chunks), box)
+                page = b"".join(chunks)
+                tag = BODY_TAG.search(page)
+                at = tag.end() if tag else 0
+                body = page[:at] + box + page[at:]
                 MutableHeaders(scope=start)["Content-Length"] = str(len(body))
                 await send(start)
                 message = {"type": "http.response.body", "body": body}
             await send(message)
 
         await self.app(scope, receive, send_with_banner)
-
-
-def _with_banner(page: bytes, box: bytes) -> bytes:
-    body = BODY_TAG.search(page)
-    at = body.end() if body else 0
-    return page[:at] + box + page[at:]

@@ -38,12 +38,7 @@ from policy_core.redline.page import (
     write_redline_pdf,
 )
 from policy_core.redline.text import Block, extract_blocks
-from tools.revisions import (
-    BuiltRevision,
-    RevisionError,
-    build_revisions,
-    commits_between,
-)
+from tools.revisions import BuiltRevision, RevisionError, build_revisions, commits_between
 
 
 def _blocks(revision: BuiltRevision, docname: str, base_url: str) -> list[Block]:
@@ -59,9 +54,7 @@ def redline_notice(base: BuiltRevision, head: BuiltRevision, docname: str, base_
     redline = notice_redline(
         docname, _blocks(base, docname, base_url), _blocks(head, docname, base_url)
     )
-    if redline.touched or (redline.history and redline.history.touched):
-        return redline
-    return None
+    return redline if redline.touched or (redline.history and redline.history.touched) else None
 
 
 def write_redline(

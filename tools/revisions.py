@@ -73,16 +73,16 @@ class BuiltRevision:
         """This revision's conf.py, as its build read it."""
         return read_config(self.tree, **ADDED_VALUES)
 
-    def site_pages(self) -> list[str]:
-        """The documents of this revision that are not notices: of a front
-        matter ``kind`` other than notice, or, in a revision from before page
-        kinds, listed in its conf.py."""
+    def notices(self) -> list[str]:
+        """The documents of this revision that are notices: of the front matter
+        ``kind`` notice, or, in a revision from before page kinds, not listed in
+        its conf.py as site pages."""
         listed = self.config.policy_site_pages
         if listed is not None:
-            return list(listed)
+            return [docname for docname in self.docnames() if docname not in listed]
         source = self.tree / SOURCE_DIR
         return [docname for docname in self.docnames()
-                if not source_is_notice(source / f"{docname}.md", docname, self.config.root_doc)]
+                if source_is_notice(source / f"{docname}.md", docname, self.config.root_doc)]
 
     def docnames(self) -> list[str]:
         """Every MyST document of the revision (folders starting with ``_`` hold data)."""
@@ -92,10 +92,6 @@ class BuiltRevision:
             for path in source.rglob("*.md")
             if not any(part.startswith("_") for part in path.relative_to(source).parts)
         )
-
-    def notices(self) -> list[str]:
-        site_pages = set(self.site_pages())
-        return [docname for docname in self.docnames() if docname not in site_pages]
 
 
 def _git(repo: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:

@@ -95,11 +95,11 @@ class WarmBuilder:
 
     def __call__(self, *, changed_paths=()) -> None:
         """Build what changed since the last build."""
-        if any(_within(path, EXTENSIONS) for path in changed_paths):
+        if any(path.is_relative_to(root) for path in changed_paths for root in EXTENSIONS):
             print("Extension code changed: restarting.", flush=True)
             os.execv(sys.executable, [sys.executable, *sys.argv])
-        if any(_within(path, CONFIGURATION) for path in changed_paths):
-            self._drop_app()
+        if any(path.is_relative_to(root) for path in changed_paths for root in CONFIGURATION):
+            self.app = None
         self._found.clear()  # the list the recorder fills
         self._read, self._written = [], 0
         started = time.perf_counter()
@@ -109,10 +109,10 @@ class WarmBuilder:
             self.app.build()
         except BuildRefused:
             # Its message was logged, and is among the problems shown.
-            self._drop_app()
+            self.app = None
         except (SphinxError, OSError) as error:
             # The application may be half-updated: the next build starts afresh.
-            self._drop_app()
+            self.app = None
             self._found.append(Problem("", f"Build failed: {error}"))
         seconds = time.perf_counter() - started
         self.problems = list(dict.fromkeys(self._found))
@@ -124,9 +124,6 @@ class WarmBuilder:
         print(f"{names + ': ' if names else ''}{self._summary(seconds)}", flush=True)
         for problem in self.problems:
             print(f"  {problem}", flush=True)
-
-    def _drop_app(self) -> None:
-        self.app = None
 
     def _new_app(self) -> Sphinx:
         app = Sphinx(
@@ -158,13 +155,11 @@ class WarmBuilder:
 
     def _summary(self, seconds: float) -> str:
         read = self._read
-        if len(read) > NAMED_DOCUMENTS:
-            read_text = f"read {len(read)} pages"
-        else:
-            read_text = "read " + (", ".join(read) or "no page")
+        named = len(read) <= NAMED_DOCUMENTS
+        pages = (", ".join(read) or "no page") if named else f"{len(read)} pages"
         count = len(self.problems)
         outcome = {0: "no warnings", 1: "1 warning"}.get(count, f"{count} warnings")
-        return f"built in {seconds:.2f} s ({read_text}, wrote {self._written}); {outcome}"
+        return f"built in {seconds:.2f} s (read {pages}, wrote {self._written}); {outcome}"
 
 
 class InProcessRebuildServer(RebuildServer):
@@ -181,10 +176,6 @@ class InProcessRebuildServer(RebuildServer):
             changed = sorted({Path(path).resolve() for _, path in changes})
             await asyncio.to_thread(self.change_callback, changed_paths=changed)
             self.flag.set()
-
-
-def _within(path: Path, roots: list[Path]) -> bool:
-    return any(path == root or root in path.parents for root in roots)
 
 
 def _exit_cleanly(signum, frame) -> None:

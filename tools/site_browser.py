@@ -6,9 +6,8 @@ The build is served by :mod:`tools.site_server`. Shared by the browser tests (``
 * :func:`page_paths` lists every HTML page of a build as its URL path;
 * :func:`launch_chromium` starts Debian's Chromium through Playwright (its own
   browser downloads are not used);
-* :data:`VARIANTS` are the four ways a page is read: desktop and phone width,
-  light and dark mode (:data:`SCREENSHOT_VARIANTS`, the same for ``make
-  screenshots``, on the phone most readers hold);
+* :data:`SCREENSHOT_VARIANTS` are the four ways a page is read for ``make
+  screenshots``: desktop and phone width, light and dark mode;
 * :func:`wait_for_search_results` waits until the search page has shown all
   its results;
 * :func:`keep_on_site` lets a browser context reach the local server only,
@@ -58,15 +57,10 @@ class Variant:
         return {"viewport": {"width": width, "height": height}, "color_scheme": self.color_scheme}
 
 
-def _variants(viewports: dict[str, dict[str, int]]) -> tuple[Variant, ...]:
-    return tuple(
-        Variant(viewport, scheme, (size["width"], size["height"]))
-        for viewport, size in viewports.items() for scheme in COLOR_SCHEMES
-    )
-
-
-VARIANTS = _variants(VIEWPORTS)
-SCREENSHOT_VARIANTS = _variants(SCREENSHOT_VIEWPORTS)
+SCREENSHOT_VARIANTS = tuple(
+    Variant(viewport, scheme, (size["width"], size["height"]))
+    for viewport, size in SCREENSHOT_VIEWPORTS.items() for scheme in COLOR_SCHEMES
+)
 # Sphinx's search writes its summary when the last result is on the page; until
 # then it is empty (results appear one by one) or says it is still searching.
 SEARCH_FINISHED = (

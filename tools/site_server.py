@@ -58,7 +58,6 @@ def serve(outdir: Path, headers: Mapping[str, str] | None = None) -> Iterator[st
     """
     handler = functools.partial(_SiteHandler, headers=headers or {}, directory=str(outdir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

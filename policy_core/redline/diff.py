@@ -125,8 +125,7 @@ def diff_words(old: tuple[Word, ...], new: tuple[Word, ...]) -> tuple[tuple[Part
             counts.deleted(old[i1:i2])
         if j2 > j1:
             # After struck words, a space keeps the inserted ones apart.
-            after_deleted = i2 > i1 and new[j1].is_word
-            space_before = new[j1].space_before or after_deleted
+            space_before = new[j1].space_before or (i2 > i1 and new[j1].is_word)
             parts.append(Part("inserted", _links(new[j1:j2]), space_before))
             counts.inserted(new[j1:j2])
         old_links, new_links = _unique_links(old[i1:i2]), _unique_links(new[j1:j2])

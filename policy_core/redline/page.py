@@ -35,9 +35,7 @@ class Section:
 
     @property
     def touched(self) -> bool:
-        return any(
-            block.status != "equal" for block in [self.heading, *self.blocks] if block
-        )
+        return any(block.status != "equal" for block in [self.heading, *self.blocks] if block)
 
     @property
     def title(self) -> str:
@@ -50,12 +48,11 @@ def sections(blocks: list[RenderedBlock]) -> list[Section]:
     for block in blocks:
         if not block.block.counted:
             continue
-        if block.block.tag in ("h1", "h2") or not found:
-            is_heading = block.block.tag in ("h1", "h2")
+        is_heading = block.block.tag in ("h1", "h2")
+        if is_heading or not found:
             found.append(Section(f"section-{len(found) + 1}", block if is_heading else None, []))
-            if is_heading:
-                continue
-        found[-1].blocks.append(block)
+        if not is_heading:
+            found[-1].blocks.append(block)
     return found
 
 

@@ -32,10 +32,6 @@ MARKS = {"strong": "strong", "b": "strong", "em": "em", "i": "em", "code": "code
 SKIPPED = {"script", "style", "template", "button", "svg"}
 # Links of the page about the page (permalinks, its own PDF), not the notice's text.
 SKIPPED_CLASSES = {"headerlink", "pdf-download"}
-# The dates and change history policy_sphinx_extensions/reading/page_kinds.py adds to a
-# notice: shown in the redline, not counted as the notice's text.
-NOT_COUNTED_CLASSES = DATE_CLASSES
-NOT_COUNTED_IDS = {CHANGES_SECTION_ID}
 
 
 @dataclass(frozen=True)
@@ -130,7 +126,9 @@ class _Extractor:
             if child.name in BLOCK_TAGS:
                 self.flush()
                 saved = (self.tag, self.depth, self.marker, self.counted)
-                if classes & NOT_COUNTED_CLASSES or child.get("id") in NOT_COUNTED_IDS:
+                # The dates and change history policy_sphinx_extensions/reading/page_kinds.py
+                # adds to a notice: shown in the redline, not counted as the notice's text.
+                if classes & DATE_CLASSES or child.get("id") == CHANGES_SECTION_ID:
                     self.counted = False
                 if child.name in HEADINGS or child.name == "pre":
                     self.tag = child.name
