@@ -27,8 +27,6 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import yaml
-
 from policy_core.addresses import page_docnames
 from policy_core.front_matter import default_kind
 from tools import accepted_findings
@@ -96,10 +94,8 @@ class Imported:
     old_html: dict = field(default_factory=dict)
     #: the pages written now, as the project's paths (source/...)
     written: set[str] = field(default_factory=set)
-    lint_findings: list[lint_clean.Finding] = field(default_factory=list)
-    words: dict[str, list[str]] = field(default_factory=dict)
-    #: findings on the previous site's words, accepted in tools/accepted-findings.yaml
-    accepted: list[lint_clean.Finding] = field(default_factory=list)
+    #: the lint after the import (none when the build failed)
+    cleaned: lint_clean.Cleaned = field(default_factory=lambda: lint_clean.Cleaned([]))
 
 
 def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_dir: Path,
@@ -127,7 +123,7 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
         commits = history.commits(path)
         date = None if kind == "site" else (
             dates.stated_date(text, meta_lines + 1) or dates.last_commit_date(commits))
-        written = source_dir / "index.md" if not page.url_path else pages.destination(source_dir, page)
+        written = pages.destination(source_dir, page)
         relative = str(written.relative_to(project))
         report = PageReport(
             source=str(page.source), written=relative, url=f"/{page.url_path}/".replace("//", "/"),
@@ -211,10 +207,7 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
         target.write_bytes(data)
         record.note(str(relative), blob_name(data), report.written)
     pages.publish_unlinked(source_dir / "index.md", sorted(str(name) for name in unlinked))
-    navigation = source_dir / "_data" / "navigation.yaml"
-    kept = [entry for entry in _flat(_current_nav(navigation))
-            if entry["path"] not in titles and _has_source(source_dir, entry["path"])]
-    pages.write_navigation(navigation, site, titles, kept)
+    pages.write_navigation(source_dir, site, titles)
     record.write()
     return imported
 
@@ -288,26 +281,6 @@ def _shown_before(site: MkDocsSite, conversion: str) -> str:
     return ""
 
 
-def _current_nav(navigation: Path) -> list[dict]:
-    if not navigation.exists():
-        return []
-    return (yaml.safe_load(navigation.read_text(encoding="utf-8")) or {}).get("nav") or []
-
-
-def _flat(entries: list[dict]) -> list[dict]:
-    """The page entries of a navigation, at any depth."""
-    found = []
-    for entry in entries:
-        if entry.get("path"):
-            found.append({"title": entry["title"], "path": entry["path"]})
-        found += _flat(entry.get("children") or [])
-    return found
-
-
-def _has_source(source_dir: Path, path: str | None) -> bool:
-    return bool(path) and any((source_dir / f"{docname}.md").exists() for docname in page_docnames(path))
-
-
 def build(project: Path, outdir: Path) -> subprocess.CompletedProcess:
     """The strict build of the imported tree, without PDFs (the proof reads the pages)."""
     return subprocess.run(
@@ -370,15 +343,15 @@ def render(imported: Imported, build_output: str) -> str:
               "not brought over" for name in imported.theme_files]
     if build_output:
         lines += ["", "The strict build failed:", build_output.rstrip()]
-    for page, words in sorted(imported.words.items()):
+    for page, words in sorted(imported.cleaned.words.items()):
         lines.append(f"{page}: added to the spelling word list: {', '.join(words)}")
-    if imported.accepted:
+    if imported.cleaned.accepted:
         lines += ["", "The previous site's words, kept as it published them; accepted in"
                       f" {accepted_findings.ACCEPTED} for an editor to correct (with a changes entry) or keep:"]
-        lines += [f"  KEPT {finding}" for finding in imported.accepted]
-    if imported.lint_findings:
+        lines += [f"  KEPT {finding}" for finding in imported.cleaned.accepted]
+    if imported.cleaned.findings:
         lines += ["", "make lint would fail, on what the import could not make clean:"]
-        lines += [f"  LINT {finding}" for finding in imported.lint_findings]
+        lines += [f"  LINT {finding}" for finding in imported.cleaned.findings]
     inferred = [report for report in imported.pages if report.date_to_confirm]
     if inferred:
         lines += ["", "Dates inferred, for an editor to confirm (front matter 'date-inferred'):"]
@@ -417,9 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     built = build(args.project.resolve(), report_dir / "html")
     prove(imported, report_dir / "html")
     if built.returncode == 0:
-        cleaned = lint_clean.clean(args.project.resolve(), report_dir / "lint", imported.written)
-        imported.lint_findings, imported.words, imported.accepted = \
-            cleaned.findings, cleaned.words, cleaned.accepted
+        imported.cleaned = lint_clean.clean(args.project.resolve(), report_dir / "lint",
+                                            imported.written)
     text = render(imported, built.stdout + built.stderr if built.returncode else "")
     (report_dir / "report.txt").write_text(text, encoding="utf-8")
     (report_dir / "report.json").write_text(json.dumps(
@@ -430,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Report: {report_dir / 'report.txt'}")
     whole = all(report.whole for report in imported.pages) and not any(
         report.missing for report in imported.files)
-    return 0 if built.returncode == 0 and whole and not imported.lint_findings else 1
+    return 0 if built.returncode == 0 and whole and not imported.cleaned.findings else 1
 
 
 if __name__ == "__main__":

@@ -58,10 +58,8 @@ def _dump(data: dict) -> str:
 
 def kind_of(page: Page, title: str) -> str:
     words = f"{page.url_path} {title}".lower()
-    for kind, markers in KIND_WORDS:
-        if any(marker in words for marker in markers):
-            return kind
-    return "notice"
+    return next((kind for kind, markers in KIND_WORDS
+                 if any(marker in words for marker in markers)), "notice")
 
 
 def fallback_title(page: Page) -> str:
@@ -300,11 +298,25 @@ def navigation_entries(entries: list[NavEntry], titles: dict[str, str]) -> list[
     return written
 
 
-def write_navigation(path: Path, site: MkDocsSite, titles: dict[str, str], kept: list[dict]) -> None:
-    """The MkDocs navigation, then the entries of the current one the import does not replace."""
+def _flat(entries: list[dict]) -> list[dict]:
+    """The page entries of a navigation, at any depth."""
+    found = []
+    for entry in entries:
+        if entry.get("path"):
+            found.append({"title": entry["title"], "path": entry["path"]})
+        found += _flat(entry.get("children") or [])
+    return found
+
+
+def write_navigation(source_dir: Path, site: MkDocsSite, titles: dict[str, str]) -> None:
+    """The MkDocs navigation, then the entries of the current one the import does not replace
+    whose page is still here."""
+    path = source_dir / "_data" / "navigation.yaml"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
     current = yaml.safe_load(text) or {} if text else {}
+    kept = [entry for entry in _flat(current.get("nav") or []) if entry["path"] not in titles
+            and any((source_dir / f"{name}.md").exists() for name in page_docnames(entry["path"]))]
     live_site = site.site_url if (site.site_url or "").startswith("https://") else current.get("live_site")
     data = {"live_site": live_site.rstrip("/") + "/",
             "nav": navigation_entries(site.nav, titles) + kept}
