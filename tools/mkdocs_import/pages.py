@@ -64,8 +64,6 @@ def kind_of(page: Page, title: str) -> str:
 
 def fallback_title(page: Page) -> str:
     """The title MkDocs gives a page with none: its file name, capitalised only when all lower case."""
-    if page.title:
-        return page.title
     stem = page.source.parent.name if page.source.stem == "index" else page.source.stem
     title = stem.replace("-", " ").replace("_", " ").strip()
     return (title.capitalize() if title == title.lower() else title) or "Home"
@@ -114,7 +112,7 @@ def history_entry(date: dates.PageDate, shown: bool) -> dict:
 
     *shown*: the page showed its last commit's date ("Last updated {{ git_revision_date }}").
     """
-    if date.effective:
+    if date.words.lower().startswith("effective"):  # stated as the date it took effect
         summary = (f"Version in effect from {format_date(date.date)}, as the notice states "
                    f"(“{date.words}”), brought over from the previous site.")
     elif date.inferred and shown:
@@ -182,8 +180,7 @@ def write_with_change(path: Path, entry: dict, body: str) -> None:
     lines = text.split("\n")
     front_lines = lines[1:1 + len(block[0].split("\n"))]
     front = yaml.safe_load(block[0]) or {}
-    changes = list(front.get("changes") or [])
-    position = with_change(changes, entry).index(entry)
+    position = with_change(front.get("changes") or [], entry).index(entry)
     start = next(index for index, line in enumerate(front_lines) if line.startswith("changes:"))
     items = [index for index, line in enumerate(front_lines) if index > start and re.match(r"\s*- ", line)
              and len(line) - len(line.lstrip()) == len(front_lines[start + 1]) - len(front_lines[start + 1].lstrip())]
