@@ -134,7 +134,7 @@ class SourceHistory:
                               env=environment, cwd=self._scratch or tempfile.gettempdir())
 
     def _relative(self, path: Path) -> str | None:
-        if self.head is None or self._scratch is None or self._top is None:
+        if self._scratch is None:  # set only with a head and a top folder
             return None
         try:
             return path.resolve().relative_to(self._top.resolve()).as_posix()
