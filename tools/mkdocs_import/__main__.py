@@ -113,8 +113,7 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
         path = site.docs_dir / page.source
         data = path.read_bytes()
         meta, text, meta_lines = split_meta(data.decode("utf-8"))
-        html, converted = _as_myst(site, page, meta, text, meta_lines)
-        given = page.title or (str(meta["title"]) if meta.get("title") else None)
+        html, converted, given = _as_myst(site, page, meta, text, meta_lines)
         title = given or converted.title
         titles[page.url_path] = title
         # The home page's kind is the build's rule for it; any other page's, its words'.
@@ -188,11 +187,10 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
             pages.write_page(written, front, body)
         record.note(str(page.source), blob_name(data), relative)
         imported.old_html[page.url_path] = html, converted, kept_here
-        if written.exists():
-            imported.written.add(relative)
-            problem = lint_clean.format_page(project, written)
-            if problem:
-                report.failures.append(f"{relative}:1: make format's fixes failed: {problem}")
+        imported.written.add(relative)
+        problem = lint_clean.format_page(project, written)
+        if problem:
+            report.failures.append(f"{relative}:1: make format's fixes failed: {problem}")
     for relative in site.files:
         target = source_dir / relative
         report = FileReport(str(relative), str(target.relative_to(project)), f"/{relative}",
@@ -213,12 +211,12 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
 
 
 def _as_myst(site: MkDocsSite, page, meta: dict, text: str, meta_lines: int):
-    """The page's HTML as MkDocs rendered it, and its MyST."""
+    """The page's HTML as MkDocs rendered it, its MyST, and the title MkDocs gives it, if any."""
     html = fidelity.render_old(text, site.extensions, site.extension_configs)
     given = page.title or (str(meta["title"]) if meta.get("title") else None)
     converted = convert(text, given or pages.fallback_title(page), fidelity.heading_ids(html),
                         first_line=meta_lines + 1, site_url=site.site_url or "")
-    return html, converted
+    return html, converted, given
 
 
 def _base(site: MkDocsSite, page, history: SourceHistory, record: ImportRecord, commits: list,
@@ -236,11 +234,8 @@ def _base(site: MkDocsSite, page, history: SourceHistory, record: ImportRecord, 
     raw = history.blob_text(entry["blob"]) if entry else None
     if raw is not None:
         return body(raw), "the last import"
-    versions = {}
-    for commit in commits:
-        raw = history.text_at(commit, site.docs_dir / page.source)
-        if raw is not None:
-            versions[body(raw)] = commit
+    versions = {body(raw): commit for commit in commits
+                if (raw := history.text_at(commit, site.docs_dir / page.source)) is not None}
     base = closest(list(versions), previous)
     if base is None:
         return None, ""
