@@ -40,28 +40,15 @@ class Merged:
 
 def blocks(text: str) -> list[str]:
     """*text* as blocks: split at blank lines and at each top-level list item, fences kept whole."""
-    found: list[str] = []
-    current: list[str] = []
+    found: list[list[str]] = [[]]
     fence = None
-
-    def end() -> None:
-        if current:
-            found.append("\n".join(current))
-            current.clear()
-
     for line in text.strip("\n").split("\n"):
         before, fence = fence, fence_after(fence, line)
-        if before:
-            current.append(line)
-            continue
-        if not line.strip():
-            end()
-            continue
-        if LIST_ITEM.match(line) and current:
-            end()
-        current.append(line)
-    end()
-    return found
+        if not before and (not line.strip() or LIST_ITEM.match(line)):
+            found.append([])  # a blank line ends a block; a list item starts one
+        if before or line.strip():
+            found[-1].append(line)
+    return ["\n".join(lines) for lines in found if lines]
 
 
 def closest(candidates: list[str], page: str) -> str | None:

@@ -85,16 +85,13 @@ def cite_page(text: str, processors: dict[str, Processor]) -> tuple[str, list[st
 
     for line in text.split("\n"):
         before, fence = fence, fence_after(fence, line)
-        if before or fence:
+        passed_over = before or fence or not line.strip()  # fenced code, or a blank line
+        if passed_over or LIST_ITEM.match(line):
             flush()
+        if passed_over:
             out.append(line)
-            continue
-        if not line.strip() or LIST_ITEM.match(line):
-            flush()
-        if line.strip():
-            item.append(line)
         else:
-            out.append(line)
+            item.append(line)
     flush()
     return "\n".join(out), sorted(set(cited)), sorted(set(plain))
 
