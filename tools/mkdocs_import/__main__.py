@@ -317,18 +317,16 @@ def render(imported: Imported, build_output: str) -> str:
         lines.append(f"  date: {report.date or '-'} ({inferred}{report.date_source})")
         lines.append(f"  proof: {report.units} text units and {report.ids} ids of the old page, "
                      f"{len(report.lost_units)} units and {len(report.lost_ids)} ids lost")
-        lines += [f"  conversion: {conversion}" for conversion in report.conversions]
-        lines += [f"  linked file: {name}" for name in report.linked_files]
-        lines += [f"  cites processor: {name}" for name in report.cites]
-        lines += [f"  registered processor address left a plain link: {url}"
-                  for url in report.plain_processor_links]
-        if report.redline:
-            lines.append(f"  redline against this project's text before: {report.redline}")
-        lines += [f"  words changed on the previous site by: {commit}" for commit in report.history]
-        lines += [f"  this project's wording kept for: {unit}" for unit in report.kept_here]
-        lines += [f"  FAILED: {failure}" for failure in report.failures]
-        lines += [f"  LOST text: {unit}" for unit in report.lost_units]
-        lines += [f"  LOST id: #{ident}" for ident in report.lost_ids]
+        listed = [
+            ("conversion", report.conversions), ("linked file", report.linked_files),
+            ("cites processor", report.cites),
+            ("registered processor address left a plain link", report.plain_processor_links),
+            ("redline against this project's text before", [report.redline] if report.redline else []),
+            ("words changed on the previous site by", report.history),
+            ("this project's wording kept for", report.kept_here), ("FAILED", report.failures),
+            ("LOST text", report.lost_units), ("LOST id", [f"#{ident}" for ident in report.lost_ids]),
+        ]
+        lines += [f"  {label}: {value}" for label, values in listed for value in values]
     for report in imported.files:
         linked = f"linked from {', '.join(report.linked_from)}" if report.linked_from else \
             "linked from no page: published by the home page's front matter 'files'"
