@@ -387,18 +387,14 @@ def html_as_myst(block: str) -> list[str]:
         raise UnconvertibleHTML("an HTML table whose rows have different numbers of cells")
     target = [f"({root.get('id')})="] if root.get("id") else []
     if header_rows == 1 and not any("\n" in cell for row in rows for cell in row):
-        lines = [_pipe_row(rows[0]), _pipe_row(["---"] * len(rows[0]))]
-        return [*target, *lines, *(_pipe_row(row) for row in rows[1:])]
+        return [*target, *(f"| {' | '.join(row)} |"
+                           for row in (rows[0], ["---"] * len(rows[0]), *rows[1:]))]
     lines = ["```{list-table}", f":header-rows: {header_rows}", ""]
     for row in rows:
         for position, cell in enumerate(row):
             # A line break in the cell stays one: MyST's "\\" at the end of a line.
             lines.append(("  - " if position else "* - ") + cell.replace("\n", "\\\n    "))
     return [*target, *lines, "```"]
-
-
-def _pipe_row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
 
 
 def _inline_html(element) -> str:

@@ -177,8 +177,7 @@ def write_with_change(path: Path, entry: dict, body: str) -> None:
     """
     text = path.read_text(encoding="utf-8")
     block = yamldata.front_matter_block(text)
-    lines = text.split("\n")
-    front_lines = lines[1:1 + len(block[0].split("\n"))]
+    front_lines = text.split("\n")[1:1 + len(block[0].split("\n"))]
     front = yaml.safe_load(block[0]) or {}
     position = with_change(front.get("changes") or [], entry).index(entry)
     start = next(index for index, line in enumerate(front_lines) if line.startswith("changes:"))
@@ -189,8 +188,7 @@ def write_with_change(path: Path, entry: dict, body: str) -> None:
     at = items[position] if position < len(items) else after
     indent = " " * (len(front_lines[start + 1]) - len(front_lines[start + 1].lstrip()))
     dumped = _dump({"changes": [entry]}).split("\n")[1:]
-    entry_lines = [indent + line.removeprefix("  ") for line in dumped if line.strip()]
-    front_lines[at:at] = entry_lines
+    front_lines[at:at] = [indent + line.removeprefix("  ") for line in dumped if line.strip()]
     path.write_text("---\n" + "\n".join(front_lines) + "\n---\n\n" + body, encoding="utf-8")
 
 
@@ -247,17 +245,16 @@ def merge_home(home: Path, converted: str) -> str:
     if old_id and not (own_title and live_site_slug(own_title.group(1)) == old_id):
         body = f"({old_id})=\n{body}"
     position = text.find(SITE_MAP)
-    if " ".join(body.split()) in " ".join(text.split()):
-        return title.group(1) if title else ""  # there already
-    earlier = text.find(f"\n({old_id})=\n") if old_id else -1
-    if earlier != -1 and position > earlier:
-        # Brought over before: the text from its label to the site map is replaced.
-        text = text[:earlier + 1] + body + "\n" + text[position:]
-    elif position == -1:
-        text = text.rstrip("\n") + f"\n\n{body}\n{SITE_MAP}\n```\n"
-    else:
-        text = text[:position] + body + "\n" + text[position:]
-    home.write_text(text, encoding="utf-8")
+    if " ".join(body.split()) not in " ".join(text.split()):  # else there already
+        earlier = text.find(f"\n({old_id})=\n") if old_id else -1
+        if earlier != -1 and position > earlier:
+            # Brought over before: the text from its label to the site map is replaced.
+            text = text[:earlier + 1] + body + "\n" + text[position:]
+        elif position == -1:
+            text = text.rstrip("\n") + f"\n\n{body}\n{SITE_MAP}\n```\n"
+        else:
+            text = text[:position] + body + "\n" + text[position:]
+        home.write_text(text, encoding="utf-8")
     return title.group(1) if title else ""
 
 
