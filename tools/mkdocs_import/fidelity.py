@@ -78,15 +78,9 @@ def words_of(html: str) -> list[str]:
 
 def _found(unit: list[str], page: list[str]) -> bool:
     reach = 2 * len(unit) + 4
-    for start, word in enumerate(page):
-        if word != unit[0]:
-            continue
-        position, matched = start + 1, 1
-        while matched < len(unit) and position < min(len(page), start + reach):
-            if page[position] == unit[matched]:
-                matched += 1
-            position += 1
-        if matched == len(unit):
+    for start in (index for index, word in enumerate(page) if word == unit[0]):
+        window = iter(page[start + 1:start + reach])  # "in" reads it up to the word found
+        if all(word in window for word in unit[1:]):
             return True
     return False
 
