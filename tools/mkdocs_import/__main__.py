@@ -146,8 +146,7 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
         body, report.cites, report.plain_processor_links = cite_page(converted.text, processors)
         kept_here: list[str] = []
         if not page.url_path:
-            removed_title = pages.merge_home(written, converted.text)
-            converted.removed_lines.append(removed_title)
+            converted.removed_lines.append(pages.merge_home(written, converted.text))
             report.state = "the home page's text, above the site map"
             report.conversions.append(f"{page.source}:1: the title '{converted.title}' gives way "
                                       "to the home page's own; its id is kept")

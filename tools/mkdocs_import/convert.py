@@ -286,8 +286,7 @@ def _admonition(match: re.Match, body: str) -> list[str]:
     if title is None and kind in DOCUTILS_ADMONITIONS:
         head = [f"{fence}{{{kind}}}"]
     else:
-        shown = title if title else kind.capitalize()
-        head = [f"{fence}{{admonition}} {shown}", f":class: {kind}"]
+        head = [f"{fence}{{admonition}} {title or kind.capitalize()}", f":class: {kind}"]
     return [*head, body.rstrip("\n"), fence, ""]
 
 
