@@ -297,8 +297,7 @@ def prove(imported: Imported, outdir: Path) -> None:
             continue
         html, converted, kept_here = imported.old_html[url_path]
         proof = fidelity.prove(html, built.read_text(encoding="utf-8"), converted.removed_lines, kept_here)
-        report.units, report.ids = proof.units, proof.ids
-        report.kept_here = proof.kept_here
+        report.units, report.ids, report.kept_here = proof.units, proof.ids, proof.kept_here
         report.lost_units += proof.lost_units
         report.lost_ids += proof.lost_ids
     for report in imported.files:
