@@ -27,8 +27,6 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import yaml
-
 from policy_core.addresses import page_docnames
 from policy_core.front_matter import default_kind
 from tools import accepted_findings
@@ -96,10 +94,8 @@ class Imported:
     old_html: dict = field(default_factory=dict)
     #: the pages written now, as the project's paths (source/...)
     written: set[str] = field(default_factory=set)
-    lint_findings: list[lint_clean.Finding] = field(default_factory=list)
-    words: dict[str, list[str]] = field(default_factory=dict)
-    #: findings on the previous site's words, accepted in tools/accepted-findings.yaml
-    accepted: list[lint_clean.Finding] = field(default_factory=list)
+    #: the lint after the import (none when the build failed)
+    cleaned: lint_clean.Cleaned = field(default_factory=lambda: lint_clean.Cleaned([]))
 
 
 def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_dir: Path,
@@ -117,8 +113,7 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
         path = site.docs_dir / page.source
         data = path.read_bytes()
         meta, text, meta_lines = split_meta(data.decode("utf-8"))
-        html, converted = _as_myst(site, page, meta, text, meta_lines)
-        given = page.title or (str(meta["title"]) if meta.get("title") else None)
+        html, converted, given = _as_myst(site, page, meta, text, meta_lines)
         title = given or converted.title
         titles[page.url_path] = title
         # The home page's kind is the build's rule for it; any other page's, its words'.
@@ -127,7 +122,7 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
         commits = history.commits(path)
         date = None if kind == "site" else (
             dates.stated_date(text, meta_lines + 1) or dates.last_commit_date(commits))
-        written = source_dir / "index.md" if not page.url_path else pages.destination(source_dir, page)
+        written = pages.destination(source_dir, page)
         relative = str(written.relative_to(project))
         report = PageReport(
             source=str(page.source), written=relative, url=f"/{page.url_path}/".replace("//", "/"),
@@ -151,8 +146,7 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
         body, report.cites, report.plain_processor_links = cite_page(converted.text, processors)
         kept_here: list[str] = []
         if not page.url_path:
-            removed_title = pages.merge_home(written, converted.text)
-            converted.removed_lines.append(removed_title)
+            converted.removed_lines.append(pages.merge_home(written, converted.text))
             report.state = "the home page's text, above the site map"
             report.conversions.append(f"{page.source}:1: the title '{converted.title}' gives way "
                                       "to the home page's own; its id is kept")
@@ -192,11 +186,10 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
             pages.write_page(written, front, body)
         record.note(str(page.source), blob_name(data), relative)
         imported.old_html[page.url_path] = html, converted, kept_here
-        if written.exists():
-            imported.written.add(relative)
-            problem = lint_clean.format_page(project, written)
-            if problem:
-                report.failures.append(f"{relative}:1: make format's fixes failed: {problem}")
+        imported.written.add(relative)
+        problem = lint_clean.format_page(project, written)
+        if problem:
+            report.failures.append(f"{relative}:1: make format's fixes failed: {problem}")
     for relative in site.files:
         target = source_dir / relative
         report = FileReport(str(relative), str(target.relative_to(project)), f"/{relative}",
@@ -211,21 +204,18 @@ def import_site(site: MkDocsSite, project: Path, today: datetime.date, report_di
         target.write_bytes(data)
         record.note(str(relative), blob_name(data), report.written)
     pages.publish_unlinked(source_dir / "index.md", sorted(str(name) for name in unlinked))
-    navigation = source_dir / "_data" / "navigation.yaml"
-    kept = [entry for entry in _flat(_current_nav(navigation))
-            if entry["path"] not in titles and _has_source(source_dir, entry["path"])]
-    pages.write_navigation(navigation, site, titles, kept)
+    pages.write_navigation(source_dir, site, titles)
     record.write()
     return imported
 
 
 def _as_myst(site: MkDocsSite, page, meta: dict, text: str, meta_lines: int):
-    """The page's HTML as MkDocs rendered it, and its MyST."""
+    """The page's HTML as MkDocs rendered it, its MyST, and the title MkDocs gives it, if any."""
     html = fidelity.render_old(text, site.extensions, site.extension_configs)
     given = page.title or (str(meta["title"]) if meta.get("title") else None)
     converted = convert(text, given or pages.fallback_title(page), fidelity.heading_ids(html),
                         first_line=meta_lines + 1, site_url=site.site_url or "")
-    return html, converted
+    return html, converted, given
 
 
 def _base(site: MkDocsSite, page, history: SourceHistory, record: ImportRecord, commits: list,
@@ -243,11 +233,8 @@ def _base(site: MkDocsSite, page, history: SourceHistory, record: ImportRecord, 
     raw = history.blob_text(entry["blob"]) if entry else None
     if raw is not None:
         return body(raw), "the last import"
-    versions = {}
-    for commit in commits:
-        raw = history.text_at(commit, site.docs_dir / page.source)
-        if raw is not None:
-            versions[body(raw)] = commit
+    versions = {body(raw): commit for commit in commits
+                if (raw := history.text_at(commit, site.docs_dir / page.source)) is not None}
     base = closest(list(versions), previous)
     if base is None:
         return None, ""
@@ -288,26 +275,6 @@ def _shown_before(site: MkDocsSite, conversion: str) -> str:
     return ""
 
 
-def _current_nav(navigation: Path) -> list[dict]:
-    if not navigation.exists():
-        return []
-    return (yaml.safe_load(navigation.read_text(encoding="utf-8")) or {}).get("nav") or []
-
-
-def _flat(entries: list[dict]) -> list[dict]:
-    """The page entries of a navigation, at any depth."""
-    found = []
-    for entry in entries:
-        if entry.get("path"):
-            found.append({"title": entry["title"], "path": entry["path"]})
-        found += _flat(entry.get("children") or [])
-    return found
-
-
-def _has_source(source_dir: Path, path: str | None) -> bool:
-    return bool(path) and any((source_dir / f"{docname}.md").exists() for docname in page_docnames(path))
-
-
 def build(project: Path, outdir: Path) -> subprocess.CompletedProcess:
     """The strict build of the imported tree, without PDFs (the proof reads the pages)."""
     return subprocess.run(
@@ -330,8 +297,7 @@ def prove(imported: Imported, outdir: Path) -> None:
             continue
         html, converted, kept_here = imported.old_html[url_path]
         proof = fidelity.prove(html, built.read_text(encoding="utf-8"), converted.removed_lines, kept_here)
-        report.units, report.ids = proof.units, proof.ids
-        report.kept_here = proof.kept_here
+        report.units, report.ids, report.kept_here = proof.units, proof.ids, proof.kept_here
         report.lost_units += proof.lost_units
         report.lost_ids += proof.lost_ids
     for report in imported.files:
@@ -349,18 +315,16 @@ def render(imported: Imported, build_output: str) -> str:
         lines.append(f"  date: {report.date or '-'} ({inferred}{report.date_source})")
         lines.append(f"  proof: {report.units} text units and {report.ids} ids of the old page, "
                      f"{len(report.lost_units)} units and {len(report.lost_ids)} ids lost")
-        lines += [f"  conversion: {conversion}" for conversion in report.conversions]
-        lines += [f"  linked file: {name}" for name in report.linked_files]
-        lines += [f"  cites processor: {name}" for name in report.cites]
-        lines += [f"  registered processor address left a plain link: {url}"
-                  for url in report.plain_processor_links]
-        if report.redline:
-            lines.append(f"  redline against this project's text before: {report.redline}")
-        lines += [f"  words changed on the previous site by: {commit}" for commit in report.history]
-        lines += [f"  this project's wording kept for: {unit}" for unit in report.kept_here]
-        lines += [f"  FAILED: {failure}" for failure in report.failures]
-        lines += [f"  LOST text: {unit}" for unit in report.lost_units]
-        lines += [f"  LOST id: #{ident}" for ident in report.lost_ids]
+        listed = [
+            ("conversion", report.conversions), ("linked file", report.linked_files),
+            ("cites processor", report.cites),
+            ("registered processor address left a plain link", report.plain_processor_links),
+            ("redline against this project's text before", [report.redline] if report.redline else []),
+            ("words changed on the previous site by", report.history),
+            ("this project's wording kept for", report.kept_here), ("FAILED", report.failures),
+            ("LOST text", report.lost_units), ("LOST id", [f"#{ident}" for ident in report.lost_ids]),
+        ]
+        lines += [f"  {label}: {value}" for label, values in listed for value in values]
     for report in imported.files:
         linked = f"linked from {', '.join(report.linked_from)}" if report.linked_from else \
             "linked from no page: published by the home page's front matter 'files'"
@@ -370,15 +334,15 @@ def render(imported: Imported, build_output: str) -> str:
               "not brought over" for name in imported.theme_files]
     if build_output:
         lines += ["", "The strict build failed:", build_output.rstrip()]
-    for page, words in sorted(imported.words.items()):
+    for page, words in sorted(imported.cleaned.words.items()):
         lines.append(f"{page}: added to the spelling word list: {', '.join(words)}")
-    if imported.accepted:
+    if imported.cleaned.accepted:
         lines += ["", "The previous site's words, kept as it published them; accepted in"
                       f" {accepted_findings.ACCEPTED} for an editor to correct (with a changes entry) or keep:"]
-        lines += [f"  KEPT {finding}" for finding in imported.accepted]
-    if imported.lint_findings:
+        lines += [f"  KEPT {finding}" for finding in imported.cleaned.accepted]
+    if imported.cleaned.findings:
         lines += ["", "make lint would fail, on what the import could not make clean:"]
-        lines += [f"  LINT {finding}" for finding in imported.lint_findings]
+        lines += [f"  LINT {finding}" for finding in imported.cleaned.findings]
     inferred = [report for report in imported.pages if report.date_to_confirm]
     if inferred:
         lines += ["", "Dates inferred, for an editor to confirm (front matter 'date-inferred'):"]
@@ -417,9 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     built = build(args.project.resolve(), report_dir / "html")
     prove(imported, report_dir / "html")
     if built.returncode == 0:
-        cleaned = lint_clean.clean(args.project.resolve(), report_dir / "lint", imported.written)
-        imported.lint_findings, imported.words, imported.accepted = \
-            cleaned.findings, cleaned.words, cleaned.accepted
+        imported.cleaned = lint_clean.clean(args.project.resolve(), report_dir / "lint",
+                                            imported.written)
     text = render(imported, built.stdout + built.stderr if built.returncode else "")
     (report_dir / "report.txt").write_text(text, encoding="utf-8")
     (report_dir / "report.json").write_text(json.dumps(
@@ -430,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Report: {report_dir / 'report.txt'}")
     whole = all(report.whole for report in imported.pages) and not any(
         report.missing for report in imported.files)
-    return 0 if built.returncode == 0 and whole and not imported.lint_findings else 1
+    return 0 if built.returncode == 0 and whole and not imported.cleaned.findings else 1
 
 
 if __name__ == "__main__":

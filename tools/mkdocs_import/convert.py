@@ -99,9 +99,8 @@ class UnconvertibleHTML(ValueError):
 
 
 # Admonition types docutils knows, each with its own directive and title.
-DOCUTILS_ADMONITIONS = {
-    "attention", "caution", "danger", "error", "hint", "important", "note", "tip", "warning",
-}
+DOCUTILS_ADMONITIONS = {"attention", "caution", "danger", "error", "hint", "important", "note",
+                        "tip", "warning"}
 
 
 @dataclass
@@ -148,14 +147,8 @@ def convert(
     while index < len(lines):
         line, number = lines[index], index + first_line
         index += 1
-        fence = FENCE.match(line)
-        if in_fence:
-            out.append(line)
-            if fence and fence.group(1)[0] == in_fence[0] and len(fence.group(1)) >= len(in_fence):
-                in_fence = None
-            continue
-        if fence:
-            in_fence = fence.group(1)
+        before, in_fence = in_fence, fence_after(in_fence, line)
+        if before or in_fence:
             out.append(line)
             continue
         if ABBREVIATION.match(line):
@@ -197,7 +190,8 @@ def convert(
             if attrs:
                 text = text[: attrs.start()]
                 result.conversions.append((number, f"heading attributes {{{attrs.group(1)}}} dropped"))
-            title, text = _plain(text), _inline(text, abbreviations, number, result, site_url)
+            title = re.sub(r"[*_`]", "", text).strip()
+            text = _inline(text, abbreviations, number, result, site_url)
             myst_id = unique_slug(live_site_slug(ROLE.sub("", text)), myst_ids)
             myst_ids.add(myst_id)
             old_id = next(old_ids, myst_id)
@@ -230,17 +224,25 @@ def convert(
     return result
 
 
+def fence_after(fence: str | None, line: str) -> str | None:
+    """The code fence open after *line* (None: none), *fence* the one open before it."""
+    marker = FENCE.match(line)
+    if marker is None:
+        return fence
+    if fence is None:
+        return marker.group(1)
+    # Only a run of the opening's character, at least as long, closes it.
+    closes = marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence)
+    return None if closes else fence
+
+
 def _atx_headings(lines: list[str], result: Converted, first_line: int) -> list[str]:
     """*lines* with each setext heading (a line underlined by ``===`` or ``---``) written with ``#``."""
     out: list[str] = []
     fence = None
     for index, line in enumerate(lines):
-        marker = FENCE.match(line)
-        if fence or marker:
-            if marker and fence is None:
-                fence = marker.group(1)
-            elif marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
-                fence = None
+        before, fence = fence, fence_after(fence, line)
+        if before or fence:
             out.append(line)
             continue
         underline = SETEXT.match(line)
@@ -284,8 +286,7 @@ def _admonition(match: re.Match, body: str) -> list[str]:
     if title is None and kind in DOCUTILS_ADMONITIONS:
         head = [f"{fence}{{{kind}}}"]
     else:
-        shown = title if title else kind.capitalize()
-        head = [f"{fence}{{admonition}} {shown}", f":class: {kind}"]
+        head = [f"{fence}{{admonition}} {title or kind.capitalize()}", f":class: {kind}"]
     return [*head, body.rstrip("\n"), fence, ""]
 
 
@@ -336,23 +337,14 @@ def _inline(
     if not abbreviations:
         return line
     pattern = re.compile(r"(?<![\w`])(" + "|".join(map(re.escape, abbreviations)) + r")(?![\w`])")
-    parts, last = [], 0
-    for protected in PROTECTED.finditer(line):
-        parts.append(pattern.sub(lambda m: _abbr(m, abbreviations), line[last:protected.start()]))
-        parts.append(protected.group())
-        last = protected.end()
-    parts.append(pattern.sub(lambda m: _abbr(m, abbreviations), line[last:]))
-    return "".join(parts)
 
+    def abbr(match: re.Match) -> str:
+        return f"{{abbr}}`{match.group(1)} ({abbreviations[match.group(1)]})`"
 
-def _abbr(match: re.Match, abbreviations: dict[str, str]) -> str:
-    word = match.group(1)
-    return f"{{abbr}}`{word} ({abbreviations[word]})`"
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[*_`]", "", text).strip()
-
+    # Split at the protected parts, which re.split keeps (at the odd places).
+    pieces = re.split(f"({PROTECTED.pattern})", line)
+    return "".join(piece if index % 2 else pattern.sub(abbr, piece)
+                   for index, piece in enumerate(pieces))
 
 
 def _html_block(lines: list[str], index: int) -> tuple[str, int]:
@@ -382,7 +374,9 @@ def html_as_myst(block: str) -> list[str]:
     for row in root.iter("tr"):
         if row.getparent().tag == "thead" or (not rows and all(cell.tag == "th" for cell in row)):
             header_rows += 1
-        rows.append([_cell(cell) for cell in row if cell.tag in ("td", "th")])
+        # A line break (``<br>``) in a cell is a new line of it.
+        rows.append([_inline_html(cell).strip().replace(" \n ", "\n")
+                     for cell in row if cell.tag in ("td", "th")])
         if any(cell.get("colspan") or cell.get("rowspan") for cell in row):
             raise UnconvertibleHTML("an HTML table with merged cells")
     for element in root.iter():
@@ -392,25 +386,14 @@ def html_as_myst(block: str) -> list[str]:
         raise UnconvertibleHTML("an HTML table whose rows have different numbers of cells")
     target = [f"({root.get('id')})="] if root.get("id") else []
     if header_rows == 1 and not any("\n" in cell for row in rows for cell in row):
-        lines = [_pipe_row(rows[0]), _pipe_row(["---"] * len(rows[0]))]
-        return [*target, *lines, *(_pipe_row(row) for row in rows[1:])]
+        return [*target, *(f"| {' | '.join(row)} |"
+                           for row in (rows[0], ["---"] * len(rows[0]), *rows[1:]))]
     lines = ["```{list-table}", f":header-rows: {header_rows}", ""]
     for row in rows:
         for position, cell in enumerate(row):
-            marker = "* - " if position == 0 else "  - "
-            cell_lines = cell.split("\n") or [""]
             # A line break in the cell stays one: MyST's "\\" at the end of a line.
-            lines.append(marker + "\\\n    ".join(cell_lines))
+            lines.append(("  - " if position else "* - ") + cell.replace("\n", "\\\n    "))
     return [*target, *lines, "```"]
-
-
-def _pipe_row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
-
-
-def _cell(element) -> str:
-    """A cell's content as MyST inline text; a line break (``<br>``) is a new line."""
-    return _inline_html(element).strip().replace(" \n ", "\n")
 
 
 def _inline_html(element) -> str:

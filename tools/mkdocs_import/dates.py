@@ -31,11 +31,6 @@ class PageDate:
     #: the page's own words stating it, when it states it
     words: str = ""
 
-    @property
-    def effective(self) -> bool:
-        """The page states it as the date it took effect ("Effective date: …")."""
-        return self.words.lower().startswith("effective")
-
 
 def stated_date(text: str, first_line: int = 1) -> PageDate | None:
     """The date the page states ("Effective date: March 1, 2024", "Last updated 2023-01-05")."""

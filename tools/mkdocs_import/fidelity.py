@@ -76,28 +76,11 @@ def words_of(html: str) -> list[str]:
     return [word for unit in _units(_tree(html)) for word in unit]
 
 
-def old_units(html: str, removed_lines: list[str]) -> tuple[list[list[str]], set[str]]:
-    tree = _tree(html)
-    removed = [_words(line) for line in removed_lines]
-    return [unit for unit in _units(tree) if unit not in removed], _ids(tree)
-
-
-def new_page(html: str) -> tuple[list[str], set[str]]:
-    """The words of the built page's content, in order, and every id of the page."""
-    return [word for unit in _units(main_content(html)) for word in unit], _ids(_tree(html))
-
-
 def _found(unit: list[str], page: list[str]) -> bool:
     reach = 2 * len(unit) + 4
-    for start, word in enumerate(page):
-        if word != unit[0]:
-            continue
-        position, matched = start + 1, 1
-        while matched < len(unit) and position < min(len(page), start + reach):
-            if page[position] == unit[matched]:
-                matched += 1
-            position += 1
-        if matched == len(unit):
+    for start in (index for index, word in enumerate(page) if word == unit[0]):
+        window = iter(page[start + 1:start + reach])  # "in" reads it up to the word found
+        if all(word in window for word in unit[1:]):
             return True
     return False
 
@@ -105,8 +88,12 @@ def _found(unit: list[str], page: list[str]) -> bool:
 def prove(old_html: str, new_html: str, removed_lines: list[str], kept_here: list[str] = ()) -> Proof:
     """What of the old page is not in the new one; a unit found in *kept_here* (the
     plain text of passages where this project keeps its own wording) is counted there."""
-    units, old_ids = old_units(old_html, removed_lines)
-    page_words, new_ids = new_page(new_html)
+    old_tree = _tree(old_html)
+    removed = [_words(line) for line in removed_lines]
+    units = [unit for unit in _units(old_tree) if unit not in removed]
+    old_ids = _ids(old_tree)
+    # The words of the built page's content, in order; its ids, of the whole page.
+    page_words = [word for unit in _units(main_content(new_html)) for word in unit]
     kept_words = [_words(text) for text in kept_here]
     proof = Proof(units=len(units), ids=len(old_ids))
     for unit in units:
@@ -116,5 +103,5 @@ def prove(old_html: str, new_html: str, removed_lines: list[str], kept_here: lis
             proof.kept_here.append(" ".join(unit))
         else:
             proof.lost_units.append(" ".join(unit))
-    proof.lost_ids = sorted(old_ids - new_ids)
+    proof.lost_ids = sorted(old_ids - _ids(_tree(new_html)))
     return proof

@@ -87,7 +87,6 @@ class SourceHistory:
     """
 
     def __init__(self, root: Path) -> None:
-        self.root = root
         self.head: str | None = None
         self.shallow = False
         self._top: Path | None = None
@@ -135,7 +134,7 @@ class SourceHistory:
                               env=environment, cwd=self._scratch or tempfile.gettempdir())
 
     def _relative(self, path: Path) -> str | None:
-        if self.head is None or self._scratch is None or self._top is None:
+        if self._scratch is None:  # set only with a head and a top folder
             return None
         try:
             return path.resolve().relative_to(self._top.resolve()).as_posix()
@@ -145,16 +144,16 @@ class SourceHistory:
     def text_at(self, commit: Commit, path: Path) -> str | None:
         """The file *path* as *commit* holds it (None where it has no such file)."""
         relative = self._relative(path)
-        if relative is None:
-            return None
-        process = self._git("cat-file", "blob", f"{commit.name}:{relative}", git_dir=self._scratch)
-        return process.stdout if process.returncode == 0 else None
+        return None if relative is None else self._blob(f"{commit.name}:{relative}")
 
     def blob_text(self, name: str) -> str | None:
         """The text of the blob *name* (a page as an earlier import read it), if the history holds it."""
         if self._scratch is None or not OBJECT_NAME.fullmatch(name):
             return None
-        process = self._git("cat-file", "blob", name, git_dir=self._scratch)
+        return self._blob(name)
+
+    def _blob(self, spec: str) -> str | None:
+        process = self._git("cat-file", "blob", spec, git_dir=self._scratch)
         return process.stdout if process.returncode == 0 else None
 
     def commits(self, path: Path) -> list[Commit]:
@@ -166,8 +165,6 @@ class SourceHistory:
                             self.head, "--", relative, git_dir=self._scratch)
         if process.returncode != 0:
             return []
-        found = []
-        for line in process.stdout.splitlines():
-            name, date, subject = line.split("\0", 2)
-            found.append(Commit(name, datetime.date.fromisoformat(date), subject))
-        return found
+        fields = (line.split("\0", 2) for line in process.stdout.splitlines())
+        return [Commit(name, datetime.date.fromisoformat(date), subject)
+                for name, date, subject in fields]

@@ -101,11 +101,8 @@ def lint(project: Path, builddir: Path, checks: tuple[str, ...] = LINT_CHECKS) -
          "--source", str(project / "source"), "--builddir", str(builddir)],
         capture_output=True, text=True, check=False, cwd=project,
     )
-    findings = []
-    for line in process.stdout.splitlines():
-        match = FINDING.match(line)
-        if match:
-            findings.append(Finding(match["path"], int(match["line"]), match["rule"], match["message"]))
+    findings = [Finding(match["path"], int(match["line"]), match["rule"], match["message"])
+                for line in process.stdout.splitlines() if (match := FINDING.match(line))]
     if process.returncode not in (0, 1) or (process.returncode == 1 and not findings):
         findings.append(Finding("tools/lint.py", 1, "lint", f"the lint did not run: {process.stderr.strip()}"))
     return findings

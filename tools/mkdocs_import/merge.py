@@ -23,7 +23,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-FENCE = re.compile(r"^\s*(```+|~~~+)")
+from .convert import fence_after
+
 LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s")
 WORD = re.compile(r"\w+")
 
@@ -39,43 +40,26 @@ class Merged:
 
 def blocks(text: str) -> list[str]:
     """*text* as blocks: split at blank lines and at each top-level list item, fences kept whole."""
-    found: list[str] = []
-    current: list[str] = []
+    found: list[list[str]] = [[]]
     fence = None
-
-    def end() -> None:
-        if current:
-            found.append("\n".join(current))
-            current.clear()
-
     for line in text.strip("\n").split("\n"):
-        marker = FENCE.match(line)
-        if fence:
-            current.append(line)
-            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
-                fence = None
-            continue
-        if marker:
-            fence = marker.group(1)
-        if not line.strip():
-            end()
-            continue
-        if LIST_ITEM.match(line) and current and not fence:
-            end()
-        current.append(line)
-    end()
-    return found
+        before, fence = fence, fence_after(fence, line)
+        if not before and (not line.strip() or LIST_ITEM.match(line)):
+            found.append([])  # a blank line ends a block; a list item starts one
+        if before or line.strip():
+            found[-1].append(line)
+    return ["\n".join(lines) for lines in found if lines]
 
 
 def closest(candidates: list[str], page: str) -> str | None:
     """The candidate closest in words to *page*."""
     words = WORD.findall(page.casefold())
-    best, score = None, -1.0
-    for candidate in candidates:
-        ratio = difflib.SequenceMatcher(None, WORD.findall(candidate.casefold()), words, autojunk=False).ratio()
-        if ratio > score:
-            best, score = candidate, ratio
-    return best
+
+    def likeness(candidate: str) -> float:
+        return difflib.SequenceMatcher(None, WORD.findall(candidate.casefold()), words,
+                                       autojunk=False).ratio()
+
+    return max(candidates, key=likeness, default=None)
 
 
 Hunk = tuple[int, int, list[str], str]  # base start, base end, the side's blocks, the side

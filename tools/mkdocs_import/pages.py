@@ -58,16 +58,12 @@ def _dump(data: dict) -> str:
 
 def kind_of(page: Page, title: str) -> str:
     words = f"{page.url_path} {title}".lower()
-    for kind, markers in KIND_WORDS:
-        if any(marker in words for marker in markers):
-            return kind
-    return "notice"
+    return next((kind for kind, markers in KIND_WORDS
+                 if any(marker in words for marker in markers)), "notice")
 
 
 def fallback_title(page: Page) -> str:
     """The title MkDocs gives a page with none: its file name, capitalised only when all lower case."""
-    if page.title:
-        return page.title
     stem = page.source.parent.name if page.source.stem == "index" else page.source.stem
     title = stem.replace("-", " ").replace("_", " ").strip()
     return (title.capitalize() if title == title.lower() else title) or "Home"
@@ -116,7 +112,7 @@ def history_entry(date: dates.PageDate, shown: bool) -> dict:
 
     *shown*: the page showed its last commit's date ("Last updated {{ git_revision_date }}").
     """
-    if date.effective:
+    if date.words.lower().startswith("effective"):  # stated as the date it took effect
         summary = (f"Version in effect from {format_date(date.date)}, as the notice states "
                    f"(“{date.words}”), brought over from the previous site.")
     elif date.inferred and shown:
@@ -181,11 +177,9 @@ def write_with_change(path: Path, entry: dict, body: str) -> None:
     """
     text = path.read_text(encoding="utf-8")
     block = yamldata.front_matter_block(text)
-    lines = text.split("\n")
-    front_lines = lines[1:1 + len(block[0].split("\n"))]
+    front_lines = text.split("\n")[1:1 + len(block[0].split("\n"))]
     front = yaml.safe_load(block[0]) or {}
-    changes = list(front.get("changes") or [])
-    position = with_change(changes, entry).index(entry)
+    position = with_change(front.get("changes") or [], entry).index(entry)
     start = next(index for index, line in enumerate(front_lines) if line.startswith("changes:"))
     items = [index for index, line in enumerate(front_lines) if index > start and re.match(r"\s*- ", line)
              and len(line) - len(line.lstrip()) == len(front_lines[start + 1]) - len(front_lines[start + 1].lstrip())]
@@ -194,8 +188,7 @@ def write_with_change(path: Path, entry: dict, body: str) -> None:
     at = items[position] if position < len(items) else after
     indent = " " * (len(front_lines[start + 1]) - len(front_lines[start + 1].lstrip()))
     dumped = _dump({"changes": [entry]}).split("\n")[1:]
-    entry_lines = [indent + line.removeprefix("  ") for line in dumped if line.strip()]
-    front_lines[at:at] = entry_lines
+    front_lines[at:at] = [indent + line.removeprefix("  ") for line in dumped if line.strip()]
     path.write_text("---\n" + "\n".join(front_lines) + "\n---\n\n" + body, encoding="utf-8")
 
 
@@ -252,17 +245,16 @@ def merge_home(home: Path, converted: str) -> str:
     if old_id and not (own_title and live_site_slug(own_title.group(1)) == old_id):
         body = f"({old_id})=\n{body}"
     position = text.find(SITE_MAP)
-    if " ".join(body.split()) in " ".join(text.split()):
-        return title.group(1) if title else ""  # there already
-    earlier = text.find(f"\n({old_id})=\n") if old_id else -1
-    if earlier != -1 and position > earlier:
-        # Brought over before: the text from its label to the site map is replaced.
-        text = text[:earlier + 1] + body + "\n" + text[position:]
-    elif position == -1:
-        text = text.rstrip("\n") + f"\n\n{body}\n{SITE_MAP}\n```\n"
-    else:
-        text = text[:position] + body + "\n" + text[position:]
-    home.write_text(text, encoding="utf-8")
+    if " ".join(body.split()) not in " ".join(text.split()):  # else there already
+        earlier = text.find(f"\n({old_id})=\n") if old_id else -1
+        if earlier != -1 and position > earlier:
+            # Brought over before: the text from its label to the site map is replaced.
+            text = text[:earlier + 1] + body + "\n" + text[position:]
+        elif position == -1:
+            text = text.rstrip("\n") + f"\n\n{body}\n{SITE_MAP}\n```\n"
+        else:
+            text = text[:position] + body + "\n" + text[position:]
+        home.write_text(text, encoding="utf-8")
     return title.group(1) if title else ""
 
 
@@ -300,11 +292,25 @@ def navigation_entries(entries: list[NavEntry], titles: dict[str, str]) -> list[
     return written
 
 
-def write_navigation(path: Path, site: MkDocsSite, titles: dict[str, str], kept: list[dict]) -> None:
-    """The MkDocs navigation, then the entries of the current one the import does not replace."""
+def _flat(entries: list[dict]) -> list[dict]:
+    """The page entries of a navigation, at any depth."""
+    found = []
+    for entry in entries:
+        if entry.get("path"):
+            found.append({"title": entry["title"], "path": entry["path"]})
+        found += _flat(entry.get("children") or [])
+    return found
+
+
+def write_navigation(source_dir: Path, site: MkDocsSite, titles: dict[str, str]) -> None:
+    """The MkDocs navigation, then the entries of the current one the import does not replace
+    whose page is still here."""
+    path = source_dir / "_data" / "navigation.yaml"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
     current = yaml.safe_load(text) or {} if text else {}
+    kept = [entry for entry in _flat(current.get("nav") or []) if entry["path"] not in titles
+            and any((source_dir / f"{name}.md").exists() for name in page_docnames(entry["path"]))]
     live_site = site.site_url if (site.site_url or "").startswith("https://") else current.get("live_site")
     data = {"live_site": live_site.rstrip("/") + "/",
             "nav": navigation_entries(site.nav, titles) + kept}

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from policy_core.processor_registry import Processor, load_registry
 
+from .convert import fence_after
+
 LIST_ITEM = re.compile(r"^(\s*(?:[-*+]|\d+\.)\s+)")
 
 
@@ -45,8 +47,7 @@ def _standard_sentence(processor: Processor) -> re.Pattern:
 
 
 def _names(processor: Processor) -> re.Pattern:
-    names = [re.escape(name) for name in (processor.service, processor.name) if name]
-    either = "|".join(names)
+    either = "|".join(re.escape(name) for name in (processor.service, processor.name) if name)
     return re.compile(rf"(?:{either})(?:\s+\((?:{either})\))?(?![\w-])")
 
 
@@ -83,21 +84,14 @@ def cite_page(text: str, processors: dict[str, Processor]) -> tuple[str, list[st
             item.clear()
 
     for line in text.split("\n"):
-        marker = re.match(r"^\s*(```+|~~~+)", line)
-        if fence or marker:
+        before, fence = fence, fence_after(fence, line)
+        passed_over = before or fence or not line.strip()  # fenced code, or a blank line
+        if passed_over or LIST_ITEM.match(line):
             flush()
+        if passed_over:
             out.append(line)
-            if marker and fence is None:
-                fence = marker.group(1)
-            elif marker and marker.group(1).startswith(fence):
-                fence = None
-            continue
-        if not line.strip() or LIST_ITEM.match(line):
-            flush()
-        if line.strip():
-            item.append(line)
         else:
-            out.append(line)
+            item.append(line)
     flush()
     return "\n".join(out), sorted(set(cited)), sorted(set(plain))
 

@@ -36,8 +36,7 @@ class ImportRecord:
         if not path.exists():
             return cls(path)
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        entries = data.get("imported") if isinstance(data, dict) else None
-        return cls(path, data.get("commit"), dict(entries or {}))
+        return cls(path, data.get("commit"), dict(data.get("imported") or {}))
 
     def unchanged(self, source: str, blob: str, written: Path) -> bool:
         """The same text was brought over last time, and what it was written to is still there."""

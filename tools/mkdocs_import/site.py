@@ -61,9 +61,7 @@ class Page:
     def url_path(self) -> str:
         """The page's address without slashes at either end (``""`` for the home page)."""
         parts = self.source.with_suffix("").parts
-        if parts[-1] == "index":
-            parts = parts[:-1]
-        return "/".join(parts)
+        return "/".join(parts[:-1] if parts[-1] == "index" else parts)
 
 
 @dataclass
@@ -116,10 +114,8 @@ def read_site(root: Path) -> MkDocsSite:
     extensions, configs = _extensions(config.get("markdown_extensions") or [], config_file)
     sources, files = published(docs_dir)
     raw_nav = config.get("nav")
-    if raw_nav is None:
-        nav = [NavEntry(None, Page(path, None)) for path in sources]
-    else:
-        nav = _nav(raw_nav, config_file, set(sources))
+    nav = [NavEntry(None, Page(path, None)) for path in sources] if raw_nav is None \
+        else _nav(raw_nav, config_file, set(sources))
     site_url = config.get("site_url")
     site = MkDocsSite(root, docs_dir, site_url if isinstance(site_url, str) else None,
                       extensions, configs, nav)
