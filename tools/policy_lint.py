@@ -294,9 +294,9 @@ def site_pages(source: Path = SOURCE) -> set[str]:
     return {docname for path, docname in docnames.items() if not source_is_notice(path, docname)}
 
 
-def check_file(path: Path, source: Path = SOURCE, pages: set[str] | None = None) -> list[Finding]:
-    """Every finding of every rule in the MyST file *path* under *source*."""
-    pages = site_pages(source) if pages is None else pages
+def check_file(path: Path, source: Path, pages: set[str]) -> list[Finding]:
+    """Every finding of every rule in the MyST file *path* under *source*, whose
+    documents *pages* are site pages."""
     try:
         docname = path.resolve().relative_to(source.resolve()).with_suffix("").as_posix()
     except ValueError:
@@ -352,12 +352,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.policy_lint", description=__doc__.split("\n\n")[0]
     )
-    parser.add_argument(
-        "paths", nargs="*", type=Path, help="MyST files or folders (default: source/)"
-    )
-    parser.add_argument(
-        "--source", type=Path, default=SOURCE, help="the source folder (to tell site pages)"
-    )
+    parser.add_argument("paths", nargs="*", type=Path,
+                        help="MyST files or folders (default: source/)")
+    parser.add_argument("--source", type=Path, default=SOURCE,
+                        help="the source folder (to tell site pages)")
     parser.add_argument("--list", action="store_true", help="list the rules and exit")
     args = parser.parse_args(argv)
     if args.list:
