@@ -69,7 +69,6 @@ STRICT = ["-W", "--keep-going", "-n"]
 class Context:
     source: Path
     builddir: Path
-    workflows: Path = WORKFLOWS
     # The project whose packages the imports check reads.
     root: Path = ROOT
 
@@ -163,28 +162,19 @@ def run_spelling(context: Context) -> Result:
     if process.returncode not in (0, 1):
         findings.append(_build_failure(context, "the spelling build", process))
     for report in sorted(outdir.rglob("*.spelling")):
-        for line in report.read_text(encoding="utf-8").splitlines():
-            match = SPELLING_LINE.match(line)
-            if not match:
-                continue
-            suggestions, _, context_text = match.group("rest").partition("] ")
-            message = f"'{match.group('word')}' is not in the dictionary or the word list"
-            if suggestions.startswith("["):
-                message += f" (did you mean {suggestions.strip('[]')}?)"
-            path = (ROOT / match.group("path")).resolve()
+        for match in map(SPELLING_LINE.match, report.read_text(encoding="utf-8").splitlines()):
+            path = (ROOT / match.group("path")).resolve() if match else None
             # An earlier version's text is the git history of a notice,
             # checked when it was the notice's text; it cannot be edited.
-            if context.source not in path.parents:
+            if path is None or context.source not in path.parents:
                 continue
-            line_number = int(match.group("line")) if match.group("line").isdigit() else 0
-            findings.append(
-                Finding(
-                    display_path(path),
-                    word_line(path, line_number, match.group("word")),
-                    "spelling",
-                    message,
-                )
-            )
+            word, line = match.group("word"), match.group("line")
+            message = f"'{word}' is not in the dictionary or the word list"
+            suggestions = match.group("rest").partition("] ")[0]
+            if suggestions.startswith("["):
+                message += f" (did you mean {suggestions.strip('[]')}?)"
+            line_number = word_line(path, int(line) if line.isdigit() else 0, word)
+            findings.append(Finding(display_path(path), line_number, "spelling", message))
     return Result(checked, findings)
 
 
@@ -225,18 +215,17 @@ def run_html(context: Context) -> Result:
     shutil.rmtree(outdir, ignore_errors=True)
     outdir.parent.mkdir(parents=True, exist_ok=True)
     process = sphinx_build(context, "dirhtml", ROOT, outdir, *STRICT, "-q", "-w", str(warnings))
-    findings = []
-    for text in warnings.read_text(encoding="utf-8").splitlines() if warnings.exists() else ():
-        match = SPHINX_WARNING.match(text)
-        if match:
-            findings.append(
-                Finding(
-                    display_path(match.group("path") or context.source),
-                    int(match.group("line") or 0),
-                    "sphinx",
-                    match.group("message"),
-                )
-            )
+    lines = warnings.read_text(encoding="utf-8").splitlines() if warnings.exists() else []
+    findings = [
+        Finding(
+            display_path(match.group("path") or context.source),
+            int(match.group("line") or 0),
+            "sphinx",
+            match.group("message"),
+        )
+        for match in map(SPHINX_WARNING.match, lines)
+        if match
+    ]
     if process.returncode != 0 and not findings:
         findings.append(_build_failure(context, "the strict build", process))
     pages = len(list(outdir.rglob("*.html")))
@@ -263,7 +252,7 @@ def leaked_markup(outdir: Path, source: Path) -> list[Finding]:
         source_lines = origin.read_text(encoding="utf-8").splitlines()
         page_lines = page.read_text(encoding="utf-8").splitlines()
         for error in check_text(str(page), "\n".join(page_lines), [all_checkers["leaked-markup"]]):
-            shown = LEAKED_TEXT.search(page_text(page_lines[error.line_no - 1]))
+            shown = LEAKED_TEXT.search(html.unescape(TAG.sub("", page_lines[error.line_no - 1])))
             if not shown:
                 continue
             words = shown.group().strip()
@@ -285,18 +274,11 @@ TAG = re.compile(r"<[^>]*>")
 LEAKED_TEXT = re.compile(r"\S*(?:[a-z]::\s|`|\.\.\s*\w+:)\S*")
 
 
-def page_text(html_line: str) -> str:
-    return html.unescape(TAG.sub("", html_line))
-
-
 def source_line(lines: list[str], words: str) -> int:
     """The first line of the source holding *words* (0 when none holds them)."""
-    for candidate in (words, *sorted(words.split("`"), key=len, reverse=True)):
-        if candidate.strip():
-            for number, text in enumerate(lines, 1):
-                if candidate.strip() in text:
-                    return number
-    return 0
+    candidates = (words, *sorted(words.split("`"), key=len, reverse=True))
+    return next((number for candidate in candidates if candidate.strip()
+                 for number, text in enumerate(lines, 1) if candidate.strip() in text), 0)
 
 
 def run_tool(name: str, arguments: list[str], about: Path, rule: str = "",
@@ -413,30 +395,22 @@ def check_workflows(workflows: list[Path]) -> list[Finding]:
     )
     if isinstance(reported, Finding):
         return [reported]
-    findings = []
-    for item in reported:
-        if item.get("ignored"):
-            continue
-        for location in item["locations"]:
-            if location["symbolic"]["kind"] != "Primary":
-                continue
-            path = location["symbolic"]["key"]["Local"]["verbatim_path"]
-            row = location["concrete"]["location"]["start_point"]["row"]
-            annotation = location["symbolic"].get("annotation") or ""
-            findings.append(
-                Finding(
-                    display_path(ROOT / path),
-                    row + 1,
-                    item["ident"],
-                    f"{item['desc']}: {annotation} ({item['url']})",
-                )
-            )
-    return findings
+    return [
+        Finding(
+            display_path(ROOT / location["symbolic"]["key"]["Local"]["verbatim_path"]),
+            location["concrete"]["location"]["start_point"]["row"] + 1,
+            item["ident"],
+            f"{item['desc']}: {location['symbolic'].get('annotation') or ''} ({item['url']})",
+        )
+        for item in reported
+        if not item.get("ignored")
+        for location in item["locations"]
+        if location["symbolic"]["kind"] == "Primary"
+    ]
 
 
 def run_workflows(context: Context) -> Result:
-    folder = context.workflows
-    workflows = sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
+    workflows = sorted(WORKFLOWS.glob("*.yml")) + sorted(WORKFLOWS.glob("*.yaml"))
     return Result(counted(len(workflows), "workflows"), check_workflows(workflows))
 
 
@@ -471,22 +445,19 @@ def main(argv: list[str] | None = None) -> int:
     # twice (by two checks, or twice by one) is printed, and counted, once.
     printed = {id(finding) for finding in findings}
     for name, result in results.items():
-        result.findings = [finding for finding in result.findings if id(finding) in printed]
-        print(summary(name, result.checked, len(result.findings)), file=sys.stderr)
+        count = sum(id(finding) in printed for finding in result.findings)
+        print(summary(name, result.checked, count), file=sys.stderr)
     return 1 if findings else 0
 
 
 def unique(findings: Iterable[Finding]) -> list[Finding]:
     """Sorted findings, each problem once: the policy check reads the same
     front matter as the build, so both may report one mistake in one message."""
-    seen: set[tuple[str, int, str]] = set()
-    kept = []
+    kept: dict[tuple[str, int, str], Finding] = {}
     for finding in sorted(findings):
         key = (finding.path, finding.line, re.sub(r" \[[\w.]+\]$", "", finding.message))
-        if key not in seen:
-            seen.add(key)
-            kept.append(finding)
-    return kept
+        kept.setdefault(key, finding)
+    return list(kept.values())
 
 
 if __name__ == "__main__":
