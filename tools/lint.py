@@ -5,24 +5,13 @@
 runs each check (all by default), prints every finding of every check, sorted,
 on standard output, each problem once, then one line per check on standard
 error saying what it read and how many of the findings printed are its own
-("policy: 6 files, no findings"), and exits 1 if there is any finding. One failing check never hides another. Nothing is rewritten
-(``make format`` does that).
+("policy: 6 files, no findings"), and exits 1 if there is any finding. One
+failing check never hides another. Nothing is rewritten (``make format`` does
+that).
 
-Checks:
-
-* ``policy``    tools/policy_lint.py: the defects notices shipped with;
-* ``markdown``  pymarkdown over the MyST sources (configured in pyproject.toml);
-* ``spelling``  Sphinx's spelling builder (sphinxcontrib-spelling, Enchant
-  with Hunspell's en_US dictionary and tools/spelling/wordlist.txt);
-* ``html``      the strict Sphinx build (references, directives, MyST syntax),
-  then sphinx-lint's ``leaked-markup`` over the pages it built: MyST markup
-  that reached readers as text, reported at the line of the source file the
-  page was read from;
-* ``python``    Ruff over the project's Python files (rules in pyproject.toml);
-* ``imports``   import-linter's layers contract (pyproject.toml): tools over
-  policy_sphinx_extensions over policy_core, no import upward;
-* ``workflows`` zizmor, offline, over the GitHub Actions workflows: unpinned
-  actions, persisted credentials, broad permissions, template injection.
+The checks are ``CHECKS`` below, a ``run_<name>`` function each: policy,
+markdown, spelling, html, python, imports and workflows; docs/lint.md says
+which tool each runs and what it catches.
 """
 
 from __future__ import annotations
@@ -35,8 +24,8 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
 from sphinxlint.checkers import all_checkers
@@ -65,16 +54,14 @@ BIN = Path(sys.executable).parent
 STRICT = ["-W", "--keep-going", "-n"]
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     source: Path
     builddir: Path
     # The project whose packages the imports check reads.
     root: Path = ROOT
 
 
-@dataclass
-class Result:
+class Result(NamedTuple):
     """What one check read (``6 files``) and what it found there."""
 
     checked: str
