@@ -1,43 +1,16 @@
 """Policy lint: the defects PSF notices have actually shipped with, as rules.
 
-Each rule is one function with an id. A notice is parsed with MyST's own
-Markdown parser (the one Sphinx uses), so front matter, fenced directives,
-roles, ``(label)=`` targets and ``[](#id)`` links are syntax, never text: the
-rules only see the words and links a reader sees.
+Each rule is one function with an id, registered with :func:`tools.myst_notice.rule`
+and reading a notice as tools/myst_notice.py parses it (with MyST's own parser,
+so syntax is never text). Most rules are here; the invisible-character and
+confusable-host rules are tools/unicode_rules.py's, straight-quote is
+tools/typography.py's. docs/lint.md and docs/editors-guide.md say what each
+rule finds and what to do.
 
     python -m tools.policy_lint [PATH ...]      (default: source/)
 
 prints every finding as ``path:line: rule-id: message`` and exits 1 if there
-is one. It never changes a file.
-
-Rules (``python -m tools.policy_lint --list`` prints their ids):
-
-* ``line-ending``        a line ending in CR LF or CR (edits from other tools)
-* ``angle-domain``       ``<python.org>``: dropped as an unknown tag by most
-  Markdown dialects, shown with its brackets by the rest
-* ``raw-html``           raw HTML, which MyST passes through to readers as is
-* ``link-scheme``        a link the build refuses: a scheme not in conf.py's
-  ``policy_link_schemes`` (``https:``, ``mailto:``), or ``//host``
-* ``bare-url``           a URL written as plain text instead of a link
-* ``space-before-punctuation``  `` .``/`` ,``/`` ;``/`` :``: a word went missing
-* ``empty-link-text``    ``[](https://...)``: a link readers cannot see
-* ``doubled-word``       "the the"
-* ``unbalanced-brackets`` a bracket or double quote without its partner
-* ``section-numbering``  numbered headings not 1, 2, 3 ... in order
-* ``title``              a notice starts with its one ``#`` title heading
-* ``front-matter``       date and change history as the build requires them;
-  a material change may be dated in the future (it is then announced until
-  it takes effect), an editorial one may not
-
-Rules of their own modules:
-
-* ``invisible-character`` (tools/unicode_rules.py) a zero-width character, a
-  bidirectional control or any other character that shows nothing, anywhere
-  in the file
-* ``confusable-host``    (tools/unicode_rules.py) a link to a host name that
-  mixes scripts (``pythοn.org`` with a Greek omicron) or only looks Latin
-* ``straight-quote``     (tools/typography.py) a straight quote or apostrophe
-  in what readers see (the text, the description, the change summaries)
+is one. It never changes a file. ``--list`` prints the rules' ids.
 
 The invisible-character and confusable-host rules also read the data files
 under ``source/_data/``. A finding of a rule about the words themselves
