@@ -183,9 +183,7 @@ def word_line(path: Path, line: int, word: str) -> int:
             return number
         if not lines[number - 1].strip():
             break
-    return next(
-        (number for number, text in enumerate(lines, 1) if pattern.search(text)), line
-    )
+    return next((number for number, text in enumerate(lines, 1) if pattern.search(text)), line)
 
 
 # `path:line: WARNING: message [type.subtype]` (line may be missing)
@@ -215,11 +213,8 @@ def run_html(context: Context) -> Result:
     ]
     if process.returncode != 0 and not findings:
         findings.append(_build_failure(context, "the strict build", process))
-    pages = len(list(outdir.rglob("*.html")))
-    return Result(
-        f"strict build, {counted(pages, 'pages')} built",
-        findings + leaked_markup(outdir, context.source),
-    )
+    pages = counted(len(list(outdir.rglob("*.html"))), "pages")
+    return Result(f"strict build, {pages} built", findings + leaked_markup(outdir, context.source))
 
 
 def leaked_markup(outdir: Path, source: Path) -> list[Finding]:
@@ -240,19 +235,16 @@ def leaked_markup(outdir: Path, source: Path) -> list[Finding]:
         page_lines = page.read_text(encoding="utf-8").splitlines()
         for error in check_text(str(page), "\n".join(page_lines), [all_checkers["leaked-markup"]]):
             shown = LEAKED_TEXT.search(html.unescape(TAG.sub("", page_lines[error.line_no - 1])))
-            if not shown:
-                continue
-            words = shown.group().strip()
-            findings.append(
-                Finding(
+            if shown:
+                words = shown.group().strip()
+                findings.append(Finding(
                     display_path(origin),
                     source_line(source_lines, words),
                     "leaked-markup",
                     f"markup shows on the page as text: \u201c{words}\u201d. A role or `code`"
                     " opened here is not closed, or a ` : or .. is read as markup: close it,"
                     " or write the character as \\` to show it",
-                )
-            )
+                ))
     return findings
 
 

@@ -301,9 +301,7 @@ def check_paths(paths: Iterable[Path], source: Path = SOURCE) -> list[Finding]:
     accepted = source.parent / accepted_findings.ACCEPTED
     findings = accepted_findings.apply(findings, checked, accepted, every_page=whole_source)
     if whole_source:
-        findings += [
-            finding for path in data_files(source) for finding in check_data_file(path)
-        ]
+        findings += [finding for path in data_files(source) for finding in check_data_file(path)]
     return findings
 
 
