@@ -108,8 +108,7 @@ def apply(findings: list[Finding], checked: dict[str, tuple[str, list[str]]], pa
 
 def add(path: Path, new: list[Acceptance]) -> list[Acceptance]:
     """Append the entries of *new* that *path* does not hold yet; the ones appended."""
-    entries, _ = read(path)
-    known = {entry.key for entry in entries}
+    known = {entry.key for entry in read(path)[0]}
     added = []
     for entry in new:
         if entry.key not in known:
