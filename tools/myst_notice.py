@@ -130,10 +130,9 @@ def parse_tokens(text: str, first_line: int = 0) -> list[Token]:
 
 def assemble(token: Token) -> InlineText:
     """Join an inline token's children into the text a reader sees."""
-    line = token.map[0] + 1
-    inline = InlineText("", [0], [line])
+    inline = InlineText("", [0], [token.map[0] + 1])
     link_start = 0
-    for child in token.children or ():
+    for child, line, _ in child_lines(token):
         if child.type == "link_open":
             link_start = len(inline.text)
         elif child.type == "link_close" and len(inline.text) == link_start:
@@ -141,7 +140,6 @@ def assemble(token: Token) -> InlineText:
             inline.text += SYNTAX
         elif child.type in ("softbreak", "hardbreak"):
             inline.text += "\n"
-            line += 1
             inline.offsets.append(len(inline.text))
             inline.lines.append(line)
         elif child.type == "text":
