@@ -202,17 +202,14 @@ def check_section_numbering(notice: Notice) -> Report:
         if not re.fullmatch(r"h[1-6]", tag):
             continue
         level = int(tag[1])
-        for deeper in [key for key in last if key > level]:
-            del last[deeper]
+        last = {key: seen for key, seen in last.items() if key <= level}
         match = SECTION_NUMBER.match(token.content)
         if not match:
             continue
         number, previous = int(match.group(1)), last.get(level, 0)
         if number != previous + 1:
             problem = "repeats" if number == previous else "is out of order"
-            yield token.map[0] + 1, (
-                f"section number {number} {problem}: expected {previous + 1}"
-            )
+            yield token.map[0] + 1, f"section number {number} {problem}: expected {previous + 1}"
         last[level] = number
 
 

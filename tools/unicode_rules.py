@@ -43,9 +43,7 @@ def invisible_characters(text: str) -> Report:
             name = unicodedata.name(char, "control character")
             bidi = unicodedata.bidirectional(char) in BIDI_CLASSES or char in "\u200e\u200f\u061c"
             effect = "reorders the text around it" if bidi else "is invisible"
-            yield number, (
-                f"U+{ord(char):04X} {name} at column {column} {effect}: delete it"
-            )
+            yield number, f"U+{ord(char):04X} {name} at column {column} {effect}: delete it"
 
 
 @rule("invisible-character")
