@@ -90,21 +90,16 @@ def run_markdown(context: Context) -> Result:
         return Result(
             checked, [Finding(display_path(ROOT / "pyproject.toml"), 1, "markdown", str(error))]
         )
-    return Result(checked, [
-        Finding(
-            display_path(failure.scan_file),
-            failure.line_number,
-            failure.rule_id.lower(),
-            f"{_markdown_message(failure)} ({failure.rule_name})",
-        )
-        for failure in result.scan_failures
-    ])
+    return Result(checked, [_markdown_finding(failure) for failure in result.scan_failures])
 
 
-def _markdown_message(failure) -> str:
+def _markdown_finding(failure) -> Finding:
     message = f"{failure.rule_description}{failure.extra_error_information or ''}"
-    advice = MARKDOWN_ADVICE.get(failure.rule_id.lower())
-    return message.rstrip(".") + advice if advice else message
+    rule = failure.rule_id.lower()
+    if advice := MARKDOWN_ADVICE.get(rule):
+        message = message.rstrip(".") + advice
+    return Finding(display_path(failure.scan_file), failure.line_number, rule,
+                   f"{message} ({failure.rule_name})")
 
 
 def sphinx_build(context: Context, builder: str, confdir: Path, outdir: Path, *options: str):
@@ -327,13 +322,14 @@ def module_path(root: Path, module: str) -> Path:
     return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
 
 
-def check_imports(root: Path) -> list[Finding]:
-    """import-linter's layers contract (pyproject.toml) over the packages under
-    *root*: tools over the extensions over policy_core, no import upward."""
-    config = root / "pyproject.toml"
+def run_imports(context: Context) -> Result:
+    """import-linter's layers contract (pyproject.toml) over the packages under the
+    context's root: tools over the extensions over policy_core, no import upward."""
+    root, config = context.root, context.root / "pyproject.toml"
+    checked = counted(len(files_in([root / layer for layer in LAYERS], "*.py")), "modules")
     process = run_tool("lint-imports", ["--no-cache", str(config)], config, LAYERS_RULE, root)
     if isinstance(process, Finding):
-        return [process]
+        return Result(checked, [process])
     findings = [
         Finding(
             display_path(module_path(root, match.group("importer"))),
@@ -349,12 +345,7 @@ def check_imports(root: Path) -> list[Finding]:
     if process.returncode != 0 and not findings:
         tail = " | ".join((process.stderr or process.stdout).strip().splitlines()[-3:])
         findings.append(Finding(display_path(config), 0, LAYERS_RULE, f"lint-imports failed: {tail}"))
-    return findings
-
-
-def run_imports(context: Context) -> Result:
-    modules = files_in([context.root / layer for layer in LAYERS], "*.py")
-    return Result(counted(len(modules), "modules"), check_imports(context.root))
+    return Result(checked, findings)
 
 
 def check_workflows(workflows: list[Path]) -> list[Finding]:
