@@ -197,12 +197,8 @@ def run_html(context: Context) -> Result:
     process = sphinx_build(context, "dirhtml", ROOT, outdir, *STRICT, "-q", "-w", str(warnings))
     lines = warnings.read_text(encoding="utf-8").splitlines() if warnings.exists() else []
     findings = [
-        Finding(
-            display_path(match.group("path") or context.source),
-            int(match.group("line") or 0),
-            "sphinx",
-            match.group("message"),
-        )
+        Finding(display_path(match.group("path") or context.source),
+                int(match.group("line") or 0), "sphinx", match.group("message"))
         for match in map(SPHINX_WARNING.match, lines)
         if match
     ]
@@ -233,9 +229,7 @@ def leaked_markup(outdir: Path, source: Path) -> list[Finding]:
             if shown:
                 words = shown.group().strip()
                 findings.append(Finding(
-                    display_path(origin),
-                    source_line(source_lines, words),
-                    "leaked-markup",
+                    display_path(origin), source_line(source_lines, words), "leaked-markup",
                     f"markup shows on the page as text: \u201c{words}\u201d. A role or `code`"
                     " opened here is not closed, or a ` : or .. is read as markup: close it,"
                     " or write the character as \\` to show it",
@@ -291,12 +285,8 @@ def check_python(paths: Iterable[Path]) -> list[Finding]:
     if isinstance(reported, Finding):
         return [reported]
     return [
-        Finding(
-            display_path(item["filename"]),
-            item["location"]["row"],
-            item.get("name") or item["code"],
-            f"{item['message']} (ruff {item['code']})",
-        )
+        Finding(display_path(item["filename"]), item["location"]["row"],
+                item.get("name") or item["code"], f"{item['message']} (ruff {item['code']})")
         for item in reported
     ]
 
@@ -366,12 +356,9 @@ def check_workflows(workflows: list[Path]) -> list[Finding]:
     if isinstance(reported, Finding):
         return [reported]
     return [
-        Finding(
-            display_path(ROOT / location["symbolic"]["key"]["Local"]["verbatim_path"]),
-            location["concrete"]["location"]["start_point"]["row"] + 1,
-            item["ident"],
-            f"{item['desc']}: {location['symbolic'].get('annotation') or ''} ({item['url']})",
-        )
+        Finding(display_path(ROOT / location["symbolic"]["key"]["Local"]["verbatim_path"]),
+                location["concrete"]["location"]["start_point"]["row"] + 1, item["ident"],
+                f"{item['desc']}: {location['symbolic'].get('annotation') or ''} ({item['url']})")
         for item in reported
         if not item.get("ignored")
         for location in item["locations"]
@@ -396,9 +383,8 @@ CHECKS: dict[str, Callable[[Context], Result]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tools.lint", description=__doc__.split("\n\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m tools.lint",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="append", choices=list(CHECKS),
                         help="run only this check (repeatable; default: all)")
     parser.add_argument("--source", type=Path, default=SOURCE, help="the MyST source folder")

@@ -317,9 +317,8 @@ def check_data_file(path: Path) -> list[Finding]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tools.policy_lint", description=__doc__.split("\n\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m tools.policy_lint",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path,
                         help="MyST files or folders (default: source/)")
     parser.add_argument("--source", type=Path, default=SOURCE,
