@@ -65,11 +65,8 @@ def not_utf8_line(raw: bytes) -> int | None:
 
 def display_path(path: Path | str) -> str:
     """*path* relative to the working directory when it is below it."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    path, here = Path(path).resolve(), Path.cwd().resolve()
+    return str(path.relative_to(here) if path.is_relative_to(here) else path)
 
 
 @dataclass
