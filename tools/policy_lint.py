@@ -3,20 +3,16 @@
 Each rule is one function with an id, registered with :func:`tools.myst_notice.rule`
 and reading a notice as tools/myst_notice.py parses it (with MyST's own parser,
 so syntax is never text). Most rules are here; the invisible-character and
-confusable-host rules are tools/unicode_rules.py's, straight-quote is
-tools/typography.py's. docs/lint.md and docs/editors-guide.md say what each
-rule finds and what to do.
+confusable-host rules are tools/unicode_rules.py's (they also read the data
+files under ``source/_data/``), straight-quote is tools/typography.py's.
+docs/lint.md and docs/editors-guide.md say what each rule finds and what to do,
+tools/accepted_findings.py which findings about a notice's own words a page
+may keep.
 
     python -m tools.policy_lint [PATH ...]      (default: source/)
 
 prints every finding as ``path:line: rule-id: message`` and exits 1 if there
 is one. It never changes a file. ``--list`` prints the rules' ids.
-
-The invisible-character and confusable-host rules also read the data files
-under ``source/_data/``. A finding of a rule about the words themselves
-(doubled-word, unbalanced-brackets, space-before-punctuation) that a page keeps
-until an editor corrects it is accepted, line by line, in
-``tools/accepted-findings.yaml`` (tools/accepted_findings.py).
 """
 
 from __future__ import annotations
@@ -275,11 +271,8 @@ def check_file(path: Path, source: Path, pages: set[str]) -> list[Finding]:
     if (line := not_utf8_line(raw)) is not None:
         return [Finding(shown, line, "encoding", "the file is not UTF-8")]
     notice = Notice(path, raw, docname in pages)
-    return sorted(
-        Finding(shown, line, rule_id, message)
-        for rule_id, check in RULES.items()
-        for line, message in check(notice)
-    )
+    return sorted(Finding(shown, line, rule_id, message)
+                  for rule_id, check in RULES.items() for line, message in check(notice))
 
 
 def check_paths(paths: Iterable[Path], source: Path = SOURCE) -> list[Finding]:
