@@ -9,9 +9,8 @@ error saying what it read and how many of the findings printed are its own
 failing check never hides another. Nothing is rewritten (``make format`` does
 that).
 
-The checks are ``CHECKS`` below, a ``run_<name>`` function each: policy,
-markdown, spelling, html, python, imports and workflows; docs/lint.md says
-which tool each runs and what it catches.
+The checks are ``CHECKS`` below, a ``run_<name>`` function each; docs/lint.md
+says which tool each runs and what it catches.
 """
 
 from __future__ import annotations

@@ -51,8 +51,7 @@ from tools.revisions import read_config
 
 @rule("line-ending")
 def check_line_endings(notice: Notice) -> Report:
-    lines = notice.raw.split(b"\n")
-    carriage = [number for number, line in enumerate(lines, 1) if b"\r" in line]
+    carriage = [number for number, line in enumerate(notice.raw.split(b"\n"), 1) if b"\r" in line]
     if carriage:
         yield carriage[0], (
             f"{len(carriage)} line(s) end in CR LF or CR, from here on: save with LF line endings"
