@@ -87,9 +87,6 @@ def _replacement(old: tuple[str, ...], new: tuple[str, ...], heading: str) -> st
 
 def _line_of(headings: tuple[tuple[int, str], ...], text: str) -> int | None:
     """The line of the source heading that reads most like *text*."""
-    scored = [
-        (difflib.SequenceMatcher(None, source_text, text).ratio(), line)
-        for line, source_text in headings
-    ]
-    best = max(scored, default=(0.0, None))
-    return best[1] if best[0] >= 0.6 else None
+    ratio, line = max(((difflib.SequenceMatcher(None, source_text, text).ratio(), line)
+                       for line, source_text in headings), default=(0.0, None))
+    return line if ratio >= 0.6 else None
