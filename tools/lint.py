@@ -86,9 +86,8 @@ def run_markdown(context: Context) -> Result:
     try:
         result = api.scan_path(str(context.source), recurse_if_directory=True)
     except PyMarkdownApiException as error:
-        return Result(
-            checked, [Finding(display_path(ROOT / "pyproject.toml"), 1, "markdown", str(error))]
-        )
+        config = display_path(ROOT / "pyproject.toml")
+        return Result(checked, [Finding(config, 1, "markdown", str(error))])
     return Result(checked, [_markdown_finding(failure) for failure in result.scan_failures])
 
 

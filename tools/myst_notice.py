@@ -35,10 +35,8 @@ SYNTAX = "\ufffc"
 
 # Directives whose body MyST parses as Markdown, so their text is checked;
 # the body of any other directive is its own business (data, code, options).
-MARKDOWN_DIRECTIVES = frozenset(
-    {"admonition", "attention", "caution", "danger", "error", "hint", "important", "note",
-     "seealso", "tip", "warning"}
-)
+MARKDOWN_DIRECTIVES = frozenset({"admonition", "attention", "caution", "danger", "error", "hint",
+                                 "important", "note", "seealso", "tip", "warning"})
 
 
 @dataclass(frozen=True, order=True)

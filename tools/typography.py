@@ -199,8 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             status = 1
             continue
         text = path.read_text(encoding="utf-8")
-        fixed = fix_text(text)
-        if fixed != text:
+        if (fixed := fix_text(text)) != text:
             path.write_text(fixed, encoding="utf-8")
             print(f"Fixed quotes: {display_path(path)}")
     return status
