@@ -1,22 +1,12 @@
 """Findings of the policy lint that a page keeps on purpose, each one named for review.
 
-A few rules are about a notice's words themselves: a word written twice, a
-bracket without its partner, a space before a full stop. The only fix is to
-change the words, and a notice's words change only by an editor, with a
-changes entry. Until an editor does, such a finding can be accepted in
-``tools/accepted-findings.yaml``, where a reviewer sees it::
-
-    - page: pypi.org/Privacy-Notice.md       # under source/
-      rule: unbalanced-brackets
-      line: "the line as written, whole"
-      why: why the words stay as they are
-
-An entry accepts that rule's findings on that line of that page and nothing
-else. When the line is no longer on the page (an editor corrected it, or
-changed another word of it), the entry itself is a finding, so an acceptance
-never outlives the words it was given for. Only the rules of
-:data:`WORD_RULES` can be accepted: every other rule has a fix that keeps the
-words.
+A few rules (:data:`WORD_RULES`) are about a notice's words themselves: the
+only fix is to change the words, which only an editor does, with a changes
+entry. Until then such a finding can be accepted, one line of one page at a
+time, in ``tools/accepted-findings.yaml``, where a reviewer sees it (docs/lint.md
+shows an entry). When the line is no longer on the page, the entry itself is a
+finding, so an acceptance never outlives the words it was given for; every
+other rule has a fix that keeps the words.
 """
 
 from __future__ import annotations
@@ -118,8 +108,7 @@ def apply(findings: list[Finding], checked: dict[str, tuple[str, list[str]]], pa
 
 def add(path: Path, new: list[Acceptance]) -> list[Acceptance]:
     """Append the entries of *new* that *path* does not hold yet; the ones appended."""
-    entries, _ = read(path)
-    known = {entry.key for entry in entries}
+    known = {entry.key for entry in read(path)[0]}
     added = []
     for entry in new:
         if entry.key not in known:

@@ -21,19 +21,6 @@ if TYPE_CHECKING:
 REMOVED_IDS_FILE = "source/_data/removed-ids.yaml"
 
 
-def how_to_keep(element_id: str, origin: tuple[str, str] | None) -> str:
-    """The one way to keep *element_id*, an id of no heading, for what it was on
-    the base page (a heading's ids are :func:`fix_message`'s)."""
-    kind, what = origin or ("", "")
-    listed = f"or, if it must go, list it with a reason in {REMOVED_IDS_FILE}"
-    if kind == "change":
-        return (
-            f"it was the id of the change-history entry of {what}, made from the entry's "
-            f"date in the front matter: keep the entry and its date ({listed})"
-        )
-    return f"keep it with the line ({element_id})= right above what should carry it ({listed})"
-
-
 @dataclass
 class Loss:
     """Ids that are gone, of one heading (or entry, or element) of one source file."""
@@ -55,9 +42,12 @@ def fix_message(loss: Loss) -> str:
             _with_fragment(address, element_id) for address in sorted(loss.addresses)
         )
         gone = "is gone" if len(loss.addresses) == 1 else "are gone"
-        return f"{file + ': ' if file else ''}{addresses} {gone}: " + how_to_keep(
-            element_id, loss.origin
-        )
+        listed = f"or, if it must go, list it with a reason in {REMOVED_IDS_FILE}"
+        keep = f"keep it with the line ({element_id})= right above what should carry it"
+        if kind == "change":
+            keep = (f"it was the id of the change-history entry of {what}, made from the entry's"
+                    " date in the front matter: keep the entry and its date")
+        return f"{file + ': ' if file else ''}{addresses} {gone}: {keep} ({listed})"
     replacement = _replacement(loss.old.headings, loss.new.headings, what)
     line = _line_of(loss.new.source_headings, replacement) if replacement else None
     where = f"{file}:{line}: " if file and line else f"{file}: " if file else ""
@@ -97,9 +87,6 @@ def _replacement(old: tuple[str, ...], new: tuple[str, ...], heading: str) -> st
 
 def _line_of(headings: tuple[tuple[int, str], ...], text: str) -> int | None:
     """The line of the source heading that reads most like *text*."""
-    scored = [
-        (difflib.SequenceMatcher(None, source_text, text).ratio(), line)
-        for line, source_text in headings
-    ]
-    best = max(scored, default=(0.0, None))
-    return best[1] if best[0] >= 0.6 else None
+    ratio, line = max(((difflib.SequenceMatcher(None, source_text, text).ratio(), line)
+                       for line, source_text in headings), default=(0.0, None))
+    return line if ratio >= 0.6 else None

@@ -66,10 +66,7 @@ def install(allowed: set[tuple[str, int]]) -> None:
             answers = resolve(host, port, *args, **kwargs)
         except socket.gaierror as error:
             raise NameNotResolved(f"{host}: {error.strerror or error}") from None
-        kept = [
-            answer for answer in answers
-            if is_public(answer[4][0]) or (answer[4][0], answer[4][1]) in allowed
-        ]
+        kept = [answer for answer in answers if is_public(answer[4][0]) or answer[4][:2] in allowed]
         if not kept:
             addresses = ", ".join(sorted({answer[4][0] for answer in answers}))
             named = "" if addresses == str(host) else f"{host} is "

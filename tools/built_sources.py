@@ -22,8 +22,7 @@ def page_sources(html: Path) -> dict[str, Path]:
     pickled = html / ".doctrees" / "environment.pickle"
     if not pickled.exists():
         return {}
-    with pickled.open("rb") as file:
-        environment = pickle.load(file)  # noqa: S301 - this build's own record
+    environment = pickle.loads(pickled.read_bytes())  # noqa: S301 - this build's own record
     return {
         page_path(docname): Path(environment.doc2path(docname)).resolve()
         for docname in sorted(environment.all_docs)

@@ -5,24 +5,12 @@
 runs each check (all by default), prints every finding of every check, sorted,
 on standard output, each problem once, then one line per check on standard
 error saying what it read and how many of the findings printed are its own
-("policy: 6 files, no findings"), and exits 1 if there is any finding. One failing check never hides another. Nothing is rewritten
-(``make format`` does that).
+("policy: 6 files, no findings"), and exits 1 if there is any finding. One
+failing check never hides another. Nothing is rewritten (``make format`` does
+that).
 
-Checks:
-
-* ``policy``    tools/policy_lint.py: the defects notices shipped with;
-* ``markdown``  pymarkdown over the MyST sources (configured in pyproject.toml);
-* ``spelling``  Sphinx's spelling builder (sphinxcontrib-spelling, Enchant
-  with Hunspell's en_US dictionary and tools/spelling/wordlist.txt);
-* ``html``      the strict Sphinx build (references, directives, MyST syntax),
-  then sphinx-lint's ``leaked-markup`` over the pages it built: MyST markup
-  that reached readers as text, reported at the line of the source file the
-  page was read from;
-* ``python``    Ruff over the project's Python files (rules in pyproject.toml);
-* ``imports``   import-linter's layers contract (pyproject.toml): tools over
-  policy_sphinx_extensions over policy_core, no import upward;
-* ``workflows`` zizmor, offline, over the GitHub Actions workflows: unpinned
-  actions, persisted credentials, broad permissions, template injection.
+The checks are ``CHECKS`` below, a ``run_<name>`` function each; docs/lint.md
+says which tool each runs and what it catches.
 """
 
 from __future__ import annotations
@@ -35,8 +23,8 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
 from sphinxlint.checkers import all_checkers
@@ -65,17 +53,14 @@ BIN = Path(sys.executable).parent
 STRICT = ["-W", "--keep-going", "-n"]
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     source: Path
     builddir: Path
-    workflows: Path = WORKFLOWS
     # The project whose packages the imports check reads.
     root: Path = ROOT
 
 
-@dataclass
-class Result:
+class Result(NamedTuple):
     """What one check read (``6 files``) and what it found there."""
 
     checked: str
@@ -101,24 +86,18 @@ def run_markdown(context: Context) -> Result:
     try:
         result = api.scan_path(str(context.source), recurse_if_directory=True)
     except PyMarkdownApiException as error:
-        return Result(
-            checked, [Finding(display_path(ROOT / "pyproject.toml"), 1, "markdown", str(error))]
-        )
-    return Result(checked, [
-        Finding(
-            display_path(failure.scan_file),
-            failure.line_number,
-            failure.rule_id.lower(),
-            f"{_markdown_message(failure)} ({failure.rule_name})",
-        )
-        for failure in result.scan_failures
-    ])
+        config = display_path(ROOT / "pyproject.toml")
+        return Result(checked, [Finding(config, 1, "markdown", str(error))])
+    return Result(checked, [_markdown_finding(failure) for failure in result.scan_failures])
 
 
-def _markdown_message(failure) -> str:
+def _markdown_finding(failure) -> Finding:
     message = f"{failure.rule_description}{failure.extra_error_information or ''}"
-    advice = MARKDOWN_ADVICE.get(failure.rule_id.lower())
-    return message.rstrip(".") + advice if advice else message
+    rule = failure.rule_id.lower()
+    if advice := MARKDOWN_ADVICE.get(rule):
+        message = message.rstrip(".") + advice
+    return Finding(display_path(failure.scan_file), failure.line_number, rule,
+                   f"{message} ({failure.rule_name})")
 
 
 def sphinx_build(context: Context, builder: str, confdir: Path, outdir: Path, *options: str):
@@ -163,28 +142,19 @@ def run_spelling(context: Context) -> Result:
     if process.returncode not in (0, 1):
         findings.append(_build_failure(context, "the spelling build", process))
     for report in sorted(outdir.rglob("*.spelling")):
-        for line in report.read_text(encoding="utf-8").splitlines():
-            match = SPELLING_LINE.match(line)
-            if not match:
-                continue
-            suggestions, _, context_text = match.group("rest").partition("] ")
-            message = f"'{match.group('word')}' is not in the dictionary or the word list"
-            if suggestions.startswith("["):
-                message += f" (did you mean {suggestions.strip('[]')}?)"
-            path = (ROOT / match.group("path")).resolve()
+        for match in map(SPELLING_LINE.match, report.read_text(encoding="utf-8").splitlines()):
+            path = (ROOT / match.group("path")).resolve() if match else None
             # An earlier version's text is the git history of a notice,
             # checked when it was the notice's text; it cannot be edited.
-            if context.source not in path.parents:
+            if path is None or context.source not in path.parents:
                 continue
-            line_number = int(match.group("line")) if match.group("line").isdigit() else 0
-            findings.append(
-                Finding(
-                    display_path(path),
-                    word_line(path, line_number, match.group("word")),
-                    "spelling",
-                    message,
-                )
-            )
+            word, line = match.group("word"), match.group("line")
+            message = f"'{word}' is not in the dictionary or the word list"
+            suggestions = match.group("rest").partition("] ")[0]
+            if suggestions.startswith("["):
+                message += f" (did you mean {suggestions.strip('[]')}?)"
+            line_number = word_line(path, int(line) if line.isdigit() else 0, word)
+            findings.append(Finding(display_path(path), line_number, "spelling", message))
     return Result(checked, findings)
 
 
@@ -206,9 +176,7 @@ def word_line(path: Path, line: int, word: str) -> int:
             return number
         if not lines[number - 1].strip():
             break
-    return next(
-        (number for number, text in enumerate(lines, 1) if pattern.search(text)), line
-    )
+    return next((number for number, text in enumerate(lines, 1) if pattern.search(text)), line)
 
 
 # `path:line: WARNING: message [type.subtype]` (line may be missing)
@@ -225,25 +193,17 @@ def run_html(context: Context) -> Result:
     shutil.rmtree(outdir, ignore_errors=True)
     outdir.parent.mkdir(parents=True, exist_ok=True)
     process = sphinx_build(context, "dirhtml", ROOT, outdir, *STRICT, "-q", "-w", str(warnings))
-    findings = []
-    for text in warnings.read_text(encoding="utf-8").splitlines() if warnings.exists() else ():
-        match = SPHINX_WARNING.match(text)
-        if match:
-            findings.append(
-                Finding(
-                    display_path(match.group("path") or context.source),
-                    int(match.group("line") or 0),
-                    "sphinx",
-                    match.group("message"),
-                )
-            )
+    lines = warnings.read_text(encoding="utf-8").splitlines() if warnings.exists() else []
+    findings = [
+        Finding(display_path(match.group("path") or context.source),
+                int(match.group("line") or 0), "sphinx", match.group("message"))
+        for match in map(SPHINX_WARNING.match, lines)
+        if match
+    ]
     if process.returncode != 0 and not findings:
         findings.append(_build_failure(context, "the strict build", process))
-    pages = len(list(outdir.rglob("*.html")))
-    return Result(
-        f"strict build, {counted(pages, 'pages')} built",
-        findings + leaked_markup(outdir, context.source),
-    )
+    pages = counted(len(list(outdir.rglob("*.html"))), "pages")
+    return Result(f"strict build, {pages} built", findings + leaked_markup(outdir, context.source))
 
 
 def leaked_markup(outdir: Path, source: Path) -> list[Finding]:
@@ -263,20 +223,15 @@ def leaked_markup(outdir: Path, source: Path) -> list[Finding]:
         source_lines = origin.read_text(encoding="utf-8").splitlines()
         page_lines = page.read_text(encoding="utf-8").splitlines()
         for error in check_text(str(page), "\n".join(page_lines), [all_checkers["leaked-markup"]]):
-            shown = LEAKED_TEXT.search(page_text(page_lines[error.line_no - 1]))
-            if not shown:
-                continue
-            words = shown.group().strip()
-            findings.append(
-                Finding(
-                    display_path(origin),
-                    source_line(source_lines, words),
-                    "leaked-markup",
+            shown = LEAKED_TEXT.search(html.unescape(TAG.sub("", page_lines[error.line_no - 1])))
+            if shown:
+                words = shown.group().strip()
+                findings.append(Finding(
+                    display_path(origin), source_line(source_lines, words), "leaked-markup",
                     f"markup shows on the page as text: \u201c{words}\u201d. A role or `code`"
                     " opened here is not closed, or a ` : or .. is read as markup: close it,"
                     " or write the character as \\` to show it",
-                )
-            )
+                ))
     return findings
 
 
@@ -285,18 +240,11 @@ TAG = re.compile(r"<[^>]*>")
 LEAKED_TEXT = re.compile(r"\S*(?:[a-z]::\s|`|\.\.\s*\w+:)\S*")
 
 
-def page_text(html_line: str) -> str:
-    return html.unescape(TAG.sub("", html_line))
-
-
 def source_line(lines: list[str], words: str) -> int:
     """The first line of the source holding *words* (0 when none holds them)."""
-    for candidate in (words, *sorted(words.split("`"), key=len, reverse=True)):
-        if candidate.strip():
-            for number, text in enumerate(lines, 1):
-                if candidate.strip() in text:
-                    return number
-    return 0
+    candidates = (words, *sorted(words.split("`"), key=len, reverse=True))
+    return next((number for candidate in candidates if candidate.strip()
+                 for number, text in enumerate(lines, 1) if candidate.strip() in text), 0)
 
 
 def run_tool(name: str, arguments: list[str], about: Path, rule: str = "",
@@ -335,12 +283,8 @@ def check_python(paths: Iterable[Path]) -> list[Finding]:
     if isinstance(reported, Finding):
         return [reported]
     return [
-        Finding(
-            display_path(item["filename"]),
-            item["location"]["row"],
-            item.get("name") or item["code"],
-            f"{item['message']} (ruff {item['code']})",
-        )
+        Finding(display_path(item["filename"]), item["location"]["row"],
+                item.get("name") or item["code"], f"{item['message']} (ruff {item['code']})")
         for item in reported
     ]
 
@@ -366,13 +310,14 @@ def module_path(root: Path, module: str) -> Path:
     return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
 
 
-def check_imports(root: Path) -> list[Finding]:
-    """import-linter's layers contract (pyproject.toml) over the packages under
-    *root*: tools over the extensions over policy_core, no import upward."""
-    config = root / "pyproject.toml"
+def run_imports(context: Context) -> Result:
+    """import-linter's layers contract (pyproject.toml) over the packages under the
+    context's root: tools over the extensions over policy_core, no import upward."""
+    root, config = context.root, context.root / "pyproject.toml"
+    checked = counted(len(files_in([root / layer for layer in LAYERS], "*.py")), "modules")
     process = run_tool("lint-imports", ["--no-cache", str(config)], config, LAYERS_RULE, root)
     if isinstance(process, Finding):
-        return [process]
+        return Result(checked, [process])
     findings = [
         Finding(
             display_path(module_path(root, match.group("importer"))),
@@ -388,12 +333,7 @@ def check_imports(root: Path) -> list[Finding]:
     if process.returncode != 0 and not findings:
         tail = " | ".join((process.stderr or process.stdout).strip().splitlines()[-3:])
         findings.append(Finding(display_path(config), 0, LAYERS_RULE, f"lint-imports failed: {tail}"))
-    return findings
-
-
-def run_imports(context: Context) -> Result:
-    modules = files_in([context.root / layer for layer in LAYERS], "*.py")
-    return Result(counted(len(modules), "modules"), check_imports(context.root))
+    return Result(checked, findings)
 
 
 def check_workflows(workflows: list[Path]) -> list[Finding]:
@@ -413,30 +353,19 @@ def check_workflows(workflows: list[Path]) -> list[Finding]:
     )
     if isinstance(reported, Finding):
         return [reported]
-    findings = []
-    for item in reported:
-        if item.get("ignored"):
-            continue
-        for location in item["locations"]:
-            if location["symbolic"]["kind"] != "Primary":
-                continue
-            path = location["symbolic"]["key"]["Local"]["verbatim_path"]
-            row = location["concrete"]["location"]["start_point"]["row"]
-            annotation = location["symbolic"].get("annotation") or ""
-            findings.append(
-                Finding(
-                    display_path(ROOT / path),
-                    row + 1,
-                    item["ident"],
-                    f"{item['desc']}: {annotation} ({item['url']})",
-                )
-            )
-    return findings
+    return [
+        Finding(display_path(ROOT / location["symbolic"]["key"]["Local"]["verbatim_path"]),
+                location["concrete"]["location"]["start_point"]["row"] + 1, item["ident"],
+                f"{item['desc']}: {location['symbolic'].get('annotation') or ''} ({item['url']})")
+        for item in reported
+        if not item.get("ignored")
+        for location in item["locations"]
+        if location["symbolic"]["kind"] == "Primary"
+    ]
 
 
 def run_workflows(context: Context) -> Result:
-    folder = context.workflows
-    workflows = sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
+    workflows = sorted(WORKFLOWS.glob("*.yml")) + sorted(WORKFLOWS.glob("*.yaml"))
     return Result(counted(len(workflows), "workflows"), check_workflows(workflows))
 
 
@@ -452,9 +381,8 @@ CHECKS: dict[str, Callable[[Context], Result]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tools.lint", description=__doc__.split("\n\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m tools.lint",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="append", choices=list(CHECKS),
                         help="run only this check (repeatable; default: all)")
     parser.add_argument("--source", type=Path, default=SOURCE, help="the MyST source folder")
@@ -471,22 +399,19 @@ def main(argv: list[str] | None = None) -> int:
     # twice (by two checks, or twice by one) is printed, and counted, once.
     printed = {id(finding) for finding in findings}
     for name, result in results.items():
-        result.findings = [finding for finding in result.findings if id(finding) in printed]
-        print(summary(name, result.checked, len(result.findings)), file=sys.stderr)
+        count = sum(id(finding) in printed for finding in result.findings)
+        print(summary(name, result.checked, count), file=sys.stderr)
     return 1 if findings else 0
 
 
 def unique(findings: Iterable[Finding]) -> list[Finding]:
     """Sorted findings, each problem once: the policy check reads the same
     front matter as the build, so both may report one mistake in one message."""
-    seen: set[tuple[str, int, str]] = set()
-    kept = []
+    kept: dict[tuple[str, int, str], Finding] = {}
     for finding in sorted(findings):
         key = (finding.path, finding.line, re.sub(r" \[[\w.]+\]$", "", finding.message))
-        if key not in seen:
-            seen.add(key)
-            kept.append(finding)
-    return kept
+        kept.setdefault(key, finding)
+    return list(kept.values())
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -35,10 +35,8 @@ SYNTAX = "\ufffc"
 
 # Directives whose body MyST parses as Markdown, so their text is checked;
 # the body of any other directive is its own business (data, code, options).
-MARKDOWN_DIRECTIVES = frozenset(
-    {"admonition", "attention", "caution", "danger", "error", "hint", "important", "note",
-     "seealso", "tip", "warning"}
-)
+MARKDOWN_DIRECTIVES = frozenset({"admonition", "attention", "caution", "danger", "error", "hint",
+                                 "important", "note", "seealso", "tip", "warning"})
 
 
 @dataclass(frozen=True, order=True)
@@ -65,11 +63,8 @@ def not_utf8_line(raw: bytes) -> int | None:
 
 def display_path(path: Path | str) -> str:
     """*path* relative to the working directory when it is below it."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    path, here = Path(path).resolve(), Path.cwd().resolve()
+    return str(path.relative_to(here) if path.is_relative_to(here) else path)
 
 
 @dataclass
@@ -78,8 +73,8 @@ class InlineText:
 
     text: str
     # (offset in text, source line) at each point where the line changes
-    offsets: list[int] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
+    offsets: list[int]
+    lines: list[int]
 
     def line_at(self, offset: int) -> int:
         return self.lines[bisect.bisect_right(self.offsets, offset) - 1]
@@ -108,40 +103,31 @@ class Notice:
                 yield token, self.tokens[index - 1].tag
 
     def inline_texts(self) -> Iterator[InlineText]:
-        for token, _ in self.inline_tokens():
-            yield assemble(token)
+        return (assemble(token) for token, _ in self.inline_tokens())
 
 
-def parse_tokens(text: str) -> list[Token]:
-    """MyST tokens of a whole file, with the Markdown bodies of directives."""
-    return list(_parse(text, 0))
-
-
-def _parse(text: str, first_line: int) -> Iterator[Token]:
-    """MyST tokens of *text*, maps shifted to start at *first_line* (0-based)."""
+def parse_tokens(text: str, first_line: int = 0) -> list[Token]:
+    """MyST tokens of *text* with the Markdown bodies of directives, maps shifted
+    to start at *first_line* (0-based)."""
+    tokens = []
     for token in MYST.parse(text):
         if token.map:
             token.map = [token.map[0] + first_line, token.map[1] + first_line]
-        yield token
+        tokens.append(token)
         if token.type == "fence" and directive_name(token) in MARKDOWN_DIRECTIVES:
-            body, offset = _directive_body(token.content)
-            yield from _parse(body, token.map[0] + 1 + offset)
-
-
-def _directive_body(content: str) -> tuple[str, int]:
-    """A directive's Markdown body without its options, and the lines skipped:
-    MyST's own reading (an options block ends at the first line starting with
-    ``---``, as the page's front matter does not)."""
-    parsed = _parse_directive_options(content, Directive, as_yaml=True, line=None)
-    return parsed.content, parsed.option_line_count
+            # The body without its options, read as MyST reads them (an options
+            # block ends at the first line starting with ``---``, as the page's
+            # front matter does not).
+            body = _parse_directive_options(token.content, Directive, as_yaml=True, line=None)
+            tokens += parse_tokens(body.content, token.map[0] + 1 + body.option_line_count)
+    return tokens
 
 
 def assemble(token: Token) -> InlineText:
     """Join an inline token's children into the text a reader sees."""
-    line = token.map[0] + 1
-    inline = InlineText("", [0], [line])
+    inline = InlineText("", [0], [token.map[0] + 1])
     link_start = 0
-    for child in token.children or ():
+    for child, line, _ in child_lines(token):
         if child.type == "link_open":
             link_start = len(inline.text)
         elif child.type == "link_close" and len(inline.text) == link_start:
@@ -149,7 +135,6 @@ def assemble(token: Token) -> InlineText:
             inline.text += SYNTAX
         elif child.type in ("softbreak", "hardbreak"):
             inline.text += "\n"
-            line += 1
             inline.offsets.append(len(inline.text))
             inline.lines.append(line)
         elif child.type == "text":
@@ -189,10 +174,8 @@ def rule(rule_id: str):
 
 def files_in(paths: Iterable[Path], pattern: str) -> list[Path]:
     """Each file of *paths*: a file itself, a folder's files matching *pattern* at any depth."""
-    files: list[Path] = []
-    for path in paths:
-        files.extend(sorted(path.rglob(pattern)) if path.is_dir() else [path])
-    return files
+    return [file for path in paths
+            for file in (sorted(path.rglob(pattern)) if path.is_dir() else [path])]
 
 
 def counted(number: int, kind: str = "files") -> str:

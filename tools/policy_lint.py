@@ -1,49 +1,18 @@
 """Policy lint: the defects PSF notices have actually shipped with, as rules.
 
-Each rule is one function with an id. A notice is parsed with MyST's own
-Markdown parser (the one Sphinx uses), so front matter, fenced directives,
-roles, ``(label)=`` targets and ``[](#id)`` links are syntax, never text: the
-rules only see the words and links a reader sees.
+Each rule is one function with an id, registered with :func:`tools.myst_notice.rule`
+and reading a notice as tools/myst_notice.py parses it (with MyST's own parser,
+so syntax is never text). Most rules are here; the invisible-character and
+confusable-host rules are tools/unicode_rules.py's (they also read the data
+files under ``source/_data/``), straight-quote is tools/typography.py's.
+docs/lint.md and docs/editors-guide.md say what each rule finds and what to do,
+tools/accepted_findings.py which findings about a notice's own words a page
+may keep.
 
     python -m tools.policy_lint [PATH ...]      (default: source/)
 
 prints every finding as ``path:line: rule-id: message`` and exits 1 if there
-is one. It never changes a file.
-
-Rules (``python -m tools.policy_lint --list`` prints their ids):
-
-* ``line-ending``        a line ending in CR LF or CR (edits from other tools)
-* ``angle-domain``       ``<python.org>``: dropped as an unknown tag by most
-  Markdown dialects, shown with its brackets by the rest
-* ``raw-html``           raw HTML, which MyST passes through to readers as is
-* ``link-scheme``        a link the build refuses: a scheme not in conf.py's
-  ``policy_link_schemes`` (``https:``, ``mailto:``), or ``//host``
-* ``bare-url``           a URL written as plain text instead of a link
-* ``space-before-punctuation``  `` .``/`` ,``/`` ;``/`` :``: a word went missing
-* ``empty-link-text``    ``[](https://...)``: a link readers cannot see
-* ``doubled-word``       "the the"
-* ``unbalanced-brackets`` a bracket or double quote without its partner
-* ``section-numbering``  numbered headings not 1, 2, 3 ... in order
-* ``title``              a notice starts with its one ``#`` title heading
-* ``front-matter``       date and change history as the build requires them;
-  a material change may be dated in the future (it is then announced until
-  it takes effect), an editorial one may not
-
-Rules of their own modules:
-
-* ``invisible-character`` (tools/unicode_rules.py) a zero-width character, a
-  bidirectional control or any other character that shows nothing, anywhere
-  in the file
-* ``confusable-host``    (tools/unicode_rules.py) a link to a host name that
-  mixes scripts (``pythοn.org`` with a Greek omicron) or only looks Latin
-* ``straight-quote``     (tools/typography.py) a straight quote or apostrophe
-  in what readers see (the text, the description, the change summaries)
-
-The invisible-character and confusable-host rules also read the data files
-under ``source/_data/``. A finding of a rule about the words themselves
-(doubled-word, unbalanced-brackets, space-before-punctuation) that a page keeps
-until an editor corrects it is accepted, line by line, in
-``tools/accepted-findings.yaml`` (tools/accepted_findings.py).
+is one. It never changes a file. ``--list`` prints the rules' ids.
 """
 
 from __future__ import annotations
@@ -82,8 +51,7 @@ from tools.revisions import read_config
 
 @rule("line-ending")
 def check_line_endings(notice: Notice) -> Report:
-    lines = notice.raw.split(b"\n")
-    carriage = [number for number, line in enumerate(lines, 1) if b"\r" in line]
+    carriage = [number for number, line in enumerate(notice.raw.split(b"\n"), 1) if b"\r" in line]
     if carriage:
         yield carriage[0], (
             f"{len(carriage)} line(s) end in CR LF or CR, from here on: save with LF line endings"
@@ -229,17 +197,14 @@ def check_section_numbering(notice: Notice) -> Report:
         if not re.fullmatch(r"h[1-6]", tag):
             continue
         level = int(tag[1])
-        for deeper in [key for key in last if key > level]:
-            del last[deeper]
+        last = {key: seen for key, seen in last.items() if key <= level}
         match = SECTION_NUMBER.match(token.content)
         if not match:
             continue
         number, previous = int(match.group(1)), last.get(level, 0)
         if number != previous + 1:
             problem = "repeats" if number == previous else "is out of order"
-            yield token.map[0] + 1, (
-                f"section number {number} {problem}: expected {previous + 1}"
-            )
+            yield token.map[0] + 1, f"section number {number} {problem}: expected {previous + 1}"
         last[level] = number
 
 
@@ -294,9 +259,9 @@ def site_pages(source: Path = SOURCE) -> set[str]:
     return {docname for path, docname in docnames.items() if not source_is_notice(path, docname)}
 
 
-def check_file(path: Path, source: Path = SOURCE, pages: set[str] | None = None) -> list[Finding]:
-    """Every finding of every rule in the MyST file *path* under *source*."""
-    pages = site_pages(source) if pages is None else pages
+def check_file(path: Path, source: Path, pages: set[str]) -> list[Finding]:
+    """Every finding of every rule in the MyST file *path* under *source*, whose
+    documents *pages* are site pages."""
     try:
         docname = path.resolve().relative_to(source.resolve()).with_suffix("").as_posix()
     except ValueError:
@@ -305,11 +270,8 @@ def check_file(path: Path, source: Path = SOURCE, pages: set[str] | None = None)
     if (line := not_utf8_line(raw)) is not None:
         return [Finding(shown, line, "encoding", "the file is not UTF-8")]
     notice = Notice(path, raw, docname in pages)
-    return sorted(
-        Finding(shown, line, rule_id, message)
-        for rule_id, check in RULES.items()
-        for line, message in check(notice)
-    )
+    return sorted(Finding(shown, line, rule_id, message)
+                  for rule_id, check in RULES.items() for line, message in check(notice))
 
 
 def check_paths(paths: Iterable[Path], source: Path = SOURCE) -> list[Finding]:
@@ -328,9 +290,7 @@ def check_paths(paths: Iterable[Path], source: Path = SOURCE) -> list[Finding]:
     accepted = source.parent / accepted_findings.ACCEPTED
     findings = accepted_findings.apply(findings, checked, accepted, every_page=whole_source)
     if whole_source:
-        findings += [
-            finding for path in data_files(source) for finding in check_data_file(path)
-        ]
+        findings += [finding for path in data_files(source) for finding in check_data_file(path)]
     return findings
 
 
@@ -349,15 +309,12 @@ def check_data_file(path: Path) -> list[Finding]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tools.policy_lint", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument(
-        "paths", nargs="*", type=Path, help="MyST files or folders (default: source/)"
-    )
-    parser.add_argument(
-        "--source", type=Path, default=SOURCE, help="the source folder (to tell site pages)"
-    )
+    parser = argparse.ArgumentParser(prog="python -m tools.policy_lint",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="*", type=Path,
+                        help="MyST files or folders (default: source/)")
+    parser.add_argument("--source", type=Path, default=SOURCE,
+                        help="the source folder (to tell site pages)")
     parser.add_argument("--list", action="store_true", help="list the rules and exit")
     args = parser.parse_args(argv)
     if args.list:

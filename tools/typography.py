@@ -83,15 +83,6 @@ def reader_spans(lines: list[str], block: Block) -> Iterator[tuple[int, int, int
             yield number, column + start, column + end
 
 
-def _quote_positions(lines: list[str], block: Block) -> list[tuple[int, int]]:
-    return [
-        (number, offset)
-        for number, start, end in reader_spans(lines, block)
-        for offset in range(start, end)
-        if lines[number][offset] == '"'
-    ]
-
-
 def _pairs(lines: list[str], positions: list[tuple[int, int]]) -> bool:
     """Whether the quotes at *positions* pair up: opening before a word, closing after one."""
     if not positions or len(positions) % 2:
@@ -106,10 +97,6 @@ def _pairs(lines: list[str], positions: list[tuple[int, int]]) -> bool:
     return True
 
 
-def _replace(line: str, offsets: dict[int, str]) -> str:
-    return "".join(offsets.get(index, char) for index, char in enumerate(line))
-
-
 def fix_lines(lines: list[str], blocks: list[Block]) -> list[str]:
     """*lines* with the certain quotes fixed in each block of text."""
     lines = list(lines)
@@ -118,12 +105,17 @@ def fix_lines(lines: list[str], blocks: list[Block]) -> list[str]:
         for number, start, end in reader_spans(lines, block):
             for match in APOSTROPHE.finditer(lines[number], start, end):
                 changes[number][match.start()] = "’"
-        positions = _quote_positions(lines, block)
+        positions = [
+            (number, offset)
+            for number, start, end in reader_spans(lines, block)
+            for offset in range(start, end)
+            if lines[number][offset] == '"'
+        ]
         if _pairs(lines, positions):
             for index, (number, offset) in enumerate(positions):
                 changes[number][offset] = "“" if index % 2 == 0 else "”"
         for number, offsets in changes.items():
-            lines[number] = _replace(lines[number], offsets)
+            lines[number] = "".join(offsets.get(at, char) for at, char in enumerate(lines[number]))
     return lines
 
 
@@ -207,8 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             status = 1
             continue
         text = path.read_text(encoding="utf-8")
-        fixed = fix_text(text)
-        if fixed != text:
+        if (fixed := fix_text(text)) != text:
             path.write_text(fixed, encoding="utf-8")
             print(f"Fixed quotes: {display_path(path)}")
     return status

@@ -43,29 +43,12 @@ def invisible_characters(text: str) -> Report:
             name = unicodedata.name(char, "control character")
             bidi = unicodedata.bidirectional(char) in BIDI_CLASSES or char in "\u200e\u200f\u061c"
             effect = "reorders the text around it" if bidi else "is invisible"
-            yield number, (
-                f"U+{ord(char):04X} {name} at column {column} {effect}: delete it"
-            )
+            yield number, f"U+{ord(char):04X} {name} at column {column} {effect}: delete it"
 
 
 @rule("invisible-character")
 def check_invisible_characters(notice: Notice) -> Report:
     yield from invisible_characters(notice.text)
-
-
-def _hosts(notice: Notice) -> Iterator[tuple[int, str]]:
-    """The host of each link and of each URL written as text, with its line."""
-    for token, _ in notice.inline_tokens():
-        for child, line, in_link in child_lines(token):
-            urls = []
-            if child.type == "link_open":
-                urls.append(str(child.attrs.get("href", "")))
-            elif child.type == "text" and not in_link:
-                urls.extend(match.group(0) for match in BARE_URL.finditer(child.content))
-            for url in urls:
-                host = host_of(url)
-                if host:
-                    yield line, host
 
 
 def host_of(url: str) -> str:
@@ -121,9 +104,17 @@ def confusable_host(host: str) -> Iterator[str]:
 
 @rule("confusable-host")
 def check_confusable_hosts(notice: Notice) -> Report:
-    for line, host in _hosts(notice):
-        for message in confusable_host(host):
-            yield line, message
+    """The host of each link and of each URL written as text, if it misleads."""
+    for token, _ in notice.inline_tokens():
+        for child, line, in_link in child_lines(token):
+            urls = []
+            if child.type == "link_open":
+                urls = [str(child.attrs.get("href", ""))]
+            elif child.type == "text" and not in_link:
+                urls = [match.group(0) for match in BARE_URL.finditer(child.content)]
+            for url in urls:
+                for message in confusable_host(host_of(url)):
+                    yield line, message
 
 
 def check_data(text: str) -> Iterator[tuple[int, str, str]]:
