@@ -21,20 +21,15 @@ start again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 
 from . import render
-from .records import content_digest
+from .records import content_digest, digest, file_digest
 
 # Bumped when what an entry holds changes: older entries are then never found.
 FORMAT = 1
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class PDFCache:
@@ -47,7 +42,7 @@ class PDFCache:
         self.settings = content_digest(settings)
 
     def _key(self, html: str, address: str) -> str:
-        return _digest(json.dumps([FORMAT, self.settings, address, html]).encode())
+        return digest(json.dumps([FORMAT, self.settings, address, html]).encode())
 
     def _name(self, path: str) -> list[str]:
         """A file read, relative to the output or configuration folder when under one."""
@@ -68,7 +63,7 @@ class PDFCache:
             data = (self.folder / f"{key}.pdf").read_bytes()
         except (OSError, ValueError):
             return None
-        return (entry, data) if _digest(data) == entry.get("pdf") else None
+        return (entry, data) if digest(data) == entry.get("pdf") else None
 
     def get(self, job: render.Job, address: str) -> render.RenderedPDF | None:
         """The PDF *job* renders at *address* (its URL path in the site), if kept."""
@@ -77,12 +72,9 @@ class PDFCache:
             return None
         entry, data = kept
         files_read = set()
-        for name, digest in entry.get("files_read", []):
+        for name, recorded in entry.get("files_read", []):
             path = self._path(name)
-            try:
-                if _digest(path.read_bytes()) != digest:
-                    return None
-            except OSError:
+            if file_digest(path) != recorded:  # changed, or gone
                 return None
             files_read.add(str(path))
         return render.RenderedPDF(data, files_read, [])
@@ -91,7 +83,7 @@ class PDFCache:
         """Keep a PDF rendered without a problem."""
         if rendered.problems:
             return
-        files_read = [[self._name(path), _digest(Path(path).read_bytes())]
+        files_read = [[self._name(path), digest(Path(path).read_bytes())]
                       for path in sorted(rendered.files_read)]
         self._keep(self._key(job.html, address), rendered.data, files_read)
 
@@ -106,7 +98,7 @@ class PDFCache:
         self._keep(self._key(html, made_by), data, [])
 
     def _keep(self, key: str, data: bytes, files_read: list) -> None:
-        entry = {"pdf": _digest(data), "files_read": files_read}
+        entry = {"pdf": digest(data), "files_read": files_read}
         self.folder.mkdir(parents=True, exist_ok=True)
         for suffix, content in ((".pdf", data), (".json", json.dumps(entry, indent=1).encode())):
             partial = self.folder / f"{key}{suffix}.{os.getpid()}.partial"
