@@ -210,7 +210,8 @@ class PendingPDFs:
 
     def _render(self, app: Sphinx, job: render.Job) -> None:
         """Take *job*'s PDF from the cache, or have it rendered."""
-        cached = self.cache.get(job, _address(app, job)) if self.cache else None
+        address = app.builder.get_target_uri(job.docname)  # what its relative links are relative to
+        cached = self.cache.get(job, address) if self.cache else None
         if cached is not None:
             self.cached.append((job, cached))
             return
@@ -253,7 +254,7 @@ class PendingPDFs:
         ):
             _write(app, records, job, rendered)
             if cache is not None and not isinstance(rendered, Exception):
-                cache.put(job, _address(app, job), rendered)
+                cache.put(job, app.builder.get_target_uri(job.docname), rendered)
         for job, rendered in cached:
             logger.verbose("PDF from the cache: %s", pdf_path(app, job.docname))
             _write(app, records, job, rendered)
@@ -271,11 +272,6 @@ def _same_file(path: Path, other: Path) -> bool:
         return path.read_bytes() == other.read_bytes()
     except OSError:
         return False
-
-
-def _address(app: Sphinx, job: render.Job) -> str:
-    """The page's address in the site: what its relative links are relative to."""
-    return app.builder.get_target_uri(job.docname)
 
 
 def _write(app: Sphinx, records: Records, job: render.Job,

@@ -91,14 +91,11 @@ def paper_doctree(app: Sphinx, docname: str, doctree: nodes.document) -> nodes.d
             continue
         address = urljoin(page_url, refuri)
         reference["refuri"] = address
-        if _shown_address(address) != reference.astext().strip():
-            url = nodes.inline("", _shown_address(address), classes=[LINK_URL_CLASS])
+        shown = address.removeprefix("mailto:")
+        if shown != reference.astext().strip():
+            url = nodes.inline("", shown, classes=[LINK_URL_CLASS])
             reference.parent.insert(reference.parent.index(reference) + 1, url)
     return doctree
-
-
-def _shown_address(address: str) -> str:
-    return address.removeprefix("mailto:")
 
 
 def _render_body(builder, docname: str, doctree: nodes.document) -> str:
