@@ -102,11 +102,9 @@ def _default_today(app: Sphinx, config) -> None:
 
 
 def _statuses(notice: str, found: list[git_history.Version], today: datetime.date):
-    in_effect = [version for version in found if version.date <= today]
-    current = in_effect[-1].date if in_effect else None
+    current = max((version.date for version in found if version.date <= today), default=None)
     result, previous = [], None
-    for index, version in enumerate(found):
-        later = found[index + 1].date if index + 1 < len(found) else None
+    for version, later in zip(found, [*(version.date for version in found[1:]), None], strict=True):
         status = (
             "current" if version.date == current
             else "superseded" if version.date <= today else "upcoming"
@@ -138,9 +136,6 @@ class VersionsDomain(Domain):
     label = "Notice versions"
     data_version = 1
     initial_data: ClassVar[dict] = {"versions": {}, "before": {}, "sources": {}}
-
-    def clear_doc(self, docname: str) -> None:
-        pass  # the versions are read again as each build starts, for all notices
 
     def merge_domaindata(self, docnames, otherdata: dict) -> None:
         pass  # parallel readers receive the table; none of them changes it
@@ -327,9 +322,7 @@ class VersionLabels(SphinxTransform):
     def apply(self, **kwargs) -> None:
         if version_of(self.env, self.env.docname) is None:
             return
-        for name, explicit in list(self.document.nametypes.items()):
-            if explicit:
-                self.document.nametypes[name] = False
+        self.document.nametypes.update(dict.fromkeys(self.document.nametypes, False))
 
 
 def _canonical_page(app: Sphinx, pagename: str) -> str | None:
@@ -372,9 +365,5 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.versions.versions_json")
     app.setup_extension("policy_sphinx_extensions.versions.repeated_messages")
     app.setup_extension("policy_sphinx_extensions.versions.current_page")
-    return {
-        "version": "1.0",
-        "env_version": 2,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "1.0", "env_version": 2, "parallel_read_safe": True,
+            "parallel_write_safe": True}

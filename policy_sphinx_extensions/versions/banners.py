@@ -69,15 +69,11 @@ def _notice_banners(app: Sphinx, docname: str) -> list[nodes.Node]:
     banners = []
     versions = versions_table(app.env).get(docname, ())
     in_effect = any(version.status == "current" for version in versions)
-    for version in versions:
-        if version.status != "upcoming":
-            continue
+    for version in [version for version in versions if version.status == "upcoming"]:
         when = format_date(version.date)
         uri = app.builder.get_relative_uri(docname, version.docname)
-        if in_effect:
-            text = f"An updated version of this notice takes effect on {when}"
-        else:
-            text = f"This notice takes effect on {when}"
+        text = (f"An updated version of this notice takes effect on {when}" if in_effect
+                else f"This notice takes effect on {when}")
         parts = [_paragraph(_link(text, uri), ".")]
         if version.previous:
             parts.append(_redline_paragraph(app, docname, version))

@@ -44,9 +44,7 @@ def _load(path: Path) -> dict:
     try:
         with path.open("rb") as stream:
             cache = pickle.load(stream)  # noqa: S301 - the build's own file, as environment.pickle
-    except FileNotFoundError:
-        return {}
-    except Exception:  # noqa: BLE001 - a cache cut short or from another version: read again
+    except Exception:  # noqa: BLE001 - none yet, or cut short, or from another version: read again
         return {}
     return cache if isinstance(cache, dict) else {}
 

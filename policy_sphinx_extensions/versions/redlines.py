@@ -100,8 +100,7 @@ def write_redlines(app: Sphinx) -> None:
                 "new_date": format_date(version.date),
                 "old_url": depth + old_uri,
                 "new_url": depth + new_uri,
-                "pdf_url": depth + pdf_uri
-                if app.config.policy_pdf_publish else "",
+                "pdf_url": depth + pdf_uri if app.config.policy_pdf_publish else "",
                 "canonical": urljoin(base, uri) if base else "",
             }
             page.parent.mkdir(parents=True, exist_ok=True)

@@ -39,7 +39,6 @@ def announcements(env) -> list[tuple[str, Change, str]]:
     return found
 
 
-
 class VersionListDomain(docdata.DocumentData):
     """The pages listing every notice's versions."""
 
@@ -54,8 +53,6 @@ class notice_versions(nodes.General, nodes.Element):
 
 
 class NoticeVersions(SphinxDirective):
-    has_content = False
-
     def run(self) -> list[nodes.Node]:
         self.env.domains[VersionListDomain.name].data["pages"][self.env.docname] = True
         return [notice_versions()]
@@ -88,13 +85,12 @@ def _links(app: Sphinx, docname: str, version) -> list[nodes.Node]:
 
 def _list(app: Sphinx, docname: str) -> list[nodes.Node]:
     env = app.env
-    notices = sorted(versions_table(env),
-                     key=lambda d: env.titles[d].astext() if d in env.titles else d)
+    titles = {notice: env.titles[notice].astext() if notice in env.titles else notice
+              for notice in versions_table(env)}
     result = nodes.bullet_list(classes=["notice-versions"])
-    for notice in notices:
-        title = env.titles[notice].astext() if notice in env.titles else notice
+    for notice in sorted(titles, key=titles.get):
         item = nodes.paragraph()
-        item += nodes.reference("", title, internal=True,
+        item += nodes.reference("", titles[notice], internal=True,
                                 refuri=app.builder.get_relative_uri(docname, notice))
         versions = nodes.bullet_list()
         for version in reversed(versions_table(env)[notice]):
@@ -117,9 +113,5 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("notice-versions", NoticeVersions)
     docdata.register(app, VersionListDomain)
     app.connect("doctree-resolved", _resolve)
-    return {
-        "version": "1.0",
-        "env_version": 1,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True,
+            "parallel_write_safe": True}
