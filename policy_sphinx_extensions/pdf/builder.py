@@ -206,12 +206,9 @@ class PendingPDFs:
             logger.verbose("PDF unchanged: %s", path)
             return
         self.records.forget(path)
-        self._render(app, job)
-
-    def _render(self, app: Sphinx, job: render.Job) -> None:
-        """Take *job*'s PDF from the cache, or have it rendered."""
-        address = app.builder.get_target_uri(job.docname)  # what its relative links are relative to
-        cached = self.cache.get(job, address) if self.cache else None
+        # From the cache, or rendered; the page's address is what its relative links are from.
+        address = app.builder.get_target_uri(job.docname)
+        cached = self.cache.get(job.html, address) if self.cache else None
         if cached is not None:
             self.cached.append((job, cached))
             return
@@ -254,7 +251,7 @@ class PendingPDFs:
         ):
             _write(app, records, job, rendered)
             if cache is not None and not isinstance(rendered, Exception):
-                cache.put(job, app.builder.get_target_uri(job.docname), rendered)
+                cache.put(job.html, app.builder.get_target_uri(job.docname), rendered)
         for job, rendered in cached:
             logger.verbose("PDF from the cache: %s", pdf_path(app, job.docname))
             _write(app, records, job, rendered)

@@ -34,7 +34,7 @@ from policy_core.redline.text import content_blocks, main_content
 from policy_sphinx_extensions.reading.page_kinds import format_date
 from policy_sphinx_extensions.pdf.builder import pdf_cache
 from policy_core.addresses import page_file, redline_path, redline_pdf_path
-from policy_sphinx_extensions.pdf.render import weasyprint_messages
+from policy_sphinx_extensions.pdf.render import RenderedPDF, weasyprint_messages
 from policy_sphinx_extensions.versions import version_of, versions_table
 from policy_sphinx_extensions.versions.banners import BANNER_CLASS
 
@@ -108,14 +108,14 @@ def write_redlines(app: Sphinx) -> None:
             if app.config.policy_pdf_publish:
                 pdf.parent.mkdir(parents=True, exist_ok=True)
                 paper = template.render(for_pdf=True, **common)
-                kept_pdf = cache.get_page(paper, made_by) if cache else None
+                kept_pdf = cache.get(paper, made_by) if cache else None
                 if kept_pdf is not None:
-                    pdf.write_bytes(kept_pdf)
+                    pdf.write_bytes(kept_pdf.data)
                     continue
                 with weasyprint_messages() as problems:
                     write_redline_pdf(paper, pdf)
                 if cache and not problems:
-                    cache.put_page(paper, made_by, pdf.read_bytes())
+                    cache.put(paper, made_by, RenderedPDF(pdf.read_bytes(), set(), []))
                 for problem in dict.fromkeys(problems):
                     logger.warning("redline PDF %s: %s", pdf.name, problem,
                                    type="policy", subtype="pdf")
