@@ -58,7 +58,7 @@ class NoticeVersions(SphinxDirective):
         return [notice_versions()]
 
 
-def _status(version, inferred: bool = False) -> str:
+def _status(version, inferred: bool) -> str:
     since = format_date(version.date)
     if version.status == "current" and inferred:
         return f"current, last updated {since}, a date not yet confirmed"
@@ -89,15 +89,15 @@ def _list(app: Sphinx, docname: str) -> list[nodes.Node]:
               for notice in versions_table(env)}
     result = nodes.bullet_list(classes=["notice-versions"])
     for notice in sorted(titles, key=titles.get):
-        item = nodes.paragraph()
-        item += nodes.reference("", titles[notice], internal=True,
-                                refuri=app.builder.get_relative_uri(docname, notice))
+        link = nodes.reference("", titles[notice], internal=True,
+                               refuri=app.builder.get_relative_uri(docname, notice))
+        item = nodes.paragraph("", "", link)
+        inferred = date_is_inferred(env.metadata.get(notice, {}))
         versions = nodes.bullet_list()
         for version in reversed(versions_table(env)[notice]):
-            line = nodes.paragraph()
-            line += nodes.strong("", format_date(version.date))
-            line += nodes.Text(f" ({_status(version, date_is_inferred(env.metadata.get(notice, {})))})")
-            line.extend(_links(app, docname, version))
+            line = nodes.paragraph("", "", nodes.strong("", format_date(version.date)),
+                                   nodes.Text(f" ({_status(version, inferred)})"),
+                                   *_links(app, docname, version))
             versions += nodes.list_item("", line)
         result += nodes.list_item("", item, versions)
     return [result]
