@@ -124,6 +124,7 @@ class _StatusLine(logging.Filter):
         self.app = app
         self.handler = handler
         self.line_open = False
+        handler.addFilter(self)
 
     def filter(self, record: logging.LogRecord) -> bool:
         text = COLOUR.sub("", logging.LogRecord.getMessage(record))
@@ -145,8 +146,6 @@ def setup(app: Sphinx) -> dict:
         _StatusLine(app, handler) for handler in logging.getLogger(NAMESPACE).handlers
         if isinstance(handler, NewLineStreamHandler)
     ]
-    for line in status:
-        line.handler.addFilter(line)
 
     def explained(record: logging.LogRecord) -> bool:
         """Adds :func:`explain`'s advice to a warning, on a line of its own."""
