@@ -91,12 +91,10 @@ def material_versions(
         return {file: (histories.versions[file], histories.problems.get(file)) for file in missing}
 
     keys = {file: (str(file), _digest(file.read_bytes())) for file in files}
-    result = git_history.Histories({}, {})
-    for file, (versions, problem) in _kept(Path(doctreedir, CACHE_FILE), stamp, keys, read).items():
-        result.versions[file] = versions
-        if problem is not None:
-            result.problems[file] = problem
-    return result
+    kept = _kept(Path(doctreedir, CACHE_FILE), stamp, keys, read)
+    return git_history.Histories(
+        {file: versions for file, (versions, _) in kept.items()},
+        {file: problem for file, (_, problem) in kept.items() if problem is not None})
 
 
 def notices_among(doctreedir: Path, sources: dict[str, Path], root_doc: str) -> list[str]:
