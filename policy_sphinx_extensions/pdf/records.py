@@ -63,23 +63,16 @@ def content_digest(settings: render.Settings) -> str:
     return digest(json.dumps(recorded, sort_keys=True).encode())
 
 
-def settings_digest(settings: render.Settings) -> str:
-    """What every PDF depends on besides its own HTML: its content, and where
-    the stylesheets and the files a PDF may read are."""
-    recorded = {
-        "content": content_digest(settings),
-        "stylesheets": settings.stylesheets,
-        "readable": settings.readable,
-    }
-    return digest(json.dumps(recorded, sort_keys=True).encode())
-
-
 class Records:
     """The records of one builder's PDFs, one file per PDF."""
 
     def __init__(self, doctreedir: str | Path, builder: str, settings: render.Settings) -> None:
         self.folder = Path(doctreedir, RECORDS_DIR, builder)
-        self.settings = settings_digest(settings)
+        # What every PDF depends on besides its own HTML: its content, and
+        # where the stylesheets and the files a PDF may read are.
+        where = {"content": content_digest(settings), "stylesheets": settings.stylesheets,
+                 "readable": settings.readable}
+        self.settings = digest(json.dumps(where, sort_keys=True).encode())
 
     def _file(self, pdf: Path) -> Path:
         return self.folder / f"{pdf.name}.json"
