@@ -115,10 +115,8 @@ class IncrementalBuild:
             if index:
                 (Path(app.outdir) / index).unlink(missing_ok=True)
         if not last.get("finished") or last.get("elsewhere"):
-            again = set(env.found_docs)
-        else:
-            again = set(last.get("documents", [])) & env.found_docs
-        return sorted(again)
+            return sorted(env.found_docs)
+        return sorted(set(last.get("documents", [])) & env.found_docs)
 
     def noticed(self, record: stdlib_logging.LogRecord) -> bool:
         """Each warning as Sphinx receives it (suppressed ones too, which it skips)."""

@@ -72,10 +72,9 @@ class RepeatedWarnings:
             return True
         key = (place, getattr(record, "type", "") or "", getattr(record, "subtype", "") or "",
                record.getMessage())
-        if key in self.seen:
-            return False
+        first = key not in self.seen
         self.seen.add(key)
-        return True
+        return first
 
     def new_build(self, app: Sphinx, env, added, changed, removed) -> list[str]:
         # One application may build many times (the live preview): each build
