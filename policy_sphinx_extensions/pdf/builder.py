@@ -36,9 +36,6 @@ from .records import Records
 
 logger = logging.getLogger(__name__)
 
-DOWNLOAD_CLASS = "pdf-download"
-DOWNLOAD_TEXT = "Download PDF"
-
 
 def _rejected(app: Sphinx, docname: str) -> bool:
     """Whether the build has already reported this notice's front matter or
@@ -139,8 +136,8 @@ def _add_download_link(app: Sphinx, docname: str, doctree: nodes.document) -> No
         return
     href = relative_uri(app.builder.get_target_uri(docname),
                         site_pdf_path(app.config.policy_pdf_dir, docname))
-    link = nodes.paragraph(classes=[DOWNLOAD_CLASS])
-    link += nodes.reference("", DOWNLOAD_TEXT, refuri=href, internal=True)
+    link = nodes.paragraph(classes=["pdf-download"])
+    link += nodes.reference("", "Download PDF", refuri=href, internal=True)
     last_updated.parent.insert(last_updated.parent.index(last_updated) + 1, link)
 
 
@@ -156,8 +153,7 @@ class PendingPDFs:
         # Notices with images: rendered once the images are copied, at the end.
         self.waiting: list[render.Job] = []
         self.count = 0
-        # The PDF of a notice's current version at its dated address -> the
-        # notice's PDF: the same text, so the same PDF, copied once written.
+        # A current version's PDF at its dated address -> its notice's, copied once written.
         self.copies: dict[Path, Path] = {}
 
     def collect(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -186,8 +182,7 @@ class PendingPDFs:
         try:
             paper_doctree = paper.paper_doctree(app, docname, doctree)
         except paper.PaperError as error:
-            logger.error("%s", error, location=(docname, error.line), type="policy",
-                         subtype="pdf")
+            logger.error("%s", error, location=(docname, error.line), type="policy", subtype="pdf")
             return
         _add_download_link(app, docname, doctree)
         html = paper.print_html(app, docname, paper_doctree)
@@ -229,9 +224,8 @@ class PendingPDFs:
                 return records.kept(notice) and _same_file(copy, notice)
             return records.kept(pdf_path(app, docname))
 
-        return sorted(
-            docname for docname in env.found_docs if is_notice(app, docname) and not kept(docname)
-        )
+        return sorted(docname for docname in env.found_docs
+                      if is_notice(app, docname) and not kept(docname))
 
     def finish(self, app: Sphinx, exception: Exception | None) -> None:
         """build-finished: wait for the PDFs, write them and report on each."""

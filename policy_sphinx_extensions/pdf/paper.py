@@ -60,7 +60,6 @@ def _title(doctree: nodes.document) -> nodes.title:
 
 
 def paper_doctree(app: Sphinx, docname: str, doctree: nodes.document) -> nodes.document:
-    """A copy of the resolved *doctree* of *docname*, adjusted for paper."""
     # Copied before the page gets its "Download PDF" link.
     doctree = doctree.deepcopy()
 
@@ -131,7 +130,6 @@ def _subject(doctree: nodes.document, skip: set[str]) -> str:
 
 
 def print_html(app: Sphinx, docname: str, paper: nodes.document) -> str:
-    """The print HTML document of notice *docname*, from its *paper* doctree."""
     dates: NoticeDates = notice_dates(app.env, docname)
     title = _title(paper).astext()
     subject = _subject(paper, {PUBLISHER_CLASS, *DATE_CLASSES})
