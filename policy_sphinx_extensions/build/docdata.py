@@ -59,9 +59,8 @@ class DocumentData(Domain):
     def report_errors(self, app: Sphinx) -> None:
         for docname, errors in sorted(self.data["errors"].items()):
             for line, message in errors:
-                logger.error(
-                    message, location=(docname, line), type="policy", subtype=self.error_subtype
-                )
+                logger.error(message, location=(docname, line), type="policy",
+                             subtype=self.error_subtype)
                 app.statuscode = 1
 
 

@@ -105,15 +105,12 @@ def _statuses(notice: str, found: list[git_history.Version], today: datetime.dat
     current = max((version.date for version in found if version.date <= today), default=None)
     result, previous = [], None
     for version, later in zip(found, [*(version.date for version in found[1:]), None], strict=True):
-        status = (
-            "current" if version.date == current
-            else "superseded" if version.date <= today else "upcoming"
-        )
+        status = ("current" if version.date == current
+                  else "superseded" if version.date <= today else "upcoming")
         docname = dated_docname(notice, version.date)
         until = None if status == "current" else later
-        result.append(
-            NoticeVersion(notice, version.date, docname, status, until, version.announced, previous)
-        )
+        result.append(NoticeVersion(notice, version.date, docname, status, until,
+                                    version.announced, previous))
         previous = docname
     return tuple(result)
 
@@ -264,7 +261,6 @@ def _builder_inited(app: Sphinx) -> None:
 
 
 def version_of(env, docname: str) -> NoticeVersion | None:
-    """The version *docname* is, or None for any other document."""
     notice = docname_at(docname.rsplit("/", 1)[0], versions_table(env))
     return next((version for version in versions_table(env).get(notice, ())
                  if version.docname == docname), None)

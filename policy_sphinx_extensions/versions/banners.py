@@ -100,9 +100,8 @@ def _version_banners(app: Sphinx, docname: str, version: NoticeVersion) -> list[
 
 def _add_banners(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     version = version_of(app.env, docname)
-    banners = (
-        _version_banners(app, docname, version) if version else _notice_banners(app, docname)
-    )
+    banners = (_version_banners(app, docname, version) if version
+               else _notice_banners(app, docname))
     top = next(iter(doctree.findall(nodes.section)), None)
     if banners and top is not None:
         top[1:1] = banners
