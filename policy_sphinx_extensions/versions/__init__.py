@@ -296,8 +296,7 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
 def mark_as_version(metadata: dict) -> None:
     """A version is reached from its notice, never from the navigation; the
     site's search finds the notice once, at its own address."""
-    metadata["orphan"] = True
-    metadata["nosearch"] = True
+    metadata.update(orphan=True, nosearch=True)
 
 
 def _mark_version(app: Sphinx, doctree) -> None:
@@ -316,9 +315,8 @@ class VersionLabels(SphinxTransform):
     default_priority = 840
 
     def apply(self, **kwargs) -> None:
-        if version_of(self.env, self.env.docname) is None:
-            return
-        self.document.nametypes.update(dict.fromkeys(self.document.nametypes, False))
+        if is_version(self.env, self.env.docname):
+            self.document.nametypes.update(dict.fromkeys(self.document.nametypes, False))
 
 
 def _canonical_page(app: Sphinx, pagename: str) -> str | None:
