@@ -77,10 +77,8 @@ def known_names(app: Sphinx, kind: str) -> set[str]:
 
 def target_names(app: Sphinx) -> set[str]:
     """Every id a ``#fragment`` link can lead to: labels and heading ids."""
-    names = set(app.env.domains.standard_domain.anonlabels)
-    for metadata in app.env.metadata.values():
-        names |= set(metadata.get("myst_slugs", {}))
-    return names
+    slugs = (metadata.get("myst_slugs", {}) for metadata in app.env.metadata.values())
+    return set(app.env.domains.standard_domain.anonlabels).union(*slugs)
 
 
 def explain(app: Sphinx, message: str) -> str:
