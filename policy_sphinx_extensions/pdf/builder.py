@@ -119,12 +119,6 @@ def pdf_cache(app: Sphinx, settings: render.Settings | None = None) -> PDFCache 
                     settings or render_settings(app))
 
 
-def _base_url(app: Sphinx, docname: str) -> str:
-    # Where the page is in the output: a relative address in it (an image
-    # under _images/) is the build's own file.
-    return urljoin(Path(app.outdir).as_uri() + "/", app.builder.get_target_uri(docname))
-
-
 def _add_download_link(app: Sphinx, docname: str, doctree: nodes.document) -> None:
     """The published site's "Download PDF" link, below the notice's last-updated line."""
     if not publishes_pdfs(app):
@@ -186,7 +180,10 @@ class PendingPDFs:
             return
         _add_download_link(app, docname, doctree)
         html = paper.print_html(app, docname, paper_doctree)
-        job = render.Job(docname, html, _base_url(app, docname), render_settings(app), source)
+        # Where the page is in the output: a relative address in it (an image
+        # under _images/) is the build's own file.
+        base_url = urljoin(Path(app.outdir).as_uri() + "/", app.builder.get_target_uri(docname))
+        job = render.Job(docname, html, base_url, render_settings(app), source)
         if any(paper_doctree.findall(nodes.image)):
             # The images it reads are copied at the end: only then do their
             # copies say whether the PDF in the output is still what it shows.
