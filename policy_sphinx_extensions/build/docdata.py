@@ -37,12 +37,10 @@ class DocumentData(Domain):
     #: the ``subtype`` of the errors this domain reports
     error_subtype: ClassVar[str] = ""
 
-    def per_document_tables(self) -> list[dict]:
-        return [table for key, table in self.data.items() if key != "version"]
-
     def clear_doc(self, docname: str) -> None:
-        for table in self.per_document_tables():
-            table.pop(docname, None)
+        for key, table in self.data.items():
+            if key != "version":
+                table.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for key, table in self.data.items():
@@ -61,9 +59,8 @@ class DocumentData(Domain):
     def report_errors(self, app: Sphinx) -> None:
         for docname, errors in sorted(self.data["errors"].items()):
             for line, message in errors:
-                logger.error(
-                    message, location=(docname, line), type="policy", subtype=self.error_subtype
-                )
+                logger.error(message, location=(docname, line), type="policy",
+                             subtype=self.error_subtype)
                 app.statuscode = 1
 
 

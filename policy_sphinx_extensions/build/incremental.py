@@ -53,36 +53,17 @@ def _write(path: Path, record: dict) -> None:
     os.replace(partial, path)
 
 
-class _WarnedDocuments:
-    """Collects the documents Sphinx's warnings name while a build runs."""
-
-    def __init__(self, app: Sphinx) -> None:
-        self.env = app.env
-        self.suppressed = app.config.suppress_warnings
-        self.documents: set[str] = set()
-        self.elsewhere = False
-
-    def notice(self, record: stdlib_logging.LogRecord) -> None:
-        if is_suppressed_warning(getattr(record, "type", ""), getattr(record, "subtype", ""),
-                                 self.suppressed):
-            return
-        docname = self._docname(getattr(record, "location", None))
-        if docname is None:
-            self.elsewhere = True
-        else:
-            self.documents.add(docname)
-
-    def _docname(self, location) -> str | None:
-        # As logged: a (docname, line) pair, a node, a docname or "path:line".
-        if isinstance(location, tuple):
-            return location[0] if location[0] in self.env.found_docs else None
-        if isinstance(location, nodes.Node):
-            location = get_node_location(location)
-        if not location:
-            return None
-        if location in self.env.found_docs:
-            return location
-        return self.env.path2doc(_LINE.sub("", location))
+def _docname(env, location) -> str | None:
+    # As logged: a (docname, line) pair, a node, a docname or "path:line".
+    if isinstance(location, tuple):
+        return location[0] if location[0] in env.found_docs else None
+    if isinstance(location, nodes.Node):
+        location = get_node_location(location)
+    if not location:
+        return None
+    if location in env.found_docs:
+        return location
+    return env.path2doc(_LINE.sub("", location))
 
 
 class IncrementalBuild:
@@ -90,10 +71,10 @@ class IncrementalBuild:
 
     def __init__(self) -> None:
         self.lock_file = None
-        self.warnings: _WarnedDocuments | None = None
-
-    def _record_path(self, app: Sphinx) -> Path:
-        return Path(app.doctreedir) / RECORD
+        # While a build runs: its application, and the documents its warnings name.
+        self.app: Sphinx | None = None
+        self.documents: set[str] = set()
+        self.elsewhere = False
 
     def lock(self, app: Sphinx, *args) -> None:
         if self.lock_file is not None:
@@ -117,7 +98,7 @@ class IncrementalBuild:
     def outdated(self, app: Sphinx, env, added, changed, removed) -> list[str]:
         """Documents to read again: those that warned last time, or all."""
         self.lock(app)
-        path = self._record_path(app)
+        path = Path(app.doctreedir) / RECORD
         try:
             last = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:  # the first build, or one without this extension
@@ -125,7 +106,7 @@ class IncrementalBuild:
         except ValueError:
             last = {"finished": False}
         _write(path, {"finished": False})
-        self.warnings = _WarnedDocuments(app)
+        self.app, self.documents, self.elsewhere = app, set(), False
         if not last.get("finished"):
             # Every page is written again: the search index starts afresh too,
             # not from the one an earlier build left (Sphinx keeps the words of
@@ -134,26 +115,30 @@ class IncrementalBuild:
             if index:
                 (Path(app.outdir) / index).unlink(missing_ok=True)
         if not last.get("finished") or last.get("elsewhere"):
-            again = set(env.found_docs)
-        else:
-            again = set(last.get("documents", [])) & env.found_docs
-        return sorted(again)
+            return sorted(env.found_docs)
+        return sorted(set(last.get("documents", [])) & env.found_docs)
 
     def noticed(self, record: stdlib_logging.LogRecord) -> bool:
         """Each warning as Sphinx receives it (suppressed ones too, which it skips)."""
-        if self.warnings is not None:
-            self.warnings.notice(record)
+        if self.app is None or is_suppressed_warning(
+                getattr(record, "type", ""), getattr(record, "subtype", ""),
+                self.app.config.suppress_warnings):
+            return True
+        docname = _docname(self.app.env, getattr(record, "location", None))
+        if docname is None:
+            self.elsewhere = True
+        else:
+            self.documents.add(docname)
         return True
 
     def finished(self, app: Sphinx, exception: Exception | None) -> None:
-        if self.warnings is not None:
-            if exception is None:
-                _write(self._record_path(app), {
-                    "finished": True,
-                    "documents": sorted(self.warnings.documents),
-                    "elsewhere": self.warnings.elsewhere,
-                })
-            self.warnings = None
+        if self.app is not None and exception is None:
+            _write(Path(app.doctreedir) / RECORD, {
+                "finished": True,
+                "documents": sorted(self.documents),
+                "elsewhere": self.elsewhere,
+            })
+        self.app = None
         self.unlock()
 
 

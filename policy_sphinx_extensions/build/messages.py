@@ -77,10 +77,8 @@ def known_names(app: Sphinx, kind: str) -> set[str]:
 
 def target_names(app: Sphinx) -> set[str]:
     """Every id a ``#fragment`` link can lead to: labels and heading ids."""
-    names = set(app.env.domains.standard_domain.anonlabels)
-    for metadata in app.env.metadata.values():
-        names |= set(metadata.get("myst_slugs", {}))
-    return names
+    slugs = (metadata.get("myst_slugs", {}) for metadata in app.env.metadata.values())
+    return set(app.env.domains.standard_domain.anonlabels).union(*slugs)
 
 
 def explain(app: Sphinx, message: str) -> str:
@@ -124,6 +122,7 @@ class _StatusLine(logging.Filter):
         self.app = app
         self.handler = handler
         self.line_open = False
+        handler.addFilter(self)
 
     def filter(self, record: logging.LogRecord) -> bool:
         text = COLOUR.sub("", logging.LogRecord.getMessage(record))
@@ -145,8 +144,6 @@ def setup(app: Sphinx) -> dict:
         _StatusLine(app, handler) for handler in logging.getLogger(NAMESPACE).handlers
         if isinstance(handler, NewLineStreamHandler)
     ]
-    for line in status:
-        line.handler.addFilter(line)
 
     def explained(record: logging.LogRecord) -> bool:
         """Adds :func:`explain`'s advice to a warning, on a line of its own."""

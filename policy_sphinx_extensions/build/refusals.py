@@ -46,5 +46,4 @@ def refuse(message: str, location: str | tuple | None = None) -> NoReturn:
 
 
 def refuse_data_error(error: DataError) -> NoReturn:
-    """Stop the build at the file and line of *error*."""
     refuse(error.message, f"{error.path}:{error.line}")

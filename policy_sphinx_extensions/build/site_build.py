@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-SITE_BUILDERS = ("html", "dirhtml")
-
 
 def builds_site(app: Sphinx) -> bool:
-    """True when *app* writes the site's pages."""
-    return app.builder.name in SITE_BUILDERS
+    return app.builder.name in ("html", "dirhtml")

@@ -44,9 +44,9 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from .builder import NoticePDFBuilder, PendingPDFs
 from policy_sphinx_extensions.build.refusals import refuse
 
+from .builder import NoticePDFBuilder, PendingPDFs
 from .paper import paper_doctree, print_html
 from .render import PAPER_SIZES
 
@@ -69,8 +69,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("policy_pdf_fonts", {}, "html", types=[dict])
     app.add_config_value("policy_pdf_dir", "pdf", "html", types=[str])
     app.add_config_value("policy_pdf_publish", False, "html", types=[bool])
-    # Where rendered PDFs are kept by content (relative to the configuration
-    # folder; empty: nowhere). make html and make pdf set it (.cache/pdf).
+    # Empty: PDFs are kept nowhere. make html and make pdf set it (.cache/pdf).
     app.add_config_value("policy_pdf_cache_dir", "", "", types=[str])
     app.add_builder(NoticePDFBuilder)
     pending = PendingPDFs()

@@ -36,9 +36,6 @@ from .records import Records
 
 logger = logging.getLogger(__name__)
 
-DOWNLOAD_CLASS = "pdf-download"
-DOWNLOAD_TEXT = "Download PDF"
-
 
 def _rejected(app: Sphinx, docname: str) -> bool:
     """Whether the build has already reported this notice's front matter or
@@ -122,12 +119,6 @@ def pdf_cache(app: Sphinx, settings: render.Settings | None = None) -> PDFCache 
                     settings or render_settings(app))
 
 
-def _base_url(app: Sphinx, docname: str) -> str:
-    # Where the page is in the output: a relative address in it (an image
-    # under _images/) is the build's own file.
-    return urljoin(Path(app.outdir).as_uri() + "/", app.builder.get_target_uri(docname))
-
-
 def _add_download_link(app: Sphinx, docname: str, doctree: nodes.document) -> None:
     """The published site's "Download PDF" link, below the notice's last-updated line."""
     if not publishes_pdfs(app):
@@ -139,8 +130,8 @@ def _add_download_link(app: Sphinx, docname: str, doctree: nodes.document) -> No
         return
     href = relative_uri(app.builder.get_target_uri(docname),
                         site_pdf_path(app.config.policy_pdf_dir, docname))
-    link = nodes.paragraph(classes=[DOWNLOAD_CLASS])
-    link += nodes.reference("", DOWNLOAD_TEXT, refuri=href, internal=True)
+    link = nodes.paragraph(classes=["pdf-download"])
+    link += nodes.reference("", "Download PDF", refuri=href, internal=True)
     last_updated.parent.insert(last_updated.parent.index(last_updated) + 1, link)
 
 
@@ -156,8 +147,7 @@ class PendingPDFs:
         # Notices with images: rendered once the images are copied, at the end.
         self.waiting: list[render.Job] = []
         self.count = 0
-        # The PDF of a notice's current version at its dated address -> the
-        # notice's PDF: the same text, so the same PDF, copied once written.
+        # A current version's PDF at its dated address -> its notice's, copied once written.
         self.copies: dict[Path, Path] = {}
 
     def collect(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -186,12 +176,14 @@ class PendingPDFs:
         try:
             paper_doctree = paper.paper_doctree(app, docname, doctree)
         except paper.PaperError as error:
-            logger.error("%s", error, location=(docname, error.line), type="policy",
-                         subtype="pdf")
+            logger.error("%s", error, location=(docname, error.line), type="policy", subtype="pdf")
             return
         _add_download_link(app, docname, doctree)
         html = paper.print_html(app, docname, paper_doctree)
-        job = render.Job(docname, html, _base_url(app, docname), render_settings(app), source)
+        # Where the page is in the output: a relative address in it (an image
+        # under _images/) is the build's own file.
+        base_url = urljoin(Path(app.outdir).as_uri() + "/", app.builder.get_target_uri(docname))
+        job = render.Job(docname, html, base_url, render_settings(app), source)
         if any(paper_doctree.findall(nodes.image)):
             # The images it reads are copied at the end: only then do their
             # copies say whether the PDF in the output is still what it shows.
@@ -206,11 +198,9 @@ class PendingPDFs:
             logger.verbose("PDF unchanged: %s", path)
             return
         self.records.forget(path)
-        self._render(app, job)
-
-    def _render(self, app: Sphinx, job: render.Job) -> None:
-        """Take *job*'s PDF from the cache, or have it rendered."""
-        cached = self.cache.get(job, _address(app, job)) if self.cache else None
+        # From the cache, or rendered; the page's address is what its relative links are from.
+        address = app.builder.get_target_uri(job.docname)
+        cached = self.cache.get(job.html, address) if self.cache else None
         if cached is not None:
             self.cached.append((job, cached))
             return
@@ -231,9 +221,8 @@ class PendingPDFs:
                 return records.kept(notice) and _same_file(copy, notice)
             return records.kept(pdf_path(app, docname))
 
-        return sorted(
-            docname for docname in env.found_docs if is_notice(app, docname) and not kept(docname)
-        )
+        return sorted(docname for docname in env.found_docs
+                      if is_notice(app, docname) and not kept(docname))
 
     def finish(self, app: Sphinx, exception: Exception | None) -> None:
         """build-finished: wait for the PDFs, write them and report on each."""
@@ -253,7 +242,7 @@ class PendingPDFs:
         ):
             _write(app, records, job, rendered)
             if cache is not None and not isinstance(rendered, Exception):
-                cache.put(job, _address(app, job), rendered)
+                cache.put(job.html, app.builder.get_target_uri(job.docname), rendered)
         for job, rendered in cached:
             logger.verbose("PDF from the cache: %s", pdf_path(app, job.docname))
             _write(app, records, job, rendered)
@@ -271,11 +260,6 @@ def _same_file(path: Path, other: Path) -> bool:
         return path.read_bytes() == other.read_bytes()
     except OSError:
         return False
-
-
-def _address(app: Sphinx, job: render.Job) -> str:
-    """The page's address in the site: what its relative links are relative to."""
-    return app.builder.get_target_uri(job.docname)
 
 
 def _write(app: Sphinx, records: Records, job: render.Job,

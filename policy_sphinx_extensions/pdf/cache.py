@@ -21,20 +21,15 @@ start again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 
 from . import render
-from .records import content_digest
+from .records import content_digest, digest, file_digest
 
 # Bumped when what an entry holds changes: older entries are then never found.
 FORMAT = 1
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class PDFCache:
@@ -47,7 +42,7 @@ class PDFCache:
         self.settings = content_digest(settings)
 
     def _key(self, html: str, address: str) -> str:
-        return _digest(json.dumps([FORMAT, self.settings, address, html]).encode())
+        return digest(json.dumps([FORMAT, self.settings, address, html]).encode())
 
     def _name(self, path: str) -> list[str]:
         """A file read, relative to the output or configuration folder when under one."""
@@ -61,54 +56,37 @@ class PDFCache:
         role, relative = name
         return self.roots[role] / relative if role else Path(relative)
 
-    def _kept(self, key: str) -> tuple[dict, bytes] | None:
-        """The entry and the PDF kept under *key*, unless missing, cut short or changed."""
+    def get(self, html: str, address: str) -> render.RenderedPDF | None:
+        """The PDF of *html* at *address* (its URL path in the site; for a
+        self-contained page, which reads no file, the digest of the code that
+        renders it), if kept: not missing, cut short or changed."""
+        key = self._key(html, address)
         try:
             entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
             data = (self.folder / f"{key}.pdf").read_bytes()
         except (OSError, ValueError):
             return None
-        return (entry, data) if _digest(data) == entry.get("pdf") else None
-
-    def get(self, job: render.Job, address: str) -> render.RenderedPDF | None:
-        """The PDF *job* renders at *address* (its URL path in the site), if kept."""
-        kept = self._kept(self._key(job.html, address))
-        if kept is None:
+        if digest(data) != entry.get("pdf"):
             return None
-        entry, data = kept
         files_read = set()
-        for name, digest in entry.get("files_read", []):
+        for name, recorded in entry.get("files_read", []):
             path = self._path(name)
-            try:
-                if _digest(path.read_bytes()) != digest:
-                    return None
-            except OSError:
+            if file_digest(path) != recorded:  # changed, or gone
                 return None
             files_read.add(str(path))
         return render.RenderedPDF(data, files_read, [])
 
-    def put(self, job: render.Job, address: str, rendered: render.RenderedPDF) -> None:
+    def put(self, html: str, address: str, rendered: render.RenderedPDF) -> None:
         """Keep a PDF rendered without a problem."""
         if rendered.problems:
             return
-        files_read = [[self._name(path), _digest(Path(path).read_bytes())]
+        files_read = [[self._name(path), digest(Path(path).read_bytes())]
                       for path in sorted(rendered.files_read)]
-        self._keep(self._key(job.html, address), rendered.data, files_read)
-
-    def get_page(self, html: str, made_by: str) -> bytes | None:
-        """The PDF of a self-contained page (it reads no file) that the code
-        whose digest is *made_by* rendered, if kept."""
-        kept = self._kept(self._key(html, made_by))
-        return kept[1] if kept else None
-
-    def put_page(self, html: str, made_by: str, data: bytes) -> None:
-        """Keep the PDF of a self-contained page, rendered without a problem."""
-        self._keep(self._key(html, made_by), data, [])
-
-    def _keep(self, key: str, data: bytes, files_read: list) -> None:
-        entry = {"pdf": _digest(data), "files_read": files_read}
+        entry = {"pdf": digest(rendered.data), "files_read": files_read}
+        key = self._key(html, address)
         self.folder.mkdir(parents=True, exist_ok=True)
-        for suffix, content in ((".pdf", data), (".json", json.dumps(entry, indent=1).encode())):
+        for suffix, content in ((".pdf", rendered.data),
+                                (".json", json.dumps(entry, indent=1).encode())):
             partial = self.folder / f"{key}{suffix}.{os.getpid()}.partial"
             partial.write_bytes(content)
             partial.replace(self.folder / f"{key}{suffix}")

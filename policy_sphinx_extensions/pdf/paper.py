@@ -15,7 +15,6 @@ the page they produce on paper. The copy for paper gets:
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -33,6 +32,8 @@ import sphinx
 from policy_core import html_templates
 from policy_core.front_matter import DATE_CLASSES
 from policy_sphinx_extensions.reading.page_kinds import NoticeDates, notice_dates
+
+from .records import digest, file_digest
 
 LINK_URL_CLASS = "link-url"
 PUBLISHER_CLASS = "publisher"
@@ -59,7 +60,6 @@ def _title(doctree: nodes.document) -> nodes.title:
 
 
 def paper_doctree(app: Sphinx, docname: str, doctree: nodes.document) -> nodes.document:
-    """A copy of the resolved *doctree* of *docname*, adjusted for paper."""
     # Copied before the page gets its "Download PDF" link.
     doctree = doctree.deepcopy()
 
@@ -91,14 +91,11 @@ def paper_doctree(app: Sphinx, docname: str, doctree: nodes.document) -> nodes.d
             continue
         address = urljoin(page_url, refuri)
         reference["refuri"] = address
-        if _shown_address(address) != reference.astext().strip():
-            url = nodes.inline("", _shown_address(address), classes=[LINK_URL_CLASS])
+        shown = address.removeprefix("mailto:")
+        if shown != reference.astext().strip():
+            url = nodes.inline("", shown, classes=[LINK_URL_CLASS])
             reference.parent.insert(reference.parent.index(reference) + 1, url)
     return doctree
-
-
-def _shown_address(address: str) -> str:
-    return address.removeprefix("mailto:")
 
 
 def _render_body(builder, docname: str, doctree: nodes.document) -> str:
@@ -125,16 +122,14 @@ def _render_body(builder, docname: str, doctree: nodes.document) -> str:
 def _subject(doctree: nodes.document, skip: set[str]) -> str:
     """The notice's opening sentence: what the notice is about."""
     for paragraph in doctree.findall(nodes.paragraph):
-        if skip.isdisjoint(paragraph["classes"]) and not isinstance(
-            paragraph.parent, nodes.list_item
-        ):
+        in_list = isinstance(paragraph.parent, nodes.list_item)
+        if skip.isdisjoint(paragraph["classes"]) and not in_list:
             text = " ".join(paragraph.astext().split())
             return re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", text, maxsplit=1)[0]
     return ""
 
 
 def print_html(app: Sphinx, docname: str, paper: nodes.document) -> str:
-    """The print HTML document of notice *docname*, from its *paper* doctree."""
     dates: NoticeDates = notice_dates(app.env, docname)
     title = _title(paper).astext()
     subject = _subject(paper, {PUBLISHER_CLASS, *DATE_CLASSES})
@@ -156,7 +151,7 @@ def print_html(app: Sphinx, docname: str, paper: nodes.document) -> str:
 def _code_digest() -> str:
     # This module and the print template: how the print HTML is made from the doctree.
     files = (Path(__file__), TEMPLATES / "notice-print.html")
-    return hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()
+    return digest(b"".join(path.read_bytes() for path in files))
 
 
 def print_source(app: Sphinx, docname: str, doctree: nodes.document) -> str:
@@ -174,19 +169,14 @@ def print_source(app: Sphinx, docname: str, doctree: nodes.document) -> str:
         config.html_baseurl, sphinx.__version__, docutils.__version__, _code_digest(),
         _image_digests(app, doctree),
     ]).encode()
-    return hashlib.sha256(made_with + doctree.pformat().encode()).hexdigest()
+    return digest(made_with + doctree.pformat().encode())
 
 
 def _image_digests(app: Sphinx, doctree: nodes.document) -> list[str | None]:
     """The digest of each local image file *doctree* names (None: unreadable)."""
-    digests = []
-    for image in doctree.findall(nodes.image):
-        for candidate in sorted(image["candidates"].values()):
-            try:
-                digests.append(hashlib.sha256(Path(app.srcdir, candidate).read_bytes()).hexdigest())
-            except OSError:  # a remote image ("?"), or one the build has reported missing
-                digests.append(None)
-    return digests
+    # None for a remote image ("?"), or one the build has reported missing.
+    return [file_digest(Path(app.srcdir, candidate)) for image in doctree.findall(nodes.image)
+            for candidate in sorted(image["candidates"].values())]
 
 
 @functools.cache

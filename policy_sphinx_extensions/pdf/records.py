@@ -31,13 +31,13 @@ from . import render
 RECORDS_DIR = "pdf-records"
 
 
-def _digest(data: bytes) -> str:
+def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_digest(path: str | Path) -> str | None:
+def file_digest(path: str | Path) -> str | None:
     try:
-        return _digest(Path(path).read_bytes())
+        return digest(Path(path).read_bytes())
     except OSError:
         return None
 
@@ -47,7 +47,7 @@ def _renderer_versions() -> dict[str, str]:
     return {
         "weasyprint": importlib.metadata.version("weasyprint"),
         "pydyf": importlib.metadata.version("pydyf"),  # WeasyPrint's PDF writer
-        "render.py": _digest(Path(render.__file__).read_bytes()),  # how WeasyPrint is called
+        "render.py": digest(Path(render.__file__).read_bytes()),  # how WeasyPrint is called
     }
 
 
@@ -55,23 +55,12 @@ def content_digest(settings: render.Settings) -> str:
     """What every PDF depends on besides its own HTML, without the machine's
     paths: the stylesheets' contents, paper size, fonts, renderer versions."""
     recorded = {
-        "stylesheets": [_file_digest(name) for name in settings.stylesheets],
+        "stylesheets": [file_digest(name) for name in settings.stylesheets],
         "paper": settings.paper,
         "fonts": settings.fonts,
         **_renderer_versions(),
     }
-    return _digest(json.dumps(recorded, sort_keys=True).encode())
-
-
-def settings_digest(settings: render.Settings) -> str:
-    """What every PDF depends on besides its own HTML: its content, and where
-    the stylesheets and the files a PDF may read are."""
-    recorded = {
-        "content": content_digest(settings),
-        "stylesheets": settings.stylesheets,
-        "readable": settings.readable,
-    }
-    return _digest(json.dumps(recorded, sort_keys=True).encode())
+    return digest(json.dumps(recorded, sort_keys=True).encode())
 
 
 class Records:
@@ -79,7 +68,11 @@ class Records:
 
     def __init__(self, doctreedir: str | Path, builder: str, settings: render.Settings) -> None:
         self.folder = Path(doctreedir, RECORDS_DIR, builder)
-        self.settings = settings_digest(settings)
+        # What every PDF depends on besides its own HTML: its content, and
+        # where the stylesheets and the files a PDF may read are.
+        where = {"content": content_digest(settings), "stylesheets": settings.stylesheets,
+                 "readable": settings.readable}
+        self.settings = digest(json.dumps(where, sort_keys=True).encode())
 
     def _file(self, pdf: Path) -> Path:
         return self.folder / f"{pdf.name}.json"
@@ -95,8 +88,8 @@ class Records:
             return False
         return (
             record["settings"] == self.settings
-            and record["pdf"] == _file_digest(pdf)
-            and all(_file_digest(name) == digest for name, digest in record["files_read"].items())
+            and record["pdf"] == file_digest(pdf)
+            and all(file_digest(name) == sha256 for name, sha256 in record["files_read"].items())
             and (job is None or record["html"] == _job_digest(job))
             and (source is None or record.get("source") == source)
         )
@@ -116,12 +109,12 @@ class Records:
             "settings": self.settings,
             "html": _job_digest(job),
             "source": job.source,
-            "pdf": _digest(rendered.data),
-            "files_read": {name: _file_digest(name) for name in sorted(rendered.files_read)},
+            "pdf": digest(rendered.data),
+            "files_read": {name: file_digest(name) for name in sorted(rendered.files_read)},
         }
         self.folder.mkdir(parents=True, exist_ok=True)
         self._file(pdf).write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
 def _job_digest(job: render.Job) -> str:
-    return _digest(f"{job.base_url}\n{job.html}".encode())
+    return digest(f"{job.base_url}\n{job.html}".encode())

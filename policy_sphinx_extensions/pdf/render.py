@@ -16,6 +16,7 @@ check in front: WeasyPrint has no setting for a set of folders.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
@@ -151,29 +152,22 @@ class _Prepared:
     messages: list[str]
 
 
-# Settings -> their stylesheets and fonts, made by the first PDF a worker
-# renders with them: a new FontConfiguration and new CSS objects per PDF
-# cost about a tenth of its rendering, for the same bytes.
-_prepared: dict[Settings, _Prepared] = {}
-
-
+# Made by the first PDF a worker renders with the settings, and kept: a new
+# FontConfiguration and new CSS objects per PDF cost about a tenth of its
+# rendering, for the same bytes.
+@functools.cache
 def _prepare(weasyprint, settings: Settings) -> _Prepared:
-    if settings not in _prepared:
-        from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.fonts import FontConfiguration
 
-        files_read: set[str] = set()
-        refused: list[str] = []
-        with weasyprint_messages() as messages:
-            fetcher = _build_files_fetcher(weasyprint, settings, files_read, refused)
-            stylesheets = [
-                weasyprint.CSS(filename=name, url_fetcher=fetcher) for name in settings.stylesheets
-            ]
-            stylesheets.append(
-                weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[settings.paper]}; }}")
-            )
-        _prepared[settings] = _Prepared(FontConfiguration(), stylesheets,
-                                        files_read, refused, list(messages))
-    return _prepared[settings]
+    files_read: set[str] = set()
+    refused: list[str] = []
+    with weasyprint_messages() as messages:
+        fetcher = _build_files_fetcher(weasyprint, settings, files_read, refused)
+        stylesheets = [weasyprint.CSS(filename=name, url_fetcher=fetcher)
+                       for name in settings.stylesheets]
+        paper = f"@page {{ size: {PAPER_SIZES[settings.paper]}; }}"
+        stylesheets.append(weasyprint.CSS(string=paper))
+    return _Prepared(FontConfiguration(), stylesheets, files_read, refused, list(messages))
 
 
 def render_pdf(job: Job) -> RenderedPDF:

@@ -102,20 +102,15 @@ def _default_today(app: Sphinx, config) -> None:
 
 
 def _statuses(notice: str, found: list[git_history.Version], today: datetime.date):
-    in_effect = [version for version in found if version.date <= today]
-    current = in_effect[-1].date if in_effect else None
+    current = max((version.date for version in found if version.date <= today), default=None)
     result, previous = [], None
-    for index, version in enumerate(found):
-        later = found[index + 1].date if index + 1 < len(found) else None
-        status = (
-            "current" if version.date == current
-            else "superseded" if version.date <= today else "upcoming"
-        )
+    for version, later in zip(found, [*(version.date for version in found[1:]), None], strict=True):
+        status = ("current" if version.date == current
+                  else "superseded" if version.date <= today else "upcoming")
         docname = dated_docname(notice, version.date)
         until = None if status == "current" else later
-        result.append(
-            NoticeVersion(notice, version.date, docname, status, until, version.announced, previous)
-        )
+        result.append(NoticeVersion(notice, version.date, docname, status, until,
+                                    version.announced, previous))
         previous = docname
     return tuple(result)
 
@@ -138,9 +133,6 @@ class VersionsDomain(Domain):
     label = "Notice versions"
     data_version = 1
     initial_data: ClassVar[dict] = {"versions": {}, "before": {}, "sources": {}}
-
-    def clear_doc(self, docname: str) -> None:
-        pass  # the versions are read again as each build starts, for all notices
 
     def merge_domaindata(self, docnames, otherdata: dict) -> None:
         pass  # parallel readers receive the table; none of them changes it
@@ -269,7 +261,6 @@ def _builder_inited(app: Sphinx) -> None:
 
 
 def version_of(env, docname: str) -> NoticeVersion | None:
-    """The version *docname* is, or None for any other document."""
     notice = docname_at(docname.rsplit("/", 1)[0], versions_table(env))
     return next((version for version in versions_table(env).get(notice, ())
                  if version.docname == docname), None)
@@ -305,8 +296,7 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
 def mark_as_version(metadata: dict) -> None:
     """A version is reached from its notice, never from the navigation; the
     site's search finds the notice once, at its own address."""
-    metadata["orphan"] = True
-    metadata["nosearch"] = True
+    metadata.update(orphan=True, nosearch=True)
 
 
 def _mark_version(app: Sphinx, doctree) -> None:
@@ -325,11 +315,8 @@ class VersionLabels(SphinxTransform):
     default_priority = 840
 
     def apply(self, **kwargs) -> None:
-        if version_of(self.env, self.env.docname) is None:
-            return
-        for name, explicit in list(self.document.nametypes.items()):
-            if explicit:
-                self.document.nametypes[name] = False
+        if is_version(self.env, self.env.docname):
+            self.document.nametypes.update(dict.fromkeys(self.document.nametypes, False))
 
 
 def _canonical_page(app: Sphinx, pagename: str) -> str | None:
@@ -372,9 +359,5 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("policy_sphinx_extensions.versions.versions_json")
     app.setup_extension("policy_sphinx_extensions.versions.repeated_messages")
     app.setup_extension("policy_sphinx_extensions.versions.current_page")
-    return {
-        "version": "1.0",
-        "env_version": 2,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "1.0", "env_version": 2, "parallel_read_safe": True,
+            "parallel_write_safe": True}

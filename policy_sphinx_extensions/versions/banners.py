@@ -41,18 +41,13 @@ def _link(text: str, refuri: str) -> nodes.reference:
 
 
 def _banner(status: str, title: str, *paragraphs: nodes.paragraph) -> nodes.admonition:
-    banner = nodes.admonition(classes=[BANNER_CLASS, f"version-{status}"])
-    banner += nodes.title("", title)
-    for paragraph in paragraphs:
-        banner += paragraph
-    return banner
+    return nodes.admonition("", nodes.title("", title), *paragraphs,
+                            classes=[BANNER_CLASS, f"version-{status}"])
 
 
 def _paragraph(*parts) -> nodes.paragraph:
-    paragraph = nodes.paragraph()
-    for part in parts:
-        paragraph += nodes.Text(part) if isinstance(part, str) else part
-    return paragraph
+    return nodes.paragraph("", "", *(nodes.Text(part) if isinstance(part, str) else part
+                                     for part in parts))
 
 
 def _redline_paragraph(app: Sphinx, docname: str, version: NoticeVersion) -> nodes.paragraph:
@@ -69,15 +64,11 @@ def _notice_banners(app: Sphinx, docname: str) -> list[nodes.Node]:
     banners = []
     versions = versions_table(app.env).get(docname, ())
     in_effect = any(version.status == "current" for version in versions)
-    for version in versions:
-        if version.status != "upcoming":
-            continue
+    for version in [version for version in versions if version.status == "upcoming"]:
         when = format_date(version.date)
         uri = app.builder.get_relative_uri(docname, version.docname)
-        if in_effect:
-            text = f"An updated version of this notice takes effect on {when}"
-        else:
-            text = f"This notice takes effect on {when}"
+        text = (f"An updated version of this notice takes effect on {when}" if in_effect
+                else f"This notice takes effect on {when}")
         parts = [_paragraph(_link(text, uri), ".")]
         if version.previous:
             parts.append(_redline_paragraph(app, docname, version))
@@ -90,33 +81,27 @@ def _version_banners(app: Sphinx, docname: str, version: NoticeVersion) -> list[
     since = format_date(version.date)
     if version.status == "superseded":
         until = format_date(version.in_effect_until)
-        lines = [
-            _paragraph(f"This version was in effect from {since} until {until}. "),
-            _paragraph(_link("Read the current version", notice_uri), "."),
-        ]
-        title = "Superseded version"
+        lines = [_paragraph(f"This version was in effect from {since} until {until}. "),
+                 _paragraph(_link("Read the current version", notice_uri), ".")]
     elif version.status == "current" and date_is_inferred(app.env.metadata.get(version.notice, {})):
         lines = [_paragraph(f"This version was last updated {since}, a date not yet confirmed: "
                             "it is the ", _link("current version", notice_uri), ".")]
-        title = "Current version"
     elif version.status == "current":
         lines = [_paragraph(f"This version is in effect since {since}: it is the ",
                             _link("current version", notice_uri), ".")]
-        title = "Current version"
     else:
         lines = [_paragraph(f"This version takes effect on {since}. Until then, ",
                             _link("the version in effect", notice_uri), " applies.")]
-        title = "Upcoming version"
     if version.previous:
         lines.append(_redline_paragraph(app, docname, version))
-    return [_banner(version.status, title, *lines)]
+    # "Superseded version", "Current version", "Upcoming version"
+    return [_banner(version.status, f"{version.status.capitalize()} version", *lines)]
 
 
 def _add_banners(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     version = version_of(app.env, docname)
-    banners = (
-        _version_banners(app, docname, version) if version else _notice_banners(app, docname)
-    )
+    banners = (_version_banners(app, docname, version) if version
+               else _notice_banners(app, docname))
     top = next(iter(doctree.findall(nodes.section)), None)
     if banners and top is not None:
         top[1:1] = banners

@@ -44,9 +44,7 @@ def _load(path: Path) -> dict:
     try:
         with path.open("rb") as stream:
             cache = pickle.load(stream)  # noqa: S301 - the build's own file, as environment.pickle
-    except FileNotFoundError:
-        return {}
-    except Exception:  # noqa: BLE001 - a cache cut short or from another version: read again
+    except Exception:  # noqa: BLE001 - none yet, or cut short, or from another version: read again
         return {}
     return cache if isinstance(cache, dict) else {}
 
@@ -93,12 +91,10 @@ def material_versions(
         return {file: (histories.versions[file], histories.problems.get(file)) for file in missing}
 
     keys = {file: (str(file), _digest(file.read_bytes())) for file in files}
-    result = git_history.Histories({}, {})
-    for file, (versions, problem) in _kept(Path(doctreedir, CACHE_FILE), stamp, keys, read).items():
-        result.versions[file] = versions
-        if problem is not None:
-            result.problems[file] = problem
-    return result
+    kept = _kept(Path(doctreedir, CACHE_FILE), stamp, keys, read)
+    return git_history.Histories(
+        {file: versions for file, (versions, _) in kept.items()},
+        {file: problem for file, (_, problem) in kept.items() if problem is not None})
 
 
 def notices_among(doctreedir: Path, sources: dict[str, Path], root_doc: str) -> list[str]:

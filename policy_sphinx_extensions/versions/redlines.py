@@ -34,7 +34,7 @@ from policy_core.redline.text import content_blocks, main_content
 from policy_sphinx_extensions.reading.page_kinds import format_date
 from policy_sphinx_extensions.pdf.builder import pdf_cache
 from policy_core.addresses import page_file, redline_path, redline_pdf_path
-from policy_sphinx_extensions.pdf.render import weasyprint_messages
+from policy_sphinx_extensions.pdf.render import RenderedPDF, weasyprint_messages
 from policy_sphinx_extensions.versions import version_of, versions_table
 from policy_sphinx_extensions.versions.banners import BANNER_CLASS
 
@@ -42,10 +42,6 @@ logger = logging.getLogger(__name__)
 
 TEMPLATES = [Path(__file__).parents[1] / "templates", redline_page.TEMPLATES]
 RECORD_FILE = "version-redlines.json"
-
-
-def _page_file(app: Sphinx, uri: str) -> Path:
-    return Path(app.outdir, page_file(uri))
 
 
 def _notice_blocks(page_html: str, page_url: str):
@@ -71,55 +67,52 @@ def write_redlines(app: Sphinx) -> None:
     # Redline PDFs kept by content, as the notices' (the code that renders them is the key's).
     cache = pdf_cache(app)
     made_by = f"redline {_digest(Path(redline_page.__file__).read_bytes())}"
-    for versions in versions_table(app.env).values():
-        for version in versions:
-            if not version.previous:
-                continue
-            previous = version_of(app.env, version.previous)
-            old_uri = app.builder.get_target_uri(previous.docname)
-            new_uri = app.builder.get_target_uri(version.docname)
-            old_bytes = _page_file(app, old_uri).read_bytes()
-            new_bytes = _page_file(app, new_uri).read_bytes()
-            uri = redline_path(version.docname)
-            pdf_uri = redline_pdf_path(app.config.policy_pdf_dir, version.docname)
-            page, pdf = _page_file(app, uri), Path(app.outdir, pdf_uri)
-            digest = _digest(old_bytes, new_bytes, str(app.config.policy_pdf_publish).encode(),
-                             templates)
-            kept[version.docname] = digest
-            pdf_ready = pdf.is_file() or not app.config.policy_pdf_publish
-            if record.get(version.docname) == digest and page.is_file() and pdf_ready:
-                continue
-            page_url = urljoin(base, app.builder.get_target_uri(version.notice))
-            redline = notice_redline(version.docname,
-                                     _notice_blocks(old_bytes.decode(), page_url),
-                                     _notice_blocks(new_bytes.decode(), page_url))
-            depth = "../" * uri.count("/")
-            common = {
-                "redline": redline,
-                "old_date": format_date(previous.date),
-                "new_date": format_date(version.date),
-                "old_url": depth + old_uri,
-                "new_url": depth + new_uri,
-                "pdf_url": depth + pdf_uri
-                if app.config.policy_pdf_publish else "",
-                "canonical": urljoin(base, uri) if base else "",
-            }
-            page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(template.render(for_pdf=False, **common), encoding="utf-8")
-            if app.config.policy_pdf_publish:
-                pdf.parent.mkdir(parents=True, exist_ok=True)
-                paper = template.render(for_pdf=True, **common)
-                kept_pdf = cache.get_page(paper, made_by) if cache else None
-                if kept_pdf is not None:
-                    pdf.write_bytes(kept_pdf)
-                    continue
-                with weasyprint_messages() as problems:
-                    write_redline_pdf(paper, pdf)
-                if cache and not problems:
-                    cache.put_page(paper, made_by, pdf.read_bytes())
-                for problem in dict.fromkeys(problems):
-                    logger.warning("redline PDF %s: %s", pdf.name, problem,
-                                   type="policy", subtype="pdf")
+    publish = app.config.policy_pdf_publish
+    for version in [version for versions in versions_table(app.env).values()
+                    for version in versions if version.previous]:
+        previous = version_of(app.env, version.previous)
+        old_uri = app.builder.get_target_uri(previous.docname)
+        new_uri = app.builder.get_target_uri(version.docname)
+        old_bytes = Path(app.outdir, page_file(old_uri)).read_bytes()
+        new_bytes = Path(app.outdir, page_file(new_uri)).read_bytes()
+        uri = redline_path(version.docname)
+        pdf_uri = redline_pdf_path(app.config.policy_pdf_dir, version.docname)
+        page, pdf = Path(app.outdir, page_file(uri)), Path(app.outdir, pdf_uri)
+        digest = _digest(old_bytes, new_bytes, str(publish).encode(), templates)
+        kept[version.docname] = digest
+        pdf_ready = pdf.is_file() or not publish
+        if record.get(version.docname) == digest and page.is_file() and pdf_ready:
+            continue
+        page_url = urljoin(base, app.builder.get_target_uri(version.notice))
+        redline = notice_redline(version.docname,
+                                 _notice_blocks(old_bytes.decode(), page_url),
+                                 _notice_blocks(new_bytes.decode(), page_url))
+        depth = "../" * uri.count("/")
+        common = {
+            "redline": redline,
+            "old_date": format_date(previous.date),
+            "new_date": format_date(version.date),
+            "old_url": depth + old_uri,
+            "new_url": depth + new_uri,
+            "pdf_url": depth + pdf_uri if publish else "",
+            "canonical": urljoin(base, uri) if base else "",
+        }
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(template.render(for_pdf=False, **common), encoding="utf-8")
+        if not publish:
+            continue
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        paper = template.render(for_pdf=True, **common)
+        kept_pdf = cache.get(paper, made_by) if cache else None
+        if kept_pdf is not None:
+            pdf.write_bytes(kept_pdf.data)
+            continue
+        with weasyprint_messages() as problems:
+            write_redline_pdf(paper, pdf)
+        if cache and not problems:
+            cache.put(paper, made_by, RenderedPDF(pdf.read_bytes(), set(), []))
+        for problem in dict.fromkeys(problems):
+            logger.warning("redline PDF %s: %s", pdf.name, problem, type="policy", subtype="pdf")
     record_path.write_text(json.dumps(kept, indent=1, sort_keys=True), encoding="utf-8")
 
 

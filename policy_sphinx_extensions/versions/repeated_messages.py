@@ -10,12 +10,11 @@ would be reported for both, naming the same file and line, and counted as two
 warnings.
 
 Here the first message about a place is printed and counted; the same
-message about the same file and line again in the same build is not. It is a
-filter placed first on Sphinx's warning handler, before the filter that
-counts warnings, so the count Sphinx ends with ("1 warning") is the number of
-problems. A build still fails for every problem (``-W``): the first report of
-each is kept. It listens to each message as Sphinx receives it
-(:mod:`..build.warning_stream`), before Sphinx counts it.
+message about the same file and line again in the same build is not. It
+listens to each message as Sphinx receives it (:mod:`..build.warning_stream`),
+before Sphinx counts it, so the count Sphinx ends with ("1 warning") is the
+number of problems. A build still fails for every problem (``-W``): the first
+report of each is kept.
 
 Why a filter: Sphinx keeps no per-document switch for warnings
 (``suppress_warnings`` is site-wide, and MyST logs through Sphinx's logger
@@ -72,10 +71,9 @@ class RepeatedWarnings:
             return True
         key = (place, getattr(record, "type", "") or "", getattr(record, "subtype", "") or "",
                record.getMessage())
-        if key in self.seen:
-            return False
+        first = key not in self.seen
         self.seen.add(key)
-        return True
+        return first
 
     def new_build(self, app: Sphinx, env, added, changed, removed) -> list[str]:
         # One application may build many times (the live preview): each build

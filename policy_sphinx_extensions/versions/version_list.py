@@ -39,7 +39,6 @@ def announcements(env) -> list[tuple[str, Change, str]]:
     return found
 
 
-
 class VersionListDomain(docdata.DocumentData):
     """The pages listing every notice's versions."""
 
@@ -54,14 +53,12 @@ class notice_versions(nodes.General, nodes.Element):
 
 
 class NoticeVersions(SphinxDirective):
-    has_content = False
-
     def run(self) -> list[nodes.Node]:
         self.env.domains[VersionListDomain.name].data["pages"][self.env.docname] = True
         return [notice_versions()]
 
 
-def _status(version, inferred: bool = False) -> str:
+def _status(version, inferred: bool) -> str:
     since = format_date(version.date)
     if version.status == "current" and inferred:
         return f"current, last updated {since}, a date not yet confirmed"
@@ -88,20 +85,19 @@ def _links(app: Sphinx, docname: str, version) -> list[nodes.Node]:
 
 def _list(app: Sphinx, docname: str) -> list[nodes.Node]:
     env = app.env
-    notices = sorted(versions_table(env),
-                     key=lambda d: env.titles[d].astext() if d in env.titles else d)
+    titles = {notice: env.titles[notice].astext() if notice in env.titles else notice
+              for notice in versions_table(env)}
     result = nodes.bullet_list(classes=["notice-versions"])
-    for notice in notices:
-        title = env.titles[notice].astext() if notice in env.titles else notice
-        item = nodes.paragraph()
-        item += nodes.reference("", title, internal=True,
-                                refuri=app.builder.get_relative_uri(docname, notice))
+    for notice in sorted(titles, key=titles.get):
+        link = nodes.reference("", titles[notice], internal=True,
+                               refuri=app.builder.get_relative_uri(docname, notice))
+        item = nodes.paragraph("", "", link)
+        inferred = date_is_inferred(env.metadata.get(notice, {}))
         versions = nodes.bullet_list()
         for version in reversed(versions_table(env)[notice]):
-            line = nodes.paragraph()
-            line += nodes.strong("", format_date(version.date))
-            line += nodes.Text(f" ({_status(version, date_is_inferred(env.metadata.get(notice, {})))})")
-            line.extend(_links(app, docname, version))
+            line = nodes.paragraph("", "", nodes.strong("", format_date(version.date)),
+                                   nodes.Text(f" ({_status(version, inferred)})"),
+                                   *_links(app, docname, version))
             versions += nodes.list_item("", line)
         result += nodes.list_item("", item, versions)
     return [result]
@@ -117,9 +113,5 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("notice-versions", NoticeVersions)
     docdata.register(app, VersionListDomain)
     app.connect("doctree-resolved", _resolve)
-    return {
-        "version": "1.0",
-        "env_version": 1,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True,
+            "parallel_write_safe": True}

@@ -26,8 +26,9 @@ from policy_sphinx_extensions.versions import version_addresses, versions_table,
 VERSIONS_JSON = "versions.json"
 
 
-def versions_json(app: Sphinx) -> dict:
-    """What ``versions.json`` holds."""
+def _write_json(app: Sphinx, exception) -> None:
+    if exception is not None or not builds_site(app):
+        return
     root = urlsplit(app.config.html_baseurl).path.rstrip("/")
     table = {}
     for notice, versions in sorted(versions_table(app.env).items()):
@@ -41,13 +42,8 @@ def versions_json(app: Sphinx) -> dict:
             }
             for version in versions
         ]
-    return {"notices": table}
-
-
-def _write_json(app: Sphinx, exception) -> None:
-    if exception is None and builds_site(app):
-        text = json.dumps(versions_json(app), indent=1, ensure_ascii=False) + "\n"
-        write_if_changed(Path(app.outdir, VERSIONS_JSON), text)
+    text = json.dumps({"notices": table}, indent=1, ensure_ascii=False) + "\n"
+    write_if_changed(Path(app.outdir, VERSIONS_JSON), text)
 
 
 def setup(app: Sphinx) -> dict:
