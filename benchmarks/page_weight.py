@@ -65,11 +65,8 @@ class Resource:
 
 
 def build(srcdir: Path, outdir: Path, confdir: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-q", "-E", "-c", str(confdir),
-         str(srcdir), str(outdir)],
-        check=True,
-    )
+    subprocess.run([sys.executable, "-m", "sphinx", "-b", "dirhtml", "-q", "-E", "-c",
+                    str(confdir), str(srcdir), str(outdir)], check=True)
 
 
 def build_stock(workdir: Path) -> Path:
