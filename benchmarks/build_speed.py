@@ -267,12 +267,10 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
     notice = srcdir / f"{synthetic.notice_path(1)}.md"
     edits = {
         "no-op rebuild": lambda repeat: None,
-        "rebuild after editing one notice": lambda repeat: synthetic.edit_notice(
-            notice, f"Edited in run {repeat}."
-        ),
-        "rebuild after changing the navigation": lambda repeat: synthetic.rename_notice_1(
-            srcdir, str(repeat)
-        ),
+        "rebuild after editing one notice":
+            lambda repeat: synthetic.edit_notice(notice, f"Edited in run {repeat}."),
+        "rebuild after changing the navigation":
+            lambda repeat: synthetic.rename_notice_1(srcdir, str(repeat)),
     }
     floor_runs, furo_floor_runs = [], []
     for repeat in range(settings.repeats):

@@ -34,9 +34,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import importlib
 import inspect
 import os
+import pkgutil
 import shutil
 import subprocess
 import sys
@@ -109,9 +109,7 @@ def phase_times(job: render.Job, repeat: int) -> tuple[float, dict[str, float]]:
     render.render_pdf(job)  # WeasyPrint and the fonts loaded, the stylesheets parsed
     with contextlib.ExitStack() as patches:
         for where, name, label in PHASES:
-            module, _, owner = where.partition(":")
-            target = importlib.import_module(module)
-            target = getattr(target, owner) if owner else target
+            target = pkgutil.resolve_name(where)
             patches.enter_context(
                 mock.patch.object(target, name, timed_phase(getattr(target, name), label)))
         start = time.process_time()
