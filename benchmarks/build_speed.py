@@ -26,6 +26,7 @@ All HTML builds but the one so labelled leave the PDFs out
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.client
 import re
 import shutil
@@ -34,21 +35,22 @@ import time
 import urllib.request
 from pathlib import Path
 
+from sphinx_autobuild.utils import find_free_port
 from websockets.sync.client import connect
 
 from benchmarks import synthetic
 from benchmarks.measure import (
-    PYTHON, ROOT, Figure, Run, Sample, Settings, format_table, main_for_area, timed,
+    PYTHON, ROOT, Figure, Run, Sample, Settings, compared, format_table, main_for_area, timed,
 )
 
 AREA = "build"
+_figure = functools.partial(compared, AREA)
 STRICT = ["-W", "--keep-going", "-n"]
 # Sphinx as it comes: snowballstemmer falls back to its pure-Python stemmers.
 STOCK_SPHINX = (
     "import sys; sys.modules['Stemmer'] = None; "
     "from sphinx.cmd.build import main; raise SystemExit(main(sys.argv[1:]))"
 )
-STOCK_OPTIONS = ["-D", "policy_sidebar_once_per_build=0"]
 # The pages alone, as MkDocs makes them; the PDFs the HTML build also publishes
 # are measured on their own (row "with a PDF per notice", and benchmarks/pdf.py).
 PAGES_ONLY = ["-D", "policy_pdf_publish=0"]
@@ -69,13 +71,13 @@ SAVES_PER_RUN = 3
 
 def sphinx_command(
     srcdir: Path, outdir: Path, *, stock: bool = False, jobs: str = "auto",
-    builder: str = "dirhtml", pdfs: bool = False,
+    pdfs: bool = False, options: tuple[str, ...] = (),
 ) -> list[str]:
-    """The sphinx-build command line of our build or of the stock one."""
-    common = ["-b", builder, "-c", str(ROOT), *STRICT, *(WITH_PDFS if pdfs else PAGES_ONLY),
-              str(srcdir), str(outdir)]
+    """The sphinx-build command line of our build or of the stock one, with *options*."""
+    common = ["-b", "dirhtml", "-c", str(ROOT), *STRICT, *(WITH_PDFS if pdfs else PAGES_ONLY),
+              *options, str(srcdir), str(outdir)]
     if stock:
-        return [PYTHON, "-c", STOCK_SPHINX, *STOCK_OPTIONS, *common]
+        return [PYTHON, "-c", STOCK_SPHINX, "-D", "policy_sidebar_once_per_build=0", *common]
     return [PYTHON, "-m", "sphinx", "-j", jobs, *common]
 
 
@@ -95,10 +97,8 @@ def mkdocs_python(workdir: Path) -> Path | None:
     shutil.rmtree(venv, ignore_errors=True)
     try:
         subprocess.run([PYTHON, "-m", "venv", str(venv)], check=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", "-r", str(MKDOCS_REQUIREMENTS)],
-            check=True,
-        )
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r",
+                        str(MKDOCS_REQUIREMENTS)], check=True)
     except subprocess.CalledProcessError as error:
         print(f"MkDocs Material could not be installed ({error}): skipping the comparison")
         return None
@@ -111,18 +111,9 @@ def source_files(srcdir: Path) -> int:
     return sum(1 for path in srcdir.rglob("*.md") if "_data" not in path.relative_to(srcdir).parts)
 
 
-def documents_read(run: Run) -> int:
-    """How many documents a build in one process read, from its progress lines."""
-    return len(DOCUMENT_READ.findall(run.output))
-
-
-def pdfs_rendered(run: Run) -> int:
-    """How many PDFs a build rendered (the rest were kept or taken from the cache)."""
-    return len(PDF_RENDERED.findall(run.output))
-
-
-def _fresh(outdir: Path, command: list[str]) -> Run:
-    shutil.rmtree(outdir, ignore_errors=True)
+def _fresh(command: list[str]) -> Run:
+    """*command* timed after removing its output folder, its last argument."""
+    shutil.rmtree(command[-1], ignore_errors=True)
     return timed(command)
 
 
@@ -154,13 +145,8 @@ def reload_latency(command: list[str], port: int, notice: Path, page_url: str, r
     figure is the time to a reload that shows the edit.
     """
     socket_url = f"ws://127.0.0.1:{port}/websocket-reload"
-
-    def answers() -> None:
-        with connect(socket_url, open_timeout=2):
-            pass
-
     runs = []
-    with _serving(command, port, answers):
+    with _serving(command, port, lambda: connect(socket_url, open_timeout=2).close()):
         for _ in range(repeats):
             marker = f"Preview edit {time.time_ns()}."
             with connect(socket_url) as socket:
@@ -208,12 +194,6 @@ def _page_now(page_url: str) -> str:
         return ""
 
 
-def _free_port() -> int:
-    from sphinx_autobuild.utils import find_free_port
-
-    return find_free_port()
-
-
 def run(settings: Settings) -> list[Figure]:
     figures: list[Figure] = []
     mkdocs = mkdocs_python(settings.workdir)
@@ -230,33 +210,27 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
     # Committed, as a real site is: every build reads the notices' versions from git.
     srcdir = synthetic.make_committed_source(work / "repo", size, versions=1)
     files = source_files(srcdir)
-    ours_out, serial_out, stock_out = work / "ours", work / "serial", work / "stock"
-    ours = sphinx_command(srcdir, ours_out)
-    serial = sphinx_command(srcdir, serial_out, jobs="1")
-    stock = sphinx_command(srcdir, stock_out, stock=True)
-    floor_project = synthetic.make_floor_project(work / "floor", size)
-    floor = floor_command(floor_project, work / "floor-out")
-    # The same with the site's theme: what furo costs before any extension.
-    furo_project = synthetic.make_floor_project(work / "floor-furo", size, theme="furo")
-    furo_floor = floor_command(furo_project, work / "floor-furo-out")
-    print(f"{size} notices: full builds", flush=True)
-
-    runs: dict[str, list[Run]] = {
-        name: [] for name in ("ours", "serial", "stock", "floor", "furo-floor", "mkdocs")
+    builds = {
+        "ours": sphinx_command(srcdir, work / "ours"),
+        "serial": sphinx_command(srcdir, work / "serial", jobs="1"),
+        "stock": sphinx_command(srcdir, work / "stock", stock=True),
+        "floor": floor_command(synthetic.make_floor_project(work / "floor", size),
+                               work / "floor-out"),
+        # The same with the site's theme: what furo costs before any extension.
+        "furo-floor": floor_command(
+            synthetic.make_floor_project(work / "floor-furo", size, theme="furo"),
+            work / "floor-furo-out"),
     }
+    print(f"{size} notices: full builds", flush=True)
     if mkdocs:
         project = synthetic.make_mkdocs_project(work / "mkdocs", size)
-        mkdocs_command = [str(mkdocs), "-m", "mkdocs", "build", "--quiet", "-f",
-                          str(project / "mkdocs.yml"), "-d", str(work / "mkdocs-site")]
+        builds["mkdocs"] = [str(mkdocs), "-m", "mkdocs", "build", "--quiet", "-f",
+                            str(project / "mkdocs.yml"), "-d", str(work / "mkdocs-site")]
+    runs: dict[str, list[Run]] = {name: [] for name in builds}
     for _ in range(settings.repeats):
-        runs["ours"].append(_fresh(ours_out, ours))
-        runs["serial"].append(_fresh(serial_out, serial))
-        runs["stock"].append(_fresh(stock_out, stock))
-        runs["floor"].append(_fresh(work / "floor-out", floor))
-        runs["furo-floor"].append(_fresh(work / "floor-furo-out", furo_floor))
-        if mkdocs:
-            runs["mkdocs"].append(_fresh(work / "mkdocs-site", mkdocs_command))
-    full = {name: Sample(tuple(sample)) for name, sample in runs.items() if sample}
+        for name, command in builds.items():
+            runs[name].append(_fresh(command))
+    full = {name: Sample(tuple(sample)) for name, sample in runs.items()}
     figures = [
         _figure("full HTML build", size, full["ours"], full["stock"]),
         _figure("full HTML build, one process (-j 1)", size, full["serial"], full["stock"]),
@@ -280,90 +254,68 @@ def _measure_size(settings: Settings, size: int, mkdocs: Path | None) -> list[Fi
         figures += _measure_versions(settings, work, size, full["serial"])
     if size <= PDF_SIZES_MAX:
         with_pdfs = sphinx_command(srcdir, work / "with-pdfs", jobs="1", pdfs=True)
-        sample = Sample(tuple(_fresh(work / "with-pdfs", with_pdfs)
-                              for _ in range(settings.repeats)))
+        sample = Sample(tuple(_fresh(with_pdfs) for _ in range(settings.repeats)))
         figures.append(_figure("make html: the pages and a PDF per notice (-j 1, target 2.0)",
                                size, sample, full["serial"], "the pages alone"))
         published = sum(1 for _ in (work / "with-pdfs" / "pdf").glob("*.pdf"))
+        rendered = len(PDF_RENDERED.findall(sample.runs[-1].output))
         figures.append(Figure(AREA, "PDFs rendered per source file (make html, cold)", size,
-                              pdfs_rendered(sample.runs[-1]) / files, unit="per file",
+                              rendered / files, unit="per file",
                               stock=published / files, stock_label="PDFs published"))
 
     print(f"{size} notices: rebuilds", flush=True)
     notice = srcdir / f"{synthetic.notice_path(1)}.md"
-    navigation = srcdir / "_data" / "navigation.yaml"
     edits = {
         "no-op rebuild": lambda repeat: None,
-        "rebuild after editing one notice": lambda repeat: synthetic.edit_notice(
-            notice, f"Edited in run {repeat}."
-        ),
-        "rebuild after changing the navigation": lambda repeat: navigation.write_text(
-            navigation.read_text(encoding="utf-8").replace(
-                "title: Synthetic Notice 1\n", f"title: Synthetic Notice 1 ({repeat})\n"
-            ).replace(f"title: Synthetic Notice 1 ({repeat - 1})\n",
-                      f"title: Synthetic Notice 1 ({repeat})\n"),
-            encoding="utf-8",
-        ),
+        "rebuild after editing one notice":
+            lambda repeat: synthetic.edit_notice(notice, f"Edited in run {repeat}."),
+        "rebuild after changing the navigation":
+            lambda repeat: synthetic.rename_notice_1(srcdir, str(repeat)),
     }
     floor_runs, furo_floor_runs = [], []
     for repeat in range(settings.repeats):
-        floor_runs.append(timed(floor))
-        furo_floor_runs.append(timed(furo_floor))
+        floor_runs.append(timed(builds["floor"]))
+        furo_floor_runs.append(timed(builds["furo-floor"]))
     for measure, edit in edits.items():
         ours_runs, stock_runs = [], []
         for repeat in range(settings.repeats):
             edit(repeat)
-            ours_runs.append(timed(ours))
-            stock_runs.append(timed(stock))
-        figures.append(
-            _figure(measure, size, Sample(tuple(ours_runs)), Sample(tuple(stock_runs)))
-        )
+            ours_runs.append(timed(builds["ours"]))
+            stock_runs.append(timed(builds["stock"]))
+        ours = Sample(tuple(ours_runs))
+        figures.append(_figure(measure, size, ours, Sample(tuple(stock_runs))))
         if measure == "no-op rebuild":
-            figures.append(_figure(measure, size, Sample(tuple(ours_runs)),
-                                   Sample(tuple(floor_runs)), "Sphinx + MyST no-op (target 1.2)"))
-            figures.append(_figure(measure, size, Sample(tuple(ours_runs)),
-                                   Sample(tuple(furo_floor_runs)), "Sphinx + MyST + furo no-op"))
+            figures.append(_figure(measure, size, ours, Sample(tuple(floor_runs)),
+                                   "Sphinx + MyST no-op (target 1.2)"))
+            figures.append(_figure(measure, size, ours, Sample(tuple(furo_floor_runs)),
+                                   "Sphinx + MyST + furo no-op"))
 
     print(f"{size} notices: live preview", flush=True)
     page = synthetic.notice_path(1)
-    preview = {}
-    for name, outdir, command in (
-        ("ours", work / "serve", [PYTHON, "-m", "tools.serve", "--port", "{port}",
-                                  str(srcdir), str(work / "serve")]),
-        ("stock", work / "autobuild", [PYTHON, "-m", "sphinx_autobuild", "--port", "{port}",
-                                       "-b", "dirhtml", "-c", str(ROOT), "--keep-going", "-n", *PAGES_ONLY,
-                                       str(srcdir), str(work / "autobuild")]),
-    ):
-        port = _free_port()
+    serve = [PYTHON, "-m", "tools.serve", "--port", "{port}", str(srcdir), str(work / "serve")]
+
+    def preview(latency, command: list[str], outdir: Path, edited: Path = notice) -> Sample:
+        """*latency* of the preview server *command* (on a free port), *outdir* emptied first."""
+        port = find_free_port()
         shutil.rmtree(outdir, ignore_errors=True)
-        preview[name] = reload_latency(
-            [part.replace("{port}", str(port)) for part in command],
-            port, notice, f"http://127.0.0.1:{port}/{page}/", settings.repeats * SAVES_PER_RUN,
-        )
-    figures.append(
-        Figure(AREA, "edit to reload, make serve", size, preview["ours"].seconds,
-               stock=preview["stock"].seconds, stock_label="sphinx-autobuild")
-    )
+        return latency([part.replace("{port}", str(port)) for part in command], port, edited,
+                       f"http://127.0.0.1:{port}/{page}/", settings.repeats * SAVES_PER_RUN)
+
+    reload = preview(reload_latency, serve, work / "serve")
+    autobuild = preview(reload_latency, [
+        PYTHON, "-m", "sphinx_autobuild", "--port", "{port}", "-b", "dirhtml", "-c", str(ROOT),
+        "--keep-going", "-n", *PAGES_ONLY, str(srcdir), str(work / "autobuild"),
+    ], work / "autobuild")
+    figures.append(Figure(AREA, "edit to reload, make serve", size, reload.seconds,
+                          stock=autobuild.seconds, stock_label="sphinx-autobuild"))
     if mkdocs:
-        served = {}
-        mkdocs_notice = project / "docs" / f"{synthetic.notice_path(1)}.md"
-        for name, edited, command in (
-            ("ours", notice, [PYTHON, "-m", "tools.serve", "--port", "{port}",
-                              str(srcdir), str(work / "serve")]),
-            ("mkdocs", mkdocs_notice, [str(mkdocs), "-m", "mkdocs", "serve",
-                                       "-f", str(project / "mkdocs.yml"), "-a",
-                                       "127.0.0.1:{port}"]),
-        ):
-            port = _free_port()
-            shutil.rmtree(work / "serve", ignore_errors=True)
-            served[name] = served_edit_latency(
-                [part.replace("{port}", str(port)) for part in command],
-                port, edited, f"http://127.0.0.1:{port}/{page}/", settings.repeats * SAVES_PER_RUN,
-            )
-        figures.append(
-            Figure(AREA, "edit to the page served with it", size, served["ours"].seconds,
-                   stock=served["mkdocs"].seconds, stock_label="mkdocs serve")
-        )
+        served = preview(served_edit_latency, serve, work / "serve")
+        mkdocs_served = preview(served_edit_latency, [
+            str(mkdocs), "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"),
+            "-a", "127.0.0.1:{port}",
+        ], work / "serve", project / "docs" / f"{page}.md")
+        figures.append(Figure(AREA, "edit to the page served with it", size, served.seconds,
+                              stock=mkdocs_served.seconds, stock_label="mkdocs serve"))
     return figures
 
 
@@ -372,7 +324,8 @@ def _read_per_file(size: int, versions: int, run: Run, files: int) -> Figure:
     each source file once, and each superseded version once."""
     superseded = size * (versions - 1)
     return Figure(AREA, f"documents read per source file, {versions} version(s) each", size,
-                  documents_read(run) / files, unit="per file", stock=(files + superseded) / files,
+                  len(DOCUMENT_READ.findall(run.output)) / files, unit="per file",
+                  stock=(files + superseded) / files,
                   stock_label="source files + superseded versions")
 
 
@@ -382,27 +335,20 @@ def _measure_versions(settings: Settings, work: Path, size: int, one_version: Sa
     in four material versions, beside the build of one version each."""
     versions = len(synthetic.VERSION_DATES)
     srcdir = synthetic.make_committed_source(work / "repo-versions", size, versions)
-    outdir = work / "serial-versions"
-    command = sphinx_command(srcdir, outdir, jobs="1")
+    command = sphinx_command(srcdir, work / "serial-versions", jobs="1")
     print(f"{size} notices x {versions} versions: full build and no-op", flush=True)
     full, noop = [], []
     for _ in range(settings.repeats):
-        full.append(_fresh(outdir, command))
+        full.append(_fresh(command))
         noop.append(timed(command))
+    rebuilt = Sample(tuple(noop))
     return [
         _figure(f"full HTML build, one process, {versions} versions each", size,
                 Sample(tuple(full)), one_version, "one version each"),
         _read_per_file(size, versions, full[-1], source_files(srcdir)),
-        Figure(AREA, f"no-op rebuild, {versions} versions each", size,
-               Sample(tuple(noop)).seconds, cpu_seconds=Sample(tuple(noop)).cpu_seconds,
-               peak_mb=Sample(tuple(noop)).peak_mb),
+        Figure(AREA, f"no-op rebuild, {versions} versions each", size, rebuilt.seconds,
+               cpu_seconds=rebuilt.cpu_seconds, peak_mb=rebuilt.peak_mb),
     ]
-
-
-def _figure(measure: str, size: int, ours: Sample, theirs: Sample, label: str = "stock") -> Figure:
-    return Figure(AREA, measure, size, ours.seconds, stock=theirs.seconds, stock_label=label,
-                  peak_mb=ours.peak_mb, stock_peak_mb=theirs.peak_mb,
-                  cpu_seconds=ours.cpu_seconds, stock_cpu_seconds=theirs.cpu_seconds)
 
 
 if __name__ == "__main__":

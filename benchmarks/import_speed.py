@@ -15,7 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from benchmarks.measure import PYTHON, ROOT, Figure, Sample, main_for_area, timed
+from benchmarks.measure import PYTHON, ROOT, Figure, Sample, compared, main_for_area, timed
 from benchmarks.synthetic import _SITE_ROLES, make_mkdocs_project
 
 PAGES = 25
@@ -57,11 +57,8 @@ def run(settings) -> list[Figure]:
                               "--project", str(project), "--report-dir", str(work / "report")]))
         builds.append(timed([PYTHON, "-m", "sphinx", "-b", "dirhtml", "-E", "-q", "-c", str(project),
                              "-D", "policy_pdf_publish=0", str(project / "source"), str(work / "html")]))
-    ours, stock = Sample(tuple(imports)), Sample(tuple(builds))
-    return [Figure("import", "make import of an MkDocs site (target 10 s)", PAGES, ours.seconds,
-                   stock=stock.seconds, stock_label="the build alone", peak_mb=ours.peak_mb,
-                   stock_peak_mb=stock.peak_mb, cpu_seconds=ours.cpu_seconds,
-                   stock_cpu_seconds=stock.cpu_seconds)]
+    return [compared("import", "make import of an MkDocs site (target 10 s)", PAGES,
+                     Sample(tuple(imports)), Sample(tuple(builds)), "the build alone")]
 
 
 if __name__ == "__main__":

@@ -50,10 +50,11 @@ def serve(host: str, port: int = 0) -> HTTPServer:
     return server
 
 
-def timed(function) -> float:
+def timed(function):
+    """The seconds *function* takes, and what it returns."""
     started = time.monotonic()
-    function()
-    return time.monotonic() - started
+    result = function()
+    return time.monotonic() - started, result
 
 
 def site_with_links(folder: Path, urls: list[str]) -> Path:
@@ -76,10 +77,9 @@ def ours(urls: list[str], allow: list[str], workdir: Path) -> tuple[float, int]:
     config = workdir / "linkcheckerrc"
     config.write_text(linkcheck.linkchecker_config(15, None, []), encoding="utf-8")
     site = site_with_links(workdir / "ours", urls)
-    run: dict = {}
     with serve_site(site / "html", linkcheck.SITE_HEADERS) as site_url:
         allow = [site_url.removeprefix("http://").rstrip("/"), *allow]
-        seconds = timed(lambda: run.update(linkcheck.run_linkchecker(site_url, config, allow, 900)))
+        seconds, run = timed(lambda: linkcheck.run_linkchecker(site_url, config, allow, 900))
     return seconds, answered(run["csv"], urls)
 
 
@@ -87,11 +87,10 @@ def stock(urls: list[str], workdir: Path) -> tuple[float, int]:
     site = site_with_links(workdir / "stock", urls)
     command = [str(Path(sys.executable).parent / "linkchecker"), "--check-extern", "--no-status",
                "--verbose", "-o", "csv"]
-    out: list = []
     with serve_site(site / "html", linkcheck.SITE_HEADERS) as site_url:
-        seconds = timed(lambda: out.append(subprocess.run(
-            [*command, site_url], capture_output=True, text=True, check=False)))
-    return seconds, answered(out[0].stdout, urls)
+        seconds, done = timed(lambda: subprocess.run(
+            [*command, site_url], capture_output=True, text=True, check=False))
+    return seconds, answered(done.stdout, urls)
 
 
 def capped(workdir: Path) -> tuple[float, str]:
@@ -105,7 +104,8 @@ def capped(workdir: Path) -> tuple[float, str]:
                str(site), "--allow", f"127.0.0.1:{port}", "--timeout", "60",
                "--max-seconds", f"{CAP:g}"]
     try:
-        seconds = timed(lambda: subprocess.run(command, capture_output=True, check=False, cwd=ROOT))
+        seconds, _ = timed(lambda: subprocess.run(command, capture_output=True, check=False,
+                                                   cwd=ROOT))
     finally:
         silent.close()
     return seconds, (site / "linkcheck/report.txt").read_text(encoding="utf-8")

@@ -18,8 +18,6 @@ from pathlib import Path
 
 from tools import lint
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def median_seconds(run, runs: int) -> float:
     times = []
@@ -38,11 +36,9 @@ def main() -> None:
         builddir = Path(scratch)
 
         def strict_build() -> None:
-            subprocess.run(
-                [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), *lint.STRICT,
-                 "-q", "-E", str(lint.SOURCE), str(builddir / "stock")],
-                check=True,
-            )
+            subprocess.run([sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(lint.ROOT),
+                            *lint.STRICT, "-q", "-E", str(lint.SOURCE), str(builddir / "stock")],
+                           check=True)
 
         stock = median_seconds(strict_build, args.runs)
         print(f"{'strict build (stock)':24} {stock:7.2f} s   1.00x")

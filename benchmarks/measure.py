@@ -8,13 +8,14 @@ setup when there is one. The table prints the ratio of the two.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,12 +75,16 @@ class Figure:
     cpu_seconds: float | None = None
     stock_cpu_seconds: float | None = None
 
-    @property
-    def ratio(self) -> float | None:
-        return self.value / self.stock if self.stock else None
+
+def compared(area: str, measure: str, notices: int | None, ours: Sample, theirs: Sample,
+             label: str = "stock") -> Figure:
+    """*ours* beside *theirs*: the wall time, CPU time and peak memory of both."""
+    return Figure(area, measure, notices, ours.seconds, stock=theirs.seconds, stock_label=label,
+                  peak_mb=ours.peak_mb, stock_peak_mb=theirs.peak_mb,
+                  cpu_seconds=ours.cpu_seconds, stock_cpu_seconds=theirs.cpu_seconds)
 
 
-def timed(command: list[str], *, cwd: Path = ROOT, env: dict | None = None) -> Run:
+def timed(command: list[str]) -> Run:
     """Run *command*; its wall time and the peak memory of its largest process.
 
     The peak comes from wait4's resource usage, which covers the process and
@@ -88,20 +93,34 @@ def timed(command: list[str], *, cwd: Path = ROOT, env: dict | None = None) -> R
     to other work on a shared machine.
     """
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    output = output.decode(errors="replace")
+    # Waited for by wait4: the Popen object is told, so that it does not wait again.
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
-        raise RuntimeError(
-            f"{' '.join(map(str, command))} failed ({process.returncode}):\n"
-            + output.decode(errors="replace")[-3000:]
-        )
-    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime,
-               output.decode(errors="replace"))
+        command_line = " ".join(map(str, command))
+        raise RuntimeError(f"{command_line} failed ({process.returncode}):\n{output[-3000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, output)
+
+
+def best_of(repeat: int, run) -> tuple[float, float]:
+    """The least wall seconds and the least CPU seconds (this process's and
+    the commands it waited for) of *repeat* runs."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), _cpu_seconds()
+        run()
+        walls.append(time.perf_counter() - start)
+        cpus.append(_cpu_seconds() - start_cpu)
+    return min(walls), min(cpus)
+
+
+def _cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def growth(small: Figure, large: Figure) -> str:
@@ -126,7 +145,7 @@ def format_table(figures: list[Figure]) -> str:
         "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for figure in figures:
-        ratio = f"{figure.ratio:.2f}" if figure.ratio is not None else ""
+        ratio = f"{figure.value / figure.stock:.2f}" if figure.stock else ""
         lines.append(
             f"| {figure.area} | {figure.measure} | {figure.notices or ''} "
             f"| {_amount(figure.value, figure.unit)} | {_amount(figure.cpu_seconds, 's')} "
@@ -158,12 +177,8 @@ def format_growth(figures: list[Figure]) -> str:
             (f"{series[0].stock_label}, wall", lambda f: f.stock),
             (f"{series[0].stock_label}, CPU", lambda f: f.stock_cpu_seconds),
         ):
-            steps = [
-                growth(Figure(area, measure, a.notices, value(a)),
-                       Figure(area, measure, b.notices, value(b)))
-                for a, b in zip(series, series[1:])
-                if value(a) and value(b)
-            ]
+            steps = [growth(replace(a, value=value(a)), replace(b, value=value(b)))
+                     for a, b in itertools.pairwise(series) if value(a) and value(b)]
             if steps:
                 lines.append(f"  - {label}: {'; '.join(steps)}")
     return "\n".join(lines)
@@ -172,9 +187,7 @@ def format_growth(figures: list[Figure]) -> str:
 def _amount(value: float | None, unit: str) -> str:
     if value is None:
         return ""
-    if unit == "s":
-        return f"{value:.2f} s"
-    if unit.startswith("per "):
+    if unit == "s" or unit.startswith("per "):
         return f"{value:.2f} {unit}"
     return f"{value:,.0f} {unit}"
 
@@ -186,9 +199,8 @@ def _mb(value: float | None) -> str:
 def parse_settings(argv: list[str] | None = None, description: str = "") -> Settings:
     """Settings from the command line, shared by the runner and each area."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument(
-        "--sizes", default="10,100,300", help="notice counts, comma-separated (default 10,100,300)"
-    )
+    parser.add_argument("--sizes", default="10,100,300",
+                        help="notice counts, comma-separated (default 10,100,300)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--workdir", type=Path, default=Settings.workdir)
     args = parser.parse_args(argv)
@@ -196,9 +208,9 @@ def parse_settings(argv: list[str] | None = None, description: str = "") -> Sett
     return Settings(sizes, args.repeats, args.workdir.resolve())
 
 
-def main_for_area(area_run, description: str, argv: list[str] | None = None) -> None:
+def main_for_area(area_run, description: str) -> None:
     """Run one area alone and print its table."""
-    settings = parse_settings(argv, description)
+    settings = parse_settings(None, description)
     print(f"Machine: {machine_load()}", flush=True)
     figures = area_run(settings)
     print(format_table(figures))

@@ -21,8 +21,8 @@ import gzip
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from playwright.sync_api import sync_playwright
 
@@ -56,8 +56,7 @@ python.org/Privacy-Notice
 """
 
 
-@dataclass(frozen=True)
-class Resource:
+class Resource(NamedTuple):
     url: str
     content_type: str
     raw: int
@@ -65,11 +64,8 @@ class Resource:
 
 
 def build(srcdir: Path, outdir: Path, confdir: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-q", "-E", "-c", str(confdir),
-         str(srcdir), str(outdir)],
-        check=True,
-    )
+    subprocess.run([sys.executable, "-m", "sphinx", "-b", "dirhtml", "-q", "-E", "-c",
+                    str(confdir), str(srcdir), str(outdir)], check=True)
 
 
 def build_stock(workdir: Path) -> Path:
@@ -101,9 +97,8 @@ def weigh(browser, outdir: Path, paths: list[str]) -> dict[str, list[Resource]]:
                 content_type = response.headers.get("content-type", "").split(";")[0]
                 compressible = content_type.startswith(COMPRESSIBLE)
                 sent = len(gzip.compress(body, GZIP_LEVEL)) if compressible else len(body)
-                resources.append(
-                    Resource(response.url.removeprefix(base_url), content_type, len(body), sent)
-                )
+                resources.append(Resource(response.url.removeprefix(base_url), content_type,
+                                          len(body), sent))
             context.close()
             if refused:
                 raise SystemExit(f"{path}: requests for other hosts: {refused}")
@@ -127,8 +122,7 @@ def main(argv: list[str]) -> int:
     print(f"  {'resource':52} {'raw':>8} {'sent':>8}")
     for resource in ours[NOTICE]:
         print(f"  {resource.url or '(page)':52.52} {resource.raw:8,} {resource.sent:8,}")
-    print()
-    print("Every page of this site:")
+    print("\nEvery page of this site:")
     for path, resources in ours.items():
         print(f"  /{path:40} {len(resources):3} requests {sum(r.sent for r in resources):8,} bytes")
     print()

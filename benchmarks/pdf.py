@@ -34,10 +34,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import importlib
 import inspect
 import os
-import re
+import pkgutil
 import shutil
 import subprocess
 import sys
@@ -50,35 +49,16 @@ from pypdf import PdfReader
 from sphinx.application import Sphinx
 
 from benchmarks import synthetic
-from benchmarks.measure import Sample, machine_load, timed
+from benchmarks.build_speed import sphinx_command
+from benchmarks.measure import ROOT, Sample, best_of, machine_load, timed
 from policy_core.addresses import pdf_filename
 from policy_sphinx_extensions import pdf
 from policy_sphinx_extensions.reading.page_kinds import is_notice
 from policy_sphinx_extensions.pdf import builder as pdf_builder
 from policy_sphinx_extensions.pdf import render
 
-ROOT = Path(__file__).resolve().parents[1]
-
 TARGET_SECONDS = 3.0
 TARGET_RATIO = 2.0
-STRICT = ["-W", "--keep-going", "-n", "-j", "1"]
-
-
-def best_of(repeat: int, run) -> tuple[float, float]:
-    """The least wall seconds and the least CPU seconds (this process's and
-    the commands it waited for) of *repeat* runs."""
-    walls, cpus = [], []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), _cpu_seconds()
-        run()
-        walls.append(time.perf_counter() - start)
-        cpus.append(_cpu_seconds() - start_cpu)
-    return min(walls), min(cpus)
-
-
-def _cpu_seconds() -> float:
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
 
 
 # WeasyPrint's steps for a PDF: (module[:class], function, what it does). The
@@ -129,9 +109,7 @@ def phase_times(job: render.Job, repeat: int) -> tuple[float, dict[str, float]]:
     render.render_pdf(job)  # WeasyPrint and the fonts loaded, the stylesheets parsed
     with contextlib.ExitStack() as patches:
         for where, name, label in PHASES:
-            module, _, owner = where.partition(":")
-            target = importlib.import_module(module)
-            target = getattr(target, owner) if owner else target
+            target = pkgutil.resolve_name(where)
             patches.enter_context(
                 mock.patch.object(target, name, timed_phase(getattr(target, name), label)))
         start = time.process_time()
@@ -143,11 +121,8 @@ def phase_times(job: render.Job, repeat: int) -> tuple[float, dict[str, float]]:
 
 def sphinx_build(builder: str, outdir: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-b", builder, "-c", str(ROOT), "-W",
-         str(ROOT / "source"), str(outdir)],
-        check=True,
-    )
+    subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", builder, "-c", str(ROOT), "-W",
+                    str(ROOT / "source"), str(outdir)], check=True)
     return time.perf_counter() - start
 
 
@@ -162,10 +137,8 @@ def html_with_and_without_pdfs(notices: int, repeat: int) -> int:
             for with_pdfs in (False, True):
                 outdir = scratch / f"html-{with_pdfs}"
                 shutil.rmtree(outdir, ignore_errors=True)
-                runs[with_pdfs].append(timed([
-                    sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), *STRICT,
-                    "-D", f"policy_pdf_publish={int(with_pdfs)}", str(source), str(outdir),
-                ]))
+                runs[with_pdfs].append(
+                    timed(sphinx_command(source, outdir, jobs="1", pdfs=with_pdfs)))
         pdfs = len(list((scratch / "html-True" / "pdf").glob("*.pdf")))
         rebuilds = navigation_rebuilds(source, scratch / "html-True", repeat)
     without, with_ = Sample(tuple(runs[False])), Sample(tuple(runs[True]))
@@ -188,20 +161,13 @@ def html_with_and_without_pdfs(notices: int, repeat: int) -> int:
 def navigation_rebuilds(source: Path, outdir: Path, repeat: int) -> dict[bool, Sample]:
     """Rebuilds of *outdir* after renaming a notice in the navigation, with
     the PDFs' records kept and with them deleted (as if there were none)."""
-    navigation = source / "_data" / "navigation.yaml"
     runs: dict[bool, list] = {True: [], False: []}
     for number in range(repeat):
         for kept in (True, False):
             if not kept:
                 shutil.rmtree(outdir / ".doctrees" / "pdf-records")
-            text = navigation.read_text(encoding="utf-8")
-            navigation.write_text(
-                re.sub(r"title: Synthetic Notice 1\b.*", f"title: Synthetic Notice 1 ({number}"
-                       f"{kept})", text), encoding="utf-8")
-            runs[kept].append(timed([
-                sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), *STRICT,
-                "-D", "policy_pdf_publish=1", str(source), str(outdir),
-            ]))
+            synthetic.rename_notice_1(source, f"{number}{kept}")
+            runs[kept].append(timed(sphinx_command(source, outdir, jobs="1", pdfs=True)))
     return {kept: Sample(tuple(runs[kept])) for kept in runs}
 
 
@@ -227,33 +193,33 @@ def main() -> int:
         notices = sorted(d for d in app.env.found_docs if is_notice(app, d))
         settings = pdf_builder.render_settings(app)
 
+        def job(docname: str, doctree) -> render.Job:
+            """What the pdf builder renders for *docname*: its print HTML."""
+            paper = pdf.paper_doctree(app, docname, doctree)
+            return render.Job(docname, pdf.print_html(app, docname, paper), "", settings)
+
         rows = []
+        stock_pdf = scratch / "stock.pdf"
         for docname in notices:
             doctree = app.env.get_and_resolve_doctree(docname, app.builder)
-            # The first render in a process also loads WeasyPrint and the fonts.
-            def render_one(docname=docname, doctree=doctree):
-                paper = pdf.paper_doctree(app, docname, doctree)
-                html = pdf.print_html(app, docname, paper)
-                return render.render_pdf(render.Job(docname, html, "", settings))
 
+            def render_one():
+                return render.render_pdf(job(docname, doctree))
+
+            # The first render in a process also loads WeasyPrint and the fonts.
             first, _ = best_of(1, render_one)
             ours, ours_cpu = best_of(args.repeat, render_one)
             page = scratch / "html" / docname / "index.html"
-            stock_pdf = scratch / "stock.pdf"
-            stock, stock_cpu = best_of(args.repeat, lambda page=page, stock_pdf=stock_pdf: subprocess.run(
+            stock, stock_cpu = best_of(args.repeat, lambda: subprocess.run(
                 [sys.executable, "-m", "weasyprint", "-q", str(page), str(stock_pdf)],
-                check=True, capture_output=True,
-            ))
+                check=True, capture_output=True))
             built = scratch / "pdf" / pdf_filename(docname)
             rows.append((docname, len(PdfReader(built).pages), built.stat().st_size / 1024,
                          first, ours, ours_cpu, stock, stock_cpu,
                          len(PdfReader(stock_pdf).pages)))
         if args.phases:
-            docname = notices[0]
-            paper = pdf.paper_doctree(app, docname,
-                                      app.env.get_and_resolve_doctree(docname, app.builder))
-            job = render.Job(docname, pdf.print_html(app, docname, paper), "", settings)
-            whole, phases = phase_times(job, args.repeat)
+            doctree = app.env.get_and_resolve_doctree(notices[0], app.builder)
+            whole, phases = phase_times(job(notices[0], doctree), args.repeat)
 
     print(f"{'notice':<30} {'pages':>5} {'KiB':>6} {'first s':>7} {'ours s':>7} "
           f"{'ours CPU s':>10} {'stock s':>8} {'stock CPU s':>11} {'ours/stock':>10} "

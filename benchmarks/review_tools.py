@@ -14,20 +14,16 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.measure import ROOT, best_of
+
 RUNS = 3
 
 
 def best_time(command: list[str]) -> float:
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return best_of(RUNS, lambda: subprocess.run(command, cwd=ROOT, check=True,
+                                                capture_output=True))[0]
 
 
 def main() -> None:

@@ -10,7 +10,6 @@ generators are compared on identical Markdown.
 from __future__ import annotations
 
 import datetime
-
 import re
 import shutil
 import subprocess
@@ -81,6 +80,15 @@ def edit_notice(notice: Path, sentence: str) -> None:
              f"    kind: editorial\n    summary: {sentence}\n")
     notice.write_text(text.replace("changes:\n", entry, 1) + f"\n{sentence}\n",
                       encoding="utf-8")
+
+
+def rename_notice_1(source: Path, suffix: str) -> None:
+    """Add *suffix* to the title of notice 1 in the navigation of *source*, in
+    place of any it had: a change every page shows in its sidebar."""
+    navigation = source / "_data" / "navigation.yaml"
+    text = navigation.read_text(encoding="utf-8")
+    navigation.write_text(re.sub(r"title: Synthetic Notice 1\b.*",
+                                 f"title: Synthetic Notice 1 ({suffix})", text), encoding="utf-8")
 
 
 def make_committed_source(repo: Path, count: int, versions: int = 1) -> Path:

@@ -20,12 +20,12 @@ import shutil
 from pathlib import Path
 
 from benchmarks import synthetic
-from benchmarks.measure import PYTHON, ROOT, Figure, Sample, Settings, main_for_area, timed
+from benchmarks.build_speed import sphinx_command
+from benchmarks.measure import Figure, Sample, Settings, compared, main_for_area, timed
 
 AREA = "versions"
 NOTICES = 25
 VERSIONS = len(synthetic.VERSION_DATES)
-STRICT = ["-W", "--keep-going", "-n"]
 
 
 def make_sites(workdir: Path) -> tuple[Path, Path]:
@@ -39,9 +39,8 @@ def make_sites(workdir: Path) -> tuple[Path, Path]:
 
 def build_command(srcdir: Path, cache: Path | None = None) -> list[str]:
     """make html's build (its PDFs included), with the PDF cache *cache* if given."""
-    kept = ["-D", f"policy_pdf_cache_dir={cache}"] if cache else []
-    return [PYTHON, "-m", "sphinx", "-j", "1", "-b", "dirhtml", "-c", str(ROOT), *STRICT,
-            "-D", "policy_pdf_publish=1", *kept, str(srcdir), str(srcdir.parent / "html")]
+    kept = ("-D", f"policy_pdf_cache_dir={cache}") if cache else ()
+    return sphinx_command(srcdir, srcdir.parent / "html", jobs="1", pdfs=True, options=kept)
 
 
 def _edit(srcdir: Path, marker: str) -> None:
@@ -54,30 +53,26 @@ def _files(srcdir: Path) -> int:
 
 def run(settings: Settings) -> list[Figure]:
     versioned, plain = make_sites(settings.workdir / "versions")
-    samples: dict[str, dict[Path, list]] = {"full": {}, "noop": {}, "edit": {}}
-    for repeat in range(settings.repeats):
-        for srcdir in (versioned, plain):
-            shutil.rmtree(srcdir.parent / "html", ignore_errors=True)
-            samples["full"].setdefault(srcdir, []).append(timed(build_command(srcdir)))
-            samples["noop"].setdefault(srcdir, []).append(timed(build_command(srcdir)))
-            _edit(srcdir, f"Edited in run {repeat}.")
-            samples["edit"].setdefault(srcdir, []).append(timed(build_command(srcdir)))
     labels = {
         "full": f"full build, {NOTICES} notices x {VERSIONS} versions (PDFs included)",
         "noop": "no-op rebuild",
         "edit": "rebuild after editing one notice",
     }
-    figures = []
-    for key, label in labels.items():
-        ours, none = Sample(tuple(samples[key][versioned])), Sample(tuple(samples[key][plain]))
-        figures.append(Figure(
-            AREA, label, NOTICES, ours.seconds, stock=none.seconds, stock_label="no versions",
-            peak_mb=ours.peak_mb, stock_peak_mb=none.peak_mb,
-            cpu_seconds=ours.cpu_seconds, stock_cpu_seconds=none.cpu_seconds,
-        ))
+    runs = {srcdir: {key: [] for key in labels} for srcdir in (versioned, plain)}
+    for repeat in range(settings.repeats):
+        for srcdir, site_runs in runs.items():
+            shutil.rmtree(srcdir.parent / "html", ignore_errors=True)
+            site_runs["full"].append(timed(build_command(srcdir)))
+            site_runs["noop"].append(timed(build_command(srcdir)))
+            _edit(srcdir, f"Edited in run {repeat}.")
+            site_runs["edit"].append(timed(build_command(srcdir)))
+    samples = {srcdir: {key: Sample(tuple(found)) for key, found in site_runs.items()}
+               for srcdir, site_runs in runs.items()}
+    figures = [compared(AREA, label, NOTICES, samples[versioned][key], samples[plain][key],
+                        "no versions") for key, label in labels.items()]
     figures.append(Figure(AREA, "files written", NOTICES, _files(versioned), unit="files",
                           stock=_files(plain), stock_label="no versions"))
-    return figures + pull_request(settings, versioned, Sample(tuple(samples["full"][versioned])))
+    return figures + pull_request(settings, versioned, samples[versioned]["full"])
 
 
 def pull_request(settings: Settings, srcdir: Path, cold: Sample) -> list[Figure]:
