@@ -58,7 +58,9 @@ def serve(outdir: Path, headers: Mapping[str, str] | None = None) -> Iterator[st
     """
     handler = functools.partial(_SiteHandler, headers=headers or {}, directory=str(outdir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop to look again: every 0.05 s, not 0.5 s.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/"
