@@ -19,8 +19,9 @@ from benchmarks.measure import PYTHON, ROOT, Figure, Sample, compared, main_for_
 from benchmarks.synthetic import _SITE_ROLES, make_mkdocs_project
 
 PAGES = 25
+# The import runs the project's own lint (tools/, with pyproject.toml's settings).
 PROJECT_FILES = ("conf.py", "policy_sphinx_extensions", "policy_core", "_templates", "_static",
-                 "source")
+                 "source", "tools", "pyproject.toml")
 
 
 def _mkdocs_site(dest: Path) -> Path:
