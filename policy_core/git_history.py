@@ -334,6 +334,12 @@ def material_versions(
             continue
         try:
             states.append((None, None, yamldata.read_text(file), relpaths[file]))
+        except yamldata.DataError:
+            # A working tree's file that is not UTF-8 is refused, once, before
+            # any page is read (source_files); no older text stands in for it.
+            result.versions[file] = []
+            continue
+        try:
             result.versions[file] = _history(file, relpaths[file], states, grandfathered, limits)
         except yamldata.DataError as problem:
             result.problems[file] = problem

@@ -597,6 +597,13 @@ def test_a_committed_state_not_saved_as_utf8_fails_naming_its_commit(tmp_path):
                                  extensions=EXTENSIONS)
     assert grandfathered.returncode == 0, grandfathered.output
     assert "Caf\u00e9" in text(grandfathered, "example/Notice/2024-10-04")
+    # The working tree's file saved as Latin-1 again: refused once, at its line.
+    notice = repo.root / "source/example/Notice.md"
+    notice.write_bytes(fixed.encode("latin-1"))
+    build = sphinx_build(*args, extensions=EXTENSIONS)
+    assert build.returncode == 2
+    assert build.output.count(yamldata.NOT_UTF8) == 1, build.output
+    assert f"{notice}:{line}: ERROR: {yamldata.NOT_UTF8}" in build.output, build.output
 
 
 SILENT = "We collect your name and, now, your postal address."
