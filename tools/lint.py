@@ -122,18 +122,16 @@ CRASH_REPORT_END = "The full traceback has been saved in:"
 
 
 def _build_failure(context: Context, what: str, process) -> list[Finding]:
-    """Why a build stopped, without Sphinx's report around it: the errors it
-    logged at a file and line (a build refused for its sources), as the strict
-    build's findings are, or else its cause."""
-    located = [Finding(display_path(match.group("path")), int(match.group("line")), "sphinx",
-                       match.group("message"))
-               for match in map(SPHINX_WARNING.match, process.stderr.splitlines())
-               if match and match.group("line")]
-    if located:
-        return located
+    """Why a build stopped, without Sphinx's report around it: the cause of a
+    crash, or the errors it logged at a file and line (a build refused for its
+    sources), as the strict build's findings are, or else its last words."""
     lines = [line.strip() for line in process.stderr.splitlines() if line.strip()]
     if CRASH_REPORT_END in lines and lines.index(CRASH_REPORT_END) > 0:
         cause = lines[lines.index(CRASH_REPORT_END) - 1]
+    elif located := [Finding(display_path(match.group("path")), int(match.group("line")),
+                             "sphinx", match.group("message"))
+                     for match in map(SPHINX_WARNING.match, lines) if match and match.group("line")]:
+        return located
     else:
         cause = " | ".join(lines[-3:])
     return [Finding(display_path(context.source), 0, "build", f"{what} failed: {cause}")]

@@ -119,18 +119,19 @@ def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = No
                 or (stat.S_ISREG(mode) and EDITOR_COPY.fullmatch(path.name))):
             continue
         if stat.S_ISLNK(mode):
-            yield path, 1, f"a symbolic link (to {os.readlink(path)!r}) may not be built or published"
+            yield path, 1, (f"a symbolic link (to {os.readlink(path)!r}) may not be built or "
+                            "published")
             continue
         if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
             yield path, 1, "only plain files and folders may be built or published"
             continue
         relative = path.relative_to(root).as_posix()
         if names and path != root and not _plain_name(path, relative):
-            yield path, 1, (f"the name {relative!r} may hold only letters, digits, '.', '_', '-' "
-                         "and '/', and no part of it may start with '-'")
+            yield path, 1, (f"the name {relative!r} may hold only letters, digits, '.', '_', "
+                            "'-' and '/', and no part of it may start with '-'")
         if suffixes is not None and stat.S_ISREG(mode) and path.suffix.lower() not in suffixes:
-            yield path, 1, (f"a {path.suffix or 'suffix-less'} file may not be published here: "
-                         f"only {', '.join(sorted(suffixes))}")
+            yield path, 1, (f"a {path.suffix or 'suffix-less'} file may not be published "
+                            f"here: only {', '.join(sorted(suffixes))}")
         if max_bytes is not None and stat.S_ISREG(mode) and path.stat().st_size > max_bytes:
             yield path, 1, (f"the file is {path.stat().st_size:,} bytes, over the limit of "
                             f"{max_bytes:,}")
