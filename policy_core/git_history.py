@@ -127,12 +127,12 @@ def _commits(root: Path, relpath: str, revision: str) -> list[tuple[str, datetim
     return found[::-1]
 
 
-def _blobs(root: Path, names: list[str]) -> list[str | None]:
-    """The text of each ``<commit>:<path>``, in one ``git cat-file --batch``."""
+def _blobs(root: Path, names: list[str]) -> list[bytes | None]:
+    """The bytes of each ``<commit>:<path>``, in one ``git cat-file --batch``."""
     if not names:
         return []
     out = _git(root, "cat-file", "--batch", stdin="".join(f"{n}\n" for n in names).encode())
-    texts: list[str | None] = []
+    texts: list[bytes | None] = []
     position = 0
     for _ in names:
         header_end = out.index(b"\n", position)
@@ -142,7 +142,7 @@ def _blobs(root: Path, names: list[str]) -> list[str | None]:
             texts.append(None)
             continue
         size = int(header[2])
-        texts.append(out[position : position + size].decode("utf-8", errors="replace"))
+        texts.append(out[position : position + size])
         position += size + 1
     return texts
 
@@ -233,8 +233,9 @@ class Limits:
 
 def _history(file: Path, relpath: str, states, grandfathered: set[str],
              limits: Limits | None) -> list[Version]:
-    """The versions of one notice from its *states* (commit, day, text, path),
-    oldest first, the working tree's last; DataError for a state that breaks a rule."""
+    """The versions of one notice from its *states* (commit, day, text, path: a
+    commit's text as git's bytes), oldest first, the working tree's last;
+    DataError for a state that breaks a rule."""
     try:
         current_front = yamldata.front_matter_of_text(states[-1][2], file)
         page_from_front(current_front, file)
@@ -251,6 +252,14 @@ def _history(file: Path, relpath: str, states, grandfathered: set[str],
         checked = commit is None or commit not in grandfathered
         if text is None:
             continue  # not a file in that commit (a submodule, a link): no state of it
+        try:
+            # A text that is not UTF-8 is reported at its commit, never
+            # published with its characters replaced.
+            text = text if commit is None else yamldata.decode(text, label)
+        except yamldata.DataError:
+            if not checked:
+                continue  # a build of that commit failed, before the rule
+            raise
         if before is not None and text == before.text:
             # The text of the state before (the working tree's file as last
             # committed, most often), read and checked as that was: the same
@@ -299,14 +308,15 @@ def material_versions(
     *root*: the files are its working tree's; another *tree* is a revision
     exported from it).
 
-    Every state is read as the build reads a notice: front matter that does
-    not parse or a date that is no ``YYYY-MM-DD`` is a problem naming
-    ``file:line`` (``<commit>:<path>:line`` in the history), never a state
-    passed over. A state that changes what the notice says without adding an
-    entry to its ``changes`` is one too. The states of *checked_after* and its
-    ancestors are from before these rules: they are read as far as they can
-    be, and their changes are not checked. Every committed state is within
-    *limits* (the build's), as every page is.
+    Every state is read as the build reads a notice: a text that is not
+    UTF-8, front matter that does not parse or a date that is no
+    ``YYYY-MM-DD`` is a problem naming ``file:line`` (``<commit>:<path>:line``
+    in the history), never a state passed over. A state that changes what
+    the notice says without adding an entry to its ``changes`` is one too.
+    The states of *checked_after* and its ancestors are from before these
+    rules: they are read as far as they can be, and their changes are not
+    checked. Every committed state is within *limits* (the build's), as
+    every page is.
     """
     tree = tree or root
     relpaths = {file: file.relative_to(tree).as_posix() for file in files}
@@ -322,7 +332,13 @@ def material_versions(
             # published at its own address alone until its first commit.
             result.versions[file] = []
             continue
-        states.append((None, None, file.read_text(encoding="utf-8"), relpaths[file]))
+        try:
+            states.append((None, None, yamldata.read_text(file), relpaths[file]))
+        except yamldata.DataError:
+            # A working tree's file that is not UTF-8 is refused, once, before
+            # any page is read (source_files); no older text stands in for it.
+            result.versions[file] = []
+            continue
         try:
             result.versions[file] = _history(file, relpaths[file], states, grandfathered, limits)
         except yamldata.DataError as problem:

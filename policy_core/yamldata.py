@@ -13,6 +13,7 @@ data file needs them.
 from __future__ import annotations
 
 import functools
+import io
 from pathlib import Path
 
 import yaml
@@ -135,7 +136,30 @@ def load(text: str, path: Path | str, first_line: int = 1):
 
 
 def load_file(path: Path):
-    return load(path.read_text(encoding="utf-8"), path)
+    return load(read_text(path), path)
+
+
+# Every page and data file is UTF-8, as Sphinx, MyST and the lint tools read
+# them: a file an editor saved in another encoding (Latin-1, Windows-1252) is
+# refused here, at its first byte that is not UTF-8, never read with its
+# characters replaced.
+NOT_UTF8 = ("the file is not UTF-8: save it as UTF-8 (this line holds its first "
+            "character in another encoding)")
+
+
+def decode(raw: bytes, path: Path | str) -> str:
+    """The text of *raw*, the bytes of *path*; DataError at the line of the
+    first byte that is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DataError(path, raw.count(b"\n", 0, error.start) + 1, NOT_UTF8) from None
+
+
+def read_text(path: Path) -> str:
+    """The text of the page or data file *path*, its line ends made ``\\n`` as
+    in any file Python reads as text; DataError when it is not UTF-8."""
+    return io.StringIO(decode(path.read_bytes(), path), newline=None).read()
 
 
 def _shift_lines(data, offset: int) -> None:
@@ -214,7 +238,7 @@ def front_matter(path: Path) -> Mapping | None:
 
 @functools.lru_cache(maxsize=256)
 def _front_matter(path: Path, mtime_ns: int, size: int) -> Mapping | None:
-    return front_matter_of_text(path.read_text(encoding="utf-8"), path)
+    return front_matter_of_text(read_text(path), path)
 
 
 def front_matter_of_text(text: str, path: Path | str) -> Mapping | None:

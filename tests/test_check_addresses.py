@@ -114,6 +114,11 @@ def repo(tmp_path_factory) -> GitProject:
     repo.commit({"_data/removed-ids.yaml": "removed:\n  - page: example/Notice\n    id: sharing\n"},
                 "A removed id without a reason")
     repo.git("tag", "no-reason")
+    (repo.root / "source/_data/removed-ids.yaml").write_bytes(
+        "removed:\n  - page: example/Notice\n    id: sharing\n    reason: Caf\u00e9.\n"
+        .encode("latin-1"))
+    repo.commit({}, "The removed ids saved as Latin-1")
+    repo.git("tag", "latin-1")
     return repo
 
 
@@ -177,6 +182,12 @@ def test_removed_id_without_reason_is_an_error_naming_the_line(repo, capsys):
     status, _, err = run(repo, "base", "no-reason", capsys)
     assert status == 2
     assert "source/_data/removed-ids.yaml:2: 'reason' must be a non-empty text" in err
+
+
+def test_removed_ids_not_saved_as_utf8_is_an_error_naming_the_line(repo, capsys):
+    status, _, err = run(repo, "base", "latin-1", capsys)
+    assert status == 2
+    assert f"source/_data/removed-ids.yaml:4: {yamldata.NOT_UTF8}" in err, err
 
 
 def test_bad_revision_is_a_clear_error(repo, capsys):

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from conftest import HOME_PAGE, ROOT, SOURCE, navigation, sphinx_in_process, write_project
 
+from policy_core import yamldata
 from tools import lint
 from tools.policy_lint import Finding
 
@@ -478,6 +479,40 @@ def test_make_lint_names_each_defect_in_a_broken_notice(tmp_path, capsys):
         reported.add((rule.strip(), int(line)))
     assert expected <= reported, sorted(expected - reported)
     assert hashlib.sha256(notice.read_bytes()).hexdigest() == before, "lint rewrote a file"
+
+
+# The checks that read the pages.
+PAGE_CHECKS = [option for name in ("policy", "markdown", "spelling", "html")
+               for option in ("--check", name)]
+
+
+def test_a_page_not_saved_as_utf8_is_one_finding_at_its_line(tmp_path, capsys):
+    page = (NOTICE.replace('"ther" to "their"', "\u201cther\u201d to \u201ctheir\u201d")
+            + "The caf\u00e9 serves \u201cfresh\u201d bread.\n")
+    source = write_project(tmp_path / "source", {"index.md": HOME_PAGE, "example/Notice.md": page})
+    arguments = ["--source", str(source), "--builddir", str(tmp_path / "build"), *PAGE_CHECKS]
+    assert lint.main(arguments) == 0, capsys.readouterr()
+    capsys.readouterr()
+
+    # An editor's Latin-1 save of the same page (its quotes as Latin-1 has none).
+    notice = source / "example" / "Notice.md"
+    notice.write_bytes(page.replace("\u201c", '"').replace("\u201d", '"').encode("latin-1"))
+    assert lint.main(arguments) == 1
+    process = capsys.readouterr()
+    finding = f"{notice}:{NOTICE_LINES + 1}: encoding: {yamldata.NOT_UTF8}"
+    # Once, beside the strict build's refusal; pymarkdown and the builds given
+    # nothing they stop on with a traceback.
+    assert process.out.splitlines() == [
+        f"{source}:0: sphinx: Build stopped: the 1 problem(s) above may not be built "
+        "(docs/security.md): nothing was read or written", finding]
+    assert process.err.splitlines() == [
+        "policy: 3 files, 1 finding", "markdown: 2 files, no findings",
+        "spelling: 2 pages, no findings", "html: strict build, 0 pages built, 1 finding"]
+    # Each check alone names it too.
+    for name in ("markdown", "spelling"):
+        assert lint.main([*arguments[:4], "--check", name]) == 1
+        (row,) = capsys.readouterr().out.splitlines()
+        assert row.startswith(f"{notice}:{NOTICE_LINES + 1}: ") and yamldata.NOT_UTF8 in row, row
 
 
 # --- pre-commit -----------------------------------------------------------------

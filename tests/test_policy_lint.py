@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from tools.policy_lint import RULES, check_file
+from policy_core import yamldata
+from tools.policy_lint import RULES, check_data_file, check_file
 
 FRONT = """\
 ---
@@ -172,7 +173,14 @@ def test_not_utf8(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_bytes(FRONT.encode() + "caf\u00e9\n".encode("latin-1"))
     (finding,) = check_file(path, tmp_path / "source", pages=set())
-    assert (finding.line, finding.rule) == (FRONT_LINES + 1, "encoding")
+    assert (finding.line, finding.rule, finding.message) == (
+        FRONT_LINES + 1, "encoding", yamldata.NOT_UTF8)
+    data = tmp_path / "source" / "_data" / "navigation.yaml"
+    data.parent.mkdir()
+    data.write_bytes("live_site: x\n# caf\u00e9\n".encode("latin-1"))
+    assert [(f.line, f.rule) for f in check_data_file(data)] == [(2, "encoding")]
+    data.write_text("live_site: x\n# caf\u00e9\n", encoding="utf-8")
+    assert check_data_file(data) == []
 
 
 def test_title_must_come_first(tmp_path):
@@ -254,8 +262,6 @@ def test_command_line(tmp_path):
 def test_front_matter_is_parsed_once(tmp_path, monkeypatch):
     """The rules read the front matter through the build's own reader
     (yamldata.front_matter, shared with dates.py): one YAML parse per file."""
-    from policy_core import yamldata
-
     calls = []
     load = yamldata.load
     monkeypatch.setattr(

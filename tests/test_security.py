@@ -478,6 +478,30 @@ def test_unsafe_source_tree_stops_the_build(tmp_path):
     assert built_files_holding(build.outdir, SECRET) == []
 
 
+# Words an editor writes beyond ASCII, which a page saved as UTF-8 keeps.
+ACCENTED = "Caf\u00e9 \u201cquoted\u201d, na\u00efve\u2019s r\u00e9sum\u00e9."
+
+
+@pytest.mark.parametrize("name", ["example/Notice.md", "_data/navigation.yaml"])
+def test_a_file_not_saved_as_utf8_stops_the_build_at_its_line(tmp_path, name):
+    good = {"index.md": HOME_PAGE, "example/Notice.md": notice(ACCENTED + "\n")}
+    source = write_project(tmp_path / "source", good)
+    build = sphinx_build(source, tmp_path / "good", "dirhtml")
+    assert build.returncode == 0, build.output
+    assert ACCENTED in (build.outdir / "example/Notice/index.html").read_text(encoding="utf-8")
+
+    # The same file as an editor's Latin-1 save: its first accent is on its last line.
+    path = source / name
+    text = path.read_text(encoding="utf-8")
+    latin = (text + "# Caf\u00e9\n" if name.endswith(".yaml") else text.replace(ACCENTED, "Caf\u00e9."))
+    path.write_bytes(latin.encode("latin-1"))
+    line = path.read_bytes().count(b"\n")
+    build = sphinx_build(source, tmp_path / "refused", "dirhtml")
+    assert f"{name}:{line}: ERROR: {yamldata.NOT_UTF8}" in build.output, build.output
+    assert_refused_alone(build)
+    assert not list(build.outdir.rglob("*.html"))
+
+
 def assert_refused_alone(build) -> None:
     """A refused build ends with its own messages: no crash report, no traceback."""
     assert build.returncode == 2, build.output

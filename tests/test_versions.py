@@ -25,6 +25,7 @@ from conftest import HOME_PAGE, ROOT, GitProject, navigation, sphinx_build, writ
 from conftest import notice
 
 from policy_core import git_history as notice_history
+from policy_core import yamldata
 from policy_sphinx_extensions.versions import redlines as version_redlines
 from tools import check_build_inputs
 
@@ -573,6 +574,36 @@ def test_a_committed_state_with_a_broken_date_fails_naming_its_commit(tmp_path):
     grandfathered = sphinx_build(*args, "-D", f"policy_notice_changes_checked_after={broken}",
                                  extensions=EXTENSIONS)
     assert grandfathered.returncode == 0, grandfathered.output
+
+
+def test_a_committed_state_not_saved_as_utf8_fails_naming_its_commit(tmp_path):
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE,
+                 "example/Notice.md": source_at("2024-10-04", FIRST, "Text.")})
+    fixed = source_at("2024-10-04", FIXED, "Text at the Caf\u00e9.")
+    (repo.root / "source/example/Notice.md").write_bytes(fixed.encode("latin-1"))
+    latin = repo.commit({}, "Saved as Latin-1")
+    repo.commit({"example/Notice.md": fixed}, "Saved as UTF-8")
+    args = (repo.root / "source", tmp_path / "html", "dirhtml", "-D", "policy_today=2026-01-01")
+    build = sphinx_build(*args, extensions=EXTENSIONS)
+    assert build.returncode != 0
+    line = fixed.count("\n")
+    assert (f"{latin[:12]}:source/example/Notice.md:{line}: ERROR: {yamldata.NOT_UTF8}"
+            in build.output), build.output
+    # Never published with its characters replaced.
+    assert not (tmp_path / "html/example/Notice/2024-10-04").exists()
+    # Named as from before the rules (policy_notice_changes_checked_after), it is passed over.
+    grandfathered = sphinx_build(*args, "-D", f"policy_notice_changes_checked_after={latin}",
+                                 extensions=EXTENSIONS)
+    assert grandfathered.returncode == 0, grandfathered.output
+    assert "Caf\u00e9" in text(grandfathered, "example/Notice/2024-10-04")
+    # The working tree's file saved as Latin-1 again: refused once, at its line.
+    notice = repo.root / "source/example/Notice.md"
+    notice.write_bytes(fixed.encode("latin-1"))
+    build = sphinx_build(*args, extensions=EXTENSIONS)
+    assert build.returncode == 2
+    assert build.output.count(yamldata.NOT_UTF8) == 1, build.output
+    assert f"{notice}:{line}: ERROR: {yamldata.NOT_UTF8}" in build.output, build.output
 
 
 SILENT = "We collect your name and, now, your postal address."

@@ -238,12 +238,13 @@ def check(
 
 
 def removed_ids_text(repo: Path, commit: str) -> str:
-    """The removed-ids file at *commit*, or "" when it has none."""
+    """The removed-ids file at *commit*, or "" when it has none; DataError when
+    it is not UTF-8."""
     process = subprocess.run(
         ["git", "-C", str(repo), "show", f"{commit}:{REMOVED_IDS_FILE}"],
-        capture_output=True, text=True, check=False,
+        capture_output=True, check=False,
     )
-    return process.stdout if process.returncode == 0 else ""
+    return yamldata.decode(process.stdout, REMOVED_IDS_FILE) if process.returncode == 0 else ""
 
 
 def main(argv: list[str] | None = None) -> int:

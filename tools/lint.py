@@ -38,6 +38,7 @@ from tools.myst_notice import (
     Finding,
     counted,
     display_path,
+    encoding_finding,
     files_in,
     summary,
 )
@@ -82,13 +83,21 @@ MARKDOWN_ADVICE = {
 
 def run_markdown(context: Context) -> Result:
     api = PyMarkdownApi().configuration_file_path(str(ROOT / "pyproject.toml"))
-    checked = counted(len(files_in([context.source], "*.md")))
-    try:
-        result = api.scan_path(str(context.source), recurse_if_directory=True)
-    except PyMarkdownApiException as error:
-        config = display_path(ROOT / "pyproject.toml")
-        return Result(checked, [Finding(config, 1, "markdown", str(error))])
-    return Result(checked, [_markdown_finding(failure) for failure in result.scan_failures])
+    pages = files_in([context.source], "*.md")
+    findings = []
+    for page in pages:
+        # pymarkdown stops at a file that is not UTF-8 with a traceback, and
+        # checks no other: it is given each page that is, one at a time.
+        if not_utf8 := encoding_finding(page.read_bytes(), display_path(page)):
+            findings.append(not_utf8)
+            continue
+        try:
+            result = api.scan_path(str(page))
+        except PyMarkdownApiException as error:
+            config = display_path(ROOT / "pyproject.toml")
+            return Result(counted(len(pages)), [Finding(config, 1, "markdown", str(error))])
+        findings += [_markdown_finding(failure) for failure in result.scan_failures]
+    return Result(counted(len(pages)), findings)
 
 
 def _markdown_finding(failure) -> Finding:
@@ -112,14 +121,20 @@ def sphinx_build(context: Context, builder: str, confdir: Path, outdir: Path, *o
 CRASH_REPORT_END = "The full traceback has been saved in:"
 
 
-def _build_failure(context: Context, what: str, process) -> Finding:
-    """The cause of a build that stopped, without Sphinx's report around it."""
+def _build_failure(context: Context, what: str, process) -> list[Finding]:
+    """Why a build stopped, without Sphinx's report around it: the cause of a
+    crash, or the errors it logged at a file and line (a build refused for its
+    sources), as the strict build's findings are, or else its last words."""
     lines = [line.strip() for line in process.stderr.splitlines() if line.strip()]
     if CRASH_REPORT_END in lines and lines.index(CRASH_REPORT_END) > 0:
         cause = lines[lines.index(CRASH_REPORT_END) - 1]
+    elif located := [Finding(display_path(match.group("path")), int(match.group("line")),
+                             "sphinx", match.group("message"))
+                     for match in map(SPHINX_WARNING.match, lines) if match and match.group("line")]:
+        return located
     else:
         cause = " | ".join(lines[-3:])
-    return Finding(display_path(context.source), 0, "build", f"{what} failed: {cause}")
+    return [Finding(display_path(context.source), 0, "build", f"{what} failed: {cause}")]
 
 
 # `source/x.md:12: (ther) ["the", "their"] context`, as the builder writes it
@@ -140,7 +155,7 @@ def run_spelling(context: Context) -> Result:
     # Exit status 1 is a document error, which the strict build reports; the
     # spelling reports are written all the same. Anything else is a crash.
     if process.returncode not in (0, 1):
-        findings.append(_build_failure(context, "the spelling build", process))
+        findings += _build_failure(context, "the spelling build", process)
     for report in sorted(outdir.rglob("*.spelling")):
         for match in map(SPELLING_LINE.match, report.read_text(encoding="utf-8").splitlines()):
             path = (ROOT / match.group("path")).resolve() if match else None
@@ -201,7 +216,7 @@ def run_html(context: Context) -> Result:
         if match
     ]
     if process.returncode != 0 and not findings:
-        findings.append(_build_failure(context, "the strict build", process))
+        findings += _build_failure(context, "the strict build", process)
     pages = counted(len(list(outdir.rglob("*.html"))), "pages")
     return Result(f"strict build, {pages} built", findings + leaked_markup(outdir, context.source))
 
@@ -409,7 +424,7 @@ def unique(findings: Iterable[Finding]) -> list[Finding]:
     front matter as the build, so both may report one mistake in one message."""
     kept: dict[tuple[str, int, str], Finding] = {}
     for finding in sorted(findings):
-        key = (finding.path, finding.line, re.sub(r" \[[\w.]+\]$", "", finding.message))
+        key = (finding.path, finding.line, re.sub(r" \[[\w.-]+\]$", "", finding.message))
         kept.setdefault(key, finding)
     return list(kept.values())
 

@@ -20,7 +20,7 @@ from markdown_it.token import Token
 from myst_parser.parsers.directives import _parse_directive_options
 
 from policy_core.page_limits import directive_name
-from policy_core.yamldata import MYST
+from policy_core.yamldata import MYST, DataError, decode
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source"
@@ -52,12 +52,14 @@ class Finding:
         return f"{self.path}:{self.line}: {self.rule}: {self.message}"
 
 
-def not_utf8_line(raw: bytes) -> int | None:
-    """The line of the first byte of *raw* that is not UTF-8; None when all of it is."""
+def encoding_finding(raw: bytes, shown: str) -> Finding | None:
+    """The finding of the file *shown* when its bytes *raw* are not UTF-8 (the
+    build refuses it with the same message, :func:`policy_core.yamldata.decode`);
+    None when they are. No other rule or tool is given such a file."""
     try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return raw[: error.start].count(b"\n") + 1
+        decode(raw, shown)
+    except DataError as error:
+        return Finding(shown, error.line, "encoding", error.message)
     return None
 
 

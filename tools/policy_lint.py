@@ -41,8 +41,8 @@ from tools.myst_notice import (
     child_lines,
     counted,
     display_path,
+    encoding_finding,
     files_in,
-    not_utf8_line,
     rule,
     summary,
 )
@@ -267,8 +267,8 @@ def check_file(path: Path, source: Path, pages: set[str]) -> list[Finding]:
     except ValueError:
         docname = path.stem
     raw, shown = path.read_bytes(), display_path(path)
-    if (line := not_utf8_line(raw)) is not None:
-        return [Finding(shown, line, "encoding", "the file is not UTF-8")]
+    if finding := encoding_finding(raw, shown):
+        return [finding]
     notice = Notice(path, raw, docname in pages)
     return sorted(Finding(shown, line, rule_id, message)
                   for rule_id, check in RULES.items() for line, message in check(notice))
@@ -301,8 +301,8 @@ def data_files(source: Path) -> list[Path]:
 def check_data_file(path: Path) -> list[Finding]:
     """The character rules over a YAML data file, whose text reaches the pages."""
     raw, shown = path.read_bytes(), display_path(path)
-    if (line := not_utf8_line(raw)) is not None:
-        return [Finding(shown, line, "encoding", "the file is not UTF-8")]
+    if finding := encoding_finding(raw, shown):
+        return [finding]
     text = path.read_text(encoding="utf-8")
     return sorted(Finding(shown, line, rule_id, message)
                   for line, rule_id, message in unicode_rules.check_data(text))

@@ -38,8 +38,8 @@ from tools.myst_notice import (
     Notice,
     Report,
     display_path,
+    encoding_finding,
     files_in,
-    not_utf8_line,
     parse_tokens,
     rule,
 )
@@ -192,10 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     status = 0
     for path in files_in(args.paths, "*.md"):
-        raw = path.read_bytes()
-        if (line := not_utf8_line(raw)) is not None:
-            print(f"{display_path(path)}:{line}: encoding: the file is not UTF-8; left as it is",
-                  file=sys.stderr)
+        if finding := encoding_finding(path.read_bytes(), display_path(path)):
+            print(f"{finding}; left as it is", file=sys.stderr)
             status = 1
             continue
         text = path.read_text(encoding="utf-8")

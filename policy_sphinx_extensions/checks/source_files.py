@@ -13,6 +13,10 @@ file; the build then stops, so nothing of such a file reaches the output:
   file the pages link may also have spaces in its own name
   (``LINKED_FILE_NAME``), as it has on the live site;
 * a file over ``policy_max_source_bytes``;
+* a page or data file (``READ_AS_TEXT``) that is not UTF-8, named with the
+  line of its first other character (:func:`policy_core.yamldata.decode`):
+  Sphinx would stop on it with a crash report, or show it with characters
+  replaced;
 * in the static folders, a file of a type other than ``PUBLISHED_SUFFIXES``
   (stylesheets, pictures, fonts);
 * two sources of one page: ``X.md`` and ``X/index.md`` are both ``/X/`` on
@@ -41,6 +45,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from policy_sphinx_extensions.checks import remote_resources
+from policy_core import yamldata
 from policy_core.addresses import page_path
 from policy_sphinx_extensions.build.refusals import refuse
 
@@ -70,6 +75,11 @@ EDITOR_LOCK = ".#"
 PUBLISHED_SUFFIXES = frozenset({".css", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico",
                                 ".woff", ".woff2", ".txt"})
 
+# What the build reads as text under the source directory: the pages and the
+# data files (navigation, processors). A file the pages link is published as
+# it is, whatever its bytes.
+READ_AS_TEXT = frozenset({".md", ".yaml", ".yml"})
+
 
 def _walk(root: Path):
     """*root* and every entry under it, links included and not followed."""
@@ -94,10 +104,13 @@ def _plain_name(path: Path, relative: str) -> bool:
 
 
 def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = None,
-                  suffixes: frozenset[str] | None = None, editor_files: bool = False):
-    """(path, message) for each file under *root* a build may not read or publish.
+                  suffixes: frozenset[str] | None = None, editor_files: bool = False,
+                  text: frozenset[str] = frozenset()):
+    """(path, line, message) for each file under *root* a build may not read or
+    publish; line 1 for a problem of the whole file (editors jump to file:line).
 
     *editor_files*: pass over an editor's copies and locks (``EDITOR_COPY``, ``EDITOR_LOCK``).
+    *text*: the suffixes of the files read as text, which must be UTF-8.
     """
     for path in sorted(_walk(root)):
         mode = path.lstat().st_mode
@@ -106,21 +119,27 @@ def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = No
                 or (stat.S_ISREG(mode) and EDITOR_COPY.fullmatch(path.name))):
             continue
         if stat.S_ISLNK(mode):
-            yield path, f"a symbolic link (to {os.readlink(path)!r}) may not be built or published"
+            yield path, 1, (f"a symbolic link (to {os.readlink(path)!r}) may not be built or "
+                            "published")
             continue
         if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-            yield path, "only plain files and folders may be built or published"
+            yield path, 1, "only plain files and folders may be built or published"
             continue
         relative = path.relative_to(root).as_posix()
         if names and path != root and not _plain_name(path, relative):
-            yield path, (f"the name {relative!r} may hold only letters, digits, '.', '_', '-' "
-                         "and '/', and no part of it may start with '-'")
+            yield path, 1, (f"the name {relative!r} may hold only letters, digits, '.', '_', "
+                            "'-' and '/', and no part of it may start with '-'")
         if suffixes is not None and stat.S_ISREG(mode) and path.suffix.lower() not in suffixes:
-            yield path, (f"a {path.suffix or 'suffix-less'} file may not be published here: "
-                         f"only {', '.join(sorted(suffixes))}")
+            yield path, 1, (f"a {path.suffix or 'suffix-less'} file may not be published "
+                            f"here: only {', '.join(sorted(suffixes))}")
         if max_bytes is not None and stat.S_ISREG(mode) and path.stat().st_size > max_bytes:
-            yield path, (f"the file is {path.stat().st_size:,} bytes, over the limit of "
-                         f"{max_bytes:,}")
+            yield path, 1, (f"the file is {path.stat().st_size:,} bytes, over the limit of "
+                            f"{max_bytes:,}")
+        if stat.S_ISREG(mode) and path.suffix.lower() in text:
+            try:
+                yamldata.read_text(path)
+            except yamldata.DataError as error:
+                yield path, error.line, error.message
 
 
 def stylesheets_and_templates(confdir: Path, config) -> list[Path]:
@@ -138,7 +157,8 @@ def stylesheets_and_templates(confdir: Path, config) -> list[Path]:
 
 def _check(app: Sphinx, env, docnames) -> None:
     problems = list(tree_problems(Path(app.srcdir), names=True, editor_files=True,
-                                  max_bytes=app.config.policy_max_source_bytes))
+                                  max_bytes=app.config.policy_max_source_bytes,
+                                  text=READ_AS_TEXT))
     confdir = Path(app.confdir)
     for entry in [*getattr(app.config, "html_static_path", []),
                   *getattr(app.config, "html_extra_path", [])]:
@@ -151,16 +171,14 @@ def _check(app: Sphinx, env, docnames) -> None:
         pages[page_path(docname)].append(env.doc2path(docname))
     for address, paths in pages.items():
         if len(paths) > 1:
-            problems += [(paths[0], f"two sources for the page /{address}: "
-                                    + " and ".join(str(path) for path in paths))]
+            problems += [(paths[0], 1, f"two sources for the page /{address}: "
+                                       + " and ".join(str(path) for path in paths))]
 
-    # Line 1 for a problem of the whole file: editors jump to file:line.
-    located = [(path, 1, message) for path, message in problems]
-    located += remote_resources.file_problems(stylesheets_and_templates(confdir, app.config))
-    for path, line, message in located:
+    problems += remote_resources.file_problems(stylesheets_and_templates(confdir, app.config))
+    for path, line, message in problems:
         logger.error(message, location=f"{path}:{line}", type="policy", subtype="source-file")
-    if located:
-        refuse(f"Build stopped: the {len(located)} problem(s) above may not be built "
+    if problems:
+        refuse(f"Build stopped: the {len(problems)} problem(s) above may not be built "
                "(docs/security.md): nothing was read or written")
 
 
