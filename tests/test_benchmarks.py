@@ -63,6 +63,20 @@ def test_runner_runs_an_area_without_the_entry_point_as_a_program(monkeypatch, c
     assert "own report: 3 s" in capfd.readouterr().out
 
 
+def test_an_area_program_that_fails_fails_the_run_after_the_others(monkeypatch, capfd, tmp_path):
+    for area, exit_status in [("over_budget", 1), ("after_it", 0)]:
+        monkeypatch.setitem(sys.modules, f"benchmarks.{area}", types.ModuleType(area))
+        (tmp_path / "benchmarks").mkdir(exist_ok=True)
+        (tmp_path / "benchmarks" / f"{area}.py").write_text(
+            f"print('{area} report')\nraise SystemExit({exit_status})\n")
+    monkeypatch.setattr(run, "AREAS", ("over_budget", "after_it"))
+    monkeypatch.setattr(run, "ROOT", tmp_path)
+    assert run.main(["--sizes", "10", "--repeats", "1", "--workdir", str(tmp_path)]) == 1
+    output = capfd.readouterr().out
+    assert "over_budget report" in output and "after_it report" in output
+    assert "Failed: over_budget (exit 1); its report is above" in output
+
+
 def test_runner_does_not_hide_an_area_that_fails_to_import(monkeypatch, tmp_path):
     # An area present but broken (here: importing a module that does not exist)
     # is an error, not a skipped area.
