@@ -395,12 +395,18 @@ def copy_project(target: Path, names: list[str] = PROJECT_FILES) -> Path:
 
 
 class GitProject:
-    """A git repository holding this project's configuration and a tiny source tree."""
+    """A git repository of a tiny source tree (``source/``).
 
-    def __init__(self, root: Path) -> None:
+    The tests' builds take this project's configuration (``-c ROOT``); a tool
+    that builds a revision with that revision's own configuration (the
+    redline, the address check) needs it committed too: *with_configuration*.
+    """
+
+    def __init__(self, root: Path, with_configuration: bool = False) -> None:
         self.root = root
         root.mkdir(parents=True)
-        copy_project(root)
+        if with_configuration:
+            copy_project(root)
         self.git("init", "--quiet", "--initial-branch=main")
 
     def git(self, *args: str) -> str:

@@ -95,7 +95,7 @@ def run(repo, base: str, head: str, capsys) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> GitProject:
     """Two notices at a base commit, and the changes the tests check against it (tags)."""
-    repo = GitProject(tmp_path_factory.mktemp("addresses") / "repo")
+    repo = GitProject(tmp_path_factory.mktemp("addresses") / "repo", with_configuration=True)
     repo.commit({"index.md": HOME_PAGE, "example/Notice.md": NOTICE,
                  "example/Other.md": OTHER, "_data/navigation.yaml": NAVIGATION.format(other="Other")},
                 "First")
@@ -307,7 +307,7 @@ def test_project_removed_ids_file_is_valid():
 
 
 def test_a_revision_holding_a_link_is_refused_with_a_message(capsys, tmp_path):
-    linked = GitProject(tmp_path / "linked")
+    linked = GitProject(tmp_path / "linked", with_configuration=True)
     linked.commit({"index.md": HOME_PAGE, "example/Notice.md": NOTICE, "example/Other.md": OTHER,
                    "_data/navigation.yaml": NAVIGATION.format(other="Other")}, "First")
     (linked.root / "source/example/Leak.md").symlink_to("/etc/passwd")

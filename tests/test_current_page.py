@@ -36,7 +36,7 @@ def source_at(use: str, changes=FIRST, date: str = "2024-10-04") -> str:
 
 @pytest.fixture
 def repo(tmp_path) -> GitProject:
-    repo = GitProject(tmp_path / "repo")
+    repo = GitProject(tmp_path / "repo", with_configuration=True)
     # An image: a file the notice depends on, and one its page publishes.
     (repo.root / "source" / "example").mkdir(parents=True)
     Image.new("RGB", (2, 2), "blue").save(repo.root / "source" / "example" / "office.png")

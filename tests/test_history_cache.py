@@ -98,7 +98,7 @@ def test_a_damaged_cache_is_read_again_and_a_bad_revision_fails(repo, tmp_path, 
 def test_an_application_kept_between_builds_reads_again_only_what_changed(tmp_path):
     # make serve keeps its application: the versions, compared with the last
     # build's once, do not make every notice and version be read again.
-    repo = GitProject(tmp_path / "site")
+    repo = GitProject(tmp_path / "site", with_configuration=True)
     repo.commit({"index.md": HOME_PAGE,
                  "example/Notice.md": NOTICE_FRONT_MATTER + "\n# Example Notice\n\nText.\n"})
     out = tmp_path / "kept"

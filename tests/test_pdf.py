@@ -25,6 +25,7 @@ from conftest import (
     ROOT,
     SOURCE,
     Build,
+    GitProject,
     navigation,
     notice,
     sphinx_build,
@@ -379,9 +380,10 @@ def test_pages_only_unless_publishing_is_turned_on(project):
     assert "rendering PDFs" not in build.output
 
 
-def test_review_builds_render_no_pdfs(git_project, tmp_path):
+def test_review_builds_render_no_pdfs(tmp_path):
     # A revision from before PDFs were off by default publishes them in its
     # own conf.py terms: the review tools turn them off all the same.
+    git_project = GitProject(tmp_path / "repo", with_configuration=True)
     conf = git_project.root / "conf.py"
     conf.write_text(conf.read_text(encoding="utf-8") + "\npolicy_pdf_publish = True\n",
                     encoding="utf-8")

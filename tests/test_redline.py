@@ -78,7 +78,7 @@ def builds_in_process():
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
     """The redline of one edited notice and one only re-wrapped, written once."""
-    repo = GitProject(tmp_path_factory.mktemp("redline") / "repo")
+    repo = GitProject(tmp_path_factory.mktemp("redline") / "repo", with_configuration=True)
     base = repo.commit({"index.md": HOME_PAGE, "example/Notice.md": BASE_NOTICE,
                         "example/Other.md": OTHER_NOTICE, "_data/navigation.yaml": NAVIGATION},
                        "First")
@@ -192,7 +192,7 @@ def test_index_says_when_no_notice_reads_differently():
 
 
 def test_bad_revision_is_a_clear_error(tmp_path, capsys):
-    repo = GitProject(tmp_path / "repo")
+    repo = GitProject(tmp_path / "repo", with_configuration=True)
     repo.commit({"index.md": HOME_PAGE, "example/Notice.md": BASE_NOTICE}, "First")
     out = tmp_path / "redline"
 
@@ -369,7 +369,7 @@ def test_read_config_reads_conf_py_as_sphinx_does(tmp_path):
 
 
 def test_a_revision_holding_a_link_is_refused_with_a_message(tmp_path, capsys):
-    repo = GitProject(tmp_path / "repo")
+    repo = GitProject(tmp_path / "repo", with_configuration=True)
     base = repo.commit({"index.md": HOME_PAGE, "example/Notice.md": BASE_NOTICE}, "First")
     out = tmp_path / "redline"
     for target in ["/etc/passwd", "../../../../etc/passwd", "Notice.md"]:
@@ -398,7 +398,7 @@ EDITORIAL_ENTRY = ("changes:\n  - date: 2024-11-01\n    kind: editorial\n"
 @pytest.mark.parametrize("front_matter_line", ["    ---\n", ""])
 def test_an_edit_the_build_cannot_read_is_an_error_not_an_unchanged_notice(
         tmp_path, capsys, front_matter_line):
-    repo = GitProject(tmp_path / "repo")
+    repo = GitProject(tmp_path / "repo", with_configuration=True)
     base = repo.commit({"index.md": HOME_PAGE, "example/Notice.md": BASE_NOTICE}, "First")
     # A line indented as code continues the date for MyST: "2024-10-04 ---".
     edited = (BASE_NOTICE.replace("date: 2024-10-04\n", f"date: 2024-10-04\n{front_matter_line}", 1)
