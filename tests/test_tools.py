@@ -56,12 +56,12 @@ def test_screenshots_of_every_page_in_every_variant(browser, tiny_site, tmp_path
     written = take_screenshots(browser, tiny_site, tmp_path / "shots")
     # Each page, the 404 page at its own address and at a missing one.
     assert len(written) == len(SCREENSHOT_VARIANTS) * 4
-    assert {variant.size[0] for variant in SCREENSHOT_VARIANTS} == {1280, 390}
+    assert {variant.size["width"] for variant in SCREENSHOT_VARIANTS} == {1280, 390}
     assert {variant.color_scheme for variant in SCREENSHOT_VARIANTS} == {"light", "dark"}
     for variant in SCREENSHOT_VARIANTS:
         for name in ("home", "about", "404", "not-found"):
             width, _ = png_size((tmp_path / "shots" / variant.name / f"{name}.png").read_bytes())
-            assert width == variant.size[0]
+            assert width == variant.size["width"]
 
 
 def test_missing_address_gets_the_404_page_with_status_404(tiny_site):

@@ -23,6 +23,8 @@ from tools.myst_notice import Finding, display_path
 ACCEPTED = Path("tools/accepted-findings.yaml")
 WORD_RULES = ("doubled-word", "space-before-punctuation", "unbalanced-brackets")
 RULE_ID = "accepted-finding"
+# An entry's fields, in the order the file writes them.
+FIELDS = ("page", "rule", "line", "why")
 HEADER = """\
 # Findings of the policy lint kept on purpose: each is about a notice's own
 # words, which only an editor changes, with a changes entry. An entry accepts
@@ -61,7 +63,7 @@ def read(path: Path) -> tuple[list[Acceptance], list[Finding]]:
     entries, problems = [], []
     for entry in data:
         at = getattr(entry, "line", 1)
-        fields = {key: entry.get(key) for key in ("page", "rule", "line", "why")} \
+        fields = {key: entry.get(key) for key in FIELDS} \
             if isinstance(entry, dict) else {}
         missing = [key for key, value in fields.items() if not isinstance(value, str) or not value.strip()]
         if not fields or missing or set(entry) - set(fields):
@@ -117,8 +119,7 @@ def add(path: Path, new: list[Acceptance]) -> list[Acceptance]:
     if not added:
         return []
     text = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    records = [{"page": entry.page, "rule": entry.rule, "line": entry.line, "why": entry.why}
-               for entry in added]
+    records = [{key: getattr(entry, key) for key in FIELDS} for entry in added]
     text = text.rstrip("\n") + "\n" + yaml.safe_dump(records, sort_keys=False, allow_unicode=True,
                                                      width=float("inf"))
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -163,22 +163,16 @@ def load_removed_ids(text: str, shown_path: str) -> dict[str, dict[str, str]]:
     removed: dict[str, dict[str, str]] = {}
     for entry in entries:
         if not isinstance(entry, yamldata.Mapping):
-            raise yamldata.DataError(
-                shown_path,
-                data.line_of("removed"),
-                "each removed id is a mapping of page, id, reason",
-            )
+            raise yamldata.DataError(shown_path, data.line_of("removed"),
+                                     "each removed id is a mapping of page, id, reason")
         for name in REMOVED_ID_FIELDS:
             value = entry.get(name)
             if not isinstance(value, str) or (name != "page" and not value.strip()):
-                raise yamldata.DataError(
-                    shown_path, entry.line_of(name), f"'{name}' must be a non-empty text"
-                )
-        unknown = sorted(set(entry) - set(REMOVED_ID_FIELDS))
-        if unknown:
-            raise yamldata.DataError(
-                shown_path, entry.line_of(unknown[0]), f"unknown field {unknown[0]!r}"
-            )
+                raise yamldata.DataError(shown_path, entry.line_of(name),
+                                         f"'{name}' must be a non-empty text")
+        if unknown := sorted(set(entry) - set(REMOVED_ID_FIELDS)):
+            raise yamldata.DataError(shown_path, entry.line_of(unknown[0]),
+                                     f"unknown field {unknown[0]!r}")
         page = normal_page(entry["page"])
         removed.setdefault(page, {})[entry["id"].lstrip("#")] = entry["reason"].strip()
     return removed

@@ -58,15 +58,6 @@ CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"')
 
 # -- the site, built and served ----------------------------------------------------------------
 
-def build_site(source: Path, html_dir: Path, timeout: float) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT), *STRICT, "-q",
-         str(source), str(html_dir)],
-        check=True,
-        timeout=timeout,
-    )
-
-
 # LinkChecker spaces requests to one host 0.1-0.6 s apart unless the host
 # answers with this header: the site's own pages need no spacing.
 SITE_HEADERS = {"LinkChecker": "local"}
@@ -159,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     (outdir / ISSUE_NAME).unlink(missing_ok=True)
     if not args.no_build:
         try:
-            build_site(args.source, html_dir, remaining())
+            subprocess.run([sys.executable, "-m", "sphinx", "-b", "dirhtml", "-c", str(ROOT),
+                            *STRICT, "-q", str(args.source), str(html_dir)],
+                           check=True, timeout=remaining())
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
             print("linkcheck: the site does not build; run `make html` to see why",
                   file=sys.stderr)
@@ -199,8 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         print("linkcheck: no network: nothing was checked", file=sys.stderr)
         return NO_NETWORK
     report.write_text(report_text(rows, meta), encoding="utf-8")
-    broken_processors = [r for r in rows if r.processor and r.status == "broken"]
-    if broken_processors:
+    if broken_processors := [r for r in rows if r.processor and r.status == "broken"]:
         (outdir / ISSUE_NAME).write_text(issue_body(broken_processors, finished_at),
                                          encoding="utf-8")
 

@@ -88,11 +88,9 @@ def classify(original: str, item: dict) -> tuple[str, str]:
         return "unverified", f"{result}: rate limited"
     if "robots.txt" in item.get("infostring", ""):
         return "unverified", "its robots.txt forbids checking it"
-    redirects = REDIRECT.findall(warnings)
-    if redirects:
+    if redirects := REDIRECT.findall(warnings):
         final = item.get("url") or redirects[-1][0]
-        soft = soft_404(original, final)
-        if soft:
+        if soft := soft_404(original, final):
             return "broken", soft
         hops = ", ".join(
             f"{hop} {'permanent' if hop in ('301', '308') else 'temporary'}" for _, hop in redirects
@@ -104,17 +102,16 @@ def classify(original: str, item: dict) -> tuple[str, str]:
 def processor_urls(processors_json: Path) -> dict[str, dict]:
     """Each processor URL with what it is and the notices that cite it."""
     data = json.loads(processors_json.read_text(encoding="utf-8"))
-    urls: dict[str, dict] = {}
-    for processor in data["processors"]:
-        for field_name in ("terms", "privacy"):
-            urls[processor[field_name]["url"]] = {
-                "id": processor["id"],
-                "name": processor["name"],
-                "field": field_name,
-                "label": processor[field_name]["label"],
-                "cited_by": processor["cited_by"],
-            }
-    return urls
+    return {
+        processor[field_name]["url"]: {
+            "id": processor["id"],
+            "name": processor["name"],
+            "field": field_name,
+            "label": processor[field_name]["label"],
+            "cited_by": processor["cited_by"],
+        }
+        for processor in data["processors"] for field_name in ("terms", "privacy")
+    }
 
 
 def report_rows(site_url: str, items: list[dict], processors: dict[str, dict]) -> list[Row]:

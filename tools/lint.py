@@ -96,17 +96,14 @@ def run_markdown(context: Context) -> Result:
         except PyMarkdownApiException as error:
             config = display_path(ROOT / "pyproject.toml")
             return Result(counted(len(pages)), [Finding(config, 1, "markdown", str(error))])
-        findings += [_markdown_finding(failure) for failure in result.scan_failures]
+        for failure in result.scan_failures:
+            message = f"{failure.rule_description}{failure.extra_error_information or ''}"
+            rule = failure.rule_id.lower()
+            if advice := MARKDOWN_ADVICE.get(rule):
+                message = message.rstrip(".") + advice
+            findings.append(Finding(display_path(failure.scan_file), failure.line_number, rule,
+                                    f"{message} ({failure.rule_name})"))
     return Result(counted(len(pages)), findings)
-
-
-def _markdown_finding(failure) -> Finding:
-    message = f"{failure.rule_description}{failure.extra_error_information or ''}"
-    rule = failure.rule_id.lower()
-    if advice := MARKDOWN_ADVICE.get(rule):
-        message = message.rstrip(".") + advice
-    return Finding(display_path(failure.scan_file), failure.line_number, rule,
-                   f"{message} ({failure.rule_name})")
 
 
 def sphinx_build(context: Context, builder: str, confdir: Path, outdir: Path, *options: str):

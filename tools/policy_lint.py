@@ -104,8 +104,7 @@ def check_link_schemes(notice: Notice) -> Report:
         for child, line, _ in child_lines(token):
             if child.type != "link_open":
                 continue
-            problem = link_problem(str(child.attrs.get("href", "")), link_schemes())
-            if problem:
+            if problem := link_problem(str(child.attrs.get("href", "")), link_schemes()):
                 yield line, problem
 
 

@@ -45,14 +45,11 @@ class Problem:
     message: str
 
     @property
-    def path(self) -> str:
-        head, _, line = self.location.rpartition(":")
-        return head if line.isdigit() else self.location
-
-    @property
     def where(self) -> str:
         """The location, its path relative to the working directory when under it."""
-        return display_path(self.path) + self.location[len(self.path):]
+        head, _, line = self.location.rpartition(":")
+        path = head if line.isdigit() else self.location
+        return display_path(path) + self.location[len(path):]
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.location else self.message
@@ -67,9 +64,7 @@ def _banner_template():
 def banner(problems: list[Problem]) -> bytes:
     """The box listing *problems* (``templates/preview-warnings.html``, every text
     escaped); empty when there are none."""
-    if not problems:
-        return b""
-    return _banner_template().render(problems=problems).encode()
+    return _banner_template().render(problems=problems).encode() if problems else b""
 
 
 class LocalOnly:

@@ -71,16 +71,13 @@ def write_redline(
     out.mkdir(parents=True)
     environment = redline_templates()
     common = {"base": base, "head": head, "commits": commits}
+    page = environment.get_template("redline.html")
     for redline in redlines:
         target = out / redline.filename
         target.parent.mkdir(parents=True, exist_ok=True)
-        depth = redline.filename.count("/")
-        page = environment.get_template("redline.html")
-        target.write_text(
-            page.render(redline=redline, index_url="../" * depth + "index.html",
-                        for_pdf=False, **common),
-            encoding="utf-8",
-        )
+        index_url = "../" * redline.filename.count("/") + "index.html"
+        html = page.render(redline=redline, index_url=index_url, for_pdf=False, **common)
+        target.write_text(html, encoding="utf-8")
         # On paper nothing is folded and there is no other page to go to.
         write_redline_pdf(
             page.render(redline=redline, index_url="", for_pdf=True, **common),

@@ -119,7 +119,6 @@ def commits_between(repo: Path, base: BuiltRevision, head: BuiltRevision) -> lis
 
 
 def export(repo: Path, commit: str, dest: Path) -> None:
-    """Write the files of *commit* into *dest*."""
     process = _git(repo, "archive", "--format=tar", commit, binary=True)
     if process.returncode != 0:
         raise RevisionError(f"git archive {commit} failed: {process.stderr.decode().strip()}")

@@ -45,7 +45,7 @@ def take_screenshots(browser, build: Path, outdir: Path) -> list[Path]:
     written = []
     with serve(build) as base_url:
         for variant in SCREENSHOT_VARIANTS:
-            context = browser.new_context(**variant.context_options())
+            context = browser.new_context(viewport=variant.size, color_scheme=variant.color_scheme)
             refused = keep_on_site(context, base_url)
             page = context.new_page()
             for path in paths:
@@ -72,8 +72,7 @@ def main(argv: list[str]) -> int:
         browser = launch_chromium(playwright)
         written = take_screenshots(browser, build, outdir)
         browser.close()
-    for path in written:
-        print(path)
+    print(*written, sep="\n")
     return 0
 
 

@@ -132,9 +132,7 @@ class WarmBuilder:
             confoverrides=PAGES_ONLY, keep_going=True,
         )
         self.fresh = False
-        self.not_found_page = (
-            self.outdir / page_file(page_path(app.config.notfound_pagename))
-        )
+        self.not_found_page = self.outdir / page_file(page_path(app.config.notfound_pagename))
         # Each warning as sphinx-build would print it (suppressed ones gone,
         # places as path:line), kept for the page's box and printed by us.
         listen(self._record, printed=True)

@@ -17,8 +17,8 @@ The build is served by :mod:`tools.site_server`. Shared by the browser tests (``
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from policy_core.addresses import file_url_path
 
@@ -40,25 +40,20 @@ SCREENSHOT_VIEWPORTS = {**VIEWPORTS, "phone": {"width": 390, "height": 844}}
 COLOR_SCHEMES = ("light", "dark")
 
 
-@dataclass(frozen=True)
-class Variant:
-    """One way of reading a page: a viewport and a colour scheme."""
+class Variant(NamedTuple):
+    """One way of reading a page: a viewport (its name and size) and a colour scheme."""
 
     viewport: str
     color_scheme: str
-    size: tuple[int, int]
+    size: dict[str, int]
 
     @property
     def name(self) -> str:
         return f"{self.viewport}-{self.color_scheme}"
 
-    def context_options(self) -> dict:
-        width, height = self.size
-        return {"viewport": {"width": width, "height": height}, "color_scheme": self.color_scheme}
-
 
 SCREENSHOT_VARIANTS = tuple(
-    Variant(viewport, scheme, (size["width"], size["height"]))
+    Variant(viewport, scheme, size)
     for viewport, size in SCREENSHOT_VIEWPORTS.items() for scheme in COLOR_SCHEMES
 )
 # Sphinx's search writes its summary when the last result is on the page; until
@@ -76,9 +71,9 @@ def page_paths(outdir: Path) -> list[str]:
                   for path in Path(outdir).rglob("*.html"))
 
 
-def wait_for_search_results(page, timeout: float = 60_000) -> None:
+def wait_for_search_results(page) -> None:
     """Wait until the search on *page* has shown every result (its summary says so)."""
-    page.wait_for_function(SEARCH_FINISHED, timeout=timeout)
+    page.wait_for_function(SEARCH_FINISHED, timeout=60_000)
 
 
 def launch_chromium(playwright):

@@ -78,8 +78,7 @@ def text_spans(line: str) -> Iterator[tuple[int, int]]:
 def reader_spans(lines: list[str], block: Block) -> Iterator[tuple[int, int, int]]:
     """(line index, start, end) of each stretch of reader text in *block*."""
     for number, column, stop in block:
-        line = lines[number][: len(lines[number]) if stop is None else stop]
-        for start, end in text_spans(line[column:]):
+        for start, end in text_spans(lines[number][column:stop]):
             yield number, column + start, column + end
 
 
@@ -173,9 +172,7 @@ def check_straight_quotes(notice: Notice) -> Report:
     found: dict[int, list[str]] = {}
     for block in text_blocks(notice.tokens, lines):
         for number, start, end in reader_spans(lines, block):
-            found.setdefault(number, []).extend(
-                char for char in lines[number][start:end] if char in "\"'"
-            )
+            found.setdefault(number, []).extend(re.findall("[\"']", lines[number][start:end]))
     for number, chars in sorted(found.items()):
         if chars:
             shown = " and ".join(f"{chars.count(char)} {char}" for char in dict.fromkeys(chars))

@@ -89,17 +89,11 @@ def confusable_host(host: str) -> Iterator[str]:
         yield f"host {host!r} is not a valid internationalized domain name: {error}"
         return
     for label in shown.split("."):
-        reason = _confusable_label(label)
-        if reason:
-            odd = ", ".join(
-                f"'{char}' U+{ord(char):04X} {unicodedata.name(char, '?')}"
-                for char in dict.fromkeys(label)
-                if not char.isascii()
-            )
-            yield (
-                f"host {shown!r} {reason}: {odd}; "
-                "write the host in the script it is registered in"
-            )
+        if reason := _confusable_label(label):
+            odd = ", ".join(f"'{char}' U+{ord(char):04X} {unicodedata.name(char, '?')}"
+                            for char in dict.fromkeys(label) if not char.isascii())
+            yield (f"host {shown!r} {reason}: {odd}; "
+                   "write the host in the script it is registered in")
 
 
 @rule("confusable-host")
