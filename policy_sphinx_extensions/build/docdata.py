@@ -67,8 +67,5 @@ class DocumentData(Domain):
 def register(app: Sphinx, domain: type[DocumentData]) -> None:
     """Add *domain*, and report its errors after every read."""
     app.add_domain(domain)
-
-    def report(app: Sphinx, env) -> None:
-        env.domains[domain.name].report_errors(app)
-
-    app.connect("env-check-consistency", report)
+    app.connect("env-check-consistency",
+                lambda app, env: env.domains[domain.name].report_errors(app))

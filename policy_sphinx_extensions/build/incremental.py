@@ -90,11 +90,6 @@ class IncrementalBuild:
             logger.info(f"another build is writing {app.outdir}: waiting for it to finish")
             fcntl.lockf(self.lock_file, fcntl.LOCK_EX)
 
-    def unlock(self) -> None:
-        if self.lock_file is not None:
-            self.lock_file.close()  # closing releases the lock
-            self.lock_file = None
-
     def outdated(self, app: Sphinx, env, added, changed, removed) -> list[str]:
         """Documents to read again: those that warned last time, or all."""
         self.lock(app)
@@ -133,13 +128,13 @@ class IncrementalBuild:
 
     def finished(self, app: Sphinx, exception: Exception | None) -> None:
         if self.app is not None and exception is None:
-            _write(Path(app.doctreedir) / RECORD, {
-                "finished": True,
-                "documents": sorted(self.documents),
-                "elsewhere": self.elsewhere,
-            })
+            record = {"finished": True, "documents": sorted(self.documents),
+                      "elsewhere": self.elsewhere}
+            _write(Path(app.doctreedir) / RECORD, record)
         self.app = None
-        self.unlock()
+        if self.lock_file is not None:
+            self.lock_file.close()  # closing releases the lock
+            self.lock_file = None
 
 
 def setup(app: Sphinx) -> dict:

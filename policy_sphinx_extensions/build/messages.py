@@ -140,10 +140,8 @@ class _StatusLine(logging.Filter):
 
 
 def setup(app: Sphinx) -> dict:
-    status = [
-        _StatusLine(app, handler) for handler in logging.getLogger(NAMESPACE).handlers
-        if isinstance(handler, NewLineStreamHandler)
-    ]
+    status = [_StatusLine(app, handler) for handler in logging.getLogger(NAMESPACE).handlers
+              if isinstance(handler, NewLineStreamHandler)]
 
     def explained(record: logging.LogRecord) -> bool:
         """Adds :func:`explain`'s advice to a warning, on a line of its own."""

@@ -123,9 +123,8 @@ def _add_download_link(app: Sphinx, docname: str, doctree: nodes.document) -> No
     """The published site's "Download PDF" link, below the notice's last-updated line."""
     if not publishes_pdfs(app):
         return
-    last_updated = next(
-        (p for p in doctree.findall(nodes.paragraph) if LAST_UPDATED_CLASS in p["classes"]), None
-    )
+    last_updated = next((p for p in doctree.findall(nodes.paragraph)
+                         if LAST_UPDATED_CLASS in p["classes"]), None)
     if last_updated is None:
         return
     href = relative_uri(app.builder.get_target_uri(docname),

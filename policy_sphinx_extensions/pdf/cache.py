@@ -52,10 +52,6 @@ class PDFCache:
                 return [role, resolved.relative_to(root).as_posix()]
         return ["", str(resolved)]
 
-    def _path(self, name: list[str]) -> Path:
-        role, relative = name
-        return self.roots[role] / relative if role else Path(relative)
-
     def get(self, html: str, address: str) -> render.RenderedPDF | None:
         """The PDF of *html* at *address* (its URL path in the site; for a
         self-contained page, which reads no file, the digest of the code that
@@ -69,8 +65,8 @@ class PDFCache:
         if digest(data) != entry.get("pdf"):
             return None
         files_read = set()
-        for name, recorded in entry.get("files_read", []):
-            path = self._path(name)
+        for (role, relative), recorded in entry.get("files_read", []):
+            path = self.roots[role] / relative if role else Path(relative)
             if file_digest(path) != recorded:  # changed, or gone
                 return None
             files_read.add(str(path))

@@ -72,10 +72,8 @@ def paper_doctree(app: Sphinx, docname: str, doctree: nodes.document) -> nodes.d
             del section["ids"][1:]
 
     title = _title(doctree)
-    title.parent.insert(
-        title.parent.index(title) + 1,
-        nodes.paragraph("", app.config.author, classes=[PUBLISHER_CLASS]),
-    )
+    title.parent.insert(title.parent.index(title) + 1,
+                        nodes.paragraph("", app.config.author, classes=[PUBLISHER_CLASS]))
 
     page_url = urljoin(app.config.html_baseurl, app.builder.get_target_uri(docname))
     ids = {id_ for node in doctree.findall(nodes.Element) for id_ in node["ids"]}
@@ -167,16 +165,11 @@ def print_source(app: Sphinx, docname: str, doctree: nodes.document) -> str:
     made_with = json.dumps([
         docname, app.builder.get_target_uri(docname), config.author, config.language,
         config.html_baseurl, sphinx.__version__, docutils.__version__, _code_digest(),
-        _image_digests(app, doctree),
+        # None for a remote image ("?"), or one the build has reported missing.
+        [file_digest(Path(app.srcdir, candidate)) for image in doctree.findall(nodes.image)
+         for candidate in sorted(image["candidates"].values())],
     ]).encode()
     return digest(made_with + doctree.pformat().encode())
-
-
-def _image_digests(app: Sphinx, doctree: nodes.document) -> list[str | None]:
-    """The digest of each local image file *doctree* names (None: unreadable)."""
-    # None for a remote image ("?"), or one the build has reported missing.
-    return [file_digest(Path(app.srcdir, candidate)) for image in doctree.findall(nodes.image)
-            for candidate in sorted(image["candidates"].values())]
 
 
 @functools.cache

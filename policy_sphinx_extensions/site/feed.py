@@ -46,7 +46,7 @@ from policy_sphinx_extensions.build import dependents, docdata
 from policy_sphinx_extensions.build.refusals import refuse
 from policy_sphinx_extensions.reading.page_kinds import Change, all_notice_dates, format_date
 from policy_sphinx_extensions.versions.version_list import announcements
-from policy_sphinx_extensions.versions import is_version
+from policy_sphinx_extensions.versions import CHANGE_HISTORY_DOMAIN, is_version
 
 FEED_FILE = "feed.xml"
 # The digest of what the feed written last was made of, under the doctree folder.
@@ -87,15 +87,13 @@ class change_history(nodes.General, nodes.Element):
 class ChangeHistoryDomain(docdata.DocumentData):
     """The pages holding the change history."""
 
-    name = "policy-change-history"
+    name = CHANGE_HISTORY_DOMAIN
     label = "Change history pages"
     data_version = 1
     initial_data: ClassVar[dict] = {"pages": {}, "errors": {}}
 
 
 class ChangeHistory(SphinxDirective):
-    has_content = False
-
     def run(self) -> list[nodes.Node]:
         self.env.domains[ChangeHistoryDomain.name].data["pages"][self.env.docname] = True
         return [change_history()]

@@ -90,8 +90,7 @@ def _listed_files(app: Sphinx) -> list[str]:
         listed = json.loads(raw) if isinstance(raw, str) else raw
     except ValueError:
         listed = raw
-    path = Path(app.env.doc2path(app.env.docname))
-    front = yamldata.front_matter(path)
+    front = yamldata.front_matter(Path(app.env.doc2path(app.env.docname)))
     line = front.line_of("files") if front is not None else 1
     if not isinstance(listed, list) or not all(isinstance(name, str) for name in listed):
         logger.error("'files' must be a list of file names, relative to the page",

@@ -68,9 +68,8 @@ class DescriptionDomain(docdata.DocumentData):
         if description is not None:
             self.data["descriptions"][docname] = description
             return
-        path = Path(env.doc2path(docname))
         try:
-            front = yamldata.front_matter(path)
+            front = yamldata.front_matter(Path(env.doc2path(docname)))
             line = front.line_of("description") if front is not None else 1
         except yamldata.DataError as error:
             line = error.line

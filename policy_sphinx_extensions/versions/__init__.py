@@ -169,15 +169,13 @@ def write_if_changed(path: Path, text: str) -> None:
 
 
 def _read_versions(app: Sphinx, project: VersionedProject) -> None:
-    env = app.env
-    data = env.domains[VersionsDomain.name].data
+    data = app.env.domains[VersionsDomain.name].data
     data["before"], data["versions"] = data["versions"], {}
     project.extra, project.resolved_as, project.same_text = {}, {}, {}
     config = app.config
     repository = Path(app.confdir, config.policy_versions_repository)
     root = git_history.repository_root(
-        repository if config.policy_versions_repository else Path(app.srcdir)
-    )
+        repository if config.policy_versions_repository else Path(app.srcdir))
     generated = Path(app.doctreedir) / VERSIONS_DIR
     if root is None and config.policy_versions_repository:
         refuse(f"policy_versions_repository: {repository} is not a git repository")
@@ -189,12 +187,11 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
     try:
         # As for the build date, make html and make pdf check this first.
         git_history.check_complete(root)
-        env.find_files(app.config, app.builder)  # the source folder's documents alone
-        notices = cache.notices_among(Path(app.doctreedir), {
-            docname: Path(project.doc2path(docname, absolute=True)) for docname in project.docnames
-        }, config.root_doc)
-        files = {docname: Path(project.doc2path(docname, absolute=True)).resolve()
-                 for docname in notices}
+        app.env.find_files(app.config, app.builder)  # the source folder's documents alone
+        sources = {docname: Path(project.doc2path(docname, absolute=True))
+                   for docname in project.docnames}
+        notices = cache.notices_among(Path(app.doctreedir), sources, config.root_doc)
+        files = {docname: sources[docname].resolve() for docname in notices}
         # Kept between builds until the commit or a notice's file changes.
         histories = cache.material_versions(
             Path(app.doctreedir), root, list(files.values()), config.policy_versions_revision,

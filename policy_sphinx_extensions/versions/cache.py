@@ -104,10 +104,7 @@ def notices_among(doctreedir: Path, sources: dict[str, Path], root_doc: str) -> 
     stamp = tuple(_digest(Path(module.__file__).read_bytes()) for module in (front_matter, yamldata))
     keys = {docname: (docname, root_doc, str(file), _digest(file.read_bytes()))
             for docname, file in sources.items()}
-
-    def decide(missing: list[str]) -> dict:
-        return {docname: front_matter.source_is_notice(sources[docname], docname, root_doc)
-                for docname in missing}
-
-    kinds = _kept(Path(doctreedir, KINDS_FILE), stamp, keys, decide)
+    kinds = _kept(Path(doctreedir, KINDS_FILE), stamp, keys, lambda missing: {
+        docname: front_matter.source_is_notice(sources[docname], docname, root_doc)
+        for docname in missing})
     return sorted(docname for docname, notice in kinds.items() if notice)

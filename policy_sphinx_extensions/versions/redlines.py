@@ -19,7 +19,6 @@ before, by any build.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from urllib.parse import urljoin
@@ -33,6 +32,7 @@ from policy_core.redline.page import notice_redline, redline_templates, write_re
 from policy_core.redline.text import content_blocks, main_content
 from policy_sphinx_extensions.reading.page_kinds import format_date
 from policy_sphinx_extensions.pdf.builder import pdf_cache
+from policy_sphinx_extensions.pdf.records import digest
 from policy_core.addresses import page_file, redline_path, redline_pdf_path
 from policy_sphinx_extensions.pdf.render import RenderedPDF, weasyprint_messages
 from policy_sphinx_extensions.versions import version_of, versions_table
@@ -51,10 +51,6 @@ def _notice_blocks(page_html: str, page_url: str):
     return content_blocks(main, page_url)
 
 
-def _digest(*parts: bytes) -> str:
-    return hashlib.sha256(b"\0".join(parts)).hexdigest()
-
-
 def write_redlines(app: Sphinx) -> None:
     record_path = Path(app.doctreedir, RECORD_FILE)
     record = json.loads(record_path.read_text()) if record_path.is_file() else {}
@@ -66,7 +62,7 @@ def write_redlines(app: Sphinx) -> None:
                            for path in sorted(folder.iterdir()) if path.is_file())
     # Redline PDFs kept by content, as the notices' (the code that renders them is the key's).
     cache = pdf_cache(app)
-    made_by = f"redline {_digest(Path(redline_page.__file__).read_bytes())}"
+    made_by = f"redline {digest(Path(redline_page.__file__).read_bytes())}"
     publish = app.config.policy_pdf_publish
     for version in [version for versions in versions_table(app.env).values()
                     for version in versions if version.previous]:
@@ -78,10 +74,10 @@ def write_redlines(app: Sphinx) -> None:
         uri = redline_path(version.docname)
         pdf_uri = redline_pdf_path(app.config.policy_pdf_dir, version.docname)
         page, pdf = Path(app.outdir, page_file(uri)), Path(app.outdir, pdf_uri)
-        digest = _digest(old_bytes, new_bytes, str(publish).encode(), templates)
-        kept[version.docname] = digest
+        made_from = digest(b"\0".join([old_bytes, new_bytes, str(publish).encode(), templates]))
+        kept[version.docname] = made_from
         pdf_ready = pdf.is_file() or not publish
-        if record.get(version.docname) == digest and page.is_file() and pdf_ready:
+        if record.get(version.docname) == made_from and page.is_file() and pdf_ready:
             continue
         page_url = urljoin(base, app.builder.get_target_uri(version.notice))
         redline = notice_redline(version.docname,

@@ -28,15 +28,12 @@ from policy_sphinx_extensions.versions import VERSION_LIST_DOMAIN, version_addre
 def announcements(env) -> list[tuple[str, Change, str]]:
     """(version docname, change, the page's id of it) for each version committed
     before the date it takes effect: the day the change was announced."""
-    found = []
-    for versions in versions_table(env).values():
-        for version in versions:
-            if version.announced is None or version.announced >= version.date:
-                continue
-            summary = f"Announced: an updated version takes effect on {format_date(version.date)}."
-            change = Change(version.announced, "material", summary)
-            found.append((version.docname, change, f"change-{version.date.isoformat()}"))
-    return found
+    return [(version.docname,
+             Change(version.announced, "material",
+                    f"Announced: an updated version takes effect on {format_date(version.date)}."),
+             f"change-{version.date.isoformat()}")
+            for versions in versions_table(env).values() for version in versions
+            if version.announced is not None and version.announced < version.date]
 
 
 class VersionListDomain(docdata.DocumentData):

@@ -32,16 +32,13 @@ def _write_json(app: Sphinx, exception) -> None:
     root = urlsplit(app.config.html_baseurl).path.rstrip("/")
     table = {}
     for notice, versions in sorted(versions_table(app.env).items()):
-        table[app.builder.get_target_uri(notice).rstrip("/")] = [
-            {
-                "date": version.date.isoformat(),
-                "status": version.status,
-                **{kind: f"{root}/{uri}" for kind, uri in version_addresses(app, version).items()},
-                "in_effect_until": (version.in_effect_until.isoformat()
-                                    if version.in_effect_until else None),
-            }
-            for version in versions
-        ]
+        table[app.builder.get_target_uri(notice).rstrip("/")] = [{
+            "date": version.date.isoformat(),
+            "status": version.status,
+            **{kind: f"{root}/{uri}" for kind, uri in version_addresses(app, version).items()},
+            "in_effect_until": (version.in_effect_until.isoformat()
+                                if version.in_effect_until else None),
+        } for version in versions]
     text = json.dumps({"notices": table}, indent=1, ensure_ascii=False) + "\n"
     write_if_changed(Path(app.outdir, VERSIONS_JSON), text)
 
