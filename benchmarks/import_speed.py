@@ -39,8 +39,7 @@ def _mkdocs_site(dest: Path) -> Path:
 
 
 def _fresh_project(dest: Path) -> Path:
-    if dest.exists():
-        shutil.rmtree(dest)
+    shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
     for name in PROJECT_FILES:
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2

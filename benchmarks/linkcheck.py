@@ -25,11 +25,10 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from benchmarks.measure import ROOT
 from tools import linkcheck
 from tools.linkcheck_report import csv_rows
 from tools.site_server import serve as serve_site
-
-ROOT = Path(__file__).resolve().parents[1]
 
 DELAY = 1.0
 HOSTS = [f"127.0.0.{n}" for n in range(1, 11)]
