@@ -136,10 +136,8 @@ class SourceHistory:
     def _relative(self, path: Path) -> str | None:
         if self._scratch is None:  # set only with a head and a top folder
             return None
-        try:
-            return path.resolve().relative_to(self._top.resolve()).as_posix()
-        except ValueError:
-            return None
+        top, path = self._top.resolve(), path.resolve()
+        return path.relative_to(top).as_posix() if path.is_relative_to(top) else None
 
     def text_at(self, commit: Commit, path: Path) -> str | None:
         """The file *path* as *commit* holds it (None where it has no such file)."""
