@@ -35,8 +35,7 @@ class PageDate:
 def stated_date(text: str, first_line: int = 1) -> PageDate | None:
     """The date the page states ("Effective date: March 1, 2024", "Last updated 2023-01-05")."""
     for number, line in enumerate(text.splitlines(), start=first_line):
-        match = STATED_DATE.search(line)
-        if not match:
+        if not (match := STATED_DATE.search(line)):
             continue
         if match["iso"]:
             date = datetime.date.fromisoformat(match["iso"])

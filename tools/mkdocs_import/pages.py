@@ -217,8 +217,7 @@ def keep_labels(previous: str, body: str) -> str:
     out: list[str] = []
     seen = {}
     for line in body.split("\n"):
-        heading = HEADING_LINE.match(line)
-        if heading:
+        if heading := HEADING_LINE.match(line):
             slug = live_site_slug(heading.group(1))
             seen[slug] = seen.get(slug, 0) + 1
             out += [label for label in labels.get((slug, seen[slug]), []) if label not in present]
