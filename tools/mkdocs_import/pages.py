@@ -101,9 +101,8 @@ def front_matter(path: Path) -> tuple[dict, str]:
     block = yamldata.front_matter_block(text)
     if block is None:
         return {}, text
-    lines = text.split("\n")
     body_start = block[1] + len(block[0].split("\n")) if block[0] else block[1]
-    body = "\n".join(lines[body_start:]).lstrip("\n")
+    body = "\n".join(text.split("\n")[body_start:]).lstrip("\n")
     return yaml.safe_load(block[0]) or {}, body
 
 
