@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .history import Commit
 
@@ -23,8 +23,7 @@ STATED_DATE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class PageDate:
+class PageDate(NamedTuple):
     date: datetime.date
     source: str  # what the report says of it
     inferred: bool = False
