@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 from benchmarks.measure import PYTHON, ROOT, Figure, Sample, compared, main_for_area, timed
-from benchmarks.synthetic import _SITE_ROLES, make_mkdocs_project
+from benchmarks.synthetic import _SITE_ROLES, GIT, make_mkdocs_project
 
 PAGES = 25
 # The import runs the project's own lint (tools/, with pyproject.toml's settings).
@@ -31,16 +31,13 @@ def _mkdocs_site(dest: Path) -> Path:
         page.write_text(_SITE_ROLES.sub(r"\1", page.read_text(encoding="utf-8")), encoding="utf-8")
     environment = {"GIT_AUTHOR_DATE": "2024-10-04T12:00:00+00:00",
                    "GIT_COMMITTER_DATE": "2024-10-04T12:00:00+00:00"}
-    for command in (["init", "-q"], ["add", "-A"],
-                    ["-c", "user.name=Bench", "-c", "user.email=bench@example.invalid",
-                     "commit", "-q", "-m", "Site"]):
-        subprocess.run(["git", "-C", str(dest), *command], check=True, env=environment)
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "Site"]):
+        subprocess.run([*GIT, "-C", str(dest), *command], check=True, env=environment)
     return dest
 
 
 def _fresh_project(dest: Path) -> Path:
-    if dest.exists():
-        shutil.rmtree(dest)
+    shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
     for name in PROJECT_FILES:
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2

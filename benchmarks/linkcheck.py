@@ -25,11 +25,10 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from benchmarks.measure import ROOT
 from tools import linkcheck
 from tools.linkcheck_report import csv_rows
 from tools.site_server import serve as serve_site
-
-ROOT = Path(__file__).resolve().parents[1]
 
 DELAY = 1.0
 HOSTS = [f"127.0.0.{n}" for n in range(1, 11)]
@@ -94,20 +93,15 @@ def stock(urls: list[str], workdir: Path) -> tuple[float, int]:
 
 
 def capped(workdir: Path) -> tuple[float, str]:
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(256)
-    port = silent.getsockname()[1]
-    site = site_with_links(workdir / "capped",
-                           [f"http://127.0.0.1:{port}/{n}" for n in range(LINKS)])
-    command = [sys.executable, "-m", "tools.linkcheck", "--no-build", "--builddir",
-               str(site), "--allow", f"127.0.0.1:{port}", "--timeout", "60",
-               "--max-seconds", f"{CAP:g}"]
-    try:
+    with socket.create_server(("127.0.0.1", 0), backlog=256) as silent:
+        port = silent.getsockname()[1]
+        site = site_with_links(workdir / "capped",
+                               [f"http://127.0.0.1:{port}/{n}" for n in range(LINKS)])
+        command = [sys.executable, "-m", "tools.linkcheck", "--no-build", "--builddir",
+                   str(site), "--allow", f"127.0.0.1:{port}", "--timeout", "60",
+                   "--max-seconds", f"{CAP:g}"]
         seconds, _ = timed(lambda: subprocess.run(command, capture_output=True, check=False,
                                                    cwd=ROOT))
-    finally:
-        silent.close()
     return seconds, (site / "linkcheck/report.txt").read_text(encoding="utf-8")
 
 

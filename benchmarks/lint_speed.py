@@ -13,19 +13,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from benchmarks.measure import best_of
 from tools import lint
 
 
 def median_seconds(run, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(best_of(1, run)[0] for _ in range(runs))
 
 
 def main() -> None:

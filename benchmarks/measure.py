@@ -17,6 +17,7 @@ import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -40,8 +41,7 @@ class Run:
     output: str = field(default="", repr=False, compare=False)
 
 
-@dataclass(frozen=True)
-class Sample:
+class Sample(NamedTuple):
     """The median of several runs (and the peak memory over them)."""
 
     runs: tuple[Run, ...]
@@ -157,8 +157,9 @@ def format_table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
-def format_growth(figures: list[Figure]) -> str:
-    """For each measure taken at several sizes, how its cost grows."""
+def format_growth(figures: list[Figure], heading: str) -> str:
+    """For each measure taken at several sizes, how its cost grows: a section
+    under *heading* to print after the table, or nothing."""
     by_measure: dict[tuple[str, str, str], list[Figure]] = {}
     for figure in figures:
         if figure.notices:
@@ -181,7 +182,7 @@ def format_growth(figures: list[Figure]) -> str:
                      for a, b in itertools.pairwise(series) if value(a) and value(b)]
             if steps:
                 lines.append(f"  - {label}: {'; '.join(steps)}")
-    return "\n".join(lines)
+    return f"\n\n{heading}:\n" + "\n".join(lines) if lines else ""
 
 
 def _amount(value: float | None, unit: str) -> str:
@@ -213,7 +214,4 @@ def main_for_area(area_run, description: str) -> None:
     settings = parse_settings(None, description)
     print(f"Machine: {machine_load()}", flush=True)
     figures = area_run(settings)
-    print(format_table(figures))
-    growth_lines = format_growth(figures)
-    if growth_lines:
-        print("\nGrowth:\n" + growth_lines)
+    print(format_table(figures) + format_growth(figures, "Growth"))

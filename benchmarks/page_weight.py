@@ -26,10 +26,9 @@ from typing import NamedTuple
 
 from playwright.sync_api import sync_playwright
 
+from benchmarks.measure import ROOT
 from tools.site_browser import keep_on_site, launch_chromium, page_paths
 from tools.site_server import serve
-
-ROOT = Path(__file__).resolve().parents[1]
 
 NOTICE = "python.org/Privacy-Notice/"
 NOTICE_SOURCE = ROOT / "source" / "python.org" / "Privacy-Notice.md"

@@ -82,28 +82,24 @@ def phase_times(job: render.Job, repeat: int) -> tuple[float, dict[str, float]]:
     spent = dict.fromkeys((label for *_, label in PHASES), 0.0)
 
     def timed_phase(function, label: str):
+        def spend(call, *args):
+            start = time.process_time()
+            try:
+                return call(*args)
+            finally:
+                spent[label] += time.process_time() - start
+
         if inspect.isgeneratorfunction(function):  # the layout yields page by page
             @functools.wraps(function)
             def steps(*args, **kwargs):
-                generator = function(*args, **kwargs)
-                while True:
-                    start = time.process_time()
-                    try:
-                        step = next(generator)
-                    except StopIteration:
-                        return
-                    finally:
-                        spent[label] += time.process_time() - start
+                generator, done = function(*args, **kwargs), object()
+                while (step := spend(next, generator, done)) is not done:
                     yield step
             return steps
 
         @functools.wraps(function)
         def call(*args, **kwargs):
-            start = time.process_time()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                spent[label] += time.process_time() - start
+            return spend(functools.partial(function, *args, **kwargs))
         return call
 
     render.render_pdf(job)  # WeasyPrint and the fonts loaded, the stylesheets parsed

@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.measure import ROOT, best_of
+from benchmarks.measure import PYTHON, ROOT, best_of
 
 RUNS = 3
 
@@ -28,15 +28,14 @@ def best_time(command: list[str]) -> float:
 
 def main() -> None:
     base = sys.argv[1] if len(sys.argv) > 1 else "HEAD~1"
-    python = sys.executable
     with tempfile.TemporaryDirectory() as scratch:
         html = Path(scratch, "html")
         redline_out = Path(scratch, "redline")
-        stock = best_time([python, "-m", "sphinx", "-b", "dirhtml", "-q", "-E", "-c", ".",
+        stock = best_time([PYTHON, "-m", "sphinx", "-b", "dirhtml", "-q", "-E", "-c", ".",
                            "source", str(html)])
-        redline = best_time([python, "-m", "tools.redline", "--base", base,
+        redline = best_time([PYTHON, "-m", "tools.redline", "--base", base,
                              "--out", str(redline_out)])
-        addresses = best_time([python, "-m", "tools.check_addresses", "--base", base])
+        addresses = best_time([PYTHON, "-m", "tools.check_addresses", "--base", base])
         feed_size = (html / "feed.xml").stat().st_size
         site_size = sum(path.stat().st_size for path in html.rglob("*") if path.is_file())
         redline_sizes = {

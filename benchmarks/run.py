@@ -49,10 +49,8 @@ def main(argv: list[str] | None = None) -> int:
                 failed.append(f"{area} (exit {run.returncode})")
     print(f"\nMachine at end: {machine_load()}; {time.monotonic() - started:.0f} s in all")
     print(f"Sizes {', '.join(map(str, settings.sizes))} notices; median of {settings.repeats} runs\n")
-    print(format_table(figures))
-    growth = format_growth(figures)
-    if growth:
-        print("\nHow each cost grows with the number of notices:\n" + growth)
+    print(format_table(figures)
+          + format_growth(figures, "How each cost grows with the number of notices"))
     if skipped:
         print(f"\nSkipped (module not present): {', '.join(skipped)}")
     if failed:

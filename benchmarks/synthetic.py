@@ -15,7 +15,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.measure import ROOT
+
 SOURCE = ROOT / "source"
 SEED_NOTICE = SOURCE / "python.org" / "Privacy-Notice.md"
 GROUP_TITLE = "Synthetic notices"
@@ -39,8 +40,7 @@ def notice_text(number: int) -> str:
 
 def make_sphinx_source(dest: Path, count: int) -> Path:
     """Copy source/ to *dest* and add *count* notices to it and its navigation."""
-    if dest.exists():
-        shutil.rmtree(dest)
+    shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(SOURCE, dest)
     for number in range(1, count + 1):
         path = dest / f"{notice_path(number)}.md"
@@ -98,8 +98,7 @@ def make_committed_source(repo: Path, count: int, versions: int = 1) -> Path:
     build reads its notices' versions from. Returns the source folder."""
     if not 1 <= versions <= len(VERSION_DATES):
         raise ValueError(f"versions must be 1 to {len(VERSION_DATES)}, not {versions}")
-    if repo.exists():
-        shutil.rmtree(repo)
+    shutil.rmtree(repo, ignore_errors=True)
     source = make_sphinx_source(repo / "source", count)
     subprocess.run([*GIT, "init", "--quiet", str(repo)], check=True)
     first = len(VERSION_DATES) - versions
@@ -122,8 +121,7 @@ def make_floor_project(dest: Path, count: int, theme: str = "basic") -> Path:
     (no extension but MyST, Sphinx's plain ``basic`` theme or *theme*; no smart
     quotes and heading ids, as the site) and a home page whose toctree lists
     them. The site's roles become the text they show."""
-    if dest.exists():
-        shutil.rmtree(dest)
+    shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
     pages = ["python.org/Privacy-Notice", *(notice_path(n) for n in range(1, count + 1))]
     texts = [SEED_NOTICE.read_text(encoding="utf-8"), *(notice_text(n) for n in range(1, count + 1))]
@@ -149,8 +147,7 @@ def make_floor_project(dest: Path, count: int, theme: str = "basic") -> Path:
 
 def make_mkdocs_project(dest: Path, count: int) -> Path:
     """The same *count* notices (and home page) as a MkDocs Material project."""
-    if dest.exists():
-        shutil.rmtree(dest)
+    shutil.rmtree(dest, ignore_errors=True)
     docs = dest / "docs"
     (docs / FOLDER).mkdir(parents=True)
     (docs / "index.md").write_text(

@@ -169,16 +169,14 @@ def convert(
             except UnconvertibleHTML as error:
                 result.failures.append((number, f"{error}: left out"))
             continue
-        admonition = ADMONITION.match(line)
-        if admonition:
+        if admonition := ADMONITION.match(line):
             body, index = _indented_block(lines, index)
             inner = convert(body, fallback_title, page=False, site_url=site_url, first_line=number + 1)
             result.failures += inner.failures
             out.extend(_admonition(admonition, inner.text))
             result.conversions.append((number, f"admonition '{admonition.group(2)}' → directive"))
             continue
-        heading = HEADING.match(line)
-        if heading:
+        if heading := HEADING.match(line):
             level, text = len(heading.group(1)), heading.group(2)
             if has_h1 and level == 1:
                 # The page's title is its first H1; a later one starts a part
@@ -186,8 +184,7 @@ def convert(
                 shift = 1
                 result.conversions.append((number, "a second H1 → H2"))
             level = min(level + shift, 6)
-            attrs = HEADING_ATTRS.search(text)
-            if attrs:
+            if attrs := HEADING_ATTRS.search(text):
                 text = text[: attrs.start()]
                 result.conversions.append((number, f"heading attributes {{{attrs.group(1)}}} dropped"))
             title = re.sub(r"[*_`]", "", text).strip()
@@ -262,8 +259,7 @@ def _atx_headings(lines: list[str], result: Converted, first_line: int) -> list[
 def _abbreviations(lines: list[str], result: Converted, first_line: int) -> dict[str, str]:
     found = {}
     for number, line in enumerate(lines, start=first_line):
-        match = ABBREVIATION.match(line)
-        if match:
+        if match := ABBREVIATION.match(line):
             found[match.group(1)] = match.group(2)
             result.removed_lines.append(line)
             result.conversions.append((number, f"abbreviation {match.group(1)} → {{abbr}} role"))

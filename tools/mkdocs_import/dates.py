@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .history import Commit
 
@@ -23,8 +23,7 @@ STATED_DATE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class PageDate:
+class PageDate(NamedTuple):
     date: datetime.date
     source: str  # what the report says of it
     inferred: bool = False
@@ -35,8 +34,7 @@ class PageDate:
 def stated_date(text: str, first_line: int = 1) -> PageDate | None:
     """The date the page states ("Effective date: March 1, 2024", "Last updated 2023-01-05")."""
     for number, line in enumerate(text.splitlines(), start=first_line):
-        match = STATED_DATE.search(line)
-        if not match:
+        if not (match := STATED_DATE.search(line)):
             continue
         if match["iso"]:
             date = datetime.date.fromisoformat(match["iso"])

@@ -19,14 +19,13 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 OBJECT_NAME = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):
     name: str
     date: datetime.date  # the author date
     subject: str
@@ -136,10 +135,8 @@ class SourceHistory:
     def _relative(self, path: Path) -> str | None:
         if self._scratch is None:  # set only with a head and a top folder
             return None
-        try:
-            return path.resolve().relative_to(self._top.resolve()).as_posix()
-        except ValueError:
-            return None
+        top, path = self._top.resolve(), path.resolve()
+        return path.relative_to(top).as_posix() if path.is_relative_to(top) else None
 
     def text_at(self, commit: Commit, path: Path) -> str | None:
         """The file *path* as *commit* holds it (None where it has no such file)."""

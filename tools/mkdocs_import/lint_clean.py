@@ -110,14 +110,12 @@ def lint(project: Path, builddir: Path, checks: tuple[str, ...] = LINT_CHECKS) -
 
 def unknown_words(findings: list[Finding], written: set[str]) -> dict[str, list[str]]:
     """page -> the words the dictionary lacks there, for the pages the import wrote."""
-    words: dict[str, list[str]] = {}
+    words: dict[str, dict[str, None]] = {}  # a dict keeps each word once, in order
     for finding in findings:
         match = SPELLING_WORD.match(finding.message)
         if finding.rule == "spelling" and match and finding.path in written:
-            page = words.setdefault(finding.path, [])
-            if match["word"] not in page:
-                page.append(match["word"])
-    return words
+            words.setdefault(finding.path, {})[match["word"]] = None
+    return {page: list(found) for page, found in words.items()}
 
 
 def add_words(wordlist: Path, words: dict[str, list[str]]) -> None:

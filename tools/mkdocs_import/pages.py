@@ -101,9 +101,8 @@ def front_matter(path: Path) -> tuple[dict, str]:
     block = yamldata.front_matter_block(text)
     if block is None:
         return {}, text
-    lines = text.split("\n")
     body_start = block[1] + len(block[0].split("\n")) if block[0] else block[1]
-    body = "\n".join(lines[body_start:]).lstrip("\n")
+    body = "\n".join(text.split("\n")[body_start:]).lstrip("\n")
     return yaml.safe_load(block[0]) or {}, body
 
 
@@ -217,8 +216,7 @@ def keep_labels(previous: str, body: str) -> str:
     out: list[str] = []
     seen = {}
     for line in body.split("\n"):
-        heading = HEADING_LINE.match(line)
-        if heading:
+        if heading := HEADING_LINE.match(line):
             slug = live_site_slug(heading.group(1))
             seen[slug] = seen.get(slug, 0) + 1
             out += [label for label in labels.get((slug, seen[slug]), []) if label not in present]

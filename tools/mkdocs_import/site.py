@@ -40,8 +40,7 @@ def split_meta(text: str) -> tuple[dict, str, int]:
     MkDocs reads the meta-data off before Python-Markdown sees the page: a
     ``title`` there names the page, and the rest are settings of the old build.
     """
-    match = META.match(text)
-    if not match:
+    if not (match := META.match(text)):
         return {}, text, 0
     try:
         meta = yaml.safe_load(match.group(1))
