@@ -166,13 +166,10 @@ def _shift_lines(data, offset: int) -> None:
     if isinstance(data, Mapping):
         data.line += offset
         data.key_lines = {key: line + offset for key, line in data.key_lines.items()}
-        values = data.values()
-    elif isinstance(data, list):
-        values = data
-    else:
-        return
-    for value in values:
-        _shift_lines(value, offset)
+        data = list(data.values())
+    if isinstance(data, list):
+        for value in data:
+            _shift_lines(value, offset)
 
 
 # MyST's own Markdown parser, with MyST's defaults: the site changes none of
