@@ -104,13 +104,11 @@ def refuse_anchors(text: str, path: Path | str, first_line: int = 1) -> None:
     try:
         for token in yaml.scan(text, Loader=_FAST_LOADER):
             if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
-                what = "an anchor" if isinstance(token, yaml.AnchorToken) else "an alias"
-                raise DataError(
-                    path,
-                    first_line + token.start_mark.line,
-                    f"YAML anchors and aliases are not allowed: found {what} "
-                    f"({'&' if what == 'an anchor' else '*'}{token.value}); write the value out",
-                )
+                what, sign = (("an anchor", "&") if isinstance(token, yaml.AnchorToken)
+                              else ("an alias", "*"))
+                raise DataError(path, first_line + token.start_mark.line,
+                                f"YAML anchors and aliases are not allowed: found {what} "
+                                f"({sign}{token.value}); write the value out")
     except yaml.YAMLError:
         return
 
