@@ -327,21 +327,19 @@ def material_versions(
     result = Histories({}, {})
     for file, history in histories.items():
         states = [(commit, day, next(texts), path) for commit, day, path in history]
+        result.versions[file] = []
         if not states:
             # Never committed: a draft, whose date may yet change. It is
             # published at its own address alone until its first commit.
-            result.versions[file] = []
             continue
         try:
             states.append((None, None, yamldata.read_text(file), relpaths[file]))
         except yamldata.DataError:
             # A working tree's file that is not UTF-8 is refused, once, before
             # any page is read (source_files); no older text stands in for it.
-            result.versions[file] = []
             continue
         try:
             result.versions[file] = _history(file, relpaths[file], states, grandfathered, limits)
         except yamldata.DataError as problem:
             result.problems[file] = problem
-            result.versions[file] = []
     return result

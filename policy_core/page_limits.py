@@ -31,22 +31,17 @@ def directive_name(token) -> str | None:
     return match.group(1) if match else None
 
 
-def _heading_lines(tokens) -> list[int]:
-    """The line of each heading: MyST's, and those in the Markdown body of a
-    directive, which MyST parses only as it renders the page."""
+def heading_problem(tokens, max_headings: int) -> tuple[int, str] | None:
+    """(line, message) when MyST's *tokens* of a page hold over *max_headings*
+    headings (the line of the first one over), else None."""
+    # MyST's headings, and those in the Markdown body of a directive, which
+    # MyST parses only as it renders the page.
     lines = []
     for token in tokens:
         if token.type == "heading_open":
             lines.append(token.map[0] + 1)
         elif token.type == "fence" and directive_name(token) not in LITERAL_DIRECTIVES:
             lines += [token.map[0] + 1] * len(_ATX_HEADING.findall(token.content))
-    return lines
-
-
-def heading_problem(tokens, max_headings: int) -> tuple[int, str] | None:
-    """(line, message) when MyST's *tokens* of a page hold over *max_headings*
-    headings (the line of the first one over), else None."""
-    lines = _heading_lines(tokens)
     if len(lines) <= max_headings:
         return None
     return lines[max_headings], (f"the page has {len(lines):,} headings, over the limit of "

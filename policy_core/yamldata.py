@@ -104,13 +104,11 @@ def refuse_anchors(text: str, path: Path | str, first_line: int = 1) -> None:
     try:
         for token in yaml.scan(text, Loader=_FAST_LOADER):
             if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
-                what = "an anchor" if isinstance(token, yaml.AnchorToken) else "an alias"
-                raise DataError(
-                    path,
-                    first_line + token.start_mark.line,
-                    f"YAML anchors and aliases are not allowed: found {what} "
-                    f"({'&' if what == 'an anchor' else '*'}{token.value}); write the value out",
-                )
+                what, sign = (("an anchor", "&") if isinstance(token, yaml.AnchorToken)
+                              else ("an alias", "*"))
+                raise DataError(path, first_line + token.start_mark.line,
+                                f"YAML anchors and aliases are not allowed: found {what} "
+                                f"({sign}{token.value}); write the value out")
     except yaml.YAMLError:
         return
 
@@ -166,13 +164,10 @@ def _shift_lines(data, offset: int) -> None:
     if isinstance(data, Mapping):
         data.line += offset
         data.key_lines = {key: line + offset for key, line in data.key_lines.items()}
-        values = data.values()
-    elif isinstance(data, list):
-        values = data
-    else:
-        return
-    for value in values:
-        _shift_lines(value, offset)
+        data = list(data.values())
+    if isinstance(data, list):
+        for value in data:
+            _shift_lines(value, offset)
 
 
 # MyST's own Markdown parser, with MyST's defaults: the site changes none of

@@ -147,24 +147,19 @@ def _link_change(old: str | None, new: str | None) -> Part:
 
 def _equal_words(old, new, counts: Counts) -> list[Part]:
     """Words whose text is unchanged; runs whose link target changed are flagged."""
-    parts, run, run_targets = [], [], None
-    for old_word, new_word in zip(old, new, strict=True):
-        targets = (old_word.href, new_word.href) if old_word.href != new_word.href else None
-        if run and targets != run_targets:
-            parts += _equal_run(run, run_targets, counts)
-            run = []
-        run_targets = targets
-        run.append(new_word)
-    if run:
-        parts += _equal_run(run, run_targets, counts)
+    # Each word's (old, new) link targets where they differ, None where they agree.
+    changes = [(o.href, n.href) if o.href != n.href else None
+               for o, n in zip(old, new, strict=True)]
+    parts = []
+    for targets, run in groupby(zip(changes, new), itemgetter(0)):
+        words = [word for _, word in run]
+        if targets is None:
+            parts.append(Part("equal", _links(words), words[0].space_before))
+        else:
+            counts.links.append(targets)
+            parts += [Part("link-changed", _links(words), words[0].space_before),
+                      _link_change(*targets)]
     return parts
-
-
-def _equal_run(words, targets, counts: Counts) -> list[Part]:
-    if targets is None:
-        return [Part("equal", _links(words), words[0].space_before)]
-    counts.links.append(targets)
-    return [Part("link-changed", _links(words), words[0].space_before), _link_change(*targets)]
 
 
 @dataclass

@@ -35,7 +35,7 @@ Registers:
   each processor, its URLs and the notices that cite it.
 
 The registry's schema is :mod:`.processor_registry`; the domain, the table
-and ``processors.json`` are :mod:`.processor_page`.
+and ``processors.json`` are :mod:`.page`.
 """
 
 from __future__ import annotations

@@ -97,11 +97,9 @@ def _citing(env) -> dict[str, list[tuple[str, str | None]]]:
     result: dict[str, list[tuple[str, str | None]]] = {}
     citations = processor_domain(env).data["citations"]
     for docname in sorted(citations):
-        if is_version(env, docname):
-            continue
-        for processor_id, section_id in citations[docname]:
-            if (docname, section_id) not in result.setdefault(processor_id, []):
-                result[processor_id].append((docname, section_id))
+        if not is_version(env, docname):
+            for processor_id, section_id in dict.fromkeys(citations[docname]):
+                result.setdefault(processor_id, []).append((docname, section_id))
     return result
 
 
@@ -160,30 +158,27 @@ class ProcessorPages(SphinxPostTransform):
         # The builder, as Sphinx's own ReferencesResolver reaches it: a post-transform
         # has no public way to it (SphinxTransform.app is deprecated, to go in
         # Sphinx 11). tests/test_sphinx_private_api.py fails when it changes.
-        _fill(self.env, self.env._app.builder, self.document, self.env.docname)
-
-
-def _fill(env, builder, doctree: nodes.document, fromdocname: str) -> None:
-    domain = processor_domain(env)
-    for node in list(doctree.findall(processor_table)):
-        # A file name, set as code: it is not a word of the page's prose.
-        json_link = nodes.reference(
-            "", "", nodes.literal("", JSON_NAME), internal=True,
-            refuri=relative_uri(builder.get_target_uri(fromdocname), JSON_NAME))
-        published = nodes.paragraph("", "The same list, for tools: ", json_link, nodes.Text("."),
-                                    classes=["processors-json"])
-        node.replace_self([_table(env, builder, fromdocname), published])
-    tables = domain.tables
-    for node in list(doctree.findall(processor_link)):
-        if len(tables) != 1:
-            node.replace_self(nodes.Text(node.astext()))  # reported by _check
-            continue
-        uri = builder.get_relative_uri(fromdocname, tables[0])
-        processor: Processor = domain.registry[node["processor"]]
-        node.replace_self(nodes.reference(
-            "", node.astext(), internal=True, refuri=f"{uri}#{processor.anchor}",
-            reftitle=f"{processor.name} on the third-party processors page",
-            classes=["processor-link"]))
+        env, builder, fromdocname = self.env, self.env._app.builder, self.env.docname
+        domain = processor_domain(env)
+        for node in list(self.document.findall(processor_table)):
+            # A file name, set as code: it is not a word of the page's prose.
+            json_link = nodes.reference(
+                "", "", nodes.literal("", JSON_NAME), internal=True,
+                refuri=relative_uri(builder.get_target_uri(fromdocname), JSON_NAME))
+            published = nodes.paragraph("", "The same list, for tools: ", json_link,
+                                        nodes.Text("."), classes=["processors-json"])
+            node.replace_self([_table(env, builder, fromdocname), published])
+        tables = domain.tables
+        for node in list(self.document.findall(processor_link)):
+            if len(tables) != 1:
+                node.replace_self(nodes.Text(node.astext()))  # reported by _check
+                continue
+            uri = builder.get_relative_uri(fromdocname, tables[0])
+            processor: Processor = domain.registry[node["processor"]]
+            node.replace_self(nodes.reference(
+                "", node.astext(), internal=True, refuri=f"{uri}#{processor.anchor}",
+                reftitle=f"{processor.name} on the third-party processors page",
+                classes=["processor-link"]))
 
 
 def registry_json(app: Sphinx) -> dict:

@@ -132,16 +132,13 @@ def _last_updated(date, classes: list[str]) -> nodes.paragraph:
 
 
 def _change_history(dates: NoticeDates) -> nodes.section:
-    section = nodes.section(ids=[CHANGES_SECTION_ID], names=["changes to this notice"])
-    section += nodes.title("", "Changes to this notice")
     entries = nodes.bullet_list(classes=[CHANGE_HISTORY_CLASS])
     for change, change_id in zip(dates.changes, dates.change_ids(), strict=True):
-        item = nodes.paragraph()
-        item += nodes.strong("", format_date(change.date))
-        item += nodes.Text(f" ({change.kind}): {change.summary}")
+        item = nodes.paragraph("", "", nodes.strong("", format_date(change.date)),
+                               nodes.Text(f" ({change.kind}): {change.summary}"))
         entries += nodes.list_item("", item, ids=[change_id])
-    section += entries
-    return section
+    return nodes.section("", nodes.title("", "Changes to this notice"), entries,
+                         ids=[CHANGES_SECTION_ID], names=["changes to this notice"])
 
 
 class PageDates(SphinxTransform):
