@@ -125,9 +125,7 @@ def _build_failure(context: Context, what: str, process) -> list[Finding]:
     lines = [line.strip() for line in process.stderr.splitlines() if line.strip()]
     if CRASH_REPORT_END in lines and lines.index(CRASH_REPORT_END) > 0:
         cause = lines[lines.index(CRASH_REPORT_END) - 1]
-    elif located := [Finding(display_path(match.group("path")), int(match.group("line")),
-                             "sphinx", match.group("message"))
-                     for match in map(SPHINX_WARNING.match, lines) if match and match.group("line")]:
+    elif located := sphinx_findings(lines, context.source, located_only=True):
         return located
     else:
         cause = " | ".join(lines[-3:])
@@ -197,6 +195,17 @@ SPHINX_WARNING = re.compile(
 )
 
 
+def sphinx_findings(lines: list[str], source: Path, located_only: bool = False) -> list[Finding]:
+    """The warnings and errors Sphinx wrote in *lines*, each at its file and line
+    (*source* when it names none); with *located_only*, those naming a line alone."""
+    return [
+        Finding(display_path(match.group("path") or source), int(match.group("line") or 0),
+                "sphinx", match.group("message"))
+        for match in map(SPHINX_WARNING.match, lines)
+        if match and (match.group("line") or not located_only)
+    ]
+
+
 def run_html(context: Context) -> Result:
     outdir = context.builddir / "html"
     warnings = context.builddir / "html-warnings.txt"
@@ -206,12 +215,7 @@ def run_html(context: Context) -> Result:
     outdir.parent.mkdir(parents=True, exist_ok=True)
     process = sphinx_build(context, "dirhtml", ROOT, outdir, *STRICT, "-q", "-w", str(warnings))
     lines = warnings.read_text(encoding="utf-8").splitlines() if warnings.exists() else []
-    findings = [
-        Finding(display_path(match.group("path") or context.source),
-                int(match.group("line") or 0), "sphinx", match.group("message"))
-        for match in map(SPHINX_WARNING.match, lines)
-        if match
-    ]
+    findings = sphinx_findings(lines, context.source)
     if process.returncode != 0 and not findings:
         findings += _build_failure(context, "the strict build", process)
     pages = counted(len(list(outdir.rglob("*.html"))), "pages")
