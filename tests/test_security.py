@@ -457,12 +457,15 @@ def test_unsafe_source_tree_stops_the_build(tmp_path):
     })
     (source / "example" / "leak.md").symlink_to(tmp_path / "secret.txt")
     (source / "_data" / "outside").symlink_to(tmp_path, target_is_directory=True)
+    # Over the limit and not UTF-8 either: refused for its size, never read.
+    (source / "_data" / "large.yaml").write_bytes(b"\xe9" * 1_000_001)
     build = sphinx_build(source, tmp_path / "out",
                          extensions=["policy_sphinx_extensions.checks.source_files"])
     assert build.returncode != 0
     expected = [
         ('example/a"><script>alert(1)</script>.md:1: ERROR: the name', "may hold only letters"),
         ("_data/large.txt:1: ERROR: ", "1,000,001 bytes, over the limit of 1,000,000"),
+        ("_data/large.yaml:1: ERROR: ", "1,000,001 bytes, over the limit of 1,000,000"),
         ("example/-rf.md:1: ERROR: the name", "no part of it may start with '-'"),
         ("example/leak.md:1: ERROR: ", "a symbolic link"),
         ("_data/outside:1: ERROR: ", "a symbolic link"),
@@ -472,7 +475,8 @@ def test_unsafe_source_tree_stops_the_build(tmp_path):
     for location, message in expected:
         assert any(location in line and message in line for line in build.output.splitlines()), (
             location, build.output)
-    assert "ERROR: Build stopped: the 7 problem(s) above may not be built" in build.output
+    assert "ERROR: Build stopped: the 8 problem(s) above may not be built" in build.output
+    assert yamldata.NOT_UTF8 not in build.output
     assert_refused_alone(build)
     assert not list(build.outdir.rglob("*.html"))
     assert built_files_holding(build.outdir, SECRET) == []

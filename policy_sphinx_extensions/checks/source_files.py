@@ -132,10 +132,13 @@ def tree_problems(root: Path, *, names: bool = False, max_bytes: int | None = No
         if suffixes is not None and stat.S_ISREG(mode) and path.suffix.lower() not in suffixes:
             yield path, 1, (f"a {path.suffix or 'suffix-less'} file may not be published "
                             f"here: only {', '.join(sorted(suffixes))}")
-        if max_bytes is not None and stat.S_ISREG(mode) and path.stat().st_size > max_bytes:
+        oversized = (max_bytes is not None and stat.S_ISREG(mode)
+                     and path.stat().st_size > max_bytes)
+        if oversized:
             yield path, 1, (f"the file is {path.stat().st_size:,} bytes, over the limit of "
                             f"{max_bytes:,}")
-        if stat.S_ISREG(mode) and path.suffix.lower() in text:
+        # A file over the limit is refused as it is: it is never read.
+        elif stat.S_ISREG(mode) and path.suffix.lower() in text:
             try:
                 yamldata.read_text(path)
             except yamldata.DataError as error:
