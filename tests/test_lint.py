@@ -17,6 +17,7 @@ from conftest import HOME_PAGE, ROOT, SOURCE, navigation, sphinx_in_process, wri
 
 from policy_core import yamldata
 from tools import lint
+from tools.myst_notice import display_path, files_in
 from tools.policy_lint import Finding
 
 NOTICE = """\
@@ -667,3 +668,13 @@ def test_a_notice_at_two_addresses_is_reported_once_at_its_source(git_project, t
     assert [row.split(": ")[1] for row in rows] == ["spelling", "leaked-markup"]
     assert process.err.splitlines() == [
         "spelling: 2 pages, 1 finding", "html: strict build, 5 pages built, 1 finding"]
+
+
+def test_the_lint_reads_no_link_or_device_among_the_pages(tmp_path):
+    # The strict build's source check names them; reading a pipe would never
+    # end, a link to /dev/zero never either.
+    (tmp_path / "page.md").write_text("# Page\n", encoding="utf-8")
+    (tmp_path / "link.md").symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "pipe.md")
+    assert files_in([tmp_path], "*.md") == [tmp_path / "page.md"]
+    assert display_path(tmp_path / "link.md") == str(tmp_path / "link.md")

@@ -34,6 +34,7 @@ from werkzeug import Response
 from conftest import (
     HOME_PAGE,
     NOTICE_FRONT_MATTER,
+    GitProject,
     copy_project,
     ROOT,
     STRICT,
@@ -480,6 +481,29 @@ def test_unsafe_source_tree_stops_the_build(tmp_path):
     assert_refused_alone(build)
     assert not list(build.outdir.rglob("*.html"))
     assert built_files_holding(build.outdir, SECRET) == []
+
+
+def test_a_link_among_the_sources_of_a_git_history_is_refused_unread(tmp_path, monkeypatch):
+    # The notices' versions are sorted before the source check runs: a page
+    # that is a link (to /dev/zero, which never ends) must not be read there.
+    repo = GitProject(tmp_path / "repo")
+    repo.commit({"index.md": HOME_PAGE, "example/Notice.md": notice("Text.\n")})
+    (tmp_path / "elsewhere.md").write_text(NOTICE_FRONT_MATTER, encoding="utf-8")
+    link = repo.root / "source" / "example" / "Link.md"
+    link.symlink_to(tmp_path / "elsewhere.md")
+    read_bytes, read = Path.read_bytes, []
+
+    def noting_reads(path):
+        read.append(path)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", noting_reads)
+    build = sphinx_build(repo.root / "source", tmp_path / "out")
+    assert build.returncode != 0
+    assert (f"example/Link.md:1: ERROR: a symbolic link (to '{tmp_path / 'elsewhere.md'}') "
+            "may not be built or published") in build.output, build.output
+    assert repo.root / "source" / "example" / "Notice.md" in read  # the notice was sorted
+    assert link not in read
 
 
 # Words an editor writes beyond ASCII, which a page saved as UTF-8 keeps.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -64,8 +65,9 @@ def encoding_finding(raw: bytes, shown: str) -> Finding | None:
 
 
 def display_path(path: Path | str) -> str:
-    """*path* relative to the working directory when it is below it."""
-    path, here = Path(path).resolve(), Path.cwd().resolve()
+    """*path* relative to the working directory when it is below it; a link is
+    named as itself, not as what it leads to."""
+    path, here = Path(path).parent.resolve() / Path(path).name, Path.cwd().resolve()
     return str(path.relative_to(here) if path.is_relative_to(here) else path)
 
 
@@ -175,9 +177,13 @@ def rule(rule_id: str):
 
 
 def files_in(paths: Iterable[Path], pattern: str) -> list[Path]:
-    """Each file of *paths*: a file itself, a folder's files matching *pattern* at any depth."""
+    """Each file of *paths*: a file itself, a folder's plain files matching
+    *pattern* at any depth. A link or a device there is never read: the strict
+    build's source check names it (policy_sphinx_extensions/checks/source_files.py)."""
     return [file for path in paths
-            for file in (sorted(path.rglob(pattern)) if path.is_dir() else [path])]
+            for file in (sorted(found for found in path.rglob(pattern)
+                                if stat.S_ISREG(found.lstat().st_mode))
+                         if path.is_dir() else [path])]
 
 
 def counted(number: int, kind: str = "files") -> str:

@@ -254,7 +254,7 @@ def site_pages(source: Path = SOURCE) -> set[str]:
     """Documents that are not notices, as their front matter's ``kind`` says
     (the home page is a site page unless it says otherwise)."""
     docnames = {path: path.relative_to(source).with_suffix("").as_posix()
-                for path in source.rglob("*.md")}
+                for path in files_in([source], "*.md")}
     return {docname for path, docname in docnames.items() if not source_is_notice(path, docname)}
 
 

@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import datetime
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -188,8 +189,12 @@ def _read_versions(app: Sphinx, project: VersionedProject) -> None:
         # As for the build date, make html and make pdf check this first.
         git_history.check_complete(root)
         app.env.find_files(app.config, app.builder)  # the source folder's documents alone
-        sources = {docname: Path(project.doc2path(docname, absolute=True))
-                   for docname in project.docnames}
+        # Plain files alone: a link or a device among the sources (a link to
+        # /dev/zero) is never read here; the source check refuses it before
+        # any page is read (checks/source_files.py).
+        sources = {docname: path for docname in project.docnames
+                   if stat.S_ISREG((path := Path(project.doc2path(docname, absolute=True)))
+                                   .lstat().st_mode)}
         notices = cache.notices_among(Path(app.doctreedir), sources, config.root_doc)
         files = {docname: sources[docname].resolve() for docname in notices}
         # Kept between builds until the commit or a notice's file changes.
